@@ -1,0 +1,58 @@
+// The node's configuration: one TOML file, `config.toml` in the data
+// directory, written with comments by `mrcnode init`.
+//
+// Every setting has a working default, so a missing file or a missing key is
+// fine. An unknown key, a value of the wrong type, or a value out of range
+// stops start-up with a message that names the key ("config.toml: http.listen:
+// '0.0.0.0:80' is not a loopback address ...").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "config/base/status.h"
+
+namespace mrc::config {
+
+struct HostPort {
+  std::string host;  // an IPv4/IPv6 literal or "localhost"
+  std::uint16_t port = 0;
+  std::string ToString() const;  // "127.0.0.1:8080", "[::1]:8080"
+};
+
+// Parses "127.0.0.1:8080", "[::1]:8080" or "localhost:8080". Port 0 means "any
+// free port" and is allowed only when `allow_port_zero`.
+Result<HostPort> ParseHostPort(std::string_view text, bool allow_port_zero = true);
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool IsLoopback(std::string_view host);
+
+struct Config {
+  // [node]
+  std::string node_name = "";  // display name of this centre; "" = unnamed
+
+  // [http]
+  std::string http_listen = "127.0.0.1:8080";  // loopback only until login exists
+  std::uint64_t http_body_limit = 1 << 20;     // bytes; 1 KiB .. 64 MiB
+  std::uint32_t http_timeout_seconds = 30;     // read/write timeout; 1 .. 3600
+  std::uint32_t http_threads = 2;              // 1 .. 64
+
+  // [storage]
+  bool storage_sync = true;               // fsync every write batch (crash safety)
+  std::uint32_t storage_cache_mb = 32;    // RocksDB block cache; 1 .. 65536
+
+  // [log]
+  std::string log_level = "info";  // debug | info | warn | error
+};
+
+// Parses TOML text. `source` names the file in messages ("/data/config.toml").
+Result<Config> Parse(std::string_view toml_text, std::string_view source);
+// Reads and parses a file; a missing file gives the defaults.
+Result<Config> LoadFile(const std::string& path);
+// The file `init` writes: every setting, its value and a comment saying what
+// it does and its default. Parse(Render(c)) == c.
+std::string Render(const Config& config);
+// Writes Render(config) to `path` (atomically: temp file + rename).
+Status WriteFile(const std::string& path, const Config& config);
+
+}  // namespace mrc::config

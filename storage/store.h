@@ -1,0 +1,93 @@
+// Store: the node's RocksDB database, behind a small API that keeps RocksDB's
+// headers out of every other module.
+//
+// Data lives in column families (see docs/architecture.md, "Storage layout").
+// All writes go through a WriteBatch, applied atomically: a crash never leaves
+// half of a batch on disk. Reads are thread-safe; writes are serialised by the
+// caller (the log has one writer).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "config/base/status.h"
+
+namespace mrc::storage {
+
+enum class Column : int {
+  kMeta = 0,   // node-wide values: hybrid clock, format version
+  kEntries,    // author(32) seq(8) -> signature(64) entry body payload
+  kIds,        // entry id(32) -> author(32) seq(8)
+  kFeeds,      // author(32) -> feed head record
+  kDocs,       // doc id(32) -> document state record
+  kPending,    // entry id(32) -> entry awaiting a dependency
+  kWaits,      // dependency key + waiting entry id -> ""
+  kForks,      // author(32) seq(8) entry id(32) -> evidence
+  kRejects,    // entry id(32) -> reason (entries refused by a rule)
+  kLocal,      // node-local data that never replicates (users, sessions)
+};
+inline constexpr int kColumnCount = 10;
+const char* ColumnName(Column c);
+
+struct Options {
+  bool create_if_missing = true;
+  bool sync_writes = true;           // fsync the WAL on every Write()
+  std::uint32_t block_cache_mb = 32;  // shared LRU block cache
+};
+
+class WriteBatch {
+ public:
+  WriteBatch();
+  ~WriteBatch();
+  WriteBatch(WriteBatch&&) noexcept;
+  WriteBatch& operator=(WriteBatch&&) noexcept;
+
+  void Put(Column c, std::string_view key, std::string_view value);
+  void Delete(Column c, std::string_view key);
+  std::size_t Count() const;
+  std::size_t ByteSize() const;
+  void Clear();
+
+ private:
+  friend class StoreImpl;
+  struct Rep;
+  std::unique_ptr<Rep> rep_;
+};
+
+// Iterates one column in key order. Not thread-safe; one per thread.
+class Iterator {
+ public:
+  virtual ~Iterator() = default;
+  virtual void Seek(std::string_view key) = 0;
+  virtual void SeekToFirst() = 0;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+  virtual Status status() const = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Opens (or creates) the database in directory `path`. Returns Unavailable
+  // when another process holds it open.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, const Options& options);
+
+  // NotFound when the key is absent.
+  virtual Result<std::string> Get(Column c, std::string_view key) = 0;
+  // Applies the batch atomically (and durably when options.sync_writes).
+  virtual Status Write(WriteBatch* batch) = 0;
+  virtual std::unique_ptr<Iterator> NewIterator(Column c) = 0;
+  // A consistent copy of the whole database in `dest` (must not exist).
+  virtual Status Checkpoint(const std::string& dest) = 0;
+  // Rewrites every file so deleted values leave the disk.
+  virtual Status CompactAll() = 0;
+  virtual std::string path() const = 0;
+};
+
+}  // namespace mrc::storage

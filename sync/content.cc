@@ -1,0 +1,248 @@
+// Content rules per document kind, as a table of fields: each field has a
+// shape (text, markdown, list of text, date, ...), whether it is required,
+// and for some shapes an allowed set or a length limit.
+#include "sync/content.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace mrc::sync {
+namespace {
+
+using nlohmann::json;
+
+enum class Shape {
+  kText,        // one line of text, <= 500 characters
+  kMarkdown,    // long text, <= 256 KiB
+  kTextList,    // list of <= 64 texts
+  kSlugList,    // list of lowercase slugs
+  kSlug,        // [a-z0-9-], <= 64
+  kLanguage,    // "en", "pt-BR", "sr-Latn"
+  kCountry,     // ISO 3166-1 alpha-2, uppercase
+  kCountryList,
+  kDate,        // YYYY-MM-DD
+  kTopic,       // one of GuideTopics()
+  kTopicList,
+  kUrgency,     // low | normal | high | urgent
+  kLocation,    // {address?, city, country, lat?, lon?}
+  kContact,     // {phone?, email?, website?}
+};
+
+struct Field {
+  const char* name;
+  Shape shape;
+  bool required;
+};
+
+const std::vector<Field>& FieldsOf(Kind kind) {
+  static const std::vector<Field> kFaq = {
+      {"question", Shape::kText, true},       {"answer", Shape::kMarkdown, true},
+      {"language", Shape::kLanguage, true},   {"categories", Shape::kSlugList, false},
+      {"tags", Shape::kTextList, false},      {"translation_group", Shape::kSlug, false}};
+  static const std::vector<Field> kGuide = {
+      {"country", Shape::kCountry, true},    {"topic", Shape::kTopic, false},
+      {"section", Shape::kText, false},      {"language", Shape::kLanguage, true},
+      {"body", Shape::kMarkdown, true},      {"sources", Shape::kTextList, false},
+      {"verified_on", Shape::kDate, false},  {"translation_group", Shape::kSlug, false}};
+  static const std::vector<Field> kBulletin = {
+      {"title", Shape::kText, true},          {"summary", Shape::kMarkdown, false},
+      {"body", Shape::kMarkdown, true},       {"countries", Shape::kCountryList, false},
+      {"topics", Shape::kTopicList, false},   {"effective_date", Shape::kDate, true},
+      {"urgency", Shape::kUrgency, true},     {"language", Shape::kLanguage, true}};
+  static const std::vector<Field> kCentre = {
+      {"name", Shape::kText, true},          {"location", Shape::kLocation, true},
+      {"contact", Shape::kContact, false},   {"languages", Shape::kTextList, false},
+      {"services", Shape::kTextList, false}, {"hours", Shape::kText, false}};
+  switch (kind) {
+    case Kind::kFaq: return kFaq;
+    case Kind::kGuide: return kGuide;
+    case Kind::kBulletin: return kBulletin;
+    case Kind::kCentre: return kCentre;
+  }
+  return kFaq;
+}
+
+Status Bad(std::string_view field, std::string_view why) {
+  return Status::InvalidArgument("content." + std::string(field) + ": " + std::string(why));
+}
+
+bool IsSlug(const std::string& s) {
+  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+bool IsLanguage(const std::string& s) {
+  // A pragmatic subset of BCP 47: a 2-3 letter lowercase primary tag, then
+  // optional subtags of 2-8 letters or digits.
+  std::size_t i = 0;
+  while (i < s.size() && s[i] >= 'a' && s[i] <= 'z') ++i;
+  if (i < 2 || i > 3) return false;
+  while (i < s.size()) {
+    if (s[i] != '-') return false;
+    std::size_t start = ++i;
+    while (i < s.size() && std::isalnum(static_cast<unsigned char>(s[i]))) ++i;
+    if (i - start < 2 || i - start > 8) return false;
+  }
+  return true;
+}
+
+bool IsCountry(const std::string& s) {
+  return s.size() == 2 && std::isupper(static_cast<unsigned char>(s[0])) &&
+         std::isupper(static_cast<unsigned char>(s[1]));
+}
+
+bool IsDate(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  int month = std::stoi(s.substr(5, 2)), day = std::stoi(s.substr(8, 2));
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+bool IsTopic(const std::string& s) {
+  const auto& topics = GuideTopics();
+  return std::find(topics.begin(), topics.end(), s) != topics.end();
+}
+
+Status CheckText(std::string_view field, const json& v, std::size_t max_bytes) {
+  if (!v.is_string()) return Bad(field, "must be a string");
+  const auto& s = v.get_ref<const std::string&>();
+  if (s.empty()) return Bad(field, "must not be empty");
+  if (s.size() > max_bytes) return Bad(field, "longer than " + std::to_string(max_bytes) + " bytes");
+  return Status::Ok();
+}
+
+template <typename Pred>
+Status CheckList(std::string_view field, const json& v, Pred ok_item, std::string_view what) {
+  if (!v.is_array()) return Bad(field, "must be a list");
+  if (v.size() > 64) return Bad(field, "more than 64 items");
+  for (const auto& item : v) {
+    if (!item.is_string() || !ok_item(item.get_ref<const std::string&>())) {
+      return Bad(field, "every item must be " + std::string(what));
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckObject(std::string_view field, const json& v,
+                   std::initializer_list<std::pair<const char*, bool>> keys);
+
+Status CheckField(const Field& f, const json& v) {
+  auto text = [](const std::string& s) { return !s.empty() && s.size() <= 500; };
+  switch (f.shape) {
+    case Shape::kText: return CheckText(f.name, v, 500);
+    case Shape::kMarkdown: return CheckText(f.name, v, 256 * 1024);
+    case Shape::kTextList: return CheckList(f.name, v, text, "a non-empty string");
+    case Shape::kSlugList: return CheckList(f.name, v, IsSlug, "a lowercase slug [a-z0-9-]");
+    case Shape::kCountryList:
+      return CheckList(f.name, v, IsCountry, "an ISO 3166-1 alpha-2 code such as \"DE\"");
+    case Shape::kTopicList: return CheckList(f.name, v, IsTopic, "a guide topic");
+    case Shape::kSlug:
+      if (!v.is_string() || !IsSlug(v.get<std::string>())) return Bad(f.name, "must be a slug");
+      return Status::Ok();
+    case Shape::kLanguage:
+      if (!v.is_string() || !IsLanguage(v.get<std::string>())) {
+        return Bad(f.name, "must be a language tag such as \"en\" or \"pt-BR\"");
+      }
+      return Status::Ok();
+    case Shape::kCountry:
+      if (!v.is_string() || !IsCountry(v.get<std::string>())) {
+        return Bad(f.name, "must be an ISO 3166-1 alpha-2 code such as \"DE\"");
+      }
+      return Status::Ok();
+    case Shape::kDate:
+      if (!v.is_string() || !IsDate(v.get<std::string>())) return Bad(f.name, "must be YYYY-MM-DD");
+      return Status::Ok();
+    case Shape::kTopic:
+      if (!v.is_string() || !IsTopic(v.get<std::string>())) {
+        return Bad(f.name, "must be one of the guide topics (entry-and-stay, legislation, ...)");
+      }
+      return Status::Ok();
+    case Shape::kUrgency:
+      if (!v.is_string() || (v != "low" && v != "normal" && v != "high" && v != "urgent")) {
+        return Bad(f.name, "must be low, normal, high or urgent");
+      }
+      return Status::Ok();
+    case Shape::kLocation:
+      return CheckObject(f.name, v, {{"address", false}, {"city", true}, {"country", true},
+                                     {"lat", false}, {"lon", false}});
+    case Shape::kContact:
+      return CheckObject(f.name, v, {{"phone", false}, {"email", false}, {"website", false}});
+  }
+  return Status::Ok();
+}
+
+Status CheckObject(std::string_view field, const json& v,
+                   std::initializer_list<std::pair<const char*, bool>> keys) {
+  if (!v.is_object()) return Bad(field, "must be an object");
+  for (const auto& [key, value] : v.items()) {
+    auto it = std::find_if(keys.begin(), keys.end(), [&](const auto& k) { return key == k.first; });
+    std::string path = std::string(field) + "." + key;
+    if (it == keys.end()) return Bad(path, "unknown field");
+    if (key == "lat" || key == "lon") {
+      double limit = key == "lat" ? 90 : 180;
+      if (!value.is_number() || value.get<double>() < -limit || value.get<double>() > limit) {
+        return Bad(path, "must be a number within +-" + std::to_string(static_cast<int>(limit)));
+      }
+    } else if (key == "country") {
+      if (!value.is_string() || !IsCountry(value.get<std::string>())) {
+        return Bad(path, "must be an ISO 3166-1 alpha-2 code such as \"DE\"");
+      }
+    } else {
+      MRC_RETURN_IF_ERROR(CheckText(path, value, 500));
+    }
+  }
+  for (const auto& [key, required] : keys) {
+    if (required && !v.contains(key)) return Bad(std::string(field) + "." + key, "is required");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& GuideTopics() {
+  static const std::vector<std::string_view> kTopics = {
+      "entry-and-stay",       "legislation",   "visas-and-embassy",
+      "residence-and-work-permits", "job-search", "quotas-and-agreements",
+      "study",                "family-reunification", "health-and-social-insurance",
+      "support-services",     "citizenship",   "return"};
+  return kTopics;
+}
+
+Status ValidateContent(Kind kind, const json& content) {
+  if (!content.is_object()) return Status::InvalidArgument("content must be a JSON object");
+  const auto& fields = FieldsOf(kind);
+  for (const auto& [key, value] : content.items()) {
+    auto it = std::find_if(fields.begin(), fields.end(), [&](const Field& f) { return key == f.name; });
+    if (it == fields.end()) {
+      return Bad(key, "unknown field for a " + std::string(KindName(kind)) + " document");
+    }
+    MRC_RETURN_IF_ERROR(CheckField(*it, value));
+  }
+  for (const auto& f : fields) {
+    if (f.required && !content.contains(f.name)) return Bad(f.name, "is required");
+  }
+  if (kind == Kind::kGuide && content.contains("topic") == content.contains("section")) {
+    return Bad("topic", "a guide section needs exactly one of 'topic' (a fixed topic) or "
+                        "'section' (a free section title)");
+  }
+  return Status::Ok();
+}
+
+Result<std::string> CanonicalContent(Kind kind, const json& content) {
+  MRC_RETURN_IF_ERROR(ValidateContent(kind, content));
+  // nlohmann's object is a std::map: keys come out sorted, so dump() is canonical.
+  return content.dump(-1, ' ', false, json::error_handler_t::strict);
+}
+
+Status ValidatePayload(Kind kind, std::string_view payload) {
+  json content = json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (content.is_discarded()) return Status::InvalidArgument("content is not valid JSON");
+  return ValidateContent(kind, content);
+}
+
+}  // namespace mrc::sync

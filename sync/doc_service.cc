@@ -1,0 +1,223 @@
+#include "sync/doc_service.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "sync/content.h"
+#include "sync/log.h"
+
+namespace mrc::sync {
+namespace {
+
+using nlohmann::json;
+
+std::string Hex(const Hash32& h) { return ToHex(h); }
+
+json DocJson(const DocState& d) {
+  json heads = json::array();
+  for (const auto& h : d.heads) heads.push_back(Hex(h.id));
+  return json{{"id", Hex(d.id)},
+              {"kind", KindName(d.kind)},
+              {"version", Hex(d.winner.id)},
+              {"heads", heads},
+              {"conflict", d.conflict()},
+              {"deleted", d.deleted()},
+              {"created_by", Hex(d.creator)},
+              {"created_at", FormatTime(HlcMillis(d.created_hlc))},
+              {"updated_by", Hex(d.winner.author)},
+              {"updated_at", FormatTime(HlcMillis(d.winner.hlc))},
+              {"versions", d.versions}};
+}
+
+Result<json> ParseObject(std::string_view text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::InvalidArgument("request body is not valid JSON");
+  if (!j.is_object()) return Status::InvalidArgument("request body must be a JSON object");
+  return j;
+}
+
+Status OnlyKeys(const json& j, std::initializer_list<std::string_view> allowed) {
+  for (const auto& [key, value] : j.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      return Status::InvalidArgument("unknown field '" + key + "' in request");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<Hash32> ParseId(std::string_view text, std::string_view what) {
+  auto id = Hash32FromHex(text);
+  if (!id) {
+    return Status::InvalidArgument(std::string(what) + " '" + std::string(text.substr(0, 80)) +
+                                   "' is not a 64-character hex id");
+  }
+  return *id;
+}
+
+Result<std::string> Dump(const json& j) {
+  try {
+    return j.dump();
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(std::string("cannot encode response: ") + e.what());
+  }
+}
+
+}  // namespace
+
+// The versions an edit replaces: the ones named, which must be the current
+// heads (anything else is a stale edit), or by default the single head.
+static Result<std::vector<Hash32>> ResolveBase(const DocState& doc, const std::vector<std::string>& named) {
+  std::vector<Hash32> current;
+  for (const auto& h : doc.heads) current.push_back(h.id);
+  if (named.empty()) {
+    if (doc.conflict()) {
+      return Status::Conflict("document " + Hex(doc.id) + " is in conflict (" +
+                              std::to_string(doc.heads.size()) +
+                              " heads): name every head you merge in \"base\"");
+    }
+    return current;
+  }
+  std::vector<Hash32> base;
+  for (const auto& s : named) {
+    MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(s, "base version"));
+    base.push_back(id);
+  }
+  std::sort(base.begin(), base.end());
+  base.erase(std::unique(base.begin(), base.end()), base.end());
+  if (base != current) {
+    return Status::Conflict("document " + Hex(doc.id) +
+                            " has changed: base does not match its current heads");
+  }
+  return base;
+}
+
+Result<std::string> DocService::Create(std::string_view request_json) {
+  MRC_ASSIGN_OR_RETURN(json req, ParseObject(request_json));
+  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"kind", "content"}));
+  if (!req.contains("kind") || !req["kind"].is_string()) {
+    return Status::InvalidArgument("\"kind\" is required: faq, guide, bulletin or centre");
+  }
+  Kind kind;
+  if (!ParseKind(req["kind"].get<std::string>(), &kind)) {
+    return Status::InvalidArgument("unknown kind '" + req["kind"].get<std::string>() +
+                                   "': expected faq, guide, bulletin or centre");
+  }
+  if (!req.contains("content")) return Status::InvalidArgument("\"content\" is required");
+  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalContent(kind, req["content"]));
+  Draft draft{kind, Op::kPut, Hash32{}, {}, std::move(payload)};
+  MRC_ASSIGN_OR_RETURN(auto ids, log_->Append({draft}));
+  return Get(Hex(ids.front()));
+}
+
+Result<std::string> DocService::Update(std::string_view doc_id, std::string_view request_json) {
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(json req, ParseObject(request_json));
+  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"content", "base", "kind", "id"}));
+  MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
+  if (req.contains("kind") && req["kind"] != KindName(doc.kind)) {
+    return Status::InvalidArgument("a document's kind cannot change (it is " +
+                                   std::string(KindName(doc.kind)) + ")");
+  }
+  if (req.contains("id") && req["id"] != Hex(id)) {
+    return Status::InvalidArgument("\"id\" in the body does not match the URL");
+  }
+  std::vector<std::string> named;
+  if (req.contains("base")) {
+    const json& b = req["base"];
+    if (b.is_string()) named.push_back(b.get<std::string>());
+    else if (b.is_array() && std::all_of(b.begin(), b.end(), [](const json& x) { return x.is_string(); }))
+      named = b.get<std::vector<std::string>>();
+    else return Status::InvalidArgument("\"base\" must be a version id or a list of them");
+  }
+  if (!req.contains("content")) return Status::InvalidArgument("\"content\" is required");
+  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalContent(doc.kind, req["content"]));
+  MRC_ASSIGN_OR_RETURN(auto parents, ResolveBase(doc, named));
+  MRC_RETURN_IF_ERROR(log_->Append({Draft{doc.kind, Op::kPut, id, parents, std::move(payload)}}).status());
+  return Get(Hex(id));
+}
+
+Result<std::string> DocService::Delete(std::string_view doc_id, const std::vector<std::string>& base) {
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
+  if (doc.deleted() && !doc.conflict()) return Status::NotFound("document " + Hex(id) + " is already deleted");
+  MRC_ASSIGN_OR_RETURN(auto parents, ResolveBase(doc, base));
+  MRC_RETURN_IF_ERROR(log_->Append({Draft{doc.kind, Op::kDelete, id, parents, ""}}).status());
+  return Get(Hex(id));
+}
+
+Result<std::string> DocService::Get(std::string_view doc_id) {
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
+  json out = DocJson(doc);
+  out["content"] = nullptr;
+  if (!doc.deleted()) {
+    MRC_ASSIGN_OR_RETURN(Version v, log_->GetVersion(doc.winner.id));
+    out["content"] = json::parse(v.payload, nullptr, false);
+  }
+  return Dump(out);
+}
+
+Result<std::string> DocService::List(const ListQuery& q) {
+  if (q.limit < 1 || q.limit > 1000) return Status::InvalidArgument("limit must be between 1 and 1000");
+  Kind kind{};
+  if (!q.kind.empty() && !ParseKind(q.kind, &kind)) {
+    return Status::InvalidArgument("unknown kind '" + q.kind + "': expected faq, guide, bulletin or centre");
+  }
+  std::optional<Hash32> after;
+  if (!q.after.empty()) {
+    MRC_ASSIGN_OR_RETURN(after, ParseId(q.after, "after"));
+  }
+  json docs = json::array();
+  bool more = false;
+  MRC_RETURN_IF_ERROR(log_->ScanDocs(after ? &*after : nullptr, [&](const DocState& d) {
+    if (!q.kind.empty() && d.kind != kind) return true;
+    if (d.deleted() && !q.include_deleted && !d.conflict()) return true;
+    if (q.conflicts_only && !d.conflict()) return true;
+    if (docs.size() == q.limit) {
+      more = true;
+      return false;
+    }
+    docs.push_back(DocJson(d));
+    return true;
+  }));
+  json out{{"docs", docs}, {"next", nullptr}};
+  if (more) out["next"] = docs.back()["id"];
+  return Dump(out);
+}
+
+Result<std::string> DocService::History(std::string_view doc_id) {
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
+  MRC_ASSIGN_OR_RETURN(auto versions, log_->History(id));
+  json list = json::array();
+  for (const auto& v : versions) {
+    json parents = json::array();
+    for (const auto& p : v.entry.parents) parents.push_back(Hex(p));
+    bool head = std::any_of(doc.heads.begin(), doc.heads.end(), [&](const Head& h) { return h.id == v.id; });
+    json content = nullptr;
+    if (v.entry.op == Op::kPut) content = json::parse(v.payload, nullptr, false);
+    list.push_back({{"version", Hex(v.id)},
+                    {"author", Hex(v.entry.author)},
+                    {"seq", v.entry.seq},
+                    {"at", FormatTime(HlcMillis(v.entry.hlc))},
+                    {"hlc", v.entry.hlc},
+                    {"parents", parents},
+                    {"op", v.entry.op == Op::kPut ? "put" : "delete"},
+                    {"head", head},
+                    {"content", content}});
+  }
+  return Dump(json{{"id", Hex(id)}, {"versions", list}});
+}
+
+Result<std::string> DocService::Digest() {
+  MRC_ASSIGN_OR_RETURN(DigestInfo d, log_->Digest());
+  return Dump(json{{"digest", Hex(d.digest)},
+                   {"documents", d.documents},
+                   {"entries", d.entries},
+                   {"authors", d.authors},
+                   {"pending", d.pending},
+                   {"forks", d.forks}});
+}
+
+}  // namespace mrc::sync

@@ -1,0 +1,65 @@
+// DocService: the document operations of the JSON API, JSON text in and out.
+//
+// The HTTP API (web/) and the command line (node/) both call this, so a
+// document created through either is validated, signed and applied the same
+// way. Methods are thread-safe. Every error is a Status whose message is fit
+// to show a user; web/ maps codes to HTTP statuses:
+//   InvalidArgument -> 400 (malformed JSON, unknown field, invalid content)
+//   NotFound        -> 404
+//   Conflict        -> 409 (the edit is based on versions that are no longer
+//                           the document's heads)
+//   others          -> 500/503
+//
+// JSON shapes (ids are 64 lowercase hex characters; times are RFC 3339 UTC):
+//   document: {"id", "kind", "version", "heads": [..], "conflict": bool,
+//              "deleted": bool, "created_by", "created_at", "updated_by",
+//              "updated_at", "versions": n, "content": {..} | null}
+//   Create request:  {"kind": "faq"|"guide"|"bulletin"|"centre", "content": {..}}
+//   Update request:  {"content": {..}, "base": ["version", ..]}   base optional:
+//                    omitted means "the current head" and is refused with
+//                    Conflict when the document has several heads.
+//   List result:     {"docs": [document without "content"...], "next": id|null}
+//   History result:  {"id", "versions": [{"version", "author", "at", "hlc",
+//                    "parents": [..], "op": "put"|"delete", "head": bool,
+//                    "content": {..}|null}]}   oldest first
+//   Digest result:   {"digest", "documents", "entries", "authors", "pending",
+//                    "forks"}
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/base/status.h"
+
+namespace mrc::sync {
+
+class Log;
+
+struct ListQuery {
+  std::string kind;            // "" = every kind
+  std::string after;           // resume after this doc id ("" = from start)
+  std::uint32_t limit = 100;   // 1 .. 1000
+  bool include_deleted = false;
+  bool conflicts_only = false;
+};
+
+class DocService {
+ public:
+  explicit DocService(Log* log) : log_(log) {}
+
+  Result<std::string> Create(std::string_view request_json);
+  Result<std::string> Update(std::string_view doc_id, std::string_view request_json);
+  // `base` lists the versions the deletion replaces; empty means the head.
+  Result<std::string> Delete(std::string_view doc_id, const std::vector<std::string>& base);
+  Result<std::string> Get(std::string_view doc_id);
+  Result<std::string> List(const ListQuery& query);
+  Result<std::string> History(std::string_view doc_id);
+  Result<std::string> Digest();
+
+ private:
+  Log* log_;
+};
+
+}  // namespace mrc::sync

@@ -1,0 +1,121 @@
+// The signed log entry: its fields, canonical binary encoding, and the checks
+// that need nothing but the entry itself (see docs/architecture.md, "Entry
+// format").
+//
+// Body layout (all integers big-endian, no optional parts, no padding):
+//   u8  format (=1)   u8 kind   u8 op
+//   32  author        u64 seq   32 prev        u64 hlc
+//   32  doc           u16 n     n x 32 parents (strictly ascending)
+//   32  payload hash  u32 payload size
+// Entry id    = BLAKE2b-256(body). prev is the id of the author's entry seq-1
+//               (zero for seq 1), so a feed is a hash chain of bodies.
+// Signature   = Ed25519(author, "mrc-entry-v1" || network id || entry id),
+//               carried after the body. Binding the network id means an entry
+//               of one network never verifies in another.
+// Signed form = body || signature (what is stored and shipped).
+//
+// Decoding is strict: one byte sequence per entry, so equal entries have equal
+// bytes and ids.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/base/bytes.h"
+#include "config/base/status.h"
+#include "sync/crypto.h"
+
+namespace mrc::sync {
+
+enum class Kind : std::uint8_t { kFaq = 1, kGuide = 2, kBulletin = 3, kCentre = 4 };
+enum class Op : std::uint8_t { kPut = 0, kDelete = 1 };
+
+inline constexpr std::uint8_t kEntryFormat = 1;
+inline constexpr std::size_t kMaxParents = 32;
+inline constexpr std::size_t kFixedBodyBytes = 3 + 32 + 8 + 32 + 8 + 32 + 2 + 32 + 4;
+inline constexpr std::size_t kMaxEntryBytes = kFixedBodyBytes + 32 * kMaxParents + 64;
+inline constexpr std::uint32_t kMaxPayloadBytes = 1 << 20;
+
+std::string_view KindName(Kind k);  // "faq", "guide", "bulletin", "centre"
+bool ParseKind(std::string_view name, Kind* kind);
+
+struct Entry {
+  Kind kind = Kind::kFaq;
+  Op op = Op::kPut;
+  Hash32 author{};
+  std::uint64_t seq = 0;
+  Hash32 prev{};
+  std::uint64_t hlc = 0;
+  Hash32 doc{};                  // zero: this entry creates a document
+  std::vector<Hash32> parents;   // the versions this one replaces
+  Hash32 payload_hash{};
+  std::uint32_t payload_size = 0;
+  Signature signature{};
+
+  bool IsRoot() const { return IsZero(doc); }
+  // The document this entry belongs to: its own id when it creates one.
+  Hash32 DocId(const Hash32& own_id) const { return IsRoot() ? own_id : doc; }
+};
+
+// Why an entry was refused. Each has a stable name used in messages, status
+// and tests: the Status message starts with "<name>: ".
+enum class Problem {
+  kMalformed,         // "malformed"
+  kUnknownKind,       // "unknown-kind"
+  kOversizedEntry,    // "oversized-entry"
+  kOversizedPayload,  // "oversized-payload"
+  kBadSignature,      // "bad-signature"
+  kPayloadMismatch,   // "payload-mismatch"
+  kBrokenChain,       // "broken-chain"
+  kSeqGap,            // "seq-gap"
+  kInvalidContent,    // "invalid-content"
+  kBadParent,         // "bad-parent"
+  kFork,              // "fork"
+};
+std::string_view ProblemName(Problem p);
+Status MakeProblem(Problem p, std::string_view detail);
+// The problem a Status was made from, or false if it was not made by MakeProblem.
+bool ProblemOf(const Status& s, Problem* p);
+
+// The body bytes (everything but the signature).
+Bytes EncodeBody(const Entry& e);
+Hash32 EntryId(std::string_view body);
+// The message the author signs for an entry with this id in this network.
+Bytes SigningMessage(const Hash32& network_id, const Hash32& entry_id);
+
+// Fills seq-independent fields' hash: sets e->payload_hash/size from payload,
+// then signs. Returns the signed form; *id receives the entry id.
+Bytes SignEntry(const KeyPair& key, const Hash32& network_id, Entry* e, Hash32* id);
+
+struct DecodedEntry {
+  Entry entry;
+  Hash32 id{};
+  std::string_view body;  // points into the decoded buffer
+};
+// Strict decode of a signed form; does not check the signature.
+Result<DecodedEntry> DecodeEntry(std::string_view signed_form);
+
+bool CheckSignature(const Hash32& network_id, const DecodedEntry& d);
+// Payload against the signed hash and size.
+Status CheckPayload(const Entry& e, std::string_view payload);
+
+// A hybrid logical clock value: milliseconds since the Unix epoch in the top
+// 48 bits, a counter in the low 16. Orders events across nodes whose clocks
+// disagree, while staying close to wall time for display.
+class HybridClock {
+ public:
+  // A value greater than every value returned or observed before.
+  std::uint64_t Now();
+  void Observe(std::uint64_t remote);
+  std::uint64_t last() const { return last_; }
+
+ private:
+  std::uint64_t last_ = 0;
+};
+std::uint64_t HlcMillis(std::uint64_t hlc);
+// RFC 3339 UTC with milliseconds, e.g. "2026-11-23T10:00:00.123Z".
+std::string FormatTime(std::uint64_t unix_millis);
+
+}  // namespace mrc::sync

@@ -1,0 +1,160 @@
+// Log: this node's copy of the replicated log and the documents it produces.
+//
+// Every change, local or received, enters through one path: decode, check
+// payload, authenticate, then apply in a single storage WriteBatch together
+// with the document state it changes. Two levels of acceptance keep feeds
+// contiguous while documents wait for each other:
+//   1. into the log: needs only the author's previous entry (prev). Missing
+//      predecessors park the entry durably in `pending` until it arrives.
+//   2. onto documents ("effect"): needs every parent version's effect. An
+//      entry whose parents are missing waits durably; one that breaks a rule
+//      (invalid content, parent of another document, clock not after its
+//      parents) is rejected on every node alike and the reason kept.
+// Because both waits are resolved by the arrival of a specific entry id, any
+// arrival order of the same entries gives the same documents and digest.
+//
+// Thread-safe: writes are serialised by an internal mutex; reads run
+// concurrently against RocksDB's consistent view.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "config/base/bytes.h"
+#include "config/base/status.h"
+#include "sync/crypto.h"
+#include "sync/entry.h"
+
+namespace mrc::storage {
+class Store;
+}
+
+namespace mrc::sync {
+
+namespace detail {
+struct Authenticated;  // an entry whose signature or chain has been checked
+}
+
+// A change this node authors; Log fills in author, seq, prev, hlc, signature.
+struct Draft {
+  Kind kind = Kind::kFaq;
+  Op op = Op::kPut;
+  Hash32 doc{};                 // zero to create a document
+  std::vector<Hash32> parents;  // must be sorted ascending and unique
+  std::string payload;          // canonical content JSON ("" for a delete)
+};
+
+// An entry as it travels: signed form plus payload.
+struct Incoming {
+  Bytes signed_form;
+  Bytes payload;
+};
+
+struct IngestReport {
+  std::size_t accepted = 0;    // added to the log (effect applied, rejected or waiting)
+  std::size_t duplicates = 0;  // already held
+  std::size_t pending = 0;     // held until a predecessor arrives
+  std::size_t forks = 0;       // evidence recorded
+  struct Refusal {
+    std::size_t index;  // position in the input
+    Status reason;      // made with MakeProblem
+  };
+  std::vector<Refusal> refused;
+};
+
+enum class Effect : std::uint8_t { kApplied = 0, kRejected = 1, kWaiting = 2 };
+
+struct Head {
+  Hash32 id{};
+  std::uint64_t hlc = 0;
+  Hash32 author{};
+  Op op = Op::kPut;
+};
+
+struct DocState {
+  Hash32 id{};
+  Kind kind = Kind::kFaq;
+  Hash32 creator{};
+  std::uint64_t created_hlc = 0;
+  std::vector<Head> heads;  // sorted by id
+  Head winner;              // the highest (hlc, id) among heads
+  std::uint32_t versions = 0;
+  bool deleted() const { return winner.op == Op::kDelete; }
+  bool conflict() const { return heads.size() > 1; }
+};
+
+struct Version {
+  Hash32 id{};
+  Hash32 doc{};
+  Entry entry;
+  Effect effect = Effect::kApplied;
+  std::string payload;
+};
+
+struct DigestInfo {
+  Hash32 digest{};
+  std::uint64_t documents = 0;
+  std::uint64_t entries = 0;
+  std::uint64_t authors = 0;
+  std::uint64_t pending = 0;  // waiting for a predecessor or a parent
+  std::uint64_t forks = 0;
+};
+
+struct FeedHead {
+  Hash32 author{};
+  std::uint64_t seq = 0;
+  Hash32 id{};
+  bool forked = false;
+};
+
+class Log {
+ public:
+  ~Log();
+  // `store` must outlive the Log. `identity` signs this node's entries.
+  static Result<std::unique_ptr<Log>> Open(storage::Store* store, const KeyPair& identity,
+                                           const Hash32& network_id);
+
+  // Signs and applies local changes in one batch; returns their entry ids.
+  // Content is not re-validated here: callers pass CanonicalContent output.
+  Result<std::vector<Hash32>> Append(const std::vector<Draft>& drafts);
+  // Verifies and applies received entries in one batch. Refusals are reported
+  // per entry; the Status is an error only when storage fails.
+  Result<IngestReport> Ingest(const std::vector<Incoming>& entries);
+
+  // NotFound when the document does not exist.
+  Result<DocState> GetDoc(const Hash32& doc_id);
+  // Calls fn for each document in id order after `after` (exclusive) until fn
+  // returns false.
+  Status ScanDocs(const Hash32* after, const std::function<bool(const DocState&)>& fn);
+  Result<Version> GetVersion(const Hash32& entry_id);
+  // Every applied version of a document, ordered by (hlc, id).
+  Result<std::vector<Version>> History(const Hash32& doc_id);
+  // The reason an entry's effect was rejected; NotFound when it was not.
+  Result<std::string> RejectReason(const Hash32& entry_id);
+
+  Result<DigestInfo> Digest();
+  Result<std::vector<FeedHead>> Feeds();
+  // Re-checks every stored entry: signatures, chains, seq gaps, payloads,
+  // index consistency. Calls problem() for each finding; returns the count.
+  Result<std::uint64_t> Verify(const std::function<void(const Status&)>& problem);
+
+  const Hash32& self() const { return identity_.public_key; }
+  const Hash32& network_id() const { return network_id_; }
+
+ private:
+  Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id);
+  Status LoadClock();
+  Status ApplyAll(std::vector<detail::Authenticated>& items, IngestReport* report);
+
+  storage::Store* store_;
+  KeyPair identity_;
+  Hash32 network_id_;
+  std::mutex write_mu_;
+  HybridClock clock_;  // guarded by write_mu_
+};
+
+}  // namespace mrc::sync

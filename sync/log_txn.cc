@@ -1,0 +1,42 @@
+#include "sync/log_txn.h"
+
+#include <set>
+
+namespace mrc::sync {
+
+Result<std::optional<std::string>> Txn::Get(storage::Column c, std::string_view key) {
+  auto& ov = overlay_[static_cast<int>(c)];
+  if (auto it = ov.find(key); it != ov.end()) return it->second;
+  auto r = store_->Get(c, key);
+  if (r.ok()) return std::optional<std::string>(std::move(r).value());
+  if (r.status().IsNotFound()) return std::optional<std::string>();
+  return r.status();
+}
+
+void Txn::Put(storage::Column c, std::string_view key, std::string_view value) {
+  overlay_[static_cast<int>(c)].insert_or_assign(std::string(key), std::string(value));
+  batch_.Put(c, key, value);
+}
+
+void Txn::Delete(storage::Column c, std::string_view key) {
+  overlay_[static_cast<int>(c)].insert_or_assign(std::string(key), std::nullopt);
+  batch_.Delete(c, key);
+}
+
+Result<std::vector<std::string>> Txn::KeysWithPrefix(storage::Column c, std::string_view prefix) {
+  std::set<std::string> keys;
+  auto it = store_->NewIterator(c);
+  for (it->Seek(prefix); it->Valid() && it->key().substr(0, prefix.size()) == prefix; it->Next()) {
+    keys.emplace(it->key());
+  }
+  MRC_RETURN_IF_ERROR(it->status());
+  const auto& ov = overlay_[static_cast<int>(c)];
+  for (auto o = ov.lower_bound(prefix); o != ov.end() && o->first.compare(0, prefix.size(), prefix) == 0;
+       ++o) {
+    if (o->second) keys.insert(o->first);
+    else keys.erase(o->first);
+  }
+  return std::vector<std::string>(keys.begin(), keys.end());
+}
+
+}  // namespace mrc::sync
