@@ -85,8 +85,8 @@ Hash32 EntryId(std::string_view body);
 // The message the author signs for an entry with this id in this network.
 Bytes SigningMessage(const Hash32& network_id, const Hash32& entry_id);
 
-// Fills seq-independent fields' hash: sets e->payload_hash/size from payload,
-// then signs. Returns the signed form; *id receives the entry id.
+// Sets e->author to the key's public key and signs; the caller has filled
+// every other field. Returns the signed form; *id receives the entry id.
 Bytes SignEntry(const KeyPair& key, const Hash32& network_id, Entry* e, Hash32* id);
 
 struct DecodedEntry {

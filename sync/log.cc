@@ -359,7 +359,10 @@ Result<IngestReport> Log::Ingest(const std::vector<Incoming>& in) {
     }
     Status s = CheckPayload(d->entry, in[i].payload);
     if (!s.ok()) {
-      report.refused.push_back({i, s.Annotate(Describe(d->entry, d->id))});
+      Problem p = Problem::kPayloadMismatch;
+      ProblemOf(s, &p);
+      std::string detail = s.message().substr(ProblemName(p).size() + 2);
+      report.refused.push_back({i, MakeProblem(p, Describe(d->entry, d->id) + ": " + detail)});
       continue;
     }
     items.push_back({d->entry, d->id, rec::EncodeStored(in[i].signed_form, in[i].payload), i});

@@ -136,6 +136,11 @@ class Log {
   // The reason an entry's effect was rejected; NotFound when it was not.
   Result<std::string> RejectReason(const Hash32& entry_id);
 
+  // Up to `max` entries of one author's feed from `from_seq` on, in order,
+  // as they travel (for replication and bundles).
+  Result<std::vector<Incoming>> ReadFeed(const Hash32& author, std::uint64_t from_seq,
+                                         std::size_t max);
+
   Result<DigestInfo> Digest();
   Result<std::vector<FeedHead>> Feeds();
   // Re-checks every stored entry: signatures, chains, seq gaps, payloads,

@@ -97,6 +97,21 @@ Result<std::vector<FeedHead>> Log::Feeds() {
   return out;
 }
 
+Result<std::vector<Incoming>> Log::ReadFeed(const Hash32& author, std::uint64_t from_seq,
+                                            std::size_t max) {
+  std::vector<Incoming> out;
+  auto it = store_->NewIterator(Column::kEntries);
+  Bytes prefix(AsView(author));
+  for (it->Seek(rec::FeedKey(author, from_seq)); it->Valid() && out.size() < max; it->Next()) {
+    if (it->key().substr(0, 32) != prefix) break;
+    std::string_view signed_form, payload;
+    if (!rec::DecodeStored(it->value(), &signed_form, &payload)) return Unreadable("entry", author);
+    out.push_back({Bytes(signed_form), Bytes(payload)});
+  }
+  MRC_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
 Result<DigestInfo> Log::Digest() {
   // One consistent pass would need a snapshot; the digest is compared after
   // quiescence, so separate passes over docs and feeds are enough.

@@ -1,0 +1,291 @@
+#include "sync/log.h"
+
+#include <gtest/gtest.h>
+
+#include "storage/store.h"
+#include "tests/sync/test_util.h"
+
+namespace mrc::sync {
+namespace {
+
+using testing::EditFaq;
+using testing::FaqJson;
+using testing::MakeEntry;
+using testing::NewFaq;
+using testing::Node;
+using testing::ProblemNameOf;
+using testing::TempDir;
+
+class LogTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(InitCrypto().ok()); }
+
+  Hash32 Create(Node& n, const std::string& q) { return n.log->Append({NewFaq(q)}).value().front(); }
+
+  // The refusals of one Ingest call, as problem names.
+  std::vector<std::string> Refusals(Node& n, const std::vector<Incoming>& in) {
+    auto r = n.log->Ingest(in);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    std::vector<std::string> out;
+    for (const auto& f : r->refused) out.push_back(ProblemNameOf(f.reason));
+    return out;
+  }
+
+  std::string Question(Node& n, const Hash32& doc) {
+    auto d = n.log->GetDoc(doc).value();
+    auto v = n.log->GetVersion(d.winner.id).value();
+    auto pos = v.payload.find("\"question\":\"");
+    return v.payload.substr(pos + 12, v.payload.find('"', pos + 12) - pos - 12);
+  }
+
+  TempDir tmp_;
+};
+
+TEST_F(LogTest, CreateEditDeleteAndHistory) {
+  Node n(tmp_.Sub("a"));
+  Hash32 doc = Create(n, "First?");
+  auto d = n.log->GetDoc(doc).value();
+  EXPECT_EQ(1u, d.versions);
+  EXPECT_FALSE(d.conflict());
+  Hash32 v2 = n.log->Append({EditFaq(doc, {doc}, "Second?")}).value().front();
+  EXPECT_EQ("Second?", Question(n, doc));
+  Draft del{Kind::kFaq, Op::kDelete, doc, {v2}, ""};
+  n.log->Append({del}).value();
+  d = n.log->GetDoc(doc).value();
+  EXPECT_TRUE(d.deleted());
+  EXPECT_EQ(3u, d.versions);
+  auto history = n.log->History(doc).value();
+  ASSERT_EQ(3u, history.size());
+  EXPECT_EQ(doc, history[0].id);
+  EXPECT_EQ(v2, history[1].id);
+  EXPECT_EQ(Op::kDelete, history[2].entry.op);
+  EXPECT_EQ(0u, n.log->Verify([](const Status& s) { ADD_FAILURE() << s.ToString(); }).value());
+}
+
+TEST_F(LogTest, ReplicatesToAnotherNodeWithTheSameDigest) {
+  Node a(tmp_.Sub("a")), b(tmp_.Sub("b"));
+  Hash32 doc = Create(a, "Q1");
+  a.log->Append({EditFaq(doc, {doc}, "Q1 edited"), NewFaq("Q2")}).value();
+  auto report = b.log->Ingest(a.AllEntries()).value();
+  EXPECT_EQ(3u, report.accepted);
+  EXPECT_TRUE(report.refused.empty());
+  EXPECT_EQ(a.DigestHex(), b.DigestHex());
+  EXPECT_EQ("Q1 edited", Question(b, doc));
+  // Ingesting again changes nothing.
+  report = b.log->Ingest(a.AllEntries()).value();
+  EXPECT_EQ(3u, report.duplicates);
+  EXPECT_EQ(a.DigestHex(), b.DigestHex());
+}
+
+TEST_F(LogTest, EveryVerificationFailureIsNamed) {
+  Node n(tmp_.Sub("a"));
+  KeyPair key = GenerateKeyPair();
+  Entry e;
+  e.seq = 1;
+  e.hlc = 1ULL << 40;
+  Incoming good = MakeEntry(key, e, FaqJson("Q"));
+
+  Incoming bad_sig = good;
+  bad_sig.signed_form.back() ^= 1;
+  EXPECT_EQ(std::vector<std::string>{"bad-signature"}, Refusals(n, {bad_sig}));
+
+  Incoming mismatch = good;
+  mismatch.payload = FaqJson("Other");
+  EXPECT_EQ(std::vector<std::string>{"payload-mismatch"}, Refusals(n, {mismatch}));
+
+  Incoming unknown_kind = good;
+  unknown_kind.signed_form[1] = 42;
+  EXPECT_EQ(std::vector<std::string>{"unknown-kind"}, Refusals(n, {unknown_kind}));
+
+  Incoming oversized = good;
+  oversized.signed_form.append(kMaxEntryBytes, '\0');
+  EXPECT_EQ(std::vector<std::string>{"oversized-entry"}, Refusals(n, {oversized}));
+
+  Incoming other_network = MakeEntry(key, e, FaqJson("Q"), nullptr, Hash32{});
+  EXPECT_EQ(std::vector<std::string>{"bad-signature"}, Refusals(n, {other_network}));
+
+  // Nothing was stored by any of these.
+  EXPECT_EQ(0u, n.log->Digest().value().entries);
+  EXPECT_TRUE(Refusals(n, {good}).empty());
+  EXPECT_EQ(1u, n.log->Digest().value().entries);
+}
+
+TEST_F(LogTest, SeqGapWaitsThenApplies) {
+  Node a(tmp_.Sub("a")), b(tmp_.Sub("b"));
+  Hash32 doc = Create(a, "Q1");
+  a.log->Append({EditFaq(doc, {doc}, "Q1 v2")}).value();
+  auto feed = a.AllEntries();
+  ASSERT_EQ(2u, feed.size());
+  auto r = b.log->Ingest({feed[1]}).value();
+  EXPECT_EQ(1u, r.pending);
+  EXPECT_EQ(1u, b.log->Digest().value().pending);
+  EXPECT_TRUE(b.log->GetDoc(doc).status().IsNotFound());
+  r = b.log->Ingest({feed[0]}).value();
+  EXPECT_EQ(2u, r.accepted);
+  EXPECT_EQ(0u, b.log->Digest().value().pending);
+  EXPECT_EQ(a.DigestHex(), b.DigestHex());
+}
+
+TEST_F(LogTest, PendingSurvivesReopen) {
+  Node a(tmp_.Sub("a"));
+  Hash32 doc = Create(a, "Q1");
+  a.log->Append({EditFaq(doc, {doc}, "Q1 v2")}).value();
+  auto feed = a.AllEntries();
+  {
+    Node b(tmp_.Sub("b"));
+    b.log->Ingest({feed[1]}).value();
+  }
+  Node b(tmp_.Sub("b"));
+  EXPECT_EQ(1u, b.log->Digest().value().pending);
+  b.log->Ingest({feed[0]}).value();
+  EXPECT_EQ(a.DigestHex(), b.DigestHex());
+}
+
+TEST_F(LogTest, ParentFromAnotherAuthorWaitsForIt) {
+  Node a(tmp_.Sub("a")), b(tmp_.Sub("b")), c(tmp_.Sub("c"));
+  Hash32 doc = Create(a, "Q1");
+  b.log->Ingest(a.AllEntries()).value();
+  b.log->Append({EditFaq(doc, {doc}, "edited at b")}).value();
+  auto b_feed = b.log->ReadFeed(b.log->self(), 1, 10).value();
+  // c sees b's edit first: it enters the log but its effect waits.
+  auto r = c.log->Ingest(b_feed).value();
+  EXPECT_EQ(1u, r.accepted);
+  EXPECT_EQ(1u, c.log->Digest().value().pending);
+  c.log->Ingest(a.AllEntries()).value();
+  EXPECT_EQ(0u, c.log->Digest().value().pending);
+  EXPECT_EQ("edited at b", Question(c, doc));
+  EXPECT_EQ(b.DigestHex(), c.DigestHex());
+}
+
+TEST_F(LogTest, ConcurrentEditsConflictAndMerge) {
+  Node a(tmp_.Sub("a")), b(tmp_.Sub("b"));
+  Hash32 doc = Create(a, "Q");
+  b.log->Ingest(a.AllEntries()).value();
+  Hash32 va = a.log->Append({EditFaq(doc, {doc}, "from a")}).value().front();
+  Hash32 vb = b.log->Append({EditFaq(doc, {doc}, "from b")}).value().front();
+  a.log->Ingest(b.AllEntries()).value();
+  b.log->Ingest(a.AllEntries()).value();
+  auto da = a.log->GetDoc(doc).value(), db = b.log->GetDoc(doc).value();
+  EXPECT_TRUE(da.conflict());
+  EXPECT_EQ(2u, da.heads.size());
+  EXPECT_EQ(da.winner.id, db.winner.id);
+  EXPECT_EQ(a.DigestHex(), b.DigestHex());
+  // A merge names both heads and ends the conflict everywhere.
+  a.log->Append({EditFaq(doc, {va, vb}, "merged")}).value();
+  b.log->Ingest(a.AllEntries()).value();
+  EXPECT_FALSE(b.log->GetDoc(doc).value().conflict());
+  EXPECT_EQ("merged", Question(b, doc));
+  EXPECT_EQ(a.DigestHex(), b.DigestHex());
+}
+
+TEST_F(LogTest, ForkIsRecordedAsEvidence) {
+  Node n(tmp_.Sub("a"));
+  KeyPair key = GenerateKeyPair();
+  Entry e;
+  e.seq = 1;
+  e.hlc = 1ULL << 40;
+  Incoming one = MakeEntry(key, e, FaqJson("one"));
+  Incoming two = MakeEntry(key, e, FaqJson("two"));
+  EXPECT_TRUE(Refusals(n, {one}).empty());
+  EXPECT_EQ(std::vector<std::string>{"fork"}, Refusals(n, {two}));
+  auto info = n.log->Digest().value();
+  EXPECT_EQ(1u, info.forks);
+  auto feeds = n.log->Feeds().value();
+  ASSERT_EQ(1u, feeds.size());
+  EXPECT_TRUE(feeds[0].forked);
+  // The frozen feed keeps later entries but does not apply them.
+  Hash32 id1 = Blake2b256(std::string_view(one.signed_form).substr(0, one.signed_form.size() - 64));
+  Entry next;
+  next.seq = 2;
+  next.prev = id1;
+  next.hlc = 2ULL << 40;
+  auto r = n.log->Ingest({MakeEntry(key, next, FaqJson("three"))}).value();
+  EXPECT_EQ(1u, r.pending);
+  EXPECT_EQ(1u, n.log->Digest().value().entries);
+}
+
+TEST_F(LogTest, BrokenChainIsRefused) {
+  Node n(tmp_.Sub("a"));
+  KeyPair key = GenerateKeyPair();
+  Entry e;
+  e.seq = 1;
+  e.hlc = 1ULL << 40;
+  EXPECT_TRUE(Refusals(n, {MakeEntry(key, e, FaqJson("one"))}).empty());
+  Entry next;
+  next.seq = 2;
+  next.prev.fill(0x55);  // not the id of seq 1
+  next.hlc = 2ULL << 40;
+  EXPECT_EQ(std::vector<std::string>{"broken-chain"},
+            Refusals(n, {MakeEntry(key, next, FaqJson("two"))}));
+}
+
+TEST_F(LogTest, InvalidContentIsRejectedButTheFeedGoesOn) {
+  Node n(tmp_.Sub("a"));
+  KeyPair key = GenerateKeyPair();
+  Entry e;
+  e.seq = 1;
+  e.hlc = 1ULL << 40;
+  Hash32 bad_id, child_id;
+  Incoming bad = MakeEntry(key, e, R"({"question":"no answer","language":"en"})", &bad_id);
+  Entry next;
+  next.seq = 2;
+  next.prev = bad_id;
+  next.hlc = 2ULL << 40;
+  Incoming good = MakeEntry(key, next, FaqJson("fine"));
+  Entry child;
+  child.seq = 3;
+  child.hlc = 3ULL << 40;
+  child.doc = bad_id;
+  child.parents = {bad_id};
+  Hash32 good_id = Blake2b256(std::string_view(good.signed_form).substr(0, good.signed_form.size() - 64));
+  child.prev = good_id;
+  Incoming orphan = MakeEntry(key, child, FaqJson("child of rejected"), &child_id);
+  EXPECT_TRUE(Refusals(n, {bad, good, orphan}).empty());
+  EXPECT_EQ(3u, n.log->Digest().value().entries);
+  EXPECT_EQ(1u, n.log->Digest().value().documents);
+  EXPECT_NE(std::string::npos, n.log->RejectReason(bad_id).value().find("invalid-content"));
+  EXPECT_NE(std::string::npos, n.log->RejectReason(child_id).value().find("bad-parent"));
+  EXPECT_TRUE(n.log->GetDoc(bad_id).status().IsNotFound());
+}
+
+TEST_F(LogTest, ParentOfAnotherDocumentIsRejected) {
+  Node n(tmp_.Sub("a"));
+  Hash32 d1 = Create(n, "one");
+  Hash32 d2 = Create(n, "two");
+  KeyPair key = GenerateKeyPair();
+  Entry e;
+  e.seq = 1;
+  e.hlc = n.log->GetDoc(d2).value().winner.hlc + 1;
+  e.doc = d1;
+  e.parents = {d2};
+  Hash32 id;
+  n.log->Ingest({MakeEntry(key, e, FaqJson("sneaky"), &id)}).value();
+  EXPECT_NE(std::string::npos, n.log->RejectReason(id).value().find("another document"));
+  EXPECT_EQ(1u, n.log->GetDoc(d1).value().versions);
+}
+
+TEST_F(LogTest, VerifyFindsTampering) {
+  TempDir dir;
+  std::string path = dir.Sub("db");
+  {
+    Node n(path);
+    Hash32 doc = Create(n, "Q");
+    n.log->Append({EditFaq(doc, {doc}, "Q2")}).value();
+  }
+  auto store = storage::Store::Open(path, storage::Options{}).value();
+  auto it = store->NewIterator(storage::Column::kEntries);
+  it->SeekToFirst();
+  ASSERT_TRUE(it->Valid());
+  std::string key(it->key()), value(it->value());
+  value.back() ^= 1;  // flip a payload bit
+  storage::WriteBatch wb;
+  wb.Put(storage::Column::kEntries, key, value);
+  ASSERT_TRUE(store->Write(&wb).ok());
+  auto log = Log::Open(store.get(), GenerateKeyPair(), testing::TestNetwork()).value();
+  std::vector<std::string> found;
+  log->Verify([&](const Status& s) { found.push_back(ProblemNameOf(s)); }).value();
+  EXPECT_EQ(std::vector<std::string>{"payload-mismatch"}, found);
+}
+
+}  // namespace
+}  // namespace mrc::sync
