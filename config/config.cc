@@ -1,0 +1,269 @@
+// Loading, validating and rendering config.toml. toml++ is included only
+// here (it is a large header-only library).
+#include "config/config.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace mrc::config {
+namespace {
+
+Status Bad(std::string_view source, std::string_view key, std::string_view why) {
+  return Status::InvalidArgument(std::string(source) + ": " + std::string(key) + ": " +
+                                 std::string(why));
+}
+
+// Reads one typed key of a section, leaving the default when absent.
+class Reader {
+ public:
+  Reader(const toml::table& root, std::string_view source) : root_(root), source_(source) {}
+
+  Status String(std::string_view section, std::string_view key, std::string* out) {
+    const toml::node* n = Find(section, key);
+    if (!n) return Status::Ok();
+    if (!n->is_string()) return Bad(source_, Dotted(section, key), "must be a string");
+    *out = n->as_string()->get();
+    return Status::Ok();
+  }
+
+  Status Bool(std::string_view section, std::string_view key, bool* out) {
+    const toml::node* n = Find(section, key);
+    if (!n) return Status::Ok();
+    if (!n->is_boolean()) return Bad(source_, Dotted(section, key), "must be true or false");
+    *out = n->as_boolean()->get();
+    return Status::Ok();
+  }
+
+  template <typename T>
+  Status Int(std::string_view section, std::string_view key, std::int64_t lo, std::int64_t hi, T* out) {
+    const toml::node* n = Find(section, key);
+    if (!n) return Status::Ok();
+    if (!n->is_integer()) return Bad(source_, Dotted(section, key), "must be a whole number");
+    std::int64_t v = n->as_integer()->get();
+    if (v < lo || v > hi) {
+      return Bad(source_, Dotted(section, key), "must be between " + std::to_string(lo) + " and " +
+                                                    std::to_string(hi) + ", got " + std::to_string(v));
+    }
+    *out = static_cast<T>(v);
+    return Status::Ok();
+  }
+
+ private:
+  static std::string Dotted(std::string_view s, std::string_view k) {
+    return std::string(s) + "." + std::string(k);
+  }
+  const toml::node* Find(std::string_view section, std::string_view key) {
+    const toml::table* t = root_[section].as_table();
+    return t ? t->get(key) : nullptr;
+  }
+
+  const toml::table& root_;
+  std::string_view source_;
+};
+
+// Every section and key this version understands.
+const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& Known() {
+  static const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> kKnown = {
+      {"node", {"name"}},
+      {"http", {"listen", "body_limit", "timeout_seconds", "threads"}},
+      {"storage", {"sync", "cache_mb"}},
+      {"log", {"level"}}};
+  return kKnown;
+}
+
+Status CheckKnownKeys(const toml::table& root, std::string_view source) {
+  for (const auto& [section, node] : root) {
+    auto it = std::find_if(Known().begin(), Known().end(),
+                           [&](const auto& k) { return k.first == section.str(); });
+    if (it == Known().end()) {
+      return Status::InvalidArgument(std::string(source) + ": unknown section [" +
+                                     std::string(section.str()) + "]");
+    }
+    if (!node.is_table()) {
+      return Status::InvalidArgument(std::string(source) + ": " + std::string(section.str()) +
+                                     " must be a section ([" + std::string(section.str()) + "])");
+    }
+    for (const auto& [key, value] : *node.as_table()) {
+      if (std::find(it->second.begin(), it->second.end(), key.str()) == it->second.end()) {
+        return Status::InvalidArgument(std::string(source) + ": unknown key '" +
+                                       std::string(section.str()) + "." + std::string(key.str()) + "'");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+std::string Quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string HostPort::ToString() const {
+  if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
+  return host + ":" + std::to_string(port);
+}
+
+bool IsLoopback(std::string_view host) {
+  if (host == "localhost" || host == "::1") return true;
+  if (host.substr(0, 4) != "127.") return false;
+  int dots = 0;
+  for (char c : host) {
+    if (c == '.') ++dots;
+    else if (c < '0' || c > '9') return false;
+  }
+  return dots == 3;
+}
+
+Result<HostPort> ParseHostPort(std::string_view text, bool allow_port_zero) {
+  auto bad = [&](std::string_view why) {
+    return Status::InvalidArgument("'" + std::string(text) + "' is not HOST:PORT (" + std::string(why) + ")");
+  };
+  HostPort hp;
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return bad("IPv6 addresses are written [::1]:8080");
+    }
+    hp.host = std::string(text.substr(1, close - 1));
+    port = text.substr(close + 2);
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) return bad("missing port");
+    hp.host = std::string(text.substr(0, colon));
+    port = text.substr(colon + 1);
+    if (hp.host.find(':') != std::string::npos) return bad("IPv6 addresses are written [::1]:8080");
+  }
+  if (hp.host.empty()) return bad("missing host");
+  for (char c : hp.host) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != ':') {
+      return bad("bad character in host");
+    }
+  }
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value > 65535) {
+    return bad("port must be a number from 0 to 65535");
+  }
+  if (value == 0 && !allow_port_zero) return bad("port 0 is not allowed here");
+  hp.port = static_cast<std::uint16_t>(value);
+  return hp;
+}
+
+Result<Config> Parse(std::string_view toml_text, std::string_view source) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, source);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return Status::InvalidArgument(std::string(source) + ":" + std::to_string(where.line) + ":" +
+                                   std::to_string(where.column) + ": " + std::string(e.description()));
+  }
+  MRC_RETURN_IF_ERROR(CheckKnownKeys(root, source));
+  Config c;
+  Reader r(root, source);
+  MRC_RETURN_IF_ERROR(r.String("node", "name", &c.node_name));
+  MRC_RETURN_IF_ERROR(r.String("http", "listen", &c.http_listen));
+  MRC_RETURN_IF_ERROR(r.Int("http", "body_limit", 1024, 64LL << 20, &c.http_body_limit));
+  MRC_RETURN_IF_ERROR(r.Int("http", "timeout_seconds", 1, 3600, &c.http_timeout_seconds));
+  MRC_RETURN_IF_ERROR(r.Int("http", "threads", 1, 64, &c.http_threads));
+  MRC_RETURN_IF_ERROR(r.Bool("storage", "sync", &c.storage_sync));
+  MRC_RETURN_IF_ERROR(r.Int("storage", "cache_mb", 1, 65536, &c.storage_cache_mb));
+  MRC_RETURN_IF_ERROR(r.String("log", "level", &c.log_level));
+
+  auto listen = ParseHostPort(c.http_listen);
+  if (!listen.ok()) return Bad(source, "http.listen", listen.status().message());
+  if (!IsLoopback(listen->host)) {
+    return Bad(source, "http.listen",
+               "'" + c.http_listen + "' is not a loopback address; until login is available the "
+               "HTTP server binds to loopback only (127.0.0.1 or [::1])");
+  }
+  if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error") {
+    return Bad(source, "log.level", "must be debug, info, warn or error, got '" + c.log_level + "'");
+  }
+  return c;
+}
+
+Result<Config> LoadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return Config{};
+    return Status::IOError("cannot read " + path + ": " + std::strerror(errno));
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return Parse(ss.str(), path);
+}
+
+std::string Render(const Config& c) {
+  std::ostringstream o;
+  o << "# mrcnode configuration.\n"
+       "# Every setting has a working default; delete a line to go back to it.\n"
+       "# A setting mrcnode does not know, or a bad value, stops start-up with a\n"
+       "# message naming it.\n\n"
+       "[node]\n"
+       "# Display name of this centre (default: empty).\n"
+       "name = " << Quote(c.node_name) << "\n\n"
+       "[http]\n"
+       "# Address of the web UI and JSON API. Loopback only until login exists.\n"
+       "# Port 0 picks a free port. Default: \"127.0.0.1:8080\".\n"
+       "listen = " << Quote(c.http_listen) << "\n"
+       "# Largest request body accepted, in bytes (1024 .. 67108864). Default: 1048576.\n"
+       "body_limit = " << c.http_body_limit << "\n"
+       "# Seconds a client may take to send a request or read a response (1 .. 3600). Default: 30.\n"
+       "timeout_seconds = " << c.http_timeout_seconds << "\n"
+       "# Threads serving HTTP (1 .. 64). Default: 2.\n"
+       "threads = " << c.http_threads << "\n\n"
+       "[storage]\n"
+       "# Flush every write to disk before acknowledging it. Turning this off\n"
+       "# risks losing the latest changes in a power cut. Default: true.\n"
+       "sync = " << (c.storage_sync ? "true" : "false") << "\n"
+       "# Memory for the database's read cache, in MiB (1 .. 65536). Default: 32.\n"
+       "cache_mb = " << c.storage_cache_mb << "\n\n"
+       "[log]\n"
+       "# How much to log: debug, info, warn or error. Default: \"info\".\n"
+       "level = " << Quote(c.log_level) << "\n";
+  return o.str();
+}
+
+Status WriteFile(const std::string& path, const Config& config) {
+  std::string tmp = path + ".tmp";
+  std::string text = Render(config);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IOError("cannot write " + tmp + ": " + std::strerror(errno));
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ok = (::close(fd) == 0) && ok;
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status::IOError("cannot write " + path + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+}  // namespace mrc::config

@@ -1,0 +1,75 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+namespace mrc::config {
+namespace {
+
+// "ok", or the error message of parsing `text`.
+std::string Error(const std::string& text) {
+  auto r = Parse(text, "config.toml");
+  return r.ok() ? "ok" : r.status().message();
+}
+
+TEST(ConfigTest, EmptyFileGivesDefaults) {
+  auto c = Parse("", "config.toml");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ("127.0.0.1:8080", c->http_listen);
+  EXPECT_TRUE(c->storage_sync);
+  EXPECT_EQ("info", c->log_level);
+}
+
+TEST(ConfigTest, RenderRoundTrips) {
+  Config c;
+  c.node_name = "MRC Shkodër \"north\"\\";
+  c.http_listen = "[::1]:9000";
+  c.http_threads = 7;
+  c.storage_sync = false;
+  c.log_level = "debug";
+  auto back = Parse(Render(c), "x");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(c.node_name, back->node_name);
+  EXPECT_EQ(c.http_listen, back->http_listen);
+  EXPECT_EQ(7u, back->http_threads);
+  EXPECT_FALSE(back->storage_sync);
+  EXPECT_EQ("debug", back->log_level);
+  EXPECT_NE(std::string::npos, Render(c).find("# Threads serving HTTP"));
+}
+
+TEST(ConfigTest, ErrorsNameTheKey) {
+  EXPECT_EQ("config.toml: unknown key 'http.lisen'", Error("[http]\nlisen = \"127.0.0.1:1\"\n"));
+  EXPECT_EQ("config.toml: unknown section [peers]", Error("[peers]\n"));
+  EXPECT_EQ("config.toml: http.threads: must be between 1 and 64, got 0", Error("[http]\nthreads = 0\n"));
+  EXPECT_EQ("config.toml: http.threads: must be a whole number", Error("[http]\nthreads = \"2\"\n"));
+  EXPECT_EQ("config.toml: storage.sync: must be true or false", Error("[storage]\nsync = 1\n"));
+  EXPECT_EQ("config.toml: log.level: must be debug, info, warn or error, got 'loud'",
+            Error("[log]\nlevel = \"loud\"\n"));
+  EXPECT_NE(std::string::npos, Error("[http]\nlisten = \"0.0.0.0:8080\"\n").find("http.listen: '0.0.0.0:8080' is not a loopback"));
+  EXPECT_NE(std::string::npos, Error("[http]\nlisten = \"localhost\"\n").find("http.listen"));
+  EXPECT_EQ(0u, Error("[http\nx=").find("config.toml:1:"));
+  EXPECT_EQ("config.toml: node must be a section ([node])", Error("node = 1\n"));
+}
+
+TEST(ConfigTest, MissingFileGivesDefaults) {
+  auto c = LoadFile("/nonexistent/dir/config.toml");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(2u, c->http_threads);
+}
+
+TEST(ConfigTest, HostPort) {
+  EXPECT_EQ("127.0.0.1:8080", ParseHostPort("127.0.0.1:8080")->ToString());
+  EXPECT_EQ("[::1]:80", ParseHostPort("[::1]:80")->ToString());
+  EXPECT_EQ(0, ParseHostPort("localhost:0")->port);
+  EXPECT_FALSE(ParseHostPort("localhost:0", false).ok());
+  for (const char* bad : {"", "127.0.0.1", "127.0.0.1:", ":80", "h:99999", "h:8x", "::1:80", "a b:1"}) {
+    EXPECT_FALSE(ParseHostPort(bad).ok()) << bad;
+  }
+  EXPECT_TRUE(IsLoopback("127.0.0.1"));
+  EXPECT_TRUE(IsLoopback("127.1.2.3"));
+  EXPECT_TRUE(IsLoopback("::1"));
+  EXPECT_FALSE(IsLoopback("10.0.0.1"));
+  EXPECT_FALSE(IsLoopback("127.example.org"));
+}
+
+}  // namespace
+}  // namespace mrc::config
