@@ -68,7 +68,9 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
 
 class IteratorImpl final : public Iterator {
  public:
-  explicit IteratorImpl(rocksdb::Iterator* it) : it_(it) {}
+  explicit IteratorImpl(rocksdb::Iterator* it, std::unique_ptr<std::string> bound = nullptr,
+                        std::unique_ptr<rocksdb::Slice> bound_slice = nullptr)
+      : bound_(std::move(bound)), bound_slice_(std::move(bound_slice)), it_(it) {}
   void Seek(std::string_view key) override { it_->Seek(rocksdb::Slice(key.data(), key.size())); }
   void SeekToFirst() override { it_->SeekToFirst(); }
   bool Valid() const override { return it_->Valid(); }
@@ -84,8 +86,19 @@ class IteratorImpl final : public Iterator {
   Status status() const override { return FromRocks(it_->status(), "iterator"); }
 
  private:
+  // The upper bound must outlive the iterator (RocksDB keeps a pointer).
+  std::unique_ptr<std::string> bound_;
+  std::unique_ptr<rocksdb::Slice> bound_slice_;
   std::unique_ptr<rocksdb::Iterator> it_;
 };
+
+// The smallest key greater than every key starting with prefix; "" if none.
+std::string PrefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xff) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+  return end;
+}
 
 }  // namespace
 
@@ -95,7 +108,7 @@ class StoreImpl final : public Store {
   ~StoreImpl() override {
     for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
     handles_.clear();
-    if (db_) db_->Close();
+    if (db_) (void)db_->Close();
   }
 
   Status OpenDb() {
@@ -144,6 +157,16 @@ class StoreImpl final : public Store {
 
   std::unique_ptr<Iterator> NewIterator(Column c) override {
     return std::make_unique<IteratorImpl>(db_->NewIterator(rocksdb::ReadOptions(), Handle(c)));
+  }
+
+  std::unique_ptr<Iterator> NewPrefixIterator(Column c, std::string_view prefix) override {
+    auto end = std::make_unique<std::string>(PrefixEnd(prefix));
+    if (end->empty()) return NewIterator(c);
+    auto slice = std::make_unique<rocksdb::Slice>(*end);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = slice.get();
+    auto* it = db_->NewIterator(ro, Handle(c));
+    return std::make_unique<IteratorImpl>(it, std::move(end), std::move(slice));
   }
 
   Status Checkpoint(const std::string& dest) override {

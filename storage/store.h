@@ -83,6 +83,9 @@ class Store {
   // Applies the batch atomically (and durably when options.sync_writes).
   virtual Status Write(WriteBatch* batch) = 0;
   virtual std::unique_ptr<Iterator> NewIterator(Column c) = 0;
+  // Iterates only keys starting with `prefix`: the iterator stops at the
+  // prefix's end instead of skipping deleted keys beyond it.
+  virtual std::unique_ptr<Iterator> NewPrefixIterator(Column c, std::string_view prefix) = 0;
   // A consistent copy of the whole database in `dest` (must not exist).
   virtual Status Checkpoint(const std::string& dest) = 0;
   // Rewrites every file so deleted values leave the disk.

@@ -234,8 +234,10 @@ Status Ingestor::Accept(Authenticated& a) {
   }
   std::uint64_t prev_hlc = f.hlc;
   txn_.Put(Column::kEntries, rec::FeedKey(e.author, e.seq), a.stored);
-  txn_.Delete(Column::kPending, AsView(a.id));
-  if (e.seq > 1) txn_.Delete(Column::kWaits, rec::WaitKey(rec::kWaitLog, e.prev, a.id));
+  if (a.index == SIZE_MAX) {  // it was parked: release it
+    txn_.Delete(Column::kPending, AsView(a.id));
+    if (e.seq > 1) txn_.Delete(Column::kWaits, rec::WaitKey(rec::kWaitLog, e.prev, a.id));
+  }
   f.seq = e.seq;
   f.head = a.id;
   f.hlc = e.hlc;

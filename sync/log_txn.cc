@@ -25,7 +25,7 @@ void Txn::Delete(storage::Column c, std::string_view key) {
 
 Result<std::vector<std::string>> Txn::KeysWithPrefix(storage::Column c, std::string_view prefix) {
   std::set<std::string> keys;
-  auto it = store_->NewIterator(c);
+  auto it = store_->NewPrefixIterator(c, prefix);
   for (it->Seek(prefix); it->Valid() && it->key().substr(0, prefix.size()) == prefix; it->Next()) {
     keys.emplace(it->key());
   }

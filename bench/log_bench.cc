@@ -1,0 +1,142 @@
+// Benchmarks of the signed log, printed as a table (see docs/benchmarks.md):
+//   raw libsodium Ed25519 sign / verify (the per-entry ceiling)
+//   sign + append: Log::Append in batches, durable (fsync per batch)
+//   verify + apply: Log::Ingest of another node's feed, in batches, durable
+// Each figure is the median of --runs runs, each on fresh stores.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "storage/store.h"
+#include "sync/crypto.h"
+#include "sync/entry.h"
+#include "sync/log.h"
+
+namespace {
+
+using namespace mrc;
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// A ~1 KB FAQ payload, canonical JSON, unique per i.
+std::string Payload(std::size_t i) {
+  std::string answer(900, 'a');
+  for (std::size_t k = 0; k < answer.size(); k += 7) answer[k] = static_cast<char>('a' + (i + k) % 26);
+  return R"({"answer":")" + answer + R"(","categories":["work"],"language":"en","question":"Question )" +
+         std::to_string(i) + R"(?"})";
+}
+
+struct TempStore {
+  explicit TempStore(const std::string& root, const std::string& name) : path(root + "/" + name) {
+    storage::Options o;
+    o.sync_writes = true;
+    store = storage::Store::Open(path, o).value();
+  }
+  std::string path;
+  std::unique_ptr<storage::Store> store;
+};
+
+Hash32 Network() {
+  Hash32 n{};
+  n.fill(1);
+  return n;
+}
+
+struct Rates {
+  double sign, verify, append, apply, mb_per_s;
+};
+
+Rates RunOnce(std::size_t n, std::size_t batch, const std::string& root) {
+  Rates r{};
+  sync::KeyPair key = sync::GenerateKeyPair();
+  std::string msg = sync::SigningMessage(Network(), sync::Blake2b256("x"));
+  const std::size_t kRaw = 20000;
+  auto t0 = Clock::now();
+  sync::Signature sig{};
+  for (std::size_t i = 0; i < kRaw; ++i) sig = sync::Sign(key, msg);
+  auto t1 = Clock::now();
+  std::size_t ok = 0;
+  for (std::size_t i = 0; i < kRaw; ++i) ok += sync::VerifySignature(key.public_key, msg, sig);
+  auto t2 = Clock::now();
+  if (ok != kRaw) std::abort();
+  r.sign = kRaw / Seconds(t0, t1);
+  r.verify = kRaw / Seconds(t1, t2);
+
+  TempStore a(root, "author"), b(root, "replica");
+  auto log_a = sync::Log::Open(a.store.get(), key, Network()).value();
+  std::vector<sync::Draft> drafts;
+  auto t3 = Clock::now();
+  for (std::size_t i = 0; i < n; i += batch) {
+    drafts.clear();
+    for (std::size_t k = i; k < std::min(n, i + batch); ++k) {
+      drafts.push_back({sync::Kind::kFaq, sync::Op::kPut, Hash32{}, {}, Payload(k)});
+    }
+    if (!log_a->Append(drafts).ok()) std::abort();
+  }
+  auto t4 = Clock::now();
+  r.append = n / Seconds(t3, t4);
+
+  auto log_b = sync::Log::Open(b.store.get(), sync::GenerateKeyPair(), Network()).value();
+  std::size_t bytes = 0;
+  double apply_secs = 0;
+  for (std::uint64_t seq = 1; seq <= n; seq += batch) {
+    auto entries = log_a->ReadFeed(key.public_key, seq, batch).value();  // untimed: the wire's job
+    for (const auto& e : entries) bytes += e.signed_form.size() + e.payload.size();
+    auto s = Clock::now();
+    auto report = log_b->Ingest(entries);
+    apply_secs += Seconds(s, Clock::now());
+    if (!report.ok() || !report->refused.empty() || report->accepted != entries.size()) std::abort();
+  }
+  r.apply = n / apply_secs;
+  r.mb_per_s = bytes / apply_secs / 1e6;
+  if (log_a->Digest().value().digest != log_b->Digest().value().digest) std::abort();
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::size_t n = 100000, batch = 1000, runs = 3;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    std::size_t v = std::strtoull(argv[i + 1], nullptr, 10);
+    if (flag == "--entries") n = v;
+    else if (flag == "--batch") batch = v;
+    else if (flag == "--runs") runs = v;
+  }
+  if (!sync::InitCrypto().ok()) return 1;
+  std::string root = (std::filesystem::temp_directory_path() / "mrc-bench").string();
+  std::vector<double> sign, verify, append, apply, mbs;
+  for (std::size_t run = 0; run < runs; ++run) {
+    std::filesystem::remove_all(root);
+    std::filesystem::create_directories(root);
+    Rates r = RunOnce(n, batch, root);
+    sign.push_back(r.sign);
+    verify.push_back(r.verify);
+    append.push_back(r.append);
+    apply.push_back(r.apply);
+    mbs.push_back(r.mb_per_s);
+    std::fprintf(stderr, "run %zu: append %.0f/s, apply %.0f/s\n", run + 1, r.append, r.apply);
+  }
+  std::filesystem::remove_all(root);
+  std::printf("| measure (%zu entries of ~1 KB, batches of %zu, median of %zu) | per second |\n", n, batch, runs);
+  std::printf("|---|---|\n");
+  std::printf("| libsodium Ed25519 sign, raw | %.0f |\n", Median(sign));
+  std::printf("| libsodium Ed25519 verify, raw | %.0f |\n", Median(verify));
+  std::printf("| sign + append + apply (local write, durable) | %.0f |\n", Median(append));
+  std::printf("| verify + apply a received run (durable) | %.0f (%.1f MB/s) |\n", Median(apply), Median(mbs));
+  std::printf("| verify + apply vs raw verify | %.1fx |\n", Median(apply) / Median(verify));
+  return 0;
+}
