@@ -33,6 +33,7 @@ struct Authenticated {
   Hash32 id{};
   Bytes stored;  // records::EncodeStored(signed form, payload)
   std::size_t index = 0;  // position in the caller's input, for refusals
+  bool local = false;     // authored here from validated content (Log::Append)
 };
 }  // namespace detail
 using detail::Authenticated;
@@ -68,8 +69,10 @@ class Applier {
  public:
   Applier(Txn& txn) : txn_(txn) {}
 
+  // `content_checked`: the payload was validated before it was signed here,
+  // so parsing it again would only cost time (~10% of a local write).
   Result<Decision> Evaluate(const Entry& e, const Hash32& id, std::string_view payload,
-                            std::uint64_t prev_hlc) {
+                            std::uint64_t prev_hlc, bool content_checked) {
     if (e.seq > 1 && e.hlc <= prev_hlc) {
       return Reject(MakeProblem(Problem::kMalformed, Describe(e, id) +
                                                          ": clock is not after the author's "
@@ -78,7 +81,7 @@ class Applier {
     if (e.op == Op::kDelete && e.payload_size != 0) {
       return Reject(MakeProblem(Problem::kInvalidContent, Describe(e, id) + ": a deletion carries no content"));
     }
-    if (e.op == Op::kPut) {
+    if (e.op == Op::kPut && !content_checked) {
       Status s = ValidatePayload(e.kind, payload);
       if (!s.ok()) return Reject(MakeProblem(Problem::kInvalidContent, Describe(e, id) + ": " + s.message()));
     }
@@ -175,7 +178,8 @@ class Ingestor {
   }
   Status Park(const Authenticated& a, bool with_wait);
   Status RecordFork(const Authenticated& a, Problem p, std::string detail);
-  Status Resolve(const Entry& e, const Hash32& id, std::string_view payload, std::uint64_t prev_hlc);
+  Status Resolve(const Entry& e, const Hash32& id, std::string_view payload, std::uint64_t prev_hlc,
+                 bool content_checked = false);
   Status Wake(char tag, const Hash32& id);
   Status RunTask(const Task& t);
 
@@ -246,13 +250,13 @@ Status Ingestor::Accept(Authenticated& a) {
   report_->accepted++;
   std::string_view signed_form, payload;
   rec::DecodeStored(a.stored, &signed_form, &payload);
-  MRC_RETURN_IF_ERROR(Resolve(e, a.id, payload, prev_hlc));
+  MRC_RETURN_IF_ERROR(Resolve(e, a.id, payload, prev_hlc, a.local));
   return Wake(rec::kWaitLog, a.id);
 }
 
 Status Ingestor::Resolve(const Entry& e, const Hash32& id, std::string_view payload,
-                         std::uint64_t prev_hlc) {
-  MRC_ASSIGN_OR_RETURN(Decision d, applier_.Evaluate(e, id, payload, prev_hlc));
+                         std::uint64_t prev_hlc, bool content_checked) {
+  MRC_ASSIGN_OR_RETURN(Decision d, applier_.Evaluate(e, id, payload, prev_hlc, content_checked));
   rec::IdRecord r{e.author, e.seq, d.effect, e.DocId(id), e.hlc, e.kind, e.op};
   txn_.Put(Column::kIds, AsView(id), rec::EncodeId(r));
   if (d.effect == Effect::kWaiting) {
@@ -434,6 +438,7 @@ Result<std::vector<Hash32>> Log::Append(const std::vector<Draft>& drafts) {
     bodies[i] = EncodeBody(e);
     items[i].id = prev = EntryId(bodies[i]);
     items[i].index = i;
+    items[i].local = true;
   }
   // The chain links bodies, not signatures, so signing parallelises.
   auto sign_range = [&](std::size_t from, std::size_t to) {
