@@ -1,0 +1,75 @@
+#include "storage/store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace mrc::storage {
+namespace {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "mrc-store-XXXXXX").string();
+    dir_ = ::mkdtemp(tmpl.data());
+    store_ = Store::Open(dir_ + "/db", Options{}).value();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::string Get(Column c, const std::string& k) {
+    auto r = store_->Get(c, k);
+    return r.ok() ? *r : std::string(r.status().CodeName());
+  }
+  std::string Keys(Column c, const std::string& prefix) {
+    std::string out;
+    auto it = store_->NewPrefixIterator(c, prefix);
+    for (it->Seek(prefix); it->Valid(); it->Next()) out += std::string(it->key()) + ",";
+    return out;
+  }
+
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, BatchIsAtomicAndColumnsAreSeparate) {
+  WriteBatch b;
+  b.Put(Column::kDocs, "a", "1");
+  b.Put(Column::kIds, "a", "2");
+  b.Delete(Column::kDocs, "missing");
+  EXPECT_EQ(3u, b.Count());
+  ASSERT_TRUE(store_->Write(&b).ok());
+  EXPECT_EQ("1", Get(Column::kDocs, "a"));
+  EXPECT_EQ("2", Get(Column::kIds, "a"));
+  EXPECT_EQ("NOT_FOUND", Get(Column::kFeeds, "a"));
+}
+
+TEST_F(StoreTest, PrefixIteratorStopsAtThePrefix) {
+  WriteBatch b;
+  for (const char* k : {"pa1", "pa2", "pb1", "q", "pa\xff"}) b.Put(Column::kWaits, k, "");
+  b.Delete(Column::kWaits, "pb1");
+  ASSERT_TRUE(store_->Write(&b).ok());
+  EXPECT_EQ("pa1,pa2,pa\xff,", Keys(Column::kWaits, "pa"));
+  EXPECT_EQ("", Keys(Column::kWaits, "pb"));
+  EXPECT_EQ("pa1,pa2,pa\xff,", Keys(Column::kWaits, "p"));
+}
+
+TEST_F(StoreTest, SecondOpenIsRefusedAsUnavailable) {
+  auto second = Store::Open(dir_ + "/db", Options{});
+  EXPECT_EQ(Status::Code::kUnavailable, second.status().code()) << second.status().ToString();
+}
+
+TEST_F(StoreTest, CheckpointIsAConsistentCopy) {
+  WriteBatch b;
+  b.Put(Column::kDocs, "k", "v");
+  ASSERT_TRUE(store_->Write(&b).ok());
+  ASSERT_TRUE(store_->Checkpoint(dir_ + "/copy").ok());
+  ASSERT_TRUE(store_->CompactAll().ok());
+  auto copy = Store::Open(dir_ + "/copy", Options{}).value();
+  EXPECT_EQ("v", copy->Get(Column::kDocs, "k").value());
+  EXPECT_FALSE(store_->Checkpoint(dir_ + "/copy").ok());
+}
+
+}  // namespace
+}  // namespace mrc::storage
