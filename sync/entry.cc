@@ -172,17 +172,27 @@ Status CheckPayload(const Entry& e, std::string_view payload) {
   return Status::Ok();
 }
 
+namespace {
+std::uint64_t WallMillis() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+}
+}  // namespace
+
 std::uint64_t HybridClock::Now() {
-  auto ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                           std::chrono::system_clock::now().time_since_epoch())
-                                           .count());
-  std::uint64_t wall = ms << 16;
+  std::uint64_t wall = WallMillis() << 16;
   last_ = wall > last_ ? wall : last_ + 1;
   return last_;
 }
 
 void HybridClock::Observe(std::uint64_t remote) {
-  if (remote > last_) last_ = remote;
+  if ((remote >> 16) > WallMillis() + kMaxDriftMillis) return;
+  Advance(remote);
+}
+
+void HybridClock::Advance(std::uint64_t at_least) {
+  if (at_least > last_) last_ = at_least;
 }
 
 std::uint64_t HlcMillis(std::uint64_t hlc) { return hlc >> 16; }

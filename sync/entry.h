@@ -106,9 +106,17 @@ Status CheckPayload(const Entry& e, std::string_view payload);
 // disagree, while staying close to wall time for display.
 class HybridClock {
  public:
+  // A remote clock more than this far ahead of ours is not followed: one
+  // node with a wrong clock must not drag every other node's clock into the
+  // future.
+  static constexpr std::uint64_t kMaxDriftMillis = 10 * 60 * 1000;
+
   // A value greater than every value returned or observed before.
   std::uint64_t Now();
+  // Follows a remote value unless it is more than kMaxDriftMillis ahead.
   void Observe(std::uint64_t remote);
+  // Follows a value unconditionally (our own entries, our parents).
+  void Advance(std::uint64_t at_least);
   std::uint64_t last() const { return last_; }
 
  private:

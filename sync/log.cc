@@ -432,6 +432,13 @@ Result<std::vector<Hash32>> Log::Append(const std::vector<Draft>& drafts) {
   Hash32 prev = feed.head;
   for (std::size_t i = 0; i < drafts.size(); ++i) {
     const Draft& d = drafts[i];
+    // An edit must be later than what it replaces, even when a parent's
+    // author had a clock far ahead of ours.
+    for (const auto& p : d.parents) {
+      auto raw_parent = store_->Get(Column::kIds, AsView(p));
+      if (!raw_parent.ok()) continue;  // not here yet: its effect will wait
+      if (auto r = rec::DecodeId(*raw_parent)) clock_.Advance(r->hlc);
+    }
     Entry& e = items[i].entry;
     e = Entry{d.kind, d.op, self(), feed.seq + i + 1, prev, clock_.Now(), d.doc, d.parents,
               Blake2b256(d.payload), static_cast<std::uint32_t>(d.payload.size()), {}};

@@ -289,3 +289,27 @@ TEST_F(LogTest, VerifyFindsTampering) {
 
 }  // namespace
 }  // namespace mrc::sync
+
+namespace mrc::sync {
+namespace {
+
+TEST_F(LogTest, AFutureClockIsNotFollowedButEditsStillComeAfterIt) {
+  Node n(tmp_.Sub("a"));
+  KeyPair key = GenerateKeyPair();
+  Entry e;
+  e.seq = 1;
+  std::uint64_t wall = HybridClock().Now();
+  e.hlc = wall + (std::uint64_t{365} * 24 * 3600 * 1000 << 16);  // a year ahead
+  Hash32 doc;
+  n.log->Ingest({MakeEntry(key, e, FaqJson("from the future"), &doc)}).value();
+  // An unrelated local write keeps a sane time...
+  Hash32 other = Create(n, "now");
+  EXPECT_LT(n.log->GetDoc(other).value().winner.hlc, e.hlc);
+  // ...and an edit of the future document is still later than it.
+  Hash32 v2 = n.log->Append({EditFaq(doc, {doc}, "edited")}).value().front();
+  EXPECT_GT(n.log->GetVersion(v2).value().entry.hlc, e.hlc);
+  EXPECT_EQ("edited", Question(n, doc));
+}
+
+}  // namespace
+}  // namespace mrc::sync
