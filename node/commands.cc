@@ -1,0 +1,209 @@
+#include "node/commands.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "config/base/log.h"
+#include "node/doc_client.h"
+#include "node/import.h"
+#include "web/api.h"
+#include "web/server.h"
+
+namespace mrc::node {
+namespace {
+
+using nlohmann::json;
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "mrcnode: error: %s\n", s.message().c_str());
+  return 1;
+}
+
+int Print(const Result<std::string>& r) {
+  if (!r.ok()) return Fail(r.status());
+  auto j = json::parse(*r, nullptr, false);
+  std::cout << (j.is_discarded() ? *r : j.dump(2)) << "\n";
+  return 0;
+}
+
+Result<std::unique_ptr<DocClient>> Connect(const std::string& dir, std::unique_ptr<Context>* ctx) {
+  return ConnectDocClient(dir, ctx);
+}
+
+// Runs one document call against the data directory or the running node.
+template <typename Call>
+int WithDocClient(const std::string& data_dir, Call call) {
+  std::unique_ptr<Context> ctx;
+  auto client = Connect(data_dir, &ctx);
+  if (!client.ok()) return Fail(client.status());
+  return Print(call(**client));
+}
+
+}  // namespace
+
+int CmdInit(const InitOptions& options) {
+  auto r = InitDataDir(options);
+  if (!r.ok()) return Fail(r.status());
+  std::cout << *r;
+  return 0;
+}
+
+int CmdRun(const std::string& data_dir) {
+  auto ctx = OpenContext(data_dir);
+  if (!ctx.ok()) {
+    if (ctx.status().code() == Status::Code::kUnavailable) {
+      return Fail(Status::Unavailable("another mrcnode is already running on " + data_dir));
+    }
+    return Fail(ctx.status());
+  }
+  Context& c = **ctx;
+  web::Api api(c.docs.get());
+  web::ServerOptions so;
+  so.listen = c.config.http_listen;
+  so.body_limit = c.config.http_body_limit;
+  so.timeout_seconds = c.config.http_timeout_seconds;
+  so.threads = c.config.http_threads;
+  auto server = web::Server::Create(so, [&api](const web::HttpRequest& r) { return api.Handle(r); });
+  if (!server.ok()) return Fail(server.status());
+  std::string address = (*server)->address();
+  // Tell `mrcnode doc ...` where this node answers (atomically replaced).
+  json info{{"pid", ::getpid()}, {"http", address}};
+  std::string info_path = c.Path("node.json");
+  {
+    std::ofstream out(info_path + ".tmp");
+    out << info.dump() << "\n";
+  }
+  std::filesystem::rename(info_path + ".tmp", info_path);
+  log::Info("node", "serving " + c.genesis.network_name + " as " + ToHex(c.identity.public_key).substr(0, 16) +
+                        " from " + data_dir);
+  std::cout << "mrcnode: serving http://" << address << "/ (data " << data_dir << ")" << std::endl;
+  Status s = (*server)->Run();
+  std::filesystem::remove(info_path);
+  if (!s.ok()) return Fail(s);
+  return 0;
+}
+
+int CmdDocPut(const std::string& data_dir, const std::string& file) {
+  std::string text;
+  if (file.empty() || file == "-") {
+    std::stringstream ss;
+    ss << std::cin.rdbuf();
+    text = ss.str();
+  } else {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Fail(Status::InvalidArgument("cannot read " + file));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
+  json req = json::parse(text, nullptr, false);
+  if (req.is_discarded() || !req.is_object()) {
+    return Fail(Status::InvalidArgument("input is not a JSON object: expected {\"kind\", \"content\"} "
+                                        "to create, or {\"id\", \"content\", \"base\"?} to edit"));
+  }
+  if (req.contains("id") && !req["id"].is_string()) {
+    return Fail(Status::InvalidArgument("\"id\" must be a string"));
+  }
+  return WithDocClient(data_dir, [&](DocClient& c) {
+    return req.contains("id") ? c.Update(req["id"].get<std::string>(), text) : c.Create(text);
+  });
+}
+
+int CmdDocGet(const std::string& data_dir, const std::string& id) {
+  return WithDocClient(data_dir, [&](DocClient& c) { return c.Get(id); });
+}
+
+int CmdDocList(const std::string& data_dir, const sync::ListQuery& query) {
+  return WithDocClient(data_dir, [&](DocClient& c) { return c.List(query); });
+}
+
+int CmdDocHistory(const std::string& data_dir, const std::string& id) {
+  return WithDocClient(data_dir, [&](DocClient& c) { return c.History(id); });
+}
+
+int CmdDocDelete(const std::string& data_dir, const std::string& id, const std::vector<std::string>& base) {
+  return WithDocClient(data_dir, [&](DocClient& c) { return c.Delete(id, base); });
+}
+
+int CmdImport(const std::string& data_dir, const std::string& dir) {
+  std::vector<std::string> errors;
+  auto items = ReadImportDir(dir, &errors);
+  if (!items.ok()) return Fail(items.status());
+  if (!errors.empty()) {
+    for (const auto& e : errors) std::fprintf(stderr, "mrcnode: %s\n", e.c_str());
+    return Fail(Status::InvalidArgument(std::to_string(errors.size()) + " file(s) in " + dir +
+                                        " are invalid; nothing was imported"));
+  }
+  std::unique_ptr<Context> ctx;
+  auto client = Connect(data_dir, &ctx);
+  if (!client.ok()) return Fail(client.status());
+  if (ctx) {
+    // Local: one signed batch per 1000 documents.
+    for (std::size_t i = 0; i < items->size(); i += 1000) {
+      std::vector<sync::Draft> drafts;
+      for (std::size_t k = i; k < std::min(items->size(), i + 1000); ++k) drafts.push_back((*items)[k].draft);
+      auto ids = ctx->log->Append(drafts);
+      if (!ids.ok()) return Fail(ids.status());
+    }
+  } else {
+    for (const auto& item : *items) {
+      json req{{"kind", sync::KindName(item.draft.kind)}, {"content", json::parse(item.draft.payload)}};
+      auto r = (*client)->Create(req.dump());
+      if (!r.ok()) return Fail(r.status().Annotate(item.source));
+    }
+  }
+  std::cout << "imported " << items->size() << " documents from " << dir << " into " << (*client)->Describe()
+            << "\n";
+  return 0;
+}
+
+int CmdVerify(const std::string& data_dir) {
+  auto ctx = OpenContext(data_dir);
+  if (!ctx.ok()) return Fail(ctx.status());
+  auto found = (*ctx)->log->Verify([](const Status& s) { std::fprintf(stderr, "mrcnode: %s\n", s.message().c_str()); });
+  if (!found.ok()) return Fail(found.status());
+  auto info = (*ctx)->log->Digest();
+  if (!info.ok()) return Fail(info.status());
+  if (*found > 0) {
+    std::fprintf(stderr, "mrcnode: verify: %llu problem(s) found\n", static_cast<unsigned long long>(*found));
+    return 3;
+  }
+  std::cout << "verify: ok: " << info->entries << " entries from " << info->authors << " authors, "
+            << info->documents << " documents; signatures, chains and payloads check\n";
+  return 0;
+}
+
+int CmdDigest(const std::string& data_dir) {
+  std::unique_ptr<Context> ctx;
+  auto client = Connect(data_dir, &ctx);
+  if (!client.ok()) return Fail(client.status());
+  auto r = (*client)->Digest();
+  if (!r.ok()) return Fail(r.status());
+  std::cout << json::parse(*r)["digest"].get<std::string>() << "\n";
+  return 0;
+}
+
+int CmdBackup(const std::string& data_dir, const std::string& dest) {
+  if (std::filesystem::exists(dest)) return Fail(Status::InvalidArgument(dest + " already exists"));
+  auto ctx = OpenContext(data_dir);
+  if (!ctx.ok()) {
+    if (ctx.status().code() == Status::Code::kUnavailable) {
+      return Fail(Status::Unavailable("the node is running on " + data_dir +
+                                      "; stop it (or use a filesystem snapshot) before `backup`"));
+    }
+    return Fail(ctx.status());
+  }
+  Status s = (*ctx)->store->Checkpoint(dest);
+  if (!s.ok()) return Fail(s);
+  std::cout << "backup: consistent copy of the store written to " << dest
+            << " (restore: copy it to DATA/db with identity.key, genesis.txt, config.toml)\n";
+  return 0;
+}
+
+}  // namespace mrc::node

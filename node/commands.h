@@ -1,0 +1,25 @@
+// The mrcnode subcommands. Each returns the process exit status: 0 success,
+// 1 failure (with one clear line on stderr), 3 for `verify` finding problems.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "node/context.h"
+#include "sync/doc_service.h"
+
+namespace mrc::node {
+
+int CmdInit(const InitOptions& options);
+int CmdRun(const std::string& data_dir);
+int CmdDocPut(const std::string& data_dir, const std::string& file);
+int CmdDocGet(const std::string& data_dir, const std::string& id);
+int CmdDocList(const std::string& data_dir, const sync::ListQuery& query);
+int CmdDocHistory(const std::string& data_dir, const std::string& id);
+int CmdDocDelete(const std::string& data_dir, const std::string& id, const std::vector<std::string>& base);
+int CmdImport(const std::string& data_dir, const std::string& dir);
+int CmdVerify(const std::string& data_dir);
+int CmdDigest(const std::string& data_dir);
+int CmdBackup(const std::string& data_dir, const std::string& dest);
+
+}  // namespace mrc::node

@@ -1,0 +1,128 @@
+#include "node/context.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "config/base/log.h"
+
+namespace mrc::node {
+namespace fs = std::filesystem;
+
+namespace {
+
+Result<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Status WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return Status::IOError("cannot write " + path);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::string> InitDataDir(const InitOptions& o) {
+  if (o.data_dir.empty()) return Status::InvalidArgument("--data is required");
+  if (fs::exists(o.data_dir + "/identity.key")) {
+    return Status::InvalidArgument(o.data_dir + " is already initialised (identity.key exists)");
+  }
+  if (o.hq == !o.genesis.empty()) {
+    return Status::InvalidArgument(
+        "give either --hq (start a new network with this node as headquarters) or --genesis "
+        "FILE|TEXT (join the network headquarters created)");
+  }
+  MRC_RETURN_IF_ERROR(sync::InitCrypto());
+  config::Config cfg;
+  cfg.node_name = o.node_name;
+  if (!o.http_listen.empty()) cfg.http_listen = o.http_listen;
+  // Validate the settings before touching the disk.
+  MRC_RETURN_IF_ERROR(config::Parse(config::Render(cfg), "--http").status());
+
+  sync::KeyPair key = sync::GenerateKeyPair();
+  sync::Genesis genesis;
+  if (o.hq) {
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch()).count();
+    genesis = sync::MakeGenesis(key, o.network_name.empty() ? "MRC network" : o.network_name,
+                                static_cast<std::uint64_t>(now));
+  } else {
+    std::string text = o.genesis;
+    if (text.rfind("mrc-genesis-", 0) != 0) {
+      auto file = ReadText(o.genesis);
+      if (!file.ok()) return Status::InvalidArgument("--genesis: " + o.genesis + " is neither a readable file nor a genesis text");
+      text = *file;
+    }
+    auto g = sync::GenesisFromText(text);
+    if (!g.ok()) return g.status().Annotate("--genesis");
+    genesis = *g;
+  }
+
+  std::error_code ec;
+  fs::create_directories(o.data_dir, ec);
+  if (ec) return Status::IOError("cannot create " + o.data_dir + ": " + ec.message());
+  ::chmod(o.data_dir.c_str(), 0700);
+  MRC_RETURN_IF_ERROR(sync::WriteSecretKey(o.data_dir + "/identity.key", key));
+  MRC_RETURN_IF_ERROR(WriteText(o.data_dir + "/identity.pub", ToHex(key.public_key) + "\n"));
+  MRC_RETURN_IF_ERROR(WriteText(o.data_dir + "/genesis.txt", genesis.ToText() + "\n"));
+  MRC_RETURN_IF_ERROR(config::WriteFile(o.data_dir + "/config.toml", cfg));
+  MRC_ASSIGN_OR_RETURN(auto store, storage::Store::Open(o.data_dir + "/db", storage::Options{}));
+
+  std::string summary = "initialised " + o.data_dir + "\n";
+  summary += "  node key:   " + ToHex(key.public_key) + "\n";
+  summary += "  network:    " + genesis.network_name + " (" + ToHex(genesis.network_id()) + ")\n";
+  summary += o.hq ? "  role:       headquarters (genesis written to " + o.data_dir + "/genesis.txt)\n"
+                  : "  role:       centre\n";
+  summary += "  http:       " + cfg.http_listen + "\n";
+  return summary;
+}
+
+Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
+  if (!fs::exists(data_dir + "/identity.key")) {
+    return Status::NotFound(data_dir + " is not an mrcnode data directory (run `mrcnode init --data " +
+                            data_dir + "` first)");
+  }
+  auto ctx = std::make_unique<Context>();
+  ctx->data_dir = data_dir;
+  MRC_ASSIGN_OR_RETURN(ctx->config, config::LoadFile(ctx->Path("config.toml")));
+  log::Level level;
+  if (log::ParseLevel(ctx->config.log_level, &level)) log::SetLevel(level);
+  MRC_RETURN_IF_ERROR(sync::InitCrypto());
+  MRC_ASSIGN_OR_RETURN(ctx->identity, sync::LoadSecretKey(ctx->Path("identity.key")));
+  MRC_ASSIGN_OR_RETURN(std::string genesis_text, ReadText(ctx->Path("genesis.txt")));
+  auto genesis = sync::GenesisFromText(genesis_text);
+  if (!genesis.ok()) return genesis.status().Annotate(ctx->Path("genesis.txt"));
+  ctx->genesis = *genesis;
+  storage::Options so;
+  so.create_if_missing = false;
+  so.sync_writes = ctx->config.storage_sync;
+  so.block_cache_mb = ctx->config.storage_cache_mb;
+  MRC_ASSIGN_OR_RETURN(ctx->store, storage::Store::Open(ctx->Path("db"), so));
+  MRC_ASSIGN_OR_RETURN(ctx->log, sync::Log::Open(ctx->store.get(), ctx->identity, ctx->genesis.network_id()));
+  ctx->docs = std::make_unique<sync::DocService>(ctx->log.get());
+  return ctx;
+}
+
+Result<std::string> RunningNodeAddress(const std::string& data_dir) {
+  auto text = ReadText(data_dir + "/node.json");
+  if (!text.ok()) return Status::NotFound("no running node recorded in " + data_dir);
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (!j.is_object() || !j.contains("http") || !j["http"].is_string()) {
+    return Status::Corruption(data_dir + "/node.json is unreadable");
+  }
+  return j["http"].get<std::string>();
+}
+
+}  // namespace mrc::node

@@ -1,0 +1,58 @@
+// The data directory and everything opened from it: configuration, identity,
+// network genesis, store, log and document service.
+//
+// Layout of a data directory:
+//   config.toml      settings, with comments (config/config.h)
+//   identity.key     this node's Ed25519 secret key, mode 0600
+//   identity.pub     its public key, hex
+//   genesis.txt      the network genesis, text form (sync/identity.h)
+//   db/              the RocksDB store
+//   node.json        present while `mrcnode run` serves: {"pid", "http"}
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/base/status.h"
+#include "config/config.h"
+#include "storage/store.h"
+#include "sync/doc_service.h"
+#include "sync/identity.h"
+#include "sync/log.h"
+
+namespace mrc::node {
+
+struct InitOptions {
+  std::string data_dir;
+  bool hq = false;             // create a new network with this node as headquarters
+  std::string network_name;    // with hq
+  std::string genesis;         // without hq: a genesis file path or its text
+  std::string http_listen;     // "" = default
+  std::string node_name;
+};
+
+// Creates the data directory; InvalidArgument if it is already initialised.
+// Returns a one-paragraph summary for the user.
+Result<std::string> InitDataDir(const InitOptions& options);
+
+struct Context {
+  std::string data_dir;
+  config::Config config;
+  sync::KeyPair identity;
+  sync::Genesis genesis;
+  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<sync::Log> log;
+  std::unique_ptr<sync::DocService> docs;
+
+  std::string Path(const std::string& name) const { return data_dir + "/" + name; }
+};
+
+// Opens everything. Unavailable when another process (a running node) holds
+// the store.
+Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir);
+
+// The HTTP address of the node running on this data directory, from
+// node.json; NotFound when none is recorded.
+Result<std::string> RunningNodeAddress(const std::string& data_dir);
+
+}  // namespace mrc::node

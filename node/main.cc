@@ -1,0 +1,117 @@
+// mrcnode: the Migrant Resource Centre network node.
+//
+// main() parses the command line and dispatches to one command (commands.cc);
+// each command opens what it needs from the data directory and returns an
+// exit status. Usage errors exit 2 with CLI11's message.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "node/commands.h"
+
+namespace {
+
+std::string DefaultDataDir() {
+  const char* env = std::getenv("MRC_DATA");
+  return env && *env ? env : "./mrcnode-data";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mrcnode: network node for Migrant Resource Centres.\n"
+               "Stores FAQ entries, destination guides, bulletins and centres as signed entries."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "mrcnode 0.1.0");
+  std::string data = DefaultDataDir();
+  auto add_data = [&](CLI::App* cmd) {
+    cmd->add_option("--data,-d", data, "data directory (default $MRC_DATA or ./mrcnode-data)");
+  };
+  int status = 0;
+
+  // init
+  mrc::node::InitOptions init;
+  auto* init_cmd = app.add_subcommand("init", "create a data directory: key pair, config, genesis");
+  add_data(init_cmd);
+  init_cmd->add_flag("--hq", init.hq, "start a new network with this node as headquarters");
+  init_cmd->add_option("--network", init.network_name, "network name (with --hq)");
+  init_cmd->add_option("--genesis", init.genesis, "join a network: genesis.txt from headquarters, or its text");
+  init_cmd->add_option("--http", init.http_listen, "HTTP listen address, e.g. 127.0.0.1:8080");
+  init_cmd->add_option("--name", init.node_name, "display name of this centre");
+  init_cmd->callback([&] {
+    init.data_dir = data;
+    status = mrc::node::CmdInit(init);
+  });
+
+  auto* run_cmd = app.add_subcommand("run", "serve the JSON API until SIGINT/SIGTERM");
+  add_data(run_cmd);
+  run_cmd->callback([&] { status = mrc::node::CmdRun(data); });
+
+  // doc
+  auto* doc = app.add_subcommand("doc", "read and write documents (JSON in, JSON out)");
+  doc->require_subcommand(1);
+  std::string file, id;
+  std::vector<std::string> base;
+  auto* put = doc->add_subcommand("put", "create ({\"kind\",\"content\"}) or edit ({\"id\",\"content\",\"base\"?})");
+  add_data(put);
+  put->add_option("--file,-f", file, "JSON file (default: standard input)");
+  put->callback([&] { status = mrc::node::CmdDocPut(data, file); });
+  auto* get = doc->add_subcommand("get", "print a document");
+  add_data(get);
+  get->add_option("id", id, "document id")->required();
+  get->callback([&] { status = mrc::node::CmdDocGet(data, id); });
+  mrc::sync::ListQuery query;
+  auto* list = doc->add_subcommand("list", "list documents");
+  add_data(list);
+  list->add_option("--kind", query.kind, "faq, guide, bulletin or centre");
+  list->add_option("--after", query.after, "continue after this document id");
+  list->add_option("--limit", query.limit, "at most this many (1..1000)")->check(CLI::Range(1, 1000));
+  list->add_flag("--include-deleted", query.include_deleted, "include deleted documents");
+  list->add_flag("--conflicts", query.conflicts_only, "only documents in conflict");
+  list->callback([&] { status = mrc::node::CmdDocList(data, query); });
+  auto* history = doc->add_subcommand("history", "every version of a document");
+  add_data(history);
+  history->add_option("id", id, "document id")->required();
+  history->callback([&] { status = mrc::node::CmdDocHistory(data, id); });
+  auto* del = doc->add_subcommand("delete", "delete a document (a tombstone version; history is kept)");
+  add_data(del);
+  del->add_option("id", id, "document id")->required();
+  del->add_option("--base", base, "the head version(s) it replaces (default: the single head)")->delimiter(',');
+  del->callback([&] { status = mrc::node::CmdDocDelete(data, id, base); });
+
+  std::string dir;
+  auto* import = app.add_subcommand("import", "import .json and .md content files from a directory");
+  add_data(import);
+  import->add_option("dir", dir, "directory of content files")->required();
+  import->callback([&] { status = mrc::node::CmdImport(data, dir); });
+
+  auto* verify = app.add_subcommand("verify", "re-check every signature, chain and payload (exit 3 on problems)");
+  add_data(verify);
+  verify->callback([&] { status = mrc::node::CmdVerify(data); });
+
+  auto* digest = app.add_subcommand("digest", "print the state digest (equal on nodes with equal entries)");
+  add_data(digest);
+  digest->callback([&] { status = mrc::node::CmdDigest(data); });
+
+  std::string dest;
+  auto* backup = app.add_subcommand("backup", "write a consistent copy of the store to DEST");
+  add_data(backup);
+  backup->add_option("dest", dest, "destination directory (must not exist)")->required();
+  backup->callback([&] { status = mrc::node::CmdBackup(data, dest); });
+
+  if (argc > 1 && argv[1][0] != '-') {
+    try {
+      app.get_subcommand(argv[1]);
+    } catch (const CLI::OptionNotFound&) {
+      std::fprintf(stderr, "mrcnode: error: unknown command '%s' (see mrcnode --help)\n", argv[1]);
+      return 2;
+    }
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return status;
+}

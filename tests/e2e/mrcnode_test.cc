@@ -1,0 +1,189 @@
+// Black-box tests of the mrcnode program: real processes, a real data
+// directory, the JSON API over TCP on 127.0.0.1.
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/process.h"
+#include "web/client.h"
+
+namespace mrc::e2e {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+const std::string kBin = MRCNODE_BIN;
+const std::string kSample = std::string(MRC_SOURCE_DIR) + "/scripts/sample";
+
+class MrcnodeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "mrc-e2e-XXXXXX").string();
+    root_ = ::mkdtemp(tmpl.data());
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  Output Mrc(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), kBin);
+    return e2e::Run(args, input);
+  }
+  std::string Dir(const std::string& name) { return root_ + "/" + name; }
+  void InitHq(const std::string& dir) {
+    Output o = Mrc({"init", "--data", dir, "--hq", "--network", "Test network", "--http", "127.0.0.1:0"});
+    ASSERT_EQ(0, o.status) << o.err;
+  }
+  // status code and parsed body of an API call
+  std::pair<int, json> Call(const std::string& addr, const std::string& method, const std::string& target,
+                            const std::string& body = "") {
+    auto r = web::HttpCall(addr, method, target, body);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (!r.ok()) return {0, json()};
+    return {r->status, json::parse(r->body, nullptr, false)};
+  }
+
+  std::string root_;
+};
+
+TEST_F(MrcnodeTest, InitCreatesIdentityConfigAndGenesis) {
+  std::string hq = Dir("hq");
+  InitHq(hq);
+  struct stat st {};
+  ASSERT_EQ(0, ::stat((hq + "/identity.key").c_str(), &st));
+  EXPECT_EQ(0600u, st.st_mode & 0777);
+  EXPECT_TRUE(fs::exists(hq + "/config.toml"));
+  EXPECT_TRUE(fs::exists(hq + "/genesis.txt"));
+  // A centre joins with the genesis file, or its text.
+  EXPECT_EQ(0, Mrc({"init", "--data", Dir("c1"), "--genesis", hq + "/genesis.txt"}).status);
+  std::ifstream g(hq + "/genesis.txt");
+  std::string text;
+  std::getline(g, text);
+  EXPECT_EQ(0, Mrc({"init", "--data", Dir("c2"), "--genesis", text}).status);
+  EXPECT_EQ(Mrc({"digest", "--data", Dir("c1")}).out, Mrc({"digest", "--data", Dir("c2")}).out);
+}
+
+TEST_F(MrcnodeTest, BadInputGivesOneClearLine) {
+  std::string hq = Dir("hq");
+  Output o = Mrc({"init", "--data", hq});
+  EXPECT_EQ(1, o.status);
+  EXPECT_NE(std::string::npos, o.err.find("give either --hq"));
+  o = Mrc({"init", "--data", hq, "--hq", "--http", "0.0.0.0:8080"});
+  EXPECT_EQ(1, o.status);
+  EXPECT_NE(std::string::npos, o.err.find("http.listen")) << o.err;
+  o = Mrc({"init", "--data", hq, "--genesis", "mrc-genesis-1.00"});
+  EXPECT_NE(std::string::npos, o.err.find("not a valid network genesis")) << o.err;
+  InitHq(hq);
+  o = Mrc({"init", "--data", hq, "--hq"});
+  EXPECT_NE(std::string::npos, o.err.find("already initialised"));
+  o = Mrc({"doc", "get", "--data", hq, "nothex"});
+  EXPECT_EQ(1, o.status);
+  EXPECT_EQ("mrcnode: error: document id 'nothex' is not a 64-character hex id\n", o.err);
+  o = Mrc({"doc", "put", "--data", hq}, "{broken");
+  EXPECT_EQ(1, o.status);
+  EXPECT_NE(std::string::npos, o.err.find("not a JSON object"));
+  o = Mrc({"doc", "get", "--data", Dir("nowhere"), std::string(64, 'a')});
+  EXPECT_NE(std::string::npos, o.err.find("not an mrcnode data directory"));
+  o = Mrc({"frobnicate"});
+  EXPECT_NE(0, o.status);
+  EXPECT_NE(std::string::npos, o.err.find("frobnicate")) << o.err;
+  EXPECT_EQ(0, Mrc({"doc", "list", "--help"}).status);
+}
+
+TEST_F(MrcnodeTest, BadConfigAndOpenKeyStopStartUp) {
+  std::string hq = Dir("hq");
+  InitHq(hq);
+  std::ofstream(hq + "/config.toml", std::ios::app) << "\n[http]\nthreads = 0\n";
+  Output o = Mrc({"run", "--data", hq});
+  EXPECT_EQ(1, o.status);
+  EXPECT_NE(std::string::npos, o.err.find("config.toml")) << o.err;
+  std::ofstream(hq + "/config.toml") << "[http]\nlisten = \"127.0.0.1:0\"\ncolour = 1\n";
+  o = Mrc({"run", "--data", hq});
+  EXPECT_NE(std::string::npos, o.err.find("unknown key 'http.colour'")) << o.err;
+  std::ofstream(hq + "/config.toml") << "[http]\nlisten = \"127.0.0.1:0\"\n";
+  ::chmod((hq + "/identity.key").c_str(), 0644);
+  o = Mrc({"run", "--data", hq});
+  EXPECT_EQ(1, o.status);
+  EXPECT_NE(std::string::npos, o.err.find("chmod 600")) << o.err;
+}
+
+TEST_F(MrcnodeTest, ImportSampleContentVerifyAndBackup) {
+  std::string hq = Dir("hq");
+  InitHq(hq);
+  Output o = Mrc({"import", "--data", hq, kSample});
+  ASSERT_EQ(0, o.status) << o.err;
+  o = Mrc({"verify", "--data", hq});
+  EXPECT_EQ(0, o.status) << o.err;
+  EXPECT_NE(std::string::npos, o.out.find("verify: ok"));
+  json guides = json::parse(Mrc({"doc", "list", "--data", hq, "--kind", "guide", "--limit", "1000"}).out);
+  EXPECT_GE(guides["docs"].size(), 120u);
+  ASSERT_EQ(0, Mrc({"backup", "--data", hq, Dir("backup")}).status);
+  EXPECT_TRUE(fs::exists(Dir("backup") + "/CURRENT"));
+  // A broken directory imports nothing.
+  fs::create_directories(Dir("bad"));
+  std::ofstream(Dir("bad") + "/x.md") << "---\nkind: faq\nquestion: Q\n---\n";
+  std::string before = Mrc({"digest", "--data", hq}).out;
+  o = Mrc({"import", "--data", hq, Dir("bad")});
+  EXPECT_EQ(1, o.status);
+  EXPECT_NE(std::string::npos, o.err.find("x.md: content.language: is required")) << o.err;
+  EXPECT_EQ(before, Mrc({"digest", "--data", hq}).out);
+}
+
+TEST_F(MrcnodeTest, JsonApiAgainstARunningNode) {
+  std::string hq = Dir("hq");
+  InitHq(hq);
+  Server server(kBin, hq);
+  std::string addr = server.WaitForAddress();
+  ASSERT_FALSE(addr.empty()) << server.Stderr();
+
+  auto [code, health] = Call(addr, "GET", "/healthz");
+  EXPECT_EQ(200, code);
+  EXPECT_EQ("ok", health["status"]);
+
+  std::string faq = R"({"kind":"faq","content":{"question":"Do I need a visa?","answer":"It depends.","language":"en"}})";
+  auto [created_code, created] = Call(addr, "POST", "/api/v1/docs", faq);
+  ASSERT_EQ(201, created_code) << created.dump();
+  std::string id = created["id"];
+  EXPECT_EQ("It depends.", Call(addr, "GET", "/api/v1/docs/" + id).second["content"]["answer"]);
+
+  json edit{{"content", {{"question", "Do I need a visa?"}, {"answer", "Yes, usually."}, {"language", "en"}}},
+            {"base", {created["version"]}}};
+  auto [put_code, updated] = Call(addr, "PUT", "/api/v1/docs/" + id, edit.dump());
+  EXPECT_EQ(200, put_code) << updated.dump();
+  EXPECT_EQ(409, Call(addr, "PUT", "/api/v1/docs/" + id, edit.dump()).first) << "stale base";
+  EXPECT_EQ(2u, Call(addr, "GET", "/api/v1/docs/" + id + "/history").second["versions"].size());
+
+  // Malformed and invalid input: 4xx with a message, and nothing written.
+  std::string digest = Call(addr, "GET", "/api/v1/digest").second["digest"];
+  for (const std::string& bad : {std::string("{oops"), std::string("[]"),
+                                 std::string(R"({"kind":"faq","content":{"question":"Q"}})"),
+                                 std::string(R"({"kind":"weather","content":{}})")}) {
+    auto [bad_code, err] = Call(addr, "POST", "/api/v1/docs", bad);
+    EXPECT_EQ(400, bad_code) << bad;
+    EXPECT_FALSE(err["error"]["message"].get<std::string>().empty());
+  }
+  EXPECT_EQ(404, Call(addr, "GET", "/api/v1/docs/" + std::string(64, 'b')).first);
+  EXPECT_EQ(digest, Call(addr, "GET", "/api/v1/digest").second["digest"]);
+
+  // The command line reaches the running node through its API.
+  Output o = Mrc({"doc", "get", "--data", hq, id});
+  ASSERT_EQ(0, o.status) << o.err;
+  EXPECT_EQ("Yes, usually.", json::parse(o.out)["content"]["answer"]);
+  o = Mrc({"doc", "put", "--data", hq}, R"({"kind":"centre","content":{"name":"MRC Shkodër","location":{"city":"Shkodër","country":"AL"}}})");
+  ASSERT_EQ(0, o.status) << o.err;
+  EXPECT_EQ(2u, Call(addr, "GET", "/api/v1/docs").second["docs"].size());
+  EXPECT_EQ(0, Mrc({"doc", "history", "--data", hq, id}).status);
+  EXPECT_EQ(0, Mrc({"doc", "delete", "--data", hq, id}).status);
+  EXPECT_TRUE(Call(addr, "GET", "/api/v1/docs/" + id).second["deleted"].get<bool>());
+
+  EXPECT_EQ(0, server.Stop());
+  EXPECT_FALSE(fs::exists(hq + "/node.json"));
+  // After a clean shutdown the store is whole.
+  EXPECT_EQ(0, Mrc({"verify", "--data", hq}).status);
+}
+
+}  // namespace
+}  // namespace mrc::e2e
