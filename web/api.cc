@@ -1,0 +1,329 @@
+// Api routing. A request goes through four checks before DocService sees it,
+// each with its own status so a client can tell its mistakes apart:
+// path (404), method (405), media type (415), query string (400). DocService
+// then validates the body and answers; its Status code picks the HTTP status.
+#include "web/api.h"
+
+#include <algorithm>
+#include <charconv>
+#include <exception>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/base/log.h"
+#include "sync/doc_service.h"
+
+namespace mrc::web {
+namespace {
+
+constexpr std::string_view kDocs = "/api/v1/docs";
+
+enum class Route { kNone, kHealth, kDocs, kDoc, kHistory, kDigest };
+
+struct Match {
+  Route route = Route::kNone;
+  std::string_view id;  // for kDoc and kHistory
+  std::string message;  // why a path did not match, for the 404
+};
+
+bool IsDocId(std::string_view s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+Match MatchPath(std::string_view path) {
+  if (path == "/healthz") return {Route::kHealth, {}, {}};
+  if (path == "/api/v1/digest") return {Route::kDigest, {}, {}};
+  if (path == kDocs) return {Route::kDocs, {}, {}};
+  Match m;
+  m.message = "no such path: " + std::string(path.substr(0, 200));
+  if (path.substr(0, kDocs.size() + 1) != std::string(kDocs) + "/") return m;
+  std::string_view rest = path.substr(kDocs.size() + 1);
+  std::string_view id = rest.substr(0, rest.find('/'));
+  std::string_view tail = rest.substr(id.size());
+  if (tail != "" && tail != "/history") return m;
+  if (!IsDocId(id)) {
+    m.message = "no document '" + std::string(id.substr(0, 80)) +
+                "': document ids are 64 lowercase hex characters";
+    return m;
+  }
+  return {tail.empty() ? Route::kDoc : Route::kHistory, id, {}};
+}
+
+const char* AllowedMethods(Route r) {
+  switch (r) {
+    case Route::kDocs:
+      return "GET, POST";
+    case Route::kDoc:
+      return "GET, PUT, DELETE";
+    default:
+      return "GET";
+  }
+}
+
+bool MethodAllowed(Route r, std::string_view method) {
+  std::string_view allowed = AllowedMethods(r);
+  for (std::size_t pos = 0; pos < allowed.size();) {
+    std::size_t end = allowed.find(", ", pos);
+    if (end == std::string_view::npos) end = allowed.size();
+    if (allowed.substr(pos, end - pos) == method) return true;
+    pos = end + 2;
+  }
+  return false;
+}
+
+// True when the media type (before any ";" parameters) is application/json.
+bool IsJsonContentType(const std::string* value) {
+  if (value == nullptr) return false;
+  std::string_view v = *value;
+  v = v.substr(0, v.find(';'));
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  constexpr std::string_view kJson = "application/json";
+  if (v.size() != kJson.size()) return false;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(v[i])) != kJson[i]) return false;
+  }
+  return true;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Decodes one query component: %XX escapes, '+' for a space.
+Result<std::string> PercentDecode(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '+') {
+      out += ' ';
+    } else if (in[i] != '%') {
+      out += in[i];
+    } else {
+      int hi = i + 2 < in.size() ? HexValue(in[i + 1]) : -1;
+      int lo = hi >= 0 ? HexValue(in[i + 2]) : -1;
+      if (lo < 0) {
+        return Status::InvalidArgument("bad percent-escape in query string near '" +
+                                       std::string(in.substr(i, 3)) + "'");
+      }
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    }
+  }
+  return out;
+}
+
+using Query = std::map<std::string, std::string>;
+
+// Parses "a=1&b=x%20y". A parameter not in `allowed`, or given twice, is an
+// error: a misspelt filter must not silently return everything.
+Result<Query> ParseQuery(std::string_view text, std::initializer_list<std::string_view> allowed) {
+  Query q;
+  while (!text.empty()) {
+    std::string_view pair = text.substr(0, text.find('&'));
+    text.remove_prefix(std::min(text.size(), pair.size() + 1));
+    if (pair.empty()) continue;
+    std::size_t eq = pair.find('=');
+    MRC_ASSIGN_OR_RETURN(std::string name, PercentDecode(pair.substr(0, eq)));
+    std::string value;
+    if (eq != std::string_view::npos) {
+      MRC_ASSIGN_OR_RETURN(value, PercentDecode(pair.substr(eq + 1)));
+    }
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      std::string names;
+      for (auto a : allowed) names += (names.empty() ? "" : ", ") + std::string(a);
+      return Status::InvalidArgument(
+          "unknown query parameter '" + name.substr(0, 80) + "'" +
+          (names.empty() ? " (this path takes none)" : " (expected " + names + ")"));
+    }
+    if (!q.emplace(std::move(name), std::move(value)).second) {
+      return Status::InvalidArgument("query parameter '" + std::string(pair.substr(0, eq)) +
+                                     "' is given more than once");
+    }
+  }
+  return q;
+}
+
+Status ParseBool(const Query& q, const std::string& name, bool* out) {
+  auto it = q.find(name);
+  if (it == q.end()) return Status::Ok();
+  if (it->second == "true")
+    *out = true;
+  else if (it->second == "false")
+    *out = false;
+  else {
+    return Status::InvalidArgument("query parameter " + name + " must be true or false, got '" +
+                                   it->second.substr(0, 80) + "'");
+  }
+  return Status::Ok();
+}
+
+Result<sync::ListQuery> ParseListQuery(std::string_view text) {
+  MRC_ASSIGN_OR_RETURN(
+      Query q, ParseQuery(text, {"kind", "after", "limit", "include_deleted", "conflicts"}));
+  sync::ListQuery lq;
+  if (auto it = q.find("kind"); it != q.end()) lq.kind = it->second;
+  if (auto it = q.find("after"); it != q.end()) lq.after = it->second;
+  if (auto it = q.find("limit"); it != q.end()) {
+    // Digits only: from_chars would take "-1" and stop quietly at "10x".
+    const std::string& s = it->second;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), lq.limit);
+    if (s.empty() || s[0] == '-' || ec != std::errc() || end != s.data() + s.size()) {
+      return Status::InvalidArgument(
+          "query parameter limit must be a whole number from 1 to "
+          "1000, got '" +
+          s.substr(0, 80) + "'");
+    }
+  }
+  MRC_RETURN_IF_ERROR(ParseBool(q, "include_deleted", &lq.include_deleted));
+  MRC_RETURN_IF_ERROR(ParseBool(q, "conflicts", &lq.conflicts_only));
+  return lq;
+}
+
+// "v1,v2" -> {"v1","v2"}; DocService checks each id.
+Result<std::vector<std::string>> ParseBase(std::string_view text) {
+  MRC_ASSIGN_OR_RETURN(Query q, ParseQuery(text, {"base"}));
+  std::vector<std::string> base;
+  auto it = q.find("base");
+  if (it == q.end()) return base;
+  std::string_view list = it->second;
+  while (true) {
+    std::string_view item = list.substr(0, list.find(','));
+    if (item.empty()) {
+      return Status::InvalidArgument(
+          "query parameter base must list version ids separated by "
+          "commas, got '" +
+          it->second.substr(0, 200) + "'");
+    }
+    base.emplace_back(item);
+    if (item.size() == list.size()) break;
+    list.remove_prefix(item.size() + 1);
+  }
+  return base;
+}
+
+HttpResponse JsonResponse(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  AddStandardHeaders(&r);
+  return r;
+}
+
+HttpResponse FromStatus(const Status& s) {
+  return ErrorResponse(HttpStatusOf(s), s.CodeName(), s.message());
+}
+
+HttpResponse FromResult(Result<std::string> r, int ok_status = 200) {
+  if (!r.ok()) return FromStatus(r.status());
+  return JsonResponse(ok_status, std::move(r).value());
+}
+
+// 201 with a Location naming the new document.
+HttpResponse Created(Result<std::string> r) {
+  if (!r.ok()) return FromStatus(r.status());
+  HttpResponse res = JsonResponse(201, std::move(r).value());
+  nlohmann::json doc = nlohmann::json::parse(res.body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_object() && doc.contains("id") && doc["id"].is_string() &&
+      IsDocId(doc["id"].get_ref<const std::string&>())) {
+    res.headers.emplace_back("Location", std::string(kDocs) + "/" + doc["id"].get<std::string>());
+  }
+  return res;
+}
+
+}  // namespace
+
+int HttpStatusOf(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kOk:
+      return 200;
+    case Status::Code::kInvalidArgument:
+      return 400;
+    case Status::Code::kNotFound:
+      return 404;
+    case Status::Code::kConflict:
+      return 409;
+    case Status::Code::kPermissionDenied:
+      return 403;
+    case Status::Code::kUnavailable:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+HttpResponse Api::Handle(const HttpRequest& request) {
+  HttpResponse res;
+  try {
+    res = Dispatch(request);
+  } catch (const std::exception& e) {
+    res = ErrorResponse(500, "INTERNAL", std::string("internal error: ") + e.what());
+  }
+  if (res.status >= 500) {
+    log::Warn("api", request.method + " " + request.target.substr(0, 200) + " -> " +
+                         std::to_string(res.status) + ": " + res.body);
+  }
+  return res;
+}
+
+HttpResponse Api::Dispatch(const HttpRequest& request) {
+  std::string_view target = request.target;
+  std::string_view path = target.substr(0, target.find('?'));
+  std::string_view query = target.substr(std::min(target.size(), path.size() + 1));
+  const std::string& method = request.method;
+
+  Match m = MatchPath(path);
+  if (m.route == Route::kNone) return ErrorResponse(404, "NOT_FOUND", m.message);
+  if (!MethodAllowed(m.route, method)) {
+    HttpResponse r =
+        ErrorResponse(405, "METHOD_NOT_ALLOWED",
+                      "method " + method.substr(0, 20) + " is not allowed on " + std::string(path) +
+                          " (allowed: " + AllowedMethods(m.route) + ")");
+    r.headers.emplace_back("Allow", AllowedMethods(m.route));
+    return r;
+  }
+  if ((method == "POST" || method == "PUT") && !IsJsonContentType(request.Header("content-type"))) {
+    return ErrorResponse(415, "UNSUPPORTED_MEDIA_TYPE",
+                         "the request body must be JSON, sent with Content-Type: application/json");
+  }
+  if (m.route == Route::kDocs && method == "GET") {
+    auto q = ParseListQuery(query);
+    if (!q.ok()) return FromStatus(q.status());
+    return FromResult(docs_->List(*q));
+  }
+  if (m.route == Route::kDoc && method == "DELETE") {
+    auto base = ParseBase(query);
+    if (!base.ok()) return FromStatus(base.status());
+    return FromResult(docs_->Delete(m.id, *base));
+  }
+  // The remaining routes take no query parameters.
+  if (auto q = ParseQuery(query, {}); !q.ok()) return FromStatus(q.status());
+  switch (m.route) {
+    case Route::kHealth:
+      return JsonResponse(200, R"({"status":"ok"})");
+    case Route::kDigest:
+      return FromResult(docs_->Digest());
+    case Route::kHistory:
+      return FromResult(docs_->History(m.id));
+    case Route::kDocs:
+      return Created(docs_->Create(request.body));
+    case Route::kDoc:
+      if (method == "PUT") return FromResult(docs_->Update(m.id, request.body));
+      return FromResult(docs_->Get(m.id));
+    case Route::kNone:
+      break;
+  }
+  return ErrorResponse(500, "INTERNAL", "unrouted request");
+}
+
+}  // namespace mrc::web

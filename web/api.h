@@ -1,0 +1,55 @@
+// Api: the JSON API, as a function from HttpRequest to HttpResponse.
+//
+// Routes (ids are 64 lowercase hex characters; bodies are DocService's JSON,
+// see sync/doc_service.h for the shapes):
+//   GET    /healthz                       200 {"status":"ok"}
+//   GET    /api/v1/docs                   List; query: kind, after, limit,
+//                                         include_deleted=true|false,
+//                                         conflicts=true|false
+//   POST   /api/v1/docs                   Create; 201 with Location
+//   GET    /api/v1/docs/{id}              Get
+//   PUT    /api/v1/docs/{id}              Update
+//   DELETE /api/v1/docs/{id}?base=v1,v2   Delete (base optional)
+//   GET    /api/v1/docs/{id}/history      History
+//   GET    /api/v1/digest                 Digest
+//
+// Errors are {"error":{"code":"...","message":"..."}}:
+//   404 NOT_FOUND              unknown path, a path id that is not 64 lowercase
+//                              hex characters, or no such document
+//   405 METHOD_NOT_ALLOWED     with an Allow header
+//   415 UNSUPPORTED_MEDIA_TYPE POST/PUT without Content-Type: application/json
+//   400 INVALID_ARGUMENT       bad query (bad escape, unknown or repeated
+//                              parameter, bad limit or boolean) or bad body
+//   409 CONFLICT, 403 PERMISSION_DENIED, 503 UNAVAILABLE, 500 otherwise, with
+//   the Status code name from DocService.
+// Every response carries the headers of AddStandardHeaders (http_types.h).
+#pragma once
+
+#include "config/base/status.h"
+#include "web/http_types.h"
+
+namespace mrc::sync {
+class DocService;
+}
+
+namespace mrc::web {
+
+class Api {
+ public:
+  // `docs` is not owned and must outlive the Api.
+  explicit Api(sync::DocService* docs) : docs_(docs) {}
+
+  // Thread-safe (DocService is); never throws.
+  HttpResponse Handle(const HttpRequest& request);
+
+ private:
+  HttpResponse Dispatch(const HttpRequest& request);
+
+  sync::DocService* docs_;
+};
+
+// The HTTP status for a Status code: InvalidArgument 400, NotFound 404,
+// Conflict 409, PermissionDenied 403, Unavailable 503, anything else 500.
+int HttpStatusOf(const Status& status);
+
+}  // namespace mrc::web
