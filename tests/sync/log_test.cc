@@ -80,9 +80,7 @@ TEST_F(LogTest, ReplicatesToAnotherNodeWithTheSameDigest) {
 TEST_F(LogTest, EveryVerificationFailureIsNamed) {
   Node n(tmp_.Sub("a"));
   KeyPair key = GenerateKeyPair();
-  Entry e;
-  e.seq = 1;
-  e.hlc = 1ULL << 40;
+  Entry e = testing::At(1, 1);
   Incoming good = MakeEntry(key, e, FaqJson("Q"));
 
   Incoming bad_sig = good;
@@ -181,9 +179,7 @@ TEST_F(LogTest, ConcurrentEditsConflictAndMerge) {
 TEST_F(LogTest, ForkIsRecordedAsEvidence) {
   Node n(tmp_.Sub("a"));
   KeyPair key = GenerateKeyPair();
-  Entry e;
-  e.seq = 1;
-  e.hlc = 1ULL << 40;
+  Entry e = testing::At(1, 1);
   Incoming one = MakeEntry(key, e, FaqJson("one"));
   Incoming two = MakeEntry(key, e, FaqJson("two"));
   EXPECT_TRUE(Refusals(n, {one}).empty());
@@ -195,10 +191,7 @@ TEST_F(LogTest, ForkIsRecordedAsEvidence) {
   EXPECT_TRUE(feeds[0].forked);
   // The frozen feed keeps later entries but does not apply them.
   Hash32 id1 = Blake2b256(std::string_view(one.signed_form).substr(0, one.signed_form.size() - 64));
-  Entry next;
-  next.seq = 2;
-  next.prev = id1;
-  next.hlc = 2ULL << 40;
+  Entry next = testing::At(2, 2, id1);
   auto r = n.log->Ingest({MakeEntry(key, next, FaqJson("three"))}).value();
   EXPECT_EQ(1u, r.pending);
   EXPECT_EQ(1u, n.log->Digest().value().entries);
@@ -207,9 +200,7 @@ TEST_F(LogTest, ForkIsRecordedAsEvidence) {
 TEST_F(LogTest, BrokenChainIsRefused) {
   Node n(tmp_.Sub("a"));
   KeyPair key = GenerateKeyPair();
-  Entry e;
-  e.seq = 1;
-  e.hlc = 1ULL << 40;
+  Entry e = testing::At(1, 1);
   EXPECT_TRUE(Refusals(n, {MakeEntry(key, e, FaqJson("one"))}).empty());
   Entry next;
   next.seq = 2;
@@ -222,15 +213,10 @@ TEST_F(LogTest, BrokenChainIsRefused) {
 TEST_F(LogTest, InvalidContentIsRejectedButTheFeedGoesOn) {
   Node n(tmp_.Sub("a"));
   KeyPair key = GenerateKeyPair();
-  Entry e;
-  e.seq = 1;
-  e.hlc = 1ULL << 40;
+  Entry e = testing::At(1, 1);
   Hash32 bad_id, child_id;
   Incoming bad = MakeEntry(key, e, R"({"question":"no answer","language":"en"})", &bad_id);
-  Entry next;
-  next.seq = 2;
-  next.prev = bad_id;
-  next.hlc = 2ULL << 40;
+  Entry next = testing::At(2, 2, bad_id);
   Incoming good = MakeEntry(key, next, FaqJson("fine"));
   Entry child;
   child.seq = 3;

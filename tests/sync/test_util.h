@@ -78,6 +78,16 @@ inline Draft EditFaq(const Hash32& doc, std::vector<Hash32> parents, const std::
   return Draft{Kind::kFaq, Op::kPut, doc, std::move(parents), FaqJson(question)};
 }
 
+// A hand-made entry at `seq` following `prev`, with clock time `tick` (in
+// units far apart so that ordering is obvious).
+inline Entry At(std::uint64_t seq, std::uint64_t tick, Hash32 prev = Hash32{}) {
+  Entry e;
+  e.seq = seq;
+  e.prev = prev;
+  e.hlc = tick << 40;
+  return e;
+}
+
 // A signed entry made by hand, for feeding malformed or adversarial input.
 inline Incoming MakeEntry(const KeyPair& key, Entry e, const std::string& payload,
                           Hash32* id_out = nullptr, Hash32 network = TestNetwork()) {
