@@ -3,6 +3,7 @@
 #include "storage/store.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/cache.h>
@@ -121,6 +122,10 @@ class StoreImpl final : public Store {
     opts.keep_log_file_num = 4;
     rocksdb::BlockBasedTableOptions table;
     table.block_cache = rocksdb::NewLRUCache(std::size_t{options_.block_cache_mb} << 20);
+    // Most lookups while applying are for ids that do not exist yet (is this
+    // entry new? is that parent here?): a Bloom filter answers them without
+    // reading data blocks.
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
