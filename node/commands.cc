@@ -6,12 +6,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "config/base/log.h"
 #include "node/doc_client.h"
 #include "node/import.h"
+#include "sync/bundle.h"
 #include "web/api.h"
 #include "web/server.h"
 
@@ -189,16 +191,77 @@ int CmdDigest(const std::string& data_dir) {
   return 0;
 }
 
+namespace {
+
+// Opens the data directory for a command that needs the store to itself.
+Result<std::unique_ptr<Context>> OpenExclusive(const std::string& data_dir, std::string_view command) {
+  auto ctx = OpenContext(data_dir);
+  if (ctx.status().code() == Status::Code::kUnavailable) {
+    return Status::Unavailable("the node is running on " + data_dir + "; stop it before `" +
+                               std::string(command) + "`");
+  }
+  return ctx;
+}
+
+Status WriteFileText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  return out ? Status::Ok() : Status::IOError("cannot write " + path);
+}
+
+}  // namespace
+
+int CmdSummary(const std::string& data_dir, const std::string& out) {
+  auto ctx = OpenExclusive(data_dir, "summary");
+  if (!ctx.ok()) return Fail(ctx.status());
+  auto s = sync::MakeSummary((*ctx)->log.get());
+  if (!s.ok()) return Fail(s.status());
+  std::string text = sync::SummaryToJson(*s);
+  if (out.empty() || out == "-") {
+    std::cout << text;
+    return 0;
+  }
+  Status w = WriteFileText(out, text);
+  return w.ok() ? 0 : Fail(w);
+}
+
+int CmdBundleExport(const std::string& data_dir, const std::string& out, const std::string& for_summary) {
+  std::optional<sync::Summary> peer;
+  if (!for_summary.empty()) {
+    std::ifstream in(for_summary, std::ios::binary);
+    if (!in) return Fail(Status::InvalidArgument("cannot read summary " + for_summary));
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto s = sync::SummaryFromJson(text);
+    if (!s.ok()) return Fail(s.status().Annotate(for_summary));
+    peer = *s;
+  }
+  auto ctx = OpenExclusive(data_dir, "bundle export");
+  if (!ctx.ok()) return Fail(ctx.status());
+  auto stats = sync::ExportBundle((*ctx)->log.get(), peer ? &*peer : nullptr, out);
+  if (!stats.ok()) return Fail(stats.status());
+  std::cout << "bundle: wrote " << stats->entries << " entries (" << stats->bytes << " bytes) to " << out << "\n";
+  return 0;
+}
+
+int CmdBundleImport(const std::string& data_dir, const std::string& file) {
+  auto ctx = OpenExclusive(data_dir, "bundle import");
+  if (!ctx.ok()) return Fail(ctx.status());
+  auto r = sync::ImportBundle((*ctx)->log.get(), file);
+  if (!r.ok()) return Fail(r.status());
+  std::cout << "bundle: " << r->entries << " entries: " << r->accepted << " new, " << r->duplicates
+            << " already held, " << r->pending << " waiting for earlier entries, " << r->refused << " refused\n";
+  if (r->refused > 0) {
+    std::fprintf(stderr, "mrcnode: first refusal: %s\n", r->first_refusal.c_str());
+    return 1;
+  }
+  return 0;
+}
+
 int CmdBackup(const std::string& data_dir, const std::string& dest) {
   if (std::filesystem::exists(dest)) return Fail(Status::InvalidArgument(dest + " already exists"));
-  auto ctx = OpenContext(data_dir);
-  if (!ctx.ok()) {
-    if (ctx.status().code() == Status::Code::kUnavailable) {
-      return Fail(Status::Unavailable("the node is running on " + data_dir +
-                                      "; stop it (or use a filesystem snapshot) before `backup`"));
-    }
-    return Fail(ctx.status());
-  }
+  auto ctx = OpenExclusive(data_dir, "backup");
+  if (!ctx.ok()) return Fail(ctx.status());
   Status s = (*ctx)->store->Checkpoint(dest);
   if (!s.ok()) return Fail(s);
   std::cout << "backup: consistent copy of the store written to " << dest

@@ -100,6 +100,23 @@ int main(int argc, char** argv) {
   backup->add_option("dest", dest, "destination directory (must not exist)")->required();
   backup->callback([&] { status = mrc::node::CmdBackup(data, dest); });
 
+  std::string out, for_summary, bundle_file;
+  auto* summary = app.add_subcommand("summary", "write what this node holds (per author, the latest seq)");
+  add_data(summary);
+  summary->add_option("--out,-o", out, "file to write (default: standard output)");
+  summary->callback([&] { status = mrc::node::CmdSummary(data, out); });
+  auto* bundle = app.add_subcommand("bundle", "carry entries on a file (USB stick)");
+  bundle->require_subcommand(1);
+  auto* bexport = bundle->add_subcommand("export", "write entries to a bundle file");
+  add_data(bexport);
+  bexport->add_option("--out,-o", out, "bundle file to write")->required();
+  bexport->add_option("--for", for_summary, "only what the node with this summary lacks");
+  bexport->callback([&] { status = mrc::node::CmdBundleExport(data, out, for_summary); });
+  auto* bimport = bundle->add_subcommand("import", "verify a bundle file and apply its entries");
+  add_data(bimport);
+  bimport->add_option("file", bundle_file, "bundle file")->required();
+  bimport->callback([&] { status = mrc::node::CmdBundleImport(data, bundle_file); });
+
   if (argc > 1 && argv[1][0] != '-') {
     try {
       app.get_subcommand(argv[1]);

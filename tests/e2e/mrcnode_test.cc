@@ -185,5 +185,34 @@ TEST_F(MrcnodeTest, JsonApiAgainstARunningNode) {
   EXPECT_EQ(0, Mrc({"verify", "--data", hq}).status);
 }
 
+TEST_F(MrcnodeTest, BundlesCarryEntriesThroughAThirdNode) {
+  std::string hq = Dir("hq"), a = Dir("a"), b = Dir("b");
+  InitHq(hq);
+  ASSERT_EQ(0, Mrc({"init", "--data", a, "--genesis", hq + "/genesis.txt"}).status);
+  ASSERT_EQ(0, Mrc({"init", "--data", b, "--genesis", hq + "/genesis.txt"}).status);
+  ASSERT_EQ(0, Mrc({"doc", "put", "--data", hq},
+                   R"({"kind":"bulletin","content":{"title":"New quota","body":"Details.","effective_date":"2027-01-01","urgency":"high","language":"en"}})")
+                   .status);
+  // hq -> a by a full bundle; a -> b by a bundle of what b lacks.
+  ASSERT_EQ(0, Mrc({"bundle", "export", "--data", hq, "--out", Dir("hq.bundle")}).status);
+  ASSERT_EQ(0, Mrc({"bundle", "import", "--data", a, Dir("hq.bundle")}).status);
+  ASSERT_EQ(0, Mrc({"summary", "--data", b, "--out", Dir("b.summary")}).status);
+  Output o = Mrc({"bundle", "export", "--data", a, "--for", Dir("b.summary"), "--out", Dir("a.bundle")});
+  ASSERT_EQ(0, o.status) << o.err;
+  EXPECT_NE(std::string::npos, o.out.find("wrote 1 entries"));
+  ASSERT_EQ(0, Mrc({"bundle", "import", "--data", b, Dir("a.bundle")}).status);
+  std::string digest = Mrc({"digest", "--data", hq}).out;
+  EXPECT_EQ(digest, Mrc({"digest", "--data", b}).out);
+  // A damaged bundle is refused with a clear message and changes nothing.
+  std::ifstream in(Dir("a.bundle"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  bytes[bytes.size() / 2] ^= 1;
+  std::ofstream(Dir("bad.bundle"), std::ios::binary) << bytes;
+  o = Mrc({"bundle", "import", "--data", b, Dir("bad.bundle")});
+  EXPECT_EQ(1, o.status);
+  EXPECT_NE(std::string::npos, o.err.find("corrupted")) << o.err;
+  EXPECT_EQ(digest, Mrc({"digest", "--data", b}).out);
+}
+
 }  // namespace
 }  // namespace mrc::e2e
