@@ -42,6 +42,19 @@ class Reader {
     return Status::Ok();
   }
 
+  Status StringList(std::string_view section, std::string_view key, std::vector<std::string>* out) {
+    const toml::node* n = Find(section, key);
+    if (!n) return Status::Ok();
+    const toml::array* a = n->as_array();
+    if (!a) return Bad(source_, Dotted(section, key), "must be a list of strings, e.g. [\"a\", \"b\"]");
+    out->clear();
+    for (const auto& item : *a) {
+      if (!item.is_string()) return Bad(source_, Dotted(section, key), "every item must be a string");
+      out->push_back(item.as_string()->get());
+    }
+    return Status::Ok();
+  }
+
   template <typename T>
   Status Int(std::string_view section, std::string_view key, std::int64_t lo, std::int64_t hi, T* out) {
     const toml::node* n = Find(section, key);
@@ -75,6 +88,7 @@ const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& K
       {"node", {"name"}},
       {"http", {"listen", "body_limit", "timeout_seconds", "threads"}},
       {"storage", {"sync", "cache_mb"}},
+      {"sync", {"listen", "peers"}},
       {"log", {"level"}}};
   return kKnown;
 }
@@ -121,6 +135,12 @@ std::string Quote(const std::string& s) {
     }
   }
   return out + "\"";
+}
+
+std::string QuoteList(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + Quote(items[i]);
+  return out;
 }
 
 }  // namespace
@@ -196,7 +216,17 @@ Result<Config> Parse(std::string_view toml_text, std::string_view source) {
   MRC_RETURN_IF_ERROR(r.Int("http", "threads", 1, 64, &c.http_threads));
   MRC_RETURN_IF_ERROR(r.Bool("storage", "sync", &c.storage_sync));
   MRC_RETURN_IF_ERROR(r.Int("storage", "cache_mb", 1, 65536, &c.storage_cache_mb));
+  MRC_RETURN_IF_ERROR(r.String("sync", "listen", &c.sync_listen));
+  MRC_RETURN_IF_ERROR(r.StringList("sync", "peers", &c.sync_peers));
   MRC_RETURN_IF_ERROR(r.String("log", "level", &c.log_level));
+  if (!c.sync_listen.empty()) {
+    auto hp = ParseHostPort(c.sync_listen);
+    if (!hp.ok()) return Bad(source, "sync.listen", hp.status().message());
+  }
+  for (const auto& peer : c.sync_peers) {
+    auto hp = ParseHostPort(peer, /*allow_port_zero=*/false);
+    if (!hp.ok()) return Bad(source, "sync.peers", hp.status().message());
+  }
 
   auto listen = ParseHostPort(c.http_listen);
   if (!listen.ok()) return Bad(source, "http.listen", listen.status().message());
@@ -247,6 +277,13 @@ std::string Render(const Config& c) {
        "sync = " << (c.storage_sync ? "true" : "false") << "\n"
        "# Memory for the database's read cache, in MiB (1 .. 65536). Default: 32.\n"
        "cache_mb = " << c.storage_cache_mb << "\n\n"
+       "[sync]\n"
+       "# Address other nodes connect to. Links are authenticated and encrypted;\n"
+       "# use \"0.0.0.0:7400\" to accept peers from other machines, \"\" to accept\n"
+       "# none (a centre that only dials out). Default: \"127.0.0.1:7400\".\n"
+       "listen = " << Quote(c.sync_listen) << "\n"
+       "# Peers this node dials, as \"HOST:PORT\"; add with `mrcnode peer add`. Default: [].\n"
+       "peers = [" << QuoteList(c.sync_peers) << "]\n\n"
        "[log]\n"
        "# How much to log: debug, info, warn or error. Default: \"info\".\n"
        "level = " << Quote(c.log_level) << "\n";

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/base/status.h"
 
@@ -40,6 +41,10 @@ struct Config {
   // [storage]
   bool storage_sync = true;               // fsync every write batch (crash safety)
   std::uint32_t storage_cache_mb = 32;    // RocksDB block cache; 1 .. 65536
+
+  // [sync]
+  std::string sync_listen = "127.0.0.1:7400";  // peers connect here; "" = do not listen
+  std::vector<std::string> sync_peers;         // HOST:PORT of peers this node dials
 
   // [log]
   std::string log_level = "info";  // debug | info | warn | error

@@ -26,6 +26,8 @@ TEST(ConfigTest, RenderRoundTrips) {
   c.http_threads = 7;
   c.storage_sync = false;
   c.log_level = "debug";
+  c.sync_listen = "";
+  c.sync_peers = {"127.0.0.1:7401", "[::1]:7402"};
   auto back = Parse(Render(c), "x");
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(c.node_name, back->node_name);
@@ -33,6 +35,8 @@ TEST(ConfigTest, RenderRoundTrips) {
   EXPECT_EQ(7u, back->http_threads);
   EXPECT_FALSE(back->storage_sync);
   EXPECT_EQ("debug", back->log_level);
+  EXPECT_EQ("", back->sync_listen);
+  EXPECT_EQ(c.sync_peers, back->sync_peers);
   EXPECT_NE(std::string::npos, Render(c).find("# Threads serving HTTP"));
 }
 
@@ -48,6 +52,9 @@ TEST(ConfigTest, ErrorsNameTheKey) {
   EXPECT_NE(std::string::npos, Error("[http]\nlisten = \"localhost\"\n").find("http.listen"));
   EXPECT_EQ(0u, Error("[http\nx=").find("config.toml:1:"));
   EXPECT_EQ("config.toml: node must be a section ([node])", Error("node = 1\n"));
+  EXPECT_NE(std::string::npos, Error("[sync]\npeers = [\"nowhere\"]\n").find("sync.peers"));
+  EXPECT_NE(std::string::npos, Error("[sync]\npeers = \"a:1\"\n").find("sync.peers: must be a list"));
+  EXPECT_NE(std::string::npos, Error("[sync]\nlisten = \"x\"\n").find("sync.listen"));
 }
 
 TEST(ConfigTest, MissingFileGivesDefaults) {
