@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,8 @@
 #include "node/doc_client.h"
 #include "node/import.h"
 #include "sync/bundle.h"
+#include "sync/peer_service.h"
+#include "web/client.h"
 #include "web/api.h"
 #include "web/server.h"
 
@@ -65,7 +68,13 @@ int CmdRun(const std::string& data_dir) {
     return Fail(ctx.status());
   }
   Context& c = **ctx;
+  sync::PeerOptions po;
+  po.listen = c.config.sync_listen;
+  po.peers = c.config.sync_peers;
+  auto peers = sync::PeerService::Create(c.log.get(), c.identity, c.genesis.network_id(), po);
+  if (!peers.ok()) return Fail(peers.status());
   web::Api api(c.docs.get());
+  api.SetStatusSource([&c, &peers]() { return NodeStatusJson(c, (*peers)->StatusJson()); });
   web::ServerOptions so;
   so.listen = c.config.http_listen;
   so.body_limit = c.config.http_body_limit;
@@ -74,8 +83,10 @@ int CmdRun(const std::string& data_dir) {
   auto server = web::Server::Create(so, [&api](const web::HttpRequest& r) { return api.Handle(r); });
   if (!server.ok()) return Fail(server.status());
   std::string address = (*server)->address();
-  // Tell `mrcnode doc ...` where this node answers (atomically replaced).
-  json info{{"pid", ::getpid()}, {"http", address}};
+  (*peers)->Start();
+  // Tell `mrcnode doc ...` (and scripts) where this node answers; replaced
+  // atomically so that a reader never sees half a file.
+  json info{{"pid", ::getpid()}, {"http", address}, {"peer", (*peers)->listen_address()}};
   std::string info_path = c.Path("node.json");
   {
     std::ofstream out(info_path + ".tmp");
@@ -84,10 +95,52 @@ int CmdRun(const std::string& data_dir) {
   std::filesystem::rename(info_path + ".tmp", info_path);
   log::Info("node", "serving " + c.genesis.network_name + " as " + ToHex(c.identity.public_key).substr(0, 16) +
                         " from " + data_dir);
-  std::cout << "mrcnode: serving http://" << address << "/ (data " << data_dir << ")" << std::endl;
+  std::cout << "mrcnode: serving http://" << address << "/ (data " << data_dir << ")";
+  if (!(*peers)->listen_address().empty()) std::cout << ", peers on " << (*peers)->listen_address();
+  std::cout << std::endl;
   Status s = (*server)->Run();
+  (*peers)->Stop();
   std::filesystem::remove(info_path);
   if (!s.ok()) return Fail(s);
+  return 0;
+}
+
+int CmdStatus(const std::string& data_dir) {
+  auto ctx = OpenContext(data_dir);
+  if (ctx.ok()) {
+    // Not running: the configured peers, none connected.
+    json peers = json::array();
+    for (const auto& p : (*ctx)->config.sync_peers) {
+      peers.push_back({{"address", p}, {"direction", "out"}, {"connected", false}});
+    }
+    return Print(NodeStatusJson(**ctx, peers.dump()));
+  }
+  if (ctx.status().code() != Status::Code::kUnavailable) return Fail(ctx.status());
+  auto address = RunningNodeAddress(data_dir);
+  if (!address.ok()) return Fail(address.status());
+  auto r = web::HttpCall(*address, "GET", "/api/v1/status", "");
+  if (!r.ok()) return Fail(r.status());
+  if (r->status != 200) return Fail(Status::IOError("status: HTTP " + std::to_string(r->status) + ": " + r->body));
+  return Print(r->body);
+}
+
+int CmdPeerAdd(const std::string& data_dir, const std::string& address) {
+  auto hp = config::ParseHostPort(address, /*allow_port_zero=*/false);
+  if (!hp.ok()) return Fail(hp.status());
+  std::string path = data_dir + "/config.toml";
+  if (!std::filesystem::exists(data_dir + "/identity.key")) {
+    return Fail(Status::NotFound(data_dir + " is not an mrcnode data directory"));
+  }
+  auto cfg = config::LoadFile(path);
+  if (!cfg.ok()) return Fail(cfg.status());
+  if (std::find(cfg->sync_peers.begin(), cfg->sync_peers.end(), address) != cfg->sync_peers.end()) {
+    std::cout << "peer " << address << " is already configured\n";
+    return 0;
+  }
+  cfg->sync_peers.push_back(address);
+  Status s = config::WriteFile(path, *cfg);
+  if (!s.ok()) return Fail(s);
+  std::cout << "added peer " << address << " to " << path << " (a running node dials it after a restart)\n";
   return 0;
 }
 

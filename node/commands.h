@@ -21,6 +21,8 @@ int CmdImport(const std::string& data_dir, const std::string& dir);
 int CmdVerify(const std::string& data_dir);
 int CmdDigest(const std::string& data_dir);
 int CmdBackup(const std::string& data_dir, const std::string& dest);
+int CmdStatus(const std::string& data_dir);
+int CmdPeerAdd(const std::string& data_dir, const std::string& address);
 int CmdSummary(const std::string& data_dir, const std::string& out);
 int CmdBundleExport(const std::string& data_dir, const std::string& out, const std::string& for_summary);
 int CmdBundleImport(const std::string& data_dir, const std::string& file);

@@ -48,8 +48,10 @@ Result<std::string> InitDataDir(const InitOptions& o) {
   config::Config cfg;
   cfg.node_name = o.node_name;
   if (!o.http_listen.empty()) cfg.http_listen = o.http_listen;
+  if (o.sync_listen == "none") cfg.sync_listen.clear();
+  else if (!o.sync_listen.empty()) cfg.sync_listen = o.sync_listen;
   // Validate the settings before touching the disk.
-  MRC_RETURN_IF_ERROR(config::Parse(config::Render(cfg), "--http").status());
+  MRC_RETURN_IF_ERROR(config::Parse(config::Render(cfg), "--http/--listen").status());
 
   sync::KeyPair key = sync::GenerateKeyPair();
   sync::Genesis genesis;
@@ -86,6 +88,7 @@ Result<std::string> InitDataDir(const InitOptions& o) {
   summary += o.hq ? "  role:       headquarters (genesis written to " + o.data_dir + "/genesis.txt)\n"
                   : "  role:       centre\n";
   summary += "  http:       " + cfg.http_listen + "\n";
+  summary += "  peers on:   " + (cfg.sync_listen.empty() ? std::string("(not listening)") : cfg.sync_listen) + "\n";
   return summary;
 }
 
@@ -113,6 +116,25 @@ Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
   MRC_ASSIGN_OR_RETURN(ctx->log, sync::Log::Open(ctx->store.get(), ctx->identity, ctx->genesis.network_id()));
   ctx->docs = std::make_unique<sync::DocService>(ctx->log.get());
   return ctx;
+}
+
+Result<std::string> NodeStatusJson(Context& ctx, const std::string& peers_json) {
+  MRC_ASSIGN_OR_RETURN(sync::DigestInfo d, ctx.log->Digest());
+  auto peers = nlohmann::json::parse(peers_json, nullptr, false);
+  if (peers.is_object() && peers.contains("peers")) peers = peers["peers"];
+  if (!peers.is_array()) peers = nlohmann::json::array();
+  return nlohmann::json{{"node", ToHex(ctx.identity.public_key)},
+                        {"name", ctx.config.node_name},
+                        {"network", ctx.genesis.network_name},
+                        {"network_id", ToHex(ctx.genesis.network_id())},
+                        {"documents", d.documents},
+                        {"entries", d.entries},
+                        {"authors", d.authors},
+                        {"pending", d.pending},
+                        {"forks", d.forks},
+                        {"digest", ToHex(d.digest)},
+                        {"peers", peers}}
+      .dump();
 }
 
 Result<std::string> RunningNodeAddress(const std::string& data_dir) {

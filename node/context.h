@@ -28,6 +28,7 @@ struct InitOptions {
   std::string network_name;    // with hq
   std::string genesis;         // without hq: a genesis file path or its text
   std::string http_listen;     // "" = default
+  std::string sync_listen;     // "" = default; "none" = do not listen
   std::string node_name;
 };
 
@@ -50,6 +51,10 @@ struct Context {
 // Opens everything. Unavailable when another process (a running node) holds
 // the store.
 Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir);
+
+// This node's status as JSON: identity, network, counts, digest, and the
+// peer links (`peers_json`, a JSON array; "[]" when not running).
+Result<std::string> NodeStatusJson(Context& ctx, const std::string& peers_json);
 
 // The HTTP address of the node running on this data directory, from
 // node.json; NotFound when none is recorded.

@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
   init_cmd->add_option("--genesis", init.genesis, "join a network: genesis.txt from headquarters, or its text");
   init_cmd->add_option("--http", init.http_listen, "HTTP listen address, e.g. 127.0.0.1:8080");
   init_cmd->add_option("--name", init.node_name, "display name of this centre");
+  init_cmd->add_option("--listen", init.sync_listen,
+                       "address peers connect to, e.g. 127.0.0.1:7400 (\"none\": do not listen)");
   init_cmd->callback([&] {
     init.data_dir = data;
     status = mrc::node::CmdInit(init);
@@ -99,6 +101,17 @@ int main(int argc, char** argv) {
   add_data(backup);
   backup->add_option("dest", dest, "destination directory (must not exist)")->required();
   backup->callback([&] { status = mrc::node::CmdBackup(data, dest); });
+
+  auto* status_cmd = app.add_subcommand("status", "this node's counts, digest and peer links (JSON)");
+  add_data(status_cmd);
+  status_cmd->callback([&] { status = mrc::node::CmdStatus(data); });
+  std::string peer_address;
+  auto* peer = app.add_subcommand("peer", "manage the peers this node dials");
+  peer->require_subcommand(1);
+  auto* peer_add = peer->add_subcommand("add", "add HOST:PORT to [sync] peers in config.toml");
+  add_data(peer_add);
+  peer_add->add_option("address", peer_address, "HOST:PORT of the peer")->required();
+  peer_add->callback([&] { status = mrc::node::CmdPeerAdd(data, peer_address); });
 
   std::string out, for_summary, bundle_file;
   auto* summary = app.add_subcommand("summary", "write what this node holds (per author, the latest seq)");

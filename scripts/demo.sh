@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs the demo: a headquarters node
-# with the sample content, serving its API on loopback until Ctrl-C.
-#   MRC_DEMO_PORT=8080 (default)   MRC_DEMO_DIR=./demo-data (default; wiped)
+# Installs what is missing, builds, and runs the demo network on loopback:
+# headquarters with the sample content, centre A dialling headquarters, and
+# centre B dialling only centre A (it reaches headquarters through A). Shows
+# a change made at B arriving at headquarters, then serves until Ctrl-C.
+#   MRC_DEMO_PORT=8080 (default): HTTP ports are PORT, PORT+1, PORT+2
+#   MRC_DEMO_DIR=./demo-data (default; wiped at start)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -10,15 +13,47 @@ ninja -C build mrcnode
 bin=build/node/mrcnode
 dir="${MRC_DEMO_DIR:-./demo-data}"
 port="${MRC_DEMO_PORT:-8080}"
+peer_port=$((port + 1000))
 
 rm -rf "$dir"
 "$bin" init --data "$dir/hq" --hq --network "Demo MRC network (sample content)" \
-  --name "Headquarters (demo)" --http "127.0.0.1:$port"
+  --name "Headquarters (demo)" --http "127.0.0.1:$port" --listen "127.0.0.1:$peer_port"
+"$bin" init --data "$dir/centre-a" --genesis "$dir/hq/genesis.txt" --name "Centre A (demo)" \
+  --http "127.0.0.1:$((port + 1))" --listen "127.0.0.1:$((peer_port + 1))"
+"$bin" init --data "$dir/centre-b" --genesis "$dir/hq/genesis.txt" --name "Centre B (demo)" \
+  --http "127.0.0.1:$((port + 2))" --listen none
+"$bin" peer add --data "$dir/centre-a" "127.0.0.1:$peer_port"
+"$bin" peer add --data "$dir/centre-b" "127.0.0.1:$((peer_port + 1))"
 "$bin" import --data "$dir/hq" scripts/sample
-"$bin" verify --data "$dir/hq"
+
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
+for node in hq centre-a centre-b; do
+  "$bin" run --data "$dir/$node" 2>"$dir/$node.log" &
+  pids+=($!)
+done
+
+digest() { curl -s "http://127.0.0.1:$1/api/v1/digest" | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p'; }
+wait_same() {
+  for _ in $(seq 1 100); do
+    a=$(digest "$port"); b=$(digest $((port + 1))); c=$(digest $((port + 2)))
+    if [[ -n "$a" && "$a" == "$b" && "$b" == "$c" ]]; then echo "  all three nodes: digest $a"; return 0; fi
+    sleep 0.2
+  done
+  echo "  nodes have not converged yet; see $dir/*.log" >&2
+}
+echo "Replicating the sample content from headquarters to both centres..."
+wait_same
+echo "Centre B publishes an FAQ entry; it reaches headquarters through centre A..."
+curl -s -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$((port + 2))/api/v1/docs" \
+  -d '{"kind":"faq","content":{"question":"Where is centre B? (demo)","answer":"_Sample._ Main street 1.","language":"en"}}' >/dev/null
+wait_same
+
 echo
-echo "Demo headquarters node: http://127.0.0.1:$port/api/v1/docs"
-echo "  try: curl -s http://127.0.0.1:$port/api/v1/docs?kind=bulletin"
-echo "       $bin doc list --data $dir/hq --kind centre"
+echo "Demo network (sample content):"
+echo "  headquarters  http://127.0.0.1:$port/api/v1/docs"
+echo "  centre A      http://127.0.0.1:$((port + 1))/api/v1/docs"
+echo "  centre B      http://127.0.0.1:$((port + 2))/api/v1/docs"
+echo "  status:       curl -s http://127.0.0.1:$((port + 1))/api/v1/status"
 echo "Stop with Ctrl-C."
-exec "$bin" run --data "$dir/hq"
+wait

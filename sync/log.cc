@@ -410,12 +410,21 @@ Result<IngestReport> Log::Ingest(const std::vector<Incoming>& in) {
                                                            Describe(items[k].entry, items[k].id))});
     }
   }
-  std::lock_guard lock(write_mu_);
-  MRC_RETURN_IF_ERROR(ApplyAll(good, &report));
+  {
+    std::lock_guard lock(write_mu_);
+    MRC_RETURN_IF_ERROR(ApplyAll(good, &report));
+  }
+  if (report.accepted > 0 && listener_) listener_();
   return report;
 }
 
 Result<std::vector<Hash32>> Log::Append(const std::vector<Draft>& drafts) {
+  auto ids = AppendLocked(drafts);
+  if (ids.ok() && !ids->empty() && listener_) listener_();
+  return ids;
+}
+
+Result<std::vector<Hash32>> Log::AppendLocked(const std::vector<Draft>& drafts) {
   std::lock_guard lock(write_mu_);
   rec::FeedRecord feed;
   auto raw = store_->Get(Column::kFeeds, AsView(self()));

@@ -147,12 +147,17 @@ class Log {
   // index consistency. Calls problem() for each finding; returns the count.
   Result<std::uint64_t> Verify(const std::function<void(const Status&)>& problem);
 
+  // Called after every commit that added entries to the log, on the thread
+  // that wrote them, outside the write lock. Set it before writes begin.
+  void SetChangeListener(std::function<void()> listener) { listener_ = std::move(listener); }
+
   const Hash32& self() const { return identity_.public_key; }
   const Hash32& network_id() const { return network_id_; }
 
  private:
   Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id);
   Status LoadClock();
+  Result<std::vector<Hash32>> AppendLocked(const std::vector<Draft>& drafts);
   Status ApplyAll(std::vector<detail::Authenticated>& items, IngestReport* report);
 
   storage::Store* store_;
@@ -160,6 +165,7 @@ class Log {
   Hash32 network_id_;
   std::mutex write_mu_;
   HybridClock clock_;  // guarded by write_mu_
+  std::function<void()> listener_;
 };
 
 }  // namespace mrc::sync

@@ -21,7 +21,7 @@ namespace {
 
 constexpr std::string_view kDocs = "/api/v1/docs";
 
-enum class Route { kNone, kHealth, kDocs, kDoc, kHistory, kDigest };
+enum class Route { kNone, kHealth, kDocs, kDoc, kHistory, kDigest, kStatus };
 
 struct Match {
   Route route = Route::kNone;
@@ -40,6 +40,7 @@ bool IsDocId(std::string_view s) {
 Match MatchPath(std::string_view path) {
   if (path == "/healthz") return {Route::kHealth, {}, {}};
   if (path == "/api/v1/digest") return {Route::kDigest, {}, {}};
+  if (path == "/api/v1/status") return {Route::kStatus, {}, {}};
   if (path == kDocs) return {Route::kDocs, {}, {}};
   Match m;
   m.message = "no such path: " + std::string(path.substr(0, 200));
@@ -313,6 +314,9 @@ HttpResponse Api::Dispatch(const HttpRequest& request) {
       return JsonResponse(200, R"({"status":"ok"})");
     case Route::kDigest:
       return FromResult(docs_->Digest());
+    case Route::kStatus:
+      if (!status_) return ErrorResponse(503, "UNAVAILABLE", "status is not available");
+      return FromResult(status_());
     case Route::kHistory:
       return FromResult(docs_->History(m.id));
     case Route::kDocs:

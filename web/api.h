@@ -12,6 +12,7 @@
 //   DELETE /api/v1/docs/{id}?base=v1,v2   Delete (base optional)
 //   GET    /api/v1/docs/{id}/history      History
 //   GET    /api/v1/digest                 Digest
+//   GET    /api/v1/status                 peers, counts (SetStatusSource)
 //
 // Errors are {"error":{"code":"...","message":"..."}}:
 //   404 NOT_FOUND              unknown path, a path id that is not 64 lowercase
@@ -24,6 +25,8 @@
 //   the Status code name from DocService.
 // Every response carries the headers of AddStandardHeaders (http_types.h).
 #pragma once
+
+#include <functional>
 
 #include "config/base/status.h"
 #include "web/http_types.h"
@@ -42,10 +45,14 @@ class Api {
   // Thread-safe (DocService is); never throws.
   HttpResponse Handle(const HttpRequest& request);
 
+  // What GET /api/v1/status answers (a JSON object); set before serving.
+  void SetStatusSource(std::function<Result<std::string>()> source) { status_ = std::move(source); }
+
  private:
   HttpResponse Dispatch(const HttpRequest& request);
 
   sync::DocService* docs_;
+  std::function<Result<std::string>()> status_;
 };
 
 // The HTTP status for a Status code: InvalidArgument 400, NotFound 404,

@@ -34,7 +34,8 @@ class MrcnodeTest : public ::testing::Test {
   }
   std::string Dir(const std::string& name) { return root_ + "/" + name; }
   void InitHq(const std::string& dir) {
-    Output o = Mrc({"init", "--data", dir, "--hq", "--network", "Test network", "--http", "127.0.0.1:0"});
+    Output o = Mrc({"init", "--data", dir, "--hq", "--network", "Test network", "--http", "127.0.0.1:0",
+                    "--listen", "127.0.0.1:0"});
     ASSERT_EQ(0, o.status) << o.err;
   }
   // status code and parsed body of an API call

@@ -98,17 +98,25 @@ class Server {
     if (pid_ > 0) Stop();
   }
 
-  // The address from node.json, once the node serves (empty on timeout).
+  // The HTTP address from node.json, once the node serves (empty on timeout).
   std::string WaitForAddress(std::chrono::seconds timeout = std::chrono::seconds(30)) {
+    return WaitForField("http", timeout);
+  }
+  // The peer listen address from node.json (empty on timeout or when none).
+  std::string PeerAddress() { return WaitForField("peer", std::chrono::seconds(30)); }
+
+  std::string WaitForField(const std::string& field, std::chrono::seconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string key = "\"" + field + "\":\"";
     while (std::chrono::steady_clock::now() < deadline) {
       std::ifstream in(data_dir_ + "/node.json");
       std::stringstream ss;
       ss << in.rdbuf();
       std::string text = ss.str();
-      auto pos = text.find("\"http\":\"");
+      auto pos = text.find(key);
       if (pos != std::string::npos) {
-        return text.substr(pos + 8, text.find('"', pos + 8) - pos - 8);
+        pos += key.size();
+        return text.substr(pos, text.find('"', pos) - pos);
       }
       int status;
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -118,6 +126,15 @@ class Server {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return "";
+  }
+
+  void Kill() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    std::filesystem::remove(data_dir_ + "/node.json");  // stale after a kill
   }
 
   // SIGTERM, then the exit status (SIGKILL after 15 s).

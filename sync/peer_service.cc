@@ -1,0 +1,501 @@
+// Peer links on Boost.Asio, written as C++20 coroutines: one coroutine per
+// link reads frames, one writes them, and a watchdog closes the socket when
+// a deadline passes (handshake time, or silence longer than the idle
+// timeout). Everything runs on the service's single thread, so link state
+// needs no locks; only the status snapshot is shared, under a mutex.
+#include "sync/peer_service.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <atomic>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <thread>
+
+#include "config/base/log.h"
+#include "sync/entry.h"
+#include "sync/handshake.h"
+#include "sync/log.h"
+#include "sync/peer_session.h"
+#include "sync/secure_frames.h"
+#include "sync/wire.h"
+
+namespace mrc::sync {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using boost::system::error_code;
+
+namespace {
+
+std::uint64_t NowMillis() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+}
+
+// What the status page shows of one configured peer or accepted link.
+struct LinkStatus {
+  std::string address;
+  std::string direction;  // "out" (we dial) or "in"
+  Hash32 peer{};
+  bool connected = false;
+  std::uint64_t last_contact_ms = 0;
+  PeerStats stats;
+  std::string last_error;
+};
+
+}  // namespace
+
+class Link;
+
+struct PeerService::Impl {
+  Log* log = nullptr;
+  KeyPair identity;
+  Hash32 network{};
+  PeerOptions options;
+  asio::io_context ioc{1};
+  tcp::acceptor acceptor{ioc};
+  std::thread thread;
+  std::atomic<bool> stopping{false};
+  bool started = false;
+  std::map<Hash32, std::shared_ptr<Link>> links;  // by peer identity; service thread only
+  mutable std::mutex status_mu;
+  std::vector<std::shared_ptr<LinkStatus>> statuses;  // guarded by status_mu
+
+  std::shared_ptr<LinkStatus> NewStatus(std::string address, std::string direction) {
+    auto st = std::make_shared<LinkStatus>();
+    st->address = std::move(address);
+    st->direction = std::move(direction);
+    std::lock_guard lock(status_mu);
+    statuses.push_back(st);
+    return st;
+  }
+  void DropStatus(const std::shared_ptr<LinkStatus>& st) {
+    std::lock_guard lock(status_mu);
+    std::erase(statuses, st);
+  }
+  template <typename F>
+  void UpdateStatus(const std::shared_ptr<LinkStatus>& st, F f) {
+    std::lock_guard lock(status_mu);
+    f(*st);
+  }
+
+  awaitable<void> Accept();
+  awaitable<void> Dial(std::string address, std::shared_ptr<LinkStatus> st);
+  awaitable<void> RunConnection(tcp::socket socket, Handshake::Role role, std::shared_ptr<LinkStatus> st);
+  bool Register(const std::shared_ptr<Link>& link);
+  void Unregister(const std::shared_ptr<Link>& link);
+  void PumpAll();
+};
+
+class Link : public std::enable_shared_from_this<Link> {
+ public:
+  Link(tcp::socket socket, PeerService::Impl* svc, Handshake::Role role, std::shared_ptr<LinkStatus> st)
+      : socket_(std::move(socket)), svc_(svc), role_(role), status_(std::move(st)),
+        watchdog_(socket_.get_executor()), wake_(socket_.get_executor()) {}
+
+  awaitable<void> Run();
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    watchdog_.cancel();
+    wake_.cancel();
+  }
+  void Pump() {
+    if (closed_ || !session_) return;
+    std::vector<wire::Message> out;
+    Status s = session_->Pump(&out);
+    if (!s.ok()) return Fail("replication: " + s.message());
+    Queue(out);
+  }
+  const Hash32& peer() const { return peer_; }
+  // The key of the node that dialled: of two links between the same pair,
+  // both ends keep the one dialled by the smaller key.
+  Hash32 initiator() const { return role_ == Handshake::Role::kInitiator ? svc_->identity.public_key : peer_; }
+
+ private:
+  awaitable<bool> Handshake();
+  awaitable<void> Writer();
+  awaitable<void> Watchdog();
+  awaitable<bool> ReadExactly(Bytes* buf, std::size_t n);
+  void Queue(const std::vector<wire::Message>& msgs) {
+    for (const auto& m : msgs) outbox_.push_back(wire::Encode(m));
+    wake_.cancel();
+  }
+  void Fail(const std::string& why) {
+    log::Warn("peer", (IsZero(peer_) ? status_->address : ToHex(peer_).substr(0, 12)) + ": " + why);
+    svc_->UpdateStatus(status_, [&](LinkStatus& s) { s.last_error = why; });
+    Close();
+  }
+  void Touch() {
+    deadline_ = Clock::now() + std::chrono::seconds(svc_->options.idle_timeout_seconds);
+    svc_->UpdateStatus(status_, [&](LinkStatus& s) {
+      s.last_contact_ms = NowMillis();
+      if (session_) s.stats = session_->Stats();
+    });
+  }
+
+  tcp::socket socket_;
+  PeerService::Impl* svc_;
+  Handshake::Role role_;
+  std::shared_ptr<LinkStatus> status_;
+  asio::steady_timer watchdog_;
+  asio::steady_timer wake_;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool closed_ = false;
+  Hash32 peer_{};
+  std::optional<FrameSealer> sealer_;
+  std::optional<FrameOpener> opener_;
+  std::optional<PeerSession> session_;
+  std::deque<Bytes> outbox_;
+};
+
+awaitable<bool> Link::ReadExactly(Bytes* buf, std::size_t n) {
+  buf->resize(n);
+  error_code ec;
+  co_await asio::async_read(socket_, asio::buffer(buf->data(), n), asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    if (!closed_) Fail(ec == asio::error::eof ? "peer closed the link" : "read: " + ec.message());
+    co_return false;
+  }
+  co_return true;
+}
+
+awaitable<bool> Link::Handshake() {
+  sync::Handshake hs(role_, svc_->identity, svc_->network);
+  error_code ec;
+  Bytes in;
+  while (!hs.done()) {
+    Bytes out = hs.Next();
+    if (!out.empty()) {
+      co_await asio::async_write(socket_, asio::buffer(out), asio::redirect_error(use_awaitable, ec));
+      if (ec) {
+        Fail("handshake: " + ec.message());
+        co_return false;
+      }
+    }
+    if (hs.done()) break;
+    std::size_t n = hs.expected();
+    if (n == 0) continue;
+    if (!co_await ReadExactly(&in, n)) co_return false;
+    Status s = hs.Receive(in);
+    if (!s.ok()) {
+      Fail("handshake refused: " + s.message());
+      co_return false;
+    }
+  }
+  peer_ = hs.peer();
+  SessionKeys keys = hs.keys();
+  sealer_.emplace(keys.send);
+  opener_.emplace(keys.receive);
+  Bytes header = sealer_->Header();
+  co_await asio::async_write(socket_, asio::buffer(header), asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    Fail("handshake: " + ec.message());
+    co_return false;
+  }
+  if (!co_await ReadExactly(&in, 24)) co_return false;
+  Status s = opener_->SetHeader(in);
+  if (!s.ok()) {
+    Fail("bad stream header: " + s.message());
+    co_return false;
+  }
+  co_return true;
+}
+
+awaitable<void> Link::Watchdog() {
+  auto self = shared_from_this();
+  while (!closed_) {
+    if (deadline_ <= Clock::now()) {
+      Fail("timed out");
+      co_return;
+    }
+    watchdog_.expires_at(std::min(deadline_, Clock::now() + std::chrono::seconds(1)));
+    error_code ec;
+    co_await watchdog_.async_wait(asio::redirect_error(use_awaitable, ec));
+  }
+}
+
+awaitable<void> Link::Writer() {
+  auto self = shared_from_this();
+  while (!closed_) {
+    if (outbox_.empty()) {
+      wake_.expires_after(std::chrono::seconds(svc_->options.keepalive_seconds));
+      error_code ec;
+      co_await wake_.async_wait(asio::redirect_error(use_awaitable, ec));
+      if (closed_) break;
+      if (!ec && outbox_.empty()) {
+        outbox_.push_back(wire::Encode(wire::Message(std::in_place_type<wire::PingMsg>, wire::PingMsg{NowMillis(), false})));
+      }
+      continue;
+    }
+    Bytes plain = std::move(outbox_.front());
+    outbox_.pop_front();
+    auto frame = sealer_->Seal(plain);
+    if (!frame.ok()) {
+      Fail("cannot seal frame: " + frame.status().message());
+      break;
+    }
+    error_code ec;
+    co_await asio::async_write(socket_, asio::buffer(*frame), asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+      if (!closed_) Fail("write: " + ec.message());
+      break;
+    }
+  }
+}
+
+awaitable<void> Link::Run() {
+  auto self = shared_from_this();
+  error_code ignored;
+  socket_.set_option(tcp::no_delay(true), ignored);
+  deadline_ = Clock::now() + std::chrono::seconds(svc_->options.handshake_seconds);
+  asio::co_spawn(socket_.get_executor(), Watchdog(), asio::detached);
+  if (!co_await Handshake()) co_return;
+  if (!svc_->Register(self)) {
+    Close();
+    co_return;
+  }
+  session_.emplace(svc_->log, peer_);
+  svc_->UpdateStatus(status_, [&](LinkStatus& s) {
+    s.peer = peer_;
+    s.connected = true;
+    s.last_error.clear();
+  });
+  log::Info("peer", "linked with " + ToHex(peer_).substr(0, 12) + " (" + status_->address + ")");
+  auto start = session_->Start();
+  if (!start.ok()) {
+    Fail("replication: " + start.status().message());
+  } else {
+    Queue({*start});
+    Touch();
+    asio::co_spawn(socket_.get_executor(), Writer(), asio::detached);
+  }
+  Bytes prefix, cipher;
+  while (!closed_) {
+    if (!co_await ReadExactly(&prefix, 4)) break;
+    auto n = opener_->CiphertextSize(prefix);
+    if (!n.ok()) {
+      Fail(n.status().message());
+      break;
+    }
+    if (!co_await ReadExactly(&cipher, *n)) break;
+    auto plain = opener_->Open(cipher);
+    if (!plain.ok()) {
+      Fail("frame refused: " + plain.status().message());
+      break;
+    }
+    auto msg = wire::Decode(*plain);
+    if (!msg.ok()) {
+      Fail(msg.status().message());
+      break;
+    }
+    std::vector<wire::Message> out;
+    Status s = session_->OnMessage(std::move(msg).value(), &out);
+    if (!s.ok()) {
+      Fail(s.message());
+      break;
+    }
+    Queue(out);
+    Touch();
+  }
+  Close();
+  svc_->Unregister(self);
+  svc_->UpdateStatus(status_, [&](LinkStatus& s) { s.connected = false; });
+}
+
+bool PeerService::Impl::Register(const std::shared_ptr<Link>& link) {
+  if (stopping) return false;
+  auto it = links.find(link->peer());
+  if (it != links.end()) {
+    // Two links to one peer (both dialled each other): keep, on both ends,
+    // the one dialled by the smaller key.
+    if (!(link->initiator() < it->second->initiator())) return false;
+    it->second->Close();
+    it->second = link;
+    return true;
+  }
+  links.emplace(link->peer(), link);
+  return true;
+}
+
+void PeerService::Impl::Unregister(const std::shared_ptr<Link>& link) {
+  auto it = links.find(link->peer());
+  if (it != links.end() && it->second == link) links.erase(it);
+}
+
+void PeerService::Impl::PumpAll() {
+  for (auto& [peer, link] : links) link->Pump();
+}
+
+awaitable<void> PeerService::Impl::RunConnection(tcp::socket socket, Handshake::Role role,
+                                                 std::shared_ptr<LinkStatus> st) {
+  auto link = std::make_shared<Link>(std::move(socket), this, role, st);
+  co_await link->Run();
+}
+
+awaitable<void> PeerService::Impl::Accept() {
+  while (!stopping) {
+    error_code ec;
+    tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+      if (!acceptor.is_open() || stopping) co_return;
+      continue;
+    }
+    error_code ep_ec;
+    auto remote = socket.remote_endpoint(ep_ec);
+    std::string address = ep_ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
+    auto st = NewStatus(address, "in");
+    asio::co_spawn(ioc, [this, s = std::move(socket), st]() mutable -> awaitable<void> {
+      co_await RunConnection(std::move(s), Handshake::Role::kResponder, st);
+      DropStatus(st);
+    }, asio::detached);
+  }
+}
+
+awaitable<void> PeerService::Impl::Dial(std::string address, std::shared_ptr<LinkStatus> st) {
+  std::mt19937 rng(std::random_device{}());
+  auto backoff = std::chrono::milliseconds(500);
+  const auto max_backoff = std::chrono::milliseconds(options.max_backoff_seconds * 1000);
+  asio::steady_timer timer(ioc);
+  while (!stopping) {
+    auto colon = address.rfind(':');
+    std::string host = address.substr(0, colon);
+    if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
+    tcp::resolver resolver(ioc);
+    error_code ec;
+    auto endpoints = co_await resolver.async_resolve(host, address.substr(colon + 1),
+                                                     asio::redirect_error(use_awaitable, ec));
+    auto started = Clock::now();
+    if (!ec) {
+      tcp::socket socket(ioc);
+      co_await asio::async_connect(socket, endpoints, asio::redirect_error(use_awaitable, ec));
+      if (!ec) co_await RunConnection(std::move(socket), Handshake::Role::kInitiator, st);
+    }
+    if (ec) UpdateStatus(st, [&](LinkStatus& s) { s.last_error = "connect: " + ec.message(); });
+    if (stopping) break;
+    // A link that lived a while resets the backoff; failures double it.
+    if (Clock::now() - started > std::chrono::seconds(10)) backoff = std::chrono::milliseconds(500);
+    std::uniform_int_distribution<long> jitter(backoff.count() / 2, backoff.count());
+    timer.expires_after(std::chrono::milliseconds(jitter(rng)));
+    co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+    backoff = std::min(backoff * 2, max_backoff);
+  }
+}
+
+PeerService::PeerService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+PeerService::~PeerService() {
+  Stop();
+  impl_->log->SetChangeListener(nullptr);
+}
+
+Result<std::unique_ptr<PeerService>> PeerService::Create(Log* log, const KeyPair& identity,
+                                                         const Hash32& network_id,
+                                                         const PeerOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->log = log;
+  impl->identity = identity;
+  impl->network = network_id;
+  impl->options = options;
+  if (!options.listen.empty()) {
+    auto colon = options.listen.rfind(':');
+    std::string host = options.listen.substr(0, colon);
+    if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
+    if (host == "localhost") host = "127.0.0.1";
+    error_code ec;
+    auto addr = asio::ip::make_address(host, ec);
+    if (ec || colon == std::string::npos) {
+      return Status::InvalidArgument("bad peer listen address '" + options.listen + "'");
+    }
+    tcp::endpoint ep(addr, static_cast<unsigned short>(std::stoi(options.listen.substr(colon + 1))));
+    auto& a = impl->acceptor;
+    a.open(ep.protocol(), ec);
+    if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) a.bind(ep, ec);
+    if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return Status::Unavailable("cannot listen for peers on " + options.listen + ": " + ec.message());
+  }
+  auto service = std::unique_ptr<PeerService>(new PeerService(std::move(impl)));
+  Impl* raw = service->impl_.get();
+  log->SetChangeListener([raw] {
+    if (!raw->stopping) asio::post(raw->ioc, [raw] { raw->PumpAll(); });
+  });
+  return service;
+}
+
+void PeerService::Start() {
+  Impl& s = *impl_;
+  if (s.started) return;
+  s.started = true;
+  if (s.acceptor.is_open()) asio::co_spawn(s.ioc, s.Accept(), asio::detached);
+  for (const auto& address : s.options.peers) {
+    asio::co_spawn(s.ioc, s.Dial(address, s.NewStatus(address, "out")), asio::detached);
+  }
+  s.thread = std::thread([&s] { s.ioc.run(); });
+}
+
+void PeerService::Stop() {
+  Impl& s = *impl_;
+  if (s.stopping.exchange(true)) return;
+  asio::post(s.ioc, [&s] {
+    error_code ignored;
+    s.acceptor.close(ignored);
+    for (auto& [peer, link] : s.links) link->Close();
+    s.links.clear();
+    s.ioc.stop();
+  });
+  if (s.thread.joinable()) s.thread.join();
+}
+
+std::string PeerService::listen_address() const {
+  if (!impl_->acceptor.is_open()) return "";
+  error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  if (ec) return "";
+  std::string host = ep.address().to_string();
+  if (ep.address().is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(ep.port());
+}
+
+std::string PeerService::StatusJson() const {
+  nlohmann::json peers = nlohmann::json::array();
+  std::lock_guard lock(impl_->status_mu);
+  for (const auto& st : impl_->statuses) {
+    peers.push_back({{"address", st->address},
+                     {"direction", st->direction},
+                     {"peer", IsZero(st->peer) ? nlohmann::json(nullptr) : nlohmann::json(ToHex(st->peer))},
+                     {"connected", st->connected},
+                     {"last_contact", st->last_contact_ms ? nlohmann::json(FormatTime(st->last_contact_ms))
+                                                          : nlohmann::json(nullptr)},
+                     {"entries_sent", st->stats.entries_sent},
+                     {"entries_received", st->stats.entries_received},
+                     {"peer_lacks", st->stats.peer_lacks},
+                     {"we_lack", st->stats.we_lack},
+                     {"last_error", st->last_error}});
+  }
+  return nlohmann::json{{"peers", peers}}.dump();
+}
+
+}  // namespace mrc::sync
