@@ -59,6 +59,8 @@ struct LinkStatus {
   bool connected = false;
   std::uint64_t last_contact_ms = 0;
   PeerStats stats;
+  std::uint64_t bytes_sent = 0;      // on the wire, this link's lifetime
+  std::uint64_t bytes_received = 0;
   std::string last_error;
 };
 
@@ -152,6 +154,8 @@ class Link : public std::enable_shared_from_this<Link> {
     deadline_ = Clock::now() + std::chrono::seconds(svc_->options.idle_timeout_seconds);
     svc_->UpdateStatus(status_, [&](LinkStatus& s) {
       s.last_contact_ms = NowMillis();
+      s.bytes_sent = bytes_sent_;
+      s.bytes_received = bytes_received_;
       if (session_) s.stats = session_->Stats();
     });
   }
@@ -169,12 +173,15 @@ class Link : public std::enable_shared_from_this<Link> {
   std::optional<FrameOpener> opener_;
   std::optional<PeerSession> session_;
   std::deque<Bytes> outbox_;
+  std::uint64_t bytes_sent_ = 0;
+  std::uint64_t bytes_received_ = 0;
 };
 
 awaitable<bool> Link::ReadExactly(Bytes* buf, std::size_t n) {
   buf->resize(n);
   error_code ec;
   co_await asio::async_read(socket_, asio::buffer(buf->data(), n), asio::redirect_error(use_awaitable, ec));
+  bytes_received_ += n;
   if (ec) {
     if (!closed_) Fail(ec == asio::error::eof ? "peer closed the link" : "read: " + ec.message());
     co_return false;
@@ -194,6 +201,7 @@ awaitable<bool> Link::Handshake() {
         Fail("handshake: " + ec.message());
         co_return false;
       }
+      bytes_sent_ += out.size();
     }
     if (hs.done()) break;
     std::size_t n = hs.expected();
@@ -215,6 +223,7 @@ awaitable<bool> Link::Handshake() {
     Fail("handshake: " + ec.message());
     co_return false;
   }
+  bytes_sent_ += header.size();
   if (!co_await ReadExactly(&in, 24)) co_return false;
   Status s = opener_->SetHeader(in);
   if (!s.ok()) {
@@ -263,6 +272,7 @@ awaitable<void> Link::Writer() {
       if (!closed_) Fail("write: " + ec.message());
       break;
     }
+    bytes_sent_ += frame->size();
   }
 }
 
@@ -493,6 +503,8 @@ std::string PeerService::StatusJson() const {
                      {"entries_received", st->stats.entries_received},
                      {"peer_lacks", st->stats.peer_lacks},
                      {"we_lack", st->stats.we_lack},
+                     {"bytes_sent", st->bytes_sent},
+                     {"bytes_received", st->bytes_received},
                      {"last_error", st->last_error}});
   }
   return nlohmann::json{{"peers", peers}}.dump();

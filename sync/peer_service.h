@@ -43,7 +43,7 @@ class PeerService {
   std::string listen_address() const;
   // {"peers": [{"address", "peer", "connected", "direction", "last_contact",
   //  "entries_sent", "entries_received", "peer_lacks", "we_lack",
-  //  "last_error"}]}
+  //  "bytes_sent", "bytes_received", "last_error"}]}
   std::string StatusJson() const;
 
   struct Impl;

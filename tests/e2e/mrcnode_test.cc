@@ -125,7 +125,7 @@ TEST_F(MrcnodeTest, ImportSampleContentVerifyAndBackup) {
   EXPECT_TRUE(fs::exists(Dir("backup") + "/CURRENT"));
   // A broken directory imports nothing.
   fs::create_directories(Dir("bad"));
-  std::ofstream(Dir("bad") + "/x.md") << "---\nkind: faq\nquestion: Q\n---\n";
+  std::ofstream(Dir("bad") + "/x.md") << "---\nkind: faq\nquestion: Q\n---\nAn answer.\n";
   std::string before = Mrc({"digest", "--data", hq}).out;
   o = Mrc({"import", "--data", hq, Dir("bad")});
   EXPECT_EQ(1, o.status);

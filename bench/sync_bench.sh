@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Replication between two mrcnode processes over TCP loopback, printed as a
+# table (see docs/benchmarks.md):
+#   1. catch-up: a fresh centre dials headquarters, which holds N entries of
+#      ~1 KB from 20 authors; time until the centre's digest equals
+#      headquarters' (entries durable and applied), polled every 0.2 s.
+#   2. one new entry written at headquarters once both hold the N entries:
+#      time until it is applied at the centre, and bytes on the wire for it
+#      (both directions, from the link's byte counters).
+#   bench/sync_bench.sh [N]      (default 100000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-100000}"
+authors=20
+scripts/install-deps.sh
+cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DMRC_BUILD_TESTS=OFF >/dev/null
+ninja -C build-release mrcnode >/dev/null
+bin=build-release/node/mrcnode
+work=$(mktemp -d)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+now() { date +%s.%N; }
+http_hq=127.0.0.1:18180 http_c=127.0.0.1:18181 peer_hq=127.0.0.1:18190
+
+"$bin" init --data "$work/hq" --hq --http "$http_hq" --listen "$peer_hq" >/dev/null
+"$bin" init --data "$work/c" --genesis "$work/hq/genesis.txt" --http "$http_c" --listen none >/dev/null
+"$bin" peer add --data "$work/c" "$peer_hq" >/dev/null
+
+# N entries from 20 authors: each author imports its share, headquarters
+# gathers them by bundle.
+python3 - "$work" "$n" "$authors" <<'PY'
+import json, os, sys
+work, n, authors = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+answer = "x" * 900
+for a in range(authors):
+    d = os.path.join(work, f"content{a}")
+    os.makedirs(d)
+    items = [{"kind": "faq", "content": {"question": f"Question {a}-{i}?", "answer": answer, "language": "en"}}
+             for i in range(n // authors)]
+    with open(os.path.join(d, "faq.json"), "w") as f:
+        json.dump(items, f)
+PY
+t0=$(now)
+for a in $(seq 0 $((authors - 1))); do
+  "$bin" init --data "$work/a$a" --genesis "$work/hq/genesis.txt" --listen none >/dev/null
+  "$bin" import --data "$work/a$a" "$work/content$a" >/dev/null
+  "$bin" bundle export --data "$work/a$a" --out "$work/a$a.bundle" >/dev/null
+done
+t1=$(now)
+for a in $(seq 0 $((authors - 1))); do "$bin" bundle import --data "$work/hq" "$work/a$a.bundle" >/dev/null; done
+t2=$(now)
+bytes=$(du -cb "$work"/a*.bundle | tail -1 | cut -f1)
+
+digest() { curl -s "http://$1/api/v1/digest" | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p'; }
+"$bin" run --data "$work/hq" 2>"$work/hq.log" & pids+=($!)
+for _ in $(seq 1 100); do [[ -n "$(digest $http_hq)" ]] && break; sleep 0.1; done
+target=$(digest $http_hq)
+"$bin" run --data "$work/c" 2>"$work/c.log" & pids+=($!)
+t3=$(now)
+for _ in $(seq 1 3000); do [[ "$(digest $http_c)" == "$target" ]] && break; sleep 0.2; done
+t4=$(now)
+[[ "$(digest $http_c)" == "$target" ]] || { echo "catch-up did not finish" >&2; exit 1; }
+
+link_bytes() { curl -s "http://$http_c/api/v1/status" | python3 -c 'import json,sys; p=json.load(sys.stdin)["peers"][0]; print(p["bytes_sent"]+p["bytes_received"])'; }
+sleep 1
+before=$(link_bytes)
+t5=$(now)
+id=$(curl -s -X POST -H 'Content-Type: application/json' "http://$http_hq/api/v1/docs" \
+  -d '{"kind":"faq","content":{"question":"One more?","answer":"'"$(printf 'y%.0s' $(seq 1 900))"'","language":"en"}}' |
+  sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
+for _ in $(seq 1 4000); do
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://$http_c/api/v1/docs/$id")" == 200 ]] && break
+  sleep 0.002
+done
+t6=$(now)
+sleep 0.5
+after=$(link_bytes)
+
+python3 - "$n" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$t6" "$bytes" "$before" "$after" <<'PY'
+import sys
+n = int(sys.argv[1]); t = [float(x) for x in sys.argv[2:9]]; bundle = int(sys.argv[9])
+before, after = int(sys.argv[10]), int(sys.argv[11])
+catch = t[4] - t[3]
+print(f"| measure ({n} entries of ~1 KB from 20 authors, loopback) | result |")
+print("|---|---|")
+print(f"| import at the authors (parse + sign + apply, 20 processes) | {n / (t[1] - t[0]):,.0f} entries/s |")
+print(f"| bundle import at headquarters (verify + apply) | {n / (t[2] - t[1]):,.0f} entries/s |")
+print(f"| catch-up replication, fresh centre, durable and applied | {n / catch:,.0f} entries/s ({bundle / catch / 1e6:.1f} MB/s), {catch:.1f} s |")
+print(f"| one new entry when both hold {n}: time to arrive | {1000 * (t[6] - t[5]):.0f} ms (incl. HTTP write and polling) |")
+print(f"| one new entry: bytes on the wire, both directions | {after - before} |")
+PY
