@@ -1,13 +1,23 @@
 // Peer sync between real mrcnode processes over TCP on 127.0.0.1.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 
 #include "tests/e2e/process.h"
 #include "tests/e2e/proxy.h"
+#include "sync/entry.h"
+#include "sync/handshake.h"
+#include "sync/identity.h"
+#include "sync/secure_frames.h"
+#include "sync/wire.h"
 #include "web/client.h"
 
 namespace mrc::e2e {
@@ -256,6 +266,109 @@ TEST_F(SyncTest, ChaosThenHealConverges) {
   EXPECT_EQ(static_cast<std::size_t>(written), Get("c3", "/api/v1/digest")["documents"].get<std::size_t>());
   for (const auto& n : names) EXPECT_EQ(0, nodes_[n]->Stop()) << n;
   for (const auto& n : names) EXPECT_EQ(0, Mrc({"verify", "--data", Dir(n)}).status) << n;
+}
+
+// A member of the network that misbehaves: this test speaks the peer
+// protocol itself over real TCP to a real node, then sends a forged entry.
+class RawPeer {
+ public:
+  RawPeer(const std::string& address, const Hash32& network) : hs_(sync::Handshake::Role::kInitiator, key_, network) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(PortOf(address));
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~RawPeer() { ::close(fd_); }
+
+  bool Handshake() {
+    for (int i = 0; i < 8 && connected_ && !hs_.done(); ++i) {
+      Bytes out = hs_.Next();
+      if (!out.empty() && !Send(out)) return false;
+      if (hs_.done()) break;
+      Bytes in;
+      if (hs_.expected() && (!Receive(hs_.expected(), &in) || !hs_.Receive(in).ok())) return false;
+    }
+    sealer_.emplace(hs_.keys().send);
+    opener_.emplace(hs_.keys().receive);
+    Bytes header;
+    return hs_.done() && Send(sealer_->Header()) && Receive(24, &header) && opener_->SetHeader(header).ok();
+  }
+  bool SendMessage(const sync::wire::Message& m) { return Send(sealer_->Seal(sync::wire::Encode(m)).value()); }
+  // The next message, or nullopt when the link closed (or 5 s passed).
+  std::optional<sync::wire::Message> ReadMessage() {
+    Bytes prefix, cipher;
+    if (!Receive(4, &prefix)) return std::nullopt;
+    auto n = opener_->CiphertextSize(prefix);
+    if (!n.ok() || !Receive(*n, &cipher)) return std::nullopt;
+    auto plain = opener_->Open(cipher);
+    if (!plain.ok()) return std::nullopt;
+    auto m = sync::wire::Decode(*plain);
+    if (!m.ok()) return std::nullopt;
+    return std::move(m).value();
+  }
+  const sync::KeyPair& key() const { return key_; }
+
+ private:
+  bool Send(const Bytes& b) { return ::send(fd_, b.data(), b.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(b.size()); }
+  bool Receive(std::size_t n, Bytes* out) {
+    out->assign(n, '\0');
+    std::size_t got = 0;
+    while (got < n) {
+      ssize_t r = ::recv(fd_, out->data() + got, n - got, 0);
+      if (r <= 0) return false;
+      got += static_cast<std::size_t>(r);
+    }
+    return true;
+  }
+
+  sync::KeyPair key_ = sync::GenerateKeyPair();
+  sync::Handshake hs_;
+  int fd_ = -1;
+  bool connected_ = false;
+  std::optional<sync::FrameSealer> sealer_;
+  std::optional<sync::FrameOpener> opener_;
+};
+
+TEST_F(SyncTest, APeerSendingAForgedEntryIsCutOffAndNothingChanges) {
+  ASSERT_TRUE(sync::InitCrypto().ok());
+  Init("hq");
+  Start("hq");
+  Post("hq", Faq("genuine"));
+  std::ifstream g(Dir("hq") + "/genesis.txt");
+  std::string genesis_text((std::istreambuf_iterator<char>(g)), std::istreambuf_iterator<char>());
+  Hash32 network = sync::GenesisFromText(genesis_text).value().network_id();
+  std::string before = Digest("hq");
+
+  RawPeer peer(PeerAddress("hq"), network);
+  ASSERT_TRUE(peer.Handshake());
+  ASSERT_TRUE(peer.SendMessage(sync::wire::Message(std::in_place_type<sync::wire::SummaryMsg>)));
+  // A correctly signed entry whose payload was swapped afterwards.
+  sync::Entry e;
+  e.seq = 1;
+  e.hlc = sync::HybridClock().Now();
+  std::string payload = R"({"answer":"A","language":"en","question":"honest?"})";
+  e.payload_hash = sync::Blake2b256(payload);
+  e.payload_size = static_cast<std::uint32_t>(payload.size());
+  Hash32 id;
+  Bytes signed_form = sync::SignEntry(peer.key(), network, &e, &id);
+  std::string forged = R"({"answer":"B","language":"en","question":"honest?"})";
+  ASSERT_TRUE(peer.SendMessage(sync::wire::Message(std::in_place_type<sync::wire::EntriesMsg>,
+                                                   sync::wire::EntriesMsg{1, {{signed_form, forged}}})));
+  // The node answers with its own summary and entries, then closes the link.
+  bool closed = false;
+  for (int i = 0; i < 100; ++i) {
+    if (!peer.ReadMessage()) {
+      closed = true;
+      break;
+    }
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(before, Digest("hq"));
+  EXPECT_NE(std::string::npos, nodes_["hq"]->Stderr().find("invalid entry")) << nodes_["hq"]->Stderr();
 }
 
 }  // namespace
