@@ -51,7 +51,7 @@ for a in $(seq 0 $((authors - 1))); do "$bin" bundle import --data "$work/hq" "$
 t2=$(now)
 bytes=$(du -cb "$work"/a*.bundle | tail -1 | cut -f1)
 
-digest() { curl -s "http://$1/api/v1/digest" | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p'; }
+digest() { { curl -s "http://$1/api/v1/digest" || true; } | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p'; }
 "$bin" run --data "$work/hq" 2>"$work/hq.log" & pids+=($!)
 for _ in $(seq 1 100); do [[ -n "$(digest $http_hq)" ]] && break; sleep 0.1; done
 target=$(digest $http_hq)

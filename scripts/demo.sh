@@ -33,7 +33,7 @@ for node in hq centre-a centre-b; do
   pids+=($!)
 done
 
-digest() { curl -s "http://127.0.0.1:$1/api/v1/digest" | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p'; }
+digest() { { curl -s "http://127.0.0.1:$1/api/v1/digest" || true; } | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p'; }
 wait_same() {
   for _ in $(seq 1 100); do
     a=$(digest "$port"); b=$(digest $((port + 1))); c=$(digest $((port + 2)))
