@@ -14,7 +14,9 @@ n="${1:-100000}"
 authors=20
 scripts/install-deps.sh
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DMRC_BUILD_TESTS=OFF >/dev/null
-ninja -C build-release mrcnode >/dev/null
+ninja -C build-release mrcnode log_bench >/dev/null
+raw_verify=$(build-release/bench/log_bench --entries 2000 --runs 1 2>/dev/null |
+  sed -n 's/^| libsodium Ed25519 verify, raw | \([0-9]*\) |$/\1/p')
 bin=build-release/node/mrcnode
 work=$(mktemp -d)
 pids=()
@@ -60,6 +62,8 @@ t3=$(now)
 for _ in $(seq 1 3000); do [[ "$(digest $http_c)" == "$target" ]] && break; sleep 0.2; done
 t4=$(now)
 [[ "$(digest $http_c)" == "$target" ]] || { echo "catch-up did not finish" >&2; exit 1; }
+peak_kb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
+rss_hq=$(peak_kb "${pids[0]}") rss_c=$(peak_kb "${pids[1]}")
 
 link_bytes() { curl -s "http://$http_c/api/v1/status" | python3 -c 'import json,sys; p=json.load(sys.stdin)["peers"][0]; print(p["bytes_sent"]+p["bytes_received"])'; }
 sleep 1
@@ -76,16 +80,19 @@ t6=$(now)
 sleep 0.5
 after=$(link_bytes)
 
-python3 - "$n" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$t6" "$bytes" "$before" "$after" <<'PY'
+python3 - "$n" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$t6" "$bytes" "$before" "$after" "$raw_verify" "$rss_hq" "$rss_c" <<'PY'
 import sys
 n = int(sys.argv[1]); t = [float(x) for x in sys.argv[2:9]]; bundle = int(sys.argv[9])
 before, after = int(sys.argv[10]), int(sys.argv[11])
+raw, rss_hq, rss_c = int(sys.argv[12]), int(sys.argv[13]), int(sys.argv[14])
 catch = t[4] - t[3]
 print(f"| measure ({n} entries of ~1 KB from 20 authors, loopback) | result |")
 print("|---|---|")
 print(f"| import at the authors (parse + sign + apply, 20 processes) | {n / (t[1] - t[0]):,.0f} entries/s |")
 print(f"| bundle import at headquarters (verify + apply) | {n / (t[2] - t[1]):,.0f} entries/s |")
 print(f"| catch-up replication, fresh centre, durable and applied | {n / catch:,.0f} entries/s ({bundle / catch / 1e6:.1f} MB/s), {catch:.1f} s |")
+print(f"| raw Ed25519 verify, one core (the one-signature-per-entry ceiling) | {raw:,} /s; catch-up is {n / catch / raw:.1f}x |")
+print(f"| peak RSS during catch-up: sender / receiver | {rss_hq / 1024:.0f} MB / {rss_c / 1024:.0f} MB |")
 print(f"| one new entry when both hold {n}: time to arrive | {1000 * (t[6] - t[5]):.0f} ms (incl. HTTP write and polling) |")
 print(f"| one new entry: bytes on the wire, both directions | {after - before} |")
 PY
