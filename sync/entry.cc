@@ -1,5 +1,7 @@
 #include "sync/entry.h"
 
+#include "config/base/time.h"
+
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -172,14 +174,6 @@ Status CheckPayload(const Entry& e, std::string_view payload) {
   return Status::Ok();
 }
 
-namespace {
-std::uint64_t WallMillis() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
-}
-}  // namespace
-
 std::uint64_t HybridClock::Now() {
   std::uint64_t wall = WallMillis() << 16;
   last_ = wall > last_ ? wall : last_ + 1;
@@ -197,15 +191,6 @@ void HybridClock::Advance(std::uint64_t at_least) {
 
 std::uint64_t HlcMillis(std::uint64_t hlc) { return hlc >> 16; }
 
-std::string FormatTime(std::uint64_t unix_millis) {
-  std::time_t secs = static_cast<std::time_t>(unix_millis / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<unsigned>(unix_millis % 1000));
-  return buf;
-}
+std::string FormatTime(std::uint64_t unix_millis) { return FormatUtcMillis(unix_millis); }
 
 }  // namespace mrc::sync

@@ -27,6 +27,7 @@
 #include <thread>
 
 #include "config/base/log.h"
+#include "config/base/time.h"
 #include "sync/entry.h"
 #include "sync/handshake.h"
 #include "sync/log.h"
@@ -45,11 +46,6 @@ using boost::system::error_code;
 
 namespace {
 
-std::uint64_t NowMillis() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
-}
 
 // What the status page shows of one configured peer or accepted link.
 struct LinkStatus {
@@ -153,7 +149,7 @@ class Link : public std::enable_shared_from_this<Link> {
   void Touch() {
     deadline_ = Clock::now() + std::chrono::seconds(svc_->options.idle_timeout_seconds);
     svc_->UpdateStatus(status_, [&](LinkStatus& s) {
-      s.last_contact_ms = NowMillis();
+      s.last_contact_ms = WallMillis();
       s.bytes_sent = bytes_sent_;
       s.bytes_received = bytes_received_;
       if (session_) s.stats = session_->Stats();
@@ -255,7 +251,7 @@ awaitable<void> Link::Writer() {
       co_await wake_.async_wait(asio::redirect_error(use_awaitable, ec));
       if (closed_) break;
       if (!ec && outbox_.empty()) {
-        outbox_.push_back(wire::Encode(wire::Message(std::in_place_type<wire::PingMsg>, wire::PingMsg{NowMillis(), false})));
+        outbox_.push_back(wire::Encode(wire::Message(std::in_place_type<wire::PingMsg>, wire::PingMsg{WallMillis(), false})));
       }
       continue;
     }
