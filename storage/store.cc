@@ -117,8 +117,11 @@ class StoreImpl final : public Store {
     opts.create_if_missing = options_.create_if_missing;
     opts.create_missing_column_families = true;
     opts.max_background_jobs = 2;
-    // Small files and a modest memtable: edge nodes run on old PCs.
+    // Small files and a modest memtable: edge nodes run on old PCs. The total
+    // over all column families is capped too, or ten families could hold
+    // 10 x 16 MB of memtables during a large catch-up.
     opts.write_buffer_size = 16 << 20;
+    opts.db_write_buffer_size = 32 << 20;
     opts.keep_log_file_num = 4;
     rocksdb::BlockBasedTableOptions table;
     table.block_cache = rocksdb::NewLRUCache(std::size_t{options_.block_cache_mb} << 20);
