@@ -7,6 +7,7 @@
 #   2. one new entry written at headquarters once both hold the N entries:
 #      time until it is applied at the centre, and bytes on the wire for it
 #      (both directions, from the link's byte counters).
+#   3. the same catch-up done by Hypercore (bench/hypercore), in the same run.
 #   bench/sync_bench.sh [N]      (default 100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,18 +80,34 @@ done
 t6=$(now)
 sleep 0.5
 after=$(link_bytes)
+kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true; pids=()
 
-python3 - "$n" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$t6" "$bytes" "$before" "$after" "$raw_verify" "$rss_hq" "$rss_c" <<'PY'
+# Hypercore, same entries count and size, same machine, same run.
+if ! command -v node >/dev/null; then apt-get install -y -qq nodejs npm >/dev/null; fi
+(cd bench/hypercore && npm ci --no-audit --no-fund --silent >/dev/null 2>&1 || npm install --no-audit --no-fund --silent >/dev/null)
+node bench/hypercore/replicate.js writer "$work/hc-a" "$n" "$work/hc.json" & pids+=($!)
+for _ in $(seq 1 600); do [[ -s "$work/hc.json" ]] && break; sleep 0.2; done
+hc_key=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["key"])' "$work/hc.json")
+hc_port=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$work/hc.json")
+hc_append=$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["appendPerSecond"]))' "$work/hc.json")
+hc_seconds=$(node bench/hypercore/replicate.js reader "$work/hc-b" "$n" "$hc_key" "$hc_port" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')
+
+python3 - "$n" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$t6" "$bytes" "$before" "$after" "$raw_verify" "$rss_hq" "$rss_c" \
+  "$hc_seconds" "$hc_append" <<'PY'
 import sys
 n = int(sys.argv[1]); t = [float(x) for x in sys.argv[2:9]]; bundle = int(sys.argv[9])
 before, after = int(sys.argv[10]), int(sys.argv[11])
 raw, rss_hq, rss_c = int(sys.argv[12]), int(sys.argv[13]), int(sys.argv[14])
+hc_seconds, hc_append = float(sys.argv[15]), int(sys.argv[16])
 catch = t[4] - t[3]
 print(f"| measure ({n} entries of ~1 KB from 20 authors, loopback) | result |")
 print("|---|---|")
 print(f"| import at the authors (parse + sign + apply, 20 processes) | {n / (t[1] - t[0]):,.0f} entries/s |")
 print(f"| bundle import at headquarters (verify + apply) | {n / (t[2] - t[1]):,.0f} entries/s |")
 print(f"| catch-up replication, fresh centre, durable and applied | {n / catch:,.0f} entries/s ({bundle / catch / 1e6:.1f} MB/s), {catch:.1f} s |")
+print(f"| Hypercore 11.35 catch-up, same entries, same run | {n / hc_seconds:,.0f} entries/s, {hc_seconds:.1f} s; mrcnode is {hc_seconds / catch:.1f}x |")
+print(f"| Hypercore 11.35 append, batches of 1000 (for scale) | {hc_append:,} entries/s |")
 print(f"| raw Ed25519 verify, one core (the one-signature-per-entry ceiling) | {raw:,} /s; catch-up is {n / catch / raw:.1f}x |")
 print(f"| peak RSS during catch-up: sender / receiver | {rss_hq / 1024:.0f} MB / {rss_c / 1024:.0f} MB |")
 print(f"| one new entry when both hold {n}: time to arrive | {1000 * (t[6] - t[5]):.0f} ms (incl. HTTP write and polling) |")
