@@ -75,7 +75,7 @@ Rates RunOnce(std::size_t n, std::size_t batch, const std::string& root) {
   r.verify = kRaw / Seconds(t1, t2);
 
   TempStore a(root, "author"), b(root, "replica");
-  auto log_a = sync::Log::Open(a.store.get(), key, Network()).value();
+  auto log_a = sync::Log::Open(a.store.get(), key, Network(), key.public_key).value();
   double append_secs = 0;
   for (std::size_t i = 0; i < n; i += batch) {
     std::vector<sync::Draft> drafts;  // the import's input, built untimed
@@ -88,7 +88,7 @@ Rates RunOnce(std::size_t n, std::size_t batch, const std::string& root) {
   }
   r.append = n / append_secs;
 
-  auto log_b = sync::Log::Open(b.store.get(), sync::GenerateKeyPair(), Network()).value();
+  auto log_b = sync::Log::Open(b.store.get(), sync::GenerateKeyPair(), Network(), key.public_key).value();
   std::size_t bytes = 0;
   double apply_secs = 0;
   for (std::uint64_t seq = 1; seq <= n; seq += batch) {

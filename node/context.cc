@@ -113,7 +113,8 @@ Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
   so.sync_writes = ctx->config.storage_sync;
   so.block_cache_mb = ctx->config.storage_cache_mb;
   MRC_ASSIGN_OR_RETURN(ctx->store, storage::Store::Open(ctx->Path("db"), so));
-  MRC_ASSIGN_OR_RETURN(ctx->log, sync::Log::Open(ctx->store.get(), ctx->identity, ctx->genesis.network_id()));
+  MRC_ASSIGN_OR_RETURN(ctx->log, sync::Log::Open(ctx->store.get(), ctx->identity, ctx->genesis.network_id(),
+                                                      ctx->genesis.root_key));
   ctx->docs = std::make_unique<sync::DocService>(ctx->log.get());
   return ctx;
 }

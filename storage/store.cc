@@ -16,7 +16,8 @@ namespace mrc::storage {
 
 const char* ColumnName(Column c) {
   static constexpr const char* kNames[kColumnCount] = {
-      "default", "entries", "ids", "feeds", "docs", "pending", "waits", "forks", "rejects", "local"};
+      "default", "entries", "ids", "feeds", "docs", "pending", "waits", "forks", "rejects", "local",
+      "trust", "receipts"};
   return kNames[static_cast<int>(c)];
 }
 

@@ -28,8 +28,10 @@ enum class Column : int {
   kForks,      // author(32) seq(8) entry id(32) -> evidence
   kRejects,    // entry id(32) -> reason (entries refused by a rule)
   kLocal,      // node-local data that never replicates (users, sessions)
+  kTrust,      // membership and revocation records (sync/trust.h)
+  kReceipts,   // bulletin doc(32) author(32) type(1) version(32) -> hlc
 };
-inline constexpr int kColumnCount = 10;
+inline constexpr int kColumnCount = 12;
 const char* ColumnName(Column c);
 
 struct Options {

@@ -3,6 +3,8 @@
 // and for some shapes an allowed set or a length limit.
 #include "sync/content.h"
 
+#include "sync/trust.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -28,6 +30,7 @@ enum class Shape {
   kUrgency,     // low | normal | high | urgent
   kLocation,    // {address?, city, country, lat?, lon?}
   kContact,     // {phone?, email?, website?}
+  kBool,
 };
 
 struct Field {
@@ -45,7 +48,8 @@ const std::vector<Field>& FieldsOf(Kind kind) {
       {"country", Shape::kCountry, true},    {"topic", Shape::kTopic, false},
       {"section", Shape::kText, false},      {"language", Shape::kLanguage, true},
       {"body", Shape::kMarkdown, true},      {"sources", Shape::kTextList, false},
-      {"verified_on", Shape::kDate, false},  {"translation_group", Shape::kSlug, false}};
+      {"verified_on", Shape::kDate, false},  {"translation_group", Shape::kSlug, false},
+      {"authoritative", Shape::kBool, false}};
   static const std::vector<Field> kBulletin = {
       {"title", Shape::kText, true},          {"summary", Shape::kMarkdown, false},
       {"body", Shape::kMarkdown, true},       {"countries", Shape::kCountryList, false},
@@ -60,6 +64,8 @@ const std::vector<Field>& FieldsOf(Kind kind) {
     case Kind::kGuide: return kGuide;
     case Kind::kBulletin: return kBulletin;
     case Kind::kCentre: return kCentre;
+    case Kind::kMember:
+    case Kind::kReceipt: break;
   }
   return kFaq;
 }
@@ -172,6 +178,9 @@ Status CheckField(const Field& f, const json& v) {
                                      {"lat", false}, {"lon", false}});
     case Shape::kContact:
       return CheckObject(f.name, v, {{"phone", false}, {"email", false}, {"website", false}});
+    case Shape::kBool:
+      if (!v.is_boolean()) return Bad(f.name, "must be true or false");
+      return Status::Ok();
   }
   return Status::Ok();
 }
@@ -214,6 +223,9 @@ const std::vector<std::string_view>& GuideTopics() {
 }
 
 Status ValidateContent(Kind kind, const json& content) {
+  if (!IsDocumentKind(kind)) {
+    return Status::InvalidArgument(std::string(KindName(kind)) + " entries are not documents");
+  }
   if (!content.is_object()) return Status::InvalidArgument("content must be a JSON object");
   const auto& fields = FieldsOf(kind);
   for (const auto& [key, value] : content.items()) {
@@ -239,7 +251,15 @@ Result<std::string> CanonicalContent(Kind kind, const json& content) {
   return content.dump(-1, ' ', false, json::error_handler_t::strict);
 }
 
+bool GuideIsAuthoritative(std::string_view payload) {
+  json content = json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  if (!content.is_object() || !content.contains("authoritative")) return false;
+  return content["authoritative"] == true;
+}
+
 Status ValidatePayload(Kind kind, std::string_view payload) {
+  if (kind == Kind::kMember) return ParseStatement(payload).status();
+  if (kind == Kind::kReceipt) return ParseReceipt(payload).status();
   json content = json::parse(payload, nullptr, /*allow_exceptions=*/false);
   if (content.is_discarded()) return Status::InvalidArgument("content is not valid JSON");
   return ValidateContent(kind, content);

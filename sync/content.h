@@ -24,7 +24,10 @@ Status ValidateContent(Kind kind, const nlohmann::json& content);
 // Validates and returns the canonical text (sorted keys, no whitespace): the
 // payload bytes that get signed.
 Result<std::string> CanonicalContent(Kind kind, const nlohmann::json& content);
-// Parses payload bytes and validates them.
+// Parses payload bytes and validates them. The statement kinds (member,
+// receipt) are checked by their own parsers (sync/trust.h).
 Status ValidatePayload(Kind kind, std::string_view payload);
+// A guide payload marked "authoritative": true (set by headquarters only).
+bool GuideIsAuthoritative(std::string_view payload);
 
 }  // namespace mrc::sync

@@ -15,7 +15,7 @@ constexpr std::string_view kSigningTag = "mrc-entry-v1";
 constexpr std::string_view kProblemNames[] = {
     "malformed",     "unknown-kind",  "oversized-entry", "oversized-payload",
     "bad-signature", "payload-mismatch", "broken-chain", "seq-gap",
-    "invalid-content", "bad-parent",  "fork"};
+    "invalid-content", "bad-parent",  "fork", "not-authorised", "revoked"};
 
 }  // namespace
 
@@ -25,6 +25,8 @@ std::string_view KindName(Kind k) {
     case Kind::kGuide: return "guide";
     case Kind::kBulletin: return "bulletin";
     case Kind::kCentre: return "centre";
+    case Kind::kMember: return "member";
+    case Kind::kReceipt: return "receipt";
   }
   return "unknown";
 }
@@ -115,7 +117,7 @@ Result<DecodedEntry> DecodeEntry(std::string_view signed_form) {
   GetU8(&in, &kind);
   GetU8(&in, &op);
   if (format != kEntryFormat) return Malformed("unknown entry format " + std::to_string(format));
-  if (kind < 1 || kind > 4) {
+  if (kind < 1 || kind > kMaxKind) {
     return MakeProblem(Problem::kUnknownKind, "kind " + std::to_string(kind));
   }
   if (op > 1) return Malformed("unknown op " + std::to_string(op));
@@ -146,10 +148,17 @@ Result<DecodedEntry> DecodeEntry(std::string_view signed_form) {
   for (std::size_t i = 1; i < e.parents.size(); ++i) {
     if (!(e.parents[i - 1] < e.parents[i])) return Malformed("parents not strictly ascending");
   }
-  if (e.IsRoot() && (!e.parents.empty() || e.op != Op::kPut)) {
+  if (e.kind == Kind::kMember) {
+    if (!e.IsRoot() || e.op != Op::kPut) return Malformed("a trust statement is a put with no document");
+  } else if (e.kind == Kind::kReceipt) {
+    if (e.IsRoot() || e.parents.size() != 1 || e.op != Op::kPut) {
+      return Malformed("a receipt names a bulletin and exactly one version of it");
+    }
+  } else if (e.IsRoot() && (!e.parents.empty() || e.op != Op::kPut)) {
     return Malformed("a document's first entry must be a put without parents");
+  } else if (!e.IsRoot() && e.parents.empty()) {
+    return Malformed("an edit must name its parent versions");
   }
-  if (!e.IsRoot() && e.parents.empty()) return Malformed("an edit must name its parent versions");
   if (e.payload_size > kMaxPayloadBytes) {
     return MakeProblem(Problem::kOversizedPayload, std::to_string(e.payload_size) +
                                                        " bytes, limit " +

@@ -29,7 +29,19 @@
 
 namespace mrc::sync {
 
-enum class Kind : std::uint8_t { kFaq = 1, kGuide = 2, kBulletin = 3, kCentre = 4 };
+// Kinds 1-4 are documents (versioned, with heads and a winner). Kinds 5 and 6
+// are statements that never form documents: trust statements (membership,
+// revocation, key rotation; sync/trust.h) and bulletin receipts.
+enum class Kind : std::uint8_t {
+  kFaq = 1,
+  kGuide = 2,
+  kBulletin = 3,
+  kCentre = 4,
+  kMember = 5,   // doc zero; parents are dependencies (a rotation approval names the rotation)
+  kReceipt = 6,  // doc = the bulletin, one parent = the bulletin version received
+};
+inline constexpr std::uint8_t kMaxKind = 6;
+inline bool IsDocumentKind(Kind k) { return static_cast<std::uint8_t>(k) <= 4; }
 enum class Op : std::uint8_t { kPut = 0, kDelete = 1 };
 
 inline constexpr std::uint8_t kEntryFormat = 1;
@@ -38,7 +50,8 @@ inline constexpr std::size_t kFixedBodyBytes = 3 + 32 + 8 + 32 + 8 + 32 + 2 + 32
 inline constexpr std::size_t kMaxEntryBytes = kFixedBodyBytes + 32 * kMaxParents + 64;
 inline constexpr std::uint32_t kMaxPayloadBytes = 1 << 20;
 
-std::string_view KindName(Kind k);  // "faq", "guide", "bulletin", "centre"
+std::string_view KindName(Kind k);  // "faq", "guide", "bulletin", "centre", "member", "receipt"
+// Parses the name of a document kind (faq, guide, bulletin, centre) only.
 bool ParseKind(std::string_view name, Kind* kind);
 
 struct Entry {
@@ -73,6 +86,8 @@ enum class Problem {
   kInvalidContent,    // "invalid-content"
   kBadParent,         // "bad-parent"
   kFork,              // "fork"
+  kNotAuthorised,     // "not-authorised": the author may not make this change
+  kRevoked,           // "revoked": the author's key is revoked from this seq
 };
 std::string_view ProblemName(Problem p);
 Status MakeProblem(Problem p, std::string_view detail);

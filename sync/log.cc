@@ -21,6 +21,9 @@
 #include "sync/content.h"
 #include "sync/log_txn.h"
 #include "sync/records.h"
+#include "sync/trust.h"
+#include "sync/trust_rules.h"
+#include "config/base/log.h"
 
 namespace mrc::sync {
 
@@ -45,11 +48,22 @@ using detail::Authenticated;
 namespace {
 
 constexpr std::string_view kClockKey = "hlc";
+constexpr std::string_view kReceiptDuePrefix = "receipt-due/";
+
+// kLocal key: a bulletin version applied here that this node has not yet
+// signed a receipt for; the value is the bulletin's doc id.
+Bytes ReceiptDueKey(const Hash32& version) {
+  Bytes k(kReceiptDuePrefix);
+  PutHash(&k, version);
+  return k;
+}
 
 struct Decision {
   Effect effect = Effect::kApplied;
+  char wait_tag = rec::kWaitEffect;  // with kWaiting: what it waits for
   Hash32 wait_on{};
   Status reason;
+  bool authoritative = false;  // an applied version only headquarters may replace
 };
 
 std::string Short(const Hash32& h) { return ToHex(h).substr(0, 12); }
@@ -68,10 +82,26 @@ Result<std::optional<T>> GetDecoded(Txn& txn, Column c, std::string_view key,
   return v;
 }
 
-// The effect rules. Deterministic: it reads only entries this one depends on.
+// A guide section may be marked authoritative by headquarters; bulletins
+// always are. Only guides need their payload read for it.
+bool IsAuthoritative(Kind kind, std::string_view payload) {
+  if (kind == Kind::kBulletin) return true;
+  if (kind != Kind::kGuide || payload.find("authoritative") == std::string_view::npos) return false;
+  return GuideIsAuthoritative(payload);
+}
+
+// What applying entries may require of the whole ingest: a retroactive trust
+// change makes every effect be recomputed (see Ingestor::Rebuild).
+struct ApplyFlags {
+  bool rebuild = false;
+  bool rebuilding = false;
+};
+
+// The effect rules. Deterministic: it reads only entries this one depends on,
+// and trust records whose later arrival forces a rebuild.
 class Applier {
  public:
-  Applier(Txn& txn) : txn_(txn) {}
+  Applier(Txn& txn, const Hash32& root, ApplyFlags& flags) : txn_(txn), root_(root), flags_(flags) {}
 
   // `checked`: the payload was validated earlier (before signing, or in
   // parallel before the write lock) with outcome `content`; parsing it again
@@ -90,8 +120,25 @@ class Applier {
       Status s = checked ? content : ValidatePayload(e.kind, payload);
       if (!s.ok()) return Reject(MakeProblem(Problem::kInvalidContent, Describe(e, id) + ": " + s.message()));
     }
-    if (e.IsRoot()) return CreateDoc(e, id);
-    return EditDoc(e, id);
+    MRC_ASSIGN_OR_RETURN(trust::Membership m, trust::Lookup(txn_, root_, e.author));
+    if (e.seq >= m.revoked_from) {
+      return Reject(MakeProblem(Problem::kRevoked, Describe(e, id) + ": key revoked from seq " +
+                                                       std::to_string(m.revoked_from) + " (" +
+                                                       m.revoke_reason + ")"));
+    }
+    if (!m.member) return Wait(rec::kWaitMember, e.author);
+    if (e.kind == Kind::kMember) return ApplyStatement(e, id, payload, m);
+    if (e.kind == Kind::kReceipt) return ApplyReceipt(e, id, payload);
+    bool authoritative = e.op == Op::kPut && IsAuthoritative(e.kind, payload);
+    if (!m.hq && authoritative) {
+      return Reject(MakeProblem(Problem::kNotAuthorised,
+                                Describe(e, id) + (e.kind == Kind::kBulletin
+                                                       ? ": only headquarters publishes bulletins"
+                                                       : ": only headquarters marks content authoritative")));
+    }
+    MRC_ASSIGN_OR_RETURN(Decision d, e.IsRoot() ? CreateDoc(e, id) : EditDoc(e, id, m));
+    d.authoritative = d.effect == Effect::kApplied && authoritative;
+    return d;
   }
 
  private:
@@ -100,6 +147,29 @@ class Applier {
     d.effect = Effect::kRejected;
     d.reason = std::move(reason);
     return d;
+  }
+  static Result<Decision> Wait(char tag, const Hash32& on) {
+    Decision d;
+    d.effect = Effect::kWaiting;
+    d.wait_tag = tag;
+    d.wait_on = on;
+    return d;
+  }
+
+  // Every parent applied (else wait on it, or reject if it was rejected).
+  // Returns nullopt when all are applied; their records go to *out.
+  Result<std::optional<Decision>> Parents(const Entry& e, const Hash32& id,
+                                          std::vector<rec::IdRecord>* out) {
+    for (const auto& p : e.parents) {
+      MRC_ASSIGN_OR_RETURN(auto parent, GetDecoded<rec::IdRecord>(txn_, Column::kIds, AsView(p), rec::DecodeId));
+      if (!parent || parent->effect == Effect::kWaiting) return std::optional<Decision>(*Wait(rec::kWaitEffect, p));
+      if (parent->effect == Effect::kRejected) {
+        return std::optional<Decision>(*Reject(MakeProblem(Problem::kBadParent, Describe(e, id) + ": parent " +
+                                                                                  Short(p) + " was rejected")));
+      }
+      out->push_back(*parent);
+    }
+    return std::optional<Decision>();
   }
 
   Result<Decision> CreateDoc(const Entry& e, const Hash32& id) {
@@ -114,25 +184,20 @@ class Applier {
     return Decision{};
   }
 
-  Result<Decision> EditDoc(const Entry& e, const Hash32& id) {
-    for (const auto& p : e.parents) {
-      MRC_ASSIGN_OR_RETURN(auto parent, GetDecoded<rec::IdRecord>(txn_, Column::kIds, AsView(p), rec::DecodeId));
-      if (!parent || parent->effect == Effect::kWaiting) {
-        Decision d;
-        d.effect = Effect::kWaiting;
-        d.wait_on = p;
-        return d;
-      }
-      std::string what = Describe(e, id) + ": parent " + Short(p);
-      if (parent->effect == Effect::kRejected) {
-        return Reject(MakeProblem(Problem::kBadParent, what + " was rejected"));
-      }
-      if (parent->doc != e.doc) {
+  Result<Decision> EditDoc(const Entry& e, const Hash32& id, const trust::Membership& m) {
+    std::vector<rec::IdRecord> parents;
+    MRC_ASSIGN_OR_RETURN(auto pending, Parents(e, id, &parents));
+    if (pending) return *pending;
+    bool parent_authoritative = false;
+    for (std::size_t i = 0; i < parents.size(); ++i) {
+      std::string what = Describe(e, id) + ": parent " + Short(e.parents[i]);
+      if (parents[i].doc != e.doc) {
         return Reject(MakeProblem(Problem::kBadParent, what + " is a version of another document"));
       }
-      if (parent->hlc >= e.hlc) {
+      if (parents[i].hlc >= e.hlc) {
         return Reject(MakeProblem(Problem::kBadParent, what + " is not earlier than its child"));
       }
+      parent_authoritative |= parents[i].authoritative;
     }
     MRC_ASSIGN_OR_RETURN(auto raw, txn_.Get(Column::kDocs, AsView(e.doc)));
     std::optional<DocState> doc;
@@ -143,6 +208,19 @@ class Applier {
                                 Describe(e, id) + ": kind " + std::string(KindName(e.kind)) +
                                     " differs from the document's " +
                                     std::string(KindName(doc->kind))));
+    }
+    if (!m.hq) {
+      if (parent_authoritative) {
+        return Reject(MakeProblem(Problem::kNotAuthorised,
+                                  Describe(e, id) + ": the document is authoritative; only "
+                                                    "headquarters edits it (propose a change instead)"));
+      }
+      MRC_ASSIGN_OR_RETURN(bool owns, trust::Succeeds(txn_, root_, e.author, doc->creator));
+      if (!owns) {
+        return Reject(MakeProblem(Problem::kNotAuthorised,
+                                  Describe(e, id) + ": document " + Short(e.doc) + " belongs to " +
+                                      Short(doc->creator) + " (propose a change instead)"));
+      }
     }
     std::erase_if(doc->heads, [&](const Head& h) {
       return std::binary_search(e.parents.begin(), e.parents.end(), h.id);
@@ -157,18 +235,128 @@ class Applier {
     return Decision{};
   }
 
+  Result<Decision> NotAuthorised(const Entry& e, const Hash32& id, std::string_view why) {
+    return Reject(MakeProblem(Problem::kNotAuthorised, Describe(e, id) + ": " + std::string(why)));
+  }
+
+  // Does the key already have entries in the log? A trust change about it
+  // may then change how they were judged.
+  Result<std::uint64_t> FeedSeq(const Hash32& key) {
+    MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds, AsView(key), rec::DecodeFeed));
+    return feed ? feed->seq : 0;
+  }
+
+  Result<Decision> ApplyStatement(const Entry& e, const Hash32& id, std::string_view payload,
+                                  const trust::Membership& author) {
+    MRC_ASSIGN_OR_RETURN(Statement s, ParseStatement(payload));
+    std::vector<rec::IdRecord> parents;
+    MRC_ASSIGN_OR_RETURN(auto pending, Parents(e, id, &parents));
+    if (pending) return *pending;
+    switch (s.type) {
+      case Statement::Type::kApprove: {
+        if (!author.hq) return NotAuthorised(e, id, "only headquarters approves members");
+        if (s.has_role("hq") && !author.root) {
+          return NotAuthorised(e, id, "only the network's root key grants the hq role");
+        }
+        if (s.key == root_) return NotAuthorised(e, id, "the root key needs no approval");
+        std::optional<std::uint64_t> rotated_at;
+        if (!parents.empty()) {
+          // A rotation: the parent is the old key's statement naming this key.
+          MRC_ASSIGN_OR_RETURN(auto rotation, RotationOf(e.parents.front(), parents.front()));
+          if (parents.size() != 1 || !s.replaces || !rotation || rotation->first != *s.replaces ||
+              rotation->second.key != s.key) {
+            return NotAuthorised(e, id, "an approval's parent must be the replaced key's rotate "
+                                        "statement naming the approved key");
+          }
+          rotated_at = parents.front().seq;
+        }
+        MRC_ASSIGN_OR_RETURN(trust::Membership before, trust::Lookup(txn_, root_, s.key));
+        trust::PutApproval(txn_, s.key, id, e.author, e.hlc, payload);
+        MRC_ASSIGN_OR_RETURN(std::uint64_t seq, FeedSeq(s.key));
+        if (before.member && seq > 0) flags_.rebuild = true;  // roles or ownership may change
+        if (rotated_at) {
+          trust::PutRevocation(txn_, *s.replaces, id, *rotated_at + 1, e.author, e.hlc,
+                               "rotated to " + Short(s.key));
+          MRC_ASSIGN_OR_RETURN(std::uint64_t old_seq, FeedSeq(*s.replaces));
+          if (old_seq > *rotated_at) flags_.rebuild = true;
+        }
+        wake_member_ = s.key;
+        return Decision{};
+      }
+      case Statement::Type::kRevoke: {
+        if (!author.root) return NotAuthorised(e, id, "only the network's root key revokes keys");
+        if (s.key == root_) return NotAuthorised(e, id, "the root key cannot be revoked");
+        trust::PutRevocation(txn_, s.key, id, s.from_seq, e.author, e.hlc, s.reason);
+        MRC_ASSIGN_OR_RETURN(std::uint64_t seq, FeedSeq(s.key));
+        if (seq >= s.from_seq) flags_.rebuild = true;
+        return Decision{};
+      }
+      case Statement::Type::kRotate:
+        if (s.key == e.author) return NotAuthorised(e, id, "a key cannot rotate to itself");
+        return Decision{};
+    }
+    return Decision{};
+  }
+
+  // The (old key, statement) of a rotate statement, or nullopt if the entry
+  // is not one.
+  Result<std::optional<std::pair<Hash32, Statement>>> RotationOf(const Hash32& id, const rec::IdRecord& r) {
+    using Out = std::optional<std::pair<Hash32, Statement>>;
+    if (r.kind != Kind::kMember) return Out();
+    MRC_ASSIGN_OR_RETURN(auto stored, txn_.Get(Column::kEntries, rec::FeedKey(r.author, r.seq)));
+    std::string_view signed_form, payload;
+    if (!stored || !rec::DecodeStored(*stored, &signed_form, &payload)) {
+      return Status::Corruption("entry " + Short(id) + " indexed but not stored");
+    }
+    auto s = ParseStatement(payload);
+    if (!s.ok() || s->type != Statement::Type::kRotate) return Out();
+    return Out(std::make_pair(r.author, *s));
+  }
+
+  Result<Decision> ApplyReceipt(const Entry& e, const Hash32& id, std::string_view payload) {
+    MRC_ASSIGN_OR_RETURN(ReceiptBody body, ParseReceipt(payload));
+    std::vector<rec::IdRecord> parents;
+    MRC_ASSIGN_OR_RETURN(auto pending, Parents(e, id, &parents));
+    if (pending) return *pending;
+    if (parents.front().kind != Kind::kBulletin || parents.front().doc != e.doc) {
+      return Reject(MakeProblem(Problem::kBadParent,
+                                Describe(e, id) + ": a receipt must name a version of the bulletin"));
+    }
+    trust::PutReceipt(txn_, e.doc, e.author, body.acknowledged ? trust::kAcknowledged : trust::kReceived,
+                      e.parents.front(), e.hlc, body.by);
+    return Decision{};
+  }
+
+ public:
+  const Hash32& root() const { return root_; }
+  // A key that became a member by the last statement applied, if any: the
+  // entries waiting for it are woken.
+  std::optional<Hash32> TakeWakeMember() {
+    auto k = wake_member_;
+    wake_member_.reset();
+    return k;
+  }
+
+ private:
   Txn& txn_;
+  const Hash32& root_;
+  ApplyFlags& flags_;
+  std::optional<Hash32> wake_member_;
 };
 
 // Runs the ingest of one batch: the queue of entries to accept and of effects
 // to re-evaluate, sharing one Txn.
 class Ingestor {
  public:
-  Ingestor(Txn& txn, HybridClock& clock, IngestReport* report)
-      : txn_(txn), clock_(clock), report_(report), applier_(txn) {}
+  Ingestor(Txn& txn, HybridClock& clock, IngestReport* report, const Hash32& root, const Hash32& self)
+      : txn_(txn), clock_(clock), report_(report), self_(self), applier_(txn, root, flags_) {}
 
   Status Accept(Authenticated& a);  // defined below Authenticated use
   Status Drain();
+  // Recomputes every effect from the entries in the log, when a trust change
+  // reached back into entries already judged (a revocation, a second
+  // approval). Runs at most once per batch, at its end.
+  Status RebuildIfNeeded();
 
  private:
   enum class TaskKind { kFromPending, kReevaluate };
@@ -187,10 +375,13 @@ class Ingestor {
                  bool checked = false, const Status& content = Status::Ok());
   Status Wake(char tag, const Hash32& id);
   Status RunTask(const Task& t);
+  Status Rebuild();
 
   Txn& txn_;
   HybridClock& clock_;
   IngestReport* report_;
+  const Hash32& self_;
+  ApplyFlags flags_;
   Applier applier_;
   std::deque<Task> queue_;
 };
@@ -262,13 +453,19 @@ Status Ingestor::Accept(Authenticated& a) {
 Status Ingestor::Resolve(const Entry& e, const Hash32& id, std::string_view payload,
                          std::uint64_t prev_hlc, bool checked, const Status& content) {
   MRC_ASSIGN_OR_RETURN(Decision d, applier_.Evaluate(e, id, payload, prev_hlc, checked, content));
-  rec::IdRecord r{e.author, e.seq, d.effect, e.DocId(id), e.hlc, e.kind, e.op};
+  rec::IdRecord r{e.author, e.seq, d.effect, e.DocId(id), e.hlc, e.kind, e.op, d.authoritative};
   txn_.Put(Column::kIds, AsView(id), rec::EncodeId(r));
   if (d.effect == Effect::kWaiting) {
-    txn_.Put(Column::kWaits, rec::WaitKey(rec::kWaitEffect, d.wait_on, id), "");
+    txn_.Put(Column::kWaits, rec::WaitKey(d.wait_tag, d.wait_on, id), "");
     return Status::Ok();
   }
   if (d.effect == Effect::kRejected) txn_.Put(Column::kRejects, AsView(id), d.reason.message());
+  if (d.effect == Effect::kApplied && e.kind == Kind::kBulletin && e.author != self_ &&
+      !flags_.rebuilding) {
+    // This node owes headquarters a receipt (appended after the commit).
+    txn_.Put(Column::kLocal, ReceiptDueKey(id), AsView(e.DocId(id)));
+  }
+  if (auto key = applier_.TakeWakeMember()) MRC_RETURN_IF_ERROR(Wake(rec::kWaitMember, *key));
   return Wake(rec::kWaitEffect, id);
 }
 
@@ -278,7 +475,7 @@ Status Ingestor::Wake(char tag, const Hash32& id) {
   MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(Column::kWaits, prefix));
   for (const auto& k : keys) {
     Hash32 waiter = Hash32FromView(std::string_view(k).substr(33));
-    if (tag == rec::kWaitEffect) txn_.Delete(Column::kWaits, k);
+    if (tag != rec::kWaitLog) txn_.Delete(Column::kWaits, k);
     queue_.push_back({tag == rec::kWaitLog ? TaskKind::kFromPending : TaskKind::kReevaluate, waiter});
   }
   return Status::Ok();
@@ -310,6 +507,59 @@ Status Ingestor::RunTask(const Task& t) {
   return Resolve(d.entry, d.id, payload, prev_hlc);
 }
 
+Status Ingestor::RebuildIfNeeded() {
+  if (!flags_.rebuild || flags_.rebuilding) return Status::Ok();
+  flags_.rebuilding = true;
+  Status s = Rebuild();
+  flags_.rebuilding = false;
+  flags_.rebuild = false;
+  return s;
+}
+
+// Forgets every effect and judges every entry in the log again, in an order
+// that settles trust first: the root key's statements (which alone revoke),
+// then every other trust statement, then everything else. Within a phase the
+// waits resolve dependencies as in a normal ingest, so the result is what a
+// new node receiving the same entries computes.
+Status Ingestor::Rebuild() {
+  for (Column c : {Column::kDocs, Column::kRejects, Column::kTrust, Column::kReceipts, Column::kIds}) {
+    MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(c, ""));
+    for (const auto& k : keys) txn_.Delete(c, k);
+  }
+  for (char tag : {rec::kWaitEffect, rec::kWaitMember}) {
+    MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(Column::kWaits, std::string(1, tag)));
+    for (const auto& k : keys) txn_.Delete(Column::kWaits, k);
+  }
+  MRC_ASSIGN_OR_RETURN(auto entries, txn_.KeysWithPrefix(Column::kEntries, ""));
+  const Hash32& root = applier_.root();
+  for (int phase = 0; phase < 3; ++phase) {
+    for (const auto& key : entries) {
+      MRC_ASSIGN_OR_RETURN(auto stored, txn_.Get(Column::kEntries, key));
+      std::string_view signed_form, payload;
+      if (!stored || !rec::DecodeStored(*stored, &signed_form, &payload)) {
+        return Status::Corruption("unreadable entry during rebuild");
+      }
+      MRC_ASSIGN_OR_RETURN(auto d, DecodeEntry(signed_form));
+      const Entry& e = d.entry;
+      int wanted = e.kind != Kind::kMember ? 2 : (e.author == root ? 0 : 1);
+      if (wanted != phase) continue;
+      std::uint64_t prev_hlc = 0;
+      if (e.seq > 1) {
+        MRC_ASSIGN_OR_RETURN(auto prev, txn_.Get(Column::kEntries, rec::FeedKey(e.author, e.seq - 1)));
+        std::string_view prev_form, prev_payload;
+        if (!prev || !rec::DecodeStored(*prev, &prev_form, &prev_payload)) {
+          return Status::Corruption("feed gap during rebuild");
+        }
+        MRC_ASSIGN_OR_RETURN(auto pd, DecodeEntry(prev_form));
+        prev_hlc = pd.entry.hlc;
+      }
+      MRC_RETURN_IF_ERROR(Resolve(e, d.id, payload, prev_hlc));
+      MRC_RETURN_IF_ERROR(Drain());
+    }
+  }
+  return Status::Ok();
+}
+
 Status Ingestor::Drain() {
   while (!queue_.empty()) {
     Task t = queue_.front();
@@ -321,16 +571,18 @@ Status Ingestor::Drain() {
 
 }  // namespace
 
-Log::Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id)
-    : store_(store), identity_(identity), network_id_(network_id) {}
+Log::Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id, const Hash32& root)
+    : store_(store), identity_(identity), network_id_(network_id), root_(root) {}
 
 Log::~Log() = default;
 
 Result<std::unique_ptr<Log>> Log::Open(storage::Store* store, const KeyPair& identity,
-                                       const Hash32& network_id) {
+                                       const Hash32& network_id, const Hash32& root) {
   MRC_RETURN_IF_ERROR(InitCrypto());
-  std::unique_ptr<Log> log(new Log(store, identity, network_id));
+  std::unique_ptr<Log> log(new Log(store, identity, network_id, root));
   MRC_RETURN_IF_ERROR(log->LoadClock());
+  // Receipts owed from before a crash or a stop.
+  MRC_RETURN_IF_ERROR(log->AppendDueReceipts());
   return log;
 }
 
@@ -345,12 +597,30 @@ Status Log::LoadClock() {
   return Status::Ok();
 }
 
-Status Log::ApplyAll(std::vector<Authenticated>& items, IngestReport* report) {
+Status Log::ApplyAll(std::vector<Authenticated>& items, IngestReport* report,
+                     const std::vector<std::string>* local_deletes) {
   Txn txn(store_);
-  Ingestor ingestor(txn, clock_, report);
+  Ingestor ingestor(txn, clock_, report, root_, self());
   for (auto& a : items) {
     MRC_RETURN_IF_ERROR(ingestor.Accept(a));
     MRC_RETURN_IF_ERROR(ingestor.Drain());
+  }
+  MRC_RETURN_IF_ERROR(ingestor.RebuildIfNeeded());
+  if (local_deletes) {
+    // Our own changes: one that every node would reject (a rule it breaks)
+    // is refused here instead, before anything is signed into the log.
+    for (const auto& a : items) {
+      MRC_ASSIGN_OR_RETURN(auto raw, txn.Get(Column::kIds, AsView(a.id)));
+      auto r = raw ? rec::DecodeId(*raw) : std::nullopt;
+      if (!r || r->effect != Effect::kRejected) continue;
+      MRC_ASSIGN_OR_RETURN(auto reason, txn.Get(Column::kRejects, AsView(a.id)));
+      std::string why = reason.value_or("rejected");
+      Problem p;
+      bool denied = ProblemOf(Status::Corruption(why), &p) &&
+                    (p == Problem::kNotAuthorised || p == Problem::kRevoked);
+      return denied ? Status::PermissionDenied(why) : Status::InvalidArgument(why);
+    }
+    for (const auto& k : *local_deletes) txn.Delete(Column::kLocal, k);
   }
   Bytes clock;
   PutU64(&clock, clock_.last());
@@ -437,8 +707,38 @@ Result<IngestReport> Log::Ingest(const std::vector<Incoming>& in) {
     std::lock_guard lock(write_mu_);
     MRC_RETURN_IF_ERROR(ApplyAll(good, &report));
   }
-  if (report.accepted > 0 && listener_) listener_();
+  if (report.accepted > 0) {
+    // A receipt that cannot be written now (our own feed frozen, say) stays
+    // due; the entries received are safely applied either way.
+    if (Status s = AppendDueReceipts(); !s.ok()) log::Warn("log", "receipts not written: " + s.message());
+    if (listener_) listener_();
+  }
   return report;
+}
+
+Status Log::AppendDueReceipts() {
+  std::vector<Draft> drafts;
+  std::vector<std::string> due_keys;
+  {
+    auto it = store_->NewPrefixIterator(Column::kLocal, kReceiptDuePrefix);
+    for (it->Seek(kReceiptDuePrefix); it->Valid() && drafts.size() < 1000; it->Next()) {
+      std::string_view key = it->key(), value = it->value();
+      if (key.size() != kReceiptDuePrefix.size() + 32 || value.size() != 32) {
+        return Status::Corruption("unreadable receipt-due record");
+      }
+      Hash32 version = Hash32FromView(key.substr(kReceiptDuePrefix.size()));
+      drafts.push_back(Draft{Kind::kReceipt, Op::kPut, Hash32FromView(value), {version},
+                             ReceiptPayload(ReceiptBody{})});
+      due_keys.emplace_back(key);
+    }
+    MRC_RETURN_IF_ERROR(it->status());
+  }
+  if (drafts.empty()) return Status::Ok();
+  auto ids = AppendLocked(drafts, due_keys);
+  if (!ids.ok()) return ids.status();
+  if (listener_) listener_();
+  // More than one batch's worth: go on (bounded by what is due).
+  return drafts.size() == 1000 ? AppendDueReceipts() : Status::Ok();
 }
 
 Result<std::vector<Hash32>> Log::Append(const std::vector<Draft>& drafts) {
@@ -447,7 +747,8 @@ Result<std::vector<Hash32>> Log::Append(const std::vector<Draft>& drafts) {
   return ids;
 }
 
-Result<std::vector<Hash32>> Log::AppendLocked(const std::vector<Draft>& drafts) {
+Result<std::vector<Hash32>> Log::AppendLocked(const std::vector<Draft>& drafts,
+                                             const std::vector<std::string>& local_deletes) {
   std::lock_guard lock(write_mu_);
   rec::FeedRecord feed;
   auto raw = store_->Get(Column::kFeeds, AsView(self()));
@@ -496,7 +797,7 @@ Result<std::vector<Hash32>> Log::AppendLocked(const std::vector<Draft>& drafts) 
     sign_range(0, drafts.size());
   }
   IngestReport report;
-  MRC_RETURN_IF_ERROR(ApplyAll(items, &report));
+  MRC_RETURN_IF_ERROR(ApplyAll(items, &report, &local_deletes));
   if (!report.refused.empty()) return report.refused.front().reason;
   std::vector<Hash32> ids;
   ids.reserve(items.size());

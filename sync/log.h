@@ -111,12 +111,37 @@ struct FeedHead {
   bool forked = false;
 };
 
+// A key known to the trust rules: the root key, and every key approved or
+// revoked by a statement this node holds.
+struct MemberInfo {
+  Hash32 key{};
+  bool member = false;  // approved (or the root key)
+  bool hq = false;
+  bool root = false;
+  std::string name, city, country;
+  std::vector<Hash32> replaces;   // keys it succeeds (rotation)
+  std::uint64_t revoked_from = 0;  // 0: not revoked
+  std::string revoke_reason;
+  std::uint64_t seq = 0;           // entries of its feed held here
+  std::uint64_t waiting = 0;       // of them, waiting for its membership
+};
+
+// One centre's receipt or acknowledgement of a bulletin version.
+struct ReceiptInfo {
+  Hash32 author{};
+  bool acknowledged = false;
+  Hash32 version{};
+  std::uint64_t hlc = 0;
+  std::string by;
+};
+
 class Log {
  public:
   ~Log();
-  // `store` must outlive the Log. `identity` signs this node's entries.
+  // `store` must outlive the Log. `identity` signs this node's entries;
+  // `root` is the network's root key from the genesis (headquarters).
   static Result<std::unique_ptr<Log>> Open(storage::Store* store, const KeyPair& identity,
-                                           const Hash32& network_id);
+                                           const Hash32& network_id, const Hash32& root);
 
   // Signs and applies local changes in one batch; returns their entry ids.
   // Content is not re-validated here: callers pass CanonicalContent output.
@@ -141,6 +166,13 @@ class Log {
   Result<std::vector<Incoming>> ReadFeed(const Hash32& author, std::uint64_t from_seq,
                                          std::size_t max);
 
+  // Every key the trust rules know, in key order; and one key (NotFound
+  // when it is neither the root key, approved nor revoked).
+  Result<std::vector<MemberInfo>> Members();
+  Result<MemberInfo> Member(const Hash32& key);
+  // Receipts and acknowledgements of a bulletin document, by author.
+  Result<std::vector<ReceiptInfo>> Receipts(const Hash32& bulletin);
+
   Result<DigestInfo> Digest();
   Result<std::vector<FeedHead>> Feeds();
   // Re-checks every stored entry: signatures, chains, seq gaps, payloads,
@@ -153,16 +185,25 @@ class Log {
 
   const Hash32& self() const { return identity_.public_key; }
   const Hash32& network_id() const { return network_id_; }
+  const Hash32& root() const { return root_; }
 
  private:
-  Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id);
+  Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id, const Hash32& root);
   Status LoadClock();
-  Result<std::vector<Hash32>> AppendLocked(const std::vector<Draft>& drafts);
-  Status ApplyAll(std::vector<detail::Authenticated>& items, IngestReport* report);
+  // `local_deletes`: kLocal keys removed in the same batch (receipts owed).
+  Result<std::vector<Hash32>> AppendLocked(const std::vector<Draft>& drafts,
+                                           const std::vector<std::string>& local_deletes = {});
+  // With `local_deletes` (our own changes), refuses the whole batch when any
+  // of them would be rejected by a rule.
+  Status ApplyAll(std::vector<detail::Authenticated>& items, IngestReport* report,
+                  const std::vector<std::string>* local_deletes = nullptr);
+  // Signs the receipts owed for bulletins applied here.
+  Status AppendDueReceipts();
 
   storage::Store* store_;
   KeyPair identity_;
   Hash32 network_id_;
+  Hash32 root_;
   std::mutex write_mu_;
   HybridClock clock_;  // guarded by write_mu_
   std::function<void()> listener_;

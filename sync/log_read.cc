@@ -5,7 +5,9 @@
 
 #include "storage/store.h"
 #include "sync/log.h"
+#include "sync/log_txn.h"
 #include "sync/records.h"
+#include "sync/trust_rules.h"
 
 namespace mrc::sync {
 
@@ -112,6 +114,63 @@ Result<std::vector<Incoming>> Log::ReadFeed(const Hash32& author, std::uint64_t 
   return out;
 }
 
+namespace {
+
+MemberInfo ToInfo(const Hash32& key, const trust::Membership& m) {
+  MemberInfo i;
+  i.key = key;
+  i.member = m.member;
+  i.hq = m.hq;
+  i.root = m.root;
+  i.name = m.name;
+  i.city = m.city;
+  i.country = m.country;
+  i.replaces = m.replaces;
+  i.revoked_from = m.revoked_from == trust::kNotRevoked ? 0 : m.revoked_from;
+  i.revoke_reason = m.revoke_reason;
+  return i;
+}
+
+}  // namespace
+
+Result<std::vector<MemberInfo>> Log::Members() {
+  Txn view(store_);  // never committed: reads only
+  MRC_ASSIGN_OR_RETURN(auto all, trust::AllMembers(view, root_));
+  std::vector<MemberInfo> out;
+  for (const auto& r : all) {
+    MRC_ASSIGN_OR_RETURN(MemberInfo i, Member(r.key));
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+Result<MemberInfo> Log::Member(const Hash32& key) {
+  Txn view(store_);
+  MRC_ASSIGN_OR_RETURN(trust::Membership m, trust::Lookup(view, root_, key));
+  if (!m.member && m.revoked_from == trust::kNotRevoked) {
+    return Status::NotFound("key " + ToHex(key) + " is not a member of this network");
+  }
+  MemberInfo info = ToInfo(key, m);
+  auto feed = store_->Get(Column::kFeeds, AsView(key));
+  if (feed.ok()) {
+    if (auto f = rec::DecodeFeed(*feed)) info.seq = f->seq;
+  }
+  Bytes prefix(1, rec::kWaitMember);
+  PutHash(&prefix, key);
+  auto it = store_->NewPrefixIterator(Column::kWaits, prefix);
+  for (it->Seek(prefix); it->Valid(); it->Next()) info.waiting++;
+  MRC_RETURN_IF_ERROR(it->status());
+  return info;
+}
+
+Result<std::vector<ReceiptInfo>> Log::Receipts(const Hash32& bulletin) {
+  Txn view(store_);
+  MRC_ASSIGN_OR_RETURN(auto records, trust::ReceiptsOf(view, bulletin));
+  std::vector<ReceiptInfo> out;
+  for (auto& r : records) out.push_back({r.author, r.acknowledged, r.version, r.hlc, std::move(r.by)});
+  return out;
+}
+
 Result<DigestInfo> Log::Digest() {
   // One consistent pass would need a snapshot; the digest is compared after
   // quiescence, so separate passes over docs and feeds are enough.
@@ -128,6 +187,20 @@ Result<DigestInfo> Log::Digest() {
     info.documents++;
   }
   MRC_RETURN_IF_ERROR(it->status());
+  // Trust and receipt records are keyed by the statements that made them, so
+  // they too are equal on nodes holding the same entries.
+  for (Column c : {Column::kTrust, Column::kReceipts}) {
+    auto t = store_->NewIterator(c);
+    for (t->SeekToFirst(); t->Valid(); t->Next()) {
+      Bytes len;
+      PutU32(&len, static_cast<std::uint32_t>(t->key().size()));
+      PutU32(&len, static_cast<std::uint32_t>(t->value().size()));
+      h.Update(len);
+      h.Update(t->key());
+      h.Update(t->value());
+    }
+    MRC_RETURN_IF_ERROR(t->status());
+  }
   MRC_ASSIGN_OR_RETURN(auto feeds, Feeds());
   for (const auto& f : feeds) {
     Bytes b;
@@ -150,6 +223,8 @@ Result<DigestInfo> Log::Digest() {
   };
   MRC_ASSIGN_OR_RETURN(auto parked, count(Column::kPending, 0));
   MRC_ASSIGN_OR_RETURN(auto waiting, count(Column::kWaits, rec::kWaitEffect));
+  MRC_ASSIGN_OR_RETURN(auto unenrolled, count(Column::kWaits, rec::kWaitMember));
+  waiting += unenrolled;
   MRC_ASSIGN_OR_RETURN(info.forks, count(Column::kForks, 0));
   info.pending = parked + waiting;
   return info;

@@ -39,17 +39,20 @@ Bytes EncodeId(const IdRecord& r) {
   PutU64(&out, r.hlc);
   out.push_back(static_cast<char>(r.kind));
   out.push_back(static_cast<char>(r.op));
+  out.push_back(static_cast<char>(r.authoritative ? 1 : 0));
   return out;
 }
 
 std::optional<IdRecord> DecodeId(std::string_view v) {
   IdRecord r;
-  std::uint8_t effect, kind, op;
+  std::uint8_t effect, kind, op, flags;
   if (!GetHash(&v, &r.author) || !GetU64(&v, &r.seq) || !GetU8(&v, &effect) ||
       !GetHash(&v, &r.doc) || !GetU64(&v, &r.hlc) || !GetU8(&v, &kind) || !GetU8(&v, &op) ||
-      !v.empty() || effect > 2 || kind < 1 || kind > 4 || op > 1) {
+      !GetU8(&v, &flags) || !v.empty() || effect > 2 || kind < 1 || kind > kMaxKind || op > 1 ||
+      flags > 1) {
     return std::nullopt;
   }
+  r.authoritative = flags == 1;
   r.effect = static_cast<Effect>(effect);
   r.kind = static_cast<Kind>(kind);
   r.op = static_cast<Op>(op);

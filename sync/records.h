@@ -27,6 +27,9 @@ struct IdRecord {
   std::uint64_t hlc = 0;
   Kind kind = Kind::kFaq;
   Op op = Op::kPut;
+  // An applied version that only headquarters may replace (a bulletin, or a
+  // guide section marked "authoritative").
+  bool authoritative = false;
 };
 Bytes EncodeId(const IdRecord& r);
 std::optional<IdRecord> DecodeId(std::string_view v);
@@ -51,6 +54,7 @@ void PickWinner(DocState* d);
 // kWaits keys: a one-byte tag, the awaited entry id, the waiting entry id.
 inline constexpr char kWaitLog = 'p';     // waits to enter the log (predecessor)
 inline constexpr char kWaitEffect = 'e';  // waits for a parent's effect
+inline constexpr char kWaitMember = 'm';  // waits for its author's membership (awaited = key)
 Bytes WaitKey(char tag, const Hash32& awaited, const Hash32& waiter);
 
 }  // namespace mrc::sync::records

@@ -18,6 +18,7 @@ namespace mrc::sync {
 namespace {
 
 using testing::NewFaq;
+using testing::OpenAsRoot;
 using testing::TempDir;
 
 std::unique_ptr<storage::Store> OpenDurable(const std::string& path) {
@@ -33,7 +34,7 @@ TEST(CrashChild, Writer) {
   ASSERT_TRUE(InitCrypto().ok());
   int fd = std::atoi(fd_text);
   auto store = OpenDurable(dir);
-  auto log = Log::Open(store.get(), GenerateKeyPair(), testing::TestNetwork()).value();
+  auto log = OpenAsRoot(store.get());
   // Bounded: the parent kills us long before this ends.
   for (int i = 0; i < 200000; ++i) {
     std::vector<Draft> drafts;
@@ -84,7 +85,7 @@ TEST(CrashTest, KilledWriterLosesNothingAcknowledged) {
     ASSERT_GT(got, 0) << "child acknowledged nothing in cycle " << cycle;
 
     auto store = OpenDurable(dir);
-    auto log = Log::Open(store.get(), GenerateKeyPair(), testing::TestNetwork()).value();
+    auto log = OpenAsRoot(store.get());
     std::uint64_t problems = log->Verify([](const Status& s) { ADD_FAILURE() << s.ToString(); }).value();
     EXPECT_EQ(0u, problems);
     auto info = log->Digest().value();

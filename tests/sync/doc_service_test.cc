@@ -25,7 +25,7 @@ class DocServiceTest : public ::testing::Test {
   }
   // The error code name of a failed call, or "OK".
   std::string Code(const Result<std::string>& r) { return std::string(r.status().CodeName()); }
-  std::uint64_t Entries() { return node_->log->Digest().value().entries; }
+  std::uint64_t Entries() { return node_->Entries(); }
 
   static constexpr const char* kFaq =
       R"({"kind":"faq","content":{"question":"How do I get a work permit?","answer":"Ask us.","language":"en"}})";

@@ -77,7 +77,7 @@ TEST_F(PeerSessionTest, BothSidesCatchUp) {
   Link link(a, b);
   ASSERT_TRUE(link.Settle());
   EXPECT_EQ(a.DigestHex(), b.DigestHex());
-  EXPECT_EQ(3u, a.log->Digest().value().entries);
+  EXPECT_EQ(3u, a.Entries());
   EXPECT_EQ(0u, link.a().Stats().peer_lacks);
   EXPECT_EQ(0u, link.a().Stats().we_lack);
 }
@@ -107,7 +107,7 @@ TEST_F(PeerSessionTest, NewEntriesAreRelayedAlongAChain) {
   bc.PumpA();
   ASSERT_TRUE(bc.Settle());
   EXPECT_EQ(a.DigestHex(), c.DigestHex());
-  EXPECT_EQ(1u, c.log->Digest().value().entries);
+  EXPECT_EQ(1u, c.Entries());
 }
 
 TEST_F(PeerSessionTest, AForgedEntryEndsTheLinkAndChangesNothing) {

@@ -13,6 +13,7 @@
 #include "sync/content.h"
 #include "sync/entry.h"
 #include "sync/log.h"
+#include "sync/trust.h"
 
 namespace mrc::sync::testing {
 
@@ -36,33 +37,138 @@ inline Hash32 TestNetwork() {
   return n;
 }
 
-// A store plus a log signing as `key`.
+struct Node;
+
+// The test network's headquarters: a root key and its feed of approvals.
+// Every Node made without an explicit key joins it as an hq member, and every
+// live Node holds the whole root feed, so that tests about documents and
+// replication are not about enrolment (tests/sync/trust_test.cc is).
+class TestRoot {
+ public:
+  static TestRoot& Get() {
+    static TestRoot root;
+    return root;
+  }
+  const KeyPair& key() const { return key_; }
+  // A root-signed statement appended to the root feed, ingested by every
+  // live node.
+  Incoming Sign(const Statement& st) {
+    Entry e;
+    e.kind = Kind::kMember;
+    e.seq = ++seq_;
+    e.prev = prev_;
+    e.hlc = clock_.Now();
+    std::string payload = StatementPayload(st).value();
+    e.payload_hash = Blake2b256(payload);
+    e.payload_size = static_cast<std::uint32_t>(payload.size());
+    Bytes signed_form = SignEntry(key_, TestNetwork(), &e, &prev_);
+    feed_.push_back({signed_form, payload});
+    return feed_.back();
+  }
+  Incoming Approve(const Hash32& key, std::vector<std::string> roles = {"hq"}) {
+    Statement st;
+    st.key = key;
+    st.roles = std::move(roles);
+    st.name = "node " + ToHex(key).substr(0, 8);
+    return Sign(st);
+  }
+  const std::vector<Incoming>& feed() const { return feed_; }
+  void Join(Node* n);
+  // When a test's last node goes, the next test starts a new network.
+  void Leave(Node* n) {
+    std::erase(live_, n);
+    if (live_.empty()) *this = TestRoot();
+  }
+  void Broadcast();
+
+ private:
+  TestRoot() : key_(GenerateKeyPair()) {}
+  KeyPair key_;
+  std::uint64_t seq_ = 0;
+  Hash32 prev_{};
+  HybridClock clock_;
+  std::vector<Incoming> feed_;
+  std::vector<Node*> live_;
+};
+
+// A store plus a log signing as `key`. Without a key: a member (hq) of the
+// test network. With one: a node whose own key is the root of `network`.
+// Observe(): a node of the test network that is not a member and holds
+// nothing yet (to receive everything in some order).
 struct Node {
-  explicit Node(const std::string& dir, KeyPair key = GenerateKeyPair(),
-                Hash32 network = TestNetwork()) {
+  enum class Mode { kOwnRoot, kJoin, kObserve };
+  explicit Node(const std::string& dir) : Node(dir, GenerateKeyPair(), TestNetwork(), Mode::kJoin) {}
+  Node(const std::string& dir, KeyPair key, Hash32 network = TestNetwork())
+      : Node(dir, key, network, Mode::kOwnRoot) {}
+  static std::unique_ptr<Node> Observe(const std::string& dir) {
+    return std::make_unique<Node>(dir, GenerateKeyPair(), TestNetwork(), Mode::kObserve);
+  }
+  Node(const std::string& dir, KeyPair key, Hash32 network, Mode mode) {
     storage::Options opts;
     opts.sync_writes = false;  // tests that need durability open their own store
     auto s = storage::Store::Open(dir, opts);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     store = std::move(s).value();
-    auto l = Log::Open(store.get(), key, network);
+    Hash32 root = mode == Mode::kOwnRoot ? key.public_key : TestRoot::Get().key().public_key;
+    auto l = Log::Open(store.get(), key, network, root);
     EXPECT_TRUE(l.ok()) << l.status().ToString();
     log = std::move(l).value();
+    joined = mode == Mode::kJoin;
+    if (joined) TestRoot::Get().Join(this);
   }
-  // Entries of every feed this node holds.
+  ~Node() {
+    if (joined) TestRoot::Get().Leave(this);
+  }
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+  // Entries of every feed this node holds but the test root's (which every
+  // joined node holds already).
   std::vector<Incoming> AllEntries() {
     std::vector<Incoming> out;
     for (const auto& f : log->Feeds().value()) {
+      if (joined && f.author == log->root()) continue;
       auto feed = log->ReadFeed(f.author, 1, SIZE_MAX).value();
       out.insert(out.end(), feed.begin(), feed.end());
     }
     return out;
   }
   std::string DigestHex() { return ToHex(log->Digest().value().digest); }
+  // Entries held, not counting the test root's approvals.
+  std::uint64_t Entries() {
+    std::uint64_t n = log->Digest().value().entries;
+    for (const auto& f : log->Feeds().value()) {
+      if (joined && f.author == log->root()) n -= f.seq;
+    }
+    return n;
+  }
 
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<Log> log;
+  bool joined = false;
 };
+
+inline void TestRoot::Join(Node* n) {
+  Approve(n->log->self());
+  live_.push_back(n);
+  Broadcast();
+}
+
+// Makes `key` a member (for entries made by hand) on every live node.
+inline void Admit(const KeyPair& key, std::vector<std::string> roles = {"hq"}) {
+  TestRoot::Get().Approve(key.public_key, std::move(roles));
+  TestRoot::Get().Broadcast();
+}
+
+inline void TestRoot::Broadcast() {
+  for (Node* n : live_) EXPECT_TRUE(n->log->Ingest(feed_).ok());
+}
+
+// A log whose own (new) key is the root of the test network: a lone
+// headquarters, for tests that open their own store.
+inline std::unique_ptr<Log> OpenAsRoot(storage::Store* store) {
+  KeyPair key = GenerateKeyPair();
+  return Log::Open(store, key, TestNetwork(), key.public_key).value();
+}
 
 inline std::string FaqJson(const std::string& question, const std::string& lang = "en") {
   return R"({"answer":"Sample answer.","language":")" + lang + R"(","question":")" + question +

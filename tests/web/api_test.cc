@@ -55,7 +55,8 @@ std::unique_ptr<Service> MakeService(const std::string& dir) {
   service->store = std::move(store).value();
   Hash32 network{};
   network.fill(7);
-  auto log = sync::Log::Open(service->store.get(), sync::GenerateKeyPair(), network);
+  auto key = sync::GenerateKeyPair();
+  auto log = sync::Log::Open(service->store.get(), key, network, key.public_key);
   if (!log.ok()) return nullptr;
   service->log = std::move(log).value();
   service->docs = std::make_unique<sync::DocService>(service->log.get());

@@ -1,0 +1,75 @@
+// Trust state as the log applies it (internal to sync/): membership and
+// revocation records in the `trust` column, bulletin receipts in `receipts`.
+//
+// Records are keyed by the statement that made them, so the state is the
+// same whatever order the statements arrived in:
+//   trust    'a' key(32) approval id(32)   -> approver(32) hlc(8) statement JSON
+//            'r' key(32) revocation id(32) -> from_seq(8) revoker(32) hlc(8) reason
+//   receipts bulletin doc(32) author(32) type(1: 'r' received, 'a' acknowledged)
+//            version(32) -> hlc(8) by
+// A key's membership is the union of its approvals; its revocation point is
+// the lowest from_seq of its revocations. The genesis root key is a member
+// with the hq role without any approval and cannot be revoked.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/base/bytes.h"
+#include "config/base/status.h"
+#include "sync/log_txn.h"
+#include "sync/trust.h"
+
+namespace mrc::sync::trust {
+
+inline constexpr std::uint64_t kNotRevoked = std::numeric_limits<std::uint64_t>::max();
+
+struct Membership {
+  bool member = false;
+  bool hq = false;
+  bool root = false;
+  std::string name, city, country;       // from the latest approval
+  std::vector<Hash32> replaces;          // keys this one succeeds (any approval)
+  std::uint64_t revoked_from = kNotRevoked;
+  std::string revoke_reason;
+  std::size_t approvals = 0;
+};
+
+// Reads through the Txn (so a batch sees its own writes).
+Result<Membership> Lookup(Txn& txn, const Hash32& root, const Hash32& key);
+
+// True when `author` is `owner` or succeeds it through approved key
+// rotations (at most 16 steps).
+Result<bool> Succeeds(Txn& txn, const Hash32& root, const Hash32& author, const Hash32& owner);
+
+void PutApproval(Txn& txn, const Hash32& key, const Hash32& approval_id, const Hash32& approver,
+                 std::uint64_t hlc, std::string_view statement_json);
+void PutRevocation(Txn& txn, const Hash32& key, const Hash32& revocation_id, std::uint64_t from_seq,
+                   const Hash32& revoker, std::uint64_t hlc, std::string_view reason);
+
+inline constexpr char kReceived = 'r';
+inline constexpr char kAcknowledged = 'a';
+void PutReceipt(Txn& txn, const Hash32& bulletin, const Hash32& author, char type,
+                const Hash32& version, std::uint64_t hlc, std::string_view by);
+Bytes ReceiptKey(const Hash32& bulletin, const Hash32& author, char type, const Hash32& version);
+
+struct MemberRecord {
+  Hash32 key{};
+  Membership membership;
+};
+// Every key with an approval or a revocation, in key order.
+Result<std::vector<MemberRecord>> AllMembers(Txn& txn, const Hash32& root);
+
+struct ReceiptRecord {
+  Hash32 author{};
+  bool acknowledged = false;
+  Hash32 version{};
+  std::uint64_t hlc = 0;
+  std::string by;
+};
+Result<std::vector<ReceiptRecord>> ReceiptsOf(Txn& txn, const Hash32& bulletin);
+
+}  // namespace mrc::sync::trust
