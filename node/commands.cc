@@ -74,6 +74,7 @@ int CmdRun(const std::string& data_dir) {
   auto peers = sync::PeerService::Create(c.log.get(), c.identity, c.genesis.network_id(), po);
   if (!peers.ok()) return Fail(peers.status());
   web::Api api(c.docs.get());
+  api.SetTrustService(c.trust.get());
   api.SetStatusSource([&c, &peers]() { return NodeStatusJson(c, (*peers)->StatusJson()); });
   web::ServerOptions so;
   so.listen = c.config.http_listen;

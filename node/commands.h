@@ -2,6 +2,7 @@
 // 1 failure (with one clear line on stderr), 3 for `verify` finding problems.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,5 +27,21 @@ int CmdPeerAdd(const std::string& data_dir, const std::string& address);
 int CmdSummary(const std::string& data_dir, const std::string& out);
 int CmdBundleExport(const std::string& data_dir, const std::string& out, const std::string& for_summary);
 int CmdBundleImport(const std::string& data_dir, const std::string& file);
+
+// Membership (node/member_commands.cc).
+struct MemberRequestOptions {
+  std::string name, city, country;
+  std::string out;  // "" = standard output
+};
+int CmdMemberRequest(const std::string& data_dir, const MemberRequestOptions& options);
+int CmdMemberApprove(const std::string& data_dir, const std::string& request,
+                     const std::vector<std::string>& roles);
+// from_seq 0: from the first entry of the key not held here.
+int CmdMemberRevoke(const std::string& data_dir, const std::string& key, std::uint64_t from_seq,
+                    const std::string& reason);
+int CmdMemberList(const std::string& data_dir);
+int CmdKeyRotate(const std::string& data_dir, const std::string& out);
+int CmdBulletinReceipts(const std::string& data_dir, const std::string& id);
+int CmdBulletinAck(const std::string& data_dir, const std::string& id, const std::string& by);
 
 }  // namespace mrc::node

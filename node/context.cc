@@ -92,6 +92,23 @@ Result<std::string> InitDataDir(const InitOptions& o) {
   return summary;
 }
 
+Result<Identity> LoadIdentity(const std::string& data_dir) {
+  if (!fs::exists(data_dir + "/identity.key")) {
+    return Status::NotFound(data_dir + " is not an mrcnode data directory (run `mrcnode init --data " +
+                            data_dir + "` first)");
+  }
+  MRC_RETURN_IF_ERROR(sync::InitCrypto());
+  Identity id;
+  MRC_ASSIGN_OR_RETURN(id.key, sync::LoadSecretKey(data_dir + "/identity.key"));
+  MRC_ASSIGN_OR_RETURN(std::string genesis_text, ReadText(data_dir + "/genesis.txt"));
+  auto genesis = sync::GenesisFromText(genesis_text);
+  if (!genesis.ok()) return genesis.status().Annotate(data_dir + "/genesis.txt");
+  id.genesis = *genesis;
+  return id;
+}
+
+Result<std::string> ReadTextFile(const std::string& path) { return ReadText(path); }
+
 Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
   if (!fs::exists(data_dir + "/identity.key")) {
     return Status::NotFound(data_dir + " is not an mrcnode data directory (run `mrcnode init --data " +
@@ -116,6 +133,7 @@ Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
   MRC_ASSIGN_OR_RETURN(ctx->log, sync::Log::Open(ctx->store.get(), ctx->identity, ctx->genesis.network_id(),
                                                       ctx->genesis.root_key));
   ctx->docs = std::make_unique<sync::DocService>(ctx->log.get());
+  ctx->trust = std::make_unique<sync::TrustService>(ctx->log.get(), ctx->identity);
   return ctx;
 }
 

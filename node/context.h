@@ -19,6 +19,7 @@
 #include "sync/doc_service.h"
 #include "sync/identity.h"
 #include "sync/log.h"
+#include "sync/trust_service.h"
 
 namespace mrc::node {
 
@@ -44,9 +45,18 @@ struct Context {
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<sync::Log> log;
   std::unique_ptr<sync::DocService> docs;
+  std::unique_ptr<sync::TrustService> trust;
 
   std::string Path(const std::string& name) const { return data_dir + "/" + name; }
 };
+
+struct Identity {
+  sync::KeyPair key;
+  sync::Genesis genesis;
+};
+// The node's key and network genesis only (works while a node runs).
+Result<Identity> LoadIdentity(const std::string& data_dir);
+Result<std::string> ReadTextFile(const std::string& path);
 
 // Opens everything. Unavailable when another process (a running node) holds
 // the store.

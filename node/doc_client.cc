@@ -69,26 +69,31 @@ class RemoteClient final : public DocClient {
   std::string Describe() const override { return "node at http://" + address_; }
 
  private:
-  // Turns the API's JSON error back into the Status the service returned.
   Result<std::string> Call(const std::string& method, const std::string& target, const std::string& body) {
-    MRC_ASSIGN_OR_RETURN(web::HttpResponse r, web::HttpCall(address_, method, target, body));
-    if (r.status < 300) return r.body;
-    auto j = nlohmann::json::parse(r.body, nullptr, false);
-    std::string msg = j.is_object() && j.contains("error") ? j["error"].value("message", r.body) : r.body;
-    switch (r.status) {
-      case 400: case 413: case 415: return Status::InvalidArgument(msg);
-      case 404: return Status::NotFound(msg);
-      case 409: return Status::Conflict(msg);
-      case 403: return Status::PermissionDenied(msg);
-      case 503: return Status::Unavailable(msg);
-      default: return Status::IOError("HTTP " + std::to_string(r.status) + ": " + msg);
-    }
+    return ApiCall(address_, method, target, body);
   }
 
   std::string address_;
 };
 
 }  // namespace
+
+// Turns the API's JSON error back into the Status the service returned.
+Result<std::string> ApiCall(const std::string& address, const std::string& method,
+                            const std::string& target, const std::string& body) {
+  MRC_ASSIGN_OR_RETURN(web::HttpResponse r, web::HttpCall(address, method, target, body));
+  if (r.status < 300) return r.body;
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  std::string msg = j.is_object() && j.contains("error") ? j["error"].value("message", r.body) : r.body;
+  switch (r.status) {
+    case 400: case 413: case 415: return Status::InvalidArgument(msg);
+    case 404: return Status::NotFound(msg);
+    case 409: return Status::Conflict(msg);
+    case 403: return Status::PermissionDenied(msg);
+    case 503: return Status::Unavailable(msg);
+    default: return Status::IOError("HTTP " + std::to_string(r.status) + ": " + msg);
+  }
+}
 
 Result<std::unique_ptr<DocClient>> ConnectDocClient(const std::string& data_dir,
                                                     std::unique_ptr<Context>* context) {

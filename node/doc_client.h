@@ -28,6 +28,11 @@ class DocClient {
   virtual std::string Describe() const = 0;
 };
 
+// One call to a running node's JSON API; an error answer becomes the Status
+// the service returned (400 InvalidArgument, 404 NotFound, 403 ...).
+Result<std::string> ApiCall(const std::string& address, const std::string& method,
+                            const std::string& target, const std::string& body);
+
 // Opens the data directory, or connects to the node running on it.
 // `context` receives the opened context when local (else stays null).
 Result<std::unique_ptr<DocClient>> ConnectDocClient(const std::string& data_dir,

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 
 #include "node/commands.h"
@@ -129,6 +130,58 @@ int main(int argc, char** argv) {
   add_data(bimport);
   bimport->add_option("file", bundle_file, "bundle file")->required();
   bimport->callback([&] { status = mrc::node::CmdBundleImport(data, bundle_file); });
+
+  // member
+  auto* member = app.add_subcommand("member", "enrol centres, list members, revoke keys");
+  member->require_subcommand(1);
+  mrc::node::MemberRequestOptions req;
+  auto* mreq = member->add_subcommand("request", "print this node's enrolment request for headquarters");
+  add_data(mreq);
+  mreq->add_option("--name", req.name, "the centre's name, e.g. \"MRC Shkoder\"")->required();
+  mreq->add_option("--city", req.city, "city");
+  mreq->add_option("--country", req.country, "ISO 3166-1 alpha-2 code, e.g. AL");
+  mreq->add_option("--out,-o", req.out, "file to write (default: standard output)");
+  mreq->callback([&] { status = mrc::node::CmdMemberRequest(data, req); });
+  std::string request;
+  std::vector<std::string> roles;
+  auto* mapprove = member->add_subcommand("approve", "approve an enrolment or rotation request (headquarters)");
+  add_data(mapprove);
+  mapprove->add_option("request", request, "request file, or its text")->required();
+  mapprove->add_option("--roles", roles, "centre (default) or hq (root key only)")->delimiter(',');
+  mapprove->callback([&] { status = mrc::node::CmdMemberApprove(data, request, roles); });
+  std::string key, reason;
+  std::uint64_t from_seq = 0;
+  auto* mrevoke = member->add_subcommand("revoke", "reject a key's entries from a point of its feed on (root key)");
+  add_data(mrevoke);
+  mrevoke->add_option("key", key, "the key to revoke (64 hex characters)")->required();
+  mrevoke->add_option("--reason", reason, "why (shown to every node)")->required();
+  mrevoke->add_option("--from-seq", from_seq, "first seq to reject (default: the first not held here)")
+      ->check(CLI::Range(std::uint64_t{1}, UINT64_MAX));
+  mrevoke->callback([&] { status = mrc::node::CmdMemberRevoke(data, key, from_seq, reason); });
+  auto* mlist = member->add_subcommand("list", "every member, its roles, and revoked keys (JSON)");
+  add_data(mlist);
+  mlist->callback([&] { status = mrc::node::CmdMemberList(data); });
+
+  auto* keycmd = app.add_subcommand("key", "manage this node's signing key");
+  keycmd->require_subcommand(1);
+  auto* rotate = keycmd->add_subcommand("rotate", "replace this node's key; prints the request for headquarters");
+  add_data(rotate);
+  rotate->add_option("--out,-o", out, "file for the rotation request (default: standard output)");
+  rotate->callback([&] { status = mrc::node::CmdKeyRotate(data, out); });
+
+  // bulletin
+  std::string by;
+  auto* bulletin = app.add_subcommand("bulletin", "receipts and acknowledgements of bulletins");
+  bulletin->require_subcommand(1);
+  auto* receipts = bulletin->add_subcommand("receipts", "which centres received and acknowledged a bulletin");
+  add_data(receipts);
+  receipts->add_option("id", id, "bulletin id")->required();
+  receipts->callback([&] { status = mrc::node::CmdBulletinReceipts(data, id); });
+  auto* ack = bulletin->add_subcommand("ack", "acknowledge a bulletin as read at this centre");
+  add_data(ack);
+  ack->add_option("id", id, "bulletin id")->required();
+  ack->add_option("--by", by, "who read it");
+  ack->callback([&] { status = mrc::node::CmdBulletinAck(data, id, by); });
 
   if (argc > 1 && argv[1][0] != '-') {
     try {

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <optional>
 
 #include "sync/content.h"
 #include "sync/log.h"
@@ -107,7 +108,19 @@ Result<std::string> DocService::Create(std::string_view request_json) {
   MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalContent(kind, req["content"]));
   Draft draft{kind, Op::kPut, Hash32{}, {}, std::move(payload)};
   MRC_ASSIGN_OR_RETURN(auto ids, log_->Append({draft}));
+  MRC_ASSIGN_OR_RETURN(auto waiting, WaitingNote(ids.front()));
+  if (waiting) return Dump(json{{"id", Hex(ids.front())}, {"version", Hex(ids.front())}, {"waiting", *waiting}});
   return Get(Hex(ids.front()));
+}
+
+// Why a version this node just wrote is not applied yet (a centre not yet
+// approved by headquarters), or nullopt when it is.
+Result<std::optional<std::string>> DocService::WaitingNote(const Hash32& version) {
+  MRC_ASSIGN_OR_RETURN(Version v, log_->GetVersion(version));
+  if (v.effect != Effect::kWaiting) return std::optional<std::string>();
+  return std::optional<std::string>(
+      "saved, and kept until headquarters approves this centre (`mrcnode member request`): "
+      "then it applies here and everywhere");
 }
 
 Result<std::string> DocService::Update(std::string_view doc_id, std::string_view request_json) {
@@ -133,8 +146,13 @@ Result<std::string> DocService::Update(std::string_view doc_id, std::string_view
   if (!req.contains("content")) return Status::InvalidArgument("\"content\" is required");
   MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalContent(doc.kind, req["content"]));
   MRC_ASSIGN_OR_RETURN(auto parents, ResolveBase(doc, named));
-  MRC_RETURN_IF_ERROR(log_->Append({Draft{doc.kind, Op::kPut, id, parents, std::move(payload)}}).status());
-  return Get(Hex(id));
+  MRC_ASSIGN_OR_RETURN(auto ids, log_->Append({Draft{doc.kind, Op::kPut, id, parents, std::move(payload)}}));
+  MRC_ASSIGN_OR_RETURN(std::string out, Get(Hex(id)));
+  MRC_ASSIGN_OR_RETURN(auto waiting, WaitingNote(ids.front()));
+  if (!waiting) return out;
+  json j = json::parse(out);
+  j["waiting"] = *waiting;
+  return Dump(j);
 }
 
 Result<std::string> DocService::Delete(std::string_view doc_id, const std::vector<std::string>& base) {

@@ -15,6 +15,9 @@
 //              "deleted": bool, "created_by", "created_at", "updated_by",
 //              "updated_at", "versions": n, "content": {..} | null}
 //   Create request:  {"kind": "faq"|"guide"|"bulletin"|"centre", "content": {..}}
+//   Create result:   the document; or, while this centre is not yet approved
+//                    by headquarters, {"id", "version", "waiting": why}
+//                    (Update adds "waiting" to the document likewise)
 //   Update request:  {"content": {..}, "base": ["version", ..]}   base optional:
 //                    omitted means "the current head" and is refused with
 //                    Conflict when the document has several heads.
@@ -27,10 +30,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "config/base/bytes.h"
 #include "config/base/status.h"
 
 namespace mrc::sync {
@@ -59,6 +64,8 @@ class DocService {
   Result<std::string> Digest();
 
  private:
+  Result<std::optional<std::string>> WaitingNote(const Hash32& version);
+
   Log* log_;
 };
 

@@ -15,17 +15,24 @@
 
 #include "config/base/log.h"
 #include "sync/doc_service.h"
+#include "sync/trust_service.h"
 
 namespace mrc::web {
 namespace {
 
 constexpr std::string_view kDocs = "/api/v1/docs";
 
-enum class Route { kNone, kHealth, kDocs, kDoc, kHistory, kDigest, kStatus };
+constexpr std::string_view kMembers = "/api/v1/members";
+constexpr std::string_view kBulletins = "/api/v1/bulletins";
+
+enum class Route {
+  kNone, kHealth, kDocs, kDoc, kHistory, kDigest, kStatus,
+  kMembers, kMember, kRevoke, kReceipts, kAck
+};
 
 struct Match {
   Route route = Route::kNone;
-  std::string_view id;  // for kDoc and kHistory
+  std::string_view id;  // for kDoc, kHistory, kMember, kRevoke, kReceipts, kAck
   std::string message;  // why a path did not match, for the 404
 };
 
@@ -37,11 +44,39 @@ bool IsDocId(std::string_view s) {
   return true;
 }
 
+// "/api/v1/members/{key}[/revoke]" and "/api/v1/bulletins/{id}/receipts|ack".
+Match MatchTrustPath(std::string_view path) {
+  Match m;
+  m.message = "no such path: " + std::string(path.substr(0, 200));
+  bool members = path.substr(0, kMembers.size() + 1) == std::string(kMembers) + "/";
+  bool bulletins = path.substr(0, kBulletins.size() + 1) == std::string(kBulletins) + "/";
+  if (!members && !bulletins) return m;
+  std::string_view rest = path.substr((members ? kMembers : kBulletins).size() + 1);
+  std::string_view id = rest.substr(0, rest.find('/'));
+  std::string_view tail = rest.substr(id.size());
+  Route r = Route::kNone;
+  if (members && tail.empty()) r = Route::kMember;
+  if (members && tail == "/revoke") r = Route::kRevoke;
+  if (bulletins && tail == "/receipts") r = Route::kReceipts;
+  if (bulletins && tail == "/ack") r = Route::kAck;
+  if (r == Route::kNone) return m;
+  if (!IsDocId(id)) {
+    m.message = std::string(members ? "no member '" : "no bulletin '") + std::string(id.substr(0, 80)) +
+                (members ? "': keys" : "': ids") + " are 64 lowercase hex characters";
+    return m;
+  }
+  return {r, id, {}};
+}
+
 Match MatchPath(std::string_view path) {
   if (path == "/healthz") return {Route::kHealth, {}, {}};
   if (path == "/api/v1/digest") return {Route::kDigest, {}, {}};
   if (path == "/api/v1/status") return {Route::kStatus, {}, {}};
   if (path == kDocs) return {Route::kDocs, {}, {}};
+  if (path == kMembers) return {Route::kMembers, {}, {}};
+  if (path.substr(0, kMembers.size()) == kMembers || path.substr(0, kBulletins.size()) == kBulletins) {
+    return MatchTrustPath(path);
+  }
   Match m;
   m.message = "no such path: " + std::string(path.substr(0, 200));
   if (path.substr(0, kDocs.size() + 1) != std::string(kDocs) + "/") return m;
@@ -63,6 +98,11 @@ const char* AllowedMethods(Route r) {
       return "GET, POST";
     case Route::kDoc:
       return "GET, PUT, DELETE";
+    case Route::kMembers:
+      return "GET, POST";
+    case Route::kRevoke:
+    case Route::kAck:
+      return "POST";
     default:
       return "GET";
   }
@@ -277,6 +317,25 @@ HttpResponse Api::Handle(const HttpRequest& request) {
   return res;
 }
 
+HttpResponse Api::DispatchTrust(int route, std::string_view id, const std::string& method,
+                                const std::string& body) {
+  switch (static_cast<Route>(route)) {
+    case Route::kMembers:
+      if (method == "POST") return FromResult(trust_->Approve(body), 201);
+      return FromResult(trust_->Members());
+    case Route::kMember:
+      return FromResult(trust_->Member(id));
+    case Route::kRevoke:
+      return FromResult(trust_->Revoke(id, body));
+    case Route::kReceipts:
+      return FromResult(trust_->Receipts(id));
+    case Route::kAck:
+      return FromResult(trust_->Acknowledge(id, body));
+    default:
+      return ErrorResponse(500, "INTERNAL", "unrouted request");
+  }
+}
+
 HttpResponse Api::Dispatch(const HttpRequest& request) {
   std::string_view target = request.target;
   std::string_view path = target.substr(0, target.find('?'));
@@ -324,6 +383,13 @@ HttpResponse Api::Dispatch(const HttpRequest& request) {
     case Route::kDoc:
       if (method == "PUT") return FromResult(docs_->Update(m.id, request.body));
       return FromResult(docs_->Get(m.id));
+    case Route::kMembers:
+    case Route::kMember:
+    case Route::kRevoke:
+    case Route::kReceipts:
+    case Route::kAck:
+      if (!trust_) return ErrorResponse(503, "UNAVAILABLE", "membership is not available here");
+      return DispatchTrust(static_cast<int>(m.route), m.id, method, request.body);
     case Route::kNone:
       break;
   }

@@ -13,6 +13,13 @@
 //   GET    /api/v1/docs/{id}/history      History
 //   GET    /api/v1/digest                 Digest
 //   GET    /api/v1/status                 peers, counts (SetStatusSource)
+//   GET    /api/v1/members                TrustService::Members
+//   POST   /api/v1/members                Approve an enrolment request; 201
+//   GET    /api/v1/members/{key}          Member
+//   POST   /api/v1/members/{key}/revoke   Revoke
+//   GET    /api/v1/bulletins/{id}/receipts  Receipts
+//   POST   /api/v1/bulletins/{id}/ack     Acknowledge
+//   (the trust routes answer 503 until SetTrustService)
 //
 // Errors are {"error":{"code":"...","message":"..."}}:
 //   404 NOT_FOUND              unknown path, a path id that is not 64 lowercase
@@ -33,6 +40,7 @@
 
 namespace mrc::sync {
 class DocService;
+class TrustService;
 }
 
 namespace mrc::web {
@@ -47,12 +55,17 @@ class Api {
 
   // What GET /api/v1/status answers (a JSON object); set before serving.
   void SetStatusSource(std::function<Result<std::string>()> source) { status_ = std::move(source); }
+  // Membership and receipts (not owned); set before serving.
+  void SetTrustService(sync::TrustService* trust) { trust_ = trust; }
 
  private:
   HttpResponse Dispatch(const HttpRequest& request);
+  HttpResponse DispatchTrust(int route, std::string_view id, const std::string& method,
+                             const std::string& body);
 
   sync::DocService* docs_;
   std::function<Result<std::string>()> status_;
+  sync::TrustService* trust_ = nullptr;
 };
 
 // The HTTP status for a Status code: InvalidArgument 400, NotFound 404,

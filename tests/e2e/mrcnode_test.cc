@@ -189,29 +189,47 @@ TEST_F(MrcnodeTest, JsonApiAgainstARunningNode) {
 TEST_F(MrcnodeTest, BundlesCarryEntriesThroughAThirdNode) {
   std::string hq = Dir("hq"), a = Dir("a"), b = Dir("b");
   InitHq(hq);
-  ASSERT_EQ(0, Mrc({"init", "--data", a, "--genesis", hq + "/genesis.txt"}).status);
-  ASSERT_EQ(0, Mrc({"init", "--data", b, "--genesis", hq + "/genesis.txt"}).status);
-  ASSERT_EQ(0, Mrc({"doc", "put", "--data", hq},
-                   R"({"kind":"bulletin","content":{"title":"New quota","body":"Details.","effective_date":"2027-01-01","urgency":"high","language":"en"}})")
-                   .status);
+  for (const std::string& c : {a, b}) {
+    ASSERT_EQ(0, Mrc({"init", "--data", c, "--genesis", hq + "/genesis.txt"}).status);
+    ASSERT_EQ(0, Mrc({"member", "request", "--data", c, "--name", "Centre", "--out", c + ".req"}).status);
+    ASSERT_EQ(0, Mrc({"member", "approve", "--data", hq, c + ".req"}).status);
+  }
+  Output o = Mrc({"doc", "put", "--data", hq},
+                 R"({"kind":"bulletin","content":{"title":"New quota","body":"Details.","effective_date":"2027-01-01","urgency":"high","language":"en"}})");
+  ASSERT_EQ(0, o.status) << o.err;
+  std::string bulletin = json::parse(o.out)["id"];
   // hq -> a by a full bundle; a -> b by a bundle of what b lacks.
   ASSERT_EQ(0, Mrc({"bundle", "export", "--data", hq, "--out", Dir("hq.bundle")}).status);
   ASSERT_EQ(0, Mrc({"bundle", "import", "--data", a, Dir("hq.bundle")}).status);
   ASSERT_EQ(0, Mrc({"summary", "--data", b, "--out", Dir("b.summary")}).status);
-  Output o = Mrc({"bundle", "export", "--data", a, "--for", Dir("b.summary"), "--out", Dir("a.bundle")});
+  o = Mrc({"bundle", "export", "--data", a, "--for", Dir("b.summary"), "--out", Dir("a.bundle")});
   ASSERT_EQ(0, o.status) << o.err;
-  EXPECT_NE(std::string::npos, o.out.find("wrote 1 entries"));
+  // Two approvals and the bulletin from hq, and a's automatic receipt.
+  EXPECT_NE(std::string::npos, o.out.find("wrote 4 entries")) << o.out;
   ASSERT_EQ(0, Mrc({"bundle", "import", "--data", b, Dir("a.bundle")}).status);
+  // b -> hq: both receipts travel back; headquarters sees who has it.
+  ASSERT_EQ(0, Mrc({"summary", "--data", hq, "--out", Dir("hq.summary")}).status);
+  ASSERT_EQ(0, Mrc({"bundle", "export", "--data", b, "--for", Dir("hq.summary"), "--out", Dir("b.bundle")}).status);
+  ASSERT_EQ(0, Mrc({"bundle", "import", "--data", hq, Dir("b.bundle")}).status);
   std::string digest = Mrc({"digest", "--data", hq}).out;
   EXPECT_EQ(digest, Mrc({"digest", "--data", b}).out);
-  // A damaged bundle is refused with a clear message and changes nothing.
+  json receipts = json::parse(Mrc({"bulletin", "receipts", bulletin, "--data", hq}).out);
+  EXPECT_EQ(2u, receipts["centres"].size()) << receipts.dump();
+  EXPECT_TRUE(receipts["not_received"].empty()) << receipts.dump();
+  EXPECT_EQ(2u, receipts["not_acknowledged"].size()) << receipts.dump();
+  // Damaged bundles are refused with a clear message and change nothing.
   std::ifstream in(Dir("a.bundle"), std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  bytes[bytes.size() / 2] ^= 1;
-  std::ofstream(Dir("bad.bundle"), std::ios::binary) << bytes;
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] ^= 1;
+  std::ofstream(Dir("bad.bundle"), std::ios::binary) << flipped;
   o = Mrc({"bundle", "import", "--data", b, Dir("bad.bundle")});
   EXPECT_EQ(1, o.status);
   EXPECT_NE(std::string::npos, o.err.find("corrupted")) << o.err;
+  std::ofstream(Dir("short.bundle"), std::ios::binary) << bytes.substr(0, bytes.size() - 100);
+  o = Mrc({"bundle", "import", "--data", b, Dir("short.bundle")});
+  EXPECT_EQ(1, o.status);
+  EXPECT_NE(std::string::npos, o.err.find("truncated")) << o.err;
   EXPECT_EQ(digest, Mrc({"digest", "--data", b}).out);
 }
 

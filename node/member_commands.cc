@@ -1,0 +1,176 @@
+// The membership and bulletin-receipt commands: `mrcnode member ...`,
+// `mrcnode key rotate` and `mrcnode bulletin ...`. Like `doc`, they work on
+// the data directory when no node runs on it and through the running node's
+// API when one does (except `key rotate`, which needs the node stopped).
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "node/commands.h"
+#include "node/doc_client.h"
+#include "sync/trust.h"
+
+namespace mrc::node {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "mrcnode: error: %s\n", s.message().c_str());
+  return 1;
+}
+
+int Print(const Result<std::string>& r) {
+  if (!r.ok()) return Fail(r.status());
+  auto j = json::parse(*r, nullptr, false);
+  std::cout << (j.is_discarded() ? *r : j.dump(2)) << "\n";
+  return 0;
+}
+
+// Runs `local` on the opened data directory, or sends the same request to
+// the node running on it.
+template <typename Local>
+int WithTrust(const std::string& data_dir, Local local, const std::string& method,
+              const std::string& target, const std::string& body) {
+  auto ctx = OpenContext(data_dir);
+  if (ctx.ok()) return Print(local(*(*ctx)->trust));
+  if (ctx.status().code() != Status::Code::kUnavailable) return Fail(ctx.status());
+  auto address = RunningNodeAddress(data_dir);
+  if (!address.ok()) return Fail(Status::Unavailable("the store in " + data_dir + " is locked and no running node is recorded"));
+  return Print(ApiCall(*address, method, target, body));
+}
+
+// A file's text, or the argument itself when it is already request text.
+Result<std::string> RequestText(const std::string& arg) {
+  if (arg.rfind("mrc-enrol-", 0) == 0) return arg;
+  auto text = ReadTextFile(arg);
+  if (!text.ok()) return Status::InvalidArgument(arg + " is neither a readable file nor an enrolment request");
+  return *text;
+}
+
+Status WriteFileOrStdout(const std::string& out, const std::string& text) {
+  if (out.empty()) {
+    std::cout << text << "\n";
+    return Status::Ok();
+  }
+  std::ofstream f(out, std::ios::binary | std::ios::trunc);
+  f << text << "\n";
+  f.close();
+  if (!f) return Status::IOError("cannot write " + out);
+  std::cerr << "mrcnode: wrote " << out << "\n";
+  return Status::Ok();
+}
+
+}  // namespace
+
+int CmdMemberRequest(const std::string& data_dir, const MemberRequestOptions& o) {
+  auto id = LoadIdentity(data_dir);
+  if (!id.ok()) return Fail(id.status());
+  sync::EnrolmentRequest r;
+  r.network_id = id->genesis.network_id();
+  r.key = id->key.public_key;
+  r.name = o.name;
+  r.city = o.city;
+  r.country = o.country;
+  std::string text = sync::MakeEnrolmentRequest(id->key, r);
+  // Check it as headquarters will, so that a bad name fails here.
+  if (auto parsed = sync::ParseEnrolmentRequest(text, r.network_id); !parsed.ok()) return Fail(parsed.status());
+  Status s = WriteFileOrStdout(o.out, text);
+  return s.ok() ? 0 : Fail(s);
+}
+
+int CmdMemberApprove(const std::string& data_dir, const std::string& request,
+                     const std::vector<std::string>& roles) {
+  auto text = RequestText(request);
+  if (!text.ok()) return Fail(text.status());
+  json body{{"request", *text}};
+  if (!roles.empty()) body["roles"] = roles;
+  std::string b = body.dump();
+  return WithTrust(data_dir, [&](sync::TrustService& t) { return t.Approve(b); }, "POST",
+                   "/api/v1/members", b);
+}
+
+int CmdMemberRevoke(const std::string& data_dir, const std::string& key, std::uint64_t from_seq,
+                    const std::string& reason) {
+  json body{{"reason", reason}};
+  if (from_seq > 0) body["from_seq"] = from_seq;
+  std::string b = body.dump();
+  if (!Hash32FromHex(key)) return Fail(Status::InvalidArgument("key '" + key + "' is not 64 hex characters"));
+  return WithTrust(data_dir, [&](sync::TrustService& t) { return t.Revoke(key, b); }, "POST",
+                   "/api/v1/members/" + key + "/revoke", b);
+}
+
+int CmdMemberList(const std::string& data_dir) {
+  return WithTrust(data_dir, [](sync::TrustService& t) { return t.Members(); }, "GET", "/api/v1/members", "");
+}
+
+int CmdBulletinReceipts(const std::string& data_dir, const std::string& id) {
+  if (!Hash32FromHex(id)) return Fail(Status::InvalidArgument("bulletin id '" + id + "' is not 64 hex characters"));
+  return WithTrust(data_dir, [&](sync::TrustService& t) { return t.Receipts(id); }, "GET",
+                   "/api/v1/bulletins/" + id + "/receipts", "");
+}
+
+int CmdBulletinAck(const std::string& data_dir, const std::string& id, const std::string& by) {
+  if (!Hash32FromHex(id)) return Fail(Status::InvalidArgument("bulletin id '" + id + "' is not 64 hex characters"));
+  json body = json::object();
+  if (!by.empty()) body["by"] = by;
+  std::string b = body.dump();
+  return WithTrust(data_dir, [&](sync::TrustService& t) { return t.Acknowledge(id, b); }, "POST",
+                   "/api/v1/bulletins/" + id + "/ack", b);
+}
+
+int CmdKeyRotate(const std::string& data_dir, const std::string& out) {
+  auto ctx = OpenContext(data_dir);
+  if (!ctx.ok()) {
+    if (ctx.status().code() == Status::Code::kUnavailable) {
+      return Fail(Status::Unavailable("stop the node on " + data_dir + " before rotating its key"));
+    }
+    return Fail(ctx.status());
+  }
+  Context& c = **ctx;
+  auto me = c.log->Member(c.identity.public_key);
+  if (!me.ok() || !me->member) {
+    return Fail(Status::PermissionDenied("this node is not an approved member yet: nothing to rotate "
+                                         "(send headquarters a new `mrcnode member request` instead)"));
+  }
+  if (me->root) return Fail(Status::PermissionDenied("the network's root key is fixed by the genesis"));
+  // The new key goes to disk before the old key announces it, so a crash in
+  // between leaves a spare file, never an announced key that is lost.
+  sync::KeyPair next = sync::GenerateKeyPair();
+  std::string key_path = c.Path("identity.key"), next_path = key_path + ".next";
+  fs::remove(next_path);
+  if (Status s = sync::WriteSecretKey(next_path, next); !s.ok()) return Fail(s);
+  sync::Statement st;
+  st.type = sync::Statement::Type::kRotate;
+  st.key = next.public_key;
+  auto payload = sync::StatementPayload(st);
+  if (!payload.ok()) return Fail(payload.status());
+  auto ids = c.log->Append({sync::Draft{sync::Kind::kMember, sync::Op::kPut, Hash32{}, {}, *payload}});
+  if (!ids.ok()) return Fail(ids.status());
+  sync::EnrolmentRequest r;
+  r.network_id = c.genesis.network_id();
+  r.key = next.public_key;
+  r.name = me->name;
+  r.city = me->city;
+  r.country = me->country;
+  r.replaces = c.identity.public_key;
+  r.rotation = ids->front();
+  std::string text = sync::MakeEnrolmentRequest(next, r);
+  std::string retired = key_path + ".retired-" + ToHex(c.identity.public_key).substr(0, 16);
+  ctx->reset();  // close the store before the identity changes
+  std::error_code ec;
+  fs::rename(key_path, retired, ec);
+  if (!ec) fs::rename(next_path, key_path, ec);
+  if (ec) return Fail(Status::IOError("cannot install the new key " + next_path + ": " + ec.message()));
+  std::ofstream(data_dir + "/identity.pub", std::ios::trunc) << ToHex(next.public_key) << "\n";
+  std::cerr << "mrcnode: new key " << ToHex(next.public_key).substr(0, 16) << " installed; the old one is kept in "
+            << retired << ".\nHave headquarters approve the request below (`mrcnode member approve`); "
+            << "until then this node's new entries wait at every node.\n";
+  Status s = WriteFileOrStdout(out, text);
+  return s.ok() ? 0 : Fail(s);
+}
+
+}  // namespace mrc::node
