@@ -22,6 +22,13 @@ rm -rf "$dir"
   --http "127.0.0.1:$((port + 1))" --listen "127.0.0.1:$((peer_port + 1))"
 "$bin" init --data "$dir/centre-b" --genesis "$dir/hq/genesis.txt" --name "Centre B (demo)" \
   --http "127.0.0.1:$((port + 2))" --listen none
+# Enrolment: each centre hands headquarters a signed request; headquarters
+# approves it (until then other nodes hold the centre's entries unapplied).
+for c in a b; do
+  "$bin" member request --data "$dir/centre-$c" --name "Centre ${c^^} (demo)" --country AL \
+    --out "$dir/centre-$c.request" 2>/dev/null
+  "$bin" member approve --data "$dir/hq" "$dir/centre-$c.request" >/dev/null
+done
 "$bin" peer add --data "$dir/centre-a" "127.0.0.1:$peer_port"
 "$bin" peer add --data "$dir/centre-b" "127.0.0.1:$((peer_port + 1))"
 "$bin" import --data "$dir/hq" scripts/sample
@@ -48,6 +55,17 @@ echo "Centre B publishes an FAQ entry; it reaches headquarters through centre A.
 curl -s -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$((port + 2))/api/v1/docs" \
   -d '{"kind":"faq","content":{"question":"Where is centre B? (demo)","answer":"_Sample._ Main street 1.","language":"en"}}' >/dev/null
 wait_same
+bulletin=$(curl -s "http://127.0.0.1:$port/api/v1/docs?kind=bulletin&limit=1" | sed -n 's/.*"id":"\([0-9a-f]\{64\}\)".*/\1/p')
+if [[ -n "$bulletin" ]]; then
+  echo "Centre A acknowledges a bulletin; headquarters sees who received and read it..."
+  "$bin" bulletin ack "$bulletin" --by "Demo counsellor" --data "$dir/centre-a" >/dev/null
+  for _ in $(seq 1 50); do
+    r=$(curl -s "http://127.0.0.1:$port/api/v1/bulletins/$bulletin/receipts")
+    [[ "$r" == *'"not_received":[]'* && "$r" == *'"by":"Demo counsellor"'* ]] && break
+    sleep 0.2
+  done
+  echo "  receipts: http://127.0.0.1:$port/api/v1/bulletins/$bulletin/receipts"
+fi
 
 echo
 echo "Demo network (sample content):"
@@ -55,5 +73,6 @@ echo "  headquarters  http://127.0.0.1:$port/api/v1/docs"
 echo "  centre A      http://127.0.0.1:$((port + 1))/api/v1/docs"
 echo "  centre B      http://127.0.0.1:$((port + 2))/api/v1/docs"
 echo "  status:       curl -s http://127.0.0.1:$((port + 1))/api/v1/status"
+echo "  members:      curl -s http://127.0.0.1:$port/api/v1/members"
 echo "Stop with Ctrl-C."
 wait

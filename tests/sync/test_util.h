@@ -73,7 +73,7 @@ class TestRoot {
     return Sign(st);
   }
   const std::vector<Incoming>& feed() const { return feed_; }
-  void Join(Node* n);
+  void Join(Node* n, std::vector<std::string> roles);
   // When a test's last node goes, the next test starts a new network.
   void Leave(Node* n) {
     std::erase(live_, n);
@@ -98,12 +98,19 @@ class TestRoot {
 struct Node {
   enum class Mode { kOwnRoot, kJoin, kObserve };
   explicit Node(const std::string& dir) : Node(dir, GenerateKeyPair(), TestNetwork(), Mode::kJoin) {}
+  // A member with the centre role only.
+  static std::unique_ptr<Node> Centre(const std::string& dir) {
+    return std::make_unique<Node>(dir, GenerateKeyPair(), TestNetwork(), Mode::kJoin,
+                                  std::vector<std::string>{"centre"});
+  }
   Node(const std::string& dir, KeyPair key, Hash32 network = TestNetwork())
       : Node(dir, key, network, Mode::kOwnRoot) {}
   static std::unique_ptr<Node> Observe(const std::string& dir) {
     return std::make_unique<Node>(dir, GenerateKeyPair(), TestNetwork(), Mode::kObserve);
   }
-  Node(const std::string& dir, KeyPair key, Hash32 network, Mode mode) {
+  Node(const std::string& dir, KeyPair key_pair, Hash32 network, Mode mode,
+       std::vector<std::string> roles = {"hq"})
+      : key(key_pair) {
     storage::Options opts;
     opts.sync_writes = false;  // tests that need durability open their own store
     auto s = storage::Store::Open(dir, opts);
@@ -114,7 +121,7 @@ struct Node {
     EXPECT_TRUE(l.ok()) << l.status().ToString();
     log = std::move(l).value();
     joined = mode == Mode::kJoin;
-    if (joined) TestRoot::Get().Join(this);
+    if (joined) TestRoot::Get().Join(this, std::move(roles));
   }
   ~Node() {
     if (joined) TestRoot::Get().Leave(this);
@@ -142,13 +149,14 @@ struct Node {
     return n;
   }
 
+  KeyPair key;
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<Log> log;
   bool joined = false;
 };
 
-inline void TestRoot::Join(Node* n) {
-  Approve(n->log->self());
+inline void TestRoot::Join(Node* n, std::vector<std::string> roles) {
+  Approve(n->log->self(), std::move(roles));
   live_.push_back(n);
   Broadcast();
 }
