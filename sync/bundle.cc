@@ -120,26 +120,36 @@ Result<BundleStats> ExportBundle(Log* log, const Summary* peer, const std::strin
   MRC_RETURN_IF_ERROR(w.Write(header));
   BundleStats stats;
   MRC_ASSIGN_OR_RETURN(auto feeds, log->Feeds());
+  auto write = [&](const std::vector<Incoming>& entries) -> Status {
+    for (const auto& e : entries) {
+      Bytes rec(1, 'E');
+      PutU32(&rec, static_cast<std::uint32_t>(e.signed_form.size()));
+      rec.append(e.signed_form);
+      PutU32(&rec, static_cast<std::uint32_t>(e.payload.size()));
+      rec.append(e.payload);
+      MRC_RETURN_IF_ERROR(w.Write(rec));
+      stats.entries++;
+      stats.bytes += rec.size();
+    }
+    return Status::Ok();
+  };
   for (const auto& f : feeds) {
     std::uint64_t from = 1;
-    if (peer) {
+    // A forked feed travels whole, with its evidence, whatever the summary
+    // says, so that the receiver finds the same fork point (as over a link).
+    if (peer && !f.forked) {
       auto it = peer->feeds.find(f.author);
       if (it != peer->feeds.end()) from = it->second + 1;
     }
     while (from <= f.seq) {
       MRC_ASSIGN_OR_RETURN(auto entries, log->ReadFeed(f.author, from, kBatch));
       if (entries.empty()) break;
-      for (const auto& e : entries) {
-        Bytes rec(1, 'E');
-        PutU32(&rec, static_cast<std::uint32_t>(e.signed_form.size()));
-        rec.append(e.signed_form);
-        PutU32(&rec, static_cast<std::uint32_t>(e.payload.size()));
-        rec.append(e.payload);
-        MRC_RETURN_IF_ERROR(w.Write(rec));
-        stats.entries++;
-        stats.bytes += rec.size();
-      }
+      MRC_RETURN_IF_ERROR(write(entries));
       from += entries.size();
+    }
+    if (f.forked) {
+      MRC_ASSIGN_OR_RETURN(auto evidence, log->ForkEvidence(f.author));
+      MRC_RETURN_IF_ERROR(write(evidence));
     }
   }
   Bytes trailer(1, 'Z');

@@ -120,6 +120,11 @@ class Applier {
       Status s = checked ? content : ValidatePayload(e.kind, payload);
       if (!s.ok()) return Reject(MakeProblem(Problem::kInvalidContent, Describe(e, id) + ": " + s.message()));
     }
+    MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds, AsView(e.author), rec::DecodeFeed));
+    if (feed && feed->forked && e.seq >= feed->fork_seq) {
+      return Reject(MakeProblem(Problem::kFork, Describe(e, id) + ": the author's feed forked at seq " +
+                                                    std::to_string(feed->fork_seq) + "; frozen from there"));
+    }
     MRC_ASSIGN_OR_RETURN(trust::Membership m, trust::Lookup(txn_, root_, e.author));
     if (e.seq >= m.revoked_from) {
       return Reject(MakeProblem(Problem::kRevoked, Describe(e, id) + ": key revoked from seq " +
@@ -405,10 +410,13 @@ Status Ingestor::RecordFork(const Authenticated& a, Problem p, std::string detai
   PutHash(&key, a.id);
   txn_.Put(Column::kForks, key, a.stored);
   MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds, AsView(e.author), rec::DecodeFeed));
-  if (feed && !feed->forked) {
+  if (feed && (!feed->forked || e.seq < feed->fork_seq)) {
+    // The fork point is the lowest seq with two entries known; everything
+    // of this feed from there on loses its effect, on every node alike.
     feed->forked = true;
     feed->fork_seq = e.seq;
     txn_.Put(Column::kFeeds, AsView(e.author), rec::EncodeFeed(*feed));
+    flags_.rebuild = true;
   }
   report_->forks++;
   return Refuse(a, MakeProblem(p, Describe(e, a.id) + ": " + detail));
@@ -423,8 +431,17 @@ Status Ingestor::Accept(Authenticated& a) {
   }
   MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds, AsView(e.author), rec::DecodeFeed));
   rec::FeedRecord f = feed.value_or(rec::FeedRecord{});
-  if (f.forked) return Park(a, /*with_wait=*/false);  // frozen: kept, not applied
+  if (f.forked && e.seq > f.seq) return Park(a, /*with_wait=*/false);  // frozen: kept, not applied
   if (e.seq <= f.seq) {
+    // Already held under another id: a second entry for this seq (evidence
+    // that is already known is a duplicate).
+    Bytes key = rec::FeedKey(e.author, e.seq);
+    PutHash(&key, a.id);
+    MRC_ASSIGN_OR_RETURN(auto evidence, txn_.Get(Column::kForks, key));
+    if (evidence) {
+      report_->duplicates++;
+      return Status::Ok();
+    }
     return RecordFork(a, Problem::kFork, "another entry holds seq " + std::to_string(e.seq));
   }
   if (e.seq > f.seq + 1) return Park(a, /*with_wait=*/true);

@@ -109,6 +109,7 @@ struct FeedHead {
   std::uint64_t seq = 0;
   Hash32 id{};
   bool forked = false;
+  std::uint64_t fork_seq = 0;  // when forked: the lowest seq with two entries known
 };
 
 // A key known to the trust rules: the root key, and every key approved or
@@ -175,6 +176,9 @@ class Log {
 
   Result<DigestInfo> Digest();
   Result<std::vector<FeedHead>> Feeds();
+  // The evidence of a forked feed: the entries that conflict with this log's
+  // own entries of that author (as they travel).
+  Result<std::vector<Incoming>> ForkEvidence(const Hash32& author);
   // Re-checks every stored entry: signatures, chains, seq gaps, payloads,
   // index consistency. Calls problem() for each finding; returns the count.
   Result<std::uint64_t> Verify(const std::function<void(const Status&)>& problem);
@@ -197,6 +201,8 @@ class Log {
   // of them would be rejected by a rule.
   Status ApplyAll(std::vector<detail::Authenticated>& items, IngestReport* report,
                   const std::vector<std::string>* local_deletes = nullptr);
+  // Ids of the entries at a forked feed's fork point: its own and the evidence.
+  Result<std::vector<Hash32>> EntriesAtForkPoint(const FeedHead& f);
   // Signs the receipts owed for bulletins applied here.
   Status AppendDueReceipts();
 

@@ -93,7 +93,19 @@ Result<std::vector<FeedHead>> Log::Feeds() {
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     auto f = rec::DecodeFeed(it->value());
     if (!f || it->key().size() != 32) return Status::Corruption("unreadable feed record");
-    out.push_back({Hash32FromView(it->key()), f->seq, f->head, f->forked});
+    out.push_back({Hash32FromView(it->key()), f->seq, f->head, f->forked, f->forked ? f->fork_seq : 0});
+  }
+  MRC_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
+Result<std::vector<Incoming>> Log::ForkEvidence(const Hash32& author) {
+  std::vector<Incoming> out;
+  auto it = store_->NewPrefixIterator(Column::kForks, AsView(author));
+  for (it->Seek(AsView(author)); it->Valid(); it->Next()) {
+    std::string_view signed_form, payload;
+    if (!rec::DecodeStored(it->value(), &signed_form, &payload)) return Unreadable("fork evidence", author);
+    out.push_back({Bytes(signed_form), Bytes(payload)});
   }
   MRC_RETURN_IF_ERROR(it->status());
   return out;
@@ -171,6 +183,26 @@ Result<std::vector<ReceiptInfo>> Log::Receipts(const Hash32& bulletin) {
   return out;
 }
 
+Result<std::vector<Hash32>> Log::EntriesAtForkPoint(const FeedHead& f) {
+  std::vector<Hash32> ids;
+  auto own = store_->Get(Column::kEntries, rec::FeedKey(f.author, f.fork_seq));
+  if (own.ok()) {
+    std::string_view signed_form, payload;
+    if (!rec::DecodeStored(*own, &signed_form, &payload)) return Unreadable("entry", f.author);
+    MRC_ASSIGN_OR_RETURN(auto d, DecodeEntry(signed_form));
+    ids.push_back(d.id);
+  } else if (!own.status().IsNotFound()) {
+    return own.status();
+  }
+  Bytes prefix = rec::FeedKey(f.author, f.fork_seq);
+  auto it = store_->NewPrefixIterator(Column::kForks, prefix);
+  for (it->Seek(prefix); it->Valid(); it->Next()) ids.push_back(Hash32FromView(it->key().substr(40, 32)));
+  MRC_RETURN_IF_ERROR(it->status());
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
 Result<DigestInfo> Log::Digest() {
   // One consistent pass would need a snapshot; the digest is compared after
   // quiescence, so separate passes over docs and feeds are enough.
@@ -205,8 +237,16 @@ Result<DigestInfo> Log::Digest() {
   for (const auto& f : feeds) {
     Bytes b;
     PutHash(&b, f.author);
-    PutU64(&b, f.seq);
-    PutHash(&b, f.id);
+    if (f.forked) {
+      // Nodes may hold different branches of a forked feed; what they share
+      // is the fork point and the entries known at it (own and evidence).
+      MRC_ASSIGN_OR_RETURN(auto at_fork, EntriesAtForkPoint(f));
+      PutU64(&b, f.fork_seq);
+      for (const auto& id : at_fork) PutHash(&b, id);
+    } else {
+      PutU64(&b, f.seq);
+      PutHash(&b, f.id);
+    }
     h.Update(b);
     info.entries += f.seq;
     info.authors++;

@@ -46,7 +46,7 @@ Status PeerSession::OnEntries(wire::EntriesMsg& m, std::vector<wire::Message>* o
     // A fork is the author's fault, not the relay's: keep the evidence and
     // the link. Anything else means this peer sent bytes no honest node
     // would have accepted.
-    if (ProblemOf(refusal.reason, &p) && p == Problem::kFork) continue;
+    if (ProblemOf(refusal.reason, &p) && (p == Problem::kFork || p == Problem::kBrokenChain)) continue;
     return Status::Corruption("peer sent an invalid entry: " + refusal.reason.message());
   }
   entries_received_ += m.entries.size();
@@ -67,6 +67,14 @@ Status PeerSession::Pump(std::vector<wire::Message>* out) {
   if (!summary_received_) return Status::Ok();
   MRC_ASSIGN_OR_RETURN(auto feeds, log_->Feeds());
   for (const auto& f : feeds) {
+    if (f.forked && forks_shared_.insert(f.author).second) {
+      // Show the peer our branch from the start (what it shares with us is
+      // a duplicate, the first difference is evidence of the fork point) and
+      // the conflicting entries we hold, so that every node learns the same
+      // fork point. Forks are rare; the cost is one feed's length, once.
+      sent_[f.author] = 0;
+      evidence_due_.insert(f.author);
+    }
     auto& sent = sent_[f.author];
     while (sent < f.seq && in_flight_ < kWindow) {
       MRC_ASSIGN_OR_RETURN(auto entries, log_->ReadFeed(f.author, sent + 1, kBatchEntries));
@@ -82,6 +90,17 @@ Status PeerSession::Pump(std::vector<wire::Message>* out) {
       in_flight_++;
       unacked_[next_batch_] = {f.author, sent};
       out->emplace_back(std::in_place_type<wire::EntriesMsg>, wire::EntriesMsg{next_batch_++, std::move(entries)});
+    }
+    if (in_flight_ < kWindow && sent >= f.seq && evidence_due_.erase(f.author)) {
+      MRC_ASSIGN_OR_RETURN(auto evidence, log_->ForkEvidence(f.author));
+      for (std::size_t i = 0; i < evidence.size() && in_flight_ < kWindow; i += kBatchEntries) {
+        std::vector<Incoming> batch(evidence.begin() + i,
+                                    evidence.begin() + std::min(evidence.size(), i + kBatchEntries));
+        entries_sent_ += batch.size();
+        in_flight_++;
+        unacked_[next_batch_] = {f.author, 0};
+        out->emplace_back(std::in_place_type<wire::EntriesMsg>, wire::EntriesMsg{next_batch_++, std::move(batch)});
+      }
     }
     if (in_flight_ >= kWindow) break;
   }

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "config/base/status.h"
@@ -57,6 +58,8 @@ class PeerSession {
   bool summary_received_ = false;
   std::map<Hash32, std::uint64_t> peer_has_;  // what the peer holds (summary + traffic)
   std::map<Hash32, std::uint64_t> sent_;      // what we sent or know it holds
+  std::set<Hash32> forks_shared_;             // forked feeds we (re)sent this link
+  std::set<Hash32> evidence_due_;             // their evidence still to send
   // Batches sent and not yet acknowledged: batch -> (author, last seq).
   std::map<std::uint64_t, std::pair<Hash32, std::uint64_t>> unacked_;
   std::uint64_t next_batch_ = 1;

@@ -137,5 +137,42 @@ TEST_F(PeerSessionTest, MalformedMessagesAreRefused) {
   EXPECT_FALSE(wire::Decode(entries.substr(0, entries.size() - 1)).ok());
 }
 
+// A key used on two machines (a cloned disk) writes two histories. Nodes
+// that hold different branches, linked, agree on the fork point, apply
+// nothing of that feed from there on, and end with equal digests.
+TEST_F(PeerSessionTest, AForkFreezesTheFeedOnEveryNodeWhicheverBranchItHeld) {
+  Node hq1(tmp_.Sub("hq1")), hq2(tmp_.Sub("hq2"));
+  KeyPair cloned = GenerateKeyPair();
+  testing::Admit(cloned);
+  Node one(tmp_.Sub("one"), cloned, testing::TestNetwork(), Node::Mode::kObserve);
+  Node two(tmp_.Sub("two"), cloned, testing::TestNetwork(), Node::Mode::kObserve);
+  for (Node* n : {&one, &two}) n->log->Ingest(testing::TestRoot::Get().feed()).value();
+  Hash32 shared = one.log->Append({NewFaq("before the clone")}).value().front();
+  two.log->Ingest(one.AllEntries()).value();
+  std::vector<Hash32> branch_a;
+  for (int i = 0; i < 3; ++i) branch_a.push_back(one.log->Append({NewFaq("a" + std::to_string(i))}).value().front());
+  Hash32 branch_b = two.log->Append({NewFaq("b")}).value().front();
+  hq1.log->Ingest(one.AllEntries()).value();
+  hq2.log->Ingest(two.AllEntries()).value();
+  ASSERT_TRUE(hq1.log->GetDoc(branch_a[2]).ok());
+  ASSERT_TRUE(hq2.log->GetDoc(branch_b).ok());
+  Link link(hq1, hq2);
+  ASSERT_TRUE(link.Settle());
+  for (Node* n : {&hq1, &hq2}) {
+    auto feeds = n->log->Feeds().value();
+    auto f = std::find_if(feeds.begin(), feeds.end(), [&](const FeedHead& h) { return h.author == cloned.public_key; });
+    ASSERT_NE(feeds.end(), f);
+    EXPECT_TRUE(f->forked);
+    EXPECT_EQ(2u, f->fork_seq);
+    EXPECT_TRUE(n->log->GetDoc(shared).ok());
+    for (const auto& d : branch_a) EXPECT_TRUE(n->log->GetDoc(d).status().IsNotFound());
+    EXPECT_TRUE(n->log->GetDoc(branch_b).status().IsNotFound());
+  }
+  EXPECT_EQ(hq1.DigestHex(), hq2.DigestHex());
+  // Each keeps the other branch's entries as evidence.
+  EXPECT_FALSE(hq1.log->ForkEvidence(cloned.public_key).value().empty());
+  EXPECT_FALSE(hq2.log->ForkEvidence(cloned.public_key).value().empty());
+}
+
 }  // namespace
 }  // namespace mrc::sync
