@@ -137,8 +137,55 @@ Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
   return ctx;
 }
 
+namespace {
+
+// What an administrator must see of the trust rules: this node's own
+// standing, forked feeds, keys awaiting approval and rejected entries.
+Result<nlohmann::json> TrustStatusJson(sync::Log& log) {
+  using nlohmann::json;
+  MRC_ASSIGN_OR_RETURN(auto members, log.Members());
+  auto name_of = [&](const Hash32& key) {
+    for (const auto& m : members) {
+      if (m.key == key) return m.name;
+    }
+    return std::string();
+  };
+  json self = "awaiting approval by headquarters (mrcnode member request)";
+  for (const auto& m : members) {
+    if (m.key != log.self()) continue;
+    if (m.revoked_from) self = "revoked from seq " + std::to_string(m.revoked_from) + ": " + m.revoke_reason;
+    else self = m.root ? "root (headquarters)" : m.hq ? "member (hq)" : "member (centre)";
+  }
+  json forked = json::array();
+  MRC_ASSIGN_OR_RETURN(auto feeds, log.Feeds());
+  for (const auto& f : feeds) {
+    if (!f.forked) continue;
+    forked.push_back({{"author", ToHex(f.author)}, {"name", name_of(f.author)}, {"fork_seq", f.fork_seq},
+                      {"advice", "the key signed two histories: revoke it (mrcnode member revoke) and "
+                                 "re-admit the centre with a new key"}});
+  }
+  std::size_t member_count = 0;
+  json revoked = json::array();
+  for (const auto& m : members) {
+    if (m.member && !m.revoked_from) member_count++;
+    if (m.revoked_from) revoked.push_back({{"key", ToHex(m.key)}, {"name", m.name}, {"from_seq", m.revoked_from}});
+  }
+  MRC_ASSIGN_OR_RETURN(auto rejections, log.Rejections(20));
+  json rejected = json::array();
+  for (const auto& r : rejections.second) rejected.push_back({{"entry", ToHex(r.id)}, {"reason", r.reason}});
+  return json{{"self", self},
+              {"members", member_count},
+              {"revoked", revoked},
+              {"forked_feeds", forked},
+              {"rejected", rejections.first},
+              {"rejections", rejected}};
+}
+
+}  // namespace
+
 Result<std::string> NodeStatusJson(Context& ctx, const std::string& peers_json) {
   MRC_ASSIGN_OR_RETURN(sync::DigestInfo d, ctx.log->Digest());
+  MRC_ASSIGN_OR_RETURN(nlohmann::json trust, TrustStatusJson(*ctx.log));
   auto peers = nlohmann::json::parse(peers_json, nullptr, false);
   if (peers.is_object() && peers.contains("peers")) peers = peers["peers"];
   if (!peers.is_array()) peers = nlohmann::json::array();
@@ -152,7 +199,8 @@ Result<std::string> NodeStatusJson(Context& ctx, const std::string& peers_json) 
                         {"pending", d.pending},
                         {"forks", d.forks},
                         {"digest", ToHex(d.digest)},
-                        {"peers", peers}}
+                        {"peers", peers},
+                        {"trust", trust}}
       .dump();
 }
 

@@ -476,7 +476,10 @@ Status Ingestor::Resolve(const Entry& e, const Hash32& id, std::string_view payl
     txn_.Put(Column::kWaits, rec::WaitKey(d.wait_tag, d.wait_on, id), "");
     return Status::Ok();
   }
-  if (d.effect == Effect::kRejected) txn_.Put(Column::kRejects, AsView(id), d.reason.message());
+  if (d.effect == Effect::kRejected) {
+    txn_.Put(Column::kRejects, AsView(id), d.reason.message());
+    if (!flags_.rebuilding) log::Warn("log", "rejected " + d.reason.message());
+  }
   if (d.effect == Effect::kApplied && e.kind == Kind::kBulletin && e.author != self_ &&
       !flags_.rebuilding) {
     // This node owes headquarters a receipt (appended after the commit).

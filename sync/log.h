@@ -161,6 +161,13 @@ class Log {
   Result<std::vector<Version>> History(const Hash32& doc_id);
   // The reason an entry's effect was rejected; NotFound when it was not.
   Result<std::string> RejectReason(const Hash32& entry_id);
+  // Entries whose effect was rejected by a rule: the count, and up to `max`
+  // of them (by id) with their reasons.
+  struct Rejection {
+    Hash32 id{};
+    std::string reason;
+  };
+  Result<std::pair<std::uint64_t, std::vector<Rejection>>> Rejections(std::size_t max);
 
   // Up to `max` entries of one author's feed from `from_seq` on, in order,
   // as they travel (for replication and bundles).

@@ -99,6 +99,19 @@ Result<std::vector<FeedHead>> Log::Feeds() {
   return out;
 }
 
+Result<std::pair<std::uint64_t, std::vector<Log::Rejection>>> Log::Rejections(std::size_t max) {
+  std::pair<std::uint64_t, std::vector<Rejection>> out;
+  auto it = store_->NewIterator(Column::kRejects);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (out.second.size() < max && it->key().size() == 32) {
+      out.second.push_back({Hash32FromView(it->key()), std::string(it->value())});
+    }
+    out.first++;
+  }
+  MRC_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
 Result<std::vector<Incoming>> Log::ForkEvidence(const Hash32& author) {
   std::vector<Incoming> out;
   auto it = store_->NewPrefixIterator(Column::kForks, AsView(author));
