@@ -117,8 +117,13 @@ Result<std::string> TrustService::Approve(std::string_view request_json) {
   if (r.rotation) parents.push_back(*r.rotation);
   MRC_RETURN_IF_ERROR(AppendStatement(log_, st, parents));
   auto m = log_->Member(r.key);
-  if (!m.ok()) return m.status();
-  return Dump(MemberJson(*m));
+  if (m.ok() && m->member) return Dump(MemberJson(*m));
+  if (!m.ok() && !m.status().IsNotFound()) return m.status();
+  // A rotation approved before the old key's rotate statement arrived here:
+  // signed and kept; it applies (everywhere) when that statement arrives.
+  return Dump(json{{"key", ToHex(r.key)},
+                   {"member", false},
+                   {"waiting", "approved; takes effect when the old key's rotate statement arrives"}});
 }
 
 Result<std::string> TrustService::Revoke(std::string_view key_hex, std::string_view request_json) {

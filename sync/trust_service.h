@@ -8,6 +8,9 @@
 //              "waiting": n}   (waiting: its entries held until it is approved)
 //   Members:  {"members": [member..]}
 //   Approve request: {"request": "mrc-enrol-1....", "roles": ["centre"]}
+//                    answers the member, or {"key", "member": false,
+//                    "waiting"} for a rotation whose rotate statement has
+//                    not arrived here yet
 //                    roles optional: ["centre"], or for a rotation the old
 //                    key's roles
 //   Revoke request:  {"from_seq"?: n, "reason": "..."}   from_seq defaults

@@ -1,0 +1,188 @@
+// The trust rules across real mrcnode processes: headquarters, centre c1
+// dialling it, and centre c2 reaching headquarters only through c1 (a relay
+// in the path), plus a bundle to a node that never links.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/cluster.h"
+
+namespace mrc::e2e {
+namespace {
+
+using nlohmann::json;
+using std::chrono::seconds;
+
+class TrustE2eTest : public Cluster {
+ protected:
+  // hq <- c1 <- c2, all running; c2 enrolled only if `enrol_c2`.
+  void Chain(bool enrol_c2) {
+    Init("hq");
+    Init("c1", "hq");
+    Init("c2", "hq", enrol_c2);
+    Start("hq");
+    AddPeer("c1", PeerAddress("hq"));
+    Start("c1");
+    AddPeer("c2", PeerAddress("c1"));
+    Start("c2");
+  }
+  std::pair<int, json> Call(const std::string& node, const std::string& method, const std::string& target,
+                            const std::string& body = "") {
+    auto r = web::HttpCall(http_[node], method, target, body);
+    if (!r.ok()) return {0, json()};
+    return {r->status, json::parse(r->body, nullptr, false)};
+  }
+  std::string Key(const std::string& node) { return Get(node, "/api/v1/status")["node"]; }
+  // Polls `pred` until it holds (bounded).
+  template <typename Pred>
+  bool Eventually(Pred pred, seconds limit = seconds(30)) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (pred()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+  static std::string Guide(bool authoritative) {
+    json c{{"country", "IT"}, {"topic", "study"}, {"language", "en"}, {"body", "Universities."}};
+    if (authoritative) c["authoritative"] = true;
+    return json{{"kind", "guide"}, {"content", c}}.dump();
+  }
+};
+
+TEST_F(TrustE2eTest, ANewCentresEntriesWaitEverywhereUntilHeadquartersApproves) {
+  Chain(/*enrol_c2=*/false);
+  json doc = Post("c2", Faq("asked before enrolment"));
+  ASSERT_TRUE(doc.contains("waiting")) << doc.dump();
+  std::string id = doc["id"];
+  // It reaches hq through c1, and waits there.
+  ASSERT_TRUE(Eventually([&] { return Get("hq", "/api/v1/digest").value("pending", 0) >= 1; }));
+  EXPECT_EQ(404, Call("hq", "GET", "/api/v1/docs/" + id).first);
+  EXPECT_EQ(404, Call("c1", "GET", "/api/v1/docs/" + id).first);
+  // Headquarters approves the request while running.
+  Output o = Mrc({"member", "request", "--data", Dir("c2"), "--name", "Centre two", "--out", Dir("c2.req")});
+  ASSERT_EQ(0, o.status) << o.err;
+  o = Mrc({"member", "approve", "--data", Dir("hq"), Dir("c2.req")});
+  ASSERT_EQ(0, o.status) << o.err;
+  ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
+  for (const std::string n : {"hq", "c1", "c2"}) EXPECT_EQ(200, Call(n, "GET", "/api/v1/docs/" + id).first) << n;
+  json members = Get("c1", "/api/v1/members")["members"];
+  EXPECT_EQ(3u, members.size()) << members.dump();
+}
+
+TEST_F(TrustE2eTest, AuthoritativeContentAndOwnershipHoldOnEveryNode) {
+  Chain(/*enrol_c2=*/true);
+  std::string guide = Post("hq", Guide(true))["id"];
+  std::string own = Post("c2", Faq("c2's own entry"))["id"];
+  ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
+  // c2 cannot edit headquarters' authoritative guide, nor c1's entries.
+  json edit{{"content", {{"country", "IT"}, {"topic", "study"}, {"language", "en"}, {"body", "Changed."}}}};
+  auto [status, body] = Call("c2", "PUT", "/api/v1/docs/" + guide, edit.dump());
+  EXPECT_EQ(403, status) << body.dump();
+  EXPECT_NE(std::string::npos, body["error"]["message"].get<std::string>().find("authoritative")) << body.dump();
+  std::string c1_doc = Post("c1", Faq("c1's entry"))["id"];
+  ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
+  json faq_edit{{"content", {{"question", "taken over"}, {"answer", "A"}, {"language", "en"}}}};
+  EXPECT_EQ(403, Call("c2", "PUT", "/api/v1/docs/" + c1_doc, faq_edit.dump()).first);
+  // ...nor publish a bulletin; but it edits its own entry, and hq edits all.
+  json bulletin{{"kind", "bulletin"},
+                {"content", {{"title", "T"}, {"body", "B"}, {"effective_date", "2027-01-01"}, {"urgency", "high"},
+                             {"language", "en"}}}};
+  EXPECT_EQ(403, Call("c2", "POST", "/api/v1/docs", bulletin.dump()).first);
+  EXPECT_EQ(200, Call("c2", "PUT", "/api/v1/docs/" + own, faq_edit.dump()).first);
+  EXPECT_EQ(200, Call("hq", "PUT", "/api/v1/docs/" + c1_doc, faq_edit.dump()).first);
+  ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
+  EXPECT_EQ("taken over", Get("c2", "/api/v1/docs/" + c1_doc)["content"]["question"]);
+}
+
+TEST_F(TrustE2eTest, ARevokedKeysLaterEntriesAreRejectedEverywhereAndOnAFreshNode) {
+  Chain(/*enrol_c2=*/true);
+  std::string before = Post("c2", Faq("written before the revocation"))["id"];
+  ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
+  // c2 goes offline and writes on; headquarters revokes it from then on.
+  std::string c2_key = Key("c2");
+  ASSERT_EQ(0, nodes_["c2"]->Stop());
+  json late = json::parse(Mrc({"doc", "put", "--data", Dir("c2")}, Faq("written after")).out);
+  std::string after = late["id"];
+  Output o = Mrc({"member", "revoke", c2_key, "--data", Dir("hq")});
+  EXPECT_EQ(2, o.status) << "a reason is required";
+  o = Mrc({"member", "revoke", c2_key, "--reason", "laptop stolen", "--data", Dir("hq")});
+  ASSERT_EQ(0, o.status) << o.err;
+  EXPECT_EQ(2u, json::parse(o.out)["revoked_from"].get<std::uint64_t>()) << o.out;
+  ASSERT_TRUE(Converge({"hq", "c1"}));
+  // c2's links would now be refused, but its entries also travel by
+  // bundle: c1 gets them and rejects the late one like hq does.
+  ASSERT_EQ(0, Mrc({"bundle", "export", "--data", Dir("c2"), "--out", Dir("c2.bundle")}).status);
+  ASSERT_EQ(0, nodes_["c1"]->Stop());
+  o = Mrc({"bundle", "import", "--data", Dir("c1"), Dir("c2.bundle")});
+  ASSERT_EQ(0, o.status) << o.err;
+  Start("c1");
+  ASSERT_TRUE(Converge({"hq", "c1"}));
+  for (const std::string n : {"hq", "c1"}) {
+    EXPECT_EQ(200, Call(n, "GET", "/api/v1/docs/" + before).first) << n;
+    EXPECT_EQ(404, Call(n, "GET", "/api/v1/docs/" + after).first) << n;
+    json trust = Get(n, "/api/v1/status")["trust"];
+    EXPECT_EQ(1u, trust["revoked"].size()) << trust.dump();
+    EXPECT_GE(trust["rejected"].get<int>(), 1) << trust.dump();
+  }
+  // A node that never linked, given headquarters' bundle, agrees.
+  ASSERT_EQ(0, Mrc({"init", "--data", Dir("fresh"), "--genesis", Dir("hq") + "/genesis.txt", "--http",
+                    "127.0.0.1:0", "--listen", "none"}).status);
+  ASSERT_EQ(0, nodes_["hq"]->Stop());
+  ASSERT_EQ(0, Mrc({"bundle", "export", "--data", Dir("hq"), "--out", Dir("hq.bundle")}).status);
+  ASSERT_EQ(0, Mrc({"bundle", "import", "--data", Dir("fresh"), Dir("hq.bundle")}).status);
+  ASSERT_EQ(0, Mrc({"bundle", "import", "--data", Dir("fresh"), Dir("c2.bundle")}).status);
+  EXPECT_EQ(Mrc({"digest", "--data", Dir("hq")}).out, Mrc({"digest", "--data", Dir("fresh")}).out);
+  EXPECT_EQ(0, Mrc({"doc", "get", before, "--data", Dir("fresh")}).status);
+  EXPECT_NE(0, Mrc({"doc", "get", after, "--data", Dir("fresh")}).status);
+}
+
+TEST_F(TrustE2eTest, ARotatedKeyKeepsItsDocuments) {
+  Chain(/*enrol_c2=*/true);
+  std::string own = Post("c2", Faq("c2's entry"))["id"];
+  ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
+  std::string old_key = Key("c2");
+  ASSERT_EQ(0, nodes_["c2"]->Stop());
+  Output o = Mrc({"key", "rotate", "--data", Dir("c2"), "--out", Dir("rotation.req")});
+  ASSERT_EQ(0, o.status) << o.err;
+  o = Mrc({"member", "approve", "--data", Dir("hq"), Dir("rotation.req")});
+  ASSERT_EQ(0, o.status) << o.err;
+  // The rotate statement is still only at c2: the approval waits for it.
+  EXPECT_FALSE(json::parse(o.out)["member"].get<bool>()) << o.out;
+  Start("c2");
+  std::string new_key = Key("c2");
+  ASSERT_NE(old_key, new_key);
+  ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
+  json m = Get("hq", "/api/v1/members/" + new_key);
+  EXPECT_EQ(json::array({old_key}), m["replaces"]) << m.dump();
+  // The old key wrote its entry (seq 1) and the rotate statement (seq 2).
+  EXPECT_EQ(3u, Get("hq", "/api/v1/members/" + old_key)["revoked_from"].get<std::uint64_t>());
+  json edit{{"content", {{"question", "edited with the new key"}, {"answer", "A"}, {"language", "en"}}}};
+  ASSERT_EQ(200, Call("c2", "PUT", "/api/v1/docs/" + own, edit.dump()).first);
+  ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
+  EXPECT_EQ("edited with the new key", Get("hq", "/api/v1/docs/" + own)["content"]["question"]);
+}
+
+TEST_F(TrustE2eTest, HeadquartersSeesWhoReceivedAndAcknowledgedABulletin) {
+  Chain(/*enrol_c2=*/true);
+  json bulletin{{"kind", "bulletin"},
+                {"content", {{"title", "New seasonal quota"}, {"body", "Details."}, {"effective_date", "2027-01-01"},
+                             {"urgency", "high"}, {"language", "en"}}}};
+  std::string id = Post("hq", bulletin.dump())["id"];
+  std::string target = "/api/v1/bulletins/" + id + "/receipts";
+  ASSERT_TRUE(Eventually([&] { return Get("hq", target)["not_received"] == json::array(); })) << Get("hq", target).dump();
+  EXPECT_EQ(2u, Get("hq", target)["not_acknowledged"].size());
+  // A counsellor at c2 marks it read (CLI through the running node).
+  Output o = Mrc({"bulletin", "ack", id, "--by", "Ana", "--data", Dir("c2")});
+  ASSERT_EQ(0, o.status) << o.err;
+  std::string c1 = Key("c1");
+  ASSERT_TRUE(Eventually([&] { return Get("hq", target)["not_acknowledged"] == json::array({c1}); }))
+      << Get("hq", target).dump();
+  o = Mrc({"bulletin", "receipts", id, "--data", Dir("hq")});
+  ASSERT_EQ(0, o.status) << o.err;
+  EXPECT_NE(std::string::npos, o.out.find("\"Ana\"")) << o.out;
+  ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
+}
+
+}  // namespace
+}  // namespace mrc::e2e
