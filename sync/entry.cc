@@ -78,21 +78,21 @@ Bytes EncodeBody(const Entry& e) {
   return out;
 }
 
-Hash32 EntryId(std::string_view body) { return Blake2b256(body); }
+Hash32 EntryId(std::string_view signed_form) { return Blake2b256(signed_form); }
 
-Bytes SigningMessage(const Hash32& network_id, const Hash32& entry_id) {
+Bytes SigningMessage(const Hash32& network_id, const Hash32& body_hash) {
   Bytes msg(kSigningTag);
   PutHash(&msg, network_id);
-  PutHash(&msg, entry_id);
+  PutHash(&msg, body_hash);
   return msg;
 }
 
 Bytes SignEntry(const KeyPair& key, const Hash32& network_id, Entry* e, Hash32* id) {
   e->author = key.public_key;
   Bytes body = EncodeBody(*e);
-  *id = EntryId(body);
-  e->signature = Sign(key, SigningMessage(network_id, *id));
+  e->signature = Sign(key, SigningMessage(network_id, Blake2b256(body)));
   body.append(reinterpret_cast<const char*>(e->signature.data()), e->signature.size());
+  *id = EntryId(body);
   return body;
 }
 
@@ -165,12 +165,13 @@ Result<DecodedEntry> DecodeEntry(std::string_view signed_form) {
                                                        std::to_string(kMaxPayloadBytes));
   }
   d.body = signed_form.substr(0, signed_form.size() - 64);
-  d.id = EntryId(d.body);
+  d.body_hash = Blake2b256(d.body);
+  d.id = EntryId(signed_form);
   return d;
 }
 
 bool CheckSignature(const Hash32& network_id, const DecodedEntry& d) {
-  return VerifySignature(d.entry.author, SigningMessage(network_id, d.id), d.entry.signature);
+  return VerifySignature(d.entry.author, SigningMessage(network_id, d.body_hash), d.entry.signature);
 }
 
 Status CheckPayload(const Entry& e, std::string_view payload) {

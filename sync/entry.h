@@ -7,12 +7,14 @@
 //   32  author        u64 seq   32 prev        u64 hlc
 //   32  doc           u16 n     n x 32 parents (strictly ascending)
 //   32  payload hash  u32 payload size
-// Entry id    = BLAKE2b-256(body). prev is the id of the author's entry seq-1
-//               (zero for seq 1), so a feed is a hash chain of bodies.
-// Signature   = Ed25519(author, "mrc-entry-v1" || network id || entry id),
+// Signature   = Ed25519(author, "mrc-entry-v1" || network id || BLAKE2b-256(body)),
 //               carried after the body. Binding the network id means an entry
 //               of one network never verifies in another.
 // Signed form = body || signature (what is stored and shipped).
+// Entry id    = BLAKE2b-256(signed form). prev is the id of the author's entry
+//               seq-1 (zero for seq 1), so a feed is a hash chain of signed
+//               forms: one valid signature on the newest entry of a run
+//               authenticates every earlier entry of it, signatures included.
 //
 // Decoding is strict: one byte sequence per entry, so equal entries have equal
 // bytes and ids.
@@ -96,9 +98,11 @@ bool ProblemOf(const Status& s, Problem* p);
 
 // The body bytes (everything but the signature).
 Bytes EncodeBody(const Entry& e);
-Hash32 EntryId(std::string_view body);
-// The message the author signs for an entry with this id in this network.
-Bytes SigningMessage(const Hash32& network_id, const Hash32& entry_id);
+// The id of an entry: the hash of its signed form.
+Hash32 EntryId(std::string_view signed_form);
+// The message the author signs for an entry whose body hashes to
+// `body_hash`, in this network.
+Bytes SigningMessage(const Hash32& network_id, const Hash32& body_hash);
 
 // Sets e->author to the key's public key and signs; the caller has filled
 // every other field. Returns the signed form; *id receives the entry id.
@@ -107,6 +111,7 @@ Bytes SignEntry(const KeyPair& key, const Hash32& network_id, Entry* e, Hash32* 
 struct DecodedEntry {
   Entry entry;
   Hash32 id{};
+  Hash32 body_hash{};     // what the signature covers
   std::string_view body;  // points into the decoded buffer
 };
 // Strict decode of a signed form; does not check the signature.

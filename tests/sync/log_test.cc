@@ -194,11 +194,25 @@ TEST_F(LogTest, ForkIsRecordedAsEvidence) {
   ASSERT_NE(feeds.end(), forked);
   EXPECT_TRUE(forked->forked);
   // The frozen feed keeps later entries but does not apply them.
-  Hash32 id1 = Blake2b256(std::string_view(one.signed_form).substr(0, one.signed_form.size() - 64));
+  Hash32 id1 = EntryId(one.signed_form);
   Entry next = testing::At(2, 2, id1);
   auto r = n.log->Ingest({MakeEntry(key, next, FaqJson("three"))}).value();
   EXPECT_EQ(1u, r.pending);
   EXPECT_EQ(1u, n.Entries());
+}
+
+// Runs are authenticated by their last signature through the hash chain; the
+// chain links signed forms, so an earlier entry's signature cannot be
+// garbled unnoticed (a node must never keep, and relay, a bad signature).
+TEST_F(LogTest, AGarbledSignatureInsideARunIsRefused) {
+  Node a(tmp_.Sub("a")), b(tmp_.Sub("b"));
+  a.log->Append({NewFaq("one"), NewFaq("two"), NewFaq("three")}).value();
+  auto feed = a.AllEntries();
+  ASSERT_EQ(3u, feed.size());
+  feed[0].signed_form.back() ^= 1;
+  EXPECT_EQ(std::vector<std::string>{"bad-signature"}, Refusals(b, feed));
+  EXPECT_EQ(0u, b.Entries());
+  EXPECT_EQ(0u, b.log->Verify([](const Status&) {}).value());
 }
 
 TEST_F(LogTest, BrokenChainIsRefused) {
@@ -229,7 +243,7 @@ TEST_F(LogTest, InvalidContentIsRejectedButTheFeedGoesOn) {
   child.hlc = 3ULL << 40;
   child.doc = bad_id;
   child.parents = {bad_id};
-  Hash32 good_id = Blake2b256(std::string_view(good.signed_form).substr(0, good.signed_form.size() - 64));
+  Hash32 good_id = EntryId(good.signed_form);
   child.prev = good_id;
   Incoming orphan = MakeEntry(key, child, FaqJson("child of rejected"), &child_id);
   EXPECT_TRUE(Refusals(n, {bad, good, orphan}).empty());
