@@ -34,8 +34,9 @@ struct MemberRequestOptions {
   std::string out;  // "" = standard output
 };
 int CmdMemberRequest(const std::string& data_dir, const MemberRequestOptions& options);
+// `replaces`: re-admission of a centre whose old key is lost or forked.
 int CmdMemberApprove(const std::string& data_dir, const std::string& request,
-                     const std::vector<std::string>& roles);
+                     const std::vector<std::string>& roles, const std::string& replaces);
 // from_seq 0: from the first entry of the key not held here.
 int CmdMemberRevoke(const std::string& data_dir, const std::string& key, std::uint64_t from_seq,
                     const std::string& reason);

@@ -148,7 +148,9 @@ int main(int argc, char** argv) {
   add_data(mapprove);
   mapprove->add_option("request", request, "request file, or its text")->required();
   mapprove->add_option("--roles", roles, "centre (default) or hq (root key only)")->delimiter(',');
-  mapprove->callback([&] { status = mrc::node::CmdMemberApprove(data, request, roles); });
+  std::string replaces;
+  mapprove->add_option("--replaces", replaces, "re-admission: the lost or forked key whose documents it takes over");
+  mapprove->callback([&] { status = mrc::node::CmdMemberApprove(data, request, roles, replaces); });
   std::string key, reason;
   std::uint64_t from_seq = 0;
   auto* mrevoke = member->add_subcommand("revoke", "reject a key's entries from a point of its feed on (root key)");

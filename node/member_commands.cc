@@ -83,11 +83,12 @@ int CmdMemberRequest(const std::string& data_dir, const MemberRequestOptions& o)
 }
 
 int CmdMemberApprove(const std::string& data_dir, const std::string& request,
-                     const std::vector<std::string>& roles) {
+                     const std::vector<std::string>& roles, const std::string& replaces) {
   auto text = RequestText(request);
   if (!text.ok()) return Fail(text.status());
   json body{{"request", *text}};
   if (!roles.empty()) body["roles"] = roles;
+  if (!replaces.empty()) body["replaces"] = replaces;
   std::string b = body.dump();
   return WithTrust(data_dir, [&](sync::TrustService& t) { return t.Approve(b); }, "POST",
                    "/api/v1/members", b);

@@ -206,8 +206,11 @@ class Log {
                                            const std::vector<std::string>& local_deletes = {});
   // With `local_deletes` (our own changes), refuses the whole batch when any
   // of them would be rejected by a rule.
+  // `ready(i)`, when set, is called before item i is used (it may still be
+  // being signed on another thread).
   Status ApplyAll(std::vector<detail::Authenticated>& items, IngestReport* report,
-                  const std::vector<std::string>* local_deletes = nullptr);
+                  const std::vector<std::string>* local_deletes = nullptr,
+                  const std::function<void(std::size_t)>& ready = nullptr);
   // Ids of the entries at a forked feed's fork point: its own and the evidence.
   Result<std::vector<Hash32>> EntriesAtForkPoint(const FeedHead& f);
   // Signs the receipts owed for bulletins applied here.

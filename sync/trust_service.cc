@@ -87,7 +87,7 @@ Result<std::string> TrustService::Member(std::string_view key_hex) {
 
 Result<std::string> TrustService::Approve(std::string_view request_json) {
   MRC_ASSIGN_OR_RETURN(json req, ParseObject(request_json));
-  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"request", "roles"}));
+  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"request", "roles", "replaces"}));
   if (!req.contains("request") || !req["request"].is_string()) {
     return Status::InvalidArgument("\"request\" is required: the text `mrcnode member request` printed");
   }
@@ -112,6 +112,14 @@ Result<std::string> TrustService::Approve(std::string_view request_json) {
     st.roles = {old.ok() && old->hq ? "hq" : "centre"};
   } else {
     st.roles = {"centre"};
+  }
+  if (req.contains("replaces")) {
+    // Re-admission: headquarters vouches that this key takes over another's
+    // documents (a lost or forked key that cannot sign a rotation).
+    if (r.replaces) return Status::InvalidArgument("a rotation request already names the key it replaces");
+    if (!req["replaces"].is_string()) return Status::InvalidArgument("\"replaces\" must be a key");
+    MRC_ASSIGN_OR_RETURN(Hash32 old, ParseHex(req["replaces"].get<std::string>(), "replaces"));
+    st.replaces = old;
   }
   std::vector<Hash32> parents;
   if (r.rotation) parents.push_back(*r.rotation);

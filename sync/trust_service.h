@@ -7,7 +7,9 @@
 //              "revoke_reason"?, "replaces": [key..], "entries": n,
 //              "waiting": n}   (waiting: its entries held until it is approved)
 //   Members:  {"members": [member..]}
-//   Approve request: {"request": "mrc-enrol-1....", "roles": ["centre"]}
+//   Approve request: {"request": "mrc-enrol-1....", "roles": ["centre"],
+//                     "replaces"?: key}   (re-admission: the new key takes
+//                     over a lost or forked key's documents)
 //                    answers the member, or {"key", "member": false,
 //                    "waiting"} for a rotation whose rotate statement has
 //                    not arrived here yet
