@@ -145,19 +145,47 @@ int CmdPeerAdd(const std::string& data_dir, const std::string& address) {
   return 0;
 }
 
-int CmdDocPut(const std::string& data_dir, const std::string& file) {
-  std::string text;
+namespace {
+
+// The request body: a file, or standard input for "" and "-".
+Result<std::string> ReadInput(const std::string& file) {
+  std::stringstream ss;
   if (file.empty() || file == "-") {
-    std::stringstream ss;
     ss << std::cin.rdbuf();
-    text = ss.str();
   } else {
     std::ifstream in(file, std::ios::binary);
-    if (!in) return Fail(Status::InvalidArgument("cannot read " + file));
-    std::stringstream ss;
+    if (!in) return Status::InvalidArgument("cannot read " + file);
     ss << in.rdbuf();
-    text = ss.str();
   }
+  return ss.str();
+}
+
+}  // namespace
+
+int CmdDocPropose(const std::string& data_dir, const std::string& id, const std::string& file) {
+  auto text = ReadInput(file);
+  if (!text.ok()) return Fail(text.status());
+  return WithDocClient(data_dir, [&](DocClient& c) { return c.Propose(id, *text); });
+}
+
+int CmdDocProposals(const std::string& data_dir, const std::string& id) {
+  return WithDocClient(data_dir, [&](DocClient& c) { return c.Proposals(id); });
+}
+
+int CmdDocAccept(const std::string& data_dir, const std::string& id, const std::string& proposal) {
+  return WithDocClient(data_dir, [&](DocClient& c) { return c.Accept(id, proposal, "{}"); });
+}
+
+int CmdDocDecline(const std::string& data_dir, const std::string& id, const std::string& proposal,
+                  const std::string& reason) {
+  std::string body = json{{"reason", reason}}.dump();
+  return WithDocClient(data_dir, [&](DocClient& c) { return c.Decline(id, proposal, body); });
+}
+
+int CmdDocPut(const std::string& data_dir, const std::string& file) {
+  auto input = ReadInput(file);
+  if (!input.ok()) return Fail(input.status());
+  std::string text = *input;
   json req = json::parse(text, nullptr, false);
   if (req.is_discarded() || !req.is_object()) {
     return Fail(Status::InvalidArgument("input is not a JSON object: expected {\"kind\", \"content\"} "

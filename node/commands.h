@@ -18,6 +18,12 @@ int CmdDocGet(const std::string& data_dir, const std::string& id);
 int CmdDocList(const std::string& data_dir, const sync::ListQuery& query);
 int CmdDocHistory(const std::string& data_dir, const std::string& id);
 int CmdDocDelete(const std::string& data_dir, const std::string& id, const std::vector<std::string>& base);
+// Proposals: `propose` reads {"content"} like `doc put`.
+int CmdDocPropose(const std::string& data_dir, const std::string& id, const std::string& file);
+int CmdDocProposals(const std::string& data_dir, const std::string& id);
+int CmdDocAccept(const std::string& data_dir, const std::string& id, const std::string& proposal);
+int CmdDocDecline(const std::string& data_dir, const std::string& id, const std::string& proposal,
+                  const std::string& reason);
 int CmdImport(const std::string& data_dir, const std::string& dir);
 int CmdVerify(const std::string& data_dir);
 int CmdDigest(const std::string& data_dir);

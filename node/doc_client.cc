@@ -20,6 +20,14 @@ class LocalClient final : public DocClient {
   Result<std::string> List(const sync::ListQuery& q) override { return docs_->List(q); }
   Result<std::string> History(const std::string& id) override { return docs_->History(id); }
   Result<std::string> Digest() override { return docs_->Digest(); }
+  Result<std::string> Propose(const std::string& id, const std::string& r) override { return docs_->Propose(id, r); }
+  Result<std::string> Proposals(const std::string& id) override { return docs_->Proposals(id); }
+  Result<std::string> Accept(const std::string& id, const std::string& p, const std::string& r) override {
+    return docs_->Accept(id, p, r);
+  }
+  Result<std::string> Decline(const std::string& id, const std::string& p, const std::string& r) override {
+    return docs_->Decline(id, p, r);
+  }
   std::string Describe() const override { return "local " + dir_; }
 
  private:
@@ -66,6 +74,18 @@ class RemoteClient final : public DocClient {
     return Call("GET", "/api/v1/docs/" + Escape(id) + "/history", "");
   }
   Result<std::string> Digest() override { return Call("GET", "/api/v1/digest", ""); }
+  Result<std::string> Propose(const std::string& id, const std::string& r) override {
+    return Call("POST", "/api/v1/docs/" + Escape(id) + "/proposals", r);
+  }
+  Result<std::string> Proposals(const std::string& id) override {
+    return Call("GET", "/api/v1/docs/" + Escape(id) + "/proposals", "");
+  }
+  Result<std::string> Accept(const std::string& id, const std::string& p, const std::string& r) override {
+    return Call("POST", "/api/v1/docs/" + Escape(id) + "/proposals/" + Escape(p) + "/accept", r.empty() ? "{}" : r);
+  }
+  Result<std::string> Decline(const std::string& id, const std::string& p, const std::string& r) override {
+    return Call("POST", "/api/v1/docs/" + Escape(id) + "/proposals/" + Escape(p) + "/decline", r);
+  }
   std::string Describe() const override { return "node at http://" + address_; }
 
  private:

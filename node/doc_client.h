@@ -24,6 +24,12 @@ class DocClient {
   virtual Result<std::string> List(const sync::ListQuery& q) = 0;
   virtual Result<std::string> History(const std::string& id) = 0;
   virtual Result<std::string> Digest() = 0;
+  virtual Result<std::string> Propose(const std::string& id, const std::string& request_json) = 0;
+  virtual Result<std::string> Proposals(const std::string& id) = 0;
+  virtual Result<std::string> Accept(const std::string& id, const std::string& proposal,
+                                     const std::string& request_json) = 0;
+  virtual Result<std::string> Decline(const std::string& id, const std::string& proposal,
+                                      const std::string& request_json) = 0;
   // "local DIR" or "node at http://ADDR".
   virtual std::string Describe() const = 0;
 };

@@ -83,6 +83,28 @@ int main(int argc, char** argv) {
   del->add_option("--base", base, "the head version(s) it replaces (default: the single head)")->delimiter(',');
   del->callback([&] { status = mrc::node::CmdDocDelete(data, id, base); });
 
+  auto* propose = doc->add_subcommand("propose", "propose a change ({\"content\"}) to a document you may not edit");
+  add_data(propose);
+  propose->add_option("id", id, "document id")->required();
+  propose->add_option("--file,-f", file, "JSON file (default: standard input)");
+  propose->callback([&] { status = mrc::node::CmdDocPropose(data, id, file); });
+  auto* proposals = doc->add_subcommand("proposals", "the proposals made to a document, and their status");
+  add_data(proposals);
+  proposals->add_option("id", id, "document id")->required();
+  proposals->callback([&] { status = mrc::node::CmdDocProposals(data, id); });
+  std::string proposal, decline_reason;
+  auto* accept = doc->add_subcommand("accept", "accept a proposal (signed by this node, as owner or headquarters)");
+  add_data(accept);
+  accept->add_option("id", id, "document id")->required();
+  accept->add_option("proposal", proposal, "proposal id")->required();
+  accept->callback([&] { status = mrc::node::CmdDocAccept(data, id, proposal); });
+  auto* decline = doc->add_subcommand("decline", "decline a proposal, saying why");
+  add_data(decline);
+  decline->add_option("id", id, "document id")->required();
+  decline->add_option("proposal", proposal, "proposal id")->required();
+  decline->add_option("--reason", decline_reason, "why")->required();
+  decline->callback([&] { status = mrc::node::CmdDocDecline(data, id, proposal, decline_reason); });
+
   std::string dir;
   auto* import = app.add_subcommand("import", "import .json and .md content files from a directory");
   add_data(import);

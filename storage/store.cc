@@ -17,7 +17,7 @@ namespace mrc::storage {
 const char* ColumnName(Column c) {
   static constexpr const char* kNames[kColumnCount] = {
       "default", "entries", "ids", "feeds", "docs", "pending", "waits", "forks", "rejects", "local",
-      "trust", "receipts"};
+      "trust", "receipts", "proposals"};
   return kNames[static_cast<int>(c)];
 }
 

@@ -30,8 +30,9 @@ enum class Column : int {
   kLocal,      // node-local data that never replicates (users, sessions)
   kTrust,      // membership and revocation records (sync/trust.h)
   kReceipts,   // bulletin doc(32) author(32) type(1) version(32) -> hlc
+  kProposals,  // doc(32) proposal(32) [decision(32)] -> proposal or decision
 };
-inline constexpr int kColumnCount = 12;
+inline constexpr int kColumnCount = 13;
 const char* ColumnName(Column c);
 
 struct Options {

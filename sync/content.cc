@@ -251,6 +251,17 @@ Result<std::string> CanonicalContent(Kind kind, const json& content) {
   return content.dump(-1, ' ', false, json::error_handler_t::strict);
 }
 
+Status ValidateEntryPayload(Kind kind, Op op, std::string_view payload) {
+  switch (op) {
+    case Op::kPut:
+    case Op::kPropose: return ValidatePayload(kind, payload);
+    case Op::kDecline: return ParseDecline(payload).status();
+    case Op::kDelete:
+      return payload.empty() ? Status::Ok() : Status::InvalidArgument("a deletion carries no content");
+  }
+  return Status::InvalidArgument("unknown op");
+}
+
 bool GuideIsAuthoritative(std::string_view payload) {
   json content = json::parse(payload, nullptr, /*allow_exceptions=*/false);
   if (!content.is_object() || !content.contains("authoritative")) return false;

@@ -27,6 +27,9 @@ Result<std::string> CanonicalContent(Kind kind, const nlohmann::json& content);
 // Parses payload bytes and validates them. The statement kinds (member,
 // receipt) are checked by their own parsers (sync/trust.h).
 Status ValidatePayload(Kind kind, std::string_view payload);
+// The payload of an entry of this kind and op: content for a put or a
+// proposal, {"reason"} for a decline, nothing for a delete.
+Status ValidateEntryPayload(Kind kind, Op op, std::string_view payload);
 // A guide payload marked "authoritative": true (set by headquarters only).
 bool GuideIsAuthoritative(std::string_view payload);
 

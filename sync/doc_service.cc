@@ -7,6 +7,7 @@
 
 #include "sync/content.h"
 #include "sync/log.h"
+#include "sync/trust.h"
 
 namespace mrc::sync {
 namespace {
@@ -54,6 +55,16 @@ Result<Hash32> ParseId(std::string_view text, std::string_view what) {
                                    "' is not a 64-character hex id");
   }
   return *id;
+}
+
+const char* OpName(Op op) {
+  switch (op) {
+    case Op::kPut: return "put";
+    case Op::kDelete: return "delete";
+    case Op::kPropose: return "propose";
+    case Op::kDecline: return "decline";
+  }
+  return "unknown";
 }
 
 Result<std::string> Dump(const json& j) {
@@ -214,18 +225,108 @@ Result<std::string> DocService::History(std::string_view doc_id) {
     for (const auto& p : v.entry.parents) parents.push_back(Hex(p));
     bool head = std::any_of(doc.heads.begin(), doc.heads.end(), [&](const Head& h) { return h.id == v.id; });
     json content = nullptr;
-    if (v.entry.op == Op::kPut) content = json::parse(v.payload, nullptr, false);
+    if (v.entry.op == Op::kPut || v.entry.op == Op::kPropose) content = json::parse(v.payload, nullptr, false);
     list.push_back({{"version", Hex(v.id)},
                     {"author", Hex(v.entry.author)},
                     {"seq", v.entry.seq},
                     {"at", FormatTime(HlcMillis(v.entry.hlc))},
                     {"hlc", v.entry.hlc},
                     {"parents", parents},
-                    {"op", v.entry.op == Op::kPut ? "put" : "delete"},
+                    {"op", OpName(v.entry.op)},
                     {"head", head},
                     {"content", content}});
   }
   return Dump(json{{"id", Hex(id)}, {"versions", list}});
+}
+
+Result<std::string> DocService::Propose(std::string_view doc_id, std::string_view request_json) {
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(json req, ParseObject(request_json));
+  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"content"}));
+  MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
+  if (!req.contains("content")) return Status::InvalidArgument("\"content\" is required: the proposed content");
+  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalContent(doc.kind, req["content"]));
+  std::vector<Hash32> base;
+  for (const auto& h : doc.heads) base.push_back(h.id);
+  MRC_ASSIGN_OR_RETURN(auto ids, log_->Append({Draft{doc.kind, Op::kPropose, id, base, std::move(payload)}}));
+  json out{{"document", Hex(id)}, {"proposal", Hex(ids.front())}, {"status", "open"}};
+  MRC_ASSIGN_OR_RETURN(auto waiting, WaitingNote(ids.front()));
+  if (waiting) out["waiting"] = *waiting;
+  return Dump(out);
+}
+
+Result<std::string> DocService::Proposals(std::string_view doc_id) {
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
+  MRC_ASSIGN_OR_RETURN(auto proposals, log_->Proposals(id));
+  json list = json::array();
+  for (const auto& p : proposals) {
+    json base = json::array();
+    for (const auto& b : p.version.entry.parents) base.push_back(Hex(b));
+    json item{{"proposal", Hex(p.version.id)},
+              {"author", Hex(p.version.entry.author)},
+              {"at", FormatTime(HlcMillis(p.version.entry.hlc))},
+              {"base", base},
+              {"content", json::parse(p.version.payload, nullptr, false)},
+              {"status", "open"}};
+    // Accepted wins over declined when both happened (an edit cannot be undone).
+    for (const auto& d : p.decisions) {
+      if (item["status"] == "accepted" && !d.accepted) continue;
+      item["status"] = d.accepted ? "accepted" : "declined";
+      item["decided_by"] = Hex(d.author);
+      item["decided_at"] = FormatTime(HlcMillis(d.hlc));
+      item["decision"] = Hex(d.id);
+      if (!d.accepted) item["reason"] = d.reason;
+      else item.erase("reason");
+    }
+    list.push_back(std::move(item));
+  }
+  return Dump(json{{"id", Hex(doc.id)}, {"proposals", list}});
+}
+
+// The proposal `proposal_id` of document `doc`, checked to be one.
+static Result<Version> ProposalOf(Log* log, const Hash32& doc, std::string_view proposal_id) {
+  MRC_ASSIGN_OR_RETURN(Hash32 pid, ParseId(proposal_id, "proposal id"));
+  auto v = log->GetVersion(pid);
+  if (!v.ok() || v->entry.op != Op::kPropose || v->doc != doc || v->effect != Effect::kApplied) {
+    return Status::NotFound("document " + Hex(doc) + " has no proposal " + Hex(pid));
+  }
+  return v;
+}
+
+Result<std::string> DocService::Accept(std::string_view doc_id, std::string_view proposal_id,
+                                       std::string_view request_json) {
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(json req, ParseObject(request_json.empty() ? "{}" : request_json));
+  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"content"}));
+  MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
+  MRC_ASSIGN_OR_RETURN(Version proposal, ProposalOf(log_, id, proposal_id));
+  // The accepter signs the content: the proposal's, or its own amendment.
+  std::string payload = proposal.payload;
+  if (req.contains("content")) {
+    MRC_ASSIGN_OR_RETURN(payload, CanonicalContent(doc.kind, req["content"]));
+  }
+  std::vector<Hash32> parents{proposal.id};
+  for (const auto& h : doc.heads) parents.push_back(h.id);
+  std::sort(parents.begin(), parents.end());
+  MRC_RETURN_IF_ERROR(log_->Append({Draft{doc.kind, Op::kPut, id, parents, std::move(payload)}}).status());
+  return Get(Hex(id));
+}
+
+Result<std::string> DocService::Decline(std::string_view doc_id, std::string_view proposal_id,
+                                        std::string_view request_json) {
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(json req, ParseObject(request_json));
+  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"reason"}));
+  if (!req.contains("reason") || !req["reason"].is_string()) {
+    return Status::InvalidArgument("\"reason\" is required: why the proposal is declined");
+  }
+  MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
+  MRC_ASSIGN_OR_RETURN(Version proposal, ProposalOf(log_, id, proposal_id));
+  std::string payload = DeclinePayload(req["reason"].get<std::string>());
+  MRC_RETURN_IF_ERROR(ParseDecline(payload).status());
+  MRC_RETURN_IF_ERROR(log_->Append({Draft{doc.kind, Op::kDecline, id, {proposal.id}, payload}}).status());
+  return Proposals(Hex(id));
 }
 
 Result<std::string> DocService::Digest() {

@@ -63,6 +63,22 @@ class DocService {
   Result<std::string> History(std::string_view doc_id);
   Result<std::string> Digest();
 
+  // Proposals: anyone proposes a change to a document it may not edit; the
+  // owner (or headquarters) accepts it, signing the change itself (with the
+  // proposed content, or its own amendment: {"content"?}), or declines it
+  // ({"reason"}). Shapes:
+  //   Propose request: {"content": {..}}  -> {"document", "proposal", "status"}
+  //   Proposals: {"id", "proposals": [{"proposal", "author", "at", "base",
+  //              "content", "status": "open"|"accepted"|"declined",
+  //              "decided_by"?, "decided_at"?, "decision"?, "reason"?}]}
+  // Accept answers the document; Decline answers Proposals.
+  Result<std::string> Propose(std::string_view doc_id, std::string_view request_json);
+  Result<std::string> Proposals(std::string_view doc_id);
+  Result<std::string> Accept(std::string_view doc_id, std::string_view proposal_id,
+                             std::string_view request_json);
+  Result<std::string> Decline(std::string_view doc_id, std::string_view proposal_id,
+                              std::string_view request_json);
+
  private:
   Result<std::optional<std::string>> WaitingNote(const Hash32& version);
 

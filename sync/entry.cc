@@ -120,7 +120,7 @@ Result<DecodedEntry> DecodeEntry(std::string_view signed_form) {
   if (kind < 1 || kind > kMaxKind) {
     return MakeProblem(Problem::kUnknownKind, "kind " + std::to_string(kind));
   }
-  if (op > 1) return Malformed("unknown op " + std::to_string(op));
+  if (op > kMaxOp) return Malformed("unknown op " + std::to_string(op));
   e.kind = static_cast<Kind>(kind);
   e.op = static_cast<Op>(op);
   std::uint16_t n = 0;
@@ -154,6 +154,10 @@ Result<DecodedEntry> DecodeEntry(std::string_view signed_form) {
     if (e.IsRoot() || e.parents.size() != 1 || e.op != Op::kPut) {
       return Malformed("a receipt names a bulletin and exactly one version of it");
     }
+  } else if ((e.op == Op::kPropose || e.op == Op::kDecline) && e.IsRoot()) {
+    return Malformed("a proposal or a decline names a document");
+  } else if (e.op == Op::kDecline && e.parents.size() != 1) {
+    return Malformed("a decline names exactly one proposal");
   } else if (e.IsRoot() && (!e.parents.empty() || e.op != Op::kPut)) {
     return Malformed("a document's first entry must be a put without parents");
   } else if (!e.IsRoot() && e.parents.empty()) {

@@ -44,7 +44,11 @@ enum class Kind : std::uint8_t {
 };
 inline constexpr std::uint8_t kMaxKind = 6;
 inline bool IsDocumentKind(Kind k) { return static_cast<std::uint8_t>(k) <= 4; }
-enum class Op : std::uint8_t { kPut = 0, kDelete = 1 };
+// kPropose: a change offered to a document's owner (it does not change the
+// document; an edit naming it as a parent accepts it). kDecline: the owner
+// turns a proposal down (its one parent is the proposal).
+enum class Op : std::uint8_t { kPut = 0, kDelete = 1, kPropose = 2, kDecline = 3 };
+inline constexpr std::uint8_t kMaxOp = 3;
 
 inline constexpr std::uint8_t kEntryFormat = 1;
 inline constexpr std::size_t kMaxParents = 32;

@@ -117,8 +117,8 @@ class Applier {
     if (e.op == Op::kDelete && e.payload_size != 0) {
       return Reject(MakeProblem(Problem::kInvalidContent, Describe(e, id) + ": a deletion carries no content"));
     }
-    if (e.op == Op::kPut) {
-      Status s = checked ? content : ValidatePayload(e.kind, payload);
+    if (e.op != Op::kDelete) {
+      Status s = checked ? content : ValidateEntryPayload(e.kind, e.op, payload);
       if (!s.ok()) return Reject(MakeProblem(Problem::kInvalidContent, Describe(e, id) + ": " + s.message()));
     }
     MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds, AsView(e.author), rec::DecodeFeed));
@@ -142,6 +142,8 @@ class Applier {
                                                        ? ": only headquarters publishes bulletins"
                                                        : ": only headquarters marks content authoritative")));
     }
+    if (e.op == Op::kPropose) return Propose(e, id);
+    if (e.op == Op::kDecline) return Decline(e, id, m, payload);
     MRC_ASSIGN_OR_RETURN(Decision d, e.IsRoot() ? CreateDoc(e, id) : EditDoc(e, id, m));
     d.authoritative = d.effect == Effect::kApplied && authoritative;
     return d;
@@ -197,6 +199,9 @@ class Applier {
     bool parent_authoritative = false;
     for (std::size_t i = 0; i < parents.size(); ++i) {
       std::string what = Describe(e, id) + ": parent " + Short(e.parents[i]);
+      if (parents[i].op == Op::kDecline) {
+        return Reject(MakeProblem(Problem::kBadParent, what + " is a decline, not a version"));
+      }
       if (parents[i].doc != e.doc) {
         return Reject(MakeProblem(Problem::kBadParent, what + " is a version of another document"));
       }
@@ -238,7 +243,72 @@ class Applier {
     rec::PickWinner(&*doc);
     doc->versions++;
     txn_.Put(Column::kDocs, AsView(e.doc), rec::EncodeDoc(*doc));
+    // Naming a proposal as a parent accepts it (signed by the accepter).
+    for (std::size_t i = 0; i < parents.size(); ++i) {
+      if (parents[i].op != Op::kPropose) continue;
+      trust::PutDecision(txn_, e.doc, e.parents[i], id, trust::kAccepted, e.author, e.hlc, "");
+    }
     return Decision{};
+  }
+
+  // A proposal: valid content based on applied versions of the document;
+  // anyone who is a member may make one. It changes nothing but is recorded
+  // for the owner to accept or decline.
+  Result<Decision> Propose(const Entry& e, const Hash32& id) {
+    std::vector<rec::IdRecord> parents;
+    MRC_ASSIGN_OR_RETURN(auto pending, Parents(e, id, &parents));
+    if (pending) return *pending;
+    for (std::size_t i = 0; i < parents.size(); ++i) {
+      std::string what = Describe(e, id) + ": base " + Short(e.parents[i]);
+      if (parents[i].doc != e.doc || parents[i].kind != e.kind ||
+          (parents[i].op != Op::kPut && parents[i].op != Op::kDelete)) {
+        return Reject(MakeProblem(Problem::kBadParent, what + " is not a version of this document"));
+      }
+      if (parents[i].hlc >= e.hlc) return Reject(MakeProblem(Problem::kBadParent, what + " is not earlier"));
+    }
+    trust::PutProposal(txn_, e.doc, id, e.author, e.hlc);
+    return Decision{};
+  }
+
+  // The owner (headquarters, when a base version is authoritative) declines.
+  Result<Decision> Decline(const Entry& e, const Hash32& id, const trust::Membership& m, std::string_view payload) {
+    std::vector<rec::IdRecord> parents;
+    MRC_ASSIGN_OR_RETURN(auto pending, Parents(e, id, &parents));
+    if (pending) return *pending;
+    const rec::IdRecord& proposal = parents.front();
+    if (proposal.op != Op::kPropose || proposal.doc != e.doc || proposal.hlc >= e.hlc) {
+      return Reject(MakeProblem(Problem::kBadParent, Describe(e, id) + ": its parent is not an earlier "
+                                                                       "proposal for this document"));
+    }
+    if (!m.hq) {
+      MRC_ASSIGN_OR_RETURN(auto raw, txn_.Get(Column::kDocs, AsView(e.doc)));
+      auto doc = raw ? rec::DecodeDoc(e.doc, *raw) : std::nullopt;
+      if (!doc) return Status::Corruption("document " + Short(e.doc) + " missing or unreadable");
+      MRC_ASSIGN_OR_RETURN(bool owns, trust::Succeeds(txn_, root_, e.author, doc->creator));
+      MRC_ASSIGN_OR_RETURN(bool on_authoritative, BasedOnAuthoritative(e.parents.front(), proposal));
+      if (!owns || on_authoritative) {
+        return NotAuthorised(e, id, on_authoritative ? "only headquarters decides on authoritative content"
+                                                     : "only the document's owner or headquarters decides");
+      }
+    }
+    MRC_ASSIGN_OR_RETURN(std::string reason, ParseDecline(payload));
+    trust::PutDecision(txn_, e.doc, e.parents.front(), id, trust::kDeclined, e.author, e.hlc, reason);
+    return Decision{};
+  }
+
+  // Whether a proposal was based on an authoritative version.
+  Result<bool> BasedOnAuthoritative(const Hash32& proposal_id, const rec::IdRecord& r) {
+    MRC_ASSIGN_OR_RETURN(auto stored, txn_.Get(Column::kEntries, rec::FeedKey(r.author, r.seq)));
+    std::string_view signed_form, payload;
+    if (!stored || !rec::DecodeStored(*stored, &signed_form, &payload)) {
+      return Status::Corruption("entry " + Short(proposal_id) + " indexed but not stored");
+    }
+    MRC_ASSIGN_OR_RETURN(auto d, DecodeEntry(signed_form));
+    for (const auto& p : d.entry.parents) {
+      MRC_ASSIGN_OR_RETURN(auto base, GetDecoded<rec::IdRecord>(txn_, Column::kIds, AsView(p), rec::DecodeId));
+      if (base && base->authoritative) return true;
+    }
+    return false;
   }
 
   Result<Decision> NotAuthorised(const Entry& e, const Hash32& id, std::string_view why) {
@@ -543,7 +613,8 @@ Status Ingestor::RebuildIfNeeded() {
 // waits resolve dependencies as in a normal ingest, so the result is what a
 // new node receiving the same entries computes.
 Status Ingestor::Rebuild() {
-  for (Column c : {Column::kDocs, Column::kRejects, Column::kTrust, Column::kReceipts, Column::kIds}) {
+  for (Column c : {Column::kDocs, Column::kRejects, Column::kTrust, Column::kReceipts, Column::kProposals,
+                   Column::kIds}) {
     MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(c, ""));
     for (const auto& k : keys) txn_.Delete(c, k);
   }
@@ -703,10 +774,10 @@ Result<IngestReport> Log::Ingest(const std::vector<Incoming>& in) {
   // cores before taking the write lock (JSON parsing is ~10% of applying).
   auto validate = [&](std::size_t from, std::size_t to) {
     for (std::size_t k = from; k < to; ++k) {
-      if (!authentic[k] || items[k].entry.op != Op::kPut) continue;
+      if (!authentic[k] || items[k].entry.op == Op::kDelete) continue;
       std::string_view signed_form, payload;
       rec::DecodeStored(items[k].stored, &signed_form, &payload);
-      items[k].content = ValidatePayload(items[k].entry.kind, payload);
+      items[k].content = ValidateEntryPayload(items[k].entry.kind, items[k].entry.op, payload);
       items[k].content_checked = true;
     }
   };

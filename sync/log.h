@@ -136,6 +136,19 @@ struct ReceiptInfo {
   std::string by;
 };
 
+// A proposed change to a document and what became of it.
+struct ProposalInfo {
+  Version version;  // the proposal entry (op kPropose) and its content
+  struct Decision {
+    Hash32 id{};         // the accepting edit or the decline
+    bool accepted = false;
+    Hash32 author{};
+    std::uint64_t hlc = 0;
+    std::string reason;  // a decline's
+  };
+  std::vector<Decision> decisions;
+};
+
 class Log {
  public:
   ~Log();
@@ -178,6 +191,8 @@ class Log {
   // when it is neither the root key, approved nor revoked).
   Result<std::vector<MemberInfo>> Members();
   Result<MemberInfo> Member(const Hash32& key);
+  // Proposals made to a document, oldest id first, with their decisions.
+  Result<std::vector<ProposalInfo>> Proposals(const Hash32& doc);
   // Receipts and acknowledgements of a bulletin document, by author.
   Result<std::vector<ReceiptInfo>> Receipts(const Hash32& bulletin);
 

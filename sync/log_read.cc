@@ -64,12 +64,13 @@ Result<Version> Log::GetVersion(const Hash32& entry_id) {
 
 Result<std::vector<Version>> Log::History(const Hash32& doc_id) {
   MRC_ASSIGN_OR_RETURN(DocState doc, GetDoc(doc_id));
-  // Every applied version is a head or an ancestor of one: walk parents.
+  // Every applied version is a head or an ancestor of one: walk parents
+  // (accepted proposals are ancestors too, and show in the history).
   std::vector<Version> out;
   std::set<Hash32> seen;
   std::vector<Hash32> todo;
   for (const auto& h : doc.heads) todo.push_back(h.id);
-  while (!todo.empty() && out.size() <= doc.versions) {
+  while (!todo.empty()) {  // `seen` bounds it: every id is visited once
     Hash32 id = todo.back();
     todo.pop_back();
     if (!seen.insert(id).second) continue;
@@ -188,6 +189,22 @@ Result<MemberInfo> Log::Member(const Hash32& key) {
   return info;
 }
 
+Result<std::vector<ProposalInfo>> Log::Proposals(const Hash32& doc) {
+  Txn view(store_);
+  MRC_ASSIGN_OR_RETURN(auto records, trust::ProposalsOf(view, doc));
+  std::vector<ProposalInfo> out;
+  for (auto& r : records) {
+    ProposalInfo p;
+    MRC_ASSIGN_OR_RETURN(Version v, GetVersion(r.id));
+    p.version = std::move(v);
+    for (auto& d : r.decisions) {
+      p.decisions.push_back({d.id, d.accepted, d.author, d.hlc, std::move(d.reason)});
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 Result<std::vector<ReceiptInfo>> Log::Receipts(const Hash32& bulletin) {
   Txn view(store_);
   MRC_ASSIGN_OR_RETURN(auto records, trust::ReceiptsOf(view, bulletin));
@@ -234,7 +251,7 @@ Result<DigestInfo> Log::Digest() {
   MRC_RETURN_IF_ERROR(it->status());
   // Trust and receipt records are keyed by the statements that made them, so
   // they too are equal on nodes holding the same entries.
-  for (Column c : {Column::kTrust, Column::kReceipts}) {
+  for (Column c : {Column::kTrust, Column::kReceipts, Column::kProposals}) {
     auto t = store_->NewIterator(c);
     for (t->SeekToFirst(); t->Valid(); t->Next()) {
       Bytes len;

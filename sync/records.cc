@@ -48,7 +48,7 @@ std::optional<IdRecord> DecodeId(std::string_view v) {
   std::uint8_t effect, kind, op, flags;
   if (!GetHash(&v, &r.author) || !GetU64(&v, &r.seq) || !GetU8(&v, &effect) ||
       !GetHash(&v, &r.doc) || !GetU64(&v, &r.hlc) || !GetU8(&v, &kind) || !GetU8(&v, &op) ||
-      !GetU8(&v, &flags) || !v.empty() || effect > 2 || kind < 1 || kind > kMaxKind || op > 1 ||
+      !GetU8(&v, &flags) || !v.empty() || effect > 2 || kind < 1 || kind > kMaxKind || op > kMaxOp ||
       flags > 1) {
     return std::nullopt;
   }

@@ -162,6 +162,14 @@ std::string ReceiptPayload(const ReceiptBody& r) {
   return Dump(j);
 }
 
+Result<std::string> ParseDecline(std::string_view payload) {
+  MRC_ASSIGN_OR_RETURN(json j, ParseJsonObject(payload, "decline"));
+  MRC_RETURN_IF_ERROR(OnlyKeys(j, {"reason"}, "a decline"));
+  return Text(j, "reason", true, 500);
+}
+
+std::string DeclinePayload(std::string_view reason) { return Dump(json{{"reason", reason}}); }
+
 std::string MakeEnrolmentRequest(const KeyPair& key, const EnrolmentRequest& r) {
   json j{{"network", ToHex(r.network_id)}, {"key", ToHex(key.public_key)}, {"name", r.name}};
   if (!r.city.empty()) j["city"] = r.city;

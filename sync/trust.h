@@ -56,6 +56,10 @@ struct ReceiptBody {
 Result<ReceiptBody> ParseReceipt(std::string_view payload);
 std::string ReceiptPayload(const ReceiptBody& r);
 
+// A decline's payload: {"reason": "..."} (reason required, <= 500 bytes).
+Result<std::string> ParseDecline(std::string_view payload);
+std::string DeclinePayload(std::string_view reason);
+
 // What a new centre (or a rotated key) hands to headquarters: its public key,
 // its name and place, signed by that key for the given network, so that
 // headquarters knows the requester holds the key. Text form:

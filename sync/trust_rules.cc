@@ -166,4 +166,56 @@ Result<std::vector<ReceiptRecord>> ReceiptsOf(Txn& txn, const Hash32& bulletin) 
   return out;
 }
 
+void PutProposal(Txn& txn, const Hash32& doc, const Hash32& proposal, const Hash32& author, std::uint64_t hlc) {
+  Bytes k;
+  PutHash(&k, doc);
+  PutHash(&k, proposal);
+  Bytes v;
+  PutHash(&v, author);
+  PutU64(&v, hlc);
+  txn.Put(Column::kProposals, k, v);
+}
+
+void PutDecision(Txn& txn, const Hash32& doc, const Hash32& proposal, const Hash32& decision, char type,
+                 const Hash32& author, std::uint64_t hlc, std::string_view reason) {
+  Bytes k;
+  PutHash(&k, doc);
+  PutHash(&k, proposal);
+  PutHash(&k, decision);
+  Bytes v(1, type);
+  PutHash(&v, author);
+  PutU64(&v, hlc);
+  v.append(reason);
+  txn.Put(Column::kProposals, k, v);
+}
+
+Result<std::vector<ProposalRecord>> ProposalsOf(Txn& txn, const Hash32& doc) {
+  std::vector<ProposalRecord> out;
+  MRC_ASSIGN_OR_RETURN(auto keys, txn.KeysWithPrefix(Column::kProposals, AsView(doc)));
+  for (const auto& k : keys) {  // in key order: a proposal, then its decisions
+    MRC_ASSIGN_OR_RETURN(auto v, txn.Get(Column::kProposals, k));
+    if (!v) continue;
+    std::string_view value = *v;
+    if (k.size() == 64) {
+      ProposalRecord p;
+      p.id = Hash32FromView(std::string_view(k).substr(32, 32));
+      if (!GetHash(&value, &p.author) || !GetU64(&value, &p.hlc)) return Status::Corruption("unreadable proposal");
+      out.push_back(std::move(p));
+    } else if (k.size() == 96 && !out.empty()) {
+      DecisionRecord d;
+      d.id = Hash32FromView(std::string_view(k).substr(64, 32));
+      std::uint8_t type;
+      if (!GetU8(&value, &type) || !GetHash(&value, &d.author) || !GetU64(&value, &d.hlc)) {
+        return Status::Corruption("unreadable proposal decision");
+      }
+      d.accepted = type == kAccepted;
+      d.reason = std::string(value);
+      out.back().decisions.push_back(std::move(d));
+    } else {
+      return Status::Corruption("unreadable proposal key");
+    }
+  }
+  return out;
+}
+
 }  // namespace mrc::sync::trust

@@ -72,4 +72,29 @@ struct ReceiptRecord {
 };
 Result<std::vector<ReceiptRecord>> ReceiptsOf(Txn& txn, const Hash32& bulletin);
 
+// Proposals (column `proposals`):
+//   doc(32) proposal(32)              -> author(32) hlc(8)
+//   doc(32) proposal(32) decision(32) -> type(1: 'a' accepted by an edit,
+//                                       'd' declined) author(32) hlc(8) reason
+inline constexpr char kAccepted = 'a';
+inline constexpr char kDeclined = 'd';
+void PutProposal(Txn& txn, const Hash32& doc, const Hash32& proposal, const Hash32& author, std::uint64_t hlc);
+void PutDecision(Txn& txn, const Hash32& doc, const Hash32& proposal, const Hash32& decision, char type,
+                 const Hash32& author, std::uint64_t hlc, std::string_view reason);
+
+struct DecisionRecord {
+  Hash32 id{};
+  bool accepted = false;
+  Hash32 author{};
+  std::uint64_t hlc = 0;
+  std::string reason;
+};
+struct ProposalRecord {
+  Hash32 id{};
+  Hash32 author{};
+  std::uint64_t hlc = 0;
+  std::vector<DecisionRecord> decisions;
+};
+Result<std::vector<ProposalRecord>> ProposalsOf(Txn& txn, const Hash32& doc);
+
 }  // namespace mrc::sync::trust

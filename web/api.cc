@@ -27,13 +27,15 @@ constexpr std::string_view kBulletins = "/api/v1/bulletins";
 
 enum class Route {
   kNone, kHealth, kDocs, kDoc, kHistory, kDigest, kStatus,
-  kMembers, kMember, kRevoke, kReceipts, kAck
+  kMembers, kMember, kRevoke, kReceipts, kAck,
+  kProposals, kAccept, kDecline
 };
 
 struct Match {
   Route route = Route::kNone;
-  std::string_view id;  // for kDoc, kHistory, kMember, kRevoke, kReceipts, kAck
+  std::string_view id;  // for kDoc, kHistory, kMember, kRevoke, kReceipts, kAck, kProposals...
   std::string message;  // why a path did not match, for the 404
+  std::string_view proposal = {};  // for kAccept, kDecline
 };
 
 bool IsDocId(std::string_view s) {
@@ -83,13 +85,32 @@ Match MatchPath(std::string_view path) {
   std::string_view rest = path.substr(kDocs.size() + 1);
   std::string_view id = rest.substr(0, rest.find('/'));
   std::string_view tail = rest.substr(id.size());
-  if (tail != "" && tail != "/history") return m;
+  Route route = Route::kNone;
+  std::string_view proposal;
+  if (tail.empty()) route = Route::kDoc;
+  if (tail == "/history") route = Route::kHistory;
+  if (tail == "/proposals") route = Route::kProposals;
+  constexpr std::string_view kProposalsPrefix = "/proposals/";
+  if (tail.substr(0, kProposalsPrefix.size()) == kProposalsPrefix) {
+    std::string_view p = tail.substr(kProposalsPrefix.size());
+    proposal = p.substr(0, p.find('/'));
+    std::string_view action = p.substr(proposal.size());
+    if (action == "/accept") route = Route::kAccept;
+    if (action == "/decline") route = Route::kDecline;
+    if (route != Route::kNone && !IsDocId(proposal)) {
+      m.message = "no proposal '" + std::string(proposal.substr(0, 80)) + "': ids are 64 lowercase hex characters";
+      return m;
+    }
+  }
+  if (route == Route::kNone) return m;
   if (!IsDocId(id)) {
     m.message = "no document '" + std::string(id.substr(0, 80)) +
                 "': document ids are 64 lowercase hex characters";
     return m;
   }
-  return {tail.empty() ? Route::kDoc : Route::kHistory, id, {}};
+  Match out{route, id, {}};
+  out.proposal = proposal;
+  return out;
 }
 
 const char* AllowedMethods(Route r) {
@@ -100,8 +121,12 @@ const char* AllowedMethods(Route r) {
       return "GET, PUT, DELETE";
     case Route::kMembers:
       return "GET, POST";
+    case Route::kProposals:
+      return "GET, POST";
     case Route::kRevoke:
     case Route::kAck:
+    case Route::kAccept:
+    case Route::kDecline:
       return "POST";
     default:
       return "GET";
@@ -383,6 +408,13 @@ HttpResponse Api::Dispatch(const HttpRequest& request) {
     case Route::kDoc:
       if (method == "PUT") return FromResult(docs_->Update(m.id, request.body));
       return FromResult(docs_->Get(m.id));
+    case Route::kProposals:
+      if (method == "POST") return FromResult(docs_->Propose(m.id, request.body), 201);
+      return FromResult(docs_->Proposals(m.id));
+    case Route::kAccept:
+      return FromResult(docs_->Accept(m.id, m.proposal, request.body));
+    case Route::kDecline:
+      return FromResult(docs_->Decline(m.id, m.proposal, request.body));
     case Route::kMembers:
     case Route::kMember:
     case Route::kRevoke:

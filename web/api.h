@@ -11,6 +11,10 @@
 //   PUT    /api/v1/docs/{id}              Update
 //   DELETE /api/v1/docs/{id}?base=v1,v2   Delete (base optional)
 //   GET    /api/v1/docs/{id}/history      History
+//   GET    /api/v1/docs/{id}/proposals    Proposals
+//   POST   /api/v1/docs/{id}/proposals    Propose; 201
+//   POST   /api/v1/docs/{id}/proposals/{p}/accept   Accept (body optional)
+//   POST   /api/v1/docs/{id}/proposals/{p}/decline  Decline {"reason"}
 //   GET    /api/v1/digest                 Digest
 //   GET    /api/v1/status                 peers, counts (SetStatusSource)
 //   GET    /api/v1/members                TrustService::Members

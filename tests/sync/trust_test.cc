@@ -9,6 +9,7 @@
 #include <random>
 
 #include "sync/trust.h"
+#include "sync/doc_service.h"
 #include "sync/trust_service.h"
 #include "tests/sync/test_util.h"
 
@@ -289,6 +290,62 @@ TEST_F(TrustTest, CentresReceiptAndAcknowledgeBulletins) {
   Hash32 bad;
   Forge(*c1, Kind::kReceipt, Op::kPut, faq, {faq}, ReceiptPayload({}), &bad);
   EXPECT_NE(std::string::npos, RejectReason(*c1, bad).find("bad-parent")) << RejectReason(*c1, bad);
+}
+
+TEST_F(TrustTest, ProposalsAreAcceptedOrDeclinedByTheOwnerOrHeadquarters) {
+  Node hq(tmp_.Sub("hq"));
+  auto c1 = Node::Centre(tmp_.Sub("c1"));
+  auto c2 = Node::Centre(tmp_.Sub("c2"));
+  auto sync_all = [&] {
+    for (Node* to : {&hq, c1.get(), c2.get()}) {
+      for (Node* from : {&hq, c1.get(), c2.get()}) {
+        if (to != from) to->log->Ingest(from->AllEntries()).value();
+      }
+    }
+  };
+  DocService d1(c1->log.get()), d2(c2->log.get()), dhq(hq.log.get());
+  std::string doc = json::parse(d1.Create(R"({"kind":"faq","content":{"question":"Q","answer":"Old","language":"en"}})").value())["id"];
+  sync_all();
+  // c2 may not edit c1's entry, but may propose.
+  std::string change = R"({"content":{"question":"Q","answer":"Better","language":"en"}})";
+  EXPECT_EQ(Status::Code::kPermissionDenied, d2.Update(doc, change).status().code());
+  std::string p1 = json::parse(d2.Propose(doc, change).value())["proposal"];
+  std::string p2 = json::parse(d2.Propose(doc, R"({"content":{"question":"Q","answer":"Worse","language":"en"}})").value())["proposal"];
+  sync_all();
+  json listed = json::parse(d1.Proposals(doc).value())["proposals"];
+  ASSERT_EQ(2u, listed.size());
+  for (const auto& p : listed) EXPECT_EQ("open", p["status"]);
+  // Nobody but the owner or headquarters decides.
+  EXPECT_EQ(Status::Code::kPermissionDenied, d2.Accept(doc, p1, "").status().code());
+  EXPECT_EQ(Status::Code::kPermissionDenied, d2.Decline(doc, p2, R"({"reason":"mine"})").status().code());
+  json accepted = json::parse(d1.Accept(doc, p1, "").value());
+  EXPECT_EQ("Better", accepted["content"]["answer"]);
+  EXPECT_EQ(ToHex(c1->log->self()), accepted["updated_by"]) << "the accepter signs the change";
+  ASSERT_TRUE(d1.Decline(doc, p2, R"({"reason":"not accurate"})").ok());
+  sync_all();
+  for (DocService* ds : {&d1, &d2, &dhq}) {
+    json ps = json::parse(ds->Proposals(doc).value())["proposals"];
+    for (const auto& p : ps) {
+      EXPECT_EQ(p["proposal"] == p1 ? "accepted" : "declined", p["status"]) << p.dump();
+      if (p["proposal"] == p2) EXPECT_EQ("not accurate", p["reason"]);
+    }
+    EXPECT_EQ("Better", json::parse(ds->Get(doc).value())["content"]["answer"]);
+  }
+  json history = json::parse(d2.History(doc).value())["versions"];
+  EXPECT_EQ(3u, history.size()) << "created, proposed, accepted: " << history.dump();
+  EXPECT_EQ(hq.DigestHex(), c2->DigestHex());
+  EXPECT_EQ(hq.DigestHex(), c1->DigestHex());
+  // On authoritative content only headquarters decides, not the centre.
+  std::string guide = json::parse(dhq.Create(json{{"kind", "guide"}, {"content", json::parse(Guide(true))}}.dump()).value())["id"];
+  sync_all();
+  std::string p3 = json::parse(d1.Propose(guide, json{{"content", json::parse(Guide(false, "Fix"))}}.dump()).value())["proposal"];
+  sync_all();
+  EXPECT_EQ(Status::Code::kPermissionDenied, d1.Accept(guide, p3, "").status().code());
+  json amended = json::parse(dhq.Accept(guide, p3, json{{"content", json::parse(Guide(true, "Fix, checked"))}}.dump()).value());
+  EXPECT_EQ("Fix, checked", amended["content"]["body"]);
+  // Bad requests: an unknown proposal, no reason.
+  EXPECT_EQ(Status::Code::kNotFound, d1.Accept(doc, std::string(64, 'a'), "").status().code());
+  EXPECT_EQ(Status::Code::kInvalidArgument, d1.Decline(doc, p1, "{}").status().code());
 }
 
 TEST_F(TrustTest, StatementsAndRequestsParseStrictly) {
