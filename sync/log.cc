@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <condition_variable>
 #include <thread>
 
@@ -126,7 +127,7 @@ class Applier {
       return Reject(MakeProblem(Problem::kFork, Describe(e, id) + ": the author's feed forked at seq " +
                                                     std::to_string(feed->fork_seq) + "; frozen from there"));
     }
-    MRC_ASSIGN_OR_RETURN(trust::Membership m, trust::Lookup(txn_, root_, e.author));
+    MRC_ASSIGN_OR_RETURN(trust::Membership m, Member(e.author));
     if (e.seq >= m.revoked_from) {
       return Reject(MakeProblem(Problem::kRevoked, Describe(e, id) + ": key revoked from seq " +
                                                        std::to_string(m.revoked_from) + " (" +
@@ -324,6 +325,7 @@ class Applier {
 
   Result<Decision> ApplyStatement(const Entry& e, const Hash32& id, std::string_view payload,
                                   const trust::Membership& author) {
+    members_.clear();
     MRC_ASSIGN_OR_RETURN(Statement s, ParseStatement(payload));
     std::vector<rec::IdRecord> parents;
     MRC_ASSIGN_OR_RETURN(auto pending, Parents(e, id, &parents));
@@ -405,6 +407,18 @@ class Applier {
 
  public:
   const Hash32& root() const { return root_; }
+  void ForgetMembers() { members_.clear(); }
+
+  // A key's membership, cached for the batch: most entries of a catch-up
+  // come from a few authors, and reading trust records costs two iterators.
+  // Any statement applied may change it, so each one clears the cache.
+  Result<trust::Membership> Member(const Hash32& key) {
+    if (auto it = members_.find(key); it != members_.end()) return it->second;
+    MRC_ASSIGN_OR_RETURN(trust::Membership m, trust::Lookup(txn_, root_, key));
+    if (members_.size() > 4096) members_.clear();
+    members_.emplace(key, m);
+    return m;
+  }
   // A key that became a member by the last statement applied, if any: the
   // entries waiting for it are woken.
   std::optional<Hash32> TakeWakeMember() {
@@ -418,6 +432,7 @@ class Applier {
   const Hash32& root_;
   ApplyFlags& flags_;
   std::optional<Hash32> wake_member_;
+  std::map<Hash32, trust::Membership> members_;
 };
 
 // Runs the ingest of one batch: the queue of entries to accept and of effects
@@ -613,6 +628,7 @@ Status Ingestor::RebuildIfNeeded() {
 // waits resolve dependencies as in a normal ingest, so the result is what a
 // new node receiving the same entries computes.
 Status Ingestor::Rebuild() {
+  applier_.ForgetMembers();
   for (Column c : {Column::kDocs, Column::kRejects, Column::kTrust, Column::kReceipts, Column::kProposals,
                    Column::kIds}) {
     MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(c, ""));
