@@ -9,7 +9,10 @@ namespace mrc::sync {
 Result<wire::Message> PeerSession::Start() {
   wire::SummaryMsg s;
   MRC_ASSIGN_OR_RETURN(auto feeds, log_->Feeds());
-  for (const auto& f : feeds) s.feeds[f.author] = f.seq;
+  for (const auto& f : feeds) {
+    s.feeds[f.author] = f.seq;
+    s.heads[f.author] = f.id;
+  }
   return wire::Message(std::in_place_type<wire::SummaryMsg>, std::move(s));
 }
 
@@ -21,6 +24,7 @@ Status PeerSession::OnMessage(wire::Message message, std::vector<wire::Message>*
       peer_has_[author] = seq;
       sent_[author] = std::max(sent_[author], seq);
     }
+    MRC_RETURN_IF_ERROR(CompareHeads(*s));
     return Pump(out);
   }
   if (!summary_received_) return Status::Corruption("peer sent data before its summary");
@@ -36,6 +40,23 @@ Status PeerSession::OnMessage(wire::Message message, std::vector<wire::Message>*
   }
   auto& ping = std::get<wire::PingMsg>(message);
   if (!ping.pong) out->emplace_back(std::in_place_type<wire::PingMsg>, wire::PingMsg{ping.nonce, true});
+  return Status::Ok();
+}
+
+// Where the peer's head differs from our entry at the same seq, the author
+// signed two histories: send ours from that seq, so that the peer records
+// the fork (and, knowing it, shows us its branch in turn).
+Status PeerSession::CompareHeads(const wire::SummaryMsg& s) {
+  MRC_ASSIGN_OR_RETURN(auto feeds, log_->Feeds());
+  for (const auto& f : feeds) {
+    auto seq = s.feeds.find(f.author);
+    auto head = s.heads.find(f.author);
+    if (seq == s.feeds.end() || head == s.heads.end() || seq->second == 0 || seq->second > f.seq) continue;
+    MRC_ASSIGN_OR_RETURN(auto ours, log_->ReadFeed(f.author, seq->second, 1));
+    if (ours.empty()) continue;
+    auto d = DecodeEntry(ours.front().signed_form);
+    if (d.ok() && d->id != head->second) sent_[f.author] = seq->second - 1;
+  }
   return Status::Ok();
 }
 

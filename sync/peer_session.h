@@ -52,6 +52,7 @@ class PeerSession {
 
  private:
   Status OnEntries(wire::EntriesMsg& m, std::vector<wire::Message>* out);
+  Status CompareHeads(const wire::SummaryMsg& s);
 
   Log* log_;
   Hash32 peer_;

@@ -15,6 +15,8 @@ struct Encoder {
     for (const auto& [author, seq] : m.feeds) {
       PutHash(&out, author);
       PutU64(&out, seq);
+      auto head = m.heads.find(author);
+      PutHash(&out, head == m.heads.end() ? Hash32{} : head->second);
     }
   }
   void operator()(const EntriesMsg& m) {
@@ -61,13 +63,15 @@ Result<Message> Decode(std::string_view in) {
     case 'S': {
       SummaryMsg m;
       std::uint32_t n;
-      if (!GetU32(&in, &n) || n > kMaxSummaryFeeds || in.size() != std::size_t{n} * 40) return Bad("summary size");
+      if (!GetU32(&in, &n) || n > kMaxSummaryFeeds || in.size() != std::size_t{n} * 72) return Bad("summary size");
       for (std::uint32_t i = 0; i < n; ++i) {
-        Hash32 a;
+        Hash32 a, head;
         std::uint64_t seq;
         GetHash(&in, &a);
         GetU64(&in, &seq);
+        GetHash(&in, &head);
         if (!m.feeds.emplace(a, seq).second) return Bad("summary lists an author twice");
+        m.heads.emplace(a, head);
       }
       return Message(std::move(m));
     }

@@ -1,7 +1,7 @@
 // Replication messages, carried one per secure frame (see docs/protocol.md,
 // "Replication"). Encoding is strict; decoding refuses anything malformed
 // with Corruption, which ends the link.
-//   'S' summary:  u32 n, n x (author(32) seq(8))           what the sender holds
+//   'S' summary:  u32 n, n x (author(32) seq(8) head id(32))  what the sender holds
 //   'E' entries:  u64 batch, u32 n, n x (u32 len, signed form, u32 len, payload)
 //   'A' ack:      u64 batch                                 one entries batch applied
 //   'P' ping, 'Q' pong: u64 nonce                           keepalive
@@ -24,6 +24,7 @@ inline constexpr std::size_t kMaxBatchEntries = 1000;
 
 struct SummaryMsg {
   std::map<Hash32, std::uint64_t> feeds;
+  std::map<Hash32, Hash32> heads;  // the id at that seq (zero if absent)
 };
 struct EntriesMsg {
   std::uint64_t batch = 0;

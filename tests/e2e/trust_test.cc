@@ -184,5 +184,63 @@ TEST_F(TrustE2eTest, HeadquartersSeesWhoReceivedAndAcknowledgedABulletin) {
   ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
 }
 
+// A centre's data directory copied to a second machine: one key, two
+// histories. Headquarters and both copies freeze the feed at the fork point;
+// headquarters sees it in status, revokes the key and re-admits the centre
+// under a new key that keeps its documents.
+TEST_F(TrustE2eTest, AForkFreezesTheFeedEverywhereAndHeadquartersReadmitsTheCentre) {
+  Init("hq");
+  Init("c1", "hq");
+  Start("hq");
+  AddPeer("c1", PeerAddress("hq"));
+  Start("c1");
+  std::string d0 = Post("c1", Faq("before the copy"))["id"];
+  ASSERT_TRUE(Converge({"hq", "c1"}));
+  std::string key = Key("c1");
+  ASSERT_EQ(0, nodes_["c1"]->Stop());
+  std::filesystem::copy(Dir("c1"), Dir("clone"), std::filesystem::copy_options::recursive);
+  std::string d1 = json::parse(Mrc({"doc", "put", "--data", Dir("c1")}, Faq("written at the original")).out)["id"];
+  std::string d2 = json::parse(Mrc({"doc", "put", "--data", Dir("clone")}, Faq("written at the copy")).out)["id"];
+  Start("c1");
+  ASSERT_TRUE(Converge({"hq", "c1"}));
+  ASSERT_EQ(200, Call("hq", "GET", "/api/v1/docs/" + d1).first);
+  ASSERT_EQ(0, nodes_["c1"]->Stop());
+  Start("clone");
+  auto forked_at_hq = [&] {
+    json f = Get("hq", "/api/v1/status")["trust"]["forked_feeds"];
+    return f.is_array() && f.size() == 1 && f[0]["author"] == key && f[0]["fork_seq"] == 2;
+  };
+  ASSERT_TRUE(Eventually(forked_at_hq)) << Get("hq", "/api/v1/status").dump();
+  ASSERT_TRUE(Converge({"hq", "clone"}));
+  // One key links once at a time (a second link from it is refused): the
+  // original comes back after the copy has gone.
+  ASSERT_EQ(0, nodes_["clone"]->Stop());
+  Start("c1");
+  ASSERT_TRUE(Converge({"hq", "c1"}));
+  Start("clone");  // serves its API; it already holds what hq holds
+  EXPECT_EQ(Digest("hq"), Digest("clone"));
+  for (const std::string n : {"hq", "c1", "clone"}) {
+    EXPECT_EQ(200, Call(n, "GET", "/api/v1/docs/" + d0).first) << n;
+    EXPECT_EQ(404, Call(n, "GET", "/api/v1/docs/" + d1).first) << n;
+    EXPECT_EQ(404, Call(n, "GET", "/api/v1/docs/" + d2).first) << n;
+    EXPECT_EQ(1u, Get(n, "/api/v1/status")["trust"]["forked_feeds"].size()) << n;
+  }
+  // Headquarters revokes the key from the fork on and re-admits the centre.
+  Output o = Mrc({"member", "revoke", key, "--from-seq", "2", "--reason", "data directory copied", "--data", Dir("hq")});
+  ASSERT_EQ(0, o.status) << o.err;
+  ASSERT_EQ(0, Mrc({"init", "--data", Dir("c1new"), "--genesis", Dir("hq") + "/genesis.txt", "--http", "127.0.0.1:0",
+                    "--listen", "none"}).status);
+  ASSERT_EQ(0, Mrc({"member", "request", "--data", Dir("c1new"), "--name", "Centre c1", "--out", Dir("c1new.req")}).status);
+  o = Mrc({"member", "approve", Dir("c1new.req"), "--replaces", key, "--data", Dir("hq")});
+  ASSERT_EQ(0, o.status) << o.err;
+  AddPeer("c1new", PeerAddress("hq"));
+  Start("c1new");
+  ASSERT_TRUE(Converge({"hq", "c1new"}));
+  json edit{{"content", {{"question", "still ours"}, {"answer", "A"}, {"language", "en"}}}};
+  ASSERT_EQ(200, Call("c1new", "PUT", "/api/v1/docs/" + d0, edit.dump()).first);
+  ASSERT_TRUE(Converge({"hq", "c1new"}));
+  EXPECT_EQ("still ours", Get("hq", "/api/v1/docs/" + d0)["content"]["question"]);
+}
+
 }  // namespace
 }  // namespace mrc::e2e
