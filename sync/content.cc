@@ -31,6 +31,7 @@ enum class Shape {
   kLocation,    // {address?, city, country, lat?, lon?}
   kContact,     // {phone?, email?, website?}
   kBool,
+  kIdList,      // list of document ids (64 lowercase hex)
 };
 
 struct Field {
@@ -54,7 +55,8 @@ const std::vector<Field>& FieldsOf(Kind kind) {
       {"title", Shape::kText, true},          {"summary", Shape::kMarkdown, false},
       {"body", Shape::kMarkdown, true},       {"countries", Shape::kCountryList, false},
       {"topics", Shape::kTopicList, false},   {"effective_date", Shape::kDate, true},
-      {"urgency", Shape::kUrgency, true},     {"language", Shape::kLanguage, true}};
+      {"urgency", Shape::kUrgency, true},     {"language", Shape::kLanguage, true},
+      {"supersedes", Shape::kIdList, false},  {"guide_sections", Shape::kIdList, false}};
   static const std::vector<Field> kCentre = {
       {"name", Shape::kText, true},          {"location", Shape::kLocation, true},
       {"contact", Shape::kContact, false},   {"languages", Shape::kTextList, false},
@@ -95,9 +97,27 @@ bool IsLanguage(const std::string& s) {
   return true;
 }
 
+// ISO 3166-1 alpha-2 codes, and XK (Kosovo, in general use though not
+// assigned by ISO), so that "XX" or a typo is refused.
 bool IsCountry(const std::string& s) {
-  return s.size() == 2 && std::isupper(static_cast<unsigned char>(s[0])) &&
-         std::isupper(static_cast<unsigned char>(s[1]));
+  static constexpr std::string_view kCodes =
+      "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR "
+      "BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ "
+      "EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW "
+      "GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY "
+      "KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV "
+      "MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY "
+      "QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG "
+      "TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA "
+      "ZM ZW";
+  if (s.size() != 2 || !std::isupper(static_cast<unsigned char>(s[0])) ||
+      !std::isupper(static_cast<unsigned char>(s[1]))) {
+    return false;
+  }
+  for (std::size_t i = 0; i + 2 <= kCodes.size(); i += 3) {
+    if (kCodes.substr(i, 2) == s) return true;
+  }
+  return false;
 }
 
 bool IsDate(const std::string& s) {
@@ -105,8 +125,17 @@ bool IsDate(const std::string& s) {
   for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
     if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
   }
-  int month = std::stoi(s.substr(5, 2)), day = std::stoi(s.substr(8, 2));
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+  int year = std::stoi(s.substr(0, 4)), month = std::stoi(s.substr(5, 2)), day = std::stoi(s.substr(8, 2));
+  if (month < 1 || month > 12 || day < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+bool IsDocId(const std::string& s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
 }
 
 bool IsTopic(const std::string& s) {
@@ -178,6 +207,8 @@ Status CheckField(const Field& f, const json& v) {
                                      {"lat", false}, {"lon", false}});
     case Shape::kContact:
       return CheckObject(f.name, v, {{"phone", false}, {"email", false}, {"website", false}});
+    case Shape::kIdList:
+      return CheckList(f.name, v, IsDocId, "a document id (64 lowercase hex characters)");
     case Shape::kBool:
       if (!v.is_boolean()) return Bad(f.name, "must be true or false");
       return Status::Ok();

@@ -5,6 +5,7 @@
 // needs no locks; only the status snapshot is shared, under a mutex.
 #include "sync/peer_service.h"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
@@ -86,9 +87,31 @@ struct PeerService::Impl {
     statuses.push_back(st);
     return st;
   }
+  // An accepted link ended. A peer that completed the handshake stays listed,
+  // disconnected, with its last contact (a centre behind NAT that dials us
+  // is only ever an inbound peer): one entry per peer, at most 256.
   void DropStatus(const std::shared_ptr<LinkStatus>& st) {
     std::lock_guard lock(status_mu);
-    std::erase(statuses, st);
+    if (IsZero(st->peer)) {
+      std::erase(statuses, st);
+      return;
+    }
+    st->connected = false;
+    std::erase_if(statuses, [&](const std::shared_ptr<LinkStatus>& o) {
+      return o != st && o->direction == "in" && !o->connected && o->peer == st->peer;
+    });
+    std::size_t remembered = std::count_if(statuses.begin(), statuses.end(), [](const auto& o) {
+      return o->direction == "in" && !o->connected;
+    });
+    if (remembered > 256) {
+      auto oldest = std::min_element(statuses.begin(), statuses.end(), [](const auto& a, const auto& b) {
+        auto key = [](const auto& x) {
+          return x->direction == "in" && !x->connected ? x->last_contact_ms : UINT64_MAX;
+        };
+        return key(a) < key(b);
+      });
+      statuses.erase(oldest);
+    }
   }
   template <typename F>
   void UpdateStatus(const std::shared_ptr<LinkStatus>& st, F f) {

@@ -90,6 +90,16 @@ class Cluster : public ::testing::Test {
     EXPECT_TRUE(r.ok() && r->status == 201) << (r.ok() ? r->body : r.status().ToString());
     return r.ok() ? json::parse(r->body, nullptr, false) : json();
   }
+  // Polls `pred` until it holds (bounded).
+  template <typename Pred>
+  bool Eventually(Pred pred, seconds limit = seconds(30)) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (pred()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
   // Polls until every named running node shows the same digest (bounded).
   bool Converge(const std::vector<std::string>& names, seconds limit = seconds(30)) {
     auto deadline = std::chrono::steady_clock::now() + limit;

@@ -60,6 +60,14 @@ TEST_F(SyncTest, OfflineEditsOfOneDocumentConflictEverywhere) {
   json doc = Post("c1", Faq("original"));
   ASSERT_TRUE(Converge({"hq", "c1"}));
   ASSERT_EQ(0, nodes_["c1"]->Stop());
+  // Headquarters still lists the centre that dialled it, as disconnected.
+  json peers;
+  ASSERT_TRUE(Eventually([&] {
+    peers = Get("hq", "/api/v1/status")["peers"];
+    return peers.size() == 1 && !peers[0]["connected"].get<bool>();
+  })) << peers.dump();
+  EXPECT_EQ("in", peers[0]["direction"]);
+  EXPECT_FALSE(peers[0]["last_contact"].get<std::string>().empty()) << peers.dump();
   std::string id = doc["id"];
   // Both edit the same version while apart.
   json edit{{"content", {{"question", "edited at hq"}, {"answer", "A"}, {"language", "en"}}}};

@@ -33,16 +33,6 @@ class TrustE2eTest : public Cluster {
     return {r->status, json::parse(r->body, nullptr, false)};
   }
   std::string Key(const std::string& node) { return Get(node, "/api/v1/status")["node"]; }
-  // Polls `pred` until it holds (bounded).
-  template <typename Pred>
-  bool Eventually(Pred pred, seconds limit = seconds(30)) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (pred()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
-  }
   static std::string Guide(bool authoritative) {
     json c{{"country", "IT"}, {"topic", "study"}, {"language", "en"}, {"body", "Universities."}};
     if (authoritative) c["authoritative"] = true;

@@ -47,10 +47,29 @@ TEST(ContentTest, GuideRules) {
   EXPECT_EQ(12u, GuideTopics().size());
 }
 
+TEST(ContentTest, CountriesAndDatesAreReal) {
+  auto guide = [](const std::string& country, const std::string& date) {
+    return Check(Kind::kGuide, R"({"country":")" + country + R"(","topic":"study","language":"en","body":"T",
+        "verified_on":")" + date + R"("})");
+  };
+  EXPECT_EQ("ok", guide("XK", "2028-02-29"));
+  EXPECT_NE("ok", guide("XX", "2026-01-01"));
+  EXPECT_NE("ok", guide("DE", "2026-02-29"));
+  EXPECT_NE("ok", guide("DE", "2026-04-31"));
+  EXPECT_EQ("ok", guide("DE", "2000-02-29"));
+  EXPECT_NE("ok", guide("DE", "1900-02-29"));
+}
+
 TEST(ContentTest, BulletinAndCentreRules) {
   EXPECT_EQ("ok", Check(Kind::kBulletin, R"({"title":"Quota change","summary":"S","body":"B",
       "countries":["IT"],"topics":["quotas-and-agreements"],"effective_date":"2027-01-01",
       "urgency":"high","language":"en"})"));
+  std::string id(64, 'a');
+  EXPECT_EQ("ok", Check(Kind::kBulletin, R"({"title":"New quota","body":"B","effective_date":"2027-01-01",
+      "urgency":"high","language":"en","supersedes":[")" + id + R"("],"guide_sections":[")" + id + R"("]})"));
+  EXPECT_EQ("content.supersedes: every item must be a document id (64 lowercase hex characters)",
+            Check(Kind::kBulletin, R"({"title":"T","body":"B","effective_date":"2027-01-01","urgency":"high",
+                "language":"en","supersedes":["last year's"]})"));
   EXPECT_EQ("content.urgency: must be low, normal, high or urgent",
             Check(Kind::kBulletin, R"({"title":"T","body":"B","effective_date":"2027-01-01","urgency":"now","language":"en"})"));
   EXPECT_EQ("ok", Check(Kind::kCentre, R"({"name":"MRC Tirana","location":{"city":"Tirana","country":"AL"},
