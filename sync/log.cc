@@ -846,7 +846,23 @@ Status Log::AppendDueReceipts() {
   }
   if (drafts.empty()) return Status::Ok();
   auto ids = AppendLocked(drafts, due_keys);
-  if (!ids.ok()) return ids.status();
+  if (!ids.ok()) {
+    Status::Code code = ids.status().code();
+    if (code != Status::Code::kPermissionDenied && code != Status::Code::kInvalidArgument) return ids.status();
+    // A receipt the rules refuse (our key revoked or our feed frozen, or
+    // its bulletin version rejected since) can never be written: one by
+    // one, write what can be and forget the rest, rather than retry forever.
+    for (std::size_t i = 0; i < drafts.size(); ++i) {
+      auto one = AppendLocked({drafts[i]}, {due_keys[i]});
+      if (one.ok()) continue;
+      code = one.status().code();
+      if (code != Status::Code::kPermissionDenied && code != Status::Code::kInvalidArgument) return one.status();
+      log::Warn("log", "receipt not signed: " + one.status().message());
+      storage::WriteBatch forget;
+      forget.Delete(Column::kLocal, due_keys[i]);
+      MRC_RETURN_IF_ERROR(store_->Write(&forget));
+    }
+  }
   if (listener_) listener_();
   // More than one batch's worth: go on (bounded by what is due).
   return drafts.size() == 1000 ? AppendDueReceipts() : Status::Ok();

@@ -348,6 +348,20 @@ TEST_F(TrustTest, ProposalsAreAcceptedOrDeclinedByTheOwnerOrHeadquarters) {
   EXPECT_EQ(Status::Code::kInvalidArgument, d1.Decline(doc, p1, "{}").status().code());
 }
 
+TEST_F(TrustTest, ARevokedNodeStillReceivesBulletinsButSignsNoReceipt) {
+  Node hq(tmp_.Sub("hq"));
+  auto c1 = Node::Centre(tmp_.Sub("c1"));
+  Revoke(c1->log->self(), 1);
+  hq.log->Append({Draft{Kind::kBulletin, Op::kPut, {}, {}, Bulletin()}}).value();
+  auto r = c1->log->Ingest(hq.AllEntries());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(c1->AllEntries().size() == hq.AllEntries().size()) << "c1 wrote nothing of its own";
+  // Nothing stays due: a later batch does not try again.
+  hq.log->Append({NewFaq("later")}).value();
+  EXPECT_TRUE(c1->log->Ingest(hq.AllEntries()).ok());
+  EXPECT_EQ(c1->AllEntries().size(), hq.AllEntries().size());
+}
+
 TEST_F(TrustTest, StatementsAndRequestsParseStrictly) {
   EXPECT_TRUE(ParseStatement(R"({"type":"approve","key":")" + std::string(64, 'a') +
                              R"(","roles":["centre"],"name":"X"})").ok());
