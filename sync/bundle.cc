@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -120,6 +121,8 @@ Result<BundleStats> ExportBundle(Log* log, const Summary* peer, const std::strin
   MRC_RETURN_IF_ERROR(w.Write(header));
   BundleStats stats;
   MRC_ASSIGN_OR_RETURN(auto feeds, log->Feeds());
+  // The root key's feed first (the approvals), as over a link.
+  std::stable_partition(feeds.begin(), feeds.end(), [&](const FeedHead& f) { return f.author == log->root(); });
   auto write = [&](const std::vector<Incoming>& entries) -> Status {
     for (const auto& e : entries) {
       Bytes rec(1, 'E');

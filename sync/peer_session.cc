@@ -87,6 +87,9 @@ Status PeerSession::OnEntries(wire::EntriesMsg& m, std::vector<wire::Message>* o
 Status PeerSession::Pump(std::vector<wire::Message>* out) {
   if (!summary_received_) return Status::Ok();
   MRC_ASSIGN_OR_RETURN(auto feeds, log_->Feeds());
+  // The root key's feed first: it holds the approvals, and entries that
+  // arrive before their author's approval wait, then apply all at once.
+  std::stable_partition(feeds.begin(), feeds.end(), [&](const FeedHead& f) { return f.author == log_->root(); });
   for (const auto& f : feeds) {
     if (f.forked && forks_shared_.insert(f.author).second) {
       // Show the peer our branch from the start (what it shares with us is
