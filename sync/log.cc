@@ -122,10 +122,10 @@ class Applier {
       Status s = checked ? content : ValidateEntryPayload(e.kind, e.op, payload);
       if (!s.ok()) return Reject(MakeProblem(Problem::kInvalidContent, Describe(e, id) + ": " + s.message()));
     }
-    MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds, AsView(e.author), rec::DecodeFeed));
-    if (feed && feed->forked && e.seq >= feed->fork_seq) {
+    MRC_ASSIGN_OR_RETURN(std::uint64_t fork_seq, ForkSeq(e.author));
+    if (fork_seq != 0 && e.seq >= fork_seq) {
       return Reject(MakeProblem(Problem::kFork, Describe(e, id) + ": the author's feed forked at seq " +
-                                                    std::to_string(feed->fork_seq) + "; frozen from there"));
+                                                    std::to_string(fork_seq) + "; frozen from there"));
     }
     MRC_ASSIGN_OR_RETURN(trust::Membership m, Member(e.author));
     if (e.seq >= m.revoked_from) {
@@ -407,7 +407,22 @@ class Applier {
 
  public:
   const Hash32& root() const { return root_; }
-  void ForgetMembers() { members_.clear(); }
+  // Forgets the cached memberships and fork points (a statement applied, a
+  // fork recorded, a rebuild begun).
+  void ForgetCaches() {
+    members_.clear();
+    fork_seqs_.clear();
+  }
+
+  // The seq an author's feed forked at (0: not forked), cached for the batch.
+  Result<std::uint64_t> ForkSeq(const Hash32& author) {
+    if (auto it = fork_seqs_.find(author); it != fork_seqs_.end()) return it->second;
+    MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds, AsView(author), rec::DecodeFeed));
+    std::uint64_t seq = feed && feed->forked ? feed->fork_seq : 0;
+    if (fork_seqs_.size() > 4096) fork_seqs_.clear();
+    fork_seqs_.emplace(author, seq);
+    return seq;
+  }
 
   // A key's membership, cached for the batch: most entries of a catch-up
   // come from a few authors, and reading trust records costs two iterators.
@@ -433,6 +448,7 @@ class Applier {
   ApplyFlags& flags_;
   std::optional<Hash32> wake_member_;
   std::map<Hash32, trust::Membership> members_;
+  std::map<Hash32, std::uint64_t> fork_seqs_;
 };
 
 // Runs the ingest of one batch: the queue of entries to accept and of effects
@@ -503,6 +519,7 @@ Status Ingestor::RecordFork(const Authenticated& a, Problem p, std::string detai
     feed->fork_seq = e.seq;
     txn_.Put(Column::kFeeds, AsView(e.author), rec::EncodeFeed(*feed));
     flags_.rebuild = true;
+    applier_.ForgetCaches();
   }
   report_->forks++;
   return Refuse(a, MakeProblem(p, Describe(e, a.id) + ": " + detail));
@@ -628,7 +645,7 @@ Status Ingestor::RebuildIfNeeded() {
 // waits resolve dependencies as in a normal ingest, so the result is what a
 // new node receiving the same entries computes.
 Status Ingestor::Rebuild() {
-  applier_.ForgetMembers();
+  applier_.ForgetCaches();
   for (Column c : {Column::kDocs, Column::kRejects, Column::kTrust, Column::kReceipts, Column::kProposals,
                    Column::kIds}) {
     MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(c, ""));
