@@ -33,8 +33,8 @@ struct PeerStats {
 
 class PeerSession {
  public:
-  static constexpr std::size_t kBatchEntries = 256;
-  static constexpr std::size_t kBatchBytes = 1 << 20;
+  static constexpr std::size_t kBatchEntries = 1000;  // = wire::kMaxBatchEntries
+  static constexpr std::size_t kBatchBytes = 2 << 20;
   static constexpr std::uint64_t kWindow = 4;
 
   PeerSession(Log* log, const Hash32& peer) : log_(log), peer_(peer) {}
