@@ -15,6 +15,7 @@
 #include "sync/crypto.h"
 #include "sync/entry.h"
 #include "sync/log.h"
+#include "sync/trust.h"
 
 namespace {
 
@@ -56,6 +57,7 @@ Hash32 Network() {
 
 struct Rates {
   double sign, verify, append, apply, mb_per_s;
+  double rebuild_secs;
 };
 
 Rates RunOnce(std::size_t n, std::size_t batch, const std::string& root) {
@@ -102,6 +104,34 @@ Rates RunOnce(std::size_t n, std::size_t batch, const std::string& root) {
   r.apply = n / apply_secs;
   r.mb_per_s = bytes / apply_secs / 1e6;
   if (log_a->Digest().value().digest != log_b->Digest().value().digest) std::abort();
+
+  // A revocation that reaches back into entries already applied makes the
+  // replica re-judge its whole log (docs/trust.md): a centre c, approved by
+  // the root key, writes one entry; then the root key revokes it from seq 1.
+  TempStore c(root, "centre");
+  sync::KeyPair key_c = sync::GenerateKeyPair();
+  auto log_c = sync::Log::Open(c.store.get(), key_c, Network(), key.public_key).value();
+  auto statement = [&](sync::Statement st) {
+    auto payload = sync::StatementPayload(st).value();
+    if (!log_a->Append({{sync::Kind::kMember, sync::Op::kPut, Hash32{}, {}, payload}}).ok()) std::abort();
+    return log_a->ReadFeed(key.public_key, log_a->Feeds().value().front().seq, 1).value();
+  };
+  sync::Statement approve;
+  approve.key = key_c.public_key;
+  approve.roles = {"centre"};
+  approve.name = "centre";
+  if (!log_b->Ingest(statement(approve)).ok()) std::abort();
+  if (!log_c->Append({{sync::Kind::kFaq, sync::Op::kPut, Hash32{}, {}, Payload(n)}}).ok()) std::abort();
+  if (!log_b->Ingest(log_c->ReadFeed(key_c.public_key, 1, 1).value()).ok()) std::abort();
+  sync::Statement revoke;
+  revoke.type = sync::Statement::Type::kRevoke;
+  revoke.key = key_c.public_key;
+  revoke.from_seq = 1;
+  revoke.reason = "benchmark";
+  auto revocation = statement(revoke);
+  auto s = Clock::now();
+  if (!log_b->Ingest(revocation).ok()) std::abort();
+  r.rebuild_secs = Seconds(s, Clock::now());
   return r;
 }
 
@@ -118,7 +148,7 @@ int main(int argc, char** argv) {
   }
   if (!sync::InitCrypto().ok()) return 1;
   std::string root = (std::filesystem::temp_directory_path() / "mrc-bench").string();
-  std::vector<double> sign, verify, append, apply, mbs;
+  std::vector<double> sign, verify, append, apply, mbs, rebuild;
   for (std::size_t run = 0; run < runs; ++run) {
     std::filesystem::remove_all(root);
     std::filesystem::create_directories(root);
@@ -128,6 +158,7 @@ int main(int argc, char** argv) {
     append.push_back(r.append);
     apply.push_back(r.apply);
     mbs.push_back(r.mb_per_s);
+    rebuild.push_back(r.rebuild_secs);
     std::fprintf(stderr, "run %zu: append %.0f/s, apply %.0f/s\n", run + 1, r.append, r.apply);
   }
   std::filesystem::remove_all(root);
@@ -138,5 +169,6 @@ int main(int argc, char** argv) {
   std::printf("| sign + append + apply (local write, durable) | %.0f |\n", Median(append));
   std::printf("| verify + apply a received run (durable) | %.0f (%.1f MB/s) |\n", Median(apply), Median(mbs));
   std::printf("| verify + apply vs raw verify | %.1fx |\n", Median(apply) / Median(verify));
+  std::printf("| rebuild after a revocation (%zu entries re-judged), seconds | %.2f |\n", n + 3, Median(rebuild));
   return 0;
 }
