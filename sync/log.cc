@@ -490,6 +490,7 @@ class Ingestor {
   const Hash32& self_;
   ApplyFlags flags_;
   Applier applier_;
+  std::optional<bool> store_waits_;  // does the store hold any wait? (asked once)
   std::deque<Task> queue_;
 };
 
@@ -595,7 +596,18 @@ Status Ingestor::Resolve(const Entry& e, const Hash32& id, std::string_view payl
 Status Ingestor::Wake(char tag, const Hash32& id) {
   Bytes prefix(1, tag);
   PutHash(&prefix, id);
-  MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(Column::kWaits, prefix));
+  // Most batches (a catch-up in feed order) park nothing: while the store
+  // holds no wait at all, only this batch's own waits need looking at.
+  if (!store_waits_) {
+    MRC_ASSIGN_OR_RETURN(bool any, txn_.StoreHasAny(Column::kWaits));
+    store_waits_ = any;
+  }
+  std::vector<std::string> keys;
+  if (*store_waits_) {
+    MRC_ASSIGN_OR_RETURN(keys, txn_.KeysWithPrefix(Column::kWaits, prefix));
+  } else {
+    keys = txn_.OverlayKeysWithPrefix(Column::kWaits, prefix);
+  }
   for (const auto& k : keys) {
     Hash32 waiter = Hash32FromView(std::string_view(k).substr(33));
     if (tag != rec::kWaitLog) txn_.Delete(Column::kWaits, k);

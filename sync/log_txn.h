@@ -23,6 +23,12 @@ class Txn {
   void Delete(storage::Column c, std::string_view key);
   // Live keys of column c that start with prefix, as the batch would leave them.
   Result<std::vector<std::string>> KeysWithPrefix(storage::Column c, std::string_view prefix);
+  // The same, when the store is known to hold no key of the column: only the
+  // batch's own writes are looked at (no store iterator, which costs
+  // microseconds each).
+  std::vector<std::string> OverlayKeysWithPrefix(storage::Column c, std::string_view prefix) const;
+  // Whether the store (not the batch) holds any key in column c.
+  Result<bool> StoreHasAny(storage::Column c);
   Status Commit() { return store_->Write(&batch_); }
   std::size_t size() const { return batch_.Count(); }
 
