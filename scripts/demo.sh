@@ -64,6 +64,13 @@ if [[ -n "$bulletin" ]]; then
     [[ "$r" == *'"not_received":[]'* && "$r" == *'"by":"Demo counsellor"'* ]] && break
     sleep 0.2
   done
+  curl -s "http://127.0.0.1:$port/api/v1/bulletins/$bulletin/receipts" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+n = len(r["centres"])
+got = n - len(r["not_received"])
+acks = ", ".join(c["name"] + " (" + c["acknowledged"].get("by", "?") + ")" for c in r["centres"] if c["acknowledged"])
+print("  %s: received by %d of %d centres; acknowledged by %s" % (r["title"], got, n, acks or "none yet"))'
   echo "  receipts: http://127.0.0.1:$port/api/v1/bulletins/$bulletin/receipts"
 fi
 
