@@ -75,6 +75,8 @@ t4=$(now)
 [[ "$(digest $http_c)" == "$target" ]] || { echo "catch-up did not finish" >&2; exit 1; }
 peak_kb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 rss_hq=$(peak_kb "${pids[0]}") rss_c=$(peak_kb "${pids[1]}")
+# What RocksDB holds at the receiver right after the catch-up.
+rocks_c=$(curl -s "http://$http_c/api/v1/status" | python3 -c 'import json,sys; m=json.load(sys.stdin)["memory"]; print("%.0f MB memtables, %.0f MB block cache, %.0f MB table readers" % (m["rocksdb_memtables_bytes"]/2**20, m["rocksdb_block_cache_bytes"]/2**20, m["rocksdb_table_readers_bytes"]/2**20))')
 
 link_bytes() { curl -s "http://$http_c/api/v1/status" | python3 -c 'import json,sys; p=json.load(sys.stdin)["peers"][0]; print(p["bytes_sent"]+p["bytes_received"])'; }
 sleep 1
@@ -104,7 +106,7 @@ hc_seconds=$(node bench/hypercore/replicate.js reader "$work/hc-b" "$n" "$hc_key
   python3 -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')
 
 python3 - "$n" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" "$t6" "$bytes" "$before" "$after" "$raw_verify" "$rss_hq" "$rss_c" \
-  "$hc_seconds" "$hc_append" <<'PY'
+  "$hc_seconds" "$hc_append" "$rocks_c" <<'PY'
 import sys
 n = int(sys.argv[1]); t = [float(x) for x in sys.argv[2:9]]; bundle = int(sys.argv[9])
 before, after = int(sys.argv[10]), int(sys.argv[11])
@@ -122,4 +124,5 @@ print(f"| raw Ed25519 verify, one core (the one-signature-per-entry ceiling) | {
 print(f"| peak RSS during catch-up: sender / receiver | {rss_hq / 1024:.0f} MB / {rss_c / 1024:.0f} MB |")
 print(f"| one new entry when both hold {n}: time to arrive | {1000 * (t[6] - t[5]):.0f} ms (incl. HTTP write and polling) |")
 print(f"| one new entry: bytes on the wire, both directions | {after - before} |")
+print(f"| RocksDB memory at the receiver after catch-up | {sys.argv[17]} |")
 PY

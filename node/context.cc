@@ -186,6 +186,10 @@ Result<nlohmann::json> TrustStatusJson(sync::Log& log) {
 Result<std::string> NodeStatusJson(Context& ctx, const std::string& peers_json) {
   MRC_ASSIGN_OR_RETURN(sync::DigestInfo d, ctx.log->Digest());
   MRC_ASSIGN_OR_RETURN(nlohmann::json trust, TrustStatusJson(*ctx.log));
+  storage::Store::MemoryUse mem = ctx.store->Memory();
+  nlohmann::json memory{{"rocksdb_memtables_bytes", mem.memtables},
+                        {"rocksdb_block_cache_bytes", mem.block_cache},
+                        {"rocksdb_table_readers_bytes", mem.table_readers}};
   auto peers = nlohmann::json::parse(peers_json, nullptr, false);
   if (peers.is_object() && peers.contains("peers")) peers = peers["peers"];
   if (!peers.is_array()) peers = nlohmann::json::array();
@@ -200,7 +204,8 @@ Result<std::string> NodeStatusJson(Context& ctx, const std::string& peers_json) 
                         {"forks", d.forks},
                         {"digest", ToHex(d.digest)},
                         {"peers", peers},
-                        {"trust", trust}}
+                        {"trust", trust},
+                        {"memory", memory}}
       .dump();
 }
 

@@ -196,6 +196,23 @@ class StoreImpl final : public Store {
 
   std::string path() const override { return path_; }
 
+  MemoryUse Memory() override {
+    MemoryUse m;
+    auto sum = [&](const char* property) {
+      std::uint64_t total = 0, v = 0;
+      for (auto* h : handles_) {
+        if (db_->GetIntProperty(h, property, &v)) total += v;
+      }
+      return total;
+    };
+    m.memtables = sum("rocksdb.cur-size-all-mem-tables");
+    m.table_readers = sum("rocksdb.estimate-table-readers-mem");
+    std::uint64_t v = 0;
+    // The block cache is shared: read it once.
+    if (!handles_.empty() && db_->GetIntProperty(handles_[0], "rocksdb.block-cache-usage", &v)) m.block_cache = v;
+    return m;
+  }
+
  private:
   rocksdb::ColumnFamilyHandle* Handle(Column c) const { return handles_[static_cast<int>(c)]; }
 

@@ -93,6 +93,13 @@ class Store {
   virtual Status Checkpoint(const std::string& dest) = 0;
   // Rewrites every file so deleted values leave the disk.
   virtual Status CompactAll() = 0;
+  // What RocksDB holds in memory now, in bytes, over all column families.
+  struct MemoryUse {
+    std::uint64_t memtables = 0;      // active and immutable write buffers
+    std::uint64_t block_cache = 0;    // the shared block cache's usage
+    std::uint64_t table_readers = 0;  // index and filter blocks outside the cache
+  };
+  virtual MemoryUse Memory() = 0;
   virtual std::string path() const = 0;
 };
 

@@ -47,6 +47,7 @@ TEST_F(SyncTest, AWriteCrossesAChainOfThreeNodes) {
   EXPECT_EQ(2u, Get("hq", "/api/v1/docs")["docs"].size());
   json status = Get("c1", "/api/v1/status");
   ASSERT_EQ(2u, status["peers"].size()) << status.dump();
+  EXPECT_GT(status["memory"]["rocksdb_memtables_bytes"].get<std::uint64_t>(), 0u) << status.dump();
   for (const auto& p : status["peers"]) EXPECT_TRUE(p["connected"].get<bool>()) << p.dump();
 }
 

@@ -327,7 +327,9 @@ TEST_F(TrustTest, ProposalsAreAcceptedOrDeclinedByTheOwnerOrHeadquarters) {
     json ps = json::parse(ds->Proposals(doc).value())["proposals"];
     for (const auto& p : ps) {
       EXPECT_EQ(p["proposal"] == p1 ? "accepted" : "declined", p["status"]) << p.dump();
-      if (p["proposal"] == p2) EXPECT_EQ("not accurate", p["reason"]);
+      if (p["proposal"] == p2) {
+        EXPECT_EQ("not accurate", p["reason"]);
+      }
     }
     EXPECT_EQ("Better", json::parse(ds->Get(doc).value())["content"]["answer"]);
   }
