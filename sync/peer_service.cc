@@ -364,6 +364,17 @@ bool PeerService::Impl::Register(const std::shared_ptr<Link>& link) {
   if (stopping) return false;
   auto it = links.find(link->peer());
   if (it != links.end()) {
+    if (link->initiator() == it->second->initiator()) {
+      // The same side dialled again: the old link is stale (the peer lost
+      // its connection or restarted), so the new one wins. If this keeps
+      // happening, two live nodes hold one key: a copied data directory.
+      log::Warn("peer", ToHex(link->peer()).substr(0, 12) +
+                            ": a new link replaces an open one from the same key (a reconnect; if "
+                            "it repeats, two nodes share this key)");
+      it->second->Close();
+      it->second = link;
+      return true;
+    }
     // Two links to one peer (both dialled each other): keep, on both ends,
     // the one dialled by the smaller key.
     if (!(link->initiator() < it->second->initiator())) return false;

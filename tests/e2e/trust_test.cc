@@ -202,8 +202,8 @@ TEST_F(TrustE2eTest, AForkFreezesTheFeedEverywhereAndHeadquartersReadmitsTheCent
   };
   ASSERT_TRUE(Eventually(forked_at_hq)) << Get("hq", "/api/v1/status").dump();
   ASSERT_TRUE(Converge({"hq", "clone"}));
-  // One key links once at a time (a second link from it is refused): the
-  // original comes back after the copy has gone.
+  // One key has one link at a time (a new link from it replaces the open
+  // one): the original comes back after the copy has gone.
   ASSERT_EQ(0, nodes_["clone"]->Stop());
   Start("c1");
   ASSERT_TRUE(Converge({"hq", "c1"}));
