@@ -79,14 +79,21 @@ Result<Summary> MakeSummary(Log* log) {
   Summary s;
   s.network = log->network_id();
   MRC_ASSIGN_OR_RETURN(auto feeds, log->Feeds());
-  for (const auto& f : feeds) s.feeds[f.author] = f.seq;
+  for (const auto& f : feeds) {
+    s.feeds[f.author] = f.seq;
+    s.heads[f.author] = f.id;
+  }
   return s;
 }
 
 std::string SummaryToJson(const Summary& s) {
   nlohmann::json feeds = nlohmann::json::object();
+  nlohmann::json heads = nlohmann::json::object();
   for (const auto& [author, seq] : s.feeds) feeds[ToHex(author)] = seq;
-  return nlohmann::json{{"format", "mrc-summary-1"}, {"network", ToHex(s.network)}, {"feeds", feeds}}.dump(1) +
+  for (const auto& [author, id] : s.heads) heads[ToHex(author)] = ToHex(id);
+  return nlohmann::json{{"format", "mrc-summary-1"}, {"network", ToHex(s.network)}, {"feeds", feeds},
+                        {"heads", heads}}
+             .dump(1) +
          "\n";
 }
 
@@ -104,6 +111,15 @@ Result<Summary> SummaryFromJson(std::string_view text) {
     auto a = Hash32FromHex(author);
     if (!a || !seq.is_number_unsigned()) return bad("bad feed entry " + author.substr(0, 80));
     s.feeds[*a] = seq.get<std::uint64_t>();
+  }
+  if (j.contains("heads")) {
+    if (!j["heads"].is_object()) return bad("heads must be an object");
+    for (const auto& [author, id] : j["heads"].items()) {
+      auto a = Hash32FromHex(author);
+      auto h = id.is_string() ? Hash32FromHex(id.get<std::string>()) : std::nullopt;
+      if (!a || !h) return bad("bad head entry " + author.substr(0, 80));
+      s.heads[*a] = *h;
+    }
   }
   return s;
 }
@@ -143,6 +159,14 @@ Result<BundleStats> ExportBundle(Log* log, const Summary* peer, const std::strin
     if (peer && !f.forked) {
       auto it = peer->feeds.find(f.author);
       if (it != peer->feeds.end()) from = it->second + 1;
+      // A different entry at the peer's head seq: the author forked. Send
+      // ours from there, so that the peer records it (as over a link).
+      auto head = peer->heads.find(f.author);
+      if (it != peer->feeds.end() && head != peer->heads.end() && it->second >= 1 && it->second <= f.seq) {
+        MRC_ASSIGN_OR_RETURN(auto ours, log->ReadFeed(f.author, it->second, 1));
+        auto d = ours.empty() ? Result<DecodedEntry>(Status::NotFound("")) : DecodeEntry(ours.front().signed_form);
+        if (d.ok() && d->id != head->second) from = it->second;
+      }
     }
     while (from <= f.seq) {
       MRC_ASSIGN_OR_RETURN(auto entries, log->ReadFeed(f.author, from, kBatch));

@@ -27,6 +27,7 @@ class Log;
 struct Summary {
   Hash32 network{};
   std::map<Hash32, std::uint64_t> feeds;  // author -> highest seq held
+  std::map<Hash32, Hash32> heads;         // author -> id of that entry (optional in the file)
 };
 
 Result<Summary> MakeSummary(Log* log);

@@ -104,5 +104,26 @@ TEST_F(BundleTest, TruncatedCorruptedAndForeignBundlesAreRejected) {
   EXPECT_EQ(a.DigestHex(), b.DigestHex());
 }
 
+// Two copies of one key at the same seq: a bundle made for the other's
+// summary still carries the differing entry, and the fork is found.
+TEST_F(BundleTest, ABundleForASummaryRevealsAForkAtTheSameSeq) {
+  KeyPair cloned = GenerateKeyPair();
+  Node a(tmp_.Sub("a")), b(tmp_.Sub("b"));
+  testing::Admit(cloned);
+  Node one(tmp_.Sub("one"), cloned, testing::TestNetwork(), Node::Mode::kObserve);
+  Node two(tmp_.Sub("two"), cloned, testing::TestNetwork(), Node::Mode::kObserve);
+  one.log->Append({NewFaq("one")}).value();
+  two.log->Append({NewFaq("two")}).value();
+  a.log->Ingest(one.AllEntries()).value();
+  b.log->Ingest(two.AllEntries()).value();
+  Summary of_b = MakeSummary(b.log.get()).value();
+  auto round_trip = SummaryFromJson(SummaryToJson(of_b));
+  ASSERT_TRUE(round_trip.ok()) << round_trip.status().ToString();
+  ASSERT_EQ(of_b.heads, round_trip->heads);
+  ExportBundle(a.log.get(), &*round_trip, tmp_.Sub("for-b.bundle")).value();
+  ASSERT_TRUE(ImportBundle(b.log.get(), tmp_.Sub("for-b.bundle")).ok());
+  EXPECT_EQ(1u, b.log->ForkEvidence(cloned.public_key).value().size());
+}
+
 }  // namespace
 }  // namespace mrc::sync
