@@ -85,6 +85,35 @@ TEST_F(TrustE2eTest, AuthoritativeContentAndOwnershipHoldOnEveryNode) {
   EXPECT_EQ("taken over", Get("c2", "/api/v1/docs/" + c1_doc)["content"]["question"]);
 }
 
+TEST_F(TrustE2eTest, AProposalTravelsToTheOwnerWhoAcceptsOrDeclinesIt) {
+  Chain(/*enrol_c2=*/true);
+  std::string doc = Post("c1", Faq("c1's entry"))["id"];
+  ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
+  // c2 proposes (CLI through its running node); it reaches c1 through hq.
+  json change{{"content", {{"question", "c1's entry"}, {"answer", "Clearer."}, {"language", "en"}}}};
+  Output o = Mrc({"doc", "propose", doc, "--data", Dir("c2")}, change.dump());
+  ASSERT_EQ(0, o.status) << o.err;
+  std::string p1 = json::parse(o.out)["proposal"];
+  o = Mrc({"doc", "propose", doc, "--data", Dir("c2")}, change.dump());
+  ASSERT_EQ(0, o.status) << o.err;
+  std::string p2 = json::parse(o.out)["proposal"];
+  ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
+  json listed = json::parse(Mrc({"doc", "proposals", doc, "--data", Dir("c1")}).out);
+  ASSERT_EQ(2u, listed["proposals"].size()) << listed.dump();
+  // Only the owner (or hq) decides: c2 cannot accept its own proposal.
+  o = Mrc({"doc", "accept", doc, p1, "--data", Dir("c2")});
+  EXPECT_EQ(1, o.status);
+  EXPECT_NE(std::string::npos, o.err.find("not-authorised")) << o.err;
+  ASSERT_EQ(0, Mrc({"doc", "accept", doc, p1, "--data", Dir("c1")}).status);
+  ASSERT_EQ(0, Mrc({"doc", "decline", doc, p2, "--reason", "duplicate", "--data", Dir("c1")}).status);
+  ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
+  EXPECT_EQ("Clearer.", Get("c2", "/api/v1/docs/" + doc)["content"]["answer"]);
+  json seen = Get("c2", "/api/v1/docs/" + doc + "/proposals")["proposals"];
+  for (const auto& p : seen) {
+    EXPECT_EQ(p["proposal"] == p1 ? "accepted" : "declined", p["status"]) << p.dump();
+  }
+}
+
 TEST_F(TrustE2eTest, ARevokedKeysLaterEntriesAreRejectedEverywhereAndOnAFreshNode) {
   Chain(/*enrol_c2=*/true);
   std::string before = Post("c2", Faq("written before the revocation"))["id"];
