@@ -25,18 +25,6 @@ namespace {
 
 using nlohmann::json;
 
-int Fail(const Status& s) {
-  std::fprintf(stderr, "mrcnode: error: %s\n", s.message().c_str());
-  return 1;
-}
-
-int Print(const Result<std::string>& r) {
-  if (!r.ok()) return Fail(r.status());
-  auto j = json::parse(*r, nullptr, false);
-  std::cout << (j.is_discarded() ? *r : j.dump(2)) << "\n";
-  return 0;
-}
-
 Result<std::unique_ptr<DocClient>> Connect(const std::string& dir, std::unique_ptr<Context>* ctx) {
   return ConnectDocClient(dir, ctx);
 }
@@ -51,6 +39,18 @@ int WithDocClient(const std::string& data_dir, Call call) {
 }
 
 }  // namespace
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "mrcnode: error: %s\n", s.message().c_str());
+  return 1;
+}
+
+int Print(const Result<std::string>& r) {
+  if (!r.ok()) return Fail(r.status());
+  auto j = json::parse(*r, nullptr, false);
+  std::cout << (j.is_discarded() ? *r : j.dump(2)) << "\n";
+  return 0;
+}
 
 int CmdInit(const InitOptions& options) {
   auto r = InitDataDir(options);

@@ -11,6 +11,11 @@
 
 namespace mrc::node {
 
+// One line "mrcnode: error: ..." on stderr; returns exit status 1.
+int Fail(const Status& s);
+// The JSON result pretty-printed on stdout (exit 0), or Fail.
+int Print(const Result<std::string>& r);
+
 int CmdInit(const InitOptions& options);
 int CmdRun(const std::string& data_dir);
 int CmdDocPut(const std::string& data_dir, const std::string& file);

@@ -6,10 +6,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "node/commands.h"
 #include "node/doc_client.h"
+#include "sync/entry.h"
 #include "sync/trust.h"
 
 namespace mrc::node {
@@ -17,18 +19,6 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-int Fail(const Status& s) {
-  std::fprintf(stderr, "mrcnode: error: %s\n", s.message().c_str());
-  return 1;
-}
-
-int Print(const Result<std::string>& r) {
-  if (!r.ok()) return Fail(r.status());
-  auto j = json::parse(*r, nullptr, false);
-  std::cout << (j.is_discarded() ? *r : j.dump(2)) << "\n";
-  return 0;
-}
 
 // Runs `local` on the opened data directory, or sends the same request to
 // the node running on it.
@@ -62,6 +52,18 @@ Status WriteFileOrStdout(const std::string& out, const std::string& text) {
   if (!f) return Status::IOError("cannot write " + out);
   std::cerr << "mrcnode: wrote " << out << "\n";
   return Status::Ok();
+}
+
+// The id of this node's rotate statement naming `key`, if its feed has one.
+Result<std::optional<Hash32>> AnnouncedRotation(sync::Log& log, const Hash32& key) {
+  MRC_ASSIGN_OR_RETURN(auto feed, log.ReadFeed(log.self(), 1, SIZE_MAX));
+  for (const auto& in : feed) {
+    MRC_ASSIGN_OR_RETURN(auto d, sync::DecodeEntry(in.signed_form));
+    if (d.entry.kind != sync::Kind::kMember) continue;
+    auto st = sync::ParseStatement(in.payload);
+    if (st.ok() && st->type == sync::Statement::Type::kRotate && st->key == key) return std::optional<Hash32>(d.id);
+  }
+  return std::optional<Hash32>();
 }
 
 }  // namespace
@@ -139,35 +141,52 @@ int CmdKeyRotate(const std::string& data_dir, const std::string& out) {
   }
   if (me->root) return Fail(Status::PermissionDenied("the network's root key is fixed by the genesis"));
   // The new key goes to disk before the old key announces it, so a crash in
-  // between leaves a spare file, never an announced key that is lost.
-  sync::KeyPair next = sync::GenerateKeyPair();
+  // between leaves a spare file, never an announced key that is lost. A
+  // rotation cut short after its announcement is completed, not redone.
   std::string key_path = c.Path("identity.key"), next_path = key_path + ".next";
-  fs::remove(next_path);
-  if (Status s = sync::WriteSecretKey(next_path, next); !s.ok()) return Fail(s);
-  sync::Statement st;
-  st.type = sync::Statement::Type::kRotate;
-  st.key = next.public_key;
-  auto payload = sync::StatementPayload(st);
-  if (!payload.ok()) return Fail(payload.status());
-  auto ids = c.log->Append({sync::Draft{sync::Kind::kMember, sync::Op::kPut, Hash32{}, {}, *payload}});
-  if (!ids.ok()) return Fail(ids.status());
+  std::optional<sync::KeyPair> next;
+  Hash32 rotation{};
+  if (fs::exists(next_path)) {
+    auto spare = sync::LoadSecretKey(next_path);
+    if (!spare.ok()) return Fail(spare.status().Annotate(next_path));
+    auto announced = AnnouncedRotation(*c.log, spare->public_key);
+    if (!announced.ok()) return Fail(announced.status());
+    if (*announced) {
+      next = *spare;
+      rotation = **announced;
+    } else {
+      fs::remove(next_path);
+    }
+  }
+  if (!next) {
+    next = sync::GenerateKeyPair();
+    if (Status s = sync::WriteSecretKey(next_path, *next); !s.ok()) return Fail(s);
+    sync::Statement st;
+    st.type = sync::Statement::Type::kRotate;
+    st.key = next->public_key;
+    auto payload = sync::StatementPayload(st);
+    if (!payload.ok()) return Fail(payload.status());
+    auto ids = c.log->Append({sync::Draft{sync::Kind::kMember, sync::Op::kPut, Hash32{}, {}, *payload}});
+    if (!ids.ok()) return Fail(ids.status());
+    rotation = ids->front();
+  }
   sync::EnrolmentRequest r;
   r.network_id = c.genesis.network_id();
-  r.key = next.public_key;
+  r.key = next->public_key;
   r.name = me->name;
   r.city = me->city;
   r.country = me->country;
   r.replaces = c.identity.public_key;
-  r.rotation = ids->front();
-  std::string text = sync::MakeEnrolmentRequest(next, r);
+  r.rotation = rotation;
+  std::string text = sync::MakeEnrolmentRequest(*next, r);
   std::string retired = key_path + ".retired-" + ToHex(c.identity.public_key).substr(0, 16);
   ctx->reset();  // close the store before the identity changes
   std::error_code ec;
   fs::rename(key_path, retired, ec);
   if (!ec) fs::rename(next_path, key_path, ec);
   if (ec) return Fail(Status::IOError("cannot install the new key " + next_path + ": " + ec.message()));
-  std::ofstream(data_dir + "/identity.pub", std::ios::trunc) << ToHex(next.public_key) << "\n";
-  std::cerr << "mrcnode: new key " << ToHex(next.public_key).substr(0, 16) << " installed; the old one is kept in "
+  std::ofstream(data_dir + "/identity.pub", std::ios::trunc) << ToHex(next->public_key) << "\n";
+  std::cerr << "mrcnode: new key " << ToHex(next->public_key).substr(0, 16) << " installed; the old one is kept in "
             << retired << ".\nHave headquarters approve the request below (`mrcnode member approve`); "
             << "until then this node's new entries wait at every node.\n";
   Status s = WriteFileOrStdout(out, text);

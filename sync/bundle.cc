@@ -164,8 +164,7 @@ Result<BundleStats> ExportBundle(Log* log, const Summary* peer, const std::strin
       auto head = peer->heads.find(f.author);
       if (it != peer->feeds.end() && head != peer->heads.end() && it->second >= 1 && it->second <= f.seq) {
         MRC_ASSIGN_OR_RETURN(auto ours, log->ReadFeed(f.author, it->second, 1));
-        auto d = ours.empty() ? Result<DecodedEntry>(Status::NotFound("")) : DecodeEntry(ours.front().signed_form);
-        if (d.ok() && d->id != head->second) from = it->second;
+        if (!ours.empty() && EntryId(ours.front().signed_form) != head->second) from = it->second;
       }
     }
     while (from <= f.seq) {

@@ -7,6 +7,7 @@
 
 #include "sync/content.h"
 #include "sync/log.h"
+#include "sync/request_json.h"
 #include "sync/trust.h"
 
 namespace mrc::sync {
@@ -32,31 +33,6 @@ json DocJson(const DocState& d) {
               {"versions", d.versions}};
 }
 
-Result<json> ParseObject(std::string_view text) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::InvalidArgument("request body is not valid JSON");
-  if (!j.is_object()) return Status::InvalidArgument("request body must be a JSON object");
-  return j;
-}
-
-Status OnlyKeys(const json& j, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [key, value] : j.items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return Status::InvalidArgument("unknown field '" + key + "' in request");
-    }
-  }
-  return Status::Ok();
-}
-
-Result<Hash32> ParseId(std::string_view text, std::string_view what) {
-  auto id = Hash32FromHex(text);
-  if (!id) {
-    return Status::InvalidArgument(std::string(what) + " '" + std::string(text.substr(0, 80)) +
-                                   "' is not a 64-character hex id");
-  }
-  return *id;
-}
-
 const char* OpName(Op op) {
   switch (op) {
     case Op::kPut: return "put";
@@ -67,13 +43,6 @@ const char* OpName(Op op) {
   return "unknown";
 }
 
-Result<std::string> Dump(const json& j) {
-  try {
-    return j.dump();
-  } catch (const json::exception& e) {
-    return Status::InvalidArgument(std::string("cannot encode response: ") + e.what());
-  }
-}
 
 }  // namespace
 
@@ -92,7 +61,7 @@ static Result<std::vector<Hash32>> ResolveBase(const DocState& doc, const std::v
   }
   std::vector<Hash32> base;
   for (const auto& s : named) {
-    MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(s, "base version"));
+    MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(s, "base version"));
     base.push_back(id);
   }
   std::sort(base.begin(), base.end());
@@ -105,7 +74,7 @@ static Result<std::vector<Hash32>> ResolveBase(const DocState& doc, const std::v
 }
 
 Result<std::string> DocService::Create(std::string_view request_json) {
-  MRC_ASSIGN_OR_RETURN(json req, ParseObject(request_json));
+  MRC_ASSIGN_OR_RETURN(json req, ParseRequestObject(request_json));
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"kind", "content"}));
   if (!req.contains("kind") || !req["kind"].is_string()) {
     return Status::InvalidArgument("\"kind\" is required: faq, guide, bulletin or centre");
@@ -120,7 +89,7 @@ Result<std::string> DocService::Create(std::string_view request_json) {
   Draft draft{kind, Op::kPut, Hash32{}, {}, std::move(payload)};
   MRC_ASSIGN_OR_RETURN(auto ids, log_->Append({draft}));
   MRC_ASSIGN_OR_RETURN(auto waiting, WaitingNote(ids.front()));
-  if (waiting) return Dump(json{{"id", Hex(ids.front())}, {"version", Hex(ids.front())}, {"waiting", *waiting}});
+  if (waiting) return DumpResponse(json{{"id", Hex(ids.front())}, {"version", Hex(ids.front())}, {"waiting", *waiting}});
   return Get(Hex(ids.front()));
 }
 
@@ -135,8 +104,8 @@ Result<std::optional<std::string>> DocService::WaitingNote(const Hash32& version
 }
 
 Result<std::string> DocService::Update(std::string_view doc_id, std::string_view request_json) {
-  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(doc_id, "document id"));
-  MRC_ASSIGN_OR_RETURN(json req, ParseObject(request_json));
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(json req, ParseRequestObject(request_json));
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"content", "base", "kind", "id"}));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   if (req.contains("kind") && req["kind"] != KindName(doc.kind)) {
@@ -163,11 +132,11 @@ Result<std::string> DocService::Update(std::string_view doc_id, std::string_view
   if (!waiting) return out;
   json j = json::parse(out);
   j["waiting"] = *waiting;
-  return Dump(j);
+  return DumpResponse(j);
 }
 
 Result<std::string> DocService::Delete(std::string_view doc_id, const std::vector<std::string>& base) {
-  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   if (doc.deleted() && !doc.conflict()) return Status::NotFound("document " + Hex(id) + " is already deleted");
   MRC_ASSIGN_OR_RETURN(auto parents, ResolveBase(doc, base));
@@ -176,7 +145,7 @@ Result<std::string> DocService::Delete(std::string_view doc_id, const std::vecto
 }
 
 Result<std::string> DocService::Get(std::string_view doc_id) {
-  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   json out = DocJson(doc);
   out["content"] = nullptr;
@@ -184,7 +153,7 @@ Result<std::string> DocService::Get(std::string_view doc_id) {
     MRC_ASSIGN_OR_RETURN(Version v, log_->GetVersion(doc.winner.id));
     out["content"] = json::parse(v.payload, nullptr, false);
   }
-  return Dump(out);
+  return DumpResponse(out);
 }
 
 Result<std::string> DocService::List(const ListQuery& q) {
@@ -195,7 +164,7 @@ Result<std::string> DocService::List(const ListQuery& q) {
   }
   std::optional<Hash32> after;
   if (!q.after.empty()) {
-    MRC_ASSIGN_OR_RETURN(after, ParseId(q.after, "after"));
+    MRC_ASSIGN_OR_RETURN(after, ParseHexId(q.after, "after"));
   }
   json docs = json::array();
   bool more = false;
@@ -212,11 +181,11 @@ Result<std::string> DocService::List(const ListQuery& q) {
   }));
   json out{{"docs", docs}, {"next", nullptr}};
   if (more) out["next"] = docs.back()["id"];
-  return Dump(out);
+  return DumpResponse(out);
 }
 
 Result<std::string> DocService::History(std::string_view doc_id) {
-  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   MRC_ASSIGN_OR_RETURN(auto versions, log_->History(id));
   json list = json::array();
@@ -236,12 +205,12 @@ Result<std::string> DocService::History(std::string_view doc_id) {
                     {"head", head},
                     {"content", content}});
   }
-  return Dump(json{{"id", Hex(id)}, {"versions", list}});
+  return DumpResponse(json{{"id", Hex(id)}, {"versions", list}});
 }
 
 Result<std::string> DocService::Propose(std::string_view doc_id, std::string_view request_json) {
-  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(doc_id, "document id"));
-  MRC_ASSIGN_OR_RETURN(json req, ParseObject(request_json));
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(json req, ParseRequestObject(request_json));
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"content"}));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   if (!req.contains("content")) return Status::InvalidArgument("\"content\" is required: the proposed content");
@@ -252,11 +221,11 @@ Result<std::string> DocService::Propose(std::string_view doc_id, std::string_vie
   json out{{"document", Hex(id)}, {"proposal", Hex(ids.front())}, {"status", "open"}};
   MRC_ASSIGN_OR_RETURN(auto waiting, WaitingNote(ids.front()));
   if (waiting) out["waiting"] = *waiting;
-  return Dump(out);
+  return DumpResponse(out);
 }
 
 Result<std::string> DocService::Proposals(std::string_view doc_id) {
-  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   MRC_ASSIGN_OR_RETURN(auto proposals, log_->Proposals(id));
   json list = json::array();
@@ -281,12 +250,12 @@ Result<std::string> DocService::Proposals(std::string_view doc_id) {
     }
     list.push_back(std::move(item));
   }
-  return Dump(json{{"id", Hex(doc.id)}, {"proposals", list}});
+  return DumpResponse(json{{"id", Hex(doc.id)}, {"proposals", list}});
 }
 
 // The proposal `proposal_id` of document `doc`, checked to be one.
 static Result<Version> ProposalOf(Log* log, const Hash32& doc, std::string_view proposal_id) {
-  MRC_ASSIGN_OR_RETURN(Hash32 pid, ParseId(proposal_id, "proposal id"));
+  MRC_ASSIGN_OR_RETURN(Hash32 pid, ParseHexId(proposal_id, "proposal id"));
   auto v = log->GetVersion(pid);
   if (!v.ok() || v->entry.op != Op::kPropose || v->doc != doc || v->effect != Effect::kApplied) {
     return Status::NotFound("document " + Hex(doc) + " has no proposal " + Hex(pid));
@@ -296,8 +265,8 @@ static Result<Version> ProposalOf(Log* log, const Hash32& doc, std::string_view 
 
 Result<std::string> DocService::Accept(std::string_view doc_id, std::string_view proposal_id,
                                        std::string_view request_json) {
-  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(doc_id, "document id"));
-  MRC_ASSIGN_OR_RETURN(json req, ParseObject(request_json.empty() ? "{}" : request_json));
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(json req, ParseOptionalRequestObject(request_json));
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"content"}));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   MRC_ASSIGN_OR_RETURN(Version proposal, ProposalOf(log_, id, proposal_id));
@@ -315,8 +284,8 @@ Result<std::string> DocService::Accept(std::string_view doc_id, std::string_view
 
 Result<std::string> DocService::Decline(std::string_view doc_id, std::string_view proposal_id,
                                         std::string_view request_json) {
-  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseId(doc_id, "document id"));
-  MRC_ASSIGN_OR_RETURN(json req, ParseObject(request_json));
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(json req, ParseRequestObject(request_json));
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"reason"}));
   if (!req.contains("reason") || !req["reason"].is_string()) {
     return Status::InvalidArgument("\"reason\" is required: why the proposal is declined");
@@ -331,7 +300,7 @@ Result<std::string> DocService::Decline(std::string_view doc_id, std::string_vie
 
 Result<std::string> DocService::Digest() {
   MRC_ASSIGN_OR_RETURN(DigestInfo d, log_->Digest());
-  return Dump(json{{"digest", Hex(d.digest)},
+  return DumpResponse(json{{"digest", Hex(d.digest)},
                    {"documents", d.documents},
                    {"entries", d.entries},
                    {"authors", d.authors},

@@ -159,13 +159,35 @@ MemberInfo ToInfo(const Hash32& key, const trust::Membership& m) {
 
 }  // namespace
 
+namespace {
+
+// The key's entries held here, and how many of them wait for its approval.
+Status AddCounts(storage::Store* store, MemberInfo* info) {
+  auto feed = store->Get(Column::kFeeds, AsView(info->key));
+  if (feed.ok()) {
+    auto f = rec::DecodeFeed(*feed);
+    if (!f) return Unreadable("feed", info->key);
+    info->seq = f->seq;
+  } else if (!feed.status().IsNotFound()) {
+    return feed.status();
+  }
+  Bytes prefix(1, rec::kWaitMember);
+  PutHash(&prefix, info->key);
+  auto it = store->NewPrefixIterator(Column::kWaits, prefix);
+  for (it->Seek(prefix); it->Valid(); it->Next()) info->waiting++;
+  return it->status();
+}
+
+}  // namespace
+
 Result<std::vector<MemberInfo>> Log::Members() {
   Txn view(store_);  // never committed: reads only
   MRC_ASSIGN_OR_RETURN(auto all, trust::AllMembers(view, root_));
   std::vector<MemberInfo> out;
   for (const auto& r : all) {
-    MRC_ASSIGN_OR_RETURN(MemberInfo i, Member(r.key));
-    out.push_back(std::move(i));
+    MemberInfo info = ToInfo(r.key, r.membership);
+    MRC_RETURN_IF_ERROR(AddCounts(store_, &info));
+    out.push_back(std::move(info));
   }
   return out;
 }
@@ -177,15 +199,7 @@ Result<MemberInfo> Log::Member(const Hash32& key) {
     return Status::NotFound("key " + ToHex(key) + " is not a member of this network");
   }
   MemberInfo info = ToInfo(key, m);
-  auto feed = store_->Get(Column::kFeeds, AsView(key));
-  if (feed.ok()) {
-    if (auto f = rec::DecodeFeed(*feed)) info.seq = f->seq;
-  }
-  Bytes prefix(1, rec::kWaitMember);
-  PutHash(&prefix, key);
-  auto it = store_->NewPrefixIterator(Column::kWaits, prefix);
-  for (it->Seek(prefix); it->Valid(); it->Next()) info.waiting++;
-  MRC_RETURN_IF_ERROR(it->status());
+  MRC_RETURN_IF_ERROR(AddCounts(store_, &info));
   return info;
 }
 

@@ -53,9 +53,7 @@ Status PeerSession::CompareHeads(const wire::SummaryMsg& s) {
     auto head = s.heads.find(f.author);
     if (seq == s.feeds.end() || head == s.heads.end() || seq->second == 0 || seq->second > f.seq) continue;
     MRC_ASSIGN_OR_RETURN(auto ours, log_->ReadFeed(f.author, seq->second, 1));
-    if (ours.empty()) continue;
-    auto d = DecodeEntry(ours.front().signed_form);
-    if (d.ok() && d->id != head->second) sent_[f.author] = seq->second - 1;
+    if (!ours.empty() && EntryId(ours.front().signed_form) != head->second) sent_[f.author] = seq->second - 1;
   }
   return Status::Ok();
 }

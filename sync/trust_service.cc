@@ -6,46 +6,13 @@
 #include <map>
 
 #include "sync/log.h"
+#include "sync/request_json.h"
 #include "sync/trust.h"
 
 namespace mrc::sync {
 namespace {
 
 using nlohmann::json;
-
-Result<json> ParseObject(std::string_view text) {
-  if (text.empty()) return json::object();
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::InvalidArgument("request body is not valid JSON");
-  if (!j.is_object()) return Status::InvalidArgument("request body must be a JSON object");
-  return j;
-}
-
-Status OnlyKeys(const json& j, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [key, value] : j.items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return Status::InvalidArgument("unknown field '" + key + "' in request");
-    }
-  }
-  return Status::Ok();
-}
-
-Result<Hash32> ParseHex(std::string_view text, std::string_view what) {
-  auto id = Hash32FromHex(text);
-  if (!id) {
-    return Status::InvalidArgument(std::string(what) + " '" + std::string(text.substr(0, 80)) +
-                                   "' is not 64 hex characters");
-  }
-  return *id;
-}
-
-Result<std::string> Dump(const json& j) {
-  try {
-    return j.dump();
-  } catch (const json::exception& e) {
-    return Status::InvalidArgument(std::string("cannot encode response: ") + e.what());
-  }
-}
 
 json MemberJson(const MemberInfo& m) {
   json roles = json::array();
@@ -76,17 +43,17 @@ Result<std::string> TrustService::Members() {
   MRC_ASSIGN_OR_RETURN(auto members, log_->Members());
   json list = json::array();
   for (const auto& m : members) list.push_back(MemberJson(m));
-  return Dump(json{{"members", list}});
+  return DumpResponse(json{{"members", list}});
 }
 
 Result<std::string> TrustService::Member(std::string_view key_hex) {
-  MRC_ASSIGN_OR_RETURN(Hash32 key, ParseHex(key_hex, "key"));
+  MRC_ASSIGN_OR_RETURN(Hash32 key, ParseHexId(key_hex, "key"));
   MRC_ASSIGN_OR_RETURN(MemberInfo m, log_->Member(key));
-  return Dump(MemberJson(m));
+  return DumpResponse(MemberJson(m));
 }
 
 Result<std::string> TrustService::Approve(std::string_view request_json) {
-  MRC_ASSIGN_OR_RETURN(json req, ParseObject(request_json));
+  MRC_ASSIGN_OR_RETURN(json req, ParseOptionalRequestObject(request_json));
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"request", "roles", "replaces"}));
   if (!req.contains("request") || !req["request"].is_string()) {
     return Status::InvalidArgument("\"request\" is required: the text `mrcnode member request` printed");
@@ -118,25 +85,25 @@ Result<std::string> TrustService::Approve(std::string_view request_json) {
     // documents (a lost or forked key that cannot sign a rotation).
     if (r.replaces) return Status::InvalidArgument("a rotation request already names the key it replaces");
     if (!req["replaces"].is_string()) return Status::InvalidArgument("\"replaces\" must be a key");
-    MRC_ASSIGN_OR_RETURN(Hash32 old, ParseHex(req["replaces"].get<std::string>(), "replaces"));
+    MRC_ASSIGN_OR_RETURN(Hash32 old, ParseHexId(req["replaces"].get<std::string>(), "replaces"));
     st.replaces = old;
   }
   std::vector<Hash32> parents;
   if (r.rotation) parents.push_back(*r.rotation);
   MRC_RETURN_IF_ERROR(AppendStatement(log_, st, parents));
   auto m = log_->Member(r.key);
-  if (m.ok() && m->member) return Dump(MemberJson(*m));
+  if (m.ok() && m->member) return DumpResponse(MemberJson(*m));
   if (!m.ok() && !m.status().IsNotFound()) return m.status();
   // A rotation approved before the old key's rotate statement arrived here:
   // signed and kept; it applies (everywhere) when that statement arrives.
-  return Dump(json{{"key", ToHex(r.key)},
+  return DumpResponse(json{{"key", ToHex(r.key)},
                    {"member", false},
                    {"waiting", "approved; takes effect when the old key's rotate statement arrives"}});
 }
 
 Result<std::string> TrustService::Revoke(std::string_view key_hex, std::string_view request_json) {
-  MRC_ASSIGN_OR_RETURN(Hash32 key, ParseHex(key_hex, "key"));
-  MRC_ASSIGN_OR_RETURN(json req, ParseObject(request_json));
+  MRC_ASSIGN_OR_RETURN(Hash32 key, ParseHexId(key_hex, "key"));
+  MRC_ASSIGN_OR_RETURN(json req, ParseOptionalRequestObject(request_json));
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"from_seq", "reason"}));
   Statement st;
   st.type = Statement::Type::kRevoke;
@@ -161,11 +128,11 @@ Result<std::string> TrustService::Revoke(std::string_view key_hex, std::string_v
   }
   MRC_RETURN_IF_ERROR(AppendStatement(log_, st));
   MRC_ASSIGN_OR_RETURN(MemberInfo m, log_->Member(key));
-  return Dump(MemberJson(m));
+  return DumpResponse(MemberJson(m));
 }
 
 Result<std::string> TrustService::Receipts(std::string_view bulletin_id) {
-  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHex(bulletin_id, "bulletin id"));
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(bulletin_id, "bulletin id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   if (doc.kind != Kind::kBulletin) {
     return Status::InvalidArgument("document " + ToHex(id) + " is a " + std::string(KindName(doc.kind)) +
@@ -201,7 +168,7 @@ Result<std::string> TrustService::Receipts(std::string_view bulletin_id) {
     if (!rec && !ack) not_received.push_back(ToHex(m.key));
     if (!ack) not_acked.push_back(ToHex(m.key));
   }
-  return Dump(json{{"bulletin", ToHex(id)},
+  return DumpResponse(json{{"bulletin", ToHex(id)},
                    {"title", title},
                    {"version", ToHex(doc.winner.id)},
                    {"centres", centres},
@@ -210,8 +177,8 @@ Result<std::string> TrustService::Receipts(std::string_view bulletin_id) {
 }
 
 Result<std::string> TrustService::Acknowledge(std::string_view bulletin_id, std::string_view request_json) {
-  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHex(bulletin_id, "bulletin id"));
-  MRC_ASSIGN_OR_RETURN(json req, ParseObject(request_json));
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(bulletin_id, "bulletin id"));
+  MRC_ASSIGN_OR_RETURN(json req, ParseOptionalRequestObject(request_json));
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"by"}));
   ReceiptBody body;
   body.acknowledged = true;
@@ -225,7 +192,7 @@ Result<std::string> TrustService::Acknowledge(std::string_view bulletin_id, std:
   std::string payload = ReceiptPayload(body);
   MRC_RETURN_IF_ERROR(ParseReceipt(payload).status());
   MRC_RETURN_IF_ERROR(log_->Append({Draft{Kind::kReceipt, Op::kPut, id, {doc.winner.id}, payload}}).status());
-  return Dump(json{{"bulletin", ToHex(id)}, {"version", ToHex(doc.winner.id)}, {"acknowledged", true}});
+  return DumpResponse(json{{"bulletin", ToHex(id)}, {"version", ToHex(doc.winner.id)}, {"acknowledged", true}});
 }
 
 std::string TrustService::EnrolmentRequestText(const Hash32& network_id, std::string_view name,

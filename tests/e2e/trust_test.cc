@@ -3,6 +3,8 @@
 // in the path), plus a bundle to a node that never links.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/cluster.h"
@@ -164,6 +166,20 @@ TEST_F(TrustE2eTest, ARotatedKeyKeepsItsDocuments) {
   ASSERT_EQ(0, nodes_["c2"]->Stop());
   Output o = Mrc({"key", "rotate", "--data", Dir("c2"), "--out", Dir("rotation.req")});
   ASSERT_EQ(0, o.status) << o.err;
+  auto read = [](const std::string& path) {
+    std::ifstream in(path);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  std::string new_pub = read(Dir("c2") + "/identity.pub");
+  // A rotation cut short after its announcement (the new key not yet
+  // installed) is completed by running it again, with the same new key.
+  namespace fs = std::filesystem;
+  std::string key = Dir("c2") + "/identity.key";
+  fs::rename(key, key + ".next");
+  fs::rename(key + ".retired-" + old_key.substr(0, 16), key);
+  o = Mrc({"key", "rotate", "--data", Dir("c2"), "--out", Dir("rotation.req")});
+  ASSERT_EQ(0, o.status) << o.err;
+  EXPECT_EQ(new_pub, read(Dir("c2") + "/identity.pub"));
   o = Mrc({"member", "approve", "--data", Dir("hq"), Dir("rotation.req")});
   ASSERT_EQ(0, o.status) << o.err;
   // The rotate statement is still only at c2: the approval waits for it.
