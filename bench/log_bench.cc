@@ -34,9 +34,11 @@ double Median(std::vector<double> v) {
 // A ~1 KB FAQ payload, canonical JSON, unique per i.
 std::string Payload(std::size_t i) {
   std::string answer(900, 'a');
-  for (std::size_t k = 0; k < answer.size(); k += 7) answer[k] = static_cast<char>('a' + (i + k) % 26);
-  return R"({"answer":")" + answer + R"(","categories":["work"],"language":"en","question":"Question )" +
-         std::to_string(i) + R"(?"})";
+  for (std::size_t k = 0; k < answer.size(); k += 7)
+    answer[k] = static_cast<char>('a' + (i + k) % 26);
+  return R"({"answer":")" + answer +
+         R"(","categories":["work"],"language":"en","question":"Question )" + std::to_string(i) +
+         R"(?"})";
 }
 
 struct TempStore {
@@ -90,7 +92,8 @@ Rates RunOnce(std::size_t n, std::size_t batch, const std::string& root) {
   }
   r.append = n / append_secs;
 
-  auto log_b = sync::Log::Open(b.store.get(), sync::GenerateKeyPair(), Network(), key.public_key).value();
+  auto log_b =
+      sync::Log::Open(b.store.get(), sync::GenerateKeyPair(), Network(), key.public_key).value();
   std::size_t bytes = 0;
   double apply_secs = 0;
   for (std::uint64_t seq = 1; seq <= n; seq += batch) {
@@ -99,7 +102,8 @@ Rates RunOnce(std::size_t n, std::size_t batch, const std::string& root) {
     auto s = Clock::now();
     auto report = log_b->Ingest(entries);
     apply_secs += Seconds(s, Clock::now());
-    if (!report.ok() || !report->refused.empty() || report->accepted != entries.size()) std::abort();
+    if (!report.ok() || !report->refused.empty() || report->accepted != entries.size())
+      std::abort();
   }
   r.apply = n / apply_secs;
   r.mb_per_s = bytes / apply_secs / 1e6;
@@ -113,7 +117,8 @@ Rates RunOnce(std::size_t n, std::size_t batch, const std::string& root) {
   auto log_c = sync::Log::Open(c.store.get(), key_c, Network(), key.public_key).value();
   auto statement = [&](sync::Statement st) {
     auto payload = sync::StatementPayload(st).value();
-    if (!log_a->Append({{sync::Kind::kMember, sync::Op::kPut, Hash32{}, {}, payload}}).ok()) std::abort();
+    if (!log_a->Append({{sync::Kind::kMember, sync::Op::kPut, Hash32{}, {}, payload}}).ok())
+      std::abort();
     return log_a->ReadFeed(key.public_key, log_a->Feeds().value().front().seq, 1).value();
   };
   sync::Statement approve;
@@ -121,7 +126,8 @@ Rates RunOnce(std::size_t n, std::size_t batch, const std::string& root) {
   approve.roles = {"centre"};
   approve.name = "centre";
   if (!log_b->Ingest(statement(approve)).ok()) std::abort();
-  if (!log_c->Append({{sync::Kind::kFaq, sync::Op::kPut, Hash32{}, {}, Payload(n)}}).ok()) std::abort();
+  if (!log_c->Append({{sync::Kind::kFaq, sync::Op::kPut, Hash32{}, {}, Payload(n)}}).ok())
+    std::abort();
   if (!log_b->Ingest(log_c->ReadFeed(key_c.public_key, 1, 1).value()).ok()) std::abort();
   sync::Statement revoke;
   revoke.type = sync::Statement::Type::kRevoke;
@@ -142,9 +148,12 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     std::size_t v = std::strtoull(argv[i + 1], nullptr, 10);
-    if (flag == "--entries") n = v;
-    else if (flag == "--batch") batch = v;
-    else if (flag == "--runs") runs = v;
+    if (flag == "--entries")
+      n = v;
+    else if (flag == "--batch")
+      batch = v;
+    else if (flag == "--runs")
+      runs = v;
   }
   if (!sync::InitCrypto().ok()) return 1;
   std::string root = (std::filesystem::temp_directory_path() / "mrc-bench").string();
@@ -162,13 +171,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "run %zu: append %.0f/s, apply %.0f/s\n", run + 1, r.append, r.apply);
   }
   std::filesystem::remove_all(root);
-  std::printf("| measure (%zu entries of ~1 KB, batches of %zu, median of %zu) | per second |\n", n, batch, runs);
+  std::printf("| measure (%zu entries of ~1 KB, batches of %zu, median of %zu) | per second |\n", n,
+              batch, runs);
   std::printf("|---|---|\n");
   std::printf("| libsodium Ed25519 sign, raw | %.0f |\n", Median(sign));
   std::printf("| libsodium Ed25519 verify, raw | %.0f |\n", Median(verify));
   std::printf("| sign + append + apply (local write, durable) | %.0f |\n", Median(append));
-  std::printf("| verify + apply a received run (durable) | %.0f (%.1f MB/s) |\n", Median(apply), Median(mbs));
+  std::printf("| verify + apply a received run (durable) | %.0f (%.1f MB/s) |\n", Median(apply),
+              Median(mbs));
   std::printf("| verify + apply vs raw verify | %.1fx |\n", Median(apply) / Median(verify));
-  std::printf("| rebuild after a revocation (%zu entries re-judged), seconds | %.2f |\n", n + 3, Median(rebuild));
+  std::printf("| rebuild after a revocation (%zu entries re-judged), seconds | %.2f |\n", n + 3,
+              Median(rebuild));
   return 0;
 }

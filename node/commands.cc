@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "config/base/log.h"
@@ -16,8 +16,8 @@
 #include "node/import.h"
 #include "sync/bundle.h"
 #include "sync/peer_service.h"
-#include "web/client.h"
 #include "web/api.h"
+#include "web/client.h"
 #include "web/server.h"
 
 namespace mrc::node {
@@ -81,7 +81,8 @@ int CmdRun(const std::string& data_dir) {
   so.body_limit = c.config.http_body_limit;
   so.timeout_seconds = c.config.http_timeout_seconds;
   so.threads = c.config.http_threads;
-  auto server = web::Server::Create(so, [&api](const web::HttpRequest& r) { return api.Handle(r); });
+  auto server =
+      web::Server::Create(so, [&api](const web::HttpRequest& r) { return api.Handle(r); });
   if (!server.ok()) return Fail(server.status());
   std::string address = (*server)->address();
   (*peers)->Start();
@@ -94,8 +95,8 @@ int CmdRun(const std::string& data_dir) {
     out << info.dump() << "\n";
   }
   std::filesystem::rename(info_path + ".tmp", info_path);
-  log::Info("node", "serving " + c.genesis.network_name + " as " + ToHex(c.identity.public_key).substr(0, 16) +
-                        " from " + data_dir);
+  log::Info("node", "serving " + c.genesis.network_name + " as " +
+                        ToHex(c.identity.public_key).substr(0, 16) + " from " + data_dir);
   std::cout << "mrcnode: serving http://" << address << "/ (data " << data_dir << ")";
   if (!(*peers)->listen_address().empty()) std::cout << ", peers on " << (*peers)->listen_address();
   std::cout << std::endl;
@@ -121,7 +122,8 @@ int CmdStatus(const std::string& data_dir) {
   if (!address.ok()) return Fail(address.status());
   auto r = web::HttpCall(*address, "GET", "/api/v1/status", "");
   if (!r.ok()) return Fail(r.status());
-  if (r->status != 200) return Fail(Status::IOError("status: HTTP " + std::to_string(r->status) + ": " + r->body));
+  if (r->status != 200)
+    return Fail(Status::IOError("status: HTTP " + std::to_string(r->status) + ": " + r->body));
   return Print(r->body);
 }
 
@@ -141,7 +143,8 @@ int CmdPeerAdd(const std::string& data_dir, const std::string& address) {
   cfg->sync_peers.push_back(address);
   Status s = config::WriteFile(path, *cfg);
   if (!s.ok()) return Fail(s);
-  std::cout << "added peer " << address << " to " << path << " (a running node dials it after a restart)\n";
+  std::cout << "added peer " << address << " to " << path
+            << " (a running node dials it after a restart)\n";
   return 0;
 }
 
@@ -188,8 +191,9 @@ int CmdDocPut(const std::string& data_dir, const std::string& file) {
   std::string text = *input;
   json req = json::parse(text, nullptr, false);
   if (req.is_discarded() || !req.is_object()) {
-    return Fail(Status::InvalidArgument("input is not a JSON object: expected {\"kind\", \"content\"} "
-                                        "to create, or {\"id\", \"content\", \"base\"?} to edit"));
+    return Fail(
+        Status::InvalidArgument("input is not a JSON object: expected {\"kind\", \"content\"} "
+                                "to create, or {\"id\", \"content\", \"base\"?} to edit"));
   }
   if (req.contains("id") && !req["id"].is_string()) {
     return Fail(Status::InvalidArgument("\"id\" must be a string"));
@@ -211,7 +215,8 @@ int CmdDocHistory(const std::string& data_dir, const std::string& id) {
   return WithDocClient(data_dir, [&](DocClient& c) { return c.History(id); });
 }
 
-int CmdDocDelete(const std::string& data_dir, const std::string& id, const std::vector<std::string>& base) {
+int CmdDocDelete(const std::string& data_dir, const std::string& id,
+                 const std::vector<std::string>& base) {
   return WithDocClient(data_dir, [&](DocClient& c) { return c.Delete(id, base); });
 }
 
@@ -231,31 +236,35 @@ int CmdImport(const std::string& data_dir, const std::string& dir) {
     // Local: one signed batch per 1000 documents.
     for (std::size_t i = 0; i < items->size(); i += 1000) {
       std::vector<sync::Draft> drafts;
-      for (std::size_t k = i; k < std::min(items->size(), i + 1000); ++k) drafts.push_back((*items)[k].draft);
+      for (std::size_t k = i; k < std::min(items->size(), i + 1000); ++k)
+        drafts.push_back((*items)[k].draft);
       auto ids = ctx->log->Append(drafts);
       if (!ids.ok()) return Fail(ids.status());
     }
   } else {
     for (const auto& item : *items) {
-      json req{{"kind", sync::KindName(item.draft.kind)}, {"content", json::parse(item.draft.payload)}};
+      json req{{"kind", sync::KindName(item.draft.kind)},
+               {"content", json::parse(item.draft.payload)}};
       auto r = (*client)->Create(req.dump());
       if (!r.ok()) return Fail(r.status().Annotate(item.source));
     }
   }
-  std::cout << "imported " << items->size() << " documents from " << dir << " into " << (*client)->Describe()
-            << "\n";
+  std::cout << "imported " << items->size() << " documents from " << dir << " into "
+            << (*client)->Describe() << "\n";
   return 0;
 }
 
 int CmdVerify(const std::string& data_dir) {
   auto ctx = OpenContext(data_dir);
   if (!ctx.ok()) return Fail(ctx.status());
-  auto found = (*ctx)->log->Verify([](const Status& s) { std::fprintf(stderr, "mrcnode: %s\n", s.message().c_str()); });
+  auto found = (*ctx)->log->Verify(
+      [](const Status& s) { std::fprintf(stderr, "mrcnode: %s\n", s.message().c_str()); });
   if (!found.ok()) return Fail(found.status());
   auto info = (*ctx)->log->Digest();
   if (!info.ok()) return Fail(info.status());
   if (*found > 0) {
-    std::fprintf(stderr, "mrcnode: verify: %llu problem(s) found\n", static_cast<unsigned long long>(*found));
+    std::fprintf(stderr, "mrcnode: verify: %llu problem(s) found\n",
+                 static_cast<unsigned long long>(*found));
     return 3;
   }
   std::cout << "verify: ok: " << info->entries << " entries from " << info->authors << " authors, "
@@ -276,7 +285,8 @@ int CmdDigest(const std::string& data_dir) {
 namespace {
 
 // Opens the data directory for a command that needs the store to itself.
-Result<std::unique_ptr<Context>> OpenExclusive(const std::string& data_dir, std::string_view command) {
+Result<std::unique_ptr<Context>> OpenExclusive(const std::string& data_dir,
+                                               std::string_view command) {
   auto ctx = OpenContext(data_dir);
   if (ctx.status().code() == Status::Code::kUnavailable) {
     return Status::Unavailable("the node is running on " + data_dir + "; stop it before `" +
@@ -308,7 +318,8 @@ int CmdSummary(const std::string& data_dir, const std::string& out) {
   return w.ok() ? 0 : Fail(w);
 }
 
-int CmdBundleExport(const std::string& data_dir, const std::string& out, const std::string& for_summary) {
+int CmdBundleExport(const std::string& data_dir, const std::string& out,
+                    const std::string& for_summary) {
   std::optional<sync::Summary> peer;
   if (!for_summary.empty()) {
     std::ifstream in(for_summary, std::ios::binary);
@@ -322,7 +333,8 @@ int CmdBundleExport(const std::string& data_dir, const std::string& out, const s
   if (!ctx.ok()) return Fail(ctx.status());
   auto stats = sync::ExportBundle((*ctx)->log.get(), peer ? &*peer : nullptr, out);
   if (!stats.ok()) return Fail(stats.status());
-  std::cout << "bundle: wrote " << stats->entries << " entries (" << stats->bytes << " bytes) to " << out << "\n";
+  std::cout << "bundle: wrote " << stats->entries << " entries (" << stats->bytes << " bytes) to "
+            << out << "\n";
   return 0;
 }
 
@@ -332,7 +344,8 @@ int CmdBundleImport(const std::string& data_dir, const std::string& file) {
   auto r = sync::ImportBundle((*ctx)->log.get(), file);
   if (!r.ok()) return Fail(r.status());
   std::cout << "bundle: " << r->entries << " entries: " << r->accepted << " new, " << r->duplicates
-            << " already held, " << r->pending << " waiting for earlier entries, " << r->refused << " refused\n";
+            << " already held, " << r->pending << " waiting for earlier entries, " << r->refused
+            << " refused\n";
   if (r->refused > 0) {
     std::fprintf(stderr, "mrcnode: first refusal: %s\n", r->first_refusal.c_str());
     return 1;

@@ -22,7 +22,8 @@ int CmdDocPut(const std::string& data_dir, const std::string& file);
 int CmdDocGet(const std::string& data_dir, const std::string& id);
 int CmdDocList(const std::string& data_dir, const sync::ListQuery& query);
 int CmdDocHistory(const std::string& data_dir, const std::string& id);
-int CmdDocDelete(const std::string& data_dir, const std::string& id, const std::vector<std::string>& base);
+int CmdDocDelete(const std::string& data_dir, const std::string& id,
+                 const std::vector<std::string>& base);
 // Proposals: `propose` reads {"content"} like `doc put`.
 int CmdDocPropose(const std::string& data_dir, const std::string& id, const std::string& file);
 int CmdDocProposals(const std::string& data_dir, const std::string& id);
@@ -36,7 +37,8 @@ int CmdBackup(const std::string& data_dir, const std::string& dest);
 int CmdStatus(const std::string& data_dir);
 int CmdPeerAdd(const std::string& data_dir, const std::string& address);
 int CmdSummary(const std::string& data_dir, const std::string& out);
-int CmdBundleExport(const std::string& data_dir, const std::string& out, const std::string& for_summary);
+int CmdBundleExport(const std::string& data_dir, const std::string& out,
+                    const std::string& for_summary);
 int CmdBundleImport(const std::string& data_dir, const std::string& file);
 
 // Membership (node/member_commands.cc).

@@ -48,8 +48,10 @@ Result<std::string> InitDataDir(const InitOptions& o) {
   config::Config cfg;
   cfg.node_name = o.node_name;
   if (!o.http_listen.empty()) cfg.http_listen = o.http_listen;
-  if (o.sync_listen == "none") cfg.sync_listen.clear();
-  else if (!o.sync_listen.empty()) cfg.sync_listen = o.sync_listen;
+  if (o.sync_listen == "none")
+    cfg.sync_listen.clear();
+  else if (!o.sync_listen.empty())
+    cfg.sync_listen = o.sync_listen;
   // Validate the settings before touching the disk.
   MRC_RETURN_IF_ERROR(config::Parse(config::Render(cfg), "--http/--listen").status());
 
@@ -57,14 +59,17 @@ Result<std::string> InitDataDir(const InitOptions& o) {
   sync::Genesis genesis;
   if (o.hq) {
     auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch()).count();
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
     genesis = sync::MakeGenesis(key, o.network_name.empty() ? "MRC network" : o.network_name,
                                 static_cast<std::uint64_t>(now));
   } else {
     std::string text = o.genesis;
     if (text.rfind("mrc-genesis-", 0) != 0) {
       auto file = ReadText(o.genesis);
-      if (!file.ok()) return Status::InvalidArgument("--genesis: " + o.genesis + " is neither a readable file nor a genesis text");
+      if (!file.ok())
+        return Status::InvalidArgument("--genesis: " + o.genesis +
+                                       " is neither a readable file nor a genesis text");
       text = *file;
     }
     auto g = sync::GenesisFromText(text);
@@ -85,16 +90,19 @@ Result<std::string> InitDataDir(const InitOptions& o) {
   std::string summary = "initialised " + o.data_dir + "\n";
   summary += "  node key:   " + ToHex(key.public_key) + "\n";
   summary += "  network:    " + genesis.network_name + " (" + ToHex(genesis.network_id()) + ")\n";
-  summary += o.hq ? "  role:       headquarters (genesis written to " + o.data_dir + "/genesis.txt)\n"
-                  : "  role:       centre\n";
+  summary +=
+      o.hq ? "  role:       headquarters (genesis written to " + o.data_dir + "/genesis.txt)\n"
+           : "  role:       centre\n";
   summary += "  http:       " + cfg.http_listen + "\n";
-  summary += "  peers on:   " + (cfg.sync_listen.empty() ? std::string("(not listening)") : cfg.sync_listen) + "\n";
+  summary += "  peers on:   " +
+             (cfg.sync_listen.empty() ? std::string("(not listening)") : cfg.sync_listen) + "\n";
   return summary;
 }
 
 Result<Identity> LoadIdentity(const std::string& data_dir) {
   if (!fs::exists(data_dir + "/identity.key")) {
-    return Status::NotFound(data_dir + " is not an mrcnode data directory (run `mrcnode init --data " +
+    return Status::NotFound(data_dir +
+                            " is not an mrcnode data directory (run `mrcnode init --data " +
                             data_dir + "` first)");
   }
   MRC_RETURN_IF_ERROR(sync::InitCrypto());
@@ -111,7 +119,8 @@ Result<std::string> ReadTextFile(const std::string& path) { return ReadText(path
 
 Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
   if (!fs::exists(data_dir + "/identity.key")) {
-    return Status::NotFound(data_dir + " is not an mrcnode data directory (run `mrcnode init --data " +
+    return Status::NotFound(data_dir +
+                            " is not an mrcnode data directory (run `mrcnode init --data " +
                             data_dir + "` first)");
   }
   auto ctx = std::make_unique<Context>();
@@ -130,8 +139,8 @@ Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
   so.sync_writes = ctx->config.storage_sync;
   so.block_cache_mb = ctx->config.storage_cache_mb;
   MRC_ASSIGN_OR_RETURN(ctx->store, storage::Store::Open(ctx->Path("db"), so));
-  MRC_ASSIGN_OR_RETURN(ctx->log, sync::Log::Open(ctx->store.get(), ctx->identity, ctx->genesis.network_id(),
-                                                      ctx->genesis.root_key));
+  MRC_ASSIGN_OR_RETURN(ctx->log, sync::Log::Open(ctx->store.get(), ctx->identity,
+                                                 ctx->genesis.network_id(), ctx->genesis.root_key));
   ctx->docs = std::make_unique<sync::DocService>(ctx->log.get());
   ctx->trust = std::make_unique<sync::TrustService>(ctx->log.get(), ctx->identity);
   return ctx;
@@ -153,32 +162,35 @@ Result<nlohmann::json> TrustStatusJson(sync::Log& log) {
   json self = "awaiting approval by headquarters (mrcnode member request)";
   for (const auto& m : members) {
     if (m.key != log.self()) continue;
-    if (m.revoked_from) self = "revoked from seq " + std::to_string(m.revoked_from) + ": " + m.revoke_reason;
-    else self = m.root ? "root (headquarters)" : m.hq ? "member (hq)" : "member (centre)";
+    if (m.revoked_from)
+      self = "revoked from seq " + std::to_string(m.revoked_from) + ": " + m.revoke_reason;
+    else
+      self = m.root ? "root (headquarters)" : m.hq ? "member (hq)" : "member (centre)";
   }
   json forked = json::array();
   MRC_ASSIGN_OR_RETURN(auto feeds, log.Feeds());
   for (const auto& f : feeds) {
     if (!f.forked) continue;
-    forked.push_back({{"author", ToHex(f.author)}, {"name", name_of(f.author)}, {"fork_seq", f.fork_seq},
-                      {"advice", "the key signed two histories: revoke it (mrcnode member revoke) and "
-                                 "re-admit the centre with a new key"}});
+    forked.push_back({{"author", ToHex(f.author)},
+                      {"name", name_of(f.author)},
+                      {"fork_seq", f.fork_seq},
+                      {"advice",
+                       "the key signed two histories: revoke it (mrcnode member revoke) and "
+                       "re-admit the centre with a new key"}});
   }
   std::size_t member_count = 0;
   json revoked = json::array();
   for (const auto& m : members) {
     if (m.member && !m.revoked_from) member_count++;
-    if (m.revoked_from) revoked.push_back({{"key", ToHex(m.key)}, {"name", m.name}, {"from_seq", m.revoked_from}});
+    if (m.revoked_from)
+      revoked.push_back({{"key", ToHex(m.key)}, {"name", m.name}, {"from_seq", m.revoked_from}});
   }
   MRC_ASSIGN_OR_RETURN(auto rejections, log.Rejections(20));
   json rejected = json::array();
-  for (const auto& r : rejections.second) rejected.push_back({{"entry", ToHex(r.id)}, {"reason", r.reason}});
-  return json{{"self", self},
-              {"members", member_count},
-              {"revoked", revoked},
-              {"forked_feeds", forked},
-              {"rejected", rejections.first},
-              {"rejections", rejected}};
+  for (const auto& r : rejections.second)
+    rejected.push_back({{"entry", ToHex(r.id)}, {"reason", r.reason}});
+  return json{{"self", self},           {"members", member_count},      {"revoked", revoked},
+              {"forked_feeds", forked}, {"rejected", rejections.first}, {"rejections", rejected}};
 }
 
 }  // namespace

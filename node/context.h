@@ -25,11 +25,11 @@ namespace mrc::node {
 
 struct InitOptions {
   std::string data_dir;
-  bool hq = false;             // create a new network with this node as headquarters
-  std::string network_name;    // with hq
-  std::string genesis;         // without hq: a genesis file path or its text
-  std::string http_listen;     // "" = default
-  std::string sync_listen;     // "" = default; "none" = do not listen
+  bool hq = false;           // create a new network with this node as headquarters
+  std::string network_name;  // with hq
+  std::string genesis;       // without hq: a genesis file path or its text
+  std::string http_listen;   // "" = default
+  std::string sync_listen;   // "" = default; "none" = do not listen
   std::string node_name;
 };
 

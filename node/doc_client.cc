@@ -10,9 +10,12 @@ namespace {
 
 class LocalClient final : public DocClient {
  public:
-  explicit LocalClient(sync::DocService* docs, std::string dir) : docs_(docs), dir_(std::move(dir)) {}
+  explicit LocalClient(sync::DocService* docs, std::string dir)
+      : docs_(docs), dir_(std::move(dir)) {}
   Result<std::string> Create(const std::string& r) override { return docs_->Create(r); }
-  Result<std::string> Update(const std::string& id, const std::string& r) override { return docs_->Update(id, r); }
+  Result<std::string> Update(const std::string& id, const std::string& r) override {
+    return docs_->Update(id, r);
+  }
   Result<std::string> Delete(const std::string& id, const std::vector<std::string>& b) override {
     return docs_->Delete(id, b);
   }
@@ -20,12 +23,16 @@ class LocalClient final : public DocClient {
   Result<std::string> List(const sync::ListQuery& q) override { return docs_->List(q); }
   Result<std::string> History(const std::string& id) override { return docs_->History(id); }
   Result<std::string> Digest() override { return docs_->Digest(); }
-  Result<std::string> Propose(const std::string& id, const std::string& r) override { return docs_->Propose(id, r); }
+  Result<std::string> Propose(const std::string& id, const std::string& r) override {
+    return docs_->Propose(id, r);
+  }
   Result<std::string> Proposals(const std::string& id) override { return docs_->Proposals(id); }
-  Result<std::string> Accept(const std::string& id, const std::string& p, const std::string& r) override {
+  Result<std::string> Accept(const std::string& id, const std::string& p,
+                             const std::string& r) override {
     return docs_->Accept(id, p, r);
   }
-  Result<std::string> Decline(const std::string& id, const std::string& p, const std::string& r) override {
+  Result<std::string> Decline(const std::string& id, const std::string& p,
+                              const std::string& r) override {
     return docs_->Decline(id, p, r);
   }
   std::string Describe() const override { return "local " + dir_; }
@@ -52,7 +59,9 @@ std::string Escape(const std::string& s) {
 class RemoteClient final : public DocClient {
  public:
   explicit RemoteClient(std::string address) : address_(std::move(address)) {}
-  Result<std::string> Create(const std::string& r) override { return Call("POST", "/api/v1/docs", r); }
+  Result<std::string> Create(const std::string& r) override {
+    return Call("POST", "/api/v1/docs", r);
+  }
   Result<std::string> Update(const std::string& id, const std::string& r) override {
     return Call("PUT", "/api/v1/docs/" + Escape(id), r);
   }
@@ -61,7 +70,9 @@ class RemoteClient final : public DocClient {
     for (std::size_t i = 0; i < base.size(); ++i) target += (i ? "," : "?base=") + Escape(base[i]);
     return Call("DELETE", target, "");
   }
-  Result<std::string> Get(const std::string& id) override { return Call("GET", "/api/v1/docs/" + Escape(id), ""); }
+  Result<std::string> Get(const std::string& id) override {
+    return Call("GET", "/api/v1/docs/" + Escape(id), "");
+  }
   Result<std::string> List(const sync::ListQuery& q) override {
     std::string t = "/api/v1/docs?limit=" + std::to_string(q.limit);
     if (!q.kind.empty()) t += "&kind=" + Escape(q.kind);
@@ -80,16 +91,20 @@ class RemoteClient final : public DocClient {
   Result<std::string> Proposals(const std::string& id) override {
     return Call("GET", "/api/v1/docs/" + Escape(id) + "/proposals", "");
   }
-  Result<std::string> Accept(const std::string& id, const std::string& p, const std::string& r) override {
-    return Call("POST", "/api/v1/docs/" + Escape(id) + "/proposals/" + Escape(p) + "/accept", r.empty() ? "{}" : r);
+  Result<std::string> Accept(const std::string& id, const std::string& p,
+                             const std::string& r) override {
+    return Call("POST", "/api/v1/docs/" + Escape(id) + "/proposals/" + Escape(p) + "/accept",
+                r.empty() ? "{}" : r);
   }
-  Result<std::string> Decline(const std::string& id, const std::string& p, const std::string& r) override {
+  Result<std::string> Decline(const std::string& id, const std::string& p,
+                              const std::string& r) override {
     return Call("POST", "/api/v1/docs/" + Escape(id) + "/proposals/" + Escape(p) + "/decline", r);
   }
   std::string Describe() const override { return "node at http://" + address_; }
 
  private:
-  Result<std::string> Call(const std::string& method, const std::string& target, const std::string& body) {
+  Result<std::string> Call(const std::string& method, const std::string& target,
+                           const std::string& body) {
     return ApiCall(address_, method, target, body);
   }
 
@@ -104,14 +119,23 @@ Result<std::string> ApiCall(const std::string& address, const std::string& metho
   MRC_ASSIGN_OR_RETURN(web::HttpResponse r, web::HttpCall(address, method, target, body));
   if (r.status < 300) return r.body;
   auto j = nlohmann::json::parse(r.body, nullptr, false);
-  std::string msg = j.is_object() && j.contains("error") ? j["error"].value("message", r.body) : r.body;
+  std::string msg =
+      j.is_object() && j.contains("error") ? j["error"].value("message", r.body) : r.body;
   switch (r.status) {
-    case 400: case 413: case 415: return Status::InvalidArgument(msg);
-    case 404: return Status::NotFound(msg);
-    case 409: return Status::Conflict(msg);
-    case 403: return Status::PermissionDenied(msg);
-    case 503: return Status::Unavailable(msg);
-    default: return Status::IOError("HTTP " + std::to_string(r.status) + ": " + msg);
+    case 400:
+    case 413:
+    case 415:
+      return Status::InvalidArgument(msg);
+    case 404:
+      return Status::NotFound(msg);
+    case 409:
+      return Status::Conflict(msg);
+    case 403:
+      return Status::PermissionDenied(msg);
+    case 503:
+      return Status::Unavailable(msg);
+    default:
+      return Status::IOError("HTTP " + std::to_string(r.status) + ": " + msg);
   }
 }
 
@@ -120,7 +144,8 @@ Result<std::unique_ptr<DocClient>> ConnectDocClient(const std::string& data_dir,
   auto ctx = OpenContext(data_dir);
   if (ctx.ok()) {
     *context = std::move(ctx).value();
-    return std::unique_ptr<DocClient>(std::make_unique<LocalClient>((*context)->docs.get(), data_dir));
+    return std::unique_ptr<DocClient>(
+        std::make_unique<LocalClient>((*context)->docs.get(), data_dir));
   }
   if (ctx.status().code() != Status::Code::kUnavailable) return ctx.status();
   // The store is locked: talk to the node that holds it.

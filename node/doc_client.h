@@ -19,7 +19,8 @@ class DocClient {
   virtual ~DocClient() = default;
   virtual Result<std::string> Create(const std::string& request_json) = 0;
   virtual Result<std::string> Update(const std::string& id, const std::string& request_json) = 0;
-  virtual Result<std::string> Delete(const std::string& id, const std::vector<std::string>& base) = 0;
+  virtual Result<std::string> Delete(const std::string& id,
+                                     const std::vector<std::string>& base) = 0;
   virtual Result<std::string> Get(const std::string& id) = 0;
   virtual Result<std::string> List(const sync::ListQuery& q) = 0;
   virtual Result<std::string> History(const std::string& id) = 0;

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "node/commands.h"
 #include "node/doc_client.h"
@@ -29,7 +29,9 @@ int WithTrust(const std::string& data_dir, Local local, const std::string& metho
   if (ctx.ok()) return Print(local(*(*ctx)->trust));
   if (ctx.status().code() != Status::Code::kUnavailable) return Fail(ctx.status());
   auto address = RunningNodeAddress(data_dir);
-  if (!address.ok()) return Fail(Status::Unavailable("the store in " + data_dir + " is locked and no running node is recorded"));
+  if (!address.ok())
+    return Fail(Status::Unavailable("the store in " + data_dir +
+                                    " is locked and no running node is recorded"));
   return Print(ApiCall(*address, method, target, body));
 }
 
@@ -37,7 +39,8 @@ int WithTrust(const std::string& data_dir, Local local, const std::string& metho
 Result<std::string> RequestText(const std::string& arg) {
   if (arg.rfind("mrc-enrol-", 0) == 0) return arg;
   auto text = ReadTextFile(arg);
-  if (!text.ok()) return Status::InvalidArgument(arg + " is neither a readable file nor an enrolment request");
+  if (!text.ok())
+    return Status::InvalidArgument(arg + " is neither a readable file nor an enrolment request");
   return *text;
 }
 
@@ -61,7 +64,8 @@ Result<std::optional<Hash32>> AnnouncedRotation(sync::Log& log, const Hash32& ke
     MRC_ASSIGN_OR_RETURN(auto d, sync::DecodeEntry(in.signed_form));
     if (d.entry.kind != sync::Kind::kMember) continue;
     auto st = sync::ParseStatement(in.payload);
-    if (st.ok() && st->type == sync::Statement::Type::kRotate && st->key == key) return std::optional<Hash32>(d.id);
+    if (st.ok() && st->type == sync::Statement::Type::kRotate && st->key == key)
+      return std::optional<Hash32>(d.id);
   }
   return std::optional<Hash32>();
 }
@@ -79,7 +83,8 @@ int CmdMemberRequest(const std::string& data_dir, const MemberRequestOptions& o)
   r.country = o.country;
   std::string text = sync::MakeEnrolmentRequest(id->key, r);
   // Check it as headquarters will, so that a bad name fails here.
-  if (auto parsed = sync::ParseEnrolmentRequest(text, r.network_id); !parsed.ok()) return Fail(parsed.status());
+  if (auto parsed = sync::ParseEnrolmentRequest(text, r.network_id); !parsed.ok())
+    return Fail(parsed.status());
   Status s = WriteFileOrStdout(o.out, text);
   return s.ok() ? 0 : Fail(s);
 }
@@ -92,8 +97,8 @@ int CmdMemberApprove(const std::string& data_dir, const std::string& request,
   if (!roles.empty()) body["roles"] = roles;
   if (!replaces.empty()) body["replaces"] = replaces;
   std::string b = body.dump();
-  return WithTrust(data_dir, [&](sync::TrustService& t) { return t.Approve(b); }, "POST",
-                   "/api/v1/members", b);
+  return WithTrust(
+      data_dir, [&](sync::TrustService& t) { return t.Approve(b); }, "POST", "/api/v1/members", b);
 }
 
 int CmdMemberRevoke(const std::string& data_dir, const std::string& key, std::uint64_t from_seq,
@@ -101,28 +106,35 @@ int CmdMemberRevoke(const std::string& data_dir, const std::string& key, std::ui
   json body{{"reason", reason}};
   if (from_seq > 0) body["from_seq"] = from_seq;
   std::string b = body.dump();
-  if (!Hash32FromHex(key)) return Fail(Status::InvalidArgument("key '" + key + "' is not 64 hex characters"));
-  return WithTrust(data_dir, [&](sync::TrustService& t) { return t.Revoke(key, b); }, "POST",
-                   "/api/v1/members/" + key + "/revoke", b);
+  if (!Hash32FromHex(key))
+    return Fail(Status::InvalidArgument("key '" + key + "' is not 64 hex characters"));
+  return WithTrust(
+      data_dir, [&](sync::TrustService& t) { return t.Revoke(key, b); }, "POST",
+      "/api/v1/members/" + key + "/revoke", b);
 }
 
 int CmdMemberList(const std::string& data_dir) {
-  return WithTrust(data_dir, [](sync::TrustService& t) { return t.Members(); }, "GET", "/api/v1/members", "");
+  return WithTrust(
+      data_dir, [](sync::TrustService& t) { return t.Members(); }, "GET", "/api/v1/members", "");
 }
 
 int CmdBulletinReceipts(const std::string& data_dir, const std::string& id) {
-  if (!Hash32FromHex(id)) return Fail(Status::InvalidArgument("bulletin id '" + id + "' is not 64 hex characters"));
-  return WithTrust(data_dir, [&](sync::TrustService& t) { return t.Receipts(id); }, "GET",
-                   "/api/v1/bulletins/" + id + "/receipts", "");
+  if (!Hash32FromHex(id))
+    return Fail(Status::InvalidArgument("bulletin id '" + id + "' is not 64 hex characters"));
+  return WithTrust(
+      data_dir, [&](sync::TrustService& t) { return t.Receipts(id); }, "GET",
+      "/api/v1/bulletins/" + id + "/receipts", "");
 }
 
 int CmdBulletinAck(const std::string& data_dir, const std::string& id, const std::string& by) {
-  if (!Hash32FromHex(id)) return Fail(Status::InvalidArgument("bulletin id '" + id + "' is not 64 hex characters"));
+  if (!Hash32FromHex(id))
+    return Fail(Status::InvalidArgument("bulletin id '" + id + "' is not 64 hex characters"));
   json body = json::object();
   if (!by.empty()) body["by"] = by;
   std::string b = body.dump();
-  return WithTrust(data_dir, [&](sync::TrustService& t) { return t.Acknowledge(id, b); }, "POST",
-                   "/api/v1/bulletins/" + id + "/ack", b);
+  return WithTrust(
+      data_dir, [&](sync::TrustService& t) { return t.Acknowledge(id, b); }, "POST",
+      "/api/v1/bulletins/" + id + "/ack", b);
 }
 
 int CmdKeyRotate(const std::string& data_dir, const std::string& out) {
@@ -136,10 +148,12 @@ int CmdKeyRotate(const std::string& data_dir, const std::string& out) {
   Context& c = **ctx;
   auto me = c.log->Member(c.identity.public_key);
   if (!me.ok() || !me->member) {
-    return Fail(Status::PermissionDenied("this node is not an approved member yet: nothing to rotate "
-                                         "(send headquarters a new `mrcnode member request` instead)"));
+    return Fail(
+        Status::PermissionDenied("this node is not an approved member yet: nothing to rotate "
+                                 "(send headquarters a new `mrcnode member request` instead)"));
   }
-  if (me->root) return Fail(Status::PermissionDenied("the network's root key is fixed by the genesis"));
+  if (me->root)
+    return Fail(Status::PermissionDenied("the network's root key is fixed by the genesis"));
   // The new key goes to disk before the old key announces it, so a crash in
   // between leaves a spare file, never an announced key that is lost. A
   // rotation cut short after its announcement is completed, not redone.
@@ -166,7 +180,8 @@ int CmdKeyRotate(const std::string& data_dir, const std::string& out) {
     st.key = next->public_key;
     auto payload = sync::StatementPayload(st);
     if (!payload.ok()) return Fail(payload.status());
-    auto ids = c.log->Append({sync::Draft{sync::Kind::kMember, sync::Op::kPut, Hash32{}, {}, *payload}});
+    auto ids =
+        c.log->Append({sync::Draft{sync::Kind::kMember, sync::Op::kPut, Hash32{}, {}, *payload}});
     if (!ids.ok()) return Fail(ids.status());
     rotation = ids->front();
   }
@@ -184,10 +199,12 @@ int CmdKeyRotate(const std::string& data_dir, const std::string& out) {
   std::error_code ec;
   fs::rename(key_path, retired, ec);
   if (!ec) fs::rename(next_path, key_path, ec);
-  if (ec) return Fail(Status::IOError("cannot install the new key " + next_path + ": " + ec.message()));
+  if (ec)
+    return Fail(Status::IOError("cannot install the new key " + next_path + ": " + ec.message()));
   std::ofstream(data_dir + "/identity.pub", std::ios::trunc) << ToHex(next->public_key) << "\n";
-  std::cerr << "mrcnode: new key " << ToHex(next->public_key).substr(0, 16) << " installed; the old one is kept in "
-            << retired << ".\nHave headquarters approve the request below (`mrcnode member approve`); "
+  std::cerr << "mrcnode: new key " << ToHex(next->public_key).substr(0, 16)
+            << " installed; the old one is kept in " << retired
+            << ".\nHave headquarters approve the request below (`mrcnode member approve`); "
             << "until then this node's new entries wait at every node.\n";
   Status s = WriteFileOrStdout(out, text);
   return s.ok() ? 0 : Fail(s);

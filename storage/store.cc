@@ -2,11 +2,11 @@
 // RocksDB headers (they cost ~2.2 s of parsing per translation unit).
 #include "storage/store.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
-#include <rocksdb/cache.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
@@ -16,8 +16,8 @@ namespace mrc::storage {
 
 const char* ColumnName(Column c) {
   static constexpr const char* kNames[kColumnCount] = {
-      "default", "entries", "ids", "feeds", "docs", "pending", "waits", "forks", "rejects", "local",
-      "trust", "receipts", "proposals"};
+      "default", "entries", "ids",   "feeds", "docs",     "pending",  "waits",
+      "forks",   "rejects", "local", "trust", "receipts", "proposals"};
   return kNames[static_cast<int>(c)];
 }
 
@@ -145,8 +145,8 @@ class StoreImpl final : public Store {
 
   Result<std::string> Get(Column c, std::string_view key) override {
     std::string value;
-    auto s = db_->Get(rocksdb::ReadOptions(), Handle(c), rocksdb::Slice(key.data(), key.size()),
-                      &value);
+    auto s =
+        db_->Get(rocksdb::ReadOptions(), Handle(c), rocksdb::Slice(key.data(), key.size()), &value);
     if (s.IsNotFound()) return Status::NotFound(std::string(ColumnName(c)) + " key not found");
     if (!s.ok()) return FromRocks(s, std::string("read ") + ColumnName(c));
     return value;
@@ -209,7 +209,8 @@ class StoreImpl final : public Store {
     m.table_readers = sum("rocksdb.estimate-table-readers-mem");
     std::uint64_t v = 0;
     // The block cache is shared: read it once.
-    if (!handles_.empty() && db_->GetIntProperty(handles_[0], "rocksdb.block-cache-usage", &v)) m.block_cache = v;
+    if (!handles_.empty() && db_->GetIntProperty(handles_[0], "rocksdb.block-cache-usage", &v))
+      m.block_cache = v;
     return m;
   }
 

@@ -37,7 +37,7 @@ const char* ColumnName(Column c);
 
 struct Options {
   bool create_if_missing = true;
-  bool sync_writes = true;           // fsync the WAL on every Write()
+  bool sync_writes = true;            // fsync the WAL on every Write()
   std::uint32_t block_cache_mb = 32;  // shared LRU block cache
 };
 

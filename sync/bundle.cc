@@ -70,7 +70,8 @@ class HashingWriter {
 };
 
 Status Truncated(const std::string& path) {
-  return Status::Corruption("bundle " + path + " is truncated or corrupted (it ends inside a record)");
+  return Status::Corruption("bundle " + path +
+                            " is truncated or corrupted (it ends inside a record)");
 }
 
 }  // namespace
@@ -91,7 +92,9 @@ std::string SummaryToJson(const Summary& s) {
   nlohmann::json heads = nlohmann::json::object();
   for (const auto& [author, seq] : s.feeds) feeds[ToHex(author)] = seq;
   for (const auto& [author, id] : s.heads) heads[ToHex(author)] = ToHex(id);
-  return nlohmann::json{{"format", "mrc-summary-1"}, {"network", ToHex(s.network)}, {"feeds", feeds},
+  return nlohmann::json{{"format", "mrc-summary-1"},
+                        {"network", ToHex(s.network)},
+                        {"feeds", feeds},
                         {"heads", heads}}
              .dump(1) +
          "\n";
@@ -99,11 +102,15 @@ std::string SummaryToJson(const Summary& s) {
 
 Result<Summary> SummaryFromJson(std::string_view text) {
   auto j = nlohmann::json::parse(text, nullptr, false);
-  auto bad = [](std::string_view why) { return Status::InvalidArgument("not a node summary: " + std::string(why)); };
-  if (!j.is_object() || j.value("format", "") != "mrc-summary-1") return bad("missing format mrc-summary-1");
+  auto bad = [](std::string_view why) {
+    return Status::InvalidArgument("not a node summary: " + std::string(why));
+  };
+  if (!j.is_object() || j.value("format", "") != "mrc-summary-1")
+    return bad("missing format mrc-summary-1");
   Summary s;
-  auto net = j.contains("network") && j["network"].is_string() ? Hash32FromHex(j["network"].get<std::string>())
-                                                               : std::nullopt;
+  auto net = j.contains("network") && j["network"].is_string()
+                 ? Hash32FromHex(j["network"].get<std::string>())
+                 : std::nullopt;
   if (!net) return bad("bad network id");
   s.network = *net;
   if (!j.contains("feeds") || !j["feeds"].is_object()) return bad("missing feeds");
@@ -126,8 +133,8 @@ Result<Summary> SummaryFromJson(std::string_view text) {
 
 Result<BundleStats> ExportBundle(Log* log, const Summary* peer, const std::string& path) {
   if (peer && peer->network != log->network_id()) {
-    return Status::InvalidArgument("the summary is from another network (" + ToHex(peer->network).substr(0, 16) +
-                                   "…), not this node's");
+    return Status::InvalidArgument("the summary is from another network (" +
+                                   ToHex(peer->network).substr(0, 16) + "…), not this node's");
   }
   std::string tmp = path + ".tmp";
   HashingWriter w;
@@ -138,7 +145,8 @@ Result<BundleStats> ExportBundle(Log* log, const Summary* peer, const std::strin
   BundleStats stats;
   MRC_ASSIGN_OR_RETURN(auto feeds, log->Feeds());
   // The root key's feed first (the approvals), as over a link.
-  std::stable_partition(feeds.begin(), feeds.end(), [&](const FeedHead& f) { return f.author == log->root(); });
+  std::stable_partition(feeds.begin(), feeds.end(),
+                        [&](const FeedHead& f) { return f.author == log->root(); });
   auto write = [&](const std::vector<Incoming>& entries) -> Status {
     for (const auto& e : entries) {
       Bytes rec(1, 'E');
@@ -162,7 +170,8 @@ Result<BundleStats> ExportBundle(Log* log, const Summary* peer, const std::strin
       // A different entry at the peer's head seq: the author forked. Send
       // ours from there, so that the peer records it (as over a link).
       auto head = peer->heads.find(f.author);
-      if (it != peer->feeds.end() && head != peer->heads.end() && it->second >= 1 && it->second <= f.seq) {
+      if (it != peer->feeds.end() && head != peer->heads.end() && it->second >= 1 &&
+          it->second <= f.seq) {
         MRC_ASSIGN_OR_RETURN(auto ours, log->ReadFeed(f.author, it->second, 1));
         if (!ours.empty() && EntryId(ours.front().signed_form) != head->second) from = it->second;
       }
@@ -201,12 +210,14 @@ class BundleReader {
     if (!in) return Status::NotFound("cannot read bundle " + path_);
     Hasher h;
     std::string header(kMagic.size() + 32, '\0');
-    if (!in.read(header.data(), static_cast<std::streamsize>(header.size())) || header.substr(0, kMagic.size()) != kMagic) {
+    if (!in.read(header.data(), static_cast<std::streamsize>(header.size())) ||
+        header.substr(0, kMagic.size()) != kMagic) {
       return Status::InvalidArgument(path_ + " is not an mrcnode bundle");
     }
     if (header.substr(kMagic.size()) != AsView(network)) {
       return Status::InvalidArgument("bundle " + path_ + " belongs to another network (" +
-                                     ToHex(std::string_view(header).substr(kMagic.size(), 8)) + "…)");
+                                     ToHex(std::string_view(header).substr(kMagic.size(), 8)) +
+                                     "…)");
     }
     h.Update(header);
     std::uint64_t n = 0;
@@ -265,7 +276,8 @@ class BundleReader {
     std::string_view lv(len, 4);
     std::uint32_t n = 0;
     GetU32(&lv, &n);
-    if (n > limit) return Status::Corruption("bundle " + path_ + " has a record larger than allowed");
+    if (n > limit)
+      return Status::Corruption("bundle " + path_ + " has a record larger than allowed");
     out->resize(n);
     if (n && !in.read(out->data(), n)) return Truncated(path_);
     if (h) {
@@ -290,7 +302,8 @@ Result<BundleImport> ImportBundle(Log* log, const std::string& path) {
     result.duplicates += r.duplicates;
     result.pending += r.pending;
     result.refused += r.refused.size();
-    if (!r.refused.empty() && result.first_refusal.empty()) result.first_refusal = r.refused.front().reason.message();
+    if (!r.refused.empty() && result.first_refusal.empty())
+      result.first_refusal = r.refused.front().reason.message();
     return Status::Ok();
   }));
   return result;

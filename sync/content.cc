@@ -3,12 +3,11 @@
 // and for some shapes an allowed set or a length limit.
 #include "sync/content.h"
 
-#include "sync/trust.h"
-
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
+#include <nlohmann/json.hpp>
+
+#include "sync/trust.h"
 
 namespace mrc::sync {
 namespace {
@@ -16,22 +15,22 @@ namespace {
 using nlohmann::json;
 
 enum class Shape {
-  kText,        // one line of text, <= 500 characters
-  kMarkdown,    // long text, <= 256 KiB
-  kTextList,    // list of <= 64 texts
-  kSlugList,    // list of lowercase slugs
-  kSlug,        // [a-z0-9-], <= 64
-  kLanguage,    // "en", "pt-BR", "sr-Latn"
-  kCountry,     // ISO 3166-1 alpha-2, uppercase
+  kText,      // one line of text, <= 500 characters
+  kMarkdown,  // long text, <= 256 KiB
+  kTextList,  // list of <= 64 texts
+  kSlugList,  // list of lowercase slugs
+  kSlug,      // [a-z0-9-], <= 64
+  kLanguage,  // "en", "pt-BR", "sr-Latn"
+  kCountry,   // ISO 3166-1 alpha-2, uppercase
   kCountryList,
-  kDate,        // YYYY-MM-DD
-  kTopic,       // one of GuideTopics()
+  kDate,   // YYYY-MM-DD
+  kTopic,  // one of GuideTopics()
   kTopicList,
-  kUrgency,     // low | normal | high | urgent
-  kLocation,    // {address?, city, country, lat?, lon?}
-  kContact,     // {phone?, email?, website?}
+  kUrgency,   // low | normal | high | urgent
+  kLocation,  // {address?, city, country, lat?, lon?}
+  kContact,   // {phone?, email?, website?}
   kBool,
-  kIdList,      // list of document ids (64 lowercase hex)
+  kIdList,  // list of document ids (64 lowercase hex)
 };
 
 struct Field {
@@ -42,9 +41,9 @@ struct Field {
 
 const std::vector<Field>& FieldsOf(Kind kind) {
   static const std::vector<Field> kFaq = {
-      {"question", Shape::kText, true},       {"answer", Shape::kMarkdown, true},
-      {"language", Shape::kLanguage, true},   {"categories", Shape::kSlugList, false},
-      {"tags", Shape::kTextList, false},      {"translation_group", Shape::kSlug, false}};
+      {"question", Shape::kText, true},     {"answer", Shape::kMarkdown, true},
+      {"language", Shape::kLanguage, true}, {"categories", Shape::kSlugList, false},
+      {"tags", Shape::kTextList, false},    {"translation_group", Shape::kSlug, false}};
   static const std::vector<Field> kGuide = {
       {"country", Shape::kCountry, true},    {"topic", Shape::kTopic, false},
       {"section", Shape::kText, false},      {"language", Shape::kLanguage, true},
@@ -52,22 +51,27 @@ const std::vector<Field>& FieldsOf(Kind kind) {
       {"verified_on", Shape::kDate, false},  {"translation_group", Shape::kSlug, false},
       {"authoritative", Shape::kBool, false}};
   static const std::vector<Field> kBulletin = {
-      {"title", Shape::kText, true},          {"summary", Shape::kMarkdown, false},
-      {"body", Shape::kMarkdown, true},       {"countries", Shape::kCountryList, false},
-      {"topics", Shape::kTopicList, false},   {"effective_date", Shape::kDate, true},
-      {"urgency", Shape::kUrgency, true},     {"language", Shape::kLanguage, true},
-      {"supersedes", Shape::kIdList, false},  {"guide_sections", Shape::kIdList, false}};
+      {"title", Shape::kText, true},         {"summary", Shape::kMarkdown, false},
+      {"body", Shape::kMarkdown, true},      {"countries", Shape::kCountryList, false},
+      {"topics", Shape::kTopicList, false},  {"effective_date", Shape::kDate, true},
+      {"urgency", Shape::kUrgency, true},    {"language", Shape::kLanguage, true},
+      {"supersedes", Shape::kIdList, false}, {"guide_sections", Shape::kIdList, false}};
   static const std::vector<Field> kCentre = {
       {"name", Shape::kText, true},          {"location", Shape::kLocation, true},
       {"contact", Shape::kContact, false},   {"languages", Shape::kTextList, false},
       {"services", Shape::kTextList, false}, {"hours", Shape::kText, false}};
   switch (kind) {
-    case Kind::kFaq: return kFaq;
-    case Kind::kGuide: return kGuide;
-    case Kind::kBulletin: return kBulletin;
-    case Kind::kCentre: return kCentre;
+    case Kind::kFaq:
+      return kFaq;
+    case Kind::kGuide:
+      return kGuide;
+    case Kind::kBulletin:
+      return kBulletin;
+    case Kind::kCentre:
+      return kCentre;
     case Kind::kMember:
-    case Kind::kReceipt: break;
+    case Kind::kReceipt:
+      break;
   }
   return kFaq;
 }
@@ -101,14 +105,22 @@ bool IsLanguage(const std::string& s) {
 // assigned by ISO), so that "XX" or a typo is refused.
 bool IsCountry(const std::string& s) {
   static constexpr std::string_view kCodes =
-      "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR "
-      "BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ "
-      "EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW "
-      "GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY "
-      "KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV "
-      "MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY "
-      "QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG "
-      "TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA "
+      "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ "
+      "BR "
+      "BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO "
+      "DZ "
+      "EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU "
+      "GW "
+      "GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW "
+      "KY "
+      "KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU "
+      "MV "
+      "MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW "
+      "PY "
+      "QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF "
+      "TG "
+      "TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT "
+      "ZA "
       "ZM ZW";
   if (s.size() != 2 || !std::isupper(static_cast<unsigned char>(s[0])) ||
       !std::isupper(static_cast<unsigned char>(s[1]))) {
@@ -125,7 +137,8 @@ bool IsDate(const std::string& s) {
   for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
     if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
   }
-  int year = std::stoi(s.substr(0, 4)), month = std::stoi(s.substr(5, 2)), day = std::stoi(s.substr(8, 2));
+  int year = std::stoi(s.substr(0, 4)), month = std::stoi(s.substr(5, 2)),
+      day = std::stoi(s.substr(8, 2));
   if (month < 1 || month > 12 || day < 1) return false;
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -147,7 +160,8 @@ Status CheckText(std::string_view field, const json& v, std::size_t max_bytes) {
   if (!v.is_string()) return Bad(field, "must be a string");
   const auto& s = v.get_ref<const std::string&>();
   if (s.empty()) return Bad(field, "must not be empty");
-  if (s.size() > max_bytes) return Bad(field, "longer than " + std::to_string(max_bytes) + " bytes");
+  if (s.size() > max_bytes)
+    return Bad(field, "longer than " + std::to_string(max_bytes) + " bytes");
   return Status::Ok();
 }
 
@@ -169,13 +183,18 @@ Status CheckObject(std::string_view field, const json& v,
 Status CheckField(const Field& f, const json& v) {
   auto text = [](const std::string& s) { return !s.empty() && s.size() <= 500; };
   switch (f.shape) {
-    case Shape::kText: return CheckText(f.name, v, 500);
-    case Shape::kMarkdown: return CheckText(f.name, v, 256 * 1024);
-    case Shape::kTextList: return CheckList(f.name, v, text, "a non-empty string");
-    case Shape::kSlugList: return CheckList(f.name, v, IsSlug, "a lowercase slug [a-z0-9-]");
+    case Shape::kText:
+      return CheckText(f.name, v, 500);
+    case Shape::kMarkdown:
+      return CheckText(f.name, v, 256 * 1024);
+    case Shape::kTextList:
+      return CheckList(f.name, v, text, "a non-empty string");
+    case Shape::kSlugList:
+      return CheckList(f.name, v, IsSlug, "a lowercase slug [a-z0-9-]");
     case Shape::kCountryList:
       return CheckList(f.name, v, IsCountry, "an ISO 3166-1 alpha-2 code such as \"DE\"");
-    case Shape::kTopicList: return CheckList(f.name, v, IsTopic, "a guide topic");
+    case Shape::kTopicList:
+      return CheckList(f.name, v, IsTopic, "a guide topic");
     case Shape::kSlug:
       if (!v.is_string() || !IsSlug(v.get<std::string>())) return Bad(f.name, "must be a slug");
       return Status::Ok();
@@ -203,8 +222,9 @@ Status CheckField(const Field& f, const json& v) {
       }
       return Status::Ok();
     case Shape::kLocation:
-      return CheckObject(f.name, v, {{"address", false}, {"city", true}, {"country", true},
-                                     {"lat", false}, {"lon", false}});
+      return CheckObject(
+          f.name, v,
+          {{"address", false}, {"city", true}, {"country", true}, {"lat", false}, {"lon", false}});
     case Shape::kContact:
       return CheckObject(f.name, v, {{"phone", false}, {"email", false}, {"website", false}});
     case Shape::kIdList:
@@ -245,11 +265,18 @@ Status CheckObject(std::string_view field, const json& v,
 }  // namespace
 
 const std::vector<std::string_view>& GuideTopics() {
-  static const std::vector<std::string_view> kTopics = {
-      "entry-and-stay",       "legislation",   "visas-and-embassy",
-      "residence-and-work-permits", "job-search", "quotas-and-agreements",
-      "study",                "family-reunification", "health-and-social-insurance",
-      "support-services",     "citizenship",   "return"};
+  static const std::vector<std::string_view> kTopics = {"entry-and-stay",
+                                                        "legislation",
+                                                        "visas-and-embassy",
+                                                        "residence-and-work-permits",
+                                                        "job-search",
+                                                        "quotas-and-agreements",
+                                                        "study",
+                                                        "family-reunification",
+                                                        "health-and-social-insurance",
+                                                        "support-services",
+                                                        "citizenship",
+                                                        "return"};
   return kTopics;
 }
 
@@ -260,7 +287,8 @@ Status ValidateContent(Kind kind, const json& content) {
   if (!content.is_object()) return Status::InvalidArgument("content must be a JSON object");
   const auto& fields = FieldsOf(kind);
   for (const auto& [key, value] : content.items()) {
-    auto it = std::find_if(fields.begin(), fields.end(), [&](const Field& f) { return key == f.name; });
+    auto it =
+        std::find_if(fields.begin(), fields.end(), [&](const Field& f) { return key == f.name; });
     if (it == fields.end()) {
       return Bad(key, "unknown field for a " + std::string(KindName(kind)) + " document");
     }
@@ -270,8 +298,9 @@ Status ValidateContent(Kind kind, const json& content) {
     if (f.required && !content.contains(f.name)) return Bad(f.name, "is required");
   }
   if (kind == Kind::kGuide && content.contains("topic") == content.contains("section")) {
-    return Bad("topic", "a guide section needs exactly one of 'topic' (a fixed topic) or "
-                        "'section' (a free section title)");
+    return Bad("topic",
+               "a guide section needs exactly one of 'topic' (a fixed topic) or "
+               "'section' (a free section title)");
   }
   return Status::Ok();
 }
@@ -285,10 +314,13 @@ Result<std::string> CanonicalContent(Kind kind, const json& content) {
 Status ValidateEntryPayload(Kind kind, Op op, std::string_view payload) {
   switch (op) {
     case Op::kPut:
-    case Op::kPropose: return ValidatePayload(kind, payload);
-    case Op::kDecline: return ParseDecline(payload).status();
+    case Op::kPropose:
+      return ValidatePayload(kind, payload);
+    case Op::kDecline:
+      return ParseDecline(payload).status();
     case Op::kDelete:
-      return payload.empty() ? Status::Ok() : Status::InvalidArgument("a deletion carries no content");
+      return payload.empty() ? Status::Ok()
+                             : Status::InvalidArgument("a deletion carries no content");
   }
   return Status::InvalidArgument("unknown op");
 }

@@ -1,8 +1,7 @@
 #include "sync/doc_service.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "sync/content.h"
@@ -35,20 +34,24 @@ json DocJson(const DocState& d) {
 
 const char* OpName(Op op) {
   switch (op) {
-    case Op::kPut: return "put";
-    case Op::kDelete: return "delete";
-    case Op::kPropose: return "propose";
-    case Op::kDecline: return "decline";
+    case Op::kPut:
+      return "put";
+    case Op::kDelete:
+      return "delete";
+    case Op::kPropose:
+      return "propose";
+    case Op::kDecline:
+      return "decline";
   }
   return "unknown";
 }
-
 
 }  // namespace
 
 // The versions an edit replaces: the ones named, which must be the current
 // heads (anything else is a stale edit), or by default the single head.
-static Result<std::vector<Hash32>> ResolveBase(const DocState& doc, const std::vector<std::string>& named) {
+static Result<std::vector<Hash32>> ResolveBase(const DocState& doc,
+                                               const std::vector<std::string>& named) {
   std::vector<Hash32> current;
   for (const auto& h : doc.heads) current.push_back(h.id);
   if (named.empty()) {
@@ -89,7 +92,9 @@ Result<std::string> DocService::Create(std::string_view request_json) {
   Draft draft{kind, Op::kPut, Hash32{}, {}, std::move(payload)};
   MRC_ASSIGN_OR_RETURN(auto ids, log_->Append({draft}));
   MRC_ASSIGN_OR_RETURN(auto waiting, WaitingNote(ids.front()));
-  if (waiting) return DumpResponse(json{{"id", Hex(ids.front())}, {"version", Hex(ids.front())}, {"waiting", *waiting}});
+  if (waiting)
+    return DumpResponse(
+        json{{"id", Hex(ids.front())}, {"version", Hex(ids.front())}, {"waiting", *waiting}});
   return Get(Hex(ids.front()));
 }
 
@@ -118,15 +123,19 @@ Result<std::string> DocService::Update(std::string_view doc_id, std::string_view
   std::vector<std::string> named;
   if (req.contains("base")) {
     const json& b = req["base"];
-    if (b.is_string()) named.push_back(b.get<std::string>());
-    else if (b.is_array() && std::all_of(b.begin(), b.end(), [](const json& x) { return x.is_string(); }))
+    if (b.is_string())
+      named.push_back(b.get<std::string>());
+    else if (b.is_array() &&
+             std::all_of(b.begin(), b.end(), [](const json& x) { return x.is_string(); }))
       named = b.get<std::vector<std::string>>();
-    else return Status::InvalidArgument("\"base\" must be a version id or a list of them");
+    else
+      return Status::InvalidArgument("\"base\" must be a version id or a list of them");
   }
   if (!req.contains("content")) return Status::InvalidArgument("\"content\" is required");
   MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalContent(doc.kind, req["content"]));
   MRC_ASSIGN_OR_RETURN(auto parents, ResolveBase(doc, named));
-  MRC_ASSIGN_OR_RETURN(auto ids, log_->Append({Draft{doc.kind, Op::kPut, id, parents, std::move(payload)}}));
+  MRC_ASSIGN_OR_RETURN(auto ids,
+                       log_->Append({Draft{doc.kind, Op::kPut, id, parents, std::move(payload)}}));
   MRC_ASSIGN_OR_RETURN(std::string out, Get(Hex(id)));
   MRC_ASSIGN_OR_RETURN(auto waiting, WaitingNote(ids.front()));
   if (!waiting) return out;
@@ -135,10 +144,12 @@ Result<std::string> DocService::Update(std::string_view doc_id, std::string_view
   return DumpResponse(j);
 }
 
-Result<std::string> DocService::Delete(std::string_view doc_id, const std::vector<std::string>& base) {
+Result<std::string> DocService::Delete(std::string_view doc_id,
+                                       const std::vector<std::string>& base) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
-  if (doc.deleted() && !doc.conflict()) return Status::NotFound("document " + Hex(id) + " is already deleted");
+  if (doc.deleted() && !doc.conflict())
+    return Status::NotFound("document " + Hex(id) + " is already deleted");
   MRC_ASSIGN_OR_RETURN(auto parents, ResolveBase(doc, base));
   MRC_RETURN_IF_ERROR(log_->Append({Draft{doc.kind, Op::kDelete, id, parents, ""}}).status());
   return Get(Hex(id));
@@ -157,10 +168,12 @@ Result<std::string> DocService::Get(std::string_view doc_id) {
 }
 
 Result<std::string> DocService::List(const ListQuery& q) {
-  if (q.limit < 1 || q.limit > 1000) return Status::InvalidArgument("limit must be between 1 and 1000");
+  if (q.limit < 1 || q.limit > 1000)
+    return Status::InvalidArgument("limit must be between 1 and 1000");
   Kind kind{};
   if (!q.kind.empty() && !ParseKind(q.kind, &kind)) {
-    return Status::InvalidArgument("unknown kind '" + q.kind + "': expected faq, guide, bulletin or centre");
+    return Status::InvalidArgument("unknown kind '" + q.kind +
+                                   "': expected faq, guide, bulletin or centre");
   }
   std::optional<Hash32> after;
   if (!q.after.empty()) {
@@ -192,9 +205,11 @@ Result<std::string> DocService::History(std::string_view doc_id) {
   for (const auto& v : versions) {
     json parents = json::array();
     for (const auto& p : v.entry.parents) parents.push_back(Hex(p));
-    bool head = std::any_of(doc.heads.begin(), doc.heads.end(), [&](const Head& h) { return h.id == v.id; });
+    bool head = std::any_of(doc.heads.begin(), doc.heads.end(),
+                            [&](const Head& h) { return h.id == v.id; });
     json content = nullptr;
-    if (v.entry.op == Op::kPut || v.entry.op == Op::kPropose) content = json::parse(v.payload, nullptr, false);
+    if (v.entry.op == Op::kPut || v.entry.op == Op::kPropose)
+      content = json::parse(v.payload, nullptr, false);
     list.push_back({{"version", Hex(v.id)},
                     {"author", Hex(v.entry.author)},
                     {"seq", v.entry.seq},
@@ -213,11 +228,13 @@ Result<std::string> DocService::Propose(std::string_view doc_id, std::string_vie
   MRC_ASSIGN_OR_RETURN(json req, ParseRequestObject(request_json));
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"content"}));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
-  if (!req.contains("content")) return Status::InvalidArgument("\"content\" is required: the proposed content");
+  if (!req.contains("content"))
+    return Status::InvalidArgument("\"content\" is required: the proposed content");
   MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalContent(doc.kind, req["content"]));
   std::vector<Hash32> base;
   for (const auto& h : doc.heads) base.push_back(h.id);
-  MRC_ASSIGN_OR_RETURN(auto ids, log_->Append({Draft{doc.kind, Op::kPropose, id, base, std::move(payload)}}));
+  MRC_ASSIGN_OR_RETURN(auto ids,
+                       log_->Append({Draft{doc.kind, Op::kPropose, id, base, std::move(payload)}}));
   json out{{"document", Hex(id)}, {"proposal", Hex(ids.front())}, {"status", "open"}};
   MRC_ASSIGN_OR_RETURN(auto waiting, WaitingNote(ids.front()));
   if (waiting) out["waiting"] = *waiting;
@@ -245,8 +262,10 @@ Result<std::string> DocService::Proposals(std::string_view doc_id) {
       item["decided_by"] = Hex(d.author);
       item["decided_at"] = FormatTime(HlcMillis(d.hlc));
       item["decision"] = Hex(d.id);
-      if (!d.accepted) item["reason"] = d.reason;
-      else item.erase("reason");
+      if (!d.accepted)
+        item["reason"] = d.reason;
+      else
+        item.erase("reason");
     }
     list.push_back(std::move(item));
   }
@@ -278,7 +297,8 @@ Result<std::string> DocService::Accept(std::string_view doc_id, std::string_view
   std::vector<Hash32> parents{proposal.id};
   for (const auto& h : doc.heads) parents.push_back(h.id);
   std::sort(parents.begin(), parents.end());
-  MRC_RETURN_IF_ERROR(log_->Append({Draft{doc.kind, Op::kPut, id, parents, std::move(payload)}}).status());
+  MRC_RETURN_IF_ERROR(
+      log_->Append({Draft{doc.kind, Op::kPut, id, parents, std::move(payload)}}).status());
   return Get(Hex(id));
 }
 
@@ -294,18 +314,19 @@ Result<std::string> DocService::Decline(std::string_view doc_id, std::string_vie
   MRC_ASSIGN_OR_RETURN(Version proposal, ProposalOf(log_, id, proposal_id));
   std::string payload = DeclinePayload(req["reason"].get<std::string>());
   MRC_RETURN_IF_ERROR(ParseDecline(payload).status());
-  MRC_RETURN_IF_ERROR(log_->Append({Draft{doc.kind, Op::kDecline, id, {proposal.id}, payload}}).status());
+  MRC_RETURN_IF_ERROR(
+      log_->Append({Draft{doc.kind, Op::kDecline, id, {proposal.id}, payload}}).status());
   return Proposals(Hex(id));
 }
 
 Result<std::string> DocService::Digest() {
   MRC_ASSIGN_OR_RETURN(DigestInfo d, log_->Digest());
   return DumpResponse(json{{"digest", Hex(d.digest)},
-                   {"documents", d.documents},
-                   {"entries", d.entries},
-                   {"authors", d.authors},
-                   {"pending", d.pending},
-                   {"forks", d.forks}});
+                           {"documents", d.documents},
+                           {"entries", d.entries},
+                           {"authors", d.authors},
+                           {"pending", d.pending},
+                           {"forks", d.forks}});
 }
 
 }  // namespace mrc::sync

@@ -43,9 +43,9 @@ namespace mrc::sync {
 class Log;
 
 struct ListQuery {
-  std::string kind;            // "" = every kind
-  std::string after;           // resume after this doc id ("" = from start)
-  std::uint32_t limit = 100;   // 1 .. 1000
+  std::string kind;           // "" = every kind
+  std::string after;          // resume after this doc id ("" = from start)
+  std::uint32_t limit = 100;  // 1 .. 1000
   bool include_deleted = false;
   bool conflicts_only = false;
 };

@@ -1,32 +1,47 @@
 #include "sync/entry.h"
 
-#include "config/base/time.h"
-
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+
+#include "config/base/time.h"
 
 namespace mrc::sync {
 namespace {
 
 constexpr std::string_view kSigningTag = "mrc-entry-v1";
 
-constexpr std::string_view kProblemNames[] = {
-    "malformed",     "unknown-kind",  "oversized-entry", "oversized-payload",
-    "bad-signature", "payload-mismatch", "broken-chain", "seq-gap",
-    "invalid-content", "bad-parent",  "fork", "not-authorised", "revoked"};
+constexpr std::string_view kProblemNames[] = {"malformed",
+                                              "unknown-kind",
+                                              "oversized-entry",
+                                              "oversized-payload",
+                                              "bad-signature",
+                                              "payload-mismatch",
+                                              "broken-chain",
+                                              "seq-gap",
+                                              "invalid-content",
+                                              "bad-parent",
+                                              "fork",
+                                              "not-authorised",
+                                              "revoked"};
 
 }  // namespace
 
 std::string_view KindName(Kind k) {
   switch (k) {
-    case Kind::kFaq: return "faq";
-    case Kind::kGuide: return "guide";
-    case Kind::kBulletin: return "bulletin";
-    case Kind::kCentre: return "centre";
-    case Kind::kMember: return "member";
-    case Kind::kReceipt: return "receipt";
+    case Kind::kFaq:
+      return "faq";
+    case Kind::kGuide:
+      return "guide";
+    case Kind::kBulletin:
+      return "bulletin";
+    case Kind::kCentre:
+      return "centre";
+    case Kind::kMember:
+      return "member";
+    case Kind::kReceipt:
+      return "receipt";
   }
   return "unknown";
 }
@@ -104,9 +119,9 @@ Status Malformed(std::string_view what) { return MakeProblem(Problem::kMalformed
 
 Result<DecodedEntry> DecodeEntry(std::string_view signed_form) {
   if (signed_form.size() > kMaxEntryBytes) {
-    return MakeProblem(Problem::kOversizedEntry, std::to_string(signed_form.size()) +
-                                                     " bytes, limit " +
-                                                     std::to_string(kMaxEntryBytes));
+    return MakeProblem(
+        Problem::kOversizedEntry,
+        std::to_string(signed_form.size()) + " bytes, limit " + std::to_string(kMaxEntryBytes));
   }
   if (signed_form.size() < kFixedBodyBytes + 64) return Malformed("entry too short");
   DecodedEntry d;
@@ -131,8 +146,8 @@ Result<DecodedEntry> DecodeEntry(std::string_view signed_form) {
   GetHash(&in, &e.doc);
   GetU16(&in, &n);
   if (n > kMaxParents) {
-    return MakeProblem(Problem::kOversizedEntry, std::to_string(n) + " parents, limit " +
-                                                     std::to_string(kMaxParents));
+    return MakeProblem(Problem::kOversizedEntry,
+                       std::to_string(n) + " parents, limit " + std::to_string(kMaxParents));
   }
   if (in.size() != 32 * std::size_t{n} + 32 + 4 + 64) return Malformed("length does not match");
   e.parents.resize(n);
@@ -149,7 +164,8 @@ Result<DecodedEntry> DecodeEntry(std::string_view signed_form) {
     if (!(e.parents[i - 1] < e.parents[i])) return Malformed("parents not strictly ascending");
   }
   if (e.kind == Kind::kMember) {
-    if (!e.IsRoot() || e.op != Op::kPut) return Malformed("a trust statement is a put with no document");
+    if (!e.IsRoot() || e.op != Op::kPut)
+      return Malformed("a trust statement is a put with no document");
   } else if (e.kind == Kind::kReceipt) {
     if (e.IsRoot() || e.parents.size() != 1 || e.op != Op::kPut) {
       return Malformed("a receipt names a bulletin and exactly one version of it");
@@ -164,9 +180,9 @@ Result<DecodedEntry> DecodeEntry(std::string_view signed_form) {
     return Malformed("an edit must name its parent versions");
   }
   if (e.payload_size > kMaxPayloadBytes) {
-    return MakeProblem(Problem::kOversizedPayload, std::to_string(e.payload_size) +
-                                                       " bytes, limit " +
-                                                       std::to_string(kMaxPayloadBytes));
+    return MakeProblem(
+        Problem::kOversizedPayload,
+        std::to_string(e.payload_size) + " bytes, limit " + std::to_string(kMaxPayloadBytes));
   }
   d.body = signed_form.substr(0, signed_form.size() - 64);
   d.body_hash = Blake2b256(d.body);
@@ -175,7 +191,8 @@ Result<DecodedEntry> DecodeEntry(std::string_view signed_form) {
 }
 
 bool CheckSignature(const Hash32& network_id, const DecodedEntry& d) {
-  return VerifySignature(d.entry.author, SigningMessage(network_id, d.body_hash), d.entry.signature);
+  return VerifySignature(d.entry.author, SigningMessage(network_id, d.body_hash),
+                         d.entry.signature);
 }
 
 Status CheckPayload(const Entry& e, std::string_view payload) {

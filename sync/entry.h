@@ -67,8 +67,8 @@ struct Entry {
   std::uint64_t seq = 0;
   Hash32 prev{};
   std::uint64_t hlc = 0;
-  Hash32 doc{};                  // zero: this entry creates a document
-  std::vector<Hash32> parents;   // the versions this one replaces
+  Hash32 doc{};                 // zero: this entry creates a document
+  std::vector<Hash32> parents;  // the versions this one replaces
   Hash32 payload_hash{};
   std::uint32_t payload_size = 0;
   Signature signature{};

@@ -14,11 +14,12 @@
 #include "sync/log.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <deque>
 #include <map>
-#include <condition_variable>
 #include <thread>
 
+#include "config/base/log.h"
 #include "storage/store.h"
 #include "sync/content.h"
 #include "sync/log_apply.h"
@@ -26,7 +27,6 @@
 #include "sync/records.h"
 #include "sync/trust.h"
 #include "sync/trust_rules.h"
-#include "config/base/log.h"
 
 namespace mrc::sync {
 
@@ -37,7 +37,7 @@ namespace detail {
 struct Authenticated {
   Entry entry;
   Hash32 id{};
-  Bytes stored;  // records::EncodeStored(signed form, payload)
+  Bytes stored;           // records::EncodeStored(signed form, payload)
   std::size_t index = 0;  // position in the caller's input, for refusals
   // The payload's content was already checked: authored here from validated
   // content (Log::Append), or validated in parallel before the write lock
@@ -61,12 +61,12 @@ Bytes ReceiptDueKey(const Hash32& version) {
   return k;
 }
 
-
 // Runs the ingest of one batch: the queue of entries to accept and of effects
 // to re-evaluate, sharing one Txn.
 class Ingestor {
  public:
-  Ingestor(Txn& txn, HybridClock& clock, IngestReport* report, const Hash32& root, const Hash32& self)
+  Ingestor(Txn& txn, HybridClock& clock, IngestReport* report, const Hash32& root,
+           const Hash32& self)
       : txn_(txn), clock_(clock), report_(report), self_(self), applier_(txn, root, flags_) {}
 
   Status Accept(Authenticated& a);  // defined below Authenticated use
@@ -123,7 +123,8 @@ Status Ingestor::RecordFork(const Authenticated& a, Problem p, std::string detai
   Bytes key = rec::FeedKey(e.author, e.seq);
   PutHash(&key, a.id);
   txn_.Put(Column::kForks, key, a.stored);
-  MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds, AsView(e.author), rec::DecodeFeed));
+  MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds,
+                                                              AsView(e.author), rec::DecodeFeed));
   if (feed && (!feed->forked || e.seq < feed->fork_seq)) {
     // The fork point is the lowest seq with two entries known; everything
     // of this feed from there on loses its effect, on every node alike.
@@ -144,7 +145,8 @@ Status Ingestor::Accept(Authenticated& a) {
     report_->duplicates++;
     return Status::Ok();
   }
-  MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds, AsView(e.author), rec::DecodeFeed));
+  MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds,
+                                                              AsView(e.author), rec::DecodeFeed));
   rec::FeedRecord f = feed.value_or(rec::FeedRecord{});
   if (f.forked && e.seq > f.seq) return Park(a, /*with_wait=*/false);  // frozen: kept, not applied
   if (e.seq <= f.seq) {
@@ -161,8 +163,8 @@ Status Ingestor::Accept(Authenticated& a) {
   }
   if (e.seq > f.seq + 1) return Park(a, /*with_wait=*/true);
   if (e.seq > 1 && e.prev != f.head) {
-    return RecordFork(a, Problem::kBrokenChain, "prev does not match the author's entry " +
-                                                    std::to_string(e.seq - 1));
+    return RecordFork(a, Problem::kBrokenChain,
+                      "prev does not match the author's entry " + std::to_string(e.seq - 1));
   }
   std::uint64_t prev_hlc = f.hlc;
   txn_.Put(Column::kEntries, rec::FeedKey(e.author, e.seq), a.stored);
@@ -222,7 +224,8 @@ Status Ingestor::Wake(char tag, const Hash32& id) {
   for (const auto& k : keys) {
     Hash32 waiter = Hash32FromView(std::string_view(k).substr(33));
     if (tag != rec::kWaitLog) txn_.Delete(Column::kWaits, k);
-    queue_.push_back({tag == rec::kWaitLog ? TaskKind::kFromPending : TaskKind::kReevaluate, waiter});
+    queue_.push_back(
+        {tag == rec::kWaitLog ? TaskKind::kFromPending : TaskKind::kReevaluate, waiter});
   }
   return Status::Ok();
 }
@@ -232,12 +235,14 @@ Status Ingestor::RunTask(const Task& t) {
     MRC_ASSIGN_OR_RETURN(auto stored, txn_.Get(Column::kPending, AsView(t.id)));
     if (!stored) return Status::Ok();
     std::string_view signed_form, payload;
-    if (!rec::DecodeStored(*stored, &signed_form, &payload)) return Status::Corruption("unreadable pending entry");
+    if (!rec::DecodeStored(*stored, &signed_form, &payload))
+      return Status::Corruption("unreadable pending entry");
     MRC_ASSIGN_OR_RETURN(auto d, DecodeEntry(signed_form));
     Authenticated a{d.entry, d.id, std::move(*stored), SIZE_MAX, false, Status()};
     return Accept(a);
   }
-  MRC_ASSIGN_OR_RETURN(auto r, GetDecoded<rec::IdRecord>(txn_, Column::kIds, AsView(t.id), rec::DecodeId));
+  MRC_ASSIGN_OR_RETURN(auto r,
+                       GetDecoded<rec::IdRecord>(txn_, Column::kIds, AsView(t.id), rec::DecodeId));
   if (!r || r->effect != Effect::kWaiting) return Status::Ok();
   MRC_ASSIGN_OR_RETURN(auto stored, txn_.Get(Column::kEntries, rec::FeedKey(r->author, r->seq)));
   std::string_view signed_form, payload;
@@ -247,7 +252,8 @@ Status Ingestor::RunTask(const Task& t) {
   MRC_ASSIGN_OR_RETURN(auto d, DecodeEntry(signed_form));
   std::uint64_t prev_hlc = 0;
   if (d.entry.seq > 1) {
-    MRC_ASSIGN_OR_RETURN(auto prev, GetDecoded<rec::IdRecord>(txn_, Column::kIds, AsView(d.entry.prev), rec::DecodeId));
+    MRC_ASSIGN_OR_RETURN(auto prev, GetDecoded<rec::IdRecord>(txn_, Column::kIds,
+                                                              AsView(d.entry.prev), rec::DecodeId));
     if (prev) prev_hlc = prev->hlc;
   }
   return Resolve(d.entry, d.id, payload, prev_hlc);
@@ -269,8 +275,8 @@ Status Ingestor::RebuildIfNeeded() {
 // new node receiving the same entries computes.
 Status Ingestor::Rebuild() {
   applier_.ForgetCaches();
-  for (Column c : {Column::kDocs, Column::kRejects, Column::kTrust, Column::kReceipts, Column::kProposals,
-                   Column::kIds}) {
+  for (Column c : {Column::kDocs, Column::kRejects, Column::kTrust, Column::kReceipts,
+                   Column::kProposals, Column::kIds}) {
     MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(c, ""));
     for (const auto& k : keys) txn_.Delete(c, k);
   }
@@ -293,7 +299,8 @@ Status Ingestor::Rebuild() {
       if (wanted != phase) continue;
       std::uint64_t prev_hlc = 0;
       if (e.seq > 1) {
-        MRC_ASSIGN_OR_RETURN(auto prev, txn_.Get(Column::kEntries, rec::FeedKey(e.author, e.seq - 1)));
+        MRC_ASSIGN_OR_RETURN(auto prev,
+                             txn_.Get(Column::kEntries, rec::FeedKey(e.author, e.seq - 1)));
         std::string_view prev_form, prev_payload;
         if (!prev || !rec::DecodeStored(*prev, &prev_form, &prev_payload)) {
           return Status::Corruption("feed gap during rebuild");
@@ -319,7 +326,8 @@ Status Ingestor::Drain() {
 
 }  // namespace
 
-Log::Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id, const Hash32& root)
+Log::Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id,
+         const Hash32& root)
     : store_(store), identity_(identity), network_id_(network_id), root_(root) {}
 
 Log::~Log() = default;
@@ -397,7 +405,8 @@ Result<IngestReport> Log::Ingest(const std::vector<Incoming>& in) {
       report.refused.push_back({i, MakeProblem(p, Describe(d->entry, d->id) + ": " + detail)});
       continue;
     }
-    items.push_back({d->entry, d->id, rec::EncodeStored(in[i].signed_form, in[i].payload), i, false, Status()});
+    items.push_back(
+        {d->entry, d->id, rec::EncodeStored(in[i].signed_form, in[i].payload), i, false, Status()});
   }
   std::sort(items.begin(), items.end(), [](const Authenticated& a, const Authenticated& b) {
     if (a.entry.author != b.entry.author) return a.entry.author < b.entry.author;
@@ -450,8 +459,9 @@ Result<IngestReport> Log::Ingest(const std::vector<Incoming>& in) {
     if (authentic[k]) {
       good.push_back(std::move(items[k]));
     } else {
-      report.refused.push_back({items[k].index, MakeProblem(Problem::kBadSignature,
-                                                           Describe(items[k].entry, items[k].id))});
+      report.refused.push_back(
+          {items[k].index,
+           MakeProblem(Problem::kBadSignature, Describe(items[k].entry, items[k].id))});
     }
   }
   {
@@ -461,7 +471,8 @@ Result<IngestReport> Log::Ingest(const std::vector<Incoming>& in) {
   if (report.accepted > 0) {
     // A receipt that cannot be written now (our own feed frozen, say) stays
     // due; the entries received are safely applied either way.
-    if (Status s = AppendDueReceipts(); !s.ok()) log::Warn("log", "receipts not written: " + s.message());
+    if (Status s = AppendDueReceipts(); !s.ok())
+      log::Warn("log", "receipts not written: " + s.message());
     if (listener_) listener_();
   }
   return report;
@@ -478,7 +489,10 @@ Status Log::AppendDueReceipts() {
         return Status::Corruption("unreadable receipt-due record");
       }
       Hash32 version = Hash32FromView(key.substr(kReceiptDuePrefix.size()));
-      drafts.push_back(Draft{Kind::kReceipt, Op::kPut, Hash32FromView(value), {version},
+      drafts.push_back(Draft{Kind::kReceipt,
+                             Op::kPut,
+                             Hash32FromView(value),
+                             {version},
                              ReceiptPayload(ReceiptBody{})});
       due_keys.emplace_back(key);
     }
@@ -488,7 +502,8 @@ Status Log::AppendDueReceipts() {
   auto ids = AppendLocked(drafts, due_keys);
   if (!ids.ok()) {
     Status::Code code = ids.status().code();
-    if (code != Status::Code::kPermissionDenied && code != Status::Code::kInvalidArgument) return ids.status();
+    if (code != Status::Code::kPermissionDenied && code != Status::Code::kInvalidArgument)
+      return ids.status();
     // A receipt the rules refuse (our key revoked or our feed frozen, or
     // its bulletin version rejected since) can never be written: one by
     // one, write what can be and forget the rest, rather than retry forever.
@@ -496,7 +511,8 @@ Status Log::AppendDueReceipts() {
       auto one = AppendLocked({drafts[i]}, {due_keys[i]});
       if (one.ok()) continue;
       code = one.status().code();
-      if (code != Status::Code::kPermissionDenied && code != Status::Code::kInvalidArgument) return one.status();
+      if (code != Status::Code::kPermissionDenied && code != Status::Code::kInvalidArgument)
+        return one.status();
       log::Warn("log", "receipt not signed: " + one.status().message());
       storage::WriteBatch forget;
       forget.Delete(Column::kLocal, due_keys[i]);
@@ -515,7 +531,7 @@ Result<std::vector<Hash32>> Log::Append(const std::vector<Draft>& drafts) {
 }
 
 Result<std::vector<Hash32>> Log::AppendLocked(const std::vector<Draft>& drafts,
-                                             const std::vector<std::string>& local_deletes) {
+                                              const std::vector<std::string>& local_deletes) {
   std::lock_guard lock(write_mu_);
   rec::FeedRecord feed;
   auto raw = store_->Get(Column::kFeeds, AsView(self()));
@@ -541,8 +557,17 @@ Result<std::vector<Hash32>> Log::AppendLocked(const std::vector<Draft>& drafts,
       if (!raw_parent.ok()) continue;  // not here yet: its effect will wait
       if (auto r = rec::DecodeId(*raw_parent)) clock_.Advance(r->hlc);
     }
-    items[i].entry = Entry{d.kind, d.op, self(), feed.seq + i + 1, {}, clock_.Now(), d.doc, d.parents,
-                           Blake2b256(d.payload), static_cast<std::uint32_t>(d.payload.size()), {}};
+    items[i].entry = Entry{d.kind,
+                           d.op,
+                           self(),
+                           feed.seq + i + 1,
+                           {},
+                           clock_.Now(),
+                           d.doc,
+                           d.parents,
+                           Blake2b256(d.payload),
+                           static_cast<std::uint32_t>(d.payload.size()),
+                           {}};
     items[i].index = i;
     items[i].content_checked = true;
   }

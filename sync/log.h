@@ -120,11 +120,11 @@ struct MemberInfo {
   bool hq = false;
   bool root = false;
   std::string name, city, country;
-  std::vector<Hash32> replaces;   // keys it succeeds (rotation)
+  std::vector<Hash32> replaces;    // keys it succeeds (rotation)
   std::uint64_t revoked_from = 0;  // 0: not revoked
   std::string revoke_reason;
-  std::uint64_t seq = 0;           // entries of its feed held here
-  std::uint64_t waiting = 0;       // of them, waiting for its membership
+  std::uint64_t seq = 0;      // entries of its feed held here
+  std::uint64_t waiting = 0;  // of them, waiting for its membership
 };
 
 // One centre's receipt or acknowledgement of a bulletin version.
@@ -140,7 +140,7 @@ struct ReceiptInfo {
 struct ProposalInfo {
   Version version;  // the proposal entry (op kPropose) and its content
   struct Decision {
-    Hash32 id{};         // the accepting edit or the decline
+    Hash32 id{};  // the accepting edit or the decline
     bool accepted = false;
     Hash32 author{};
     std::uint64_t hlc = 0;

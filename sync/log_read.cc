@@ -24,7 +24,8 @@ Status Unreadable(std::string_view what, const Hash32& id) {
 
 Result<DocState> Log::GetDoc(const Hash32& doc_id) {
   auto raw = store_->Get(Column::kDocs, AsView(doc_id));
-  if (raw.status().IsNotFound()) return Status::NotFound("document " + ToHex(doc_id) + " does not exist");
+  if (raw.status().IsNotFound())
+    return Status::NotFound("document " + ToHex(doc_id) + " does not exist");
   if (!raw.ok()) return raw.status();
   auto doc = rec::DecodeDoc(doc_id, *raw);
   if (!doc) return Unreadable("document", doc_id);
@@ -51,7 +52,8 @@ Status Log::ScanDocs(const Hash32* after, const std::function<bool(const DocStat
 
 Result<Version> Log::GetVersion(const Hash32& entry_id) {
   auto raw = store_->Get(Column::kIds, AsView(entry_id));
-  if (raw.status().IsNotFound()) return Status::NotFound("version " + ToHex(entry_id) + " does not exist");
+  if (raw.status().IsNotFound())
+    return Status::NotFound("version " + ToHex(entry_id) + " does not exist");
   if (!raw.ok()) return raw.status();
   auto r = rec::DecodeId(*raw);
   if (!r) return Unreadable("id", entry_id);
@@ -94,7 +96,8 @@ Result<std::vector<FeedHead>> Log::Feeds() {
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     auto f = rec::DecodeFeed(it->value());
     if (!f || it->key().size() != 32) return Status::Corruption("unreadable feed record");
-    out.push_back({Hash32FromView(it->key()), f->seq, f->head, f->forked, f->forked ? f->fork_seq : 0});
+    out.push_back(
+        {Hash32FromView(it->key()), f->seq, f->head, f->forked, f->forked ? f->fork_seq : 0});
   }
   MRC_RETURN_IF_ERROR(it->status());
   return out;
@@ -118,7 +121,8 @@ Result<std::vector<Incoming>> Log::ForkEvidence(const Hash32& author) {
   auto it = store_->NewPrefixIterator(Column::kForks, AsView(author));
   for (it->Seek(AsView(author)); it->Valid(); it->Next()) {
     std::string_view signed_form, payload;
-    if (!rec::DecodeStored(it->value(), &signed_form, &payload)) return Unreadable("fork evidence", author);
+    if (!rec::DecodeStored(it->value(), &signed_form, &payload))
+      return Unreadable("fork evidence", author);
     out.push_back({Bytes(signed_form), Bytes(payload)});
   }
   MRC_RETURN_IF_ERROR(it->status());
@@ -223,7 +227,8 @@ Result<std::vector<ReceiptInfo>> Log::Receipts(const Hash32& bulletin) {
   Txn view(store_);
   MRC_ASSIGN_OR_RETURN(auto records, trust::ReceiptsOf(view, bulletin));
   std::vector<ReceiptInfo> out;
-  for (auto& r : records) out.push_back({r.author, r.acknowledged, r.version, r.hlc, std::move(r.by)});
+  for (auto& r : records)
+    out.push_back({r.author, r.acknowledged, r.version, r.hlc, std::move(r.by)});
   return out;
 }
 
@@ -240,7 +245,8 @@ Result<std::vector<Hash32>> Log::EntriesAtForkPoint(const FeedHead& f) {
   }
   Bytes prefix = rec::FeedKey(f.author, f.fork_seq);
   auto it = store_->NewPrefixIterator(Column::kForks, prefix);
-  for (it->Seek(prefix); it->Valid(); it->Next()) ids.push_back(Hash32FromView(it->key().substr(40, 32)));
+  for (it->Seek(prefix); it->Valid(); it->Next())
+    ids.push_back(Hash32FromView(it->key().substr(40, 32)));
   MRC_RETURN_IF_ERROR(it->status());
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
@@ -318,8 +324,8 @@ Result<std::uint64_t> Log::Verify(const std::function<void(const Status&)>& prob
   std::uint64_t found = 0;
   auto report = [&](Problem p, const Hash32& author, std::uint64_t seq, std::string what) {
     found++;
-    problem(MakeProblem(p, "feed " + ToHex(author).substr(0, 12) + " seq " + std::to_string(seq) +
-                               ": " + what));
+    problem(MakeProblem(
+        p, "feed " + ToHex(author).substr(0, 12) + " seq " + std::to_string(seq) + ": " + what));
   };
   Hash32 author{};
   std::uint64_t expect = 0;
@@ -352,14 +358,20 @@ Result<std::uint64_t> Log::Verify(const std::function<void(const Status&)>& prob
       continue;
     }
     const Entry& e = d->entry;
-    if (e.author != a || e.seq != seq) report(Problem::kMalformed, a, seq, "stored under the wrong key");
-    if (seq != expect) report(Problem::kSeqGap, a, seq, "expected seq " + std::to_string(expect));
-    else if (e.prev != prev) report(Problem::kBrokenChain, a, seq, "prev does not match the previous entry");
-    if (!CheckSignature(network_id_, *d)) report(Problem::kBadSignature, a, seq, "signature does not verify");
-    if (!CheckPayload(e, payload).ok()) report(Problem::kPayloadMismatch, a, seq, "payload does not match its hash");
+    if (e.author != a || e.seq != seq)
+      report(Problem::kMalformed, a, seq, "stored under the wrong key");
+    if (seq != expect)
+      report(Problem::kSeqGap, a, seq, "expected seq " + std::to_string(expect));
+    else if (e.prev != prev)
+      report(Problem::kBrokenChain, a, seq, "prev does not match the previous entry");
+    if (!CheckSignature(network_id_, *d))
+      report(Problem::kBadSignature, a, seq, "signature does not verify");
+    if (!CheckPayload(e, payload).ok())
+      report(Problem::kPayloadMismatch, a, seq, "payload does not match its hash");
     auto idrec = store_->Get(Column::kIds, AsView(d->id));
     auto r = idrec.ok() ? rec::DecodeId(*idrec) : std::nullopt;
-    if (!r || r->author != a || r->seq != seq) report(Problem::kMalformed, a, seq, "id index missing or wrong");
+    if (!r || r->author != a || r->seq != seq)
+      report(Problem::kMalformed, a, seq, "id index missing or wrong");
     expect = seq + 1;
     prev = d->id;
   }

@@ -31,19 +31,22 @@ Result<std::vector<std::string>> Txn::KeysWithPrefix(storage::Column c, std::str
   }
   MRC_RETURN_IF_ERROR(it->status());
   const auto& ov = overlay_[static_cast<int>(c)];
-  for (auto o = ov.lower_bound(prefix); o != ov.end() && o->first.compare(0, prefix.size(), prefix) == 0;
-       ++o) {
-    if (o->second) keys.insert(o->first);
-    else keys.erase(o->first);
+  for (auto o = ov.lower_bound(prefix);
+       o != ov.end() && o->first.compare(0, prefix.size(), prefix) == 0; ++o) {
+    if (o->second)
+      keys.insert(o->first);
+    else
+      keys.erase(o->first);
   }
   return std::vector<std::string>(keys.begin(), keys.end());
 }
 
-std::vector<std::string> Txn::OverlayKeysWithPrefix(storage::Column c, std::string_view prefix) const {
+std::vector<std::string> Txn::OverlayKeysWithPrefix(storage::Column c,
+                                                    std::string_view prefix) const {
   std::vector<std::string> keys;
   const auto& ov = overlay_[static_cast<int>(c)];
-  for (auto o = ov.lower_bound(prefix); o != ov.end() && o->first.compare(0, prefix.size(), prefix) == 0;
-       ++o) {
+  for (auto o = ov.lower_bound(prefix);
+       o != ov.end() && o->first.compare(0, prefix.size(), prefix) == 0; ++o) {
     if (o->second) keys.push_back(o->first);
   }
   return keys;

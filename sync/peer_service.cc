@@ -6,6 +6,7 @@
 #include "sync/peer_service.h"
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
@@ -17,8 +18,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-
-#include <atomic>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -47,7 +46,6 @@ using boost::system::error_code;
 
 namespace {
 
-
 // What the status page shows of one configured peer or accepted link.
 struct LinkStatus {
   std::string address;
@@ -56,7 +54,7 @@ struct LinkStatus {
   bool connected = false;
   std::uint64_t last_contact_ms = 0;
   PeerStats stats;
-  std::uint64_t bytes_sent = 0;      // on the wire, this link's lifetime
+  std::uint64_t bytes_sent = 0;  // on the wire, this link's lifetime
   std::uint64_t bytes_received = 0;
   std::string last_error;
 };
@@ -104,12 +102,13 @@ struct PeerService::Impl {
       return o->direction == "in" && !o->connected;
     });
     if (remembered > 256) {
-      auto oldest = std::min_element(statuses.begin(), statuses.end(), [](const auto& a, const auto& b) {
-        auto key = [](const auto& x) {
-          return x->direction == "in" && !x->connected ? x->last_contact_ms : UINT64_MAX;
-        };
-        return key(a) < key(b);
-      });
+      auto oldest =
+          std::min_element(statuses.begin(), statuses.end(), [](const auto& a, const auto& b) {
+            auto key = [](const auto& x) {
+              return x->direction == "in" && !x->connected ? x->last_contact_ms : UINT64_MAX;
+            };
+            return key(a) < key(b);
+          });
       statuses.erase(oldest);
     }
   }
@@ -121,7 +120,8 @@ struct PeerService::Impl {
 
   awaitable<void> Accept();
   awaitable<void> Dial(std::string address, std::shared_ptr<LinkStatus> st);
-  awaitable<void> RunConnection(tcp::socket socket, Handshake::Role role, std::shared_ptr<LinkStatus> st);
+  awaitable<void> RunConnection(tcp::socket socket, Handshake::Role role,
+                                std::shared_ptr<LinkStatus> st);
   bool Register(const std::shared_ptr<Link>& link);
   void Unregister(const std::shared_ptr<Link>& link);
   void PumpAll();
@@ -129,9 +129,14 @@ struct PeerService::Impl {
 
 class Link : public std::enable_shared_from_this<Link> {
  public:
-  Link(tcp::socket socket, PeerService::Impl* svc, Handshake::Role role, std::shared_ptr<LinkStatus> st)
-      : socket_(std::move(socket)), svc_(svc), role_(role), status_(std::move(st)),
-        watchdog_(socket_.get_executor()), wake_(socket_.get_executor()) {}
+  Link(tcp::socket socket, PeerService::Impl* svc, Handshake::Role role,
+       std::shared_ptr<LinkStatus> st)
+      : socket_(std::move(socket)),
+        svc_(svc),
+        role_(role),
+        status_(std::move(st)),
+        watchdog_(socket_.get_executor()),
+        wake_(socket_.get_executor()) {}
 
   awaitable<void> Run();
   void Close() {
@@ -153,7 +158,9 @@ class Link : public std::enable_shared_from_this<Link> {
   const Hash32& peer() const { return peer_; }
   // The key of the node that dialled: of two links between the same pair,
   // both ends keep the one dialled by the smaller key.
-  Hash32 initiator() const { return role_ == Handshake::Role::kInitiator ? svc_->identity.public_key : peer_; }
+  Hash32 initiator() const {
+    return role_ == Handshake::Role::kInitiator ? svc_->identity.public_key : peer_;
+  }
 
  private:
   awaitable<bool> Handshake();
@@ -199,7 +206,8 @@ class Link : public std::enable_shared_from_this<Link> {
 awaitable<bool> Link::ReadExactly(Bytes* buf, std::size_t n) {
   buf->resize(n);
   error_code ec;
-  co_await asio::async_read(socket_, asio::buffer(buf->data(), n), asio::redirect_error(use_awaitable, ec));
+  co_await asio::async_read(socket_, asio::buffer(buf->data(), n),
+                            asio::redirect_error(use_awaitable, ec));
   bytes_received_ += n;
   if (ec) {
     if (!closed_) Fail(ec == asio::error::eof ? "peer closed the link" : "read: " + ec.message());
@@ -215,7 +223,8 @@ awaitable<bool> Link::Handshake() {
   while (!hs.done()) {
     Bytes out = hs.Next();
     if (!out.empty()) {
-      co_await asio::async_write(socket_, asio::buffer(out), asio::redirect_error(use_awaitable, ec));
+      co_await asio::async_write(socket_, asio::buffer(out),
+                                 asio::redirect_error(use_awaitable, ec));
       if (ec) {
         Fail("handshake: " + ec.message());
         co_return false;
@@ -236,14 +245,16 @@ awaitable<bool> Link::Handshake() {
   // A revoked key is no longer part of the network: no link, either way.
   // (A key not yet approved may link: it must receive its approval.)
   if (auto m = svc_->log->Member(peer_); m.ok() && m->revoked_from != 0) {
-    Fail("refused " + ToHex(peer_).substr(0, 12) + ": its key is revoked (" + m->revoke_reason + ")");
+    Fail("refused " + ToHex(peer_).substr(0, 12) + ": its key is revoked (" + m->revoke_reason +
+         ")");
     co_return false;
   }
   SessionKeys keys = hs.keys();
   sealer_.emplace(keys.send);
   opener_.emplace(keys.receive);
   Bytes header = sealer_->Header();
-  co_await asio::async_write(socket_, asio::buffer(header), asio::redirect_error(use_awaitable, ec));
+  co_await asio::async_write(socket_, asio::buffer(header),
+                             asio::redirect_error(use_awaitable, ec));
   if (ec) {
     Fail("handshake: " + ec.message());
     co_return false;
@@ -280,7 +291,8 @@ awaitable<void> Link::Writer() {
       co_await wake_.async_wait(asio::redirect_error(use_awaitable, ec));
       if (closed_) break;
       if (!ec && outbox_.empty()) {
-        outbox_.push_back(wire::Encode(wire::Message(std::in_place_type<wire::PingMsg>, wire::PingMsg{WallMillis(), false})));
+        outbox_.push_back(wire::Encode(
+            wire::Message(std::in_place_type<wire::PingMsg>, wire::PingMsg{WallMillis(), false})));
       }
       continue;
     }
@@ -292,7 +304,8 @@ awaitable<void> Link::Writer() {
       break;
     }
     error_code ec;
-    co_await asio::async_write(socket_, asio::buffer(*frame), asio::redirect_error(use_awaitable, ec));
+    co_await asio::async_write(socket_, asio::buffer(*frame),
+                               asio::redirect_error(use_awaitable, ec));
     if (ec) {
       if (!closed_) Fail("write: " + ec.message());
       break;
@@ -411,12 +424,16 @@ awaitable<void> PeerService::Impl::Accept() {
     }
     error_code ep_ec;
     auto remote = socket.remote_endpoint(ep_ec);
-    std::string address = ep_ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
+    std::string address =
+        ep_ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
     auto st = NewStatus(address, "in");
-    asio::co_spawn(ioc, [this, s = std::move(socket), st]() mutable -> awaitable<void> {
-      co_await RunConnection(std::move(s), Handshake::Role::kResponder, st);
-      DropStatus(st);
-    }, asio::detached);
+    asio::co_spawn(
+        ioc,
+        [this, s = std::move(socket), st]() mutable -> awaitable<void> {
+          co_await RunConnection(std::move(s), Handshake::Role::kResponder, st);
+          DropStatus(st);
+        },
+        asio::detached);
   }
 }
 
@@ -475,13 +492,16 @@ Result<std::unique_ptr<PeerService>> PeerService::Create(Log* log, const KeyPair
     if (ec || colon == std::string::npos) {
       return Status::InvalidArgument("bad peer listen address '" + options.listen + "'");
     }
-    tcp::endpoint ep(addr, static_cast<unsigned short>(std::stoi(options.listen.substr(colon + 1))));
+    tcp::endpoint ep(addr,
+                     static_cast<unsigned short>(std::stoi(options.listen.substr(colon + 1))));
     auto& a = impl->acceptor;
     a.open(ep.protocol(), ec);
     if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) a.bind(ep, ec);
     if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) return Status::Unavailable("cannot listen for peers on " + options.listen + ": " + ec.message());
+    if (ec)
+      return Status::Unavailable("cannot listen for peers on " + options.listen + ": " +
+                                 ec.message());
   }
   auto service = std::unique_ptr<PeerService>(new PeerService(std::move(impl)));
   Impl* raw = service->impl_.get();
@@ -529,19 +549,20 @@ std::string PeerService::StatusJson() const {
   nlohmann::json peers = nlohmann::json::array();
   std::lock_guard lock(impl_->status_mu);
   for (const auto& st : impl_->statuses) {
-    peers.push_back({{"address", st->address},
-                     {"direction", st->direction},
-                     {"peer", IsZero(st->peer) ? nlohmann::json(nullptr) : nlohmann::json(ToHex(st->peer))},
-                     {"connected", st->connected},
-                     {"last_contact", st->last_contact_ms ? nlohmann::json(FormatTime(st->last_contact_ms))
-                                                          : nlohmann::json(nullptr)},
-                     {"entries_sent", st->stats.entries_sent},
-                     {"entries_received", st->stats.entries_received},
-                     {"peer_lacks", st->stats.peer_lacks},
-                     {"we_lack", st->stats.we_lack},
-                     {"bytes_sent", st->bytes_sent},
-                     {"bytes_received", st->bytes_received},
-                     {"last_error", st->last_error}});
+    peers.push_back(
+        {{"address", st->address},
+         {"direction", st->direction},
+         {"peer", IsZero(st->peer) ? nlohmann::json(nullptr) : nlohmann::json(ToHex(st->peer))},
+         {"connected", st->connected},
+         {"last_contact", st->last_contact_ms ? nlohmann::json(FormatTime(st->last_contact_ms))
+                                              : nlohmann::json(nullptr)},
+         {"entries_sent", st->stats.entries_sent},
+         {"entries_received", st->stats.entries_received},
+         {"peer_lacks", st->stats.peer_lacks},
+         {"we_lack", st->stats.we_lack},
+         {"bytes_sent", st->bytes_sent},
+         {"bytes_received", st->bytes_received},
+         {"last_error", st->last_error}});
   }
   return nlohmann::json{{"peers", peers}}.dump();
 }

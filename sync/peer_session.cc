@@ -39,7 +39,8 @@ Status PeerSession::OnMessage(wire::Message message, std::vector<wire::Message>*
     return Pump(out);
   }
   auto& ping = std::get<wire::PingMsg>(message);
-  if (!ping.pong) out->emplace_back(std::in_place_type<wire::PingMsg>, wire::PingMsg{ping.nonce, true});
+  if (!ping.pong)
+    out->emplace_back(std::in_place_type<wire::PingMsg>, wire::PingMsg{ping.nonce, true});
   return Status::Ok();
 }
 
@@ -51,9 +52,11 @@ Status PeerSession::CompareHeads(const wire::SummaryMsg& s) {
   for (const auto& f : feeds) {
     auto seq = s.feeds.find(f.author);
     auto head = s.heads.find(f.author);
-    if (seq == s.feeds.end() || head == s.heads.end() || seq->second == 0 || seq->second > f.seq) continue;
+    if (seq == s.feeds.end() || head == s.heads.end() || seq->second == 0 || seq->second > f.seq)
+      continue;
     MRC_ASSIGN_OR_RETURN(auto ours, log_->ReadFeed(f.author, seq->second, 1));
-    if (!ours.empty() && EntryId(ours.front().signed_form) != head->second) sent_[f.author] = seq->second - 1;
+    if (!ours.empty() && EntryId(ours.front().signed_form) != head->second)
+      sent_[f.author] = seq->second - 1;
   }
   return Status::Ok();
 }
@@ -65,7 +68,8 @@ Status PeerSession::OnEntries(wire::EntriesMsg& m, std::vector<wire::Message>* o
     // A fork is the author's fault, not the relay's: keep the evidence and
     // the link. Anything else means this peer sent bytes no honest node
     // would have accepted.
-    if (ProblemOf(refusal.reason, &p) && (p == Problem::kFork || p == Problem::kBrokenChain)) continue;
+    if (ProblemOf(refusal.reason, &p) && (p == Problem::kFork || p == Problem::kBrokenChain))
+      continue;
     return Status::Corruption("peer sent an invalid entry: " + refusal.reason.message());
   }
   entries_received_ += m.entries.size();
@@ -87,7 +91,8 @@ Status PeerSession::Pump(std::vector<wire::Message>* out) {
   MRC_ASSIGN_OR_RETURN(auto feeds, log_->Feeds());
   // The root key's feed first: it holds the approvals, and entries that
   // arrive before their author's approval wait, then apply all at once.
-  std::stable_partition(feeds.begin(), feeds.end(), [&](const FeedHead& f) { return f.author == log_->root(); });
+  std::stable_partition(feeds.begin(), feeds.end(),
+                        [&](const FeedHead& f) { return f.author == log_->root(); });
   for (const auto& f : feeds) {
     if (f.forked && forks_shared_.insert(f.author).second) {
       // Show the peer our branch from the start (what it shares with us is
@@ -111,17 +116,19 @@ Status PeerSession::Pump(std::vector<wire::Message>* out) {
       entries_sent_ += n;
       in_flight_++;
       unacked_[next_batch_] = {f.author, sent};
-      out->emplace_back(std::in_place_type<wire::EntriesMsg>, wire::EntriesMsg{next_batch_++, std::move(entries)});
+      out->emplace_back(std::in_place_type<wire::EntriesMsg>,
+                        wire::EntriesMsg{next_batch_++, std::move(entries)});
     }
     if (in_flight_ < kWindow && sent >= f.seq && evidence_due_.erase(f.author)) {
       MRC_ASSIGN_OR_RETURN(auto evidence, log_->ForkEvidence(f.author));
       for (std::size_t i = 0; i < evidence.size() && in_flight_ < kWindow; i += kBatchEntries) {
-        std::vector<Incoming> batch(evidence.begin() + i,
-                                    evidence.begin() + std::min(evidence.size(), i + kBatchEntries));
+        std::vector<Incoming> batch(
+            evidence.begin() + i, evidence.begin() + std::min(evidence.size(), i + kBatchEntries));
         entries_sent_ += batch.size();
         in_flight_++;
         unacked_[next_batch_] = {f.author, 0};
-        out->emplace_back(std::in_place_type<wire::EntriesMsg>, wire::EntriesMsg{next_batch_++, std::move(batch)});
+        out->emplace_back(std::in_place_type<wire::EntriesMsg>,
+                          wire::EntriesMsg{next_batch_++, std::move(batch)});
       }
     }
     if (in_flight_ >= kWindow) break;

@@ -48,8 +48,8 @@ std::optional<IdRecord> DecodeId(std::string_view v) {
   std::uint8_t effect, kind, op, flags;
   if (!GetHash(&v, &r.author) || !GetU64(&v, &r.seq) || !GetU8(&v, &effect) ||
       !GetHash(&v, &r.doc) || !GetU64(&v, &r.hlc) || !GetU8(&v, &kind) || !GetU8(&v, &op) ||
-      !GetU8(&v, &flags) || !v.empty() || effect > 2 || kind < 1 || kind > kMaxKind || op > kMaxOp ||
-      flags > 1) {
+      !GetU8(&v, &flags) || !v.empty() || effect > 2 || kind < 1 || kind > kMaxKind ||
+      op > kMaxOp || flags > 1) {
     return std::nullopt;
   }
   r.authoritative = flags == 1;
@@ -72,8 +72,8 @@ Bytes EncodeFeed(const FeedRecord& r) {
 std::optional<FeedRecord> DecodeFeed(std::string_view v) {
   FeedRecord r;
   std::uint8_t forked;
-  if (!GetU64(&v, &r.seq) || !GetHash(&v, &r.head) || !GetU64(&v, &r.hlc) ||
-      !GetU8(&v, &forked) || !GetU64(&v, &r.fork_seq) || !v.empty()) {
+  if (!GetU64(&v, &r.seq) || !GetHash(&v, &r.head) || !GetU64(&v, &r.hlc) || !GetU8(&v, &forked) ||
+      !GetU64(&v, &r.fork_seq) || !v.empty()) {
     return std::nullopt;
   }
   r.forked = forked != 0;
@@ -111,8 +111,8 @@ std::optional<DocState> DecodeDoc(const Hash32& id, std::string_view v) {
   d.heads.resize(n);
   for (auto& h : d.heads) {
     std::uint8_t op;
-    if (!GetHash(&v, &h.id) || !GetU64(&v, &h.hlc) || !GetHash(&v, &h.author) ||
-        !GetU8(&v, &op) || op > 1) {
+    if (!GetHash(&v, &h.id) || !GetU64(&v, &h.hlc) || !GetHash(&v, &h.author) || !GetU8(&v, &op) ||
+        op > 1) {
       return std::nullopt;
     }
     h.op = static_cast<Op>(op);

@@ -1,8 +1,7 @@
 #include "sync/request_json.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace mrc::sync {
 

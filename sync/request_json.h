@@ -3,9 +3,8 @@
 // whose message is fit to show a user.
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <initializer_list>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 

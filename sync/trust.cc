@@ -3,9 +3,8 @@
 // reads a statement the same way.
 #include "sync/trust.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace mrc::sync {
 namespace {
@@ -19,7 +18,8 @@ Status Bad(std::string_view field, std::string_view why) {
   return Status::InvalidArgument(std::string(field) + ": " + std::string(why));
 }
 
-Status OnlyKeys(const json& j, std::initializer_list<std::string_view> allowed, std::string_view what) {
+Status OnlyKeys(const json& j, std::initializer_list<std::string_view> allowed,
+                std::string_view what) {
   for (const auto& [key, value] : j.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       return Bad(key, "unknown field in " + std::string(what));
@@ -42,7 +42,8 @@ Result<std::string> Text(const json& j, const char* field, bool required, std::s
 }
 
 Result<Hash32> Key(const json& j, const char* field) {
-  if (!j.contains(field) || !j[field].is_string()) return Bad(field, "is required (64 hex characters)");
+  if (!j.contains(field) || !j[field].is_string())
+    return Bad(field, "is required (64 hex characters)");
   auto h = Hash32FromHex(j[field].get<std::string>());
   if (!h) return Bad(field, "must be 64 lowercase hex characters");
   return *h;
@@ -79,7 +80,8 @@ Result<Statement> ParseStatement(std::string_view payload) {
   Statement s;
   if (type == "approve") {
     s.type = Statement::Type::kApprove;
-    MRC_RETURN_IF_ERROR(OnlyKeys(j, {"type", "key", "roles", "name", "city", "country", "replaces"}, "an approval"));
+    MRC_RETURN_IF_ERROR(OnlyKeys(j, {"type", "key", "roles", "name", "city", "country", "replaces"},
+                                 "an approval"));
     MRC_ASSIGN_OR_RETURN(s.key, Key(j, "key"));
     MRC_ASSIGN_OR_RETURN(s.name, Text(j, "name", true));
     MRC_ASSIGN_OR_RETURN(s.city, Text(j, "city", false));
@@ -88,7 +90,8 @@ Result<Statement> ParseStatement(std::string_view payload) {
       return Bad("roles", "is required: a non-empty list of \"centre\" and/or \"hq\"");
     }
     for (const auto& r : j["roles"]) {
-      if (r != "centre" && r != "hq") return Bad("roles", "every role must be \"centre\" or \"hq\"");
+      if (r != "centre" && r != "hq")
+        return Bad("roles", "every role must be \"centre\" or \"hq\"");
       s.roles.push_back(r.get<std::string>());
     }
     std::sort(s.roles.begin(), s.roles.end());
@@ -104,7 +107,8 @@ Result<Statement> ParseStatement(std::string_view payload) {
     s.type = Statement::Type::kRevoke;
     MRC_RETURN_IF_ERROR(OnlyKeys(j, {"type", "key", "from_seq", "reason"}, "a revocation"));
     MRC_ASSIGN_OR_RETURN(s.key, Key(j, "key"));
-    if (!j.contains("from_seq") || !j["from_seq"].is_number_unsigned() || j["from_seq"].get<std::uint64_t>() < 1) {
+    if (!j.contains("from_seq") || !j["from_seq"].is_number_unsigned() ||
+        j["from_seq"].get<std::uint64_t>() < 1) {
       return Bad("from_seq", "is required: the first seq of the key's feed to reject, >= 1");
     }
     s.from_seq = j["from_seq"].get<std::uint64_t>();
@@ -129,7 +133,10 @@ Result<std::string> StatementPayload(const Statement& s) {
       if (s.replaces) j["replaces"] = ToHex(*s.replaces);
       break;
     case Statement::Type::kRevoke:
-      j = {{"type", "revoke"}, {"key", ToHex(s.key)}, {"from_seq", s.from_seq}, {"reason", s.reason}};
+      j = {{"type", "revoke"},
+           {"key", ToHex(s.key)},
+           {"from_seq", s.from_seq},
+           {"reason", s.reason}};
       break;
     case Statement::Type::kRotate:
       j = {{"type", "rotate"}, {"new_key", ToHex(s.key)}};
@@ -184,13 +191,16 @@ std::string MakeEnrolmentRequest(const KeyPair& key, const EnrolmentRequest& r) 
 }
 
 Result<EnrolmentRequest> ParseEnrolmentRequest(std::string_view text, const Hash32& network_id) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
   auto bad = [](std::string_view why) {
     return Status::InvalidArgument("enrolment request: " + std::string(why));
   };
   if (text.substr(0, kRequestPrefix.size()) != kRequestPrefix) {
-    return bad("does not start with \"mrc-enrol-1.\" (is this the file `mrcnode member request` wrote?)");
+    return bad(
+        "does not start with \"mrc-enrol-1.\" (is this the file `mrcnode member request` wrote?)");
   }
   auto raw = FromHex(text.substr(kRequestPrefix.size()));
   if (!raw || raw->size() <= 64) return bad("truncated or not hex");
@@ -200,7 +210,8 @@ Result<EnrolmentRequest> ParseEnrolmentRequest(std::string_view text, const Hash
   std::copy(all.end() - 64, all.end(), sig.begin());
   json j = json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("unreadable body");
-  Status keys = OnlyKeys(j, {"network", "key", "name", "city", "country", "replaces", "rotation"}, "a request");
+  Status keys = OnlyKeys(j, {"network", "key", "name", "city", "country", "replaces", "rotation"},
+                         "a request");
   if (!keys.ok()) return bad(keys.message());
   EnrolmentRequest r;
   auto field = [&](const char* name, Hash32* out) -> Status {

@@ -26,7 +26,8 @@ Status AddApproval(std::string_view value, Membership* m, std::uint64_t* latest_
   m->member = true;
   m->approvals++;
   if (s->has_role("hq")) m->hq = true;
-  if (s->replaces && std::find(m->replaces.begin(), m->replaces.end(), *s->replaces) == m->replaces.end()) {
+  if (s->replaces &&
+      std::find(m->replaces.begin(), m->replaces.end(), *s->replaces) == m->replaces.end()) {
     m->replaces.push_back(*s->replaces);
   }
   if (hlc >= *latest_hlc) {
@@ -166,7 +167,8 @@ Result<std::vector<ReceiptRecord>> ReceiptsOf(Txn& txn, const Hash32& bulletin) 
   return out;
 }
 
-void PutProposal(Txn& txn, const Hash32& doc, const Hash32& proposal, const Hash32& author, std::uint64_t hlc) {
+void PutProposal(Txn& txn, const Hash32& doc, const Hash32& proposal, const Hash32& author,
+                 std::uint64_t hlc) {
   Bytes k;
   PutHash(&k, doc);
   PutHash(&k, proposal);
@@ -176,8 +178,8 @@ void PutProposal(Txn& txn, const Hash32& doc, const Hash32& proposal, const Hash
   txn.Put(Column::kProposals, k, v);
 }
 
-void PutDecision(Txn& txn, const Hash32& doc, const Hash32& proposal, const Hash32& decision, char type,
-                 const Hash32& author, std::uint64_t hlc, std::string_view reason) {
+void PutDecision(Txn& txn, const Hash32& doc, const Hash32& proposal, const Hash32& decision,
+                 char type, const Hash32& author, std::uint64_t hlc, std::string_view reason) {
   Bytes k;
   PutHash(&k, doc);
   PutHash(&k, proposal);
@@ -199,7 +201,8 @@ Result<std::vector<ProposalRecord>> ProposalsOf(Txn& txn, const Hash32& doc) {
     if (k.size() == 64) {
       ProposalRecord p;
       p.id = Hash32FromView(std::string_view(k).substr(32, 32));
-      if (!GetHash(&value, &p.author) || !GetU64(&value, &p.hlc)) return Status::Corruption("unreadable proposal");
+      if (!GetHash(&value, &p.author) || !GetU64(&value, &p.hlc))
+        return Status::Corruption("unreadable proposal");
       out.push_back(std::move(p));
     } else if (k.size() == 96 && !out.empty()) {
       DecisionRecord d;

@@ -31,8 +31,8 @@ struct Membership {
   bool member = false;
   bool hq = false;
   bool root = false;
-  std::string name, city, country;       // from the latest approval
-  std::vector<Hash32> replaces;          // keys this one succeeds (any approval)
+  std::string name, city, country;  // from the latest approval
+  std::vector<Hash32> replaces;     // keys this one succeeds (any approval)
   std::uint64_t revoked_from = kNotRevoked;
   std::string revoke_reason;
   std::size_t approvals = 0;
@@ -78,9 +78,10 @@ Result<std::vector<ReceiptRecord>> ReceiptsOf(Txn& txn, const Hash32& bulletin);
 //                                       'd' declined) author(32) hlc(8) reason
 inline constexpr char kAccepted = 'a';
 inline constexpr char kDeclined = 'd';
-void PutProposal(Txn& txn, const Hash32& doc, const Hash32& proposal, const Hash32& author, std::uint64_t hlc);
-void PutDecision(Txn& txn, const Hash32& doc, const Hash32& proposal, const Hash32& decision, char type,
-                 const Hash32& author, std::uint64_t hlc, std::string_view reason);
+void PutProposal(Txn& txn, const Hash32& doc, const Hash32& proposal, const Hash32& author,
+                 std::uint64_t hlc);
+void PutDecision(Txn& txn, const Hash32& doc, const Hash32& proposal, const Hash32& decision,
+                 char type, const Hash32& author, std::uint64_t hlc, std::string_view reason);
 
 struct DecisionRecord {
   Hash32 id{};

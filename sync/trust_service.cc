@@ -1,9 +1,8 @@
 #include "sync/trust_service.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "sync/log.h"
 #include "sync/request_json.h"
@@ -20,9 +19,14 @@ json MemberJson(const MemberInfo& m) {
   if (m.hq) roles.push_back("hq");
   json replaces = json::array();
   for (const auto& r : m.replaces) replaces.push_back(ToHex(r));
-  json j{{"key", ToHex(m.key)},         {"name", m.name},        {"roles", roles},
-         {"root", m.root},              {"member", m.member},    {"replaces", replaces},
-         {"entries", m.seq},            {"waiting", m.waiting},
+  json j{{"key", ToHex(m.key)},
+         {"name", m.name},
+         {"roles", roles},
+         {"root", m.root},
+         {"member", m.member},
+         {"replaces", replaces},
+         {"entries", m.seq},
+         {"waiting", m.waiting},
          {"revoked_from", m.revoked_from ? json(m.revoked_from) : json(nullptr)}};
   if (!m.city.empty()) j["city"] = m.city;
   if (!m.country.empty()) j["country"] = m.country;
@@ -34,7 +38,9 @@ json MemberJson(const MemberInfo& m) {
 // make it (the rules are checked on apply, here as everywhere).
 Status AppendStatement(Log* log, const Statement& st, std::vector<Hash32> parents = {}) {
   MRC_ASSIGN_OR_RETURN(std::string payload, StatementPayload(st));
-  return log->Append({Draft{Kind::kMember, Op::kPut, Hash32{}, std::move(parents), std::move(payload)}}).status();
+  return log
+      ->Append({Draft{Kind::kMember, Op::kPut, Hash32{}, std::move(parents), std::move(payload)}})
+      .status();
 }
 
 }  // namespace
@@ -56,7 +62,8 @@ Result<std::string> TrustService::Approve(std::string_view request_json) {
   MRC_ASSIGN_OR_RETURN(json req, ParseOptionalRequestObject(request_json));
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"request", "roles", "replaces"}));
   if (!req.contains("request") || !req["request"].is_string()) {
-    return Status::InvalidArgument("\"request\" is required: the text `mrcnode member request` printed");
+    return Status::InvalidArgument(
+        "\"request\" is required: the text `mrcnode member request` printed");
   }
   MRC_ASSIGN_OR_RETURN(EnrolmentRequest r, ParseEnrolmentRequest(req["request"].get<std::string>(),
                                                                  log_->network_id()));
@@ -69,7 +76,8 @@ Result<std::string> TrustService::Approve(std::string_view request_json) {
   st.replaces = r.replaces;
   if (req.contains("roles")) {
     const json& roles = req["roles"];
-    if (!roles.is_array() || !std::all_of(roles.begin(), roles.end(), [](const json& x) { return x.is_string(); })) {
+    if (!roles.is_array() ||
+        !std::all_of(roles.begin(), roles.end(), [](const json& x) { return x.is_string(); })) {
       return Status::InvalidArgument("\"roles\" must be a list such as [\"centre\"]");
     }
     st.roles = roles.get<std::vector<std::string>>();
@@ -83,7 +91,8 @@ Result<std::string> TrustService::Approve(std::string_view request_json) {
   if (req.contains("replaces")) {
     // Re-admission: headquarters vouches that this key takes over another's
     // documents (a lost or forked key that cannot sign a rotation).
-    if (r.replaces) return Status::InvalidArgument("a rotation request already names the key it replaces");
+    if (r.replaces)
+      return Status::InvalidArgument("a rotation request already names the key it replaces");
     if (!req["replaces"].is_string()) return Status::InvalidArgument("\"replaces\" must be a key");
     MRC_ASSIGN_OR_RETURN(Hash32 old, ParseHexId(req["replaces"].get<std::string>(), "replaces"));
     st.replaces = old;
@@ -96,9 +105,10 @@ Result<std::string> TrustService::Approve(std::string_view request_json) {
   if (!m.ok() && !m.status().IsNotFound()) return m.status();
   // A rotation approved before the old key's rotate statement arrived here:
   // signed and kept; it applies (everywhere) when that statement arrives.
-  return DumpResponse(json{{"key", ToHex(r.key)},
-                   {"member", false},
-                   {"waiting", "approved; takes effect when the old key's rotate statement arrives"}});
+  return DumpResponse(
+      json{{"key", ToHex(r.key)},
+           {"member", false},
+           {"waiting", "approved; takes effect when the old key's rotate statement arrives"}});
 }
 
 Result<std::string> TrustService::Revoke(std::string_view key_hex, std::string_view request_json) {
@@ -135,8 +145,8 @@ Result<std::string> TrustService::Receipts(std::string_view bulletin_id) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(bulletin_id, "bulletin id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   if (doc.kind != Kind::kBulletin) {
-    return Status::InvalidArgument("document " + ToHex(id) + " is a " + std::string(KindName(doc.kind)) +
-                                   ", not a bulletin");
+    return Status::InvalidArgument("document " + ToHex(id) + " is a " +
+                                   std::string(KindName(doc.kind)) + ", not a bulletin");
   }
   std::string title;
   if (!doc.deleted()) {
@@ -153,7 +163,8 @@ Result<std::string> TrustService::Receipts(std::string_view bulletin_id) {
   }
   auto at = [&](const ReceiptInfo* r) {
     if (!r) return json(nullptr);
-    json j{{"version", ToHex(r->version)}, {"at", FormatTime(HlcMillis(r->hlc))},
+    json j{{"version", ToHex(r->version)},
+           {"at", FormatTime(HlcMillis(r->hlc))},
            {"current", r->version == doc.winner.id}};
     if (!r->by.empty()) j["by"] = r->by;
     return j;
@@ -164,19 +175,23 @@ Result<std::string> TrustService::Receipts(std::string_view bulletin_id) {
     if (!m.member || m.hq || m.revoked_from) continue;
     const ReceiptInfo* rec = received.count(m.key) ? received[m.key] : nullptr;
     const ReceiptInfo* ack = acked.count(m.key) ? acked[m.key] : nullptr;
-    centres.push_back({{"key", ToHex(m.key)}, {"name", m.name}, {"received", at(rec)}, {"acknowledged", at(ack)}});
+    centres.push_back({{"key", ToHex(m.key)},
+                       {"name", m.name},
+                       {"received", at(rec)},
+                       {"acknowledged", at(ack)}});
     if (!rec && !ack) not_received.push_back(ToHex(m.key));
     if (!ack) not_acked.push_back(ToHex(m.key));
   }
   return DumpResponse(json{{"bulletin", ToHex(id)},
-                   {"title", title},
-                   {"version", ToHex(doc.winner.id)},
-                   {"centres", centres},
-                   {"not_received", not_received},
-                   {"not_acknowledged", not_acked}});
+                           {"title", title},
+                           {"version", ToHex(doc.winner.id)},
+                           {"centres", centres},
+                           {"not_received", not_received},
+                           {"not_acknowledged", not_acked}});
 }
 
-Result<std::string> TrustService::Acknowledge(std::string_view bulletin_id, std::string_view request_json) {
+Result<std::string> TrustService::Acknowledge(std::string_view bulletin_id,
+                                              std::string_view request_json) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(bulletin_id, "bulletin id"));
   MRC_ASSIGN_OR_RETURN(json req, ParseOptionalRequestObject(request_json));
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"by"}));
@@ -187,16 +202,20 @@ Result<std::string> TrustService::Acknowledge(std::string_view bulletin_id, std:
     body.by = req["by"].get<std::string>();
   }
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
-  if (doc.kind != Kind::kBulletin) return Status::InvalidArgument("document " + ToHex(id) + " is not a bulletin");
+  if (doc.kind != Kind::kBulletin)
+    return Status::InvalidArgument("document " + ToHex(id) + " is not a bulletin");
   if (doc.deleted()) return Status::NotFound("bulletin " + ToHex(id) + " was withdrawn");
   std::string payload = ReceiptPayload(body);
   MRC_RETURN_IF_ERROR(ParseReceipt(payload).status());
-  MRC_RETURN_IF_ERROR(log_->Append({Draft{Kind::kReceipt, Op::kPut, id, {doc.winner.id}, payload}}).status());
-  return DumpResponse(json{{"bulletin", ToHex(id)}, {"version", ToHex(doc.winner.id)}, {"acknowledged", true}});
+  MRC_RETURN_IF_ERROR(
+      log_->Append({Draft{Kind::kReceipt, Op::kPut, id, {doc.winner.id}, payload}}).status());
+  return DumpResponse(
+      json{{"bulletin", ToHex(id)}, {"version", ToHex(doc.winner.id)}, {"acknowledged", true}});
 }
 
 std::string TrustService::EnrolmentRequestText(const Hash32& network_id, std::string_view name,
-                                               std::string_view city, std::string_view country) const {
+                                               std::string_view city,
+                                               std::string_view country) const {
   EnrolmentRequest r;
   r.network_id = network_id;
   r.key = identity_.public_key;

@@ -5,7 +5,9 @@
 namespace mrc::sync::wire {
 namespace {
 
-Status Bad(std::string_view what) { return Status::Corruption("malformed message: " + std::string(what)); }
+Status Bad(std::string_view what) {
+  return Status::Corruption("malformed message: " + std::string(what));
+}
 
 struct Encoder {
   Bytes out;
@@ -63,7 +65,8 @@ Result<Message> Decode(std::string_view in) {
     case 'S': {
       SummaryMsg m;
       std::uint32_t n;
-      if (!GetU32(&in, &n) || n > kMaxSummaryFeeds || in.size() != std::size_t{n} * 72) return Bad("summary size");
+      if (!GetU32(&in, &n) || n > kMaxSummaryFeeds || in.size() != std::size_t{n} * 72)
+        return Bad("summary size");
       for (std::uint32_t i = 0; i < n; ++i) {
         Hash32 a, head;
         std::uint64_t seq;
@@ -78,7 +81,8 @@ Result<Message> Decode(std::string_view in) {
     case 'E': {
       EntriesMsg m;
       std::uint32_t n;
-      if (!GetU64(&in, &m.batch) || !GetU32(&in, &n) || n > kMaxBatchEntries) return Bad("entries header");
+      if (!GetU64(&in, &m.batch) || !GetU32(&in, &n) || n > kMaxBatchEntries)
+        return Bad("entries header");
       m.entries.resize(n);
       for (auto& e : m.entries) {
         MRC_RETURN_IF_ERROR(GetField(&in, kMaxEntryBytes, &e.signed_form));

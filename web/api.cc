@@ -26,9 +26,21 @@ constexpr std::string_view kMembers = "/api/v1/members";
 constexpr std::string_view kBulletins = "/api/v1/bulletins";
 
 enum class Route {
-  kNone, kHealth, kDocs, kDoc, kHistory, kDigest, kStatus,
-  kMembers, kMember, kRevoke, kReceipts, kAck,
-  kProposals, kAccept, kDecline
+  kNone,
+  kHealth,
+  kDocs,
+  kDoc,
+  kHistory,
+  kDigest,
+  kStatus,
+  kMembers,
+  kMember,
+  kRevoke,
+  kReceipts,
+  kAck,
+  kProposals,
+  kAccept,
+  kDecline
 };
 
 struct Match {
@@ -63,8 +75,9 @@ Match MatchTrustPath(std::string_view path) {
   if (bulletins && tail == "/ack") r = Route::kAck;
   if (r == Route::kNone) return m;
   if (!IsDocId(id)) {
-    m.message = std::string(members ? "no member '" : "no bulletin '") + std::string(id.substr(0, 80)) +
-                (members ? "': keys" : "': ids") + " are 64 lowercase hex characters";
+    m.message = std::string(members ? "no member '" : "no bulletin '") +
+                std::string(id.substr(0, 80)) + (members ? "': keys" : "': ids") +
+                " are 64 lowercase hex characters";
     return m;
   }
   return {r, id, {}};
@@ -76,7 +89,8 @@ Match MatchPath(std::string_view path) {
   if (path == "/api/v1/status") return {Route::kStatus, {}, {}};
   if (path == kDocs) return {Route::kDocs, {}, {}};
   if (path == kMembers) return {Route::kMembers, {}, {}};
-  if (path.substr(0, kMembers.size()) == kMembers || path.substr(0, kBulletins.size()) == kBulletins) {
+  if (path.substr(0, kMembers.size()) == kMembers ||
+      path.substr(0, kBulletins.size()) == kBulletins) {
     return MatchTrustPath(path);
   }
   Match m;
@@ -98,7 +112,8 @@ Match MatchPath(std::string_view path) {
     if (action == "/accept") route = Route::kAccept;
     if (action == "/decline") route = Route::kDecline;
     if (route != Route::kNone && !IsDocId(proposal)) {
-      m.message = "no proposal '" + std::string(proposal.substr(0, 80)) + "': ids are 64 lowercase hex characters";
+      m.message = "no proposal '" + std::string(proposal.substr(0, 80)) +
+                  "': ids are 64 lowercase hex characters";
       return m;
     }
   }

@@ -45,7 +45,7 @@
 namespace mrc::sync {
 class DocService;
 class TrustService;
-}
+}  // namespace mrc::sync
 
 namespace mrc::web {
 

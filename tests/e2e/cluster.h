@@ -45,7 +45,8 @@ class Cluster : public ::testing::Test {
   // Initialises a node on free ports: headquarters of a new network, or a
   // centre of `genesis_of`'s network that headquarters approves (`enrol`).
   void Init(const std::string& name, const std::string& genesis_of = "", bool enrol = true) {
-    std::vector<std::string> args = {"init", "--data", Dir(name), "--http", "127.0.0.1:0", "--listen", "127.0.0.1:0"};
+    std::vector<std::string> args = {"init",        "--data",   Dir(name),    "--http",
+                                     "127.0.0.1:0", "--listen", "127.0.0.1:0"};
     if (genesis_of.empty()) {
       args.insert(args.end(), {"--hq", "--network", "Sync test"});
     } else {
@@ -58,7 +59,8 @@ class Cluster : public ::testing::Test {
   // `name` asks to join; headquarters `hq` approves (directly or through its API).
   void Enrol(const std::string& name, const std::string& hq) {
     std::string req = Dir(name) + ".request";
-    Output o = Mrc({"member", "request", "--data", Dir(name), "--name", "Centre " + name, "--out", req});
+    Output o =
+        Mrc({"member", "request", "--data", Dir(name), "--name", "Centre " + name, "--out", req});
     ASSERT_EQ(0, o.status) << o.err;
     o = Mrc({"member", "approve", "--data", Dir(hq), req});
     ASSERT_EQ(0, o.status) << o.err;
@@ -114,7 +116,9 @@ class Cluster : public ::testing::Test {
   }
 
   static std::string Faq(const std::string& q) {
-    return json{{"kind", "faq"}, {"content", {{"question", q}, {"answer", "Sample."}, {"language", "en"}}}}.dump();
+    return json{{"kind", "faq"},
+                {"content", {{"question", q}, {"answer", "Sample."}, {"language", "en"}}}}
+        .dump();
   }
 
   std::string root_;

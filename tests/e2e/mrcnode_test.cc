@@ -1,8 +1,7 @@
 // Black-box tests of the mrcnode program: real processes, a real data
 // directory, the JSON API over TCP on 127.0.0.1.
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -34,13 +33,13 @@ class MrcnodeTest : public ::testing::Test {
   }
   std::string Dir(const std::string& name) { return root_ + "/" + name; }
   void InitHq(const std::string& dir) {
-    Output o = Mrc({"init", "--data", dir, "--hq", "--network", "Test network", "--http", "127.0.0.1:0",
-                    "--listen", "127.0.0.1:0"});
+    Output o = Mrc({"init", "--data", dir, "--hq", "--network", "Test network", "--http",
+                    "127.0.0.1:0", "--listen", "127.0.0.1:0"});
     ASSERT_EQ(0, o.status) << o.err;
   }
   // status code and parsed body of an API call
-  std::pair<int, json> Call(const std::string& addr, const std::string& method, const std::string& target,
-                            const std::string& body = "") {
+  std::pair<int, json> Call(const std::string& addr, const std::string& method,
+                            const std::string& target, const std::string& body = "") {
     auto r = web::HttpCall(addr, method, target, body);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     if (!r.ok()) return {0, json()};
@@ -119,7 +118,8 @@ TEST_F(MrcnodeTest, ImportSampleContentVerifyAndBackup) {
   o = Mrc({"verify", "--data", hq});
   EXPECT_EQ(0, o.status) << o.err;
   EXPECT_NE(std::string::npos, o.out.find("verify: ok"));
-  json guides = json::parse(Mrc({"doc", "list", "--data", hq, "--kind", "guide", "--limit", "1000"}).out);
+  json guides =
+      json::parse(Mrc({"doc", "list", "--data", hq, "--kind", "guide", "--limit", "1000"}).out);
   EXPECT_GE(guides["docs"].size(), 120u);
   ASSERT_EQ(0, Mrc({"backup", "--data", hq, Dir("backup")}).status);
   EXPECT_TRUE(fs::exists(Dir("backup") + "/CURRENT"));
@@ -144,13 +144,15 @@ TEST_F(MrcnodeTest, JsonApiAgainstARunningNode) {
   EXPECT_EQ(200, code);
   EXPECT_EQ("ok", health["status"]);
 
-  std::string faq = R"({"kind":"faq","content":{"question":"Do I need a visa?","answer":"It depends.","language":"en"}})";
+  std::string faq =
+      R"({"kind":"faq","content":{"question":"Do I need a visa?","answer":"It depends.","language":"en"}})";
   auto [created_code, created] = Call(addr, "POST", "/api/v1/docs", faq);
   ASSERT_EQ(201, created_code) << created.dump();
   std::string id = created["id"];
   EXPECT_EQ("It depends.", Call(addr, "GET", "/api/v1/docs/" + id).second["content"]["answer"]);
 
-  json edit{{"content", {{"question", "Do I need a visa?"}, {"answer", "Yes, usually."}, {"language", "en"}}},
+  json edit{{"content",
+             {{"question", "Do I need a visa?"}, {"answer", "Yes, usually."}, {"language", "en"}}},
             {"base", {created["version"]}}};
   auto [put_code, updated] = Call(addr, "PUT", "/api/v1/docs/" + id, edit.dump());
   EXPECT_EQ(200, put_code) << updated.dump();
@@ -173,7 +175,9 @@ TEST_F(MrcnodeTest, JsonApiAgainstARunningNode) {
   Output o = Mrc({"doc", "get", "--data", hq, id});
   ASSERT_EQ(0, o.status) << o.err;
   EXPECT_EQ("Yes, usually.", json::parse(o.out)["content"]["answer"]);
-  o = Mrc({"doc", "put", "--data", hq}, R"({"kind":"centre","content":{"name":"MRC Shkodër","location":{"city":"Shkodër","country":"AL"}}})");
+  o = Mrc(
+      {"doc", "put", "--data", hq},
+      R"({"kind":"centre","content":{"name":"MRC Shkodër","location":{"city":"Shkodër","country":"AL"}}})");
   ASSERT_EQ(0, o.status) << o.err;
   EXPECT_EQ(2u, Call(addr, "GET", "/api/v1/docs").second["docs"].size());
   EXPECT_EQ(0, Mrc({"doc", "history", "--data", hq, id}).status);
@@ -191,11 +195,13 @@ TEST_F(MrcnodeTest, BundlesCarryEntriesThroughAThirdNode) {
   InitHq(hq);
   for (const std::string& c : {a, b}) {
     ASSERT_EQ(0, Mrc({"init", "--data", c, "--genesis", hq + "/genesis.txt"}).status);
-    ASSERT_EQ(0, Mrc({"member", "request", "--data", c, "--name", "Centre", "--out", c + ".req"}).status);
+    ASSERT_EQ(
+        0, Mrc({"member", "request", "--data", c, "--name", "Centre", "--out", c + ".req"}).status);
     ASSERT_EQ(0, Mrc({"member", "approve", "--data", hq, c + ".req"}).status);
   }
-  Output o = Mrc({"doc", "put", "--data", hq},
-                 R"({"kind":"bulletin","content":{"title":"New quota","body":"Details.","effective_date":"2027-01-01","urgency":"high","language":"en"}})");
+  Output o = Mrc(
+      {"doc", "put", "--data", hq},
+      R"({"kind":"bulletin","content":{"title":"New quota","body":"Details.","effective_date":"2027-01-01","urgency":"high","language":"en"}})");
   ASSERT_EQ(0, o.status) << o.err;
   std::string bulletin = json::parse(o.out)["id"];
   // hq -> a by a full bundle; a -> b by a bundle of what b lacks.
@@ -209,7 +215,9 @@ TEST_F(MrcnodeTest, BundlesCarryEntriesThroughAThirdNode) {
   ASSERT_EQ(0, Mrc({"bundle", "import", "--data", b, Dir("a.bundle")}).status);
   // b -> hq: both receipts travel back; headquarters sees who has it.
   ASSERT_EQ(0, Mrc({"summary", "--data", hq, "--out", Dir("hq.summary")}).status);
-  ASSERT_EQ(0, Mrc({"bundle", "export", "--data", b, "--for", Dir("hq.summary"), "--out", Dir("b.bundle")}).status);
+  ASSERT_EQ(0, Mrc({"bundle", "export", "--data", b, "--for", Dir("hq.summary"), "--out",
+                    Dir("b.bundle")})
+                   .status);
   ASSERT_EQ(0, Mrc({"bundle", "import", "--data", hq, Dir("b.bundle")}).status);
   std::string digest = Mrc({"digest", "--data", hq}).out;
   EXPECT_EQ(digest, Mrc({"digest", "--data", b}).out);

@@ -1,9 +1,8 @@
 // Peer sync between real mrcnode processes over TCP on 127.0.0.1.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-
-#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
@@ -11,14 +10,14 @@
 #include <optional>
 #include <random>
 
-#include "tests/e2e/cluster.h"
-#include "tests/e2e/process.h"
-#include "tests/e2e/proxy.h"
 #include "sync/entry.h"
 #include "sync/handshake.h"
 #include "sync/identity.h"
 #include "sync/secure_frames.h"
 #include "sync/wire.h"
+#include "tests/e2e/cluster.h"
+#include "tests/e2e/process.h"
+#include "tests/e2e/proxy.h"
 #include "web/client.h"
 
 namespace mrc::e2e {
@@ -28,7 +27,6 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 using std::chrono::seconds;
 using SyncTest = Cluster;
-
 
 TEST_F(SyncTest, AWriteCrossesAChainOfThreeNodes) {
   Init("hq");
@@ -74,7 +72,8 @@ TEST_F(SyncTest, OfflineEditsOfOneDocumentConflictEverywhere) {
   json edit{{"content", {{"question", "edited at hq"}, {"answer", "A"}, {"language", "en"}}}};
   auto r = web::HttpCall(http_["hq"], "PUT", "/api/v1/docs/" + id, edit.dump());
   ASSERT_TRUE(r.ok() && r->status == 200);
-  json local = {{"id", id}, {"content", {{"question", "edited at c1"}, {"answer", "A"}, {"language", "en"}}}};
+  json local = {{"id", id},
+                {"content", {{"question", "edited at c1"}, {"answer", "A"}, {"language", "en"}}}};
   ASSERT_EQ(0, Mrc({"doc", "put", "--data", Dir("c1")}, local.dump()).status);
   Start("c1");
   ASSERT_TRUE(Converge({"hq", "c1"}));
@@ -89,8 +88,9 @@ TEST_F(SyncTest, OfflineEditsOfOneDocumentConflictEverywhere) {
 TEST_F(SyncTest, ANodeOfAnotherNetworkIsRefused) {
   Init("hq");
   Start("hq");
-  ASSERT_EQ(0, Mrc({"init", "--data", Dir("stranger"), "--hq", "--network", "Other", "--http", "127.0.0.1:0",
-                    "--listen", "none"}).status);
+  ASSERT_EQ(0, Mrc({"init", "--data", Dir("stranger"), "--hq", "--network", "Other", "--http",
+                    "127.0.0.1:0", "--listen", "none"})
+                   .status);
   AddPeer("stranger", PeerAddress("hq"));
   Start("stranger");
   Post("stranger", Faq("must not cross"));
@@ -113,8 +113,10 @@ TEST_F(SyncTest, KilledDuringCatchUpResumesWithoutLoss) {
     json items = json::array();
     for (int i = 0; i < 6000; ++i) {
       items.push_back({{"kind", "faq"},
-                       {"content", {{"question", "Question " + std::to_string(i)},
-                                    {"answer", std::string(600, 'x')}, {"language", "en"}}}});
+                       {"content",
+                        {{"question", "Question " + std::to_string(i)},
+                         {"answer", std::string(600, 'x')},
+                         {"language", "en"}}}});
     }
     std::ofstream(Dir("content") + "/many.json") << items.dump();
   }
@@ -158,7 +160,8 @@ TEST_F(SyncTest, ATamperedFrameClosesTheLink) {
   Post("c1", Faq("crosses only on a clean link"));
   // The first link dies on the flipped bit; the redial is clean and syncs.
   ASSERT_TRUE(Converge({"hq", "c1"}));
-  EXPECT_NE(std::string::npos, nodes_["hq"]->Stderr().find("frame refused")) << nodes_["hq"]->Stderr();
+  EXPECT_NE(std::string::npos, nodes_["hq"]->Stderr().find("frame refused"))
+      << nodes_["hq"]->Stderr();
 }
 
 // Several nodes whose links are cut, refused and delayed at random while they
@@ -184,9 +187,15 @@ TEST_F(SyncTest, ChaosThenHealConverges) {
   for (int step = 0; step < 200 && std::chrono::steady_clock::now() < until; ++step) {
     const std::string& n = names[rng() % names.size()];
     switch (rng() % 5) {
-      case 0: proxies[n]->Cut(); break;
-      case 1: proxies[n]->Refuse(rng() % 2 == 0); break;
-      case 2: proxies[n]->Delay(std::chrono::milliseconds(rng() % 30)); break;
+      case 0:
+        proxies[n]->Cut();
+        break;
+      case 1:
+        proxies[n]->Refuse(rng() % 2 == 0);
+        break;
+      case 2:
+        proxies[n]->Delay(std::chrono::milliseconds(rng() % 30));
+        break;
       default:
         Post(n, Faq("chaos " + std::to_string(step) + " at " + n));
         ++written;
@@ -198,7 +207,8 @@ TEST_F(SyncTest, ChaosThenHealConverges) {
     p->Delay(std::chrono::milliseconds(0));
   }
   ASSERT_TRUE(Converge(names, seconds(60)));
-  EXPECT_EQ(static_cast<std::size_t>(written), Get("c3", "/api/v1/digest")["documents"].get<std::size_t>());
+  EXPECT_EQ(static_cast<std::size_t>(written),
+            Get("c3", "/api/v1/digest")["documents"].get<std::size_t>());
   for (const auto& n : names) EXPECT_EQ(0, nodes_[n]->Stop()) << n;
   for (const auto& n : names) EXPECT_EQ(0, Mrc({"verify", "--data", Dir(n)}).status) << n;
 }
@@ -207,7 +217,8 @@ TEST_F(SyncTest, ChaosThenHealConverges) {
 // protocol itself over real TCP to a real node, then sends a forged entry.
 class RawPeer {
  public:
-  RawPeer(const std::string& address, const Hash32& network) : hs_(sync::Handshake::Role::kInitiator, key_, network) {
+  RawPeer(const std::string& address, const Hash32& network)
+      : hs_(sync::Handshake::Role::kInitiator, key_, network) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     timeval tv{5, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -230,9 +241,12 @@ class RawPeer {
     sealer_.emplace(hs_.keys().send);
     opener_.emplace(hs_.keys().receive);
     Bytes header;
-    return hs_.done() && Send(sealer_->Header()) && Receive(24, &header) && opener_->SetHeader(header).ok();
+    return hs_.done() && Send(sealer_->Header()) && Receive(24, &header) &&
+           opener_->SetHeader(header).ok();
   }
-  bool SendMessage(const sync::wire::Message& m) { return Send(sealer_->Seal(sync::wire::Encode(m)).value()); }
+  bool SendMessage(const sync::wire::Message& m) {
+    return Send(sealer_->Seal(sync::wire::Encode(m)).value());
+  }
   // The next message, or nullopt when the link closed (or 5 s passed).
   std::optional<sync::wire::Message> ReadMessage() {
     Bytes prefix, cipher;
@@ -248,7 +262,9 @@ class RawPeer {
   const sync::KeyPair& key() const { return key_; }
 
  private:
-  bool Send(const Bytes& b) { return ::send(fd_, b.data(), b.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(b.size()); }
+  bool Send(const Bytes& b) {
+    return ::send(fd_, b.data(), b.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(b.size());
+  }
   bool Receive(std::size_t n, Bytes* out) {
     out->assign(n, '\0');
     std::size_t got = 0;
@@ -291,8 +307,9 @@ TEST_F(SyncTest, APeerSendingAForgedEntryIsCutOffAndNothingChanges) {
   Hash32 id;
   Bytes signed_form = sync::SignEntry(peer.key(), network, &e, &id);
   std::string forged = R"({"answer":"B","language":"en","question":"honest?"})";
-  ASSERT_TRUE(peer.SendMessage(sync::wire::Message(std::in_place_type<sync::wire::EntriesMsg>,
-                                                   sync::wire::EntriesMsg{1, {{signed_form, forged}}})));
+  ASSERT_TRUE(
+      peer.SendMessage(sync::wire::Message(std::in_place_type<sync::wire::EntriesMsg>,
+                                           sync::wire::EntriesMsg{1, {{signed_form, forged}}})));
   // The node answers with its own summary and entries, then closes the link.
   bool closed = false;
   for (int i = 0; i < 100; ++i) {
@@ -303,7 +320,8 @@ TEST_F(SyncTest, APeerSendingAForgedEntryIsCutOffAndNothingChanges) {
   }
   EXPECT_TRUE(closed);
   EXPECT_EQ(before, Digest("hq"));
-  EXPECT_NE(std::string::npos, nodes_["hq"]->Stderr().find("invalid entry")) << nodes_["hq"]->Stderr();
+  EXPECT_NE(std::string::npos, nodes_["hq"]->Stderr().find("invalid entry"))
+      << nodes_["hq"]->Stderr();
 }
 
 }  // namespace

@@ -28,8 +28,8 @@ class TrustE2eTest : public Cluster {
     AddPeer("c2", PeerAddress("c1"));
     Start("c2");
   }
-  std::pair<int, json> Call(const std::string& node, const std::string& method, const std::string& target,
-                            const std::string& body = "") {
+  std::pair<int, json> Call(const std::string& node, const std::string& method,
+                            const std::string& target, const std::string& body = "") {
     auto r = web::HttpCall(http_[node], method, target, body);
     if (!r.ok()) return {0, json()};
     return {r->status, json::parse(r->body, nullptr, false)};
@@ -52,12 +52,14 @@ TEST_F(TrustE2eTest, ANewCentresEntriesWaitEverywhereUntilHeadquartersApproves) 
   EXPECT_EQ(404, Call("hq", "GET", "/api/v1/docs/" + id).first);
   EXPECT_EQ(404, Call("c1", "GET", "/api/v1/docs/" + id).first);
   // Headquarters approves the request while running.
-  Output o = Mrc({"member", "request", "--data", Dir("c2"), "--name", "Centre two", "--out", Dir("c2.req")});
+  Output o = Mrc(
+      {"member", "request", "--data", Dir("c2"), "--name", "Centre two", "--out", Dir("c2.req")});
   ASSERT_EQ(0, o.status) << o.err;
   o = Mrc({"member", "approve", "--data", Dir("hq"), Dir("c2.req")});
   ASSERT_EQ(0, o.status) << o.err;
   ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
-  for (const std::string n : {"hq", "c1", "c2"}) EXPECT_EQ(200, Call(n, "GET", "/api/v1/docs/" + id).first) << n;
+  for (const std::string n : {"hq", "c1", "c2"})
+    EXPECT_EQ(200, Call(n, "GET", "/api/v1/docs/" + id).first) << n;
   json members = Get("c1", "/api/v1/members")["members"];
   EXPECT_EQ(3u, members.size()) << members.dump();
 }
@@ -68,18 +70,24 @@ TEST_F(TrustE2eTest, AuthoritativeContentAndOwnershipHoldOnEveryNode) {
   std::string own = Post("c2", Faq("c2's own entry"))["id"];
   ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
   // c2 cannot edit headquarters' authoritative guide, nor c1's entries.
-  json edit{{"content", {{"country", "IT"}, {"topic", "study"}, {"language", "en"}, {"body", "Changed."}}}};
+  json edit{{"content",
+             {{"country", "IT"}, {"topic", "study"}, {"language", "en"}, {"body", "Changed."}}}};
   auto [status, body] = Call("c2", "PUT", "/api/v1/docs/" + guide, edit.dump());
   EXPECT_EQ(403, status) << body.dump();
-  EXPECT_NE(std::string::npos, body["error"]["message"].get<std::string>().find("authoritative")) << body.dump();
+  EXPECT_NE(std::string::npos, body["error"]["message"].get<std::string>().find("authoritative"))
+      << body.dump();
   std::string c1_doc = Post("c1", Faq("c1's entry"))["id"];
   ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
   json faq_edit{{"content", {{"question", "taken over"}, {"answer", "A"}, {"language", "en"}}}};
   EXPECT_EQ(403, Call("c2", "PUT", "/api/v1/docs/" + c1_doc, faq_edit.dump()).first);
   // ...nor publish a bulletin; but it edits its own entry, and hq edits all.
   json bulletin{{"kind", "bulletin"},
-                {"content", {{"title", "T"}, {"body", "B"}, {"effective_date", "2027-01-01"}, {"urgency", "high"},
-                             {"language", "en"}}}};
+                {"content",
+                 {{"title", "T"},
+                  {"body", "B"},
+                  {"effective_date", "2027-01-01"},
+                  {"urgency", "high"},
+                  {"language", "en"}}}};
   EXPECT_EQ(403, Call("c2", "POST", "/api/v1/docs", bulletin.dump()).first);
   EXPECT_EQ(200, Call("c2", "PUT", "/api/v1/docs/" + own, faq_edit.dump()).first);
   EXPECT_EQ(200, Call("hq", "PUT", "/api/v1/docs/" + c1_doc, faq_edit.dump()).first);
@@ -92,7 +100,8 @@ TEST_F(TrustE2eTest, AProposalTravelsToTheOwnerWhoAcceptsOrDeclinesIt) {
   std::string doc = Post("c1", Faq("c1's entry"))["id"];
   ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
   // c2 proposes (CLI through its running node); it reaches c1 through hq.
-  json change{{"content", {{"question", "c1's entry"}, {"answer", "Clearer."}, {"language", "en"}}}};
+  json change{
+      {"content", {{"question", "c1's entry"}, {"answer", "Clearer."}, {"language", "en"}}}};
   Output o = Mrc({"doc", "propose", doc, "--data", Dir("c2")}, change.dump());
   ASSERT_EQ(0, o.status) << o.err;
   std::string p1 = json::parse(o.out)["proposal"];
@@ -107,7 +116,8 @@ TEST_F(TrustE2eTest, AProposalTravelsToTheOwnerWhoAcceptsOrDeclinesIt) {
   EXPECT_EQ(1, o.status);
   EXPECT_NE(std::string::npos, o.err.find("not-authorised")) << o.err;
   ASSERT_EQ(0, Mrc({"doc", "accept", doc, p1, "--data", Dir("c1")}).status);
-  ASSERT_EQ(0, Mrc({"doc", "decline", doc, p2, "--reason", "duplicate", "--data", Dir("c1")}).status);
+  ASSERT_EQ(0,
+            Mrc({"doc", "decline", doc, p2, "--reason", "duplicate", "--data", Dir("c1")}).status);
   ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
   EXPECT_EQ("Clearer.", Get("c2", "/api/v1/docs/" + doc)["content"]["answer"]);
   json seen = Get("c2", "/api/v1/docs/" + doc + "/proposals")["proposals"];
@@ -147,8 +157,9 @@ TEST_F(TrustE2eTest, ARevokedKeysLaterEntriesAreRejectedEverywhereAndOnAFreshNod
     EXPECT_GE(trust["rejected"].get<int>(), 1) << trust.dump();
   }
   // A node that never linked, given headquarters' bundle, agrees.
-  ASSERT_EQ(0, Mrc({"init", "--data", Dir("fresh"), "--genesis", Dir("hq") + "/genesis.txt", "--http",
-                    "127.0.0.1:0", "--listen", "none"}).status);
+  ASSERT_EQ(0, Mrc({"init", "--data", Dir("fresh"), "--genesis", Dir("hq") + "/genesis.txt",
+                    "--http", "127.0.0.1:0", "--listen", "none"})
+                   .status);
   ASSERT_EQ(0, nodes_["hq"]->Stop());
   ASSERT_EQ(0, Mrc({"bundle", "export", "--data", Dir("hq"), "--out", Dir("hq.bundle")}).status);
   ASSERT_EQ(0, Mrc({"bundle", "import", "--data", Dir("fresh"), Dir("hq.bundle")}).status);
@@ -192,7 +203,8 @@ TEST_F(TrustE2eTest, ARotatedKeyKeepsItsDocuments) {
   EXPECT_EQ(json::array({old_key}), m["replaces"]) << m.dump();
   // The old key wrote its entry (seq 1) and the rotate statement (seq 2).
   EXPECT_EQ(3u, Get("hq", "/api/v1/members/" + old_key)["revoked_from"].get<std::uint64_t>());
-  json edit{{"content", {{"question", "edited with the new key"}, {"answer", "A"}, {"language", "en"}}}};
+  json edit{
+      {"content", {{"question", "edited with the new key"}, {"answer", "A"}, {"language", "en"}}}};
   ASSERT_EQ(200, Call("c2", "PUT", "/api/v1/docs/" + own, edit.dump()).first);
   ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
   EXPECT_EQ("edited with the new key", Get("hq", "/api/v1/docs/" + own)["content"]["question"]);
@@ -201,18 +213,24 @@ TEST_F(TrustE2eTest, ARotatedKeyKeepsItsDocuments) {
 TEST_F(TrustE2eTest, HeadquartersSeesWhoReceivedAndAcknowledgedABulletin) {
   Chain(/*enrol_c2=*/true);
   json bulletin{{"kind", "bulletin"},
-                {"content", {{"title", "New seasonal quota"}, {"body", "Details."}, {"effective_date", "2027-01-01"},
-                             {"urgency", "high"}, {"language", "en"}}}};
+                {"content",
+                 {{"title", "New seasonal quota"},
+                  {"body", "Details."},
+                  {"effective_date", "2027-01-01"},
+                  {"urgency", "high"},
+                  {"language", "en"}}}};
   std::string id = Post("hq", bulletin.dump())["id"];
   std::string target = "/api/v1/bulletins/" + id + "/receipts";
-  ASSERT_TRUE(Eventually([&] { return Get("hq", target)["not_received"] == json::array(); })) << Get("hq", target).dump();
+  ASSERT_TRUE(Eventually([&] { return Get("hq", target)["not_received"] == json::array(); }))
+      << Get("hq", target).dump();
   EXPECT_EQ(2u, Get("hq", target)["not_acknowledged"].size());
   // A counsellor at c2 marks it read (CLI through the running node).
   Output o = Mrc({"bulletin", "ack", id, "--by", "Ana", "--data", Dir("c2")});
   ASSERT_EQ(0, o.status) << o.err;
   std::string c1 = Key("c1");
-  ASSERT_TRUE(Eventually([&] { return Get("hq", target)["not_acknowledged"] == json::array({c1}); }))
-      << Get("hq", target).dump();
+  ASSERT_TRUE(Eventually([&] {
+    return Get("hq", target)["not_acknowledged"] == json::array({c1});
+  })) << Get("hq", target).dump();
   o = Mrc({"bulletin", "receipts", id, "--data", Dir("hq")});
   ASSERT_EQ(0, o.status) << o.err;
   EXPECT_NE(std::string::npos, o.out.find("\"Ana\"")) << o.out;
@@ -234,8 +252,10 @@ TEST_F(TrustE2eTest, AForkFreezesTheFeedEverywhereAndHeadquartersReadmitsTheCent
   std::string key = Key("c1");
   ASSERT_EQ(0, nodes_["c1"]->Stop());
   std::filesystem::copy(Dir("c1"), Dir("clone"), std::filesystem::copy_options::recursive);
-  std::string d1 = json::parse(Mrc({"doc", "put", "--data", Dir("c1")}, Faq("written at the original")).out)["id"];
-  std::string d2 = json::parse(Mrc({"doc", "put", "--data", Dir("clone")}, Faq("written at the copy")).out)["id"];
+  std::string d1 = json::parse(
+      Mrc({"doc", "put", "--data", Dir("c1")}, Faq("written at the original")).out)["id"];
+  std::string d2 = json::parse(
+      Mrc({"doc", "put", "--data", Dir("clone")}, Faq("written at the copy")).out)["id"];
   Start("c1");
   ASSERT_TRUE(Converge({"hq", "c1"}));
   ASSERT_EQ(200, Call("hq", "GET", "/api/v1/docs/" + d1).first);
@@ -261,11 +281,15 @@ TEST_F(TrustE2eTest, AForkFreezesTheFeedEverywhereAndHeadquartersReadmitsTheCent
     EXPECT_EQ(1u, Get(n, "/api/v1/status")["trust"]["forked_feeds"].size()) << n;
   }
   // Headquarters revokes the key from the fork on and re-admits the centre.
-  Output o = Mrc({"member", "revoke", key, "--from-seq", "2", "--reason", "data directory copied", "--data", Dir("hq")});
+  Output o = Mrc({"member", "revoke", key, "--from-seq", "2", "--reason", "data directory copied",
+                  "--data", Dir("hq")});
   ASSERT_EQ(0, o.status) << o.err;
-  ASSERT_EQ(0, Mrc({"init", "--data", Dir("c1new"), "--genesis", Dir("hq") + "/genesis.txt", "--http", "127.0.0.1:0",
-                    "--listen", "none"}).status);
-  ASSERT_EQ(0, Mrc({"member", "request", "--data", Dir("c1new"), "--name", "Centre c1", "--out", Dir("c1new.req")}).status);
+  ASSERT_EQ(0, Mrc({"init", "--data", Dir("c1new"), "--genesis", Dir("hq") + "/genesis.txt",
+                    "--http", "127.0.0.1:0", "--listen", "none"})
+                   .status);
+  ASSERT_EQ(0, Mrc({"member", "request", "--data", Dir("c1new"), "--name", "Centre c1", "--out",
+                    Dir("c1new.req")})
+                   .status);
   o = Mrc({"member", "approve", Dir("c1new.req"), "--replaces", key, "--data", Dir("hq")});
   ASSERT_EQ(0, o.status) << o.err;
   AddPeer("c1new", PeerAddress("hq"));

@@ -81,8 +81,8 @@ TEST_F(BundleTest, TruncatedCorruptedAndForeignBundlesAreRejected) {
   std::string good = ReadAll(path);
   std::string before = b.DigestHex();
   std::string bad = tmp_.Sub("bad.bundle");
-  for (std::size_t cut : {std::size_t{0}, std::size_t{5}, std::size_t{40}, std::size_t{41}, good.size() / 2,
-                          good.size() - 33, good.size() - 1}) {
+  for (std::size_t cut : {std::size_t{0}, std::size_t{5}, std::size_t{40}, std::size_t{41},
+                          good.size() / 2, good.size() - 33, good.size() - 1}) {
     WriteAll(bad, good.substr(0, cut));
     EXPECT_NE("ok", Import(b, bad)) << "cut at " << cut;
   }

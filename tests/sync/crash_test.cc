@@ -3,11 +3,10 @@
 // is this same test binary re-executed with a filter that runs only
 // CrashChild.Writer, so the child starts clean (no threads inherited).
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -80,13 +79,15 @@ TEST(CrashTest, KilledWriterLosesNothingAcknowledged) {
     int status = 0;
     ::waitpid(pid, &status, 0);
     // Drain acknowledgements written just before the kill.
-    while (::read(fds[0], &value, sizeof value) == static_cast<ssize_t>(sizeof value)) acked = value;
+    while (::read(fds[0], &value, sizeof value) == static_cast<ssize_t>(sizeof value))
+      acked = value;
     ::close(fds[0]);
     ASSERT_GT(got, 0) << "child acknowledged nothing in cycle " << cycle;
 
     auto store = OpenDurable(dir);
     auto log = OpenAsRoot(store.get());
-    std::uint64_t problems = log->Verify([](const Status& s) { ADD_FAILURE() << s.ToString(); }).value();
+    std::uint64_t problems =
+        log->Verify([](const Status& s) { ADD_FAILURE() << s.ToString(); }).value();
     EXPECT_EQ(0u, problems);
     auto info = log->Digest().value();
     EXPECT_GE(info.entries, acked) << "cycle " << cycle;

@@ -44,7 +44,8 @@ TEST_F(DocServiceTest, CreateGetUpdateDeleteHistory) {
   EXPECT_EQ(json(Ok(service_->Get(id))), doc);
 
   json updated = Ok(service_->Update(
-      id, R"({"content":{"question":"How do I get a work permit?","answer":"Visit a centre.","language":"en"}})"));
+      id,
+      R"({"content":{"question":"How do I get a work permit?","answer":"Visit a centre.","language":"en"}})"));
   EXPECT_EQ("Visit a centre.", updated["content"]["answer"]);
   EXPECT_EQ(2, updated["versions"]);
 
@@ -65,9 +66,11 @@ TEST_F(DocServiceTest, BadRequestsWriteNothing) {
   EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create("[1,2]")));
   EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create(R"({"kind":"poem","content":{}})")));
   EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create(R"({"kind":"faq"})")));
-  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create(R"({"kind":"faq","content":{"question":"Q"}})")));
+  EXPECT_EQ("INVALID_ARGUMENT",
+            Code(service_->Create(R"({"kind":"faq","content":{"question":"Q"}})")));
   EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create(R"({"kind":"faq","content":{},"extra":1})")));
-  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create("{\"kind\":\"faq\",\"content\":{\"question\":\"\xff\"}}")));
+  EXPECT_EQ("INVALID_ARGUMENT",
+            Code(service_->Create("{\"kind\":\"faq\",\"content\":{\"question\":\"\xff\"}}")));
   EXPECT_EQ(0u, Entries());
   EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Get("xyz")));
   EXPECT_EQ("NOT_FOUND", Code(service_->Get(std::string(64, 'a'))));
@@ -76,11 +79,14 @@ TEST_F(DocServiceTest, BadRequestsWriteNothing) {
 TEST_F(DocServiceTest, StaleBaseIsAConflict) {
   json doc = Ok(service_->Create(kFaq));
   std::string id = doc["id"], v1 = doc["version"];
-  std::string edit = R"({"content":{"question":"Q2","answer":"A","language":"en"},"base":[")" + v1 + "\"]}";
+  std::string edit =
+      R"({"content":{"question":"Q2","answer":"A","language":"en"},"base":[")" + v1 + "\"]}";
   Ok(service_->Update(id, edit));
   EXPECT_EQ("CONFLICT", Code(service_->Update(id, edit)));
-  EXPECT_EQ("INVALID_ARGUMENT",
-            Code(service_->Update(id, R"({"kind":"guide","content":{"question":"Q","answer":"A","language":"en"}})")));
+  EXPECT_EQ(
+      "INVALID_ARGUMENT",
+      Code(service_->Update(
+          id, R"({"kind":"guide","content":{"question":"Q","answer":"A","language":"en"}})")));
   EXPECT_EQ(2u, Entries());
 }
 
@@ -96,10 +102,12 @@ TEST_F(DocServiceTest, ConflictNeedsAnExplicitMerge) {
   node_->log->Ingest(other.AllEntries()).value();
   json now = Ok(service_->Get(id));
   EXPECT_TRUE(now["conflict"].get<bool>());
-  EXPECT_EQ("CONFLICT", Code(service_->Update(id, R"({"content":{"question":"x","answer":"A","language":"en"}})")));
+  EXPECT_EQ("CONFLICT", Code(service_->Update(
+                            id, R"({"content":{"question":"x","answer":"A","language":"en"}})")));
   json listed = Ok(service_->List(ListQuery{"", "", 100, false, true}));
   ASSERT_EQ(1u, listed["docs"].size());
-  json merge{{"content", {{"question", "merged"}, {"answer", "A"}, {"language", "en"}}}, {"base", now["heads"]}};
+  json merge{{"content", {{"question", "merged"}, {"answer", "A"}, {"language", "en"}}},
+             {"base", now["heads"]}};
   json merged = Ok(service_->Update(id, merge.dump()));
   EXPECT_FALSE(merged["conflict"].get<bool>());
   EXPECT_EQ("merged", merged["content"]["question"]);
@@ -107,7 +115,8 @@ TEST_F(DocServiceTest, ConflictNeedsAnExplicitMerge) {
 
 TEST_F(DocServiceTest, ListPagesAndFilters) {
   for (int i = 0; i < 5; ++i) Ok(service_->Create(kFaq));
-  Ok(service_->Create(R"({"kind":"centre","content":{"name":"MRC","location":{"city":"Tirana","country":"AL"}}})"));
+  Ok(service_->Create(
+      R"({"kind":"centre","content":{"name":"MRC","location":{"city":"Tirana","country":"AL"}}})"));
   json page = Ok(service_->List(ListQuery{"faq", "", 3, false, false}));
   ASSERT_EQ(3u, page["docs"].size());
   ASSERT_TRUE(page["next"].is_string());

@@ -12,8 +12,8 @@ using testing::EditFaq;
 using testing::FaqJson;
 using testing::MakeEntry;
 using testing::NewFaq;
-using testing::OpenAsRoot;
 using testing::Node;
+using testing::OpenAsRoot;
 using testing::ProblemNameOf;
 using testing::TempDir;
 
@@ -21,7 +21,9 @@ class LogTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(InitCrypto().ok()); }
 
-  Hash32 Create(Node& n, const std::string& q) { return n.log->Append({NewFaq(q)}).value().front(); }
+  Hash32 Create(Node& n, const std::string& q) {
+    return n.log->Append({NewFaq(q)}).value().front();
+  }
 
   // The refusals of one Ingest call, as problem names.
   std::vector<std::string> Refusals(Node& n, const std::vector<Incoming>& in) {
@@ -190,7 +192,8 @@ TEST_F(LogTest, ForkIsRecordedAsEvidence) {
   auto info = n.log->Digest().value();
   EXPECT_EQ(1u, info.forks);
   auto feeds = n.log->Feeds().value();
-  auto forked = std::find_if(feeds.begin(), feeds.end(), [&](const FeedHead& f) { return f.author == key.public_key; });
+  auto forked = std::find_if(feeds.begin(), feeds.end(),
+                             [&](const FeedHead& f) { return f.author == key.public_key; });
   ASSERT_NE(feeds.end(), forked);
   EXPECT_TRUE(forked->forked);
   // The frozen feed keeps later entries but does not apply them.

@@ -21,7 +21,8 @@ using testing::TempDir;
 class Scenario {
  public:
   Scenario(const TempDir& dir, unsigned seed) : rng_(seed) {
-    for (int i = 0; i < 3; ++i) nodes_.push_back(std::make_unique<Node>(dir.Sub("author" + std::to_string(i))));
+    for (int i = 0; i < 3; ++i)
+      nodes_.push_back(std::make_unique<Node>(dir.Sub("author" + std::to_string(i))));
   }
 
   void Run(int steps) {
@@ -50,7 +51,9 @@ class Scenario {
     return nodes_[0]->AllEntries();
   }
 
-  std::size_t Pick(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
+  std::size_t Pick(std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_);
+  }
   std::mt19937& rng() { return rng_; }
   Node& node(int i) { return *nodes_[i]; }
 
@@ -90,10 +93,14 @@ TEST(OrderTest, AnyArrivalOrderGivesTheSameDigest) {
     std::string expected = s.node(0).DigestHex();
     ASSERT_EQ(expected, s.node(1).DigestHex());
     ASSERT_EQ(expected, s.node(2).DigestHex());
-    s.node(0).log->ScanDocs(nullptr, [&](const DocState& d) {
-      conflicts_seen += d.conflict();
-      return true;
-    }).ok();
+    s.node(0)
+        .log
+        ->ScanDocs(nullptr,
+                   [&](const DocState& d) {
+                     conflicts_seen += d.conflict();
+                     return true;
+                   })
+        .ok();
     for (int perm = 0; perm < 3; ++perm) {
       std::shuffle(all.begin(), all.end(), s.rng());
       auto fresh_node = Node::Observe(dir.Sub("fresh" + std::to_string(perm)));

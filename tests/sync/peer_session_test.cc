@@ -26,7 +26,8 @@ class Link {
     for (int i = 0; i < 100000 && (!to_a_.empty() || !to_b_.empty()); ++i) {
       if (!Step(&to_b_, &b_, &to_a_) || !Step(&to_a_, &a_, &to_b_)) return false;
       if (max_in_flight) {
-        *max_in_flight = std::max({*max_in_flight, a_.Stats().batches_in_flight, b_.Stats().batches_in_flight});
+        *max_in_flight =
+            std::max({*max_in_flight, a_.Stats().batches_in_flight, b_.Stats().batches_in_flight});
       }
     }
     return to_a_.empty() && to_b_.empty();
@@ -128,7 +129,8 @@ TEST_F(PeerSessionTest, MalformedMessagesAreRefused) {
   EXPECT_FALSE(wire::Decode("").ok());
   EXPECT_FALSE(wire::Decode("X").ok());
   EXPECT_FALSE(wire::Decode(std::string("A\0\0", 3)).ok());
-  Bytes summary = wire::Encode(wire::Message(std::in_place_type<wire::SummaryMsg>, wire::SummaryMsg{}));
+  Bytes summary =
+      wire::Encode(wire::Message(std::in_place_type<wire::SummaryMsg>, wire::SummaryMsg{}));
   EXPECT_TRUE(wire::Decode(summary).ok());
   EXPECT_FALSE(wire::Decode(summary + "x").ok());
   Bytes entries = wire::Encode(wire::Message(std::in_place_type<wire::EntriesMsg>,
@@ -150,7 +152,8 @@ TEST_F(PeerSessionTest, AForkFreezesTheFeedOnEveryNodeWhicheverBranchItHeld) {
   Hash32 shared = one.log->Append({NewFaq("before the clone")}).value().front();
   two.log->Ingest(one.AllEntries()).value();
   std::vector<Hash32> branch_a;
-  for (int i = 0; i < 3; ++i) branch_a.push_back(one.log->Append({NewFaq("a" + std::to_string(i))}).value().front());
+  for (int i = 0; i < 3; ++i)
+    branch_a.push_back(one.log->Append({NewFaq("a" + std::to_string(i))}).value().front());
   Hash32 branch_b = two.log->Append({NewFaq("b")}).value().front();
   hq1.log->Ingest(one.AllEntries()).value();
   hq2.log->Ingest(two.AllEntries()).value();
@@ -160,7 +163,8 @@ TEST_F(PeerSessionTest, AForkFreezesTheFeedOnEveryNodeWhicheverBranchItHeld) {
   ASSERT_TRUE(link.Settle());
   for (Node* n : {&hq1, &hq2}) {
     auto feeds = n->log->Feeds().value();
-    auto f = std::find_if(feeds.begin(), feeds.end(), [&](const FeedHead& h) { return h.author == cloned.public_key; });
+    auto f = std::find_if(feeds.begin(), feeds.end(),
+                          [&](const FeedHead& h) { return h.author == cloned.public_key; });
     ASSERT_NE(feeds.end(), f);
     EXPECT_TRUE(f->forked);
     EXPECT_EQ(2u, f->fork_seq);

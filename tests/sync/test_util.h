@@ -97,7 +97,8 @@ class TestRoot {
 // nothing yet (to receive everything in some order).
 struct Node {
   enum class Mode { kOwnRoot, kJoin, kObserve };
-  explicit Node(const std::string& dir) : Node(dir, GenerateKeyPair(), TestNetwork(), Mode::kJoin) {}
+  explicit Node(const std::string& dir)
+      : Node(dir, GenerateKeyPair(), TestNetwork(), Mode::kJoin) {}
   // A member with the centre role only.
   static std::unique_ptr<Node> Centre(const std::string& dir) {
     return std::make_unique<Node>(dir, GenerateKeyPair(), TestNetwork(), Mode::kJoin,

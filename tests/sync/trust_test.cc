@@ -2,13 +2,14 @@
 // authoritative content, revocation (also when it arrives after what it
 // revokes), rotation, and bulletin receipts. Multi-process versions of the
 // main cases are in tests/e2e/trust_test.cc.
+#include "sync/trust.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "sync/trust.h"
 #include "sync/doc_service.h"
 #include "sync/trust_service.h"
 #include "tests/sync/test_util.h"
@@ -115,13 +116,16 @@ TEST_F(TrustTest, ACentreEditsOnlyItsOwnDocumentsAndHeadquartersEditsAll) {
   auto refused = c2->log->Append({EditFaq(doc, {doc}, "c2 was here")});
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(Status::Code::kPermissionDenied, refused.status().code());
-  EXPECT_NE(std::string::npos, refused.status().message().find("not-authorised")) << refused.status().ToString();
+  EXPECT_NE(std::string::npos, refused.status().message().find("not-authorised"))
+      << refused.status().ToString();
   // ...and a modified node's entry is rejected by every node alike.
   Hash32 forged;
-  Incoming in = Forge(*c2, Kind::kFaq, Op::kPut, doc, {doc}, testing::FaqJson("c2 was here"), &forged);
+  Incoming in =
+      Forge(*c2, Kind::kFaq, Op::kPut, doc, {doc}, testing::FaqJson("c2 was here"), &forged);
   for (Node* n : {&hq, c1.get()}) {
     EXPECT_TRUE(n->log->Ingest({in}).value().refused.empty());
-    EXPECT_NE(std::string::npos, RejectReason(*n, forged).find("not-authorised: entry")) << RejectReason(*n, forged);
+    EXPECT_NE(std::string::npos, RejectReason(*n, forged).find("not-authorised: entry"))
+        << RejectReason(*n, forged);
     EXPECT_EQ(doc, n->log->GetDoc(doc).value().winner.id);
   }
   EXPECT_EQ(hq.DigestHex(), c2->DigestHex());
@@ -137,21 +141,33 @@ TEST_F(TrustTest, AuthoritativeContentAndBulletinsAreHeadquartersOnly) {
   auto denied = [](const Result<std::vector<Hash32>>& r) {
     return r.ok() ? std::string("ok") : std::string(r.status().CodeName());
   };
-  EXPECT_EQ("PERMISSION_DENIED", denied(c1->log->Append({Draft{Kind::kBulletin, Op::kPut, {}, {}, Bulletin()}})));
-  EXPECT_EQ("PERMISSION_DENIED", denied(c1->log->Append({Draft{Kind::kGuide, Op::kPut, {}, {}, Guide(true)}})));
+  EXPECT_EQ("PERMISSION_DENIED",
+            denied(c1->log->Append({Draft{Kind::kBulletin, Op::kPut, {}, {}, Bulletin()}})));
+  EXPECT_EQ("PERMISSION_DENIED",
+            denied(c1->log->Append({Draft{Kind::kGuide, Op::kPut, {}, {}, Guide(true)}})));
   // A centre's own guide section, later marked authoritative by headquarters.
-  Hash32 guide = c1->log->Append({Draft{Kind::kGuide, Op::kPut, {}, {}, Guide(false)}}).value().front();
+  Hash32 guide =
+      c1->log->Append({Draft{Kind::kGuide, Op::kPut, {}, {}, Guide(false)}}).value().front();
   hq.log->Ingest(c1->AllEntries()).value();
-  Hash32 marked = hq.log->Append({Draft{Kind::kGuide, Op::kPut, guide, {guide}, Guide(true, "Checked.")}}).value().front();
+  Hash32 marked =
+      hq.log->Append({Draft{Kind::kGuide, Op::kPut, guide, {guide}, Guide(true, "Checked.")}})
+          .value()
+          .front();
   c1->log->Ingest(hq.AllEntries()).value();
   EXPECT_EQ(marked, c1->log->GetDoc(guide).value().winner.id);
-  auto edit = c1->log->Append({Draft{Kind::kGuide, Op::kPut, guide, {marked}, Guide(false, "Mine again")}});
+  auto edit =
+      c1->log->Append({Draft{Kind::kGuide, Op::kPut, guide, {marked}, Guide(false, "Mine again")}});
   EXPECT_EQ("PERMISSION_DENIED", denied(edit));
-  EXPECT_NE(std::string::npos, edit.status().message().find("authoritative")) << edit.status().ToString();
+  EXPECT_NE(std::string::npos, edit.status().message().find("authoritative"))
+      << edit.status().ToString();
   // Headquarters lifts the mark; the owner may edit again.
-  Hash32 lifted = hq.log->Append({Draft{Kind::kGuide, Op::kPut, guide, {marked}, Guide(false, "Open.")}}).value().front();
+  Hash32 lifted =
+      hq.log->Append({Draft{Kind::kGuide, Op::kPut, guide, {marked}, Guide(false, "Open.")}})
+          .value()
+          .front();
   c1->log->Ingest(hq.AllEntries()).value();
-  EXPECT_EQ("ok", denied(c1->log->Append({Draft{Kind::kGuide, Op::kPut, guide, {lifted}, Guide(false, "Mine")}})));
+  EXPECT_EQ("ok", denied(c1->log->Append(
+                      {Draft{Kind::kGuide, Op::kPut, guide, {lifted}, Guide(false, "Mine")}})));
 }
 
 TEST_F(TrustTest, OnlyTheRootKeyGrantsHqAndRevokes) {
@@ -167,27 +183,33 @@ TEST_F(TrustTest, OnlyTheRootKeyGrantsHqAndRevokes) {
   // Approving a centre: any hq key. Granting hq: the root key only.
   EXPECT_TRUE(trust.Approve(json{{"request", text}}.dump()).ok());
   auto hq_grant = trust.Approve(json{{"request", text}, {"roles", {"hq"}}}.dump());
-  EXPECT_EQ(Status::Code::kPermissionDenied, hq_grant.status().code()) << hq_grant.status().ToString();
+  EXPECT_EQ(Status::Code::kPermissionDenied, hq_grant.status().code())
+      << hq_grant.status().ToString();
   auto revoke = trust.Revoke(ToHex(c1->log->self()), R"({"reason":"test"})");
   EXPECT_EQ(Status::Code::kPermissionDenied, revoke.status().code()) << revoke.status().ToString();
   // A centre approves nobody.
   TrustService centre(c1->log.get(), c1->key);
-  EXPECT_EQ(Status::Code::kPermissionDenied, centre.Approve(json{{"request", text}}.dump()).status().code());
+  EXPECT_EQ(Status::Code::kPermissionDenied,
+            centre.Approve(json{{"request", text}}.dump()).status().code());
   // Requests are checked: another network, or an altered text.
   EnrolmentRequest other = req;
   other.network_id.fill(1);
   EXPECT_EQ(Status::Code::kInvalidArgument,
-            trust.Approve(json{{"request", MakeEnrolmentRequest(newcomer, other)}}.dump()).status().code());
+            trust.Approve(json{{"request", MakeEnrolmentRequest(newcomer, other)}}.dump())
+                .status()
+                .code());
   std::string altered = text;
   altered[altered.size() - 3] = altered[altered.size() - 3] == '0' ? '1' : '0';
-  EXPECT_NE(std::string::npos, trust.Approve(json{{"request", altered}}.dump()).status().message().find("signature"));
+  EXPECT_NE(std::string::npos,
+            trust.Approve(json{{"request", altered}}.dump()).status().message().find("signature"));
 }
 
 TEST_F(TrustTest, ARevocationRejectsLaterEntriesEvenWhenItArrivesAfterThem) {
   Node hq(tmp_.Sub("hq"));
   auto c1 = Node::Centre(tmp_.Sub("c1"));
   std::vector<Hash32> docs;
-  for (int i = 0; i < 4; ++i) docs.push_back(c1->log->Append({NewFaq("entry " + std::to_string(i))}).value().front());
+  for (int i = 0; i < 4; ++i)
+    docs.push_back(c1->log->Append({NewFaq("entry " + std::to_string(i))}).value().front());
   hq.log->Ingest(c1->AllEntries()).value();
   for (const auto& d : docs) ASSERT_TRUE(hq.log->GetDoc(d).ok());
   // c1's feed holds its four documents at seq 1 to 4.
@@ -195,7 +217,8 @@ TEST_F(TrustTest, ARevocationRejectsLaterEntriesEvenWhenItArrivesAfterThem) {
   EXPECT_TRUE(hq.log->GetDoc(docs[0]).ok());
   EXPECT_TRUE(hq.log->GetDoc(docs[1]).ok());
   EXPECT_TRUE(hq.log->GetDoc(docs[2]).status().IsNotFound());
-  EXPECT_NE(std::string::npos, RejectReason(hq, docs[3]).find("revoked: entry")) << RejectReason(hq, docs[3]);
+  EXPECT_NE(std::string::npos, RejectReason(hq, docs[3]).find("revoked: entry"))
+      << RejectReason(hq, docs[3]);
   // The revoked node itself agrees, and may no longer write.
   EXPECT_EQ(hq.DigestHex(), c1->DigestHex());
   EXPECT_EQ(Status::Code::kPermissionDenied, c1->log->Append({NewFaq("after")}).status().code());
@@ -222,7 +245,10 @@ TEST_F(TrustTest, ARotatedKeyKeepsTheDocumentsAndTheOldKeyStops) {
   Statement rotate;
   rotate.type = Statement::Type::kRotate;
   rotate.key = next.public_key;
-  Hash32 rotation = c1->log->Append({Draft{Kind::kMember, Op::kPut, {}, {}, StatementPayload(rotate).value()}}).value().front();
+  Hash32 rotation =
+      c1->log->Append({Draft{Kind::kMember, Op::kPut, {}, {}, StatementPayload(rotate).value()}})
+          .value()
+          .front();
   // The old key writes once more before headquarters approves.
   Hash32 late = c1->log->Append({NewFaq("late")}).value().front();
   hq.log->Ingest(c1->AllEntries()).value();
@@ -247,14 +273,16 @@ TEST_F(TrustTest, ARotatedKeyKeepsTheDocumentsAndTheOldKeyStops) {
   EXPECT_EQ(v2, hq.log->GetDoc(doc).value().winner.id);
   auto m = hq.log->Member(next.public_key).value();
   EXPECT_EQ(std::vector<Hash32>{c1->log->self()}, m.replaces);
-  EXPECT_EQ(3u, hq.log->Member(c1->log->self()).value().revoked_from);  // after the rotate statement
+  EXPECT_EQ(3u,
+            hq.log->Member(c1->log->self()).value().revoked_from);  // after the rotate statement
 }
 
 TEST_F(TrustTest, CentresReceiptAndAcknowledgeBulletins) {
   Node hq(tmp_.Sub("hq"));
   auto c1 = Node::Centre(tmp_.Sub("c1"));
   auto c2 = Node::Centre(tmp_.Sub("c2"));
-  Hash32 bulletin = hq.log->Append({Draft{Kind::kBulletin, Op::kPut, {}, {}, Bulletin()}}).value().front();
+  Hash32 bulletin =
+      hq.log->Append({Draft{Kind::kBulletin, Op::kPut, {}, {}, Bulletin()}}).value().front();
   // Applying the bulletin makes c1 sign a receipt by itself.
   c1->log->Ingest(hq.AllEntries()).value();
   hq.log->Ingest(c1->AllEntries()).value();
@@ -304,20 +332,25 @@ TEST_F(TrustTest, ProposalsAreAcceptedOrDeclinedByTheOwnerOrHeadquarters) {
     }
   };
   DocService d1(c1->log.get()), d2(c2->log.get()), dhq(hq.log.get());
-  std::string doc = json::parse(d1.Create(R"({"kind":"faq","content":{"question":"Q","answer":"Old","language":"en"}})").value())["id"];
+  std::string doc = json::parse(
+      d1.Create(R"({"kind":"faq","content":{"question":"Q","answer":"Old","language":"en"}})")
+          .value())["id"];
   sync_all();
   // c2 may not edit c1's entry, but may propose.
   std::string change = R"({"content":{"question":"Q","answer":"Better","language":"en"}})";
   EXPECT_EQ(Status::Code::kPermissionDenied, d2.Update(doc, change).status().code());
   std::string p1 = json::parse(d2.Propose(doc, change).value())["proposal"];
-  std::string p2 = json::parse(d2.Propose(doc, R"({"content":{"question":"Q","answer":"Worse","language":"en"}})").value())["proposal"];
+  std::string p2 = json::parse(
+      d2.Propose(doc, R"({"content":{"question":"Q","answer":"Worse","language":"en"}})")
+          .value())["proposal"];
   sync_all();
   json listed = json::parse(d1.Proposals(doc).value())["proposals"];
   ASSERT_EQ(2u, listed.size());
   for (const auto& p : listed) EXPECT_EQ("open", p["status"]);
   // Nobody but the owner or headquarters decides.
   EXPECT_EQ(Status::Code::kPermissionDenied, d2.Accept(doc, p1, "").status().code());
-  EXPECT_EQ(Status::Code::kPermissionDenied, d2.Decline(doc, p2, R"({"reason":"mine"})").status().code());
+  EXPECT_EQ(Status::Code::kPermissionDenied,
+            d2.Decline(doc, p2, R"({"reason":"mine"})").status().code());
   json accepted = json::parse(d1.Accept(doc, p1, "").value());
   EXPECT_EQ("Better", accepted["content"]["answer"]);
   EXPECT_EQ(ToHex(c1->log->self()), accepted["updated_by"]) << "the accepter signs the change";
@@ -338,12 +371,18 @@ TEST_F(TrustTest, ProposalsAreAcceptedOrDeclinedByTheOwnerOrHeadquarters) {
   EXPECT_EQ(hq.DigestHex(), c2->DigestHex());
   EXPECT_EQ(hq.DigestHex(), c1->DigestHex());
   // On authoritative content only headquarters decides, not the centre.
-  std::string guide = json::parse(dhq.Create(json{{"kind", "guide"}, {"content", json::parse(Guide(true))}}.dump()).value())["id"];
+  std::string guide =
+      json::parse(dhq.Create(json{{"kind", "guide"}, {"content", json::parse(Guide(true))}}.dump())
+                      .value())["id"];
   sync_all();
-  std::string p3 = json::parse(d1.Propose(guide, json{{"content", json::parse(Guide(false, "Fix"))}}.dump()).value())["proposal"];
+  std::string p3 =
+      json::parse(d1.Propose(guide, json{{"content", json::parse(Guide(false, "Fix"))}}.dump())
+                      .value())["proposal"];
   sync_all();
   EXPECT_EQ(Status::Code::kPermissionDenied, d1.Accept(guide, p3, "").status().code());
-  json amended = json::parse(dhq.Accept(guide, p3, json{{"content", json::parse(Guide(true, "Fix, checked"))}}.dump()).value());
+  json amended = json::parse(
+      dhq.Accept(guide, p3, json{{"content", json::parse(Guide(true, "Fix, checked"))}}.dump())
+          .value());
   EXPECT_EQ("Fix, checked", amended["content"]["body"]);
   // Bad requests: an unknown proposal, no reason.
   EXPECT_EQ(Status::Code::kNotFound, d1.Accept(doc, std::string(64, 'a'), "").status().code());
@@ -366,12 +405,19 @@ TEST_F(TrustTest, ARevokedNodeStillReceivesBulletinsButSignsNoReceipt) {
 
 TEST_F(TrustTest, StatementsAndRequestsParseStrictly) {
   EXPECT_TRUE(ParseStatement(R"({"type":"approve","key":")" + std::string(64, 'a') +
-                             R"(","roles":["centre"],"name":"X"})").ok());
-  EXPECT_FALSE(ParseStatement(R"({"type":"approve","key":"zz","roles":["centre"],"name":"X"})").ok());
+                             R"(","roles":["centre"],"name":"X"})")
+                  .ok());
+  EXPECT_FALSE(
+      ParseStatement(R"({"type":"approve","key":"zz","roles":["centre"],"name":"X"})").ok());
   EXPECT_FALSE(ParseStatement(R"({"type":"approve","key":")" + std::string(64, 'a') +
-                              R"(","roles":["boss"],"name":"X"})").ok());
-  EXPECT_FALSE(ParseStatement(R"({"type":"revoke","key":")" + std::string(64, 'a') + R"(","from_seq":0,"reason":"r"})").ok());
-  EXPECT_FALSE(ParseStatement(R"({"type":"rotate","new_key":")" + std::string(64, 'a') + R"(","extra":1})").ok());
+                              R"(","roles":["boss"],"name":"X"})")
+                   .ok());
+  EXPECT_FALSE(ParseStatement(R"({"type":"revoke","key":")" + std::string(64, 'a') +
+                              R"(","from_seq":0,"reason":"r"})")
+                   .ok());
+  EXPECT_FALSE(
+      ParseStatement(R"({"type":"rotate","new_key":")" + std::string(64, 'a') + R"(","extra":1})")
+          .ok());
   EXPECT_FALSE(ParseStatement(R"({"type":"promote"})").ok());
   EXPECT_FALSE(ParseReceipt(R"({"type":"received","by":"someone"})").ok());
   EXPECT_TRUE(ParseReceipt(R"({"type":"acknowledged","by":"Ana"})").ok());
