@@ -9,6 +9,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev librocksdb-dev libsodium-dev nlohmann-json3-dev
   libtomlplusplus-dev libcli11-dev libgtest-dev libgmock-dev
+  libxapian-dev libicu-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   curl python3 procps
 )
 

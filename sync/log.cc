@@ -52,6 +52,29 @@ namespace {
 
 constexpr std::string_view kClockKey = "hlc";
 constexpr std::string_view kReceiptDuePrefix = "receipt-due/";
+// kMeta: the last document change number. kLocal: "doc-changes/" + number
+// (u64) -> the changed doc ids (32 bytes each); "doc-changes-forgotten" ->
+// the number through which records were dropped.
+constexpr std::string_view kDocChangeKey = "doc-change";
+constexpr std::string_view kDocChangesPrefix = "doc-changes/";
+constexpr std::string_view kDocChangesForgottenKey = "doc-changes-forgotten";
+
+std::string DocChangeKey(std::uint64_t n) {
+  std::string k(kDocChangesPrefix);
+  PutU64(&k, n);
+  return k;
+}
+
+Result<std::uint64_t> ReadU64Record(storage::Store* store, Column c, std::string_view key,
+                                    std::string_view what) {
+  auto r = store->Get(c, key);
+  if (r.status().IsNotFound()) return std::uint64_t{0};
+  if (!r.ok()) return r.status();
+  std::string_view v = *r;
+  std::uint64_t n = 0;
+  if (!GetU64(&v, &n)) return Status::Corruption("unreadable " + std::string(what) + " record");
+  return n;
+}
 
 // kLocal key: a bulletin version applied here that this node has not yet
 // signed a receipt for; the value is the bulletin's doc id.
@@ -337,6 +360,7 @@ Result<std::unique_ptr<Log>> Log::Open(storage::Store* store, const KeyPair& ide
   MRC_RETURN_IF_ERROR(InitCrypto());
   std::unique_ptr<Log> log(new Log(store, identity, network_id, root));
   MRC_RETURN_IF_ERROR(log->LoadClock());
+  MRC_RETURN_IF_ERROR(log->LoadDocChange());
   // Receipts owed from before a crash or a stop.
   MRC_RETURN_IF_ERROR(log->AppendDueReceipts());
   return log;
@@ -351,6 +375,82 @@ Status Log::LoadClock() {
   if (!GetU64(&v, &last)) return Status::Corruption("unreadable clock record");
   clock_.Observe(last);
   return Status::Ok();
+}
+
+Status Log::LoadDocChange() {
+  MRC_ASSIGN_OR_RETURN(doc_change_,
+                       ReadU64Record(store_, Column::kMeta, kDocChangeKey, "document change"));
+  return Status::Ok();
+}
+
+Result<std::uint64_t> Log::LastDocChange() {
+  return ReadU64Record(store_, Column::kMeta, kDocChangeKey, "document change");
+}
+
+Result<Log::DocChanges> Log::DocChangesSince(std::uint64_t after, std::size_t max_changes) {
+  DocChanges out;
+  out.through = after;
+  MRC_ASSIGN_OR_RETURN(
+      std::uint64_t forgotten,
+      ReadU64Record(store_, Column::kLocal, kDocChangesForgottenKey, "forgotten document changes"));
+  if (after < forgotten) {
+    out.gap = true;
+    return out;
+  }
+  std::vector<Hash32> docs;
+  std::string from = DocChangeKey(after + 1);
+  auto it = store_->NewPrefixIterator(Column::kLocal, kDocChangesPrefix);
+  std::size_t n = 0;
+  for (it->Seek(from); it->Valid() && n < max_changes; it->Next(), ++n) {
+    std::string_view key = it->key(), value = it->value();
+    if (key.substr(0, kDocChangesPrefix.size()) != kDocChangesPrefix) break;
+    key.remove_prefix(kDocChangesPrefix.size());
+    std::uint64_t number = 0;
+    if (!GetU64(&key, &number) || value.size() % 32 != 0) {
+      return Status::Corruption("unreadable document change record");
+    }
+    for (std::size_t i = 0; i < value.size(); i += 32) {
+      docs.push_back(Hash32FromView(value.substr(i, 32)));
+    }
+    out.through = number;
+  }
+  MRC_RETURN_IF_ERROR(it->status());
+  std::sort(docs.begin(), docs.end());
+  docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
+  out.docs = std::move(docs);
+  return out;
+}
+
+Status Log::ForgetDocChanges(std::uint64_t through) {
+  storage::WriteBatch batch;
+  auto it = store_->NewPrefixIterator(Column::kLocal, kDocChangesPrefix);
+  std::string end = DocChangeKey(through);
+  for (it->Seek(kDocChangesPrefix); it->Valid() && it->key() <= std::string_view(end); it->Next()) {
+    if (it->key().substr(0, kDocChangesPrefix.size()) != kDocChangesPrefix) break;
+    batch.Delete(Column::kLocal, it->key());
+  }
+  MRC_RETURN_IF_ERROR(it->status());
+  Bytes mark;
+  PutU64(&mark, through);
+  batch.Put(Column::kLocal, kDocChangesForgottenKey, mark);
+  return store_->Write(&batch);
+}
+
+int Log::AddChangeListener(std::function<void()> listener) {
+  std::lock_guard lock(listeners_mu_);
+  listeners_.emplace_back(next_listener_, std::move(listener));
+  return next_listener_++;
+}
+
+void Log::RemoveChangeListener(int handle) {
+  std::lock_guard lock(listeners_mu_);
+  std::erase_if(listeners_, [handle](const auto& l) { return l.first == handle; });
+}
+
+// Under the lock, so that a listener removed is never called afterwards.
+void Log::NotifyListeners() {
+  std::lock_guard lock(listeners_mu_);
+  for (const auto& [handle, fn] : listeners_) fn();
 }
 
 Status Log::ApplyAll(std::vector<Authenticated>& items, IngestReport* report,
@@ -384,7 +484,22 @@ Status Log::ApplyAll(std::vector<Authenticated>& items, IngestReport* report,
   Bytes clock;
   PutU64(&clock, clock_.last());
   txn.Put(Column::kMeta, kClockKey, clock);
-  return txn.Commit();
+  std::uint64_t change = doc_change_;
+  if (!txn.doc_writes().empty()) {
+    std::vector<std::string> docs = txn.doc_writes();
+    std::sort(docs.begin(), docs.end());
+    docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
+    std::string value;
+    value.reserve(docs.size() * 32);
+    for (const auto& d : docs) value += d;
+    Bytes number;
+    PutU64(&number, ++change);
+    txn.Put(Column::kLocal, DocChangeKey(change), value);
+    txn.Put(Column::kMeta, kDocChangeKey, number);
+  }
+  MRC_RETURN_IF_ERROR(txn.Commit());
+  doc_change_ = change;
+  return Status::Ok();
 }
 
 Result<IngestReport> Log::Ingest(const std::vector<Incoming>& in) {
@@ -473,7 +588,7 @@ Result<IngestReport> Log::Ingest(const std::vector<Incoming>& in) {
     // due; the entries received are safely applied either way.
     if (Status s = AppendDueReceipts(); !s.ok())
       log::Warn("log", "receipts not written: " + s.message());
-    if (listener_) listener_();
+    NotifyListeners();
   }
   return report;
 }
@@ -519,14 +634,14 @@ Status Log::AppendDueReceipts() {
       MRC_RETURN_IF_ERROR(store_->Write(&forget));
     }
   }
-  if (listener_) listener_();
+  NotifyListeners();
   // More than one batch's worth: go on (bounded by what is due).
   return drafts.size() == 1000 ? AppendDueReceipts() : Status::Ok();
 }
 
 Result<std::vector<Hash32>> Log::Append(const std::vector<Draft>& drafts) {
   auto ids = AppendLocked(drafts);
-  if (ids.ok() && !ids->empty() && listener_) listener_();
+  if (ids.ok() && !ids->empty()) NotifyListeners();
   return ids;
 }
 

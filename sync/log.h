@@ -205,9 +205,28 @@ class Log {
   // index consistency. Calls problem() for each finding; returns the count.
   Result<std::uint64_t> Verify(const std::function<void(const Status&)>& problem);
 
+  // The documents whose state changed, in commit order: every commit that
+  // changes documents records their ids under the next change number, so a
+  // derived index (search) can follow the log with its own progress marker.
+  struct DocChanges {
+    std::uint64_t through = 0;  // the last change number included
+    std::vector<Hash32> docs;   // deduplicated
+    // The changes after `after` were forgotten (ForgetDocChanges): the
+    // follower must start again from a scan of every document.
+    bool gap = false;
+  };
+  // Changes after number `after`, at most `max_changes` of them.
+  Result<DocChanges> DocChangesSince(std::uint64_t after, std::size_t max_changes);
+  // The newest change number (0 before any).
+  Result<std::uint64_t> LastDocChange();
+  // Drops the change records up to `through` (the follower has them).
+  Status ForgetDocChanges(std::uint64_t through);
+
   // Called after every commit that added entries to the log, on the thread
-  // that wrote them, outside the write lock. Set it before writes begin.
-  void SetChangeListener(std::function<void()> listener) { listener_ = std::move(listener); }
+  // that wrote them, outside the write lock. Add listeners before writes
+  // begin; `AddChangeListener` returns a handle for RemoveChangeListener.
+  int AddChangeListener(std::function<void()> listener);
+  void RemoveChangeListener(int handle);
 
   const Hash32& self() const { return identity_.public_key; }
   const Hash32& network_id() const { return network_id_; }
@@ -216,6 +235,7 @@ class Log {
  private:
   Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id, const Hash32& root);
   Status LoadClock();
+  Status LoadDocChange();
   // `local_deletes`: kLocal keys removed in the same batch (receipts owed).
   Result<std::vector<Hash32>> AppendLocked(const std::vector<Draft>& drafts,
                                            const std::vector<std::string>& local_deletes = {});
@@ -236,8 +256,12 @@ class Log {
   Hash32 network_id_;
   Hash32 root_;
   std::mutex write_mu_;
-  HybridClock clock_;  // guarded by write_mu_
-  std::function<void()> listener_;
+  HybridClock clock_;             // guarded by write_mu_
+  std::uint64_t doc_change_ = 0;  // the last change number; guarded by write_mu_
+  void NotifyListeners();
+  std::mutex listeners_mu_;
+  std::vector<std::pair<int, std::function<void()>>> listeners_;  // guarded by listeners_mu_
+  int next_listener_ = 1;
 };
 
 }  // namespace mrc::sync

@@ -16,11 +16,13 @@ Result<std::optional<std::string>> Txn::Get(storage::Column c, std::string_view 
 void Txn::Put(storage::Column c, std::string_view key, std::string_view value) {
   overlay_[static_cast<int>(c)].insert_or_assign(std::string(key), std::string(value));
   batch_.Put(c, key, value);
+  if (c == storage::Column::kDocs) doc_writes_.emplace_back(key);
 }
 
 void Txn::Delete(storage::Column c, std::string_view key) {
   overlay_[static_cast<int>(c)].insert_or_assign(std::string(key), std::nullopt);
   batch_.Delete(c, key);
+  if (c == storage::Column::kDocs) doc_writes_.emplace_back(key);
 }
 
 Result<std::vector<std::string>> Txn::KeysWithPrefix(storage::Column c, std::string_view prefix) {

@@ -31,12 +31,16 @@ class Txn {
   Result<bool> StoreHasAny(storage::Column c);
   Status Commit() { return store_->Write(&batch_); }
   std::size_t size() const { return batch_.Count(); }
+  // Keys of kDocs written or deleted by this batch, in no order, possibly
+  // repeated: the documents whose state it changes.
+  const std::vector<std::string>& doc_writes() const { return doc_writes_; }
 
  private:
   using Overlay = std::map<std::string, std::optional<std::string>, std::less<>>;
   storage::Store* store_;
   storage::WriteBatch batch_;
   Overlay overlay_[storage::kColumnCount];
+  std::vector<std::string> doc_writes_;
 };
 
 }  // namespace mrc::sync

@@ -65,6 +65,7 @@ class Link;
 
 struct PeerService::Impl {
   Log* log = nullptr;
+  int listener = 0;  // the log change listener's handle
   KeyPair identity;
   Hash32 network{};
   PeerOptions options;
@@ -471,7 +472,7 @@ PeerService::PeerService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 PeerService::~PeerService() {
   Stop();
-  impl_->log->SetChangeListener(nullptr);
+  impl_->log->RemoveChangeListener(impl_->listener);
 }
 
 Result<std::unique_ptr<PeerService>> PeerService::Create(Log* log, const KeyPair& identity,
@@ -505,7 +506,7 @@ Result<std::unique_ptr<PeerService>> PeerService::Create(Log* log, const KeyPair
   }
   auto service = std::unique_ptr<PeerService>(new PeerService(std::move(impl)));
   Impl* raw = service->impl_.get();
-  log->SetChangeListener([raw] {
+  raw->listener = log->AddChangeListener([raw] {
     if (!raw->stopping) asio::post(raw->ioc, [raw] { raw->PumpAll(); });
   });
   return service;

@@ -1,0 +1,78 @@
+// RenderMarkdown: formatting works, and nothing that can run script survives.
+#include "web/markdown.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace mrc::web {
+namespace {
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+TEST(MarkdownTest, RendersCommonAndGithubFormatting) {
+  std::string html =
+      RenderMarkdown("# Title\n\n**bold** ~~old~~\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+  EXPECT_TRUE(Contains(html, "<h1>Title</h1>")) << html;
+  EXPECT_TRUE(Contains(html, "<strong>bold</strong>")) << html;
+  EXPECT_TRUE(Contains(html, "<del>old</del>")) << html;
+  EXPECT_TRUE(Contains(html, "<table>")) << html;
+  EXPECT_TRUE(
+      Contains(RenderMarkdown("see https://example.org now"), "<a href=\"https://example.org\">"));
+}
+
+TEST(MarkdownTest, KeepsOnlySafeLinkTargets) {
+  EXPECT_TRUE(Contains(RenderMarkdown("[x](https://a.org/p?q=1)"), "href=\"https://a.org/p?q=1\""));
+  EXPECT_TRUE(Contains(RenderMarkdown("[x](mailto:help@centre.org)"), "href=\"mailto:"));
+  EXPECT_TRUE(Contains(RenderMarkdown("[x](tel:+355-4-222)"), "href=\"tel:"));
+  EXPECT_TRUE(Contains(RenderMarkdown("[x](/docs/abc)"), "href=\"/docs/abc\""));
+  for (const char* bad :
+       {"[click](javascript:alert(1))", "[click](JaVaScRiPt:alert(1))",
+        "[click](data:text/html,<script>alert(1)</script>)", "[click](vbscript:x)",
+        "[click](//evil.example/x)", "[click](file:///etc/passwd)", "![img](javascript:alert(1))",
+        "<javascript:alert(1)>", "[x]\n\n[x]: javascript:alert(1)"}) {
+    std::string html = RenderMarkdown(bad);
+    EXPECT_FALSE(Contains(html, "href=")) << bad << " -> " << html;
+    EXPECT_FALSE(Contains(html, "src=")) << bad << " -> " << html;
+  }
+  EXPECT_TRUE(Contains(RenderMarkdown("[click](javascript:alert(1))"), "click"));  // text stays
+  EXPECT_FALSE(IsSafeLinkTarget("java\tscript:alert(1)"));
+  EXPECT_FALSE(IsSafeLinkTarget(" javascript:alert(1)"));
+  EXPECT_FALSE(IsSafeLinkTarget("/\\evil.example"));
+}
+
+TEST(MarkdownTest, RawHtmlNeverReachesThePage) {
+  for (const char* bad :
+       {"<script>alert(1)</script>", "hello <img src=x onerror=alert(1)> world",
+        "<div onclick=\"alert(1)\">x</div>", "<iframe src=\"https://evil\"></iframe>",
+        "<svg><script>alert(1)</script></svg>", "<a href=\"javascript:alert(1)\">x</a>",
+        "`code` <style>body{}</style>"}) {
+    std::string html = RenderMarkdown(bad);
+    EXPECT_FALSE(Contains(html, "<script")) << html;
+    EXPECT_FALSE(Contains(html, "<img")) << html;
+    EXPECT_FALSE(Contains(html, "<iframe")) << html;
+    EXPECT_FALSE(Contains(html, "onerror")) << html;
+    EXPECT_FALSE(Contains(html, "onclick")) << html;
+    EXPECT_FALSE(Contains(html, "<style")) << html;
+    EXPECT_FALSE(Contains(html, "href=\"javascript")) << html;
+  }
+  // Escaped in text, not dropped: a reader sees what was written.
+  EXPECT_TRUE(Contains(RenderMarkdown("1 < 2 & \"x\""), "1 &lt; 2 &amp; &quot;x&quot;"));
+}
+
+TEST(MarkdownTest, InvalidUtf8IsReplaced) {
+  std::string html = RenderMarkdown(std::string("ok \xff\xfe bytes"));
+  EXPECT_TRUE(Contains(html, "ok \xEF\xBF\xBD\xEF\xBF\xBD bytes")) << html;
+}
+
+TEST(MarkdownTest, TextDropsTheMarkup) {
+  std::string text = MarkdownText("# Visa\n\nA **short** [stay](https://x.org) visa.\n");
+  EXPECT_TRUE(Contains(text, "Visa")) << text;
+  EXPECT_TRUE(Contains(text, "A short stay visa.")) << text;
+  EXPECT_FALSE(Contains(text, "**")) << text;
+}
+
+}  // namespace
+}  // namespace mrc::web

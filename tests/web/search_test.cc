@@ -1,0 +1,296 @@
+// SearchIndex over a real log in a temp dir: stemming, accent folding,
+// filters, other languages, snippets, following the log, and rebuilding a
+// lost or damaged index.
+#include "web/search.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+
+#include "storage/store.h"
+#include "sync/crypto.h"
+#include "sync/doc_service.h"
+#include "sync/log.h"
+
+namespace mrc::web {
+namespace {
+
+using nlohmann::json;
+
+// A query built field by field (designated initializers would leave the
+// others to -Wmissing-field-initializers).
+struct Q {
+  SearchQuery q;
+  explicit Q(std::string text = "") { q.text = std::move(text); }
+  Q& Kind(std::string v) {
+    q.kind = std::move(v);
+    return *this;
+  }
+  Q& Country(std::string v) {
+    q.country = std::move(v);
+    return *this;
+  }
+  Q& Topic(std::string v) {
+    q.topic = std::move(v);
+    return *this;
+  }
+  Q& Category(std::string v) {
+    q.category = std::move(v);
+    return *this;
+  }
+  Q& Language(std::string v) {
+    q.language = std::move(v);
+    return *this;
+  }
+  Q& Reader(std::string v) {
+    q.reader_language = std::move(v);
+    return *this;
+  }
+  Q& Limit(std::uint32_t v) {
+    q.limit = v;
+    return *this;
+  }
+  operator SearchQuery() const { return q; }
+};
+
+class SearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "mrc-search-XXXXXX").string();
+    dir_ = ::mkdtemp(tmpl.data());
+    ASSERT_TRUE(sync::InitCrypto().ok());
+    storage::Options options;
+    options.sync_writes = false;
+    auto store = storage::Store::Open(dir_ + "/db", options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+    Hash32 network{};
+    network.fill(3);
+    key_ = sync::GenerateKeyPair();
+    auto log = sync::Log::Open(store_.get(), key_, network, key_.public_key);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    log_ = std::move(log).value();
+    docs_ = std::make_unique<sync::DocService>(log_.get());
+  }
+  void TearDown() override {
+    index_.reset();
+    docs_.reset();
+    log_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void OpenIndex() {
+    index_.reset();
+    auto index = SearchIndex::Open(dir_ + "/search", log_.get());
+    ASSERT_TRUE(index.ok()) << index.status().ToString();
+    index_ = std::move(index).value();
+  }
+
+  std::string Create(const json& request) {
+    auto r = docs_->Create(request.dump());
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? json::parse(*r)["id"].get<std::string>() : "";
+  }
+  std::string Faq(const std::string& question, const std::string& answer,
+                  const std::string& language, const std::string& category = "general") {
+    return Create({{"kind", "faq"},
+                   {"content",
+                    {{"question", question},
+                     {"answer", answer},
+                     {"language", language},
+                     {"categories", {category}}}}});
+  }
+  // A guide's section under one of the fixed topics.
+  std::string Guide(const std::string& country, const std::string& topic, const std::string& body,
+                    const std::string& language = "en") {
+    return Create(
+        {{"kind", "guide"},
+         {"content",
+          {{"country", country}, {"topic", topic}, {"body", body}, {"language", language}}}});
+  }
+
+  SearchResult Find(SearchQuery q) {
+    EXPECT_TRUE(index_->CatchUp().ok());
+    auto r = index_->Search(q);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : SearchResult{};
+  }
+  std::vector<std::string> Ids(const SearchResult& r) {
+    std::vector<std::string> ids;
+    for (const auto& h : r.hits) ids.push_back(h.id);
+    return ids;
+  }
+
+  std::string dir_;
+  sync::KeyPair key_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<sync::Log> log_;
+  std::unique_ptr<sync::DocService> docs_;
+  std::unique_ptr<SearchIndex> index_;
+};
+
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+
+TEST(FoldForSearchTest, RemovesMarksButKeepsLetters) {
+  EXPECT_EQ(FoldForSearch("Österreich"), "Osterreich");
+  EXPECT_EQ(FoldForSearch("réfugié déjà"), "refugie deja");
+  EXPECT_EQ(FoldForSearch("plain ascii"), "plain ascii");
+  EXPECT_EQ(FoldForSearch("йод ёлка"), "йод елка");  // й is a letter; ё folds to е
+  // Vowel marks go, and hamza on alef (أ -> ا), as Arabic search normalises.
+  EXPECT_EQ(FoldForSearch("تأشِيرَة"), "تاشيرة");
+}
+
+TEST_F(SearchTest, StemmingFindsOtherFormsOfAWord) {
+  OpenIndex();
+  std::string visa = Faq("Which visa do I need?", "A short-stay visa covers 90 days.", "en");
+  Faq("Renewing a permit", "Apply before it expires.", "en");
+  EXPECT_THAT(Ids(Find(Q("visas"))), ElementsAre(visa));
+  EXPECT_THAT(Ids(Find(Q("covering"))), ElementsAre(visa));
+}
+
+TEST_F(SearchTest, AccentsAreFoldedBothWays) {
+  OpenIndex();
+  std::string at = Guide("AT", "entry-and-stay",
+                         "Wer nach Österreich reist, braucht einen gültigen Pass.", "de");
+  std::string fr = Faq("Quel titre de séjour ?", "Le récépissé vaut autorisation.", "fr");
+  EXPECT_THAT(Ids(Find(Q("Osterreich"))), ElementsAre(at));
+  EXPECT_THAT(Ids(Find(Q("österreich"))), ElementsAre(at));
+  EXPECT_THAT(Ids(Find(Q("recepisse"))), ElementsAre(fr));
+  EXPECT_THAT(Ids(Find(Q("séjours"))), ElementsAre(fr));  // French stem, folded
+}
+
+TEST_F(SearchTest, FiltersNarrowByKindCountryTopicCategoryAndLanguage) {
+  OpenIndex();
+  std::string de_visa = Guide("DE", "visas-and-embassy", "Apply for the visa early.");
+  std::string it_visa = Guide("IT", "visas-and-embassy", "The visa takes weeks.");
+  std::string it_work = Guide("IT", "job-search", "A visa is not a job offer.");
+  std::string faq = Faq("Visa fees", "The visa fee is 80 euros.", "en", "visas");
+  std::string faq_fr = Faq("Frais de visa", "Le visa coûte 80 euros.", "fr", "visas");
+
+  EXPECT_THAT(Ids(Find(Q("visa").Kind("guide"))), UnorderedElementsAre(de_visa, it_visa, it_work));
+  EXPECT_THAT(Ids(Find(Q("visa").Country("IT"))), UnorderedElementsAre(it_visa, it_work));
+  EXPECT_THAT(Ids(Find(Q("visa").Country("it").Topic("job-search"))), ElementsAre(it_work));
+  EXPECT_THAT(Ids(Find(Q("visa").Category("visas"))), UnorderedElementsAre(faq, faq_fr));
+  EXPECT_THAT(Ids(Find(Q("visa").Language("fr"))), ElementsAre(faq_fr));
+  // No words: everything the filters let through.
+  EXPECT_THAT(Ids(Find(Q("").Country("DE"))), ElementsAre(de_visa));
+  EXPECT_TRUE(Find(Q("visa").Country("SE")).hits.empty());
+}
+
+TEST_F(SearchTest, QueryFindsContentInOtherLanguagesMarkedWithTheirLanguage) {
+  OpenIndex();
+  std::string fr =
+      Faq("Regroupement familial", "Les familles peuvent demander le regroupement.", "fr");
+  // An English reader searching a French word form: the French stemmer is
+  // among the query's because the index holds French.
+  auto r = Find(Q("familles").Reader("en"));
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].id, fr);
+  EXPECT_EQ(r.hits[0].language, "fr");
+  auto ru = Faq("Вид на жительство", "Продление вида на жительство занимает месяц.", "ru");
+  EXPECT_THAT(Ids(Find(Q("продлении"))), ElementsAre(ru));  // Russian stemmer
+}
+
+TEST_F(SearchTest, AllWordsRankFirstAndAnyWordIsTheFallback) {
+  OpenIndex();
+  std::string both = Faq("Work permit for students", "Students may work 20 hours.", "en");
+  std::string one = Faq("Student housing", "Ask the university.", "en");
+  EXPECT_THAT(Ids(Find(Q("student work"))), ElementsAre(both));
+  // No document has both words: documents with either are listed.
+  EXPECT_THAT(Ids(Find(Q("student university"))), ElementsAre(one));
+  EXPECT_THAT(Ids(Find(Q("housing hours"))), UnorderedElementsAre(both, one));
+}
+
+TEST_F(SearchTest, SnippetsMarkTheMatchingWords) {
+  OpenIndex();
+  Faq("Fees", "Most **visas** cost money. A visa for children is cheaper. Nothing else.", "en");
+  auto r = Find(Q("visa"));
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].title, "Fees");
+  std::string plain, marked;
+  for (const auto& p : r.hits[0].snippet) {
+    plain += p.text;
+    if (p.hit) marked += "[" + p.text + "]";
+  }
+  EXPECT_NE(plain.find("Most visas cost money"), std::string::npos) << plain;  // markup gone
+  EXPECT_EQ(marked, "[visas][visa]");
+}
+
+TEST_F(SearchTest, FollowsEditsAndDeletionsOfTheLog) {
+  OpenIndex();
+  index_->Start();
+  std::string id = Faq("Old question", "About passports.", "en");
+  auto eventually = [&](const std::string& text, std::size_t n) {
+    for (int i = 0; i < 200; ++i) {  // up to 10 s
+      auto r = index_->Search(Q(text));
+      if (r.ok() && r->hits.size() == n && r->complete) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  };
+  EXPECT_TRUE(eventually("passports", 1));
+  auto updated = docs_->Update(
+      id,
+      json({{"content",
+             {{"question", "New question"}, {"answer", "About residence."}, {"language", "en"}}}})
+          .dump());
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_TRUE(eventually("residence", 1));
+  EXPECT_TRUE(eventually("passports", 0));
+  ASSERT_TRUE(docs_->Delete(id, {}).ok());
+  EXPECT_TRUE(eventually("residence", 0));
+  index_->Stop();
+}
+
+TEST_F(SearchTest, ALostOrDamagedIndexIsRebuiltFromTheLog) {
+  // Documents written before any index existed.
+  std::string a = Faq("Asylum procedure", "How asylum works.", "en");
+  std::string b = Faq("Family reunification", "Who may join you.", "en");
+  OpenIndex();
+  EXPECT_THAT(Ids(Find(Q("asylum"))), ElementsAre(a));
+  auto progress = index_->Progress();
+  ASSERT_TRUE(progress.ok());
+  EXPECT_EQ(progress->documents, 2u);
+  EXPECT_EQ(progress->indexed_through, progress->log_change);
+
+  // Lost: the directory removed while the node was stopped.
+  index_.reset();
+  std::filesystem::remove_all(dir_ + "/search");
+  OpenIndex();
+  EXPECT_THAT(Ids(Find(Q("family"))), ElementsAre(b));
+
+  // Damaged: its files overwritten with garbage.
+  index_.reset();
+  for (const auto& f : std::filesystem::directory_iterator(dir_ + "/search")) {
+    std::ofstream(f.path(), std::ios::trunc) << "not a xapian file";
+  }
+  OpenIndex();
+  EXPECT_THAT(Ids(Find(Q("asylum"))), ElementsAre(a));
+
+  // Behind: changes made while it was closed are picked up on the next run.
+  index_.reset();
+  std::string c = Faq("Asylum appeals", "Appeal within 15 days.", "en");
+  OpenIndex();
+  EXPECT_THAT(Ids(Find(Q("asylum"))), UnorderedElementsAre(a, c));
+}
+
+TEST_F(SearchTest, BadQueriesAreRefusedOrReadLiterally) {
+  OpenIndex();
+  std::string id = Faq("Visa \"quotes\"", "Unbalanced ( parentheses and AND OR.", "en");
+  EXPECT_THAT(Ids(Find(Q("\"visa"))), ElementsAre(id));
+  EXPECT_THAT(Ids(Find(Q("parentheses ("))), ElementsAre(id));
+  EXPECT_FALSE(index_->Search(Q("x").Limit(0)).ok());
+  EXPECT_FALSE(index_->Search(Q(std::string(2000, 'a'))).ok());
+}
+
+}  // namespace
+}  // namespace mrc::web

@@ -1,0 +1,132 @@
+#include "web/markdown.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "config/base/bytes.h"
+
+namespace mrc::web {
+namespace {
+
+struct ParserFree {
+  void operator()(cmark_parser* p) const { cmark_parser_free(p); }
+};
+struct NodeFree {
+  void operator()(cmark_node* n) const { cmark_node_free(n); }
+};
+
+// Replaces invalid UTF-8 sequences by U+FFFD, byte by byte.
+std::string SanitiseUtf8(std::string_view s) {
+  if (IsValidUtf8(s)) return std::string(s);
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t n = 1;
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0xF0)
+      n = 4;
+    else if (c >= 0xE0)
+      n = 3;
+    else if (c >= 0xC0)
+      n = 2;
+    if (i + n <= s.size() && IsValidUtf8(s.substr(i, n))) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+  return out;
+}
+
+const char* const kExtensions[] = {"table", "strikethrough", "autolink"};
+
+std::unique_ptr<cmark_node, NodeFree> Parse(std::string_view markdown, int options) {
+  static std::once_flag once;
+  std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+  std::unique_ptr<cmark_parser, ParserFree> parser(cmark_parser_new(options));
+  for (const char* name : kExtensions) {
+    if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))
+      cmark_parser_attach_syntax_extension(parser.get(), ext);
+  }
+  std::string text = SanitiseUtf8(markdown);
+  cmark_parser_feed(parser.get(), text.data(), text.size());
+  return std::unique_ptr<cmark_node, NodeFree>(cmark_parser_finish(parser.get()));
+}
+
+// Unlinks every link and image whose target is not safe: the link's text
+// (or the image's description) stays in its place.
+void NeuterUnsafeLinks(cmark_node* root) {
+  std::vector<cmark_node*> unsafe;
+  cmark_iter* iter = cmark_iter_new(root);
+  for (cmark_event_type ev; (ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE;) {
+    if (ev != CMARK_EVENT_ENTER) continue;
+    cmark_node* node = cmark_iter_get_node(iter);
+    auto type = cmark_node_get_type(node);
+    if (type != CMARK_NODE_LINK && type != CMARK_NODE_IMAGE) continue;
+    const char* url = cmark_node_get_url(node);
+    if (!IsSafeLinkTarget(url ? url : "")) unsafe.push_back(node);
+  }
+  cmark_iter_free(iter);
+  // Innermost first, so that a parent is still in the tree when reached.
+  for (auto it = unsafe.rbegin(); it != unsafe.rend(); ++it) {
+    cmark_node* node = *it;
+    while (cmark_node* child = cmark_node_first_child(node)) {
+      cmark_node_unlink(child);
+      cmark_node_insert_before(node, child);
+    }
+    cmark_node_free(node);  // also unlinks it
+  }
+}
+
+std::string TakeString(char* s) {
+  std::string out = s ? s : "";
+  std::free(s);
+  return out;
+}
+
+}  // namespace
+
+bool IsSafeLinkTarget(std::string_view url) {
+  // Browsers ignore leading spaces and control characters, and tabs or
+  // newlines inside a scheme ("java\tscript:"): refuse them outright.
+  for (char c : url) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return false;
+  }
+  if (url.empty()) return false;
+  if (url[0] == '#') return true;
+  if (url[0] == '/') return url.size() < 2 || (url[1] != '/' && url[1] != '\\');
+  std::string lower;
+  for (char c : url.substr(0, 8))
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (std::string_view scheme : {"http://", "https://", "mailto:", "tel:"}) {
+    if (lower.compare(0, scheme.size(), scheme) == 0) return true;
+  }
+  return false;
+}
+
+std::string RenderMarkdown(std::string_view markdown) {
+  auto doc = Parse(markdown, CMARK_OPT_DEFAULT);
+  if (!doc) return "";
+  NeuterUnsafeLinks(doc.get());
+  // No CMARK_OPT_UNSAFE: raw HTML blocks and inline HTML become comments.
+  return TakeString(cmark_render_html(doc.get(), CMARK_OPT_DEFAULT, nullptr));
+}
+
+std::string MarkdownText(std::string_view markdown) {
+  auto doc = Parse(markdown, CMARK_OPT_DEFAULT);
+  if (!doc) return "";
+  return TakeString(cmark_render_plaintext(doc.get(), CMARK_OPT_DEFAULT, 0));
+}
+
+}  // namespace mrc::web

@@ -1,0 +1,730 @@
+#include "web/search.h"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unistd.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "config/base/log.h"
+#include "sync/log.h"
+#include "web/markdown.h"
+
+namespace mrc::web {
+namespace {
+
+using nlohmann::json;
+
+// Index metadata keys.
+constexpr const char* kFormatKey = "format";
+constexpr const char* kFormat = "1";
+constexpr const char* kNetworkKey = "network";
+constexpr const char* kThroughKey = "log-change";
+constexpr const char* kLanguagesKey = "languages";
+
+// Term prefixes (Xapian's conventions: Q unique id, K kind, L language; X
+// for our own).
+constexpr std::string_view kIdPrefix = "Q";
+constexpr std::string_view kKindPrefix = "K";
+constexpr std::string_view kLanguagePrefix = "L";
+constexpr std::string_view kCategoryPrefix = "XC";
+constexpr std::string_view kCountryPrefix = "XN";
+constexpr std::string_view kTopicPrefix = "XT";
+
+constexpr std::size_t kChangesPerCommit = 64;
+constexpr std::size_t kDocsPerRebuildCommit = 5000;
+constexpr std::size_t kSnippetWords = 32;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// "pt-BR" -> "pt": stemmers go by the primary language.
+std::string PrimaryLanguage(std::string_view tag) {
+  return Lower(tag.substr(0, tag.find_first_of("-_")));
+}
+
+// The Snowball stemmer for a language, or none (Xapian::Stem() stems
+// nothing) when Xapian has no stemmer for it.
+Xapian::Stem StemmerFor(const std::string& language) {
+  if (language.empty()) return Xapian::Stem();
+  try {
+    return Xapian::Stem(language);
+  } catch (const Xapian::InvalidArgumentError&) {
+    return Xapian::Stem();
+  }
+}
+
+std::string Term(std::string_view prefix, std::string_view value) {
+  return std::string(prefix) + Lower(value);
+}
+
+// What a document contributes to search, taken from its content.
+struct Fields {
+  std::string kind, title, body, language, country, topic;
+  std::vector<std::string> categories, countries, topics;
+};
+
+std::string JoinStrings(const json& list, std::string_view sep) {
+  std::string out;
+  if (!list.is_array()) return out;
+  for (const auto& v : list) {
+    if (!v.is_string()) continue;
+    if (!out.empty()) out += sep;
+    out += v.get<std::string>();
+  }
+  return out;
+}
+
+std::string Str(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::vector<std::string> StrList(const json& obj, const char* key) {
+  std::vector<std::string> out;
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->is_array()) return out;
+  for (const auto& v : *it) {
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+std::optional<Fields> Extract(sync::Kind kind, std::string_view payload) {
+  json c = json::parse(payload, nullptr, false);
+  if (!c.is_object()) return std::nullopt;
+  Fields f;
+  f.kind = std::string(sync::KindName(kind));
+  f.language = Str(c, "language");
+  switch (kind) {
+    case sync::Kind::kFaq:
+      f.title = Str(c, "question");
+      f.body = MarkdownText(Str(c, "answer"));
+      if (auto tags = JoinStrings(c.value("tags", json()), ", "); !tags.empty())
+        f.body += "\n" + tags;
+      f.categories = StrList(c, "categories");
+      break;
+    case sync::Kind::kGuide:
+      f.country = Str(c, "country");
+      f.topic = Str(c, "topic");
+      f.title = Str(c, "section");
+      if (f.title.empty()) f.title = f.topic;
+      f.body = MarkdownText(Str(c, "body"));
+      if (f.country.size()) f.countries = {f.country};
+      if (f.topic.size()) f.topics = {f.topic};
+      break;
+    case sync::Kind::kBulletin:
+      f.title = Str(c, "title");
+      f.body = MarkdownText(Str(c, "summary")) + "\n" + MarkdownText(Str(c, "body"));
+      f.countries = StrList(c, "countries");
+      f.topics = StrList(c, "topics");
+      if (!f.countries.empty()) f.country = f.countries.front();
+      if (!f.topics.empty()) f.topic = f.topics.front();
+      break;
+    case sync::Kind::kCentre: {
+      f.title = Str(c, "name");
+      json loc = c.value("location", json::object());
+      f.country = Str(loc, "country");
+      if (f.country.size()) f.countries = {f.country};
+      f.body = Str(loc, "address") + "\n" + Str(loc, "city") + "\n" +
+               JoinStrings(c.value("services", json()), ", ") + "\n" +
+               JoinStrings(c.value("languages", json()), ", ") + "\n" + Str(c, "hours");
+      break;
+    }
+    default:
+      return std::nullopt;
+  }
+  return f;
+}
+
+// The current text of a document, or nullopt when it is deleted, gone, or
+// not a searchable kind.
+Result<std::optional<Fields>> ReadFields(sync::Log* log, const Hash32& id) {
+  auto doc = log->GetDoc(id);
+  if (doc.status().IsNotFound()) return std::optional<Fields>();
+  if (!doc.ok()) return doc.status();
+  if (doc->deleted()) return std::optional<Fields>();
+  MRC_ASSIGN_OR_RETURN(auto version, log->GetVersion(doc->winner.id));
+  return Extract(doc->kind, version.payload);
+}
+
+std::string IdTerm(const Hash32& id) { return std::string(kIdPrefix) + ToHex(id); }
+
+// Marks a thread as background work: the scheduler prefers the node's
+// requests and sync to indexing.
+void LowerThreadPriority() {
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+}
+
+// Splits text into words as Xapian's term generator does, keeping the
+// separators, so that a snippet can be rebuilt from the pieces.
+struct Token {
+  std::string text;
+  bool word = false;
+};
+std::vector<Token> Tokenize(const std::string& text) {
+  std::vector<Token> out;
+  for (Xapian::Utf8Iterator it(text), end; it != end;) {
+    bool word = Xapian::Unicode::is_wordchar(*it);
+    Token t;
+    t.word = word;
+    while (it != end && Xapian::Unicode::is_wordchar(*it) == word) {
+      Xapian::Unicode::append_utf8(t.text, *it);
+      ++it;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string FoldForSearch(std::string_view text) {
+  bool ascii = std::all_of(text.begin(), text.end(),
+                           [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) return std::string(text);
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
+  if (U_FAILURE(err)) return std::string(text);
+  icu::UnicodeString s = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), text.size()));
+  icu::UnicodeString decomposed = nfd->normalize(s, err);
+  icu::UnicodeString kept;
+  UChar32 base = 0;
+  for (int32_t i = 0; i < decomposed.length();) {
+    UChar32 c = decomposed.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_charType(c) == U_NON_SPACING_MARK) {
+      // Й is a letter of its own in Russian (and its stemmer), not a
+      // decorated И.
+      if (!(c == 0x0306 && (base == 0x0418 || base == 0x0438))) continue;
+    } else if (c == 0x0640) {  // Arabic tatweel: stretches a word, means nothing
+      continue;
+    } else {
+      base = c;
+    }
+    kept.append(c);
+  }
+  icu::UnicodeString composed = nfc->normalize(kept, err);
+  if (U_FAILURE(err)) return std::string(text);
+  std::string out;
+  composed.toUTF8String(out);
+  return out;
+}
+
+struct SearchIndex::Impl {
+  std::string dir;
+  sync::Log* log = nullptr;
+
+  // The writer: used by CatchUp (one at a time).
+  std::mutex write_mu;
+  std::unique_ptr<Xapian::WritableDatabase> writer;
+  std::set<std::string> languages;  // with a stemmer, in the index; guarded by write_mu
+
+  // Readers, reopened when taken (cheap when nothing changed).
+  std::mutex pool_mu;
+  std::vector<std::unique_ptr<Xapian::Database>> pool;
+  std::set<std::string> reader_languages;  // guarded by pool_mu
+
+  std::atomic<std::uint64_t> through{0};
+  bool fresh = false;  // no marker yet: index every document first
+  std::atomic<bool> rebuilding{false};
+
+  std::mutex run_mu;
+  std::condition_variable wake;
+  bool dirty = false, stop = false;  // guarded by run_mu
+  std::thread thread;
+  int listener = 0;
+
+  Status OpenWriter();
+  Status CatchUpLocked();
+  Status Rebuild();
+  Status IndexDoc(const Hash32& id);
+  void Commit(std::uint64_t through_change);
+  void Follow();
+
+  std::unique_ptr<Xapian::Database> TakeReader();
+  void GiveBack(std::unique_ptr<Xapian::Database> db);
+  Result<SearchResult> SearchWith(Xapian::Database& db, const SearchQuery& q,
+                                  const std::set<std::string>& languages);
+  std::vector<SearchHit::Piece> Snippet(const Hash32& id, const Fields& f,
+                                        const std::set<std::string>& words,
+                                        const std::set<std::string>& stems);
+};
+
+Status SearchIndex::Impl::OpenWriter() {
+  std::string network = ToHex(log->network_id());
+  auto open = [&](int flags) {
+    writer = std::make_unique<Xapian::WritableDatabase>(dir, flags | Xapian::DB_BACKEND_GLASS);
+  };
+  try {
+    std::filesystem::create_directories(dir);
+    open(Xapian::DB_CREATE_OR_OPEN);
+    if (writer->get_metadata(kNetworkKey) != network ||
+        writer->get_metadata(kFormatKey) != kFormat) {
+      if (writer->get_doccount() > 0 || !writer->get_metadata(kNetworkKey).empty())
+        log::Info("search", "index in " + dir + " is of another network or format; rebuilding");
+      writer.reset();
+      open(Xapian::DB_CREATE_OR_OVERWRITE);
+    }
+  } catch (const Xapian::DatabaseError& e) {
+    // A damaged index is only a cache: start again from the log.
+    log::Warn("search", "index in " + dir + " unreadable (" + e.get_msg() + "); rebuilding");
+    writer.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    try {
+      std::filesystem::create_directories(dir);
+      open(Xapian::DB_CREATE_OR_OVERWRITE);
+    } catch (const Xapian::Error& e2) {
+      return Status::IOError("cannot create the search index in " + dir + ": " + e2.get_msg());
+    }
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("cannot open the search index in " + dir + ": " + e.get_msg());
+  } catch (const std::filesystem::filesystem_error& e) {
+    return Status::IOError("cannot create " + dir + ": " + e.what());
+  }
+  try {
+    writer->set_metadata(kNetworkKey, network);
+    writer->set_metadata(kFormatKey, kFormat);
+    std::string through_text = writer->get_metadata(kThroughKey);
+    fresh = through_text.empty();
+    through = fresh ? 0 : std::stoull(through_text);
+    std::istringstream langs(writer->get_metadata(kLanguagesKey));
+    for (std::string l; langs >> l;) languages.insert(l);
+    writer->commit();
+  } catch (const std::exception& e) {
+    return Status::IOError(std::string("search index metadata: ") + e.what());
+  }
+  std::lock_guard lock(pool_mu);
+  reader_languages = languages;
+  return Status::Ok();
+}
+
+Status SearchIndex::Impl::IndexDoc(const Hash32& id) {
+  MRC_ASSIGN_OR_RETURN(auto fields, ReadFields(log, id));
+  std::string id_term = IdTerm(id);
+  if (!fields) {
+    writer->delete_document(id_term);
+    return Status::Ok();
+  }
+  const Fields& f = *fields;
+  Xapian::Document doc;
+  doc.add_boolean_term(id_term);
+  doc.add_boolean_term(Term(kKindPrefix, f.kind));
+  std::string lang = PrimaryLanguage(f.language);
+  if (!lang.empty()) doc.add_boolean_term(Term(kLanguagePrefix, lang));
+  for (const auto& c : f.categories) doc.add_boolean_term(Term(kCategoryPrefix, c));
+  for (const auto& c : f.countries) doc.add_boolean_term(Term(kCountryPrefix, c));
+  for (const auto& t : f.topics) doc.add_boolean_term(Term(kTopicPrefix, t));
+
+  Xapian::TermGenerator gen;
+  Xapian::Stem stem = StemmerFor(lang);
+  if (!stem.is_none() && languages.insert(lang).second) {
+    std::string all;
+    for (const auto& l : languages) all += (all.empty() ? "" : " ") + l;
+    writer->set_metadata(kLanguagesKey, all);
+  }
+  gen.set_stemmer(stem);
+  gen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  gen.set_document(doc);
+  gen.index_text(FoldForSearch(f.title), 3);  // a word in the title counts thrice
+  gen.increase_termpos();
+  gen.index_text(FoldForSearch(f.body));
+
+  json data = {{"kind", f.kind},       {"title", f.title}, {"language", f.language},
+               {"country", f.country}, {"topic", f.topic}, {"categories", f.categories}};
+  doc.set_data(data.dump(-1, ' ', false, json::error_handler_t::replace));
+  writer->replace_document(id_term, doc);
+  return Status::Ok();
+}
+
+void SearchIndex::Impl::Commit(std::uint64_t through_change) {
+  writer->set_metadata(kThroughKey, std::to_string(through_change));
+  writer->commit();
+  through = through_change;
+  std::lock_guard lock(pool_mu);
+  reader_languages = languages;
+}
+
+// Every document again, from a scan of the log: for a new index, or one
+// that missed changes the log no longer holds. The index stays searchable
+// meanwhile; documents gone from the log are removed at the end.
+Status SearchIndex::Impl::Rebuild() {
+  rebuilding = true;
+  struct Done {
+    std::atomic<bool>* flag;
+    ~Done() { *flag = false; }
+  } done{&rebuilding};
+  MRC_ASSIGN_OR_RETURN(std::uint64_t last, log->LastDocChange());
+  std::set<std::string> seen;
+  std::vector<Hash32> batch;
+  Status failed;
+  auto flush = [&]() -> Status {
+    for (const auto& id : batch) {
+      MRC_RETURN_IF_ERROR(IndexDoc(id));
+      seen.insert(IdTerm(id));
+    }
+    batch.clear();
+    writer->commit();
+    return Status::Ok();
+  };
+  Status s = log->ScanDocs(nullptr, [&](const sync::DocState& d) {
+    batch.push_back(d.id);
+    if (batch.size() < kDocsPerRebuildCommit) return true;
+    failed = flush();
+    return failed.ok();
+  });
+  MRC_RETURN_IF_ERROR(s);
+  MRC_RETURN_IF_ERROR(failed);
+  MRC_RETURN_IF_ERROR(flush());
+  std::vector<std::string> stale;
+  for (auto t = writer->allterms_begin(std::string(kIdPrefix));
+       t != writer->allterms_end(std::string(kIdPrefix)); ++t) {
+    if (!seen.count(*t)) stale.push_back(*t);
+  }
+  for (const auto& t : stale) writer->delete_document(t);
+  Commit(last);
+  if (writer->get_doccount() > 0)
+    log::Info("search", "index rebuilt: " + std::to_string(writer->get_doccount()) + " documents");
+  return log->ForgetDocChanges(last);
+}
+
+Status SearchIndex::Impl::CatchUpLocked() {
+  try {
+    if (!writer) MRC_RETURN_IF_ERROR(OpenWriter());
+    for (int rounds = 0; rounds < 1'000'000; ++rounds) {
+      MRC_ASSIGN_OR_RETURN(auto changes, log->DocChangesSince(through, kChangesPerCommit));
+      if (changes.gap || fresh) {
+        // A new index, or one that missed changes the log has dropped.
+        MRC_RETURN_IF_ERROR(Rebuild());
+        fresh = false;
+        continue;
+      }
+      if (changes.through == through) return Status::Ok();
+      for (const auto& id : changes.docs) MRC_RETURN_IF_ERROR(IndexDoc(id));
+      Commit(changes.through);
+      MRC_RETURN_IF_ERROR(log->ForgetDocChanges(changes.through));
+    }
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("search index: " + e.get_description());
+  } catch (const std::exception& e) {
+    return Status::IOError(std::string("search index: ") + e.what());
+  }
+}
+
+void SearchIndex::Impl::Follow() {
+  LowerThreadPriority();
+  for (;;) {
+    {
+      std::unique_lock lock(run_mu);
+      wake.wait(lock, [&] { return dirty || stop; });
+      if (stop) return;
+      dirty = false;
+    }
+    Status s;
+    {
+      std::lock_guard lock(write_mu);
+      s = CatchUpLocked();
+    }
+    if (!s.ok()) {
+      log::Warn("search", "indexing stopped: " + s.message() + "; retrying in 5 s");
+      std::unique_lock lock(run_mu);
+      wake.wait_for(lock, std::chrono::seconds(5), [&] { return stop; });
+      if (stop) return;
+      dirty = true;
+    }
+  }
+}
+
+std::unique_ptr<Xapian::Database> SearchIndex::Impl::TakeReader() {
+  std::unique_ptr<Xapian::Database> db;
+  {
+    std::lock_guard lock(pool_mu);
+    if (!pool.empty()) {
+      db = std::move(pool.back());
+      pool.pop_back();
+    }
+  }
+  if (db) {
+    db->reopen();
+  } else {
+    db = std::make_unique<Xapian::Database>(dir, Xapian::DB_BACKEND_GLASS);
+  }
+  return db;
+}
+
+void SearchIndex::Impl::GiveBack(std::unique_ptr<Xapian::Database> db) {
+  std::lock_guard lock(pool_mu);
+  if (pool.size() < 16) pool.push_back(std::move(db));
+}
+
+std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Hash32& id, const Fields& f,
+                                                         const std::set<std::string>& words,
+                                                         const std::set<std::string>& stems) {
+  (void)id;
+  std::vector<Token> tokens = Tokenize(f.body);
+  Xapian::Stem stem = StemmerFor(PrimaryLanguage(f.language));
+  std::vector<bool> hit(tokens.size(), false);
+  std::vector<std::size_t> word_index;  // token index of each word
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (!tokens[i].word) continue;
+    word_index.push_back(i);
+    if (words.empty() && stems.empty()) continue;
+    std::string folded = Xapian::Unicode::tolower(FoldForSearch(tokens[i].text));
+    hit[i] = words.count(folded) || (!stem.is_none() && stems.count(stem(folded)));
+  }
+  // The window of kSnippetWords words holding the most hits (the first such).
+  std::size_t best = 0, best_hits = 0, count = 0;
+  for (std::size_t w = 0; w < word_index.size(); ++w) {
+    count += hit[word_index[w]];
+    if (w >= kSnippetWords) count -= hit[word_index[w - kSnippetWords]];
+    if (count > best_hits) {
+      best_hits = count;
+      best = w >= kSnippetWords ? w - kSnippetWords + 1 : 0;
+    }
+  }
+  std::vector<SearchHit::Piece> out;
+  if (word_index.empty()) return out;
+  std::size_t from = word_index[best];
+  std::size_t last_word = std::min(best + kSnippetWords, word_index.size()) - 1;
+  std::size_t to = word_index[last_word] + 1;
+  if (from > 0) out.push_back({"… ", false});
+  for (std::size_t i = from; i < to; ++i) {
+    std::string text = tokens[i].word ? tokens[i].text : std::string(" ");
+    if (!out.empty() && !out.back().hit && !hit[i]) {
+      out.back().text += text;
+    } else {
+      out.push_back({std::move(text), hit[i]});
+    }
+  }
+  if (to < tokens.size()) out.push_back({" …", false});
+  return out;
+}
+
+Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const SearchQuery& q,
+                                                   const std::set<std::string>& index_languages) {
+  std::string text = FoldForSearch(q.text);
+  // One parse per stemmer: the reader's language, the filter's, and every
+  // language the index holds (so a query finds content in other languages);
+  // plus one without a stemmer for languages Xapian cannot stem.
+  std::set<std::string> langs;
+  if (!q.language.empty()) {
+    langs.insert(PrimaryLanguage(q.language));
+  } else {
+    langs = index_languages;
+    langs.insert(PrimaryLanguage(q.reader_language));
+  }
+  langs.insert("");
+  std::vector<Xapian::Query> parsed;
+  std::set<std::string> seen_queries;
+  auto parse = [&](Xapian::Query::op default_op) {
+    parsed.clear();
+    seen_queries.clear();
+    for (const auto& lang : langs) {
+      Xapian::Stem stem = StemmerFor(lang);
+      if (!lang.empty() && stem.is_none()) continue;
+      Xapian::QueryParser qp;
+      qp.set_stemmer(stem);
+      qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+      qp.set_default_op(default_op);
+      Xapian::Query one;
+      try {
+        one = qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT);
+      } catch (const Xapian::QueryParserError&) {
+        one = qp.parse_query(text, 0);  // quotes or operators that do not pair up
+      }
+      if (one.empty()) continue;
+      if (seen_queries.insert(one.get_description()).second) parsed.push_back(one);
+    }
+  };
+  parse(Xapian::Query::OP_AND);
+  bool words = !parsed.empty();
+
+  std::vector<Xapian::Query> filters;
+  auto filter = [&](std::string_view prefix, const std::string& value) {
+    if (!value.empty()) filters.emplace_back(Term(prefix, value));
+  };
+  filter(kKindPrefix, q.kind);
+  filter(kCategoryPrefix, q.category);
+  filter(kCountryPrefix, q.country);
+  filter(kTopicPrefix, q.topic);
+  if (!q.language.empty()) filters.emplace_back(Term(kLanguagePrefix, PrimaryLanguage(q.language)));
+
+  auto build = [&]() {
+    Xapian::Query query = words ? Xapian::Query(Xapian::Query::OP_OR, parsed.begin(), parsed.end())
+                                : Xapian::Query::MatchAll;
+    if (!filters.empty()) {
+      query = Xapian::Query(Xapian::Query::OP_FILTER, query,
+                            Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+    }
+    return query;
+  };
+  Xapian::Enquire enquire(db);
+  Xapian::Query query = build();
+  enquire.set_query(query);
+  Xapian::MSet mset = enquire.get_mset(q.offset, q.limit);
+  if (mset.empty() && words && q.offset == 0) {
+    // No document holds every word: rank those holding any.
+    parse(Xapian::Query::OP_OR);
+    query = build();
+    enquire.set_query(query);
+    mset = enquire.get_mset(q.offset, q.limit);
+  }
+  std::set<std::string> query_words, query_stems;
+  for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t) {
+    const std::string& term = *t;
+    if (term.empty()) continue;
+    if (term[0] == 'Z')
+      query_stems.insert(term.substr(1));
+    else if (!std::isupper(static_cast<unsigned char>(term[0])))
+      query_words.insert(term);
+  }
+
+  SearchResult result;
+  result.estimated = mset.get_matches_estimated();
+  for (auto m = mset.begin(); m != mset.end(); ++m) {
+    Xapian::Document doc = m.get_document();
+    SearchHit hit;
+    std::string id_hex;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+      if ((*t).rfind(kIdPrefix, 0) == 0 && (*t).size() == kIdPrefix.size() + 64) {
+        id_hex = (*t).substr(kIdPrefix.size());
+        break;
+      }
+    }
+    auto id = Hash32FromHex(id_hex);
+    if (!id) continue;
+    hit.id = id_hex;
+    json data = json::parse(doc.get_data(), nullptr, false);
+    if (data.is_object()) {
+      hit.kind = Str(data, "kind");
+      hit.title = Str(data, "title");
+      hit.language = Str(data, "language");
+      hit.country = Str(data, "country");
+      hit.topic = Str(data, "topic");
+      hit.categories = StrList(data, "categories");
+    }
+    hit.percent = m.get_percent();
+    // The snippet comes from the log's current text (the index keeps none).
+    auto fields = ReadFields(log, *id);
+    if (fields.ok() && fields->has_value()) {
+      hit.snippet = Snippet(*id, **fields, query_words, query_stems);
+    }
+    result.hits.push_back(std::move(hit));
+  }
+  return result;
+}
+
+SearchIndex::SearchIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+SearchIndex::~SearchIndex() { Stop(); }
+
+Result<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& dir, sync::Log* log) {
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  impl->log = log;
+  {
+    std::lock_guard lock(impl->write_mu);
+    MRC_RETURN_IF_ERROR(impl->OpenWriter());
+  }
+  return std::unique_ptr<SearchIndex>(new SearchIndex(std::move(impl)));
+}
+
+void SearchIndex::Start() {
+  Impl& s = *impl_;
+  if (s.thread.joinable()) return;
+  {
+    std::lock_guard lock(s.run_mu);
+    s.stop = false;
+    s.dirty = true;  // catch up with what changed while stopped
+  }
+  s.listener = s.log->AddChangeListener([&s] {
+    std::lock_guard lock(s.run_mu);
+    s.dirty = true;
+    s.wake.notify_one();
+  });
+  s.thread = std::thread([&s] { s.Follow(); });
+}
+
+void SearchIndex::Stop() {
+  Impl& s = *impl_;
+  if (!s.thread.joinable()) return;
+  s.log->RemoveChangeListener(s.listener);
+  {
+    std::lock_guard lock(s.run_mu);
+    s.stop = true;
+    s.wake.notify_one();
+  }
+  s.thread.join();
+}
+
+Status SearchIndex::CatchUp() {
+  std::lock_guard lock(impl_->write_mu);
+  return impl_->CatchUpLocked();
+}
+
+Result<SearchResult> SearchIndex::Search(const SearchQuery& query) {
+  if (query.limit < 1 || query.limit > 100)
+    return Status::InvalidArgument("limit must be 1 to 100");
+  if (query.offset > 10000) return Status::InvalidArgument("offset must be at most 10000");
+  if (query.text.size() > 1000)
+    return Status::InvalidArgument("the query is longer than 1000 bytes");
+  std::set<std::string> languages;
+  {
+    std::lock_guard lock(impl_->pool_mu);
+    languages = impl_->reader_languages;
+  }
+  for (int attempt = 0;; ++attempt) {
+    try {
+      auto db = impl_->TakeReader();
+      auto result = impl_->SearchWith(*db, query, languages);
+      impl_->GiveBack(std::move(db));
+      if (result.ok()) {
+        auto last = impl_->log->LastDocChange();
+        result->complete = last.ok() && impl_->through >= *last && !impl_->rebuilding;
+      }
+      return result;
+    } catch (const Xapian::DatabaseModifiedError&) {
+      // The writer committed twice while we read: read the newest revision.
+      if (attempt < 3) continue;
+      return Status::Unavailable("the search index is changing too fast; try again");
+    } catch (const Xapian::Error& e) {
+      return Status::IOError("search: " + e.get_description());
+    }
+  }
+}
+
+Result<SearchProgress> SearchIndex::Progress() {
+  SearchProgress p;
+  p.indexed_through = impl_->through;
+  MRC_ASSIGN_OR_RETURN(p.log_change, impl_->log->LastDocChange());
+  p.rebuilding = impl_->rebuilding;
+  try {
+    auto db = impl_->TakeReader();
+    p.documents = db->get_doccount();
+    impl_->GiveBack(std::move(db));
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("search: " + e.get_description());
+  }
+  return p;
+}
+
+}  // namespace mrc::web
