@@ -64,29 +64,36 @@ for a in $(seq 0 $((authors - 1))); do "$bin" bundle import --data "$work/hq" "$
 t2=$(now)
 bytes=$(du -cb "$work"/a*.bundle | tail -1 | cut -f1)
 
-digest() { { curl -s "http://$1/api/v1/digest" || true; } | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p'; }
+# A node's API ($1: hq or c), with the admin token it writes for its own
+# command line.
+api() {
+  local node=$1 path=$2; shift 2
+  local addr=$http_hq; [[ "$node" == c ]] && addr=$http_c
+  { curl -s -H "Authorization: Bearer $(cat "$work/$node/api-token" 2>/dev/null)" "$@" "http://$addr$path" || true; }
+}
+digest() { api "$1" /api/v1/digest | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p'; }
 "$bin" run --data "$work/hq" 2>"$work/hq.log" & pids+=($!)
-for _ in $(seq 1 100); do [[ -n "$(digest $http_hq)" ]] && break; sleep 0.1; done
-target=$(digest $http_hq)
+for _ in $(seq 1 100); do [[ -n "$(digest hq)" ]] && break; sleep 0.1; done
+target=$(digest hq)
 "$bin" run --data "$work/c" 2>"$work/c.log" & pids+=($!)
 t3=$(now)
-for _ in $(seq 1 3000); do [[ "$(digest $http_c)" == "$target" ]] && break; sleep 0.2; done
+for _ in $(seq 1 3000); do [[ "$(digest c)" == "$target" ]] && break; sleep 0.2; done
 t4=$(now)
-[[ "$(digest $http_c)" == "$target" ]] || { echo "catch-up did not finish" >&2; exit 1; }
+[[ "$(digest c)" == "$target" ]] || { echo "catch-up did not finish" >&2; exit 1; }
 peak_kb() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 rss_hq=$(peak_kb "${pids[0]}") rss_c=$(peak_kb "${pids[1]}")
 # What RocksDB holds at the receiver right after the catch-up.
-rocks_c=$(curl -s "http://$http_c/api/v1/status" | python3 -c 'import json,sys; m=json.load(sys.stdin)["memory"]; print("%.0f MB memtables, %.0f MB block cache, %.0f MB table readers" % (m["rocksdb_memtables_bytes"]/2**20, m["rocksdb_block_cache_bytes"]/2**20, m["rocksdb_table_readers_bytes"]/2**20))')
+rocks_c=$(api c /api/v1/status | python3 -c 'import json,sys; m=json.load(sys.stdin)["memory"]; print("%.0f MB memtables, %.0f MB block cache, %.0f MB table readers" % (m["rocksdb_memtables_bytes"]/2**20, m["rocksdb_block_cache_bytes"]/2**20, m["rocksdb_table_readers_bytes"]/2**20))')
 
-link_bytes() { curl -s "http://$http_c/api/v1/status" | python3 -c 'import json,sys; p=json.load(sys.stdin)["peers"][0]; print(p["bytes_sent"]+p["bytes_received"])'; }
+link_bytes() { api c /api/v1/status | python3 -c 'import json,sys; p=json.load(sys.stdin)["peers"][0]; print(p["bytes_sent"]+p["bytes_received"])'; }
 sleep 1
 before=$(link_bytes)
 t5=$(now)
-id=$(curl -s -X POST -H 'Content-Type: application/json' "http://$http_hq/api/v1/docs" \
+id=$(api hq /api/v1/docs -X POST -H 'Content-Type: application/json' \
   -d '{"kind":"faq","content":{"question":"One more?","answer":"'"$(printf 'y%.0s' $(seq 1 900))"'","language":"en"}}' |
   sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
 for _ in $(seq 1 4000); do
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://$http_c/api/v1/docs/$id")" == 200 ]] && break
+  [[ "$(api c "/api/v1/docs/$id" -o /dev/null -w '%{http_code}')" == 200 ]] && break
   sleep 0.002
 done
 t6=$(now)

@@ -1,9 +1,13 @@
 #include "node/commands.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -15,10 +19,14 @@
 #include "node/doc_client.h"
 #include "node/import.h"
 #include "sync/bundle.h"
+#include "sync/crypto.h"
 #include "sync/peer_service.h"
 #include "web/api.h"
+#include "web/app.h"
 #include "web/client.h"
+#include "web/search.h"
 #include "web/server.h"
+#include "web/users.h"
 
 namespace mrc::node {
 namespace {
@@ -39,6 +47,20 @@ int WithDocClient(const std::string& data_dir, Call call) {
 }
 
 }  // namespace
+
+// Writes `text` to `path` readable and writable by the owner only,
+// replacing it atomically.
+Status WritePrivateFile(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) return Status::IOError("cannot write " + tmp + ": " + std::strerror(errno));
+  bool ok = ::fchmod(fd, 0600) == 0 &&
+            ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0)
+    return Status::IOError("cannot write " + path + ": " + std::strerror(errno));
+  return Status::Ok();
+}
 
 int Fail(const Status& s) {
   std::fprintf(stderr, "mrcnode: error: %s\n", s.message().c_str());
@@ -73,16 +95,36 @@ int CmdRun(const std::string& data_dir) {
   po.peers = c.config.sync_peers;
   auto peers = sync::PeerService::Create(c.log.get(), c.identity, c.genesis.network_id(), po);
   if (!peers.ok()) return Fail(peers.status());
-  web::Api api(c.docs.get());
-  api.SetTrustService(c.trust.get());
-  api.SetStatusSource([&c, &peers]() { return NodeStatusJson(c, (*peers)->StatusJson()); });
+  // The search index is derived from the log: rebuilt if missing, then kept
+  // in step on its own thread.
+  auto search = web::SearchIndex::Open(c.Path("search"), c.log.get());
+  if (!search.ok()) return Fail(search.status());
+  (*search)->Start();
+  web::Users users(c.store.get());
+  web::AppParts parts;
+  parts.log = c.log.get();
+  parts.docs = c.docs.get();
+  parts.trust = c.trust.get();
+  parts.search = search->get();
+  parts.users = &users;
+  parts.status = [&c, &peers]() { return NodeStatusJson(c, (*peers)->StatusJson()); };
+  parts.node_name = c.config.node_name;
+  web::App app(parts);
+  // This node's own command line talks to it with an admin token that only
+  // the data directory's owner can read; a new one every run.
+  std::string raw_token(32, '\0');
+  sync::RandomBytes(raw_token.data(), raw_token.size());
+  std::string token = ToHex(raw_token);
+  std::string token_path = c.Path("api-token");
+  if (Status s = WritePrivateFile(token_path, token + "\n"); !s.ok()) return Fail(s);
+  app.SetLocalToken(token);
   web::ServerOptions so;
   so.listen = c.config.http_listen;
   so.body_limit = c.config.http_body_limit;
   so.timeout_seconds = c.config.http_timeout_seconds;
   so.threads = c.config.http_threads;
   auto server =
-      web::Server::Create(so, [&api](const web::HttpRequest& r) { return api.Handle(r); });
+      web::Server::Create(so, [&app](const web::HttpRequest& r) { return app.Handle(r); });
   if (!server.ok()) return Fail(server.status());
   std::string address = (*server)->address();
   (*peers)->Start();
@@ -100,9 +142,17 @@ int CmdRun(const std::string& data_dir) {
   std::cout << "mrcnode: serving http://" << address << "/ (data " << data_dir << ")";
   if (!(*peers)->listen_address().empty()) std::cout << ", peers on " << (*peers)->listen_address();
   std::cout << std::endl;
+  auto user_count = users.Count();
+  if (user_count.ok() && *user_count == 0) {
+    std::cout
+        << "mrcnode: no user accounts yet; add one with: mrcnode user add NAME --role admin -d "
+        << data_dir << std::endl;
+  }
   Status s = (*server)->Run();
   (*peers)->Stop();
+  (*search)->Stop();
   std::filesystem::remove(info_path);
+  std::filesystem::remove(token_path);
   if (!s.ok()) return Fail(s);
   return 0;
 }
@@ -118,13 +168,9 @@ int CmdStatus(const std::string& data_dir) {
     return Print(NodeStatusJson(**ctx, peers.dump()));
   }
   if (ctx.status().code() != Status::Code::kUnavailable) return Fail(ctx.status());
-  auto address = RunningNodeAddress(data_dir);
-  if (!address.ok()) return Fail(address.status());
-  auto r = web::HttpCall(*address, "GET", "/api/v1/status", "");
-  if (!r.ok()) return Fail(r.status());
-  if (r->status != 200)
-    return Fail(Status::IOError("status: HTTP " + std::to_string(r->status) + ": " + r->body));
-  return Print(r->body);
+  auto running = FindRunningNode(data_dir);
+  if (!running.ok()) return Fail(running.status());
+  return Print(ApiCall(*running, "GET", "/api/v1/status", ""));
 }
 
 int CmdPeerAdd(const std::string& data_dir, const std::string& address) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,8 +14,16 @@ namespace mrc::node {
 
 // One line "mrcnode: error: ..." on stderr; returns exit status 1.
 int Fail(const Status& s);
+// Writes `text` to `path` readable and writable by the owner only,
+// replacing it atomically.
+Status WritePrivateFile(const std::string& path, const std::string& text);
 // The JSON result pretty-printed on stdout (exit 0), or Fail.
 int Print(const Result<std::string>& r);
+// Prints local(context) when no node holds the data directory, or the
+// running node's answer to `method target body` (with its local token).
+int LocalOrRunning(const std::string& data_dir,
+                   const std::function<Result<std::string>(Context&)>& local,
+                   const std::string& method, const std::string& target, const std::string& body);
 
 int CmdInit(const InitOptions& options);
 int CmdRun(const std::string& data_dir);
@@ -56,6 +65,14 @@ int CmdMemberRevoke(const std::string& data_dir, const std::string& key, std::ui
 int CmdMemberList(const std::string& data_dir);
 int CmdKeyRotate(const std::string& data_dir, const std::string& out);
 int CmdBulletinReceipts(const std::string& data_dir, const std::string& id);
+// Local accounts (node/user_commands.cc).
+int CmdUserAdd(const std::string& data_dir, const std::string& name, const std::string& role,
+               bool password_stdin);
+int CmdUserList(const std::string& data_dir);
+int CmdUserRemove(const std::string& data_dir, const std::string& name);
+int CmdUserPassword(const std::string& data_dir, const std::string& name, bool password_stdin);
+int CmdUserRole(const std::string& data_dir, const std::string& name, const std::string& role);
+int CmdUserToken(const std::string& data_dir, const std::string& name, const std::string& label);
 int CmdBulletinAck(const std::string& data_dir, const std::string& id, const std::string& by);
 
 }  // namespace mrc::node

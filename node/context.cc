@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -221,14 +222,24 @@ Result<std::string> NodeStatusJson(Context& ctx, const std::string& peers_json) 
       .dump();
 }
 
-Result<std::string> RunningNodeAddress(const std::string& data_dir) {
+Result<RunningNode> FindRunningNode(const std::string& data_dir) {
   auto text = ReadText(data_dir + "/node.json");
   if (!text.ok()) return Status::NotFound("no running node recorded in " + data_dir);
   auto j = nlohmann::json::parse(*text, nullptr, false);
   if (!j.is_object() || !j.contains("http") || !j["http"].is_string()) {
     return Status::Corruption(data_dir + "/node.json is unreadable");
   }
-  return j["http"].get<std::string>();
+  RunningNode node;
+  node.address = j["http"].get<std::string>();
+  auto token = ReadText(data_dir + "/api-token");
+  if (!token.ok()) {
+    return Status::PermissionDenied("cannot read " + data_dir +
+                                    "/api-token (run this as the user that runs the node)");
+  }
+  node.token = *token;
+  while (!node.token.empty() && std::isspace(static_cast<unsigned char>(node.token.back())))
+    node.token.pop_back();
+  return node;
 }
 
 }  // namespace mrc::node

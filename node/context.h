@@ -66,8 +66,13 @@ Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir);
 // peer links (`peers_json`, a JSON array; "[]" when not running).
 Result<std::string> NodeStatusJson(Context& ctx, const std::string& peers_json);
 
-// The HTTP address of the node running on this data directory, from
-// node.json; NotFound when none is recorded.
-Result<std::string> RunningNodeAddress(const std::string& data_dir);
+// The node running on this data directory: its HTTP address (node.json)
+// and the admin token it wrote for its own command line (api-token, readable
+// by the data directory's owner only). NotFound when none is recorded.
+struct RunningNode {
+  std::string address;
+  std::string token;
+};
+Result<RunningNode> FindRunningNode(const std::string& data_dir);
 
 }  // namespace mrc::node

@@ -58,7 +58,7 @@ std::string Escape(const std::string& s) {
 
 class RemoteClient final : public DocClient {
  public:
-  explicit RemoteClient(std::string address) : address_(std::move(address)) {}
+  explicit RemoteClient(RunningNode node) : node_(std::move(node)) {}
   Result<std::string> Create(const std::string& r) override {
     return Call("POST", "/api/v1/docs", r);
   }
@@ -100,23 +100,30 @@ class RemoteClient final : public DocClient {
                               const std::string& r) override {
     return Call("POST", "/api/v1/docs/" + Escape(id) + "/proposals/" + Escape(p) + "/decline", r);
   }
-  std::string Describe() const override { return "node at http://" + address_; }
+  std::string Describe() const override { return "node at http://" + node_.address; }
 
  private:
   Result<std::string> Call(const std::string& method, const std::string& target,
                            const std::string& body) {
-    return ApiCall(address_, method, target, body);
+    return ApiCall(node_, method, target, body);
   }
 
-  std::string address_;
+  RunningNode node_;
 };
 
 }  // namespace
 
 // Turns the API's JSON error back into the Status the service returned.
-Result<std::string> ApiCall(const std::string& address, const std::string& method,
+Result<std::string> ApiCall(const RunningNode& node, const std::string& method,
                             const std::string& target, const std::string& body) {
-  MRC_ASSIGN_OR_RETURN(web::HttpResponse r, web::HttpCall(address, method, target, body));
+  web::HttpRequest req;
+  req.method = method;
+  req.target = target;
+  req.body = body;
+  if (!body.empty() || method == "POST" || method == "PUT")
+    req.headers["content-type"] = "application/json";
+  req.headers["authorization"] = "Bearer " + node.token;
+  MRC_ASSIGN_OR_RETURN(web::HttpResponse r, web::HttpCall(node.address, req));
   if (r.status < 300) return r.body;
   auto j = nlohmann::json::parse(r.body, nullptr, false);
   std::string msg =
@@ -132,6 +139,10 @@ Result<std::string> ApiCall(const std::string& address, const std::string& metho
       return Status::Conflict(msg);
     case 403:
       return Status::PermissionDenied(msg);
+    case 401:
+      return Status::Unauthenticated(msg);
+    case 429:
+      return Status::ResourceExhausted(msg);
     case 503:
       return Status::Unavailable(msg);
     default:
@@ -149,13 +160,14 @@ Result<std::unique_ptr<DocClient>> ConnectDocClient(const std::string& data_dir,
   }
   if (ctx.status().code() != Status::Code::kUnavailable) return ctx.status();
   // The store is locked: talk to the node that holds it.
-  auto address = RunningNodeAddress(data_dir);
-  if (!address.ok()) {
+  auto running = FindRunningNode(data_dir);
+  if (running.status().code() == Status::Code::kPermissionDenied) return running.status();
+  if (!running.ok()) {
     return Status::Unavailable("the store in " + data_dir +
                                " is locked by another process, and no running node is recorded "
                                "in node.json");
   }
-  return std::unique_ptr<DocClient>(std::make_unique<RemoteClient>(*address));
+  return std::unique_ptr<DocClient>(std::make_unique<RemoteClient>(*running));
 }
 
 }  // namespace mrc::node

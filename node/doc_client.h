@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/base/status.h"
+#include "node/context.h"
 #include "sync/doc_service.h"
 
 namespace mrc::node {
@@ -37,7 +38,7 @@ class DocClient {
 
 // One call to a running node's JSON API; an error answer becomes the Status
 // the service returned (400 InvalidArgument, 404 NotFound, 403 ...).
-Result<std::string> ApiCall(const std::string& address, const std::string& method,
+Result<std::string> ApiCall(const RunningNode& node, const std::string& method,
                             const std::string& target, const std::string& body);
 
 // Opens the data directory, or connects to the node running on it.

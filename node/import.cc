@@ -26,7 +26,8 @@ namespace {
 
 std::string Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return std::string(s);
 }
 
@@ -74,7 +75,8 @@ Result<json> Value(std::string_view v) {
       i += before - rest.size();
     } else {
       std::size_t comma = inner.find(',', i);
-      item = Trim(std::string_view(inner).substr(i, comma == std::string::npos ? std::string::npos : comma - i));
+      item = Trim(std::string_view(inner).substr(
+          i, comma == std::string::npos ? std::string::npos : comma - i));
       i = comma == std::string::npos ? inner.size() : comma;
     }
     if (item.empty()) return Status::InvalidArgument("empty item in list");
@@ -104,7 +106,8 @@ Result<sync::Draft> ToDraft(const json& request) {
     return Status::InvalidArgument("expected an object with \"kind\" and \"content\"");
   }
   for (const auto& [key, value] : request.items()) {
-    if (key != "kind" && key != "content") return Status::InvalidArgument("unknown field '" + key + "'");
+    if (key != "kind" && key != "content")
+      return Status::InvalidArgument("unknown field '" + key + "'");
   }
   sync::Kind kind;
   if (!sync::ParseKind(request["kind"].get<std::string>(), &kind)) {
@@ -134,15 +137,18 @@ Result<std::string> MarkdownToRequest(const std::string& text) {
     }
     if (Trim(line).empty() || Trim(line)[0] == '#') continue;
     auto colon = line.find(':');
-    if (colon == std::string::npos) return Status::InvalidArgument("line " + std::to_string(n) + ": expected key: value");
+    if (colon == std::string::npos)
+      return Status::InvalidArgument("line " + std::to_string(n) + ": expected key: value");
     std::string key = Trim(std::string_view(line).substr(0, colon));
     auto value = Value(std::string_view(line).substr(colon + 1));
     if (!value.ok()) return value.status().Annotate("line " + std::to_string(n));
     if (key == "kind") {
-      if (!value->is_string()) return Status::InvalidArgument("line " + std::to_string(n) + ": kind must be text");
+      if (!value->is_string())
+        return Status::InvalidArgument("line " + std::to_string(n) + ": kind must be text");
       kind = value->get<std::string>();
     } else {
-      if (content.contains(key)) return Status::InvalidArgument("line " + std::to_string(n) + ": duplicate key " + key);
+      if (content.contains(key))
+        return Status::InvalidArgument("line " + std::to_string(n) + ": duplicate key " + key);
       content[key] = *value;
     }
   }
@@ -150,19 +156,24 @@ Result<std::string> MarkdownToRequest(const std::string& text) {
   if (kind.empty()) return Status::InvalidArgument("front matter has no kind:");
   std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   while (!body.empty() && (body.front() == '\n' || body.front() == '\r')) body.erase(body.begin());
-  while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' ')) body.pop_back();
-  if (kind == "faq") content["answer"] = body;
-  else if (kind == "guide" || kind == "bulletin") content["body"] = body;
-  else return Status::InvalidArgument("kind " + kind + " cannot be written as Markdown (use JSON)");
+  while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' '))
+    body.pop_back();
+  if (kind == "faq")
+    content["answer"] = body;
+  else if (kind == "guide" || kind == "bulletin")
+    content["body"] = body;
+  else
+    return Status::InvalidArgument("kind " + kind + " cannot be written as Markdown (use JSON)");
   return json{{"kind", kind}, {"content", content}}.dump();
 }
 
-Result<std::vector<ImportItem>> ReadImportDir(const std::string& dir, std::vector<std::string>* errors) {
+Result<std::vector<ImportItem>> ReadImportDir(const std::string& dir,
+                                              std::vector<std::string>* errors) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return Status::InvalidArgument(dir + " is not a directory");
   std::vector<fs::path> files;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     auto ext = it->path().extension();
     if (it->is_regular_file() && (ext == ".json" || ext == ".md")) files.push_back(it->path());
   }
@@ -191,15 +202,18 @@ Result<std::vector<ImportItem>> ReadImportDir(const std::string& dir, std::vecto
         continue;
       }
       if (j.is_array()) {
-        for (std::size_t i = 0; i < j.size(); ++i) requests.emplace_back(name + "[" + std::to_string(i) + "]", j[i]);
+        for (std::size_t i = 0; i < j.size(); ++i)
+          requests.emplace_back(name + "[" + std::to_string(i) + "]", j[i]);
       } else {
         requests.emplace_back(name, j);
       }
     }
     for (auto& [source, req] : requests) {
       auto draft = ToDraft(req);
-      if (!draft.ok()) errors->push_back(source + ": " + draft.status().message());
-      else items.push_back({source, std::move(draft).value()});
+      if (!draft.ok())
+        errors->push_back(source + ": " + draft.status().message());
+      else
+        items.push_back({source, std::move(draft).value()});
     }
   }
   return items;

@@ -18,7 +18,8 @@ struct ImportItem {
 // Reads and validates every .json and .md file under `dir` (sorted by path).
 // Problems are collected in `errors` ("file: message"), one per bad item; the
 // caller imports nothing unless errors is empty.
-Result<std::vector<ImportItem>> ReadImportDir(const std::string& dir, std::vector<std::string>* errors);
+Result<std::vector<ImportItem>> ReadImportDir(const std::string& dir,
+                                              std::vector<std::string>* errors);
 
 // Parses one Markdown file with front matter into a {"kind","content"} JSON text.
 Result<std::string> MarkdownToRequest(const std::string& text);

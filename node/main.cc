@@ -227,6 +227,40 @@ ack->add_option("id", id, "bulletin id")->required();
 ack->add_option("--by", by, "who read it");
 ack->callback([&] { status = mrc::node::CmdBulletinAck(data, id, by); });
 
+// user
+std::string user_name, user_role, token_label;
+bool password_stdin = false;
+auto* user = app.add_subcommand("user", "local accounts for the web UI and API");
+user->require_subcommand(1);
+auto* uadd = user->add_subcommand("add", "add an account (the password is asked for)");
+add_data(uadd);
+uadd->add_option("name", user_name, "1-32 of a-z, 0-9, '.', '_', '-'")->required();
+uadd->add_option("--role", user_role, "counsellor, editor or admin")->required();
+uadd->add_flag("--password-stdin", password_stdin, "read the password from standard input");
+uadd->callback([&] { status = mrc::node::CmdUserAdd(data, user_name, user_role, password_stdin); });
+auto* ulist = user->add_subcommand("list", "the accounts and their roles (JSON)");
+add_data(ulist);
+ulist->callback([&] { status = mrc::node::CmdUserList(data); });
+auto* uremove = user->add_subcommand("remove", "remove an account, its sessions and tokens");
+add_data(uremove);
+uremove->add_option("name", user_name, "account")->required();
+uremove->callback([&] { status = mrc::node::CmdUserRemove(data, user_name); });
+auto* upass = user->add_subcommand("passwd", "set an account's password (ends its sessions)");
+add_data(upass);
+upass->add_option("name", user_name, "account")->required();
+upass->add_flag("--password-stdin", password_stdin, "read the password from standard input");
+upass->callback([&] { status = mrc::node::CmdUserPassword(data, user_name, password_stdin); });
+auto* urole = user->add_subcommand("role", "change an account's role (ends its sessions)");
+add_data(urole);
+urole->add_option("name", user_name, "account")->required();
+urole->add_option("role", user_role, "counsellor, editor or admin")->required();
+urole->callback([&] { status = mrc::node::CmdUserRole(data, user_name, user_role); });
+auto* utoken = user->add_subcommand("token", "create an API token for an account (shown once)");
+add_data(utoken);
+utoken->add_option("name", user_name, "account")->required();
+utoken->add_option("--label", token_label, "what the token is for");
+utoken->callback([&] { status = mrc::node::CmdUserToken(data, user_name, token_label); });
+
 if (argc > 1 && argv[1][0] != '-') {
   try {
     app.get_subcommand(argv[1]);

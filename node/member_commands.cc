@@ -20,19 +20,11 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-// Runs `local` on the opened data directory, or sends the same request to
-// the node running on it.
 template <typename Local>
 int WithTrust(const std::string& data_dir, Local local, const std::string& method,
               const std::string& target, const std::string& body) {
-  auto ctx = OpenContext(data_dir);
-  if (ctx.ok()) return Print(local(*(*ctx)->trust));
-  if (ctx.status().code() != Status::Code::kUnavailable) return Fail(ctx.status());
-  auto address = RunningNodeAddress(data_dir);
-  if (!address.ok())
-    return Fail(Status::Unavailable("the store in " + data_dir +
-                                    " is locked and no running node is recorded"));
-  return Print(ApiCall(*address, method, target, body));
+  return LocalOrRunning(
+      data_dir, [&](Context& c) { return local(*c.trust); }, method, target, body);
 }
 
 // A file's text, or the argument itself when it is already request text.
@@ -71,6 +63,20 @@ Result<std::optional<Hash32>> AnnouncedRotation(sync::Log& log, const Hash32& ke
 }
 
 }  // namespace
+
+int LocalOrRunning(const std::string& data_dir,
+                   const std::function<Result<std::string>(Context&)>& local,
+                   const std::string& method, const std::string& target, const std::string& body) {
+  auto ctx = OpenContext(data_dir);
+  if (ctx.ok()) return Print(local(**ctx));
+  if (ctx.status().code() != Status::Code::kUnavailable) return Fail(ctx.status());
+  auto running = FindRunningNode(data_dir);
+  if (running.status().code() == Status::Code::kPermissionDenied) return Fail(running.status());
+  if (!running.ok())
+    return Fail(Status::Unavailable("the store in " + data_dir +
+                                    " is locked and no running node is recorded"));
+  return Print(ApiCall(*running, method, target, body));
+}
 
 int CmdMemberRequest(const std::string& data_dir, const MemberRequestOptions& o) {
   auto id = LoadIdentity(data_dir);

@@ -32,6 +32,12 @@ done
 "$bin" peer add --data "$dir/centre-a" "127.0.0.1:$peer_port"
 "$bin" peer add --data "$dir/centre-b" "127.0.0.1:$((peer_port + 1))"
 "$bin" import --data "$dir/hq" scripts/sample
+# Staff accounts for the web UI, the same at every node (demo passwords).
+for node in hq centre-a centre-b; do
+  for role in admin editor counsellor; do
+    echo "demo-$role" | "$bin" user add "$role" --role "$role" --password-stdin --data "$dir/$node" >/dev/null
+  done
+done
 
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
@@ -40,10 +46,17 @@ for node in hq centre-a centre-b; do
   pids+=($!)
 done
 
-digest() { { curl -s "http://127.0.0.1:$1/api/v1/digest" || true; } | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p'; }
+# The API of a node, with the admin token it writes for its own command line.
+api() {
+  local node=$1 path=$2; shift 2
+  local n=0; case "$node" in centre-a) n=1 ;; centre-b) n=2 ;; esac
+  { curl -s -H "Authorization: Bearer $(cat "$dir/$node/api-token" 2>/dev/null)" "$@" \
+      "http://127.0.0.1:$((port + n))$path" || true; }
+}
+digest() { api "$1" /api/v1/digest | sed -n 's/.*"digest":"\([0-9a-f]*\)".*/\1/p'; }
 wait_same() {
   for _ in $(seq 1 100); do
-    a=$(digest "$port"); b=$(digest $((port + 1))); c=$(digest $((port + 2)))
+    a=$(digest hq); b=$(digest centre-a); c=$(digest centre-b)
     if [[ -n "$a" && "$a" == "$b" && "$b" == "$c" ]]; then echo "  all three nodes: digest $a"; return 0; fi
     sleep 0.2
   done
@@ -52,34 +65,33 @@ wait_same() {
 echo "Replicating the sample content from headquarters to both centres..."
 wait_same
 echo "Centre B publishes an FAQ entry; it reaches headquarters through centre A..."
-curl -s -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$((port + 2))/api/v1/docs" \
+api centre-b /api/v1/docs -X POST -H 'Content-Type: application/json' \
   -d '{"kind":"faq","content":{"question":"Where is centre B? (demo)","answer":"_Sample._ Main street 1.","language":"en"}}' >/dev/null
 wait_same
-bulletin=$(curl -s "http://127.0.0.1:$port/api/v1/docs?kind=bulletin&limit=1" | sed -n 's/.*"id":"\([0-9a-f]\{64\}\)".*/\1/p')
+bulletin=$(api hq "/api/v1/docs?kind=bulletin&limit=1" | sed -n 's/.*"id":"\([0-9a-f]\{64\}\)".*/\1/p')
 if [[ -n "$bulletin" ]]; then
   echo "Centre A acknowledges a bulletin; headquarters sees who received and read it..."
   "$bin" bulletin ack "$bulletin" --by "Demo counsellor" --data "$dir/centre-a" >/dev/null
   for _ in $(seq 1 50); do
-    r=$(curl -s "http://127.0.0.1:$port/api/v1/bulletins/$bulletin/receipts")
+    r=$(api hq "/api/v1/bulletins/$bulletin/receipts")
     [[ "$r" == *'"not_received":[]'* && "$r" == *'"by":"Demo counsellor"'* ]] && break
     sleep 0.2
   done
-  curl -s "http://127.0.0.1:$port/api/v1/bulletins/$bulletin/receipts" | python3 -c '
+  api hq "/api/v1/bulletins/$bulletin/receipts" | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
 n = len(r["centres"])
 got = n - len(r["not_received"])
 acks = ", ".join(c["name"] + " (" + c["acknowledged"].get("by", "?") + ")" for c in r["centres"] if c["acknowledged"])
 print("  %s: received by %d of %d centres; acknowledged by %s" % (r["title"], got, n, acks or "none yet"))'
-  echo "  receipts: http://127.0.0.1:$port/api/v1/bulletins/$bulletin/receipts"
 fi
 
 echo
-echo "Demo network (sample content):"
-echo "  headquarters  http://127.0.0.1:$port/api/v1/docs"
-echo "  centre A      http://127.0.0.1:$((port + 1))/api/v1/docs"
-echo "  centre B      http://127.0.0.1:$((port + 2))/api/v1/docs"
-echo "  status:       curl -s http://127.0.0.1:$((port + 1))/api/v1/status"
-echo "  members:      curl -s http://127.0.0.1:$port/api/v1/members"
+echo "Demo network (sample content). Open the UI in a browser:"
+echo "  headquarters  http://127.0.0.1:$port/"
+echo "  centre A      http://127.0.0.1:$((port + 1))/"
+echo "  centre B      http://127.0.0.1:$((port + 2))/"
+echo "  log in as admin / demo-admin, editor / demo-editor or counsellor / demo-counsellor"
+echo "  API:          curl -H \"Authorization: Bearer \$(cat $dir/hq/api-token)\" http://127.0.0.1:$port/api/v1/status"
 echo "Stop with Ctrl-C."
 wait

@@ -16,6 +16,7 @@
 #include "config/base/log.h"
 #include "sync/doc_service.h"
 #include "sync/trust_service.h"
+#include "web/forms.h"
 
 namespace mrc::web {
 namespace {
@@ -174,66 +175,7 @@ bool IsJsonContentType(const std::string* value) {
   return true;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Decodes one query component: %XX escapes, '+' for a space.
-Result<std::string> PercentDecode(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '+') {
-      out += ' ';
-    } else if (in[i] != '%') {
-      out += in[i];
-    } else {
-      int hi = i + 2 < in.size() ? HexValue(in[i + 1]) : -1;
-      int lo = hi >= 0 ? HexValue(in[i + 2]) : -1;
-      if (lo < 0) {
-        return Status::InvalidArgument("bad percent-escape in query string near '" +
-                                       std::string(in.substr(i, 3)) + "'");
-      }
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    }
-  }
-  return out;
-}
-
-using Query = std::map<std::string, std::string>;
-
-// Parses "a=1&b=x%20y". A parameter not in `allowed`, or given twice, is an
-// error: a misspelt filter must not silently return everything.
-Result<Query> ParseQuery(std::string_view text, std::initializer_list<std::string_view> allowed) {
-  Query q;
-  while (!text.empty()) {
-    std::string_view pair = text.substr(0, text.find('&'));
-    text.remove_prefix(std::min(text.size(), pair.size() + 1));
-    if (pair.empty()) continue;
-    std::size_t eq = pair.find('=');
-    MRC_ASSIGN_OR_RETURN(std::string name, PercentDecode(pair.substr(0, eq)));
-    std::string value;
-    if (eq != std::string_view::npos) {
-      MRC_ASSIGN_OR_RETURN(value, PercentDecode(pair.substr(eq + 1)));
-    }
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      std::string names;
-      for (auto a : allowed) names += (names.empty() ? "" : ", ") + std::string(a);
-      return Status::InvalidArgument(
-          "unknown query parameter '" + name.substr(0, 80) + "'" +
-          (names.empty() ? " (this path takes none)" : " (expected " + names + ")"));
-    }
-    if (!q.emplace(std::move(name), std::move(value)).second) {
-      return Status::InvalidArgument("query parameter '" + std::string(pair.substr(0, eq)) +
-                                     "' is given more than once");
-    }
-  }
-  return q;
-}
+using Query = Params;
 
 Status ParseBool(const Query& q, const std::string& name, bool* out) {
   auto it = q.find(name);
@@ -338,6 +280,10 @@ int HttpStatusOf(const Status& status) {
       return 403;
     case Status::Code::kUnavailable:
       return 503;
+    case Status::Code::kUnauthenticated:
+      return 401;
+    case Status::Code::kResourceExhausted:
+      return 429;
     default:
       return 500;
   }

@@ -141,9 +141,10 @@ Result<HttpResponse> HttpCall(const std::string& host_port, const HttpRequest& r
   }
 }
 
-Result<HttpResponse> HttpCall(const std::string& host_port, const std::string& method,
-                              const std::string& target, const std::string& body,
-                              std::uint32_t timeout_seconds) {
+namespace {
+
+HttpRequest JsonRequest(const std::string& method, const std::string& target,
+                        const std::string& body) {
   HttpRequest request;
   request.method = method;
   request.target = target;
@@ -151,6 +152,22 @@ Result<HttpResponse> HttpCall(const std::string& host_port, const std::string& m
   if (!body.empty() || method == "POST" || method == "PUT") {
     request.headers["content-type"] = "application/json";
   }
+  return request;
+}
+
+}  // namespace
+
+Result<HttpResponse> HttpCall(const std::string& host_port, const std::string& method,
+                              const std::string& target, const std::string& body,
+                              std::uint32_t timeout_seconds) {
+  return HttpCall(host_port, JsonRequest(method, target, body), timeout_seconds);
+}
+
+Result<HttpResponse> HttpCallWithToken(const std::string& host_port, const std::string& token,
+                                       const std::string& method, const std::string& target,
+                                       const std::string& body, std::uint32_t timeout_seconds) {
+  HttpRequest request = JsonRequest(method, target, body);
+  request.headers["authorization"] = "Bearer " + token;
   return HttpCall(host_port, request, timeout_seconds);
 }
 

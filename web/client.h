@@ -22,6 +22,12 @@ Result<HttpResponse> HttpCall(const std::string& host_port, const std::string& m
                               const std::string& target, const std::string& body,
                               std::uint32_t timeout_seconds = 30);
 
+// The same, authenticated as "Authorization: Bearer TOKEN" (an API token,
+// or the node's local token from its data directory's api-token file).
+Result<HttpResponse> HttpCallWithToken(const std::string& host_port, const std::string& token,
+                                       const std::string& method, const std::string& target,
+                                       const std::string& body, std::uint32_t timeout_seconds = 30);
+
 // The same with full control of the request: `request.headers` are sent as
 // given (Host, Content-Length and Connection are set by the call).
 Result<HttpResponse> HttpCall(const std::string& host_port, const HttpRequest& request,

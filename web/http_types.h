@@ -18,6 +18,7 @@ struct HttpRequest {
   // Header names in lowercase; a header sent several times is joined with ", ".
   std::map<std::string, std::string> headers;
   std::string body;
+  std::string remote;  // the client's address ("127.0.0.1:53412"), set by the server
 
   // The value of header `lowercase_name`, or nullptr.
   const std::string* Header(const std::string& lowercase_name) const {

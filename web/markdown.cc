@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/base/bytes.h"
+#include "web/html.h"
 
 namespace mrc::web {
 namespace {
@@ -23,32 +24,6 @@ struct NodeFree {
   void operator()(cmark_node* n) const { cmark_node_free(n); }
 };
 
-// Replaces invalid UTF-8 sequences by U+FFFD, byte by byte.
-std::string SanitiseUtf8(std::string_view s) {
-  if (IsValidUtf8(s)) return std::string(s);
-  std::string out;
-  out.reserve(s.size());
-  std::size_t i = 0;
-  while (i < s.size()) {
-    std::size_t n = 1;
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0xF0)
-      n = 4;
-    else if (c >= 0xE0)
-      n = 3;
-    else if (c >= 0xC0)
-      n = 2;
-    if (i + n <= s.size() && IsValidUtf8(s.substr(i, n))) {
-      out.append(s.substr(i, n));
-      i += n;
-    } else {
-      out.append("\xEF\xBF\xBD");
-      ++i;
-    }
-  }
-  return out;
-}
-
 const char* const kExtensions[] = {"table", "strikethrough", "autolink"};
 
 std::unique_ptr<cmark_node, NodeFree> Parse(std::string_view markdown, int options) {
@@ -59,7 +34,7 @@ std::unique_ptr<cmark_node, NodeFree> Parse(std::string_view markdown, int optio
     if (cmark_syntax_extension* ext = cmark_find_syntax_extension(name))
       cmark_parser_attach_syntax_extension(parser.get(), ext);
   }
-  std::string text = SanitiseUtf8(markdown);
+  std::string text = ToValidUtf8(markdown);
   cmark_parser_feed(parser.get(), text.data(), text.size());
   return std::unique_ptr<cmark_node, NodeFree>(cmark_parser_finish(parser.get()));
 }

@@ -20,7 +20,9 @@
 #include <thread>
 
 #include "config/base/log.h"
+#include "sync/content.h"
 #include "sync/log.h"
+#include "web/json_fields.h"
 #include "web/markdown.h"
 
 namespace mrc::web {
@@ -30,7 +32,7 @@ using nlohmann::json;
 
 // Index metadata keys.
 constexpr const char* kFormatKey = "format";
-constexpr const char* kFormat = "1";
+constexpr const char* kFormat = "4";
 constexpr const char* kNetworkKey = "network";
 constexpr const char* kThroughKey = "log-change";
 constexpr const char* kLanguagesKey = "languages";
@@ -43,6 +45,13 @@ constexpr std::string_view kLanguagePrefix = "L";
 constexpr std::string_view kCategoryPrefix = "XC";
 constexpr std::string_view kCountryPrefix = "XN";
 constexpr std::string_view kTopicPrefix = "XT";
+constexpr std::string_view kGuideCountryPrefix = "XG";
+constexpr std::string_view kTranslationPrefix = "XR";
+
+// Value slots, for reading order when a query has no words.
+constexpr Xapian::valueno kTopicOrderSlot = 0;  // a guide topic's place, "00".."99"
+constexpr Xapian::valueno kTitleSlot = 1;       // the folded, lowercased title
+constexpr Xapian::valueno kLanguageSlot = 2;    // primary language, to favour the reader's
 
 constexpr std::size_t kChangesPerCommit = 64;
 constexpr std::size_t kDocsPerRebuildCommit = 5000;
@@ -76,7 +85,7 @@ std::string Term(std::string_view prefix, std::string_view value) {
 
 // What a document contributes to search, taken from its content.
 struct Fields {
-  std::string kind, title, body, language, country, topic;
+  std::string kind, title, body, language, country, topic, translation_group;
   std::vector<std::string> categories, countries, topics;
 };
 
@@ -91,60 +100,46 @@ std::string JoinStrings(const json& list, std::string_view sep) {
   return out;
 }
 
-std::string Str(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::vector<std::string> StrList(const json& obj, const char* key) {
-  std::vector<std::string> out;
-  auto it = obj.find(key);
-  if (it == obj.end() || !it->is_array()) return out;
-  for (const auto& v : *it) {
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
 std::optional<Fields> Extract(sync::Kind kind, std::string_view payload) {
   json c = json::parse(payload, nullptr, false);
   if (!c.is_object()) return std::nullopt;
   Fields f;
   f.kind = std::string(sync::KindName(kind));
-  f.language = Str(c, "language");
+  f.language = JsonString(c, "language");
+  f.translation_group = JsonString(c, "translation_group");
   switch (kind) {
     case sync::Kind::kFaq:
-      f.title = Str(c, "question");
-      f.body = MarkdownText(Str(c, "answer"));
+      f.title = JsonString(c, "question");
+      f.body = MarkdownText(JsonString(c, "answer"));
       if (auto tags = JoinStrings(c.value("tags", json()), ", "); !tags.empty())
         f.body += "\n" + tags;
-      f.categories = StrList(c, "categories");
+      f.categories = JsonStrings(c, "categories");
       break;
     case sync::Kind::kGuide:
-      f.country = Str(c, "country");
-      f.topic = Str(c, "topic");
-      f.title = Str(c, "section");
+      f.country = JsonString(c, "country");
+      f.topic = JsonString(c, "topic");
+      f.title = JsonString(c, "section");
       if (f.title.empty()) f.title = f.topic;
-      f.body = MarkdownText(Str(c, "body"));
+      f.body = MarkdownText(JsonString(c, "body"));
       if (f.country.size()) f.countries = {f.country};
       if (f.topic.size()) f.topics = {f.topic};
       break;
     case sync::Kind::kBulletin:
-      f.title = Str(c, "title");
-      f.body = MarkdownText(Str(c, "summary")) + "\n" + MarkdownText(Str(c, "body"));
-      f.countries = StrList(c, "countries");
-      f.topics = StrList(c, "topics");
+      f.title = JsonString(c, "title");
+      f.body = MarkdownText(JsonString(c, "summary")) + "\n" + MarkdownText(JsonString(c, "body"));
+      f.countries = JsonStrings(c, "countries");
+      f.topics = JsonStrings(c, "topics");
       if (!f.countries.empty()) f.country = f.countries.front();
       if (!f.topics.empty()) f.topic = f.topics.front();
       break;
     case sync::Kind::kCentre: {
-      f.title = Str(c, "name");
+      f.title = JsonString(c, "name");
       json loc = c.value("location", json::object());
-      f.country = Str(loc, "country");
+      f.country = JsonString(loc, "country");
       if (f.country.size()) f.countries = {f.country};
-      f.body = Str(loc, "address") + "\n" + Str(loc, "city") + "\n" +
+      f.body = JsonString(loc, "address") + "\n" + JsonString(loc, "city") + "\n" +
                JoinStrings(c.value("services", json()), ", ") + "\n" +
-               JoinStrings(c.value("languages", json()), ", ") + "\n" + Str(c, "hours");
+               JoinStrings(c.value("languages", json()), ", ") + "\n" + JsonString(c, "hours");
       break;
     }
     default:
@@ -333,6 +328,18 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id) {
   for (const auto& c : f.categories) doc.add_boolean_term(Term(kCategoryPrefix, c));
   for (const auto& c : f.countries) doc.add_boolean_term(Term(kCountryPrefix, c));
   for (const auto& t : f.topics) doc.add_boolean_term(Term(kTopicPrefix, t));
+  if (!f.translation_group.empty())
+    doc.add_boolean_term(Term(kTranslationPrefix, f.translation_group));
+  if (f.kind == "guide" && !f.country.empty())
+    doc.add_boolean_term(Term(kGuideCountryPrefix, f.country));
+  {
+    const auto& topics = sync::GuideTopics();
+    auto place = std::find(topics.begin(), topics.end(), f.topic) - topics.begin();
+    char order[3] = {static_cast<char>('0' + place / 10), static_cast<char>('0' + place % 10), 0};
+    doc.add_value(kTopicOrderSlot, f.kind == "guide" ? std::string(order) : std::string("99"));
+    doc.add_value(kTitleSlot, Xapian::Unicode::tolower(FoldForSearch(f.title)).substr(0, 200));
+    doc.add_value(kLanguageSlot, lang);
+  }
 
   Xapian::TermGenerator gen;
   Xapian::Stem stem = StemmerFor(lang);
@@ -348,8 +355,13 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id) {
   gen.increase_termpos();
   gen.index_text(FoldForSearch(f.body));
 
-  json data = {{"kind", f.kind},       {"title", f.title}, {"language", f.language},
-               {"country", f.country}, {"topic", f.topic}, {"categories", f.categories}};
+  json data = {{"kind", f.kind},
+               {"title", f.title},
+               {"language", f.language},
+               {"country", f.country},
+               {"topic", f.topic},
+               {"categories", f.categories},
+               {"translation_group", f.translation_group}};
   doc.set_data(data.dump(-1, ' ', false, json::error_handler_t::replace));
   writer->replace_document(id_term, doc);
   return Status::Ok();
@@ -508,7 +520,13 @@ std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Hash32& id, const
   std::size_t to = word_index[last_word] + 1;
   if (from > 0) out.push_back({"… ", false});
   for (std::size_t i = from; i < to; ++i) {
-    std::string text = tokens[i].word ? tokens[i].text : std::string(" ");
+    std::string text = tokens[i].text;
+    if (!tokens[i].word) {
+      // Separators as written, but a line break becomes a space.
+      std::replace_if(
+          text.begin(), text.end(), [](char c) { return c == '\n' || c == '\t' || c == '\r'; },
+          ' ');
+    }
     if (!out.empty() && !out.back().hit && !hit[i]) {
       out.back().text += text;
     } else {
@@ -566,11 +584,21 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
   filter(kCategoryPrefix, q.category);
   filter(kCountryPrefix, q.country);
   filter(kTopicPrefix, q.topic);
+  filter(kTranslationPrefix, q.translation_group);
   if (!q.language.empty()) filters.emplace_back(Term(kLanguagePrefix, PrimaryLanguage(q.language)));
 
+  // Among equally good matches, the reader's own language first.
+  Xapian::ValueMapPostingSource own_language(kLanguageSlot);
+  own_language.add_mapping(PrimaryLanguage(q.reader_language), 1.0);
+  own_language.set_default_weight(0.0);
   auto build = [&]() {
     Xapian::Query query = words ? Xapian::Query(Xapian::Query::OP_OR, parsed.begin(), parsed.end())
                                 : Xapian::Query::MatchAll;
+    if (words) {
+      query = Xapian::Query(
+          Xapian::Query::OP_AND_MAYBE, query,
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(&own_language), 0.5));
+    }
     if (!filters.empty()) {
       query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                             Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
@@ -578,6 +606,10 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
     return query;
   };
   Xapian::Enquire enquire(db);
+  Xapian::MultiValueKeyMaker reading_order;
+  reading_order.add_value(kTopicOrderSlot);
+  reading_order.add_value(kTitleSlot);
+  if (!words) enquire.set_sort_by_key(&reading_order, false);
   Xapian::Query query = build();
   enquire.set_query(query);
   Xapian::MSet mset = enquire.get_mset(q.offset, q.limit);
@@ -615,12 +647,13 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
     hit.id = id_hex;
     json data = json::parse(doc.get_data(), nullptr, false);
     if (data.is_object()) {
-      hit.kind = Str(data, "kind");
-      hit.title = Str(data, "title");
-      hit.language = Str(data, "language");
-      hit.country = Str(data, "country");
-      hit.topic = Str(data, "topic");
-      hit.categories = StrList(data, "categories");
+      hit.kind = JsonString(data, "kind");
+      hit.title = JsonString(data, "title");
+      hit.language = JsonString(data, "language");
+      hit.country = JsonString(data, "country");
+      hit.topic = JsonString(data, "topic");
+      hit.categories = JsonStrings(data, "categories");
+      hit.translation_group = JsonString(data, "translation_group");
     }
     hit.percent = m.get_percent();
     // The snippet comes from the log's current text (the index keeps none).
@@ -682,8 +715,8 @@ Status SearchIndex::CatchUp() {
 }
 
 Result<SearchResult> SearchIndex::Search(const SearchQuery& query) {
-  if (query.limit < 1 || query.limit > 100)
-    return Status::InvalidArgument("limit must be 1 to 100");
+  if (query.limit < 1 || query.limit > 1000)
+    return Status::InvalidArgument("limit must be 1 to 1000");
   if (query.offset > 10000) return Status::InvalidArgument("offset must be at most 10000");
   if (query.text.size() > 1000)
     return Status::InvalidArgument("the query is longer than 1000 bytes");
@@ -710,6 +743,33 @@ Result<SearchResult> SearchIndex::Search(const SearchQuery& query) {
       return Status::IOError("search: " + e.get_description());
     }
   }
+}
+
+Result<std::vector<std::pair<std::string, std::uint64_t>>> SearchIndex::Facet(
+    std::string_view facet) {
+  std::string_view prefix;
+  if (facet == "category") prefix = kCategoryPrefix;
+  if (facet == "country") prefix = kCountryPrefix;
+  if (facet == "topic") prefix = kTopicPrefix;
+  if (facet == "language") prefix = kLanguagePrefix;
+  if (facet == "guide-country") prefix = kGuideCountryPrefix;
+  if (prefix.empty()) return Status::InvalidArgument("no facet '" + std::string(facet) + "'");
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  try {
+    auto db = impl_->TakeReader();
+    std::string p(prefix);
+    for (auto t = db->allterms_begin(p); t != db->allterms_end(p); ++t) {
+      std::string value = (*t).substr(p.size());
+      // "XC" is also the start of "XCountry"-like longer prefixes of others;
+      // values are lowercase, so an uppercase letter means another prefix.
+      if (!value.empty() && std::isupper(static_cast<unsigned char>(value[0]))) continue;
+      out.emplace_back(std::move(value), t.get_termfreq());
+    }
+    impl_->GiveBack(std::move(db));
+  } catch (const Xapian::Error& e) {
+    return Status::IOError("search: " + e.get_description());
+  }
+  return out;
 }
 
 Result<SearchProgress> SearchIndex::Progress() {

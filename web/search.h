@@ -23,6 +23,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "config/base/status.h"
@@ -38,16 +40,20 @@ struct SearchQuery {
   // Filters, "" for any: kind (faq, guide, bulletin, centre), category slug,
   // country (ISO 3166 alpha-2), guide topic, language (BCP 47 primary tag).
   std::string kind, category, country, topic, language;
+  std::string translation_group;  // the translations of one text
   // The reader's language: its stemmer is always among the query's.
   std::string reader_language = "en";
   std::uint32_t offset = 0;
-  std::uint32_t limit = 20;  // 1 .. 100
+  std::uint32_t limit = 20;  // 1 .. 1000
+  // Without words, hits come in reading order: a guide's fixed topics in
+  // their order, then by title.
 };
 
 struct SearchHit {
   std::string id;  // document id, hex
   std::string kind, title, language, country, topic;
   std::vector<std::string> categories;
+  std::string translation_group;
   int percent = 0;  // relevance, 0..100
   // The passage that best matches, cut into pieces; `hit` marks the words
   // that matched (to be highlighted). Plain text, not HTML.
@@ -88,6 +94,11 @@ class SearchIndex {
   // Thread-safe. InvalidArgument for a malformed query or a bad limit.
   Result<SearchResult> Search(const SearchQuery& query);
   Result<SearchProgress> Progress();
+
+  // The values a filter can take, with how many documents have each:
+  // facet "category", "country", "topic", "language", or "guide-country"
+  // (countries that have a guide). In value order.
+  Result<std::vector<std::pair<std::string, std::uint64_t>>> Facet(std::string_view facet);
 
  private:
   struct Impl;

@@ -249,6 +249,7 @@ class Session : public std::enable_shared_from_this<Session> {
     bool keep_alive = req.keep_alive() && !shared_->stopping;
     bool head = req.method() == http::verb::head;
     HttpRequest request = ToHttpRequest(std::move(req));
+    request.remote = peer_;
     HttpResponse response;
     try {
       response = shared_->handler(request);

@@ -4,14 +4,26 @@ namespace mrc {
 
 std::string_view Status::CodeName() const {
   switch (code_) {
-    case Code::kOk: return "OK";
-    case Code::kNotFound: return "NOT_FOUND";
-    case Code::kInvalidArgument: return "INVALID_ARGUMENT";
-    case Code::kCorruption: return "CORRUPTION";
-    case Code::kIOError: return "IO_ERROR";
-    case Code::kConflict: return "CONFLICT";
-    case Code::kUnavailable: return "UNAVAILABLE";
-    case Code::kPermissionDenied: return "PERMISSION_DENIED";
+    case Code::kOk:
+      return "OK";
+    case Code::kNotFound:
+      return "NOT_FOUND";
+    case Code::kInvalidArgument:
+      return "INVALID_ARGUMENT";
+    case Code::kCorruption:
+      return "CORRUPTION";
+    case Code::kIOError:
+      return "IO_ERROR";
+    case Code::kConflict:
+      return "CONFLICT";
+    case Code::kUnavailable:
+      return "UNAVAILABLE";
+    case Code::kPermissionDenied:
+      return "PERMISSION_DENIED";
+    case Code::kUnauthenticated:
+      return "UNAUTHENTICATED";
+    case Code::kResourceExhausted:
+      return "RESOURCE_EXHAUSTED";
   }
   return "UNKNOWN";
 }

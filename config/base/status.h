@@ -20,12 +20,14 @@ class [[nodiscard]] Status {
   enum class Code {
     kOk = 0,
     kNotFound,
-    kInvalidArgument,   // the caller's input is wrong (bad JSON, bad flag)
-    kCorruption,        // stored or received data fails a check
-    kIOError,           // the operating system or RocksDB failed
-    kConflict,          // the request is stale (edit based on an old version)
-    kUnavailable,       // a resource is busy or unreachable (store locked)
-    kPermissionDenied,  // refused by a rule (file modes, loopback-only bind)
+    kInvalidArgument,    // the caller's input is wrong (bad JSON, bad flag)
+    kCorruption,         // stored or received data fails a check
+    kIOError,            // the operating system or RocksDB failed
+    kConflict,           // the request is stale (edit based on an old version)
+    kUnavailable,        // a resource is busy or unreachable (store locked)
+    kPermissionDenied,   // refused by a rule (file modes, loopback-only bind)
+    kUnauthenticated,    // no valid credentials (not logged in, bad password)
+    kResourceExhausted,  // too many attempts: try again later
   };
 
   Status() = default;
@@ -40,6 +42,12 @@ class [[nodiscard]] Status {
   static Status Unavailable(std::string msg) { return {Code::kUnavailable, std::move(msg)}; }
   static Status PermissionDenied(std::string msg) {
     return {Code::kPermissionDenied, std::move(msg)};
+  }
+  static Status Unauthenticated(std::string msg) {
+    return {Code::kUnauthenticated, std::move(msg)};
+  }
+  static Status ResourceExhausted(std::string msg) {
+    return {Code::kResourceExhausted, std::move(msg)};
   }
 
   bool ok() const { return code_ == Code::kOk; }
@@ -64,7 +72,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(v_).ok() && "Result from an ok Status");
   }
@@ -90,9 +98,9 @@ class [[nodiscard]] Result {
 }  // namespace mrc
 
 // Returns the Status of `expr` from the enclosing function when it is not ok.
-#define MRC_RETURN_IF_ERROR(expr)            \
-  do {                                       \
-    ::mrc::Status mrc_status_ = (expr);      \
+#define MRC_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::mrc::Status mrc_status_ = (expr);        \
     if (!mrc_status_.ok()) return mrc_status_; \
   } while (0)
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -78,8 +79,20 @@ class Cluster : public ::testing::Test {
     ASSERT_EQ(0, Mrc({"peer", "add", "--data", Dir(name), address}).status);
   }
 
+  // The running node's local admin token (its data directory's api-token).
+  std::string Token(const std::string& name) {
+    std::ifstream in(Dir(name) + "/api-token");
+    std::string token;
+    std::getline(in, token);
+    return token;
+  }
+  // An API call to a running node, as its own command line makes it.
+  Result<web::HttpResponse> Call(const std::string& name, const std::string& method,
+                                 const std::string& target, const std::string& body = "") {
+    return web::HttpCallWithToken(http_[name], Token(name), method, target, body);
+  }
   json Get(const std::string& name, const std::string& target) {
-    auto r = web::HttpCall(http_[name], "GET", target, "");
+    auto r = Call(name, "GET", target, "");
     if (!r.ok() || r->status != 200) return json();
     return json::parse(r->body, nullptr, false);
   }
@@ -88,7 +101,7 @@ class Cluster : public ::testing::Test {
     return d.is_object() ? d.value("digest", "") : "";
   }
   json Post(const std::string& name, const std::string& body) {
-    auto r = web::HttpCall(http_[name], "POST", "/api/v1/docs", body);
+    auto r = Call(name, "POST", "/api/v1/docs", body);
     EXPECT_TRUE(r.ok() && r->status == 201) << (r.ok() ? r->body : r.status().ToString());
     return r.ok() ? json::parse(r->body, nullptr, false) : json();
   }

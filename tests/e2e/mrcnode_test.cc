@@ -40,13 +40,14 @@ class MrcnodeTest : public ::testing::Test {
   // status code and parsed body of an API call
   std::pair<int, json> Call(const std::string& addr, const std::string& method,
                             const std::string& target, const std::string& body = "") {
-    auto r = web::HttpCall(addr, method, target, body);
+    auto r = web::HttpCallWithToken(addr, token_, method, target, body);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     if (!r.ok()) return {0, json()};
     return {r->status, json::parse(r->body, nullptr, false)};
   }
 
   std::string root_;
+  std::string token_;  // for Call
 };
 
 TEST_F(MrcnodeTest, InitCreatesIdentityConfigAndGenesis) {
@@ -136,9 +137,21 @@ TEST_F(MrcnodeTest, ImportSampleContentVerifyAndBackup) {
 TEST_F(MrcnodeTest, JsonApiAgainstARunningNode) {
   std::string hq = Dir("hq");
   InitHq(hq);
+  // An editor's API token, made before the node starts (on the store).
+  Output o = Mrc({"user", "add", "--data", hq, "ed", "--role", "editor", "--password-stdin"},
+                 "correct horse\n");
+  ASSERT_EQ(0, o.status) << o.err;
+  o = Mrc({"user", "token", "--data", hq, "ed", "--label", "test"});
+  ASSERT_EQ(0, o.status) << o.err;
+  token_ = json::parse(o.out)["token"];
   Server server(kBin, hq);
   std::string addr = server.WaitForAddress();
   ASSERT_FALSE(addr.empty()) << server.Stderr();
+  // Without a token, the API answers 401; the editor may not manage users.
+  auto anonymous = web::HttpCall(addr, "GET", "/api/v1/docs", "");
+  ASSERT_TRUE(anonymous.ok());
+  EXPECT_EQ(401, anonymous->status);
+  EXPECT_EQ(403, Call(addr, "GET", "/api/v1/users").first);
 
   auto [code, health] = Call(addr, "GET", "/healthz");
   EXPECT_EQ(200, code);
@@ -172,7 +185,7 @@ TEST_F(MrcnodeTest, JsonApiAgainstARunningNode) {
   EXPECT_EQ(digest, Call(addr, "GET", "/api/v1/digest").second["digest"]);
 
   // The command line reaches the running node through its API.
-  Output o = Mrc({"doc", "get", "--data", hq, id});
+  o = Mrc({"doc", "get", "--data", hq, id});
   ASSERT_EQ(0, o.status) << o.err;
   EXPECT_EQ("Yes, usually.", json::parse(o.out)["content"]["answer"]);
   o = Mrc(

@@ -70,7 +70,7 @@ TEST_F(SyncTest, OfflineEditsOfOneDocumentConflictEverywhere) {
   std::string id = doc["id"];
   // Both edit the same version while apart.
   json edit{{"content", {{"question", "edited at hq"}, {"answer", "A"}, {"language", "en"}}}};
-  auto r = web::HttpCall(http_["hq"], "PUT", "/api/v1/docs/" + id, edit.dump());
+  auto r = Cluster::Call("hq", "PUT", "/api/v1/docs/" + id, edit.dump());
   ASSERT_TRUE(r.ok() && r->status == 200);
   json local = {{"id", id},
                 {"content", {{"question", "edited at c1"}, {"answer", "A"}, {"language", "en"}}}};

@@ -30,7 +30,7 @@ class TrustE2eTest : public Cluster {
   }
   std::pair<int, json> Call(const std::string& node, const std::string& method,
                             const std::string& target, const std::string& body = "") {
-    auto r = web::HttpCall(http_[node], method, target, body);
+    auto r = Cluster::Call(node, method, target, body);
     if (!r.ok()) return {0, json()};
     return {r->status, json::parse(r->body, nullptr, false)};
   }

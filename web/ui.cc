@@ -1,0 +1,1448 @@
+// The HTML pages. Each is plain HTML built with Esc() around every value,
+// in the reader's language (web/i18n), with one stylesheet and one small
+// script from /static; no page needs the script.
+#include "web/ui.h"
+
+#include <sodium.h>
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "config/base/bytes.h"
+#include "config/base/time.h"
+#include "sync/content.h"
+#include "sync/doc_service.h"
+#include "sync/log.h"
+#include "sync/trust_service.h"
+#include "web/api.h"
+#include "web/diff.h"
+#include "web/embedded.h"
+#include "web/html.h"
+#include "web/json_fields.h"
+#include "web/markdown.h"
+#include "web/search.h"
+
+namespace mrc::web {
+namespace {
+
+using nlohmann::json;
+
+// A version tag for asset URLs: a hash of every embedded asset, so that a
+// new binary's assets are fetched again and old ones cached for good.
+const std::string& AssetVersion() {
+  static const std::string v = [] {
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, nullptr, 0, 16);
+    for (const auto& f : EmbeddedFiles()) {
+      crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(f.data.data()),
+                                f.data.size());
+    }
+    unsigned char out[16];
+    crypto_generichash_final(&st, out, sizeof out);
+    return ToHex(std::string_view(reinterpret_cast<const char*>(out), 6));
+  }();
+  return v;
+}
+
+// Names of countries and languages in the reader's language, from ICU's
+// locale data ("DE" -> "Allemagne" for a French reader).
+std::string CountryName(std::string_view code, std::string_view lang) {
+  if (code.empty()) return "";
+  icu::UnicodeString name;
+  icu::Locale("", std::string(code).c_str())
+      .getDisplayCountry(icu::Locale(std::string(lang).c_str()), name);
+  std::string out;
+  name.toUTF8String(out);
+  return out.empty() ? std::string(code) : out;
+}
+
+std::string LanguageName(std::string_view code, std::string_view lang) {
+  if (code.empty()) return "";
+  icu::UnicodeString name;
+  icu::Locale(std::string(code).c_str())
+      .getDisplayLanguage(icu::Locale(std::string(lang).c_str()), name);
+  std::string out;
+  name.toUTF8String(out);
+  return out.empty() ? std::string(code) : out;
+}
+
+std::string Join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (const auto& i : items) {
+    if (!out.empty()) out += sep;
+    out += i;
+  }
+  return out;
+}
+
+// "a, b ,c" -> {"a","b","c"}; empty items dropped.
+std::vector<std::string> SplitList(std::string_view text, char sep = ',') {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    std::string_view item = text.substr(0, text.find(sep));
+    text.remove_prefix(std::min(text.size(), item.size() + 1));
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front())))
+      item.remove_prefix(1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back())))
+      item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+  }
+  return out;
+}
+
+std::string ShortTime(const std::string& rfc3339) {
+  // "2026-11-24T10:00:00.123Z" -> "2026-11-24 10:00"
+  if (rfc3339.size() < 16) return rfc3339;
+  return rfc3339.substr(0, 10) + " " + rfc3339.substr(11, 5);
+}
+
+bool IsId(std::string_view s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// The markdown fields of each kind (shown rendered, edited in a textarea).
+bool IsMarkdownField(std::string_view kind, std::string_view field) {
+  return (kind == "faq" && field == "answer") || (kind == "guide" && field == "body") ||
+         (kind == "bulletin" && (field == "body" || field == "summary"));
+}
+
+// One page being built: the request, its language, and the output.
+class Page {
+ public:
+  Page(const PageRequest& r, const AppParts& parts) : r_(r), parts_(parts) {}
+
+  std::string T(std::string_view id, const std::map<std::string, std::string>& args = {}) const {
+    return Catalogues::Get().Text(r_.lang, id, args);
+  }
+  // Translated and escaped, ready for HTML.
+  std::string H(std::string_view id, const std::map<std::string, std::string>& args = {}) const {
+    return Esc(T(id, args));
+  }
+  const std::string& lang() const { return r_.lang; }
+  const PageRequest& req() const { return r_; }
+  bool Can(Role role) const {
+    return r_.who && static_cast<int>(r_.who->role) >= static_cast<int>(role);
+  }
+  std::string CsrfField() const {
+    return r_.who ? "<input type=\"hidden\" name=\"csrf\" value=\"" + Esc(r_.who->csrf) + "\">"
+                  : std::string();
+  }
+  std::string TopicName(std::string_view topic) const {
+    std::string id = "topic." + std::string(topic);
+    std::string t = T(id);
+    return t == id ? std::string(topic) : t;
+  }
+  // key hex -> centre name, for authors.
+  std::string AuthorName(const std::string& key_hex) {
+    if (authors_.empty()) {
+      auto members = parts_.log->Members();
+      if (members.ok()) {
+        for (const auto& m : *members) authors_[ToHex(m.key)] = m.name;
+      }
+      authors_[""] = "";
+    }
+    auto it = authors_.find(key_hex);
+    if (it != authors_.end() && !it->second.empty()) return it->second;
+    return key_hex.substr(0, 12);
+  }
+
+  HttpResponse Render(int status, std::string_view title, std::string_view body,
+                      std::string_view active) const;
+
+ private:
+  const PageRequest& r_;
+  const AppParts& parts_;
+  std::map<std::string, std::string> authors_;
+};
+
+HttpResponse Page::Render(int status, std::string_view title, std::string_view body,
+                          std::string_view active) const {
+  std::string dir(TextDirection(r_.lang));
+  std::string h;
+  h.reserve(body.size() + 4096);
+  h += "<!doctype html>\n<html lang=\"" + Esc(r_.lang) + "\" dir=\"" + dir + "\"><head>";
+  h += "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, "
+       "initial-scale=1\">";
+  h += "<title>" + Esc(title) + " · " +
+       Esc(parts_.node_name.empty() ? "mrcnode" : parts_.node_name) + "</title>";
+  h += "<link rel=\"stylesheet\" href=\"/static/style.css?v=" + AssetVersion() + "\">";
+  h += "<script src=\"/static/app.js?v=" + AssetVersion() + "\" defer></script>";
+  h += "</head><body>";
+  h += "<a class=\"skip\" href=\"#main\">" + H("nav.skip") + "</a>";
+  h += "<header class=\"top\"><div class=\"brand\">" +
+       Esc(parts_.node_name.empty() ? "mrcnode" : parts_.node_name) + "</div>";
+  if (r_.who) {
+    struct Item {
+      const char* path;
+      const char* id;
+      Role role;
+    };
+    static const Item kNav[] = {
+        {"/", "nav.search", Role::kCounsellor},
+        {"/faq", "nav.faq", Role::kCounsellor},
+        {"/guides", "nav.guides", Role::kCounsellor},
+        {"/bulletins", "nav.bulletins", Role::kCounsellor},
+        {"/centres", "nav.centres", Role::kCounsellor},
+        {"/conflicts", "nav.conflicts", Role::kEditor},
+        {"/sync", "nav.sync", Role::kAdmin},
+        {"/admin/users", "nav.users", Role::kAdmin},
+    };
+    h += "<nav aria-label=\"" + H("nav.label") + "\"><ul>";
+    for (const auto& item : kNav) {
+      if (!Can(item.role)) continue;
+      bool current = active == item.path;
+      h += "<li><a href=\"" + std::string(item.path) + "\"" +
+           (current ? " aria-current=\"page\"" : "") + ">" + H(item.id) + "</a></li>";
+    }
+    h += "</ul></nav><div class=\"who\"><a href=\"/settings\">" + Esc(r_.who->user) + "</a> (" +
+         H(std::string("role.") + std::string(RoleName(r_.who->role))) + ")";
+    h += "<form method=\"post\" action=\"/logout\" class=\"inline\">" + CsrfField() +
+         "<button type=\"submit\">" + H("nav.logout") + "</button></form></div>";
+  }
+  h += "</header><main id=\"main\">";
+  h += body;
+  h += "</main><footer><p>" + H("footer.text") + "</p></footer></body></html>\n";
+  return HtmlResponse(status, std::move(h));
+}
+
+std::string SnippetHtml(const std::vector<SearchHit::Piece>& pieces) {
+  std::string out;
+  for (const auto& p : pieces) out += p.hit ? "<mark>" + Esc(p.text) + "</mark>" : Esc(p.text);
+  return out;
+}
+
+std::string Options(const std::vector<std::pair<std::string, std::string>>& values,
+                    const std::string& selected) {
+  std::string out;
+  for (const auto& [v, label] : values) {
+    out += "<option value=\"" + Esc(v) + "\"" + (v == selected ? " selected" : "") + ">" +
+           Esc(label) + "</option>";
+  }
+  return out;
+}
+
+// A document's title whatever its kind.
+std::string DocTitle(const Page& p, const std::string& kind, const json& c) {
+  if (kind == "faq") return JsonString(c, "question");
+  if (kind == "bulletin") return JsonString(c, "title");
+  if (kind == "centre") return JsonString(c, "name");
+  if (kind == "guide") {
+    std::string section = JsonString(c, "section");
+    std::string what = section.empty() ? p.TopicName(JsonString(c, "topic")) : section;
+    return CountryName(JsonString(c, "country"), p.lang()) + " — " + what;
+  }
+  return kind;
+}
+
+HttpResponse ErrorHtml(Page& p, int status, std::string_view message) {
+  std::string body = "<h1>" + p.H("error.title") + "</h1><p class=\"error\" role=\"alert\">" +
+                     Esc(message) + "</p><p><a href=\"/\">" + p.H("error.home") + "</a></p>";
+  return p.Render(status, p.T("error.title"), body, "");
+}
+
+HttpResponse FromStatus(Page& p, const Status& s) {
+  return ErrorHtml(p, HttpStatusOf(s), s.message());
+}
+
+// ---------------------------------------------------------------------------
+// Search (the first screen)
+
+HttpResponse SearchPage(Page& p, const AppParts& parts) {
+  const Params& q = p.req().query;
+  SearchQuery sq;
+  sq.text = Param(q, "q");
+  sq.kind = Param(q, "kind");
+  sq.category = Param(q, "category");
+  sq.country = Param(q, "country");
+  sq.topic = Param(q, "topic");
+  sq.language = Param(q, "language");
+  sq.reader_language = p.lang();
+  std::uint32_t offset = 0;
+  if (auto o = Param(q, "offset"); !o.empty())
+    offset = static_cast<std::uint32_t>(std::strtoul(o.c_str(), nullptr, 10));
+  sq.offset = std::min<std::uint32_t>(offset, 10000);
+  sq.limit = 20;
+  bool searching = !sq.text.empty() || !sq.kind.empty() || !sq.category.empty() ||
+                   !sq.country.empty() || !sq.topic.empty() || !sq.language.empty();
+
+  std::string b = "<h1>" + p.H("search.title") + "</h1>";
+  b += "<form method=\"get\" action=\"/\" role=\"search\" class=\"search\">";
+  b += "<label for=\"q\">" + p.H("search.label") + "</label>";
+  b += "<input type=\"search\" id=\"q\" name=\"q\" value=\"" + Esc(sq.text) +
+       "\" autofocus autocomplete=\"off\" data-live-search>";
+  b += "<button type=\"submit\">" + p.H("search.button") + "</button>";
+  b += "<details" + std::string(searching && sq.text.empty() ? " open" : "") + "><summary>" +
+       p.H("search.filters") + "</summary><div class=\"filters\">";
+  std::vector<std::pair<std::string, std::string>> kinds = {{"", p.T("filter.any")}};
+  for (const char* k : {"faq", "guide", "bulletin", "centre"})
+    kinds.emplace_back(k, p.T(std::string("kind.") + k));
+  b += "<label>" + p.H("filter.kind") + " <select name=\"kind\">" + Options(kinds, sq.kind) +
+       "</select></label>";
+  auto facet = [&](const char* name, auto label) {
+    std::vector<std::pair<std::string, std::string>> values = {{"", p.T("filter.any")}};
+    auto f = parts.search->Facet(name);
+    if (f.ok()) {
+      for (const auto& [v, n] : *f)
+        values.emplace_back(v, label(v) + " (" + std::to_string(n) + ")");
+    }
+    return values;
+  };
+  b += "<label>" + p.H("filter.category") + " <select name=\"category\">" +
+       Options(facet("category", [](const std::string& v) { return v; }), sq.category) +
+       "</select></label>";
+  std::string country_lower = sq.country;
+  for (char& c : country_lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  b += "<label>" + p.H("filter.country") + " <select name=\"country\">" +
+       Options(facet("country",
+                     [&](const std::string& v) {
+                       std::string upper = v;
+                       for (char& c : upper)
+                         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                       return CountryName(upper, p.lang());
+                     }),
+               country_lower) +
+       "</select></label>";
+  std::vector<std::pair<std::string, std::string>> topics = {{"", p.T("filter.any")}};
+  for (auto t : sync::GuideTopics()) topics.emplace_back(std::string(t), p.TopicName(t));
+  b += "<label>" + p.H("filter.topic") + " <select name=\"topic\">" + Options(topics, sq.topic) +
+       "</select></label>";
+  b += "<label>" + p.H("filter.language") + " <select name=\"language\">" +
+       Options(facet("language", [&](const std::string& v) { return LanguageName(v, p.lang()); }),
+               sq.language) +
+       "</select></label>";
+  b += "</div></details></form>";
+
+  if (searching) {
+    sq.country = country_lower;
+    auto res = parts.search->Search(sq);
+    if (!res.ok()) {
+      b += "<p class=\"error\" role=\"alert\">" + Esc(res.status().message()) + "</p>";
+    } else {
+      b += "<section aria-labelledby=\"results-h\"><h2 id=\"results-h\">" +
+           p.H("search.results", {{"count", std::to_string(res->estimated)}}) + "</h2>";
+      if (!res->complete) b += "<p class=\"note\">" + p.H("search.indexing") + "</p>";
+      if (res->hits.empty()) b += "<p>" + p.H("search.none") + "</p>";
+      b += "<ol class=\"results\" start=\"" + std::to_string(sq.offset + 1) + "\">";
+      for (const auto& h : res->hits) {
+        std::string title = h.title;
+        if (h.kind == "guide") {
+          std::string upper = h.country;
+          for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+          title = CountryName(upper, p.lang()) + " — " +
+                  (h.topic == h.title ? p.TopicName(h.topic) : h.title);
+        }
+        b += "<li><a href=\"/docs/" + Esc(h.id) + "\"" +
+             (h.language.empty() ? "" : " lang=\"" + Esc(h.language) + "\"") + ">" + Esc(title) +
+             "</a> ";
+        b += "<span class=\"badge\">" + p.H("kind." + h.kind) + "</span>";
+        std::string primary = h.language.substr(0, h.language.find('-'));
+        if (!h.language.empty() && primary != p.lang()) {
+          b += " <span class=\"badge lang\" title=\"" + p.H("search.other_language") + "\">" +
+               Esc(LanguageName(h.language, p.lang())) + "</span>";
+        }
+        b += "<p class=\"snippet\"" +
+             (h.language.empty() ? std::string() : " lang=\"" + Esc(h.language) + "\"") + ">" +
+             SnippetHtml(h.snippet) + "</p></li>";
+      }
+      b += "</ol>";
+      // Pages: previous and next, keeping the query.
+      std::string base = "/?q=" + PercentEncode(Param(q, "q")) + "&kind=" + PercentEncode(sq.kind) +
+                         "&category=" + PercentEncode(sq.category) +
+                         "&country=" + PercentEncode(Param(q, "country")) +
+                         "&topic=" + PercentEncode(sq.topic) +
+                         "&language=" + PercentEncode(sq.language);
+      b += "<nav class=\"pages\" aria-label=\"" + p.H("search.pages") + "\">";
+      if (sq.offset > 0)
+        b += "<a href=\"" +
+             Esc(base + "&offset=" + std::to_string(sq.offset >= 20 ? sq.offset - 20 : 0)) + "\">" +
+             p.H("search.previous") + "</a> ";
+      if (sq.offset + res->hits.size() < res->estimated)
+        b += "<a href=\"" + Esc(base + "&offset=" + std::to_string(sq.offset + 20)) + "\">" +
+             p.H("search.next") + "</a>";
+      b += "</nav></section>";
+    }
+  } else {
+    b += "<section class=\"start\"><h2>" + p.H("search.browse") + "</h2><ul class=\"tiles\">";
+    b += "<li><a href=\"/faq\">" + p.H("nav.faq") + "</a></li><li><a href=\"/guides\">" +
+         p.H("nav.guides") + "</a></li><li><a href=\"/bulletins\">" + p.H("nav.bulletins") +
+         "</a></li><li><a href=\"/centres\">" + p.H("nav.centres") + "</a></li></ul></section>";
+  }
+  return p.Render(200, p.T("search.title"), b, "/");
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+
+std::string ContentHtml(Page& p, const std::string& kind, const json& c) {
+  std::string b;
+  if (kind == "faq") {
+    b += "<div class=\"md\">" + RenderMarkdown(JsonString(c, "answer")) + "</div>";
+    auto cats = JsonStrings(c, "categories");
+    if (!cats.empty()) {
+      b += "<p>" + p.H("doc.categories") + ": ";
+      for (const auto& cat : cats)
+        b += "<a class=\"badge\" href=\"/faq?category=" + Esc(PercentEncode(cat)) + "\">" +
+             Esc(cat) + "</a> ";
+      b += "</p>";
+    }
+  } else if (kind == "guide") {
+    if (c.value("authoritative", false))
+      b += "<p class=\"authoritative\">" + p.H("doc.authoritative") + "</p>";
+    b += "<div class=\"md\">" + RenderMarkdown(JsonString(c, "body")) + "</div><dl class=\"meta\">";
+    auto sources = JsonStrings(c, "sources");
+    if (!sources.empty()) {
+      b += "<dt>" + p.H("doc.sources") + "</dt>";
+      for (const auto& s : sources) b += "<dd>" + Esc(s) + "</dd>";
+    }
+    std::string verified = JsonString(c, "verified_on");
+    b += "<dt>" + p.H("doc.verified_on") + "</dt><dd>" +
+         (verified.empty() ? p.H("doc.not_verified") : Esc(verified)) + "</dd>";
+    b += "</dl>";
+  } else if (kind == "bulletin") {
+    b += "<p><span class=\"badge urgency-" + Esc(JsonString(c, "urgency")) + "\">" +
+         p.H("urgency." + JsonString(c, "urgency")) + "</span> " +
+         p.H("doc.effective", {{"date", JsonString(c, "effective_date")}}) + "</p>";
+    if (!JsonString(c, "summary").empty())
+      b += "<div class=\"md summary\">" + RenderMarkdown(JsonString(c, "summary")) + "</div>";
+    b += "<div class=\"md\">" + RenderMarkdown(JsonString(c, "body")) + "</div>";
+    auto countries = JsonStrings(c, "countries");
+    if (!countries.empty()) {
+      b += "<p>" + p.H("doc.countries") + ": ";
+      for (const auto& cc : countries)
+        b += "<a href=\"/guides/" + Esc(cc) + "\">" + Esc(CountryName(cc, p.lang())) + "</a> ";
+      b += "</p>";
+    }
+    for (const char* field : {"supersedes", "guide_sections"}) {
+      auto ids = JsonStrings(c, field);
+      if (ids.empty()) continue;
+      b += "<p>" + p.H(std::string("doc.") + field) + ": ";
+      for (const auto& id : ids)
+        b += "<a href=\"/docs/" + Esc(id) + "\">" + Esc(id.substr(0, 12)) + "</a> ";
+      b += "</p>";
+    }
+  } else if (kind == "centre") {
+    json loc = c.value("location", json::object());
+    json contact = c.value("contact", json::object());
+    b += "<dl class=\"meta\"><dt>" + p.H("centre.address") + "</dt><dd>" +
+         Esc(JsonString(loc, "address")) + " " + Esc(JsonString(loc, "city")) + ", " +
+         Esc(CountryName(JsonString(loc, "country"), p.lang())) + "</dd>";
+    if (!JsonString(contact, "phone").empty())
+      b += "<dt>" + p.H("centre.phone") + "</dt><dd>" + Esc(JsonString(contact, "phone")) + "</dd>";
+    if (!JsonString(contact, "email").empty())
+      b += "<dt>" + p.H("centre.email") + "</dt><dd>" + Esc(JsonString(contact, "email")) + "</dd>";
+    if (!JsonString(contact, "website").empty())
+      b += "<dt>" + p.H("centre.website") + "</dt><dd>" + Esc(JsonString(contact, "website")) +
+           "</dd>";
+    if (!JsonString(c, "hours").empty())
+      b += "<dt>" + p.H("centre.hours") + "</dt><dd>" + Esc(JsonString(c, "hours")) + "</dd>";
+    auto langs = JsonStrings(c, "languages");
+    if (!langs.empty())
+      b += "<dt>" + p.H("centre.languages") + "</dt><dd>" + Esc(Join(langs, ", ")) + "</dd>";
+    auto services = JsonStrings(c, "services");
+    if (!services.empty())
+      b += "<dt>" + p.H("centre.services") + "</dt><dd>" + Esc(Join(services, ", ")) + "</dd>";
+    b += "</dl>";
+  }
+  return b;
+}
+
+HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id) {
+  auto r = parts.docs->Get(id);
+  if (!r.ok()) return FromStatus(p, r.status());
+  json d = json::parse(*r);
+  std::string kind = JsonString(d, "kind");
+  const json& c = d["content"];
+  std::string b;
+  if (d.value("deleted", false) || !c.is_object()) {
+    b += "<h1>" + p.H("doc.deleted") + "</h1>";
+  } else {
+    std::string lang = JsonString(c, "language");
+    b += "<article" + (lang.empty() ? std::string() : " lang=\"" + Esc(lang) + "\"") + "><h1>" +
+         Esc(DocTitle(p, kind, c)) + "</h1>";
+    if (d.value("conflict", false)) {
+      b += "<p class=\"warning\" role=\"alert\">" + p.H("doc.in_conflict") + " <a href=\"/docs/" +
+           Esc(id) + "/edit\">" + p.H("doc.resolve") + "</a></p>";
+    }
+    b += ContentHtml(p, kind, c) + "</article>";
+    std::string group = JsonString(c, "translation_group");
+    if (!group.empty()) {
+      SearchQuery tq;
+      tq.kind = kind;
+      tq.translation_group = group;
+      tq.limit = 50;
+      auto tr = parts.search->Search(tq);
+      if (tr.ok() && tr->hits.size() > 1) {
+        b += "<section><h2>" + p.H("doc.translations") + "</h2><ul class=\"inline-list\">";
+        for (const auto& h : tr->hits) {
+          if (h.id == id) continue;
+          b += "<li><a href=\"/docs/" + Esc(h.id) + "\" hreflang=\"" + Esc(h.language) + "\">" +
+               Esc(LanguageName(h.language, p.lang())) + "</a></li>";
+        }
+        b += "</ul></section>";
+      }
+    }
+  }
+  b += "<dl class=\"meta\"><dt>" + p.H("doc.kind") + "</dt><dd>" + p.H("kind." + kind) + "</dd>";
+  b += "<dt>" + p.H("doc.updated") + "</dt><dd>" + Esc(ShortTime(JsonString(d, "updated_at"))) +
+       " · " + Esc(p.AuthorName(JsonString(d, "updated_by"))) + "</dd>";
+  b += "<dt>" + p.H("doc.created") + "</dt><dd>" + Esc(ShortTime(JsonString(d, "created_at"))) +
+       " · " + Esc(p.AuthorName(JsonString(d, "created_by"))) + "</dd>";
+  b += "<dt>" + p.H("doc.versions") + "</dt><dd>" + std::to_string(d.value("versions", 0)) +
+       "</dd></dl>";
+  b += "<p class=\"actions\"><a href=\"/docs/" + Esc(id) + "/history\">" + p.H("doc.history") +
+       "</a>";
+  b += " <a href=\"/docs/" + Esc(id) + "/proposals\">" + p.H("doc.proposals") + "</a>";
+  if (p.Can(Role::kEditor) && !d.value("deleted", false))
+    b += " <a class=\"button\" href=\"/docs/" + Esc(id) + "/edit\">" + p.H("doc.edit") + "</a>";
+  b += "</p>";
+  std::string title = c.is_object() ? DocTitle(p, kind, c) : p.T("doc.deleted");
+  return p.Render(200, title, b, "");
+}
+
+HttpResponse FaqPage(Page& p, const AppParts& parts) {
+  std::string category = Param(p.req().query, "category");
+  std::string b = "<h1>" + p.H("faq.title") + "</h1>";
+  auto cats = parts.search->Facet("category");
+  b += "<nav aria-label=\"" + p.H("faq.categories") + "\"><ul class=\"inline-list\">";
+  if (cats.ok()) {
+    for (const auto& [v, n] : *cats) {
+      b += "<li><a href=\"/faq?category=" + Esc(PercentEncode(v)) + "\"" +
+           (v == category ? " aria-current=\"page\"" : "") + ">" + Esc(v) + " (" +
+           std::to_string(n) + ")</a></li>";
+    }
+  }
+  b += "</ul></nav>";
+  SearchQuery q;
+  q.kind = "faq";
+  q.category = category;
+  q.limit = 500;
+  q.reader_language = p.lang();
+  auto res = parts.search->Search(q);
+  if (!res.ok()) return FromStatus(p, res.status());
+  if (!category.empty()) b += "<h2>" + Esc(category) + "</h2>";
+  b += "<ul class=\"list\">";
+  for (const auto& h : res->hits) {
+    b += "<li><a href=\"/docs/" + Esc(h.id) + "\" lang=\"" + Esc(h.language) + "\">" +
+         Esc(h.title) + "</a>";
+    if (h.language.substr(0, 2) != p.lang())
+      b += " <span class=\"badge lang\">" + Esc(LanguageName(h.language, p.lang())) + "</span>";
+    b += "</li>";
+  }
+  b += "</ul>";
+  if (p.Can(Role::kEditor))
+    b += "<p><a class=\"button\" href=\"/docs/new?kind=faq\">" + p.H("faq.new") + "</a></p>";
+  return p.Render(200, p.T("faq.title"), b, "/faq");
+}
+
+HttpResponse GuidesPage(Page& p, const AppParts& parts) {
+  std::string b = "<h1>" + p.H("guides.title") + "</h1><ul class=\"tiles\">";
+  auto countries = parts.search->Facet("guide-country");
+  if (!countries.ok()) return FromStatus(p, countries.status());
+  std::vector<std::pair<std::string, std::string>> named;
+  for (const auto& [code, n] : *countries) {
+    std::string upper = code;
+    for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    named.emplace_back(CountryName(upper, p.lang()), upper);
+  }
+  std::sort(named.begin(), named.end());
+  for (const auto& [name, code] : named)
+    b += "<li><a href=\"/guides/" + Esc(code) + "\">" + Esc(name) + "</a></li>";
+  b += "</ul>";
+  if (named.empty()) b += "<p>" + p.H("guides.none") + "</p>";
+  if (p.Can(Role::kEditor))
+    b += "<p><a class=\"button\" href=\"/docs/new?kind=guide\">" + p.H("guides.new") + "</a></p>";
+  return p.Render(200, p.T("guides.title"), b, "/guides");
+}
+
+HttpResponse GuidePage(Page& p, const AppParts& parts, std::string country) {
+  for (char& ch : country) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  if (country.size() != 2) return ErrorHtml(p, 404, p.T("guides.no_such"));
+  SearchQuery q;
+  q.kind = "guide";
+  q.country = country;
+  q.limit = 1000;
+  q.language = Param(p.req().query, "language");
+  auto res = parts.search->Search(q);
+  if (!res.ok()) return FromStatus(p, res.status());
+  std::string name = CountryName(country, p.lang());
+  std::string b = "<h1>" + p.H("guides.guide_for", {{"country", name}}) + "</h1>";
+  // The fixed topics in order; each lists its sections (any language), and
+  // free sections come last.
+  std::map<std::string, std::vector<const SearchHit*>> by_topic;
+  for (const auto& h : res->hits) by_topic[h.topic].push_back(&h);
+  b += "<nav aria-label=\"" + p.H("guides.contents") + "\"><ol class=\"toc\">";
+  for (auto t : sync::GuideTopics())
+    b += "<li><a href=\"#" + Esc(t) + "\">" + Esc(p.TopicName(t)) + "</a></li>";
+  b += "</ol></nav>";
+  auto section_html = [&](const SearchHit& h) {
+    auto doc = parts.docs->Get(h.id);
+    if (!doc.ok()) return std::string();
+    json d = json::parse(*doc);
+    const json& c = d["content"];
+    if (!c.is_object()) return std::string();
+    std::string s =
+        "<section class=\"guide-section\" lang=\"" + Esc(JsonString(c, "language")) + "\">";
+    if (!JsonString(c, "section").empty()) s += "<h3>" + Esc(JsonString(c, "section")) + "</h3>";
+    if (JsonString(c, "language").substr(0, 2) != p.lang())
+      s += "<p><span class=\"badge lang\">" +
+           Esc(LanguageName(JsonString(c, "language"), p.lang())) + "</span></p>";
+    s += ContentHtml(p, "guide", c);
+    s += "<p class=\"actions\"><a href=\"/docs/" + Esc(h.id) + "\">" + p.H("guides.open_section") +
+         "</a></p></section>";
+    return s;
+  };
+  for (auto t : sync::GuideTopics()) {
+    b += "<section id=\"" + Esc(t) + "\"><h2>" + Esc(p.TopicName(t)) + "</h2>";
+    auto it = by_topic.find(std::string(t));
+    if (it == by_topic.end()) {
+      b += "<p class=\"note\">" + p.H("guides.not_written") + "</p>";
+    } else {
+      for (const SearchHit* h : it->second) b += section_html(*h);
+    }
+    b += "</section>";
+  }
+  auto free = by_topic.find("");
+  if (free != by_topic.end()) {
+    b += "<section><h2>" + p.H("guides.more") + "</h2>";
+    for (const SearchHit* h : free->second) b += section_html(*h);
+    b += "</section>";
+  }
+  return p.Render(200, p.T("guides.guide_for", {{"country", name}}), b, "/guides");
+}
+
+// Every document of a kind with its content (bulletins and centres are few).
+std::vector<json> AllOfKind(const AppParts& parts, const std::string& kind) {
+  std::vector<json> out;
+  sync::ListQuery q;
+  q.kind = kind;
+  q.limit = 1000;
+  for (int pages = 0; pages < 100; ++pages) {
+    auto list = parts.docs->List(q);
+    if (!list.ok()) break;
+    json l = json::parse(*list);
+    for (const auto& d : l["docs"]) {
+      auto full = parts.docs->Get(JsonString(d, "id"));
+      if (full.ok()) out.push_back(json::parse(*full));
+    }
+    if (!l["next"].is_string()) break;
+    q.after = l["next"].get<std::string>();
+  }
+  return out;
+}
+
+HttpResponse BulletinsPage(Page& p, const AppParts& parts) {
+  auto bulletins = AllOfKind(parts, "bulletin");
+  std::sort(bulletins.begin(), bulletins.end(), [](const json& a, const json& b) {
+    return JsonString(a["content"], "effective_date") > JsonString(b["content"], "effective_date");
+  });
+  std::string self = ToHex(parts.log->self());
+  std::string b = "<h1>" + p.H("bulletins.title") + "</h1>";
+  b += "<p><a href=\"/api/v1/bulletins/feed.atom\">" + p.H("bulletins.feed") +
+       "</a></p><ul class=\"bulletins\">";
+  for (const auto& d : bulletins) {
+    const json& c = d["content"];
+    if (!c.is_object()) continue;
+    std::string id = JsonString(d, "id");
+    // Unread: this centre has not acknowledged the current version.
+    bool unread = false, centre = false;
+    if (parts.trust) {
+      auto rec = parts.trust->Receipts(id);
+      if (rec.ok()) {
+        json r = json::parse(*rec);
+        for (const auto& ce : r["centres"]) {
+          if (JsonString(ce, "key") != self) continue;
+          centre = true;
+          unread = !(ce["acknowledged"].is_object() && ce["acknowledged"].value("current", false));
+        }
+      }
+    }
+    b += "<li class=\"" + std::string(unread ? "unread" : "read") + "\" lang=\"" +
+         Esc(JsonString(c, "language")) + "\">";
+    b += "<a href=\"/docs/" + Esc(id) + "\">" + Esc(JsonString(c, "title")) + "</a> ";
+    b += "<span class=\"badge urgency-" + Esc(JsonString(c, "urgency")) + "\">" +
+         p.H("urgency." + JsonString(c, "urgency")) + "</span> ";
+    b += "<span class=\"date\">" +
+         p.H("doc.effective", {{"date", JsonString(c, "effective_date")}}) + "</span>";
+    if (unread) {
+      b += " <strong class=\"badge unread-mark\">" + p.H("bulletins.unread") + "</strong>";
+      b += "<form method=\"post\" action=\"/bulletins/" + Esc(id) + "/read\" class=\"inline\">" +
+           p.CsrfField() + "<button type=\"submit\">" + p.H("bulletins.mark_read") +
+           "</button></form>";
+    } else if (centre) {
+      b += " <span class=\"badge\">" + p.H("bulletins.read") + "</span>";
+    }
+    if (!JsonString(c, "summary").empty())
+      b += "<div class=\"md summary\">" + RenderMarkdown(JsonString(c, "summary")) + "</div>";
+    b += "</li>";
+  }
+  b += "</ul>";
+  if (bulletins.empty()) b += "<p>" + p.H("bulletins.none") + "</p>";
+  if (p.Can(Role::kEditor))
+    b += "<p><a class=\"button\" href=\"/docs/new?kind=bulletin\">" + p.H("bulletins.new") +
+         "</a></p>";
+  return p.Render(200, p.T("bulletins.title"), b, "/bulletins");
+}
+
+HttpResponse MarkRead(Page& p, const AppParts& parts, const std::string& id) {
+  if (!parts.trust) return ErrorHtml(p, 503, "receipts are not available");
+  json req = {{"by", p.req().who->user}};
+  auto r = parts.trust->Acknowledge(id, req.dump());
+  if (!r.ok()) return FromStatus(p, r.status());
+  return Redirect("/bulletins");
+}
+
+HttpResponse CentresPage(Page& p, const AppParts& parts) {
+  auto centres = AllOfKind(parts, "centre");
+  std::sort(centres.begin(), centres.end(), [](const json& a, const json& b) {
+    return JsonString(a["content"], "name") < JsonString(b["content"], "name");
+  });
+  std::string b = "<h1>" + p.H("centres.title") + "</h1><table><thead><tr><th scope=\"col\">" +
+                  p.H("centres.name") + "</th><th scope=\"col\">" + p.H("centres.place") +
+                  "</th><th scope=\"col\">" + p.H("centres.contact") + "</th><th scope=\"col\">" +
+                  p.H("centre.languages") + "</th></tr></thead><tbody>";
+  for (const auto& d : centres) {
+    const json& c = d["content"];
+    if (!c.is_object()) continue;
+    json loc = c.value("location", json::object());
+    json contact = c.value("contact", json::object());
+    b += "<tr><td><a href=\"/docs/" + Esc(JsonString(d, "id")) + "\">" +
+         Esc(JsonString(c, "name")) + "</a></td><td>" + Esc(JsonString(loc, "city")) + ", " +
+         Esc(CountryName(JsonString(loc, "country"), p.lang())) + "</td><td>" +
+         Esc(JsonString(contact, "phone")) + " " + Esc(JsonString(contact, "email")) + "</td><td>" +
+         Esc(Join(JsonStrings(c, "languages"), ", ")) + "</td></tr>";
+  }
+  b += "</tbody></table>";
+  if (p.Can(Role::kEditor))
+    b += "<p><a class=\"button\" href=\"/docs/new?kind=centre\">" + p.H("centres.new") + "</a></p>";
+  return p.Render(200, p.T("centres.title"), b, "/centres");
+}
+
+// ---------------------------------------------------------------------------
+// Editing
+
+struct FormField {
+  const char* name;  // content field, or "location.city" for nested ones
+  enum Type { kText, kMarkdown, kList, kLines, kDate, kBool, kTopic, kUrgency } type;
+  bool required;
+};
+
+const std::vector<FormField>& FieldsOf(const std::string& kind) {
+  static const std::map<std::string, std::vector<FormField>> fields = {
+      {"faq",
+       {{"question", FormField::kText, true},
+        {"answer", FormField::kMarkdown, true},
+        {"language", FormField::kText, true},
+        {"categories", FormField::kList, false},
+        {"tags", FormField::kList, false},
+        {"translation_group", FormField::kText, false}}},
+      {"guide",
+       {{"country", FormField::kText, true},
+        {"topic", FormField::kTopic, false},
+        {"section", FormField::kText, false},
+        {"language", FormField::kText, true},
+        {"body", FormField::kMarkdown, true},
+        {"sources", FormField::kLines, false},
+        {"verified_on", FormField::kDate, false},
+        {"authoritative", FormField::kBool, false},
+        {"translation_group", FormField::kText, false}}},
+      {"bulletin",
+       {{"title", FormField::kText, true},
+        {"summary", FormField::kMarkdown, false},
+        {"body", FormField::kMarkdown, true},
+        {"countries", FormField::kList, false},
+        {"topics", FormField::kList, false},
+        {"effective_date", FormField::kDate, true},
+        {"urgency", FormField::kUrgency, true},
+        {"language", FormField::kText, true},
+        {"supersedes", FormField::kList, false},
+        {"guide_sections", FormField::kList, false}}},
+      {"centre",
+       {{"name", FormField::kText, true},
+        {"location.address", FormField::kText, false},
+        {"location.city", FormField::kText, true},
+        {"location.country", FormField::kText, true},
+        {"contact.phone", FormField::kText, false},
+        {"contact.email", FormField::kText, false},
+        {"contact.website", FormField::kText, false},
+        {"languages", FormField::kList, false},
+        {"services", FormField::kList, false},
+        {"hours", FormField::kText, false}}},
+  };
+  static const std::vector<FormField> none;
+  auto it = fields.find(kind);
+  return it == fields.end() ? none : it->second;
+}
+
+// The form's text for a content field.
+std::string FieldText(const json& c, const FormField& f) {
+  std::string name = f.name;
+  const json* v = &c;
+  if (auto dot = name.find('.'); dot != std::string::npos) {
+    auto outer = c.find(name.substr(0, dot));
+    if (outer == c.end() || !outer->is_object()) return "";
+    v = &*outer;
+    name = name.substr(dot + 1);
+  }
+  auto it = v->find(name);
+  if (it == v->end()) return "";
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_boolean()) return it->get<bool>() ? "on" : "";
+  if (it->is_array()) {
+    std::vector<std::string> items;
+    for (const auto& e : *it)
+      if (e.is_string()) items.push_back(e.get<std::string>());
+    return Join(items, f.type == FormField::kLines ? "\n" : ", ");
+  }
+  return it->dump();
+}
+
+// Content JSON from the form's fields; empty fields are left out.
+json ContentFromForm(const std::string& kind, const Params& form) {
+  json c = json::object();
+  for (const auto& f : FieldsOf(kind)) {
+    std::string v = Param(form, std::string("f.") + f.name);
+    // Browsers send CRLF in textareas; content keeps LF.
+    v.erase(std::remove(v.begin(), v.end(), '\r'), v.end());
+    json value;
+    switch (f.type) {
+      case FormField::kBool:
+        if (v.empty()) continue;
+        value = true;
+        break;
+      case FormField::kList:
+      case FormField::kLines: {
+        auto items = SplitList(v, f.type == FormField::kLines ? '\n' : ',');
+        if (items.empty()) continue;
+        value = items;
+        break;
+      }
+      default:
+        if (v.empty()) continue;
+        value = v;
+    }
+    std::string name = f.name;
+    if (auto dot = name.find('.'); dot != std::string::npos) {
+      c[name.substr(0, dot)][name.substr(dot + 1)] = value;
+    } else {
+      c[name] = value;
+    }
+  }
+  return c;
+}
+
+std::string FormHtml(Page& p, const std::string& kind, const json& c, bool hq_only_note) {
+  std::string b;
+  for (const auto& f : FieldsOf(kind)) {
+    std::string id = std::string("f.") + f.name;
+    std::string label = p.H(std::string("field.") + f.name) + (f.required ? " *" : "");
+    std::string value = FieldText(c, f);
+    b += "<div class=\"field\">";
+    switch (f.type) {
+      case FormField::kMarkdown:
+        b += "<label for=\"" + id + "\">" + label + "</label><textarea id=\"" + id + "\" name=\"" +
+             id + "\" rows=\"12\" data-preview>" + Esc(value) + "</textarea><p class=\"hint\">" +
+             p.H("edit.markdown_hint") + "</p>";
+        break;
+      case FormField::kLines:
+        b += "<label for=\"" + id + "\">" + label + "</label><textarea id=\"" + id + "\" name=\"" +
+             id + "\" rows=\"3\">" + Esc(value) + "</textarea><p class=\"hint\">" +
+             p.H("edit.one_per_line") + "</p>";
+        break;
+      case FormField::kBool:
+        b += "<label><input type=\"checkbox\" name=\"" + id + "\"" +
+             (value.empty() ? "" : " checked") + "> " + label + "</label>";
+        if (hq_only_note) b += "<p class=\"hint\">" + p.H("edit.hq_only") + "</p>";
+        break;
+      case FormField::kTopic: {
+        std::vector<std::pair<std::string, std::string>> topics = {{"", p.T("edit.free_section")}};
+        for (auto t : sync::GuideTopics()) topics.emplace_back(std::string(t), p.TopicName(t));
+        b += "<label for=\"" + id + "\">" + label + "</label><select id=\"" + id + "\" name=\"" +
+             id + "\">" + Options(topics, value) + "</select>";
+        break;
+      }
+      case FormField::kUrgency: {
+        std::vector<std::pair<std::string, std::string>> levels;
+        for (const char* u : {"low", "normal", "high", "urgent"})
+          levels.emplace_back(u, p.T(std::string("urgency.") + u));
+        b += "<label for=\"" + id + "\">" + label + "</label><select id=\"" + id + "\" name=\"" +
+             id + "\">" + Options(levels, value.empty() ? "normal" : value) + "</select>";
+        break;
+      }
+      default: {
+        const char* type = f.type == FormField::kDate ? "date" : "text";
+        b += "<label for=\"" + id + "\">" + label + "</label><input type=\"" + type + "\" id=\"" +
+             id + "\" name=\"" + id + "\" value=\"" + Esc(value) + "\">";
+        if (f.type == FormField::kList)
+          b += "<p class=\"hint\">" + p.H("edit.comma_separated") + "</p>";
+      }
+    }
+    b += "</div>";
+  }
+  return b;
+}
+
+std::string PreviewHtml(Page& p, const std::string& kind, const json& c) {
+  return "<section class=\"preview\" aria-labelledby=\"preview-h\"><h2 id=\"preview-h\">" +
+         p.H("edit.preview") + "</h2><h3>" + Esc(DocTitle(p, kind, c)) + "</h3>" +
+         ContentHtml(p, kind, c) + "</section>";
+}
+
+HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
+  const PageRequest& r = p.req();
+  bool is_new = id.empty();
+  std::string kind;
+  json current = json::object();
+  json doc;
+  std::vector<std::string> heads;
+  if (is_new) {
+    kind = Param(r.query, "kind").empty() ? Param(r.form, "kind") : Param(r.query, "kind");
+    if (FieldsOf(kind).empty()) return ErrorHtml(p, 400, p.T("edit.bad_kind"));
+    current["language"] = p.lang();
+  } else {
+    auto got = parts.docs->Get(id);
+    if (!got.ok()) return FromStatus(p, got.status());
+    doc = json::parse(*got);
+    kind = JsonString(doc, "kind");
+    if (doc["content"].is_object()) current = doc["content"];
+    heads = JsonStrings(doc, "heads");
+  }
+  std::string error;
+  bool posted = r.http->method == "POST";
+  std::string action = Param(r.form, "action");
+  json content = posted ? ContentFromForm(kind, r.form) : current;
+  std::string base = posted ? Param(r.form, "base") : Join(heads, ",");
+  if (posted && action == "save") {
+    json req = {{"content", content}};
+    Result<std::string> saved = Status::Ok();
+    if (is_new) {
+      req["kind"] = kind;
+      saved = parts.docs->Create(req.dump());
+    } else {
+      req["base"] = SplitList(base);
+      saved = parts.docs->Update(id, req.dump());
+    }
+    if (saved.ok()) {
+      json s = json::parse(*saved);
+      return Redirect("/docs/" + JsonString(s, "id"));
+    }
+    error = saved.status().code() == Status::Code::kConflict
+                ? p.T("edit.conflict") + " " + saved.status().message()
+                : saved.status().message();
+  }
+  std::string title = is_new ? p.T("edit.new_" + kind)
+                             : p.T("edit.edit_title", {{"title", DocTitle(p, kind, current)}});
+  std::string b = "<h1>" + Esc(title) + "</h1>";
+  if (!error.empty()) b += "<p class=\"error\" role=\"alert\">" + Esc(error) + "</p>";
+  // A document in conflict: every head side by side; saving merges them.
+  if (!is_new && heads.size() > 1) {
+    b += "<section class=\"conflict\"><h2>" + p.H("edit.conflict_title") + "</h2><p>" +
+         p.H("edit.conflict_help") + "</p><div class=\"side-by-side\">";
+    auto hist = parts.docs->History(id);
+    if (hist.ok()) {
+      json h = json::parse(*hist);
+      for (const auto& v : h["versions"]) {
+        if (!v.value("head", false)) continue;
+        b += "<div class=\"version\"><h3>" +
+             p.H("edit.version_by", {{"author", p.AuthorName(JsonString(v, "author"))},
+                                     {"at", ShortTime(JsonString(v, "at"))}}) +
+             "</h3>";
+        if (v["content"].is_object())
+          b += ContentHtml(p, kind, v["content"]);
+        else
+          b += "<p>" + p.H("doc.deleted") + "</p>";
+        b += "</div>";
+      }
+    }
+    b += "</div></section>";
+  }
+  b += "<form method=\"post\" class=\"edit\">" + p.CsrfField();
+  if (is_new) b += "<input type=\"hidden\" name=\"kind\" value=\"" + Esc(kind) + "\">";
+  b += "<input type=\"hidden\" name=\"base\" value=\"" + Esc(base) + "\">";
+  b += FormHtml(p, kind, content, kind == "guide");
+  b += "<div class=\"buttons\"><button type=\"submit\" name=\"action\" value=\"preview\">" +
+       p.H("edit.preview_button") +
+       "</button> <button type=\"submit\" name=\"action\" value=\"save\" class=\"primary\">" +
+       p.H(heads.size() > 1 ? "edit.merge_button" : "edit.save_button") + "</button></div></form>";
+  if (posted && action != "save") b += PreviewHtml(p, kind, content);
+  return p.Render(error.empty() ? 200 : 400, title, b, "");
+}
+
+// The lines a version's content is compared by: one per field, and one per
+// line of a Markdown field.
+std::vector<std::string> ContentLines(const std::string& kind, const json& c) {
+  std::vector<std::string> lines;
+  if (!c.is_object()) return lines;
+  for (const auto& [k, v] : c.items()) {
+    if (v.is_string() && IsMarkdownField(kind, k)) {
+      lines.push_back(k + ":");
+      for (const auto& l : SplitList(v.get<std::string>(), '\n')) lines.push_back("  " + l);
+    } else if (v.is_string()) {
+      lines.push_back(k + ": " + v.get<std::string>());
+    } else {
+      lines.push_back(k + ": " + v.dump(-1, ' ', false, json::error_handler_t::replace));
+    }
+  }
+  return lines;
+}
+
+HttpResponse HistoryPage(Page& p, const AppParts& parts, const std::string& id) {
+  auto got = parts.docs->Get(id);
+  if (!got.ok()) return FromStatus(p, got.status());
+  json doc = json::parse(*got);
+  std::string kind = JsonString(doc, "kind");
+  auto hist = parts.docs->History(id);
+  if (!hist.ok()) return FromStatus(p, hist.status());
+  json h = json::parse(*hist);
+  const json& versions = h["versions"];
+  std::string title =
+      doc["content"].is_object() ? DocTitle(p, kind, doc["content"]) : p.T("doc.deleted");
+  std::string b = "<h1>" + p.H("history.title", {{"title", title}}) + "</h1>";
+  std::string a = Param(p.req().query, "a"), bb = Param(p.req().query, "b");
+  if (versions.size() >= 2 && (a.empty() || bb.empty())) {
+    a = JsonString(versions[versions.size() - 2], "version");
+    bb = JsonString(versions[versions.size() - 1], "version");
+  }
+  // The diff between the two chosen versions.
+  const json *va = nullptr, *vb = nullptr;
+  for (const auto& v : versions) {
+    if (JsonString(v, "version") == a) va = &v;
+    if (JsonString(v, "version") == bb) vb = &v;
+  }
+  if (va && vb) {
+    auto lines_a = ContentLines(kind, (*va)["content"]);
+    auto lines_b = ContentLines(kind, (*vb)["content"]);
+    b += "<section aria-labelledby=\"diff-h\"><h2 id=\"diff-h\">" +
+         p.H("history.diff", {{"a", ShortTime(JsonString(*va, "at")) + " · " +
+                                        p.AuthorName(JsonString(*va, "author"))},
+                              {"b", ShortTime(JsonString(*vb, "at")) + " · " +
+                                        p.AuthorName(JsonString(*vb, "author"))}}) +
+         "</h2><pre class=\"diff\">";
+    for (const auto& d : DiffLines(lines_a, lines_b)) {
+      const char* cls = d.op == DiffOp::kDelete ? "del" : d.op == DiffOp::kInsert ? "ins" : "same";
+      const char* mark = d.op == DiffOp::kDelete ? "- " : d.op == DiffOp::kInsert ? "+ " : "  ";
+      std::string tag = d.op == DiffOp::kDelete ? "del" : d.op == DiffOp::kInsert ? "ins" : "span";
+      b += "<" + tag + " class=\"" + cls + "\">" + mark + Esc(d.text) + "\n</" + tag + ">";
+    }
+    b += "</pre></section>";
+  }
+  b += "<form method=\"get\"><table><caption>" + p.H("history.versions") +
+       "</caption><thead><tr><th scope=\"col\">" + p.H("history.from") + "</th><th scope=\"col\">" +
+       p.H("history.to") + "</th><th scope=\"col\">" + p.H("history.when") +
+       "</th><th scope=\"col\">" + p.H("history.who") + "</th><th scope=\"col\">" +
+       p.H("history.what") + "</th></tr></thead><tbody>";
+  for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+    const json& v = *it;
+    std::string ver = JsonString(v, "version");
+    std::string label = ShortTime(JsonString(v, "at"));
+    b += "<tr><td><input type=\"radio\" name=\"a\" value=\"" + Esc(ver) + "\"" +
+         (ver == a ? " checked" : "") + " aria-label=\"" + p.H("history.from") + " " + Esc(label) +
+         "\"></td><td><input type=\"radio\" name=\"b\" value=\"" + Esc(ver) + "\"" +
+         (ver == bb ? " checked" : "") + " aria-label=\"" + p.H("history.to") + " " + Esc(label) +
+         "\"></td><td>" + Esc(label) + "</td><td>" + Esc(p.AuthorName(JsonString(v, "author"))) +
+         "</td><td>" + p.H("history.op_" + JsonString(v, "op")) +
+         (v.value("head", false) ? " · " + p.H("history.head") : "") + "</td></tr>";
+  }
+  b += "</tbody></table><button type=\"submit\">" + p.H("history.compare") + "</button></form>";
+  b += "<p><a href=\"/docs/" + Esc(id) + "\">" + p.H("history.back") + "</a></p>";
+  return p.Render(200, p.T("history.title", {{"title", title}}), b, "");
+}
+
+HttpResponse ConflictsPage(Page& p, const AppParts& parts) {
+  sync::ListQuery q;
+  q.conflicts_only = true;
+  q.limit = 1000;
+  auto list = parts.docs->List(q);
+  if (!list.ok()) return FromStatus(p, list.status());
+  json l = json::parse(*list);
+  std::string b = "<h1>" + p.H("conflicts.title") + "</h1><p>" + p.H("conflicts.help") +
+                  "</p><ul class=\"list\">";
+  for (const auto& d : l["docs"]) {
+    std::string id = JsonString(d, "id");
+    auto full = parts.docs->Get(id);
+    std::string title = id.substr(0, 12);
+    if (full.ok()) {
+      json f = json::parse(*full);
+      if (f["content"].is_object()) title = DocTitle(p, JsonString(f, "kind"), f["content"]);
+    }
+    b += "<li><a href=\"/docs/" + Esc(id) + "/edit\">" + Esc(title) +
+         "</a> <span class=\"badge\">" + p.H("kind." + JsonString(d, "kind")) + "</span></li>";
+  }
+  b += "</ul>";
+  if (l["docs"].empty()) b += "<p>" + p.H("conflicts.none") + "</p>";
+  return p.Render(200, p.T("conflicts.title"), b, "/conflicts");
+}
+
+HttpResponse ProposalsPage(Page& p, const AppParts& parts, const std::string& id) {
+  auto got = parts.docs->Get(id);
+  if (!got.ok()) return FromStatus(p, got.status());
+  json doc = json::parse(*got);
+  std::string kind = JsonString(doc, "kind");
+  auto props = parts.docs->Proposals(id);
+  if (!props.ok()) return FromStatus(p, props.status());
+  json pr = json::parse(*props);
+  std::string title =
+      doc["content"].is_object() ? DocTitle(p, kind, doc["content"]) : p.T("doc.deleted");
+  std::string b = "<h1>" + p.H("proposals.title", {{"title", title}}) + "</h1>";
+  if (pr["proposals"].empty()) b += "<p>" + p.H("proposals.none") + "</p>";
+  for (const auto& prop : pr["proposals"]) {
+    std::string pid = JsonString(prop, "proposal");
+    std::string status = JsonString(prop, "status");
+    b += "<section class=\"proposal\"><h2>" +
+         p.H("proposals.by", {{"author", p.AuthorName(JsonString(prop, "author"))},
+                              {"at", ShortTime(JsonString(prop, "at"))}}) +
+         " <span class=\"badge\">" + p.H("proposals.status_" + status) + "</span></h2>";
+    if (prop["content"].is_object()) {
+      auto before = ContentLines(kind, doc["content"]);
+      auto after = ContentLines(kind, prop["content"]);
+      b += "<pre class=\"diff\">";
+      for (const auto& d : DiffLines(before, after)) {
+        std::string tag = d.op == DiffOp::kDelete   ? "del"
+                          : d.op == DiffOp::kInsert ? "ins"
+                                                    : "span";
+        const char* mark = d.op == DiffOp::kDelete ? "- " : d.op == DiffOp::kInsert ? "+ " : "  ";
+        b += "<" + tag + ">" + mark + Esc(d.text) + "\n</" + tag + ">";
+      }
+      b += "</pre>";
+    }
+    if (!JsonString(prop, "reason").empty())
+      b += "<p>" + p.H("proposals.reason") + ": " + Esc(JsonString(prop, "reason")) + "</p>";
+    if (status == "open" && p.Can(Role::kEditor)) {
+      b += "<form method=\"post\" action=\"/docs/" + Esc(id) + "/proposals/" + Esc(pid) +
+           "/accept\" class=\"inline\">" + p.CsrfField() +
+           "<button type=\"submit\" class=\"primary\">" + p.H("proposals.accept") +
+           "</button></form>";
+      b += "<form method=\"post\" action=\"/docs/" + Esc(id) + "/proposals/" + Esc(pid) +
+           "/decline\">" + p.CsrfField() + "<label for=\"reason-" + Esc(pid) + "\">" +
+           p.H("proposals.reason") + "</label><input id=\"reason-" + Esc(pid) +
+           "\" name=\"reason\" required><button type=\"submit\">" + p.H("proposals.decline") +
+           "</button></form>";
+    }
+    b += "</section>";
+  }
+  b += "<p><a href=\"/docs/" + Esc(id) + "\">" + p.H("history.back") + "</a></p>";
+  return p.Render(200, p.T("proposals.title", {{"title", title}}), b, "");
+}
+
+HttpResponse DecideProposal(Page& p, const AppParts& parts, const std::string& id,
+                            const std::string& proposal, bool accept) {
+  Result<std::string> r =
+      accept ? parts.docs->Accept(id, proposal, "{}")
+             : parts.docs->Decline(id, proposal,
+                                   json({{"reason", Param(p.req().form, "reason")}}).dump());
+  if (!r.ok()) return FromStatus(p, r.status());
+  return Redirect("/docs/" + id + "/proposals");
+}
+
+// ---------------------------------------------------------------------------
+// Administration
+
+HttpResponse SyncPage(Page& p, const AppParts& parts) {
+  if (!parts.status) return ErrorHtml(p, 503, "status is not available");
+  auto st = parts.status();
+  if (!st.ok()) return FromStatus(p, st.status());
+  json s = json::parse(*st);
+  std::string b = "<h1>" + p.H("sync.title") + "</h1>";
+  b += "<dl class=\"meta\"><dt>" + p.H("sync.documents") + "</dt><dd>" +
+       std::to_string(s.value("documents", 0)) + "</dd><dt>" + p.H("sync.entries") + "</dt><dd>" +
+       std::to_string(s.value("entries", 0)) + "</dd><dt>" + p.H("sync.pending") + "</dt><dd>" +
+       std::to_string(s.value("pending", 0)) + "</dd><dt>" + p.H("sync.digest") +
+       "</dt><dd><code>" + Esc(JsonString(s, "digest").substr(0, 16)) + "</code></dd></dl>";
+  b += "<h2>" + p.H("sync.peers") + "</h2><table><thead><tr><th scope=\"col\">" +
+       p.H("sync.address") + "</th><th scope=\"col\">" + p.H("sync.state") +
+       "</th><th scope=\"col\">" + p.H("sync.last_contact") + "</th><th scope=\"col\">" +
+       p.H("sync.behind") + "</th><th scope=\"col\">" + p.H("sync.error") +
+       "</th></tr></thead><tbody>";
+  for (const auto& peer : s.value("peers", json::array())) {
+    bool connected = peer.value("connected", false);
+    b += "<tr><td>" + Esc(JsonString(peer, "address")) + " (" + Esc(JsonString(peer, "direction")) +
+         ")</td><td class=\"" + (connected ? "ok" : "off") + "\">" +
+         p.H(connected ? "sync.connected" : "sync.disconnected") + "</td><td>" +
+         Esc(ShortTime(JsonString(peer, "last_contact"))) + "</td><td>" +
+         std::to_string(peer.value("we_lack", 0)) + " / " +
+         std::to_string(peer.value("peer_lacks", 0)) + "</td><td>" +
+         Esc(JsonString(peer, "last_error")) + "</td></tr>";
+  }
+  b += "</tbody></table><p class=\"hint\">" + p.H("sync.behind_help") + "</p>";
+  json trust = s.value("trust", json::object());
+  b += "<h2>" + p.H("sync.forks") + "</h2>";
+  if (trust.value("forked_feeds", json::array()).empty())
+    b += "<p>" + p.H("sync.no_forks") + "</p>";
+  for (const auto& f : trust.value("forked_feeds", json::array()))
+    b += "<p class=\"warning\">" + Esc(JsonString(f, "name")) + " (" +
+         Esc(JsonString(f, "author").substr(0, 12)) + "): " + Esc(JsonString(f, "advice")) + "</p>";
+  b += "<h2>" + p.H("sync.rejected", {{"count", std::to_string(trust.value("rejected", 0))}}) +
+       "</h2><ul class=\"list\">";
+  for (const auto& r : trust.value("rejections", json::array()))
+    b += "<li><code>" + Esc(JsonString(r, "entry").substr(0, 12)) + "</code> " +
+         Esc(JsonString(r, "reason")) + "</li>";
+  b += "</ul>";
+  return p.Render(200, p.T("sync.title"), b, "/sync");
+}
+
+HttpResponse UsersPage(Page& p, const AppParts& parts, std::string notice, int status = 200) {
+  auto list = parts.users->List();
+  if (!list.ok()) return FromStatus(p, list.status());
+  std::vector<std::pair<std::string, std::string>> roles;
+  for (Role r : {Role::kCounsellor, Role::kEditor, Role::kAdmin})
+    roles.emplace_back(std::string(RoleName(r)), p.T("role." + std::string(RoleName(r))));
+  std::string b = "<h1>" + p.H("users.title") + "</h1>";
+  if (!notice.empty())
+    b += "<p class=\"" + std::string(status == 200 ? "note" : "error") + "\" role=\"status\">" +
+         Esc(notice) + "</p>";
+  b += "<table><thead><tr><th scope=\"col\">" + p.H("users.name") + "</th><th scope=\"col\">" +
+       p.H("users.role") + "</th><th scope=\"col\">" + p.H("users.actions") +
+       "</th></tr></thead><tbody>";
+  for (const auto& u : *list) {
+    std::string action = "/admin/users/" + PercentEncode(u.name);
+    b += "<tr><td>" + Esc(u.name) + "</td><td><form method=\"post\" action=\"" + Esc(action) +
+         "\" class=\"inline\">" + p.CsrfField() +
+         "<input type=\"hidden\" name=\"op\" value=\"role\"><select name=\"role\" aria-label=\"" +
+         p.H("users.role") + " " + Esc(u.name) + "\">" +
+         Options(roles, std::string(RoleName(u.role))) + "</select><button type=\"submit\">" +
+         p.H("users.set_role") + "</button></form></td><td>";
+    b += "<form method=\"post\" action=\"" + Esc(action) + "\" class=\"inline\">" + p.CsrfField() +
+         "<input type=\"hidden\" name=\"op\" value=\"password\"><input type=\"password\" "
+         "name=\"password\" autocomplete=\"new-password\" aria-label=\"" +
+         p.H("users.new_password") + " " + Esc(u.name) +
+         "\" minlength=\"8\" required><button type=\"submit\">" + p.H("users.set_password") +
+         "</button></form> ";
+    if (u.name != p.req().who->user) {
+      b += "<form method=\"post\" action=\"" + Esc(action) + "\" class=\"inline\">" +
+           p.CsrfField() +
+           "<input type=\"hidden\" name=\"op\" value=\"remove\"><button type=\"submit\" "
+           "class=\"danger\">" +
+           p.H("users.remove") + "</button></form>";
+    }
+    b += "</td></tr>";
+  }
+  b += "</tbody></table>";
+  b += "<h2>" + p.H("users.add") + "</h2><form method=\"post\" action=\"/admin/users\">" +
+       p.CsrfField();
+  b += "<div class=\"field\"><label for=\"nu-name\">" + p.H("users.name") +
+       "</label><input id=\"nu-name\" name=\"name\" required pattern=\"[a-z0-9._-]{1,32}\" "
+       "autocomplete=\"off\"></div>";
+  b += "<div class=\"field\"><label for=\"nu-role\">" + p.H("users.role") +
+       "</label><select id=\"nu-role\" name=\"role\">" + Options(roles, "counsellor") +
+       "</select></div>";
+  b += "<div class=\"field\"><label for=\"nu-pw\">" + p.H("users.password") +
+       "</label><input id=\"nu-pw\" type=\"password\" name=\"password\" minlength=\"8\" required "
+       "autocomplete=\"new-password\"></div>";
+  b += "<button type=\"submit\" class=\"primary\">" + p.H("users.add_button") + "</button></form>";
+  return p.Render(status, p.T("users.title"), b, "/admin/users");
+}
+
+HttpResponse UsersPost(Page& p, const AppParts& parts, const std::string& name_in) {
+  const Params& f = p.req().form;
+  Status s;
+  std::string done;
+  if (name_in.empty()) {
+    auto role = ParseRole(Param(f, "role"));
+    s = role ? parts.users->Add(Param(f, "name"), *role, Param(f, "password"))
+             : Status::InvalidArgument("unknown role");
+    done = p.T("users.added", {{"name", Param(f, "name")}});
+  } else {
+    auto name = PercentDecode(name_in);
+    if (!name.ok()) return FromStatus(p, name.status());
+    std::string op = Param(f, "op");
+    if (op == "role") {
+      auto role = ParseRole(Param(f, "role"));
+      s = role ? parts.users->SetRole(*name, *role) : Status::InvalidArgument("unknown role");
+    } else if (op == "password") {
+      s = parts.users->SetPassword(*name, Param(f, "password"));
+    } else if (op == "remove") {
+      s = *name == p.req().who->user ? Status::InvalidArgument(p.T("users.not_yourself"))
+                                     : parts.users->Remove(*name);
+    } else {
+      s = Status::InvalidArgument("unknown operation");
+    }
+    done = p.T("users.changed", {{"name", *name}});
+  }
+  if (!s.ok()) return UsersPage(p, parts, s.message(), HttpStatusOf(s));
+  return UsersPage(p, parts, done);
+}
+
+HttpResponse SettingsPage(Page& p, const AppParts& parts) {
+  const PageRequest& r = p.req();
+  std::string notice;
+  int status = 200;
+  if (r.http->method == "POST") {
+    Status s;
+    if (r.who->user == "local") {
+      s = Status::InvalidArgument("the local token has no account");
+    } else if (Param(r.form, "op") == "language") {
+      s = parts.users->SetLanguage(r.who->user, Param(r.form, "language"));
+      if (s.ok()) return Redirect("/settings");
+    } else if (Param(r.form, "op") == "password") {
+      auto check = parts.users->Login(r.who->user, Param(r.form, "current"), r.http->remote);
+      s = check.status();
+      if (check.ok()) {
+        (void)parts.users->Logout(check->token);
+        s = parts.users->SetPassword(r.who->user, Param(r.form, "password"));
+        if (s.ok()) return Redirect("/login");
+      }
+    }
+    if (!s.ok()) {
+      notice = s.message();
+      status = HttpStatusOf(s);
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> langs = {{"", p.T("settings.browser_language")}};
+  for (const auto& l : Catalogues::Get().languages())
+    langs.emplace_back(l, Catalogues::Get().Name(l));
+  std::string b = "<h1>" + p.H("settings.title") + "</h1>";
+  if (!notice.empty()) b += "<p class=\"error\" role=\"alert\">" + Esc(notice) + "</p>";
+  b += "<h2>" + p.H("settings.language") + "</h2><form method=\"post\">" + p.CsrfField() +
+       "<input type=\"hidden\" name=\"op\" value=\"language\"><label for=\"lang\">" +
+       p.H("settings.language") + "</label><select id=\"lang\" name=\"language\">" +
+       Options(langs, r.who->language) + "</select><button type=\"submit\">" +
+       p.H("settings.save") + "</button></form>";
+  b += "<h2>" + p.H("settings.password") + "</h2><form method=\"post\">" + p.CsrfField() +
+       "<input type=\"hidden\" name=\"op\" value=\"password\"><div class=\"field\"><label "
+       "for=\"cur\">" +
+       p.H("settings.current_password") +
+       "</label><input id=\"cur\" type=\"password\" name=\"current\" required "
+       "autocomplete=\"current-password\"></div><div class=\"field\"><label for=\"new\">" +
+       p.H("settings.new_password") +
+       "</label><input id=\"new\" type=\"password\" name=\"password\" minlength=\"8\" required "
+       "autocomplete=\"new-password\"></div><button type=\"submit\">" +
+       p.H("settings.change_password") + "</button></form>";
+  return p.Render(status, p.T("settings.title"), b, "/settings");
+}
+
+}  // namespace
+
+HttpResponse BulletinFeed(const AppParts& parts, const std::string& base) {
+  auto bulletins = AllOfKind(parts, "bulletin");
+  std::sort(bulletins.begin(), bulletins.end(), [](const json& a, const json& b) {
+    return JsonString(a["content"], "effective_date") > JsonString(b["content"], "effective_date");
+  });
+  std::string updated = "1970-01-01T00:00:00Z";
+  for (const auto& d : bulletins) updated = std::max(updated, JsonString(d, "updated_at"));
+  std::string x =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">";
+  x += "<title>" + Esc(parts.node_name.empty() ? "mrcnode" : parts.node_name) +
+       " — bulletins</title>";
+  x += "<id>urn:mrcnode:" + ToHex(parts.log->network_id()) + ":bulletins</id>";
+  x += "<updated>" + Esc(updated) + "</updated>";
+  x += "<link rel=\"self\" href=\"" + Esc(base) + "/api/v1/bulletins/feed.atom\"/>";
+  for (const auto& d : bulletins) {
+    const json& c = d["content"];
+    if (!c.is_object()) continue;
+    std::string id = JsonString(d, "id");
+    x += "<entry><id>urn:mrcnode:doc:" + Esc(id) + "</id><title>" + Esc(JsonString(c, "title")) +
+         "</title>";
+    x += "<updated>" + Esc(JsonString(d, "updated_at")) + "</updated><published>" +
+         Esc(JsonString(d, "created_at")) + "</published>";
+    x += "<link href=\"" + Esc(base) + "/docs/" + Esc(id) + "\"/>";
+    x += "<category term=\"" + Esc(JsonString(c, "urgency")) + "\"/>";
+    if (!JsonString(c, "summary").empty())
+      x += "<summary>" + Esc(MarkdownText(JsonString(c, "summary"))) + "</summary>";
+    // The body as escaped HTML (type="html"): readers render it as text
+    // they control, never as script.
+    x += "<content type=\"html\">" + Esc(RenderMarkdown(JsonString(c, "body"))) +
+         "</content></entry>";
+  }
+  x += "</feed>\n";
+  HttpResponse r;
+  r.content_type = "application/atom+xml; charset=utf-8";
+  r.body = std::move(x);
+  AddStandardHeaders(&r);
+  return r;
+}
+
+HttpResponse HtmlResponse(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::move(body);
+  r.headers.emplace_back(
+      "Content-Security-Policy",
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+      "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+  r.headers.emplace_back("X-Frame-Options", "DENY");
+  AddStandardHeaders(&r);
+  return r;
+}
+
+HttpResponse Redirect(std::string location) {
+  HttpResponse r;
+  r.status = 303;
+  r.content_type = "text/plain; charset=utf-8";
+  r.headers.emplace_back("Location", std::move(location));
+  AddStandardHeaders(&r);
+  return r;
+}
+
+HttpResponse Ui::ErrorPage(const PageRequest& r, int status, std::string_view message) {
+  Page p(r, parts_);
+  std::string id = "error." + std::string(message);
+  std::string text = p.T(id);
+  return ErrorHtml(p, status, text == id ? std::string(message) : text);
+}
+
+HttpResponse Ui::LoginPage(const PageRequest& r, int status, std::string_view error_id,
+                           std::string_view next) {
+  Page p(r, parts_);
+  std::string b = "<div class=\"login\"><h1>" + p.H("login.title") + "</h1>";
+  if (!error_id.empty()) b += "<p class=\"error\" role=\"alert\">" + p.H(error_id) + "</p>";
+  b += "<form method=\"post\" action=\"/login?next=" + Esc(PercentEncode(next)) + "\">";
+  b += "<div class=\"field\"><label for=\"name\">" + p.H("login.name") +
+       "</label><input id=\"name\" name=\"name\" required autocomplete=\"username\" "
+       "autocapitalize=\"none\" autofocus></div>";
+  b += "<div class=\"field\"><label for=\"password\">" + p.H("login.password") +
+       "</label><input id=\"password\" type=\"password\" name=\"password\" required "
+       "autocomplete=\"current-password\"></div>";
+  b += "<button type=\"submit\" class=\"primary\">" + p.H("login.button") + "</button></form>";
+  b += "<p class=\"languages\">";
+  for (const auto& l : Catalogues::Get().languages()) {
+    b += "<a href=\"/login?lang=" + Esc(l) + "&amp;next=" + Esc(PercentEncode(next)) +
+         "\" lang=\"" + Esc(l) + "\" hreflang=\"" + Esc(l) + "\">" +
+         Esc(Catalogues::Get().Name(l)) + "</a> ";
+  }
+  b += "</p></div>";
+  return p.Render(status, p.T("login.title"), b, "");
+}
+
+HttpResponse Ui::Handle(const PageRequest& r) {
+  Page p(r, parts_);
+  const std::string& path = r.path;
+  const std::string& method = r.http->method;
+  auto segments = SplitList(path, '/');
+  if (path == "/") return SearchPage(p, parts_);
+  if (path == "/faq") return FaqPage(p, parts_);
+  if (path == "/guides") return GuidesPage(p, parts_);
+  if (segments.size() == 2 && segments[0] == "guides") return GuidePage(p, parts_, segments[1]);
+  if (path == "/bulletins") return BulletinsPage(p, parts_);
+  if (segments.size() == 3 && segments[0] == "bulletins" && segments[2] == "read" &&
+      IsId(segments[1]))
+    return MarkRead(p, parts_, segments[1]);
+  if (path == "/centres") return CentresPage(p, parts_);
+  if (path == "/conflicts") return ConflictsPage(p, parts_);
+  if (path == "/sync") return SyncPage(p, parts_);
+  if (path == "/settings") return SettingsPage(p, parts_);
+  if (path == "/admin/users")
+    return method == "POST" ? UsersPost(p, parts_, "") : UsersPage(p, parts_, "");
+  if (segments.size() == 3 && segments[0] == "admin" && segments[1] == "users")
+    return UsersPost(p, parts_, segments[2]);
+  if (path == "/docs/new") return EditPage(p, parts_, "");
+  if (segments.size() >= 2 && segments[0] == "docs") {
+    const std::string& id = segments[1];
+    if (!IsId(id)) return ErrorHtml(p, 404, p.T("doc.no_such"));
+    if (segments.size() == 2) return DocPage(p, parts_, id);
+    if (segments.size() == 3 && segments[2] == "history") return HistoryPage(p, parts_, id);
+    if (segments.size() == 3 && segments[2] == "edit") return EditPage(p, parts_, id);
+    if (segments.size() == 3 && segments[2] == "proposals") return ProposalsPage(p, parts_, id);
+    if (segments.size() == 5 && segments[2] == "proposals" && IsId(segments[3]) &&
+        (segments[4] == "accept" || segments[4] == "decline"))
+      return DecideProposal(p, parts_, id, segments[3], segments[4] == "accept");
+  }
+  return ErrorHtml(p, 404, p.T("error.not_found"));
+}
+
+}  // namespace mrc::web

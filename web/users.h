@@ -1,0 +1,136 @@
+// Users: the node's local accounts, their login sessions and API tokens.
+// Node-local (the kLocal column): accounts never replicate, each centre
+// manages its own staff.
+//
+// Roles nest: a counsellor reads, records and refers; an editor also writes
+// content; an admin also manages users and peers.
+//
+// Passwords are hashed with Argon2id (libsodium crypto_pwhash_str, its
+// "interactive" limits: 64 MiB, ~0.1 s); one hash is computed at a time, so
+// concurrent logins cannot exhaust memory. After 5 failed logins for a name,
+// or 20 from one client address, within 15 minutes, further attempts are
+// refused (ResourceExhausted) until the window passes.
+//
+// A session is a random 256-bit token (the cookie); only its BLAKE2b hash is
+// stored, with the user, a CSRF token and an absolute expiry (12 hours). It
+// ends at logout, at expiry, or when the user is removed or their password
+// or role changes. API tokens are random too, stored hashed, shown once, and
+// last until revoked.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/base/status.h"
+
+namespace mrc::storage {
+class Store;
+}
+
+namespace mrc::web {
+
+enum class Role : std::uint8_t { kCounsellor = 1, kEditor = 2, kAdmin = 3 };
+std::string_view RoleName(Role r);  // "counsellor", "editor", "admin"
+std::optional<Role> ParseRole(std::string_view name);
+
+struct User {
+  std::string name;
+  Role role = Role::kCounsellor;
+  std::string language;  // interface language chosen by the user ("" = browser's)
+  std::uint64_t created_ms = 0;
+  std::uint64_t changed_ms = 0;  // password or role last changed
+};
+
+// Who a request comes from.
+struct Principal {
+  std::string user;
+  Role role = Role::kCounsellor;
+  std::string language;
+  std::string csrf;  // the session's CSRF token; empty for an API token
+  bool api_token = false;
+};
+
+struct NewSession {
+  std::string token;  // the cookie value (64 hex characters)
+  std::string csrf;
+  std::uint64_t expires_ms = 0;
+  Principal principal;
+};
+
+struct TokenInfo {
+  std::string id;  // the first 16 hex characters of the token's hash
+  std::string label;
+  std::uint64_t created_ms = 0;
+};
+
+class Users {
+ public:
+  static constexpr std::uint64_t kSessionMillis = 12ull * 3600 * 1000;
+  static constexpr int kMaxFailuresPerName = 5;
+  static constexpr int kMaxFailuresPerClient = 20;
+  static constexpr std::uint64_t kFailureWindowMillis = 15ull * 60 * 1000;
+
+  // `store` is not owned and must outlive this.
+  explicit Users(storage::Store* store) : store_(store) {}
+
+  // Names: 1-32 of a-z, 0-9, '.', '_', '-'. Passwords: 8 to 1024 bytes.
+  // Conflict when the name is taken.
+  Status Add(std::string_view name, Role role, std::string_view password);
+  Status SetPassword(std::string_view name, std::string_view password);
+  Status SetRole(std::string_view name, Role role);
+  // "" or a language tag of 2-3 letters with an optional region ("pt-BR").
+  Status SetLanguage(std::string_view name, std::string_view language);
+  // Removes the user with their sessions and tokens.
+  Status Remove(std::string_view name);
+  Result<User> Get(std::string_view name);
+  Result<std::vector<User>> List();
+  Result<std::size_t> Count();
+
+  // Checks the password and opens a session. `client` is the client's
+  // address, for rate limiting. Unauthenticated for a wrong name or
+  // password (the same message for both), ResourceExhausted when too many
+  // attempts failed recently.
+  Result<NewSession> Login(std::string_view name, std::string_view password,
+                           std::string_view client);
+  // The session's principal; Unauthenticated when unknown, expired, or no
+  // longer valid for its user.
+  Result<Principal> Session(std::string_view token);
+  Status Logout(std::string_view token);
+
+  // A new API token for the user (returned once; only its hash is kept).
+  Result<std::string> CreateToken(std::string_view name, std::string_view label);
+  Result<std::vector<TokenInfo>> Tokens(std::string_view name);
+  Status RevokeToken(std::string_view name, std::string_view id);
+  // The principal of an API token; Unauthenticated when unknown.
+  Result<Principal> Token(std::string_view token);
+
+  // Replaces the wall clock (tests of expiry and rate limits).
+  void SetClockForTest(std::uint64_t (*now_ms)()) { now_ = now_ms; }
+
+ private:
+  std::uint64_t Now() const;
+  // Argon2id, one at a time (hash_mu_).
+  Result<std::string> HashPassword(std::string_view password);
+  Status Put(const User& u, std::string_view hash);
+  Result<std::pair<User, std::string>> Load(std::string_view name);  // user and hash
+  // Records a failure; ResourceExhausted when the name or client is locked.
+  Status CheckLocked(const std::string& name, const std::string& client);
+  void RecordFailure(const std::string& name, const std::string& client);
+  Status DeleteWithPrefix(std::string_view prefix, std::string_view user);
+
+  storage::Store* store_;
+  std::uint64_t (*now_)() = nullptr;
+
+  std::mutex hash_mu_;  // one Argon2id computation at a time
+
+  std::mutex fail_mu_;
+  std::map<std::string, std::vector<std::uint64_t>> failures_;  // "n:" name / "c:" client
+};
+
+}  // namespace mrc::web
