@@ -603,6 +603,14 @@ HttpResponse App::Handle(const HttpRequest& request) {
   page.who = &*who;
   page.lang = s.Language(request, &*who);
 
+  const RouteRule* rule = FindRoute(request.method, path);
+  if (rule == nullptr) {
+    if (PathHasRoute(path))
+      return ErrorResponse(405, "METHOD_NOT_ALLOWED", request.method + " is not allowed here");
+    return api ? ErrorResponse(404, "NOT_FOUND",
+                               "no such path: " + std::string(path.substr(0, 200)))
+               : s.ui.ErrorPage(page, 404, "not_found");
+  }
   if (IsStateChanging(request.method) && !who->api_token) {
     std::string sent =
         api ? (request.Header(std::string(kCsrfHeader)) ? *request.Header(std::string(kCsrfHeader))
@@ -615,14 +623,6 @@ HttpResponse App::Handle(const HttpRequest& request) {
       }
       return s.ui.ErrorPage(page, 403, "csrf");
     }
-  }
-  const RouteRule* rule = FindRoute(request.method, path);
-  if (rule == nullptr) {
-    if (PathHasRoute(path))
-      return ErrorResponse(405, "METHOD_NOT_ALLOWED", request.method + " is not allowed here");
-    return api ? ErrorResponse(404, "NOT_FOUND",
-                               "no such path: " + std::string(path.substr(0, 200)))
-               : s.ui.ErrorPage(page, 404, "not_found");
   }
   if (rule->role && static_cast<int>(who->role) < static_cast<int>(*rule->role)) {
     std::string msg = "this needs the " + std::string(RoleName(*rule->role)) + " role; " +

@@ -109,11 +109,9 @@ Result<std::string> Users::HashPassword(std::string_view password) {
 }
 
 Status Users::Put(const User& u, std::string_view hash) {
-  json j = {{"role", RoleName(u.role)},
-            {"hash", hash},
-            {"language", u.language},
-            {"created", u.created_ms},
-            {"changed", u.changed_ms}};
+  json j = {{"role", RoleName(u.role)}, {"hash", hash},
+            {"language", u.language},   {"created", u.created_ms},
+            {"changed", u.changed_ms},  {"generation", u.generation}};
   storage::WriteBatch batch;
   batch.Put(Column::kLocal, std::string(kUserPrefix) + u.name, j.dump());
   return store_->Write(&batch);
@@ -136,6 +134,7 @@ Result<std::pair<User, std::string>> Users::Load(std::string_view name) {
   u.language = j.value("language", "");
   u.created_ms = j.value("created", std::uint64_t{0});
   u.changed_ms = j.value("changed", std::uint64_t{0});
+  u.generation = j.value("generation", std::uint64_t{0});
   return std::make_pair(u, j["hash"].get<std::string>());
 }
 
@@ -157,8 +156,8 @@ Status Users::SetPassword(std::string_view name, std::string_view password) {
   MRC_RETURN_IF_ERROR(CheckPassword(password));
   MRC_ASSIGN_OR_RETURN(auto loaded, Load(name));
   MRC_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
-  // Strictly later than any session opened before, even within a millisecond.
-  loaded.first.changed_ms = std::max(Now(), loaded.first.changed_ms + 1);
+  loaded.first.changed_ms = Now();
+  loaded.first.generation++;
   return Put(loaded.first, hash);
 }
 
@@ -166,7 +165,8 @@ Status Users::SetRole(std::string_view name, Role role) {
   MRC_ASSIGN_OR_RETURN(auto loaded, Load(name));
   if (loaded.first.role == role) return Status::Ok();
   loaded.first.role = role;
-  loaded.first.changed_ms = std::max(Now(), loaded.first.changed_ms + 1);
+  loaded.first.changed_ms = Now();
+  loaded.first.generation++;
   return Put(loaded.first, loaded.second);
 }
 
@@ -285,7 +285,11 @@ Result<NewSession> Users::Login(std::string_view name_in, std::string_view passw
   s.csrf = RandomHex(16);
   std::uint64_t now = Now();
   s.expires_ms = now + kSessionMillis;
-  json j = {{"user", name}, {"csrf", s.csrf}, {"created", now}, {"expires", s.expires_ms}};
+  json j = {{"user", name},
+            {"csrf", s.csrf},
+            {"created", now},
+            {"expires", s.expires_ms},
+            {"generation", loaded->first.generation}};
   storage::WriteBatch batch;
   batch.Put(Column::kLocal, std::string(kSessionPrefix) + HashHex(s.token), j.dump());
   MRC_RETURN_IF_ERROR(store_->Write(&batch));
@@ -307,7 +311,7 @@ Result<Principal> Users::Session(std::string_view token) {
   std::string name = j.value("user", "");
   auto loaded = Load(name);
   bool valid = j.value("expires", std::uint64_t{0}) > now && loaded.ok() &&
-               j.value("created", std::uint64_t{0}) >= loaded->first.changed_ms;
+               j.value("generation", std::uint64_t{0}) == loaded->first.generation;
   if (!valid) {
     if (!loaded.ok() && !loaded.status().IsNotFound()) return loaded.status();
     storage::WriteBatch batch;

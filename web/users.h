@@ -45,6 +45,9 @@ struct User {
   std::string language;  // interface language chosen by the user ("" = browser's)
   std::uint64_t created_ms = 0;
   std::uint64_t changed_ms = 0;  // password or role last changed
+  // Counts password and role changes; a session opened under an older
+  // generation is no longer valid.
+  std::uint64_t generation = 0;
 };
 
 // Who a request comes from.

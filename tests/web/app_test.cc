@@ -1,0 +1,432 @@
+// App::Handle without a socket, over a real store, log, search index and
+// user accounts: login and sessions, CSRF on every state-changing route, the
+// role of every route, script injection, path traversal, security headers.
+#include "web/app.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "storage/store.h"
+#include "sync/crypto.h"
+#include "sync/doc_service.h"
+#include "sync/log.h"
+#include "sync/trust_service.h"
+#include "web/search.h"
+#include "web/users.h"
+
+namespace mrc::web {
+namespace {
+
+using nlohmann::json;
+
+std::string CookieOf(const HttpResponse& r) {
+  const std::string* c = r.Header("Set-Cookie");
+  if (!c) return "";
+  return c->substr(0, c->find(';'));  // "mrc_session=..."
+}
+
+class AppTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "mrc-app-XXXXXX").string();
+    dir_ = ::mkdtemp(tmpl.data());
+    ASSERT_TRUE(sync::InitCrypto().ok());
+    storage::Options options;
+    options.sync_writes = false;
+    auto store = storage::Store::Open(dir_ + "/db", options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+    Hash32 network{};
+    network.fill(5);
+    key_ = sync::GenerateKeyPair();
+    auto log = sync::Log::Open(store_.get(), key_, network, key_.public_key);
+    ASSERT_TRUE(log.ok());
+    log_ = std::move(log).value();
+    docs_ = std::make_unique<sync::DocService>(log_.get());
+    trust_ = std::make_unique<sync::TrustService>(log_.get(), key_);
+    auto search = SearchIndex::Open(dir_ + "/search", log_.get());
+    ASSERT_TRUE(search.ok());
+    search_ = std::move(search).value();
+    users_ = std::make_unique<Users>(store_.get());
+    for (const char* role : {"counsellor", "editor", "admin"}) {
+      ASSERT_TRUE(users_->Add(role, *ParseRole(role), std::string(role) + "-password").ok());
+    }
+    AppParts parts;
+    parts.log = log_.get();
+    parts.docs = docs_.get();
+    parts.trust = trust_.get();
+    parts.search = search_.get();
+    parts.users = users_.get();
+    parts.status = [] { return Result<std::string>(std::string(R"({"peers":[],"trust":{}})")); };
+    parts.node_name = "Test centre";
+    app_ = std::make_unique<App>(parts);
+  }
+  void TearDown() override {
+    app_.reset();
+    search_.reset();
+    users_.reset();
+    trust_.reset();
+    docs_.reset();
+    log_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  struct Session {
+    std::string cookie;  // "mrc_session=..."
+    std::string csrf;
+  };
+  // Logs in through the JSON API (one Argon2id check).
+  Session Login(const std::string& user) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = "/api/v1/login";
+    r.headers["content-type"] = "application/json";
+    r.body = json({{"name", user}, {"password", user + "-password"}}).dump();
+    r.remote = "127.0.0.1:5000";
+    HttpResponse res = app_->Handle(r);
+    EXPECT_EQ(200, res.status) << res.body;
+    return {CookieOf(res), json::parse(res.body)["csrf"]};
+  }
+
+  HttpResponse Do(const std::string& method, const std::string& target, const Session* s,
+                  std::string body = "", bool with_csrf = true, bool form = false) {
+    HttpRequest r;
+    r.method = method;
+    r.target = target;
+    r.remote = "127.0.0.1:5000";
+    r.headers["host"] = "127.0.0.1:8080";
+    if (s) r.headers["cookie"] = "other=1; " + s->cookie;
+    bool api = target.rfind("/api/", 0) == 0;
+    if (api) {
+      if (method != "GET") r.headers["content-type"] = "application/json";
+      if (s && with_csrf) r.headers["x-csrf-token"] = s->csrf;
+    } else if (method == "POST" || form) {
+      r.headers["content-type"] = "application/x-www-form-urlencoded";
+      if (s && with_csrf) body = "csrf=" + s->csrf + (body.empty() ? "" : "&" + body);
+    }
+    r.body = body;
+    return app_->Handle(r);
+  }
+
+  std::string CreateFaq(const std::string& question, const std::string& answer) {
+    json req = {{"kind", "faq"},
+                {"content", {{"question", question}, {"answer", answer}, {"language", "en"}}}};
+    auto r = docs_->Create(req.dump());
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? json::parse(*r)["id"].get<std::string>() : "";
+  }
+
+  std::string dir_;
+  sync::KeyPair key_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<sync::Log> log_;
+  std::unique_ptr<sync::DocService> docs_;
+  std::unique_ptr<sync::TrustService> trust_;
+  std::unique_ptr<SearchIndex> search_;
+  std::unique_ptr<Users> users_;
+  std::unique_ptr<App> app_;
+};
+
+// A concrete path for a route pattern.
+std::string Instantiate(std::string pattern) {
+  const std::string hex(64, 'a');
+  for (auto [var, value] :
+       std::vector<std::pair<std::string, std::string>>{{"{id}", hex},
+                                                        {"{p}", hex},
+                                                        {"{key}", hex},
+                                                        {"{name}", "nobody"},
+                                                        {"{country}", "DE"},
+                                                        {"{file}", "style.css"},
+                                                        {"{facet}", "category"}}) {
+    for (auto pos = pattern.find(var); pos != std::string::npos; pos = pattern.find(var))
+      pattern.replace(pos, var.size(), value);
+  }
+  // Tokens are 16 hex characters.
+  if (pattern.rfind("/api/v1/users/nobody/tokens/", 0) == 0)
+    pattern = pattern.substr(0, 28) + "0123456789abcdef";
+  return pattern;
+}
+
+bool DeniedForRole(const HttpResponse& r) {
+  return r.status == 403 && (r.body.find("role") != std::string::npos);
+}
+
+TEST_F(AppTest, LoginSetsAnHttpOnlySameSiteCookieThatIsNewEachTimeAndEndsAtLogout) {
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/login?next=%2Ffaq";
+  r.headers["content-type"] = "application/x-www-form-urlencoded";
+  r.headers["host"] = "127.0.0.1:8080";
+  r.body = "name=editor&password=editor-password";
+  HttpResponse first = app_->Handle(r);
+  EXPECT_EQ(303, first.status);
+  ASSERT_NE(nullptr, first.Header("Location"));
+  EXPECT_EQ("/faq", *first.Header("Location"));
+  const std::string* cookie = first.Header("Set-Cookie");
+  ASSERT_NE(nullptr, cookie);
+  EXPECT_NE(std::string::npos, cookie->find("HttpOnly"));
+  EXPECT_NE(std::string::npos, cookie->find("SameSite=Strict"));
+  EXPECT_NE(std::string::npos, cookie->find("Max-Age=43200"));
+  HttpResponse second = app_->Handle(r);
+  EXPECT_NE(CookieOf(first), CookieOf(second)) << "a new session at every login";
+
+  Session s{CookieOf(first), ""};
+  EXPECT_EQ(200, Do("GET", "/", &s).status);
+  // The page carries the session's CSRF token; logging out needs it.
+  HttpResponse page = Do("GET", "/", &s);
+  auto at = page.body.find("name=\"csrf\" value=\"");
+  ASSERT_NE(std::string::npos, at);
+  s.csrf = page.body.substr(at + 19, 32);
+  EXPECT_EQ(303, Do("POST", "/logout", &s).status);
+  HttpResponse after = Do("GET", "/", &s);
+  EXPECT_EQ(303, after.status);
+  EXPECT_EQ(0u, after.Header("Location")->rfind("/login", 0));
+  // The other session is still open.
+  Session other{CookieOf(second), ""};
+  EXPECT_EQ(200, Do("GET", "/", &other).status);
+}
+
+TEST_F(AppTest, WrongPasswordsAreRefusedThenRateLimited) {
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/login";
+  r.headers["content-type"] = "application/x-www-form-urlencoded";
+  r.remote = "127.0.0.1:4000";
+  r.body = "name=counsellor&password=wrong-password";
+  for (int i = 0; i < Users::kMaxFailuresPerName; ++i) {
+    HttpResponse res = app_->Handle(r);
+    EXPECT_EQ(401, res.status);
+    EXPECT_NE(std::string::npos, res.body.find("Wrong user name or password")) << res.body;
+    EXPECT_EQ(nullptr, res.Header("Set-Cookie"));
+  }
+  r.body = "name=counsellor&password=counsellor-password";
+  HttpResponse locked = app_->Handle(r);
+  EXPECT_EQ(429, locked.status);
+  EXPECT_NE(nullptr, locked.Header("Retry-After"));
+  // An unknown name gets the same answer as a wrong password.
+  r.body = "name=nobody&password=whatever-pass";
+  EXPECT_EQ(401, app_->Handle(r).status);
+}
+
+TEST_F(AppTest, WithoutASessionPagesRedirectToLoginAndTheApiAnswers401) {
+  HttpResponse page = Do("GET", "/guides/DE", nullptr);
+  EXPECT_EQ(303, page.status);
+  EXPECT_EQ("/login?next=%2Fguides%2FDE", *page.Header("Location"));
+  HttpResponse api = Do("GET", "/api/v1/docs", nullptr);
+  EXPECT_EQ(401, api.status);
+  EXPECT_NE(std::string::npos, api.body.find("UNAUTHENTICATED"));
+  Session forged{"mrc_session=" + std::string(64, 'f'), ""};
+  EXPECT_EQ(401, Do("GET", "/api/v1/docs", &forged).status);
+  // Open to anyone: health, assets, the login page, the API description.
+  EXPECT_EQ(200, Do("GET", "/healthz", nullptr).status);
+  EXPECT_EQ(200, Do("GET", "/static/style.css", nullptr).status);
+  EXPECT_EQ(200, Do("GET", "/login", nullptr).status);
+  EXPECT_EQ(200, Do("GET", "/api/v1/openapi.json", nullptr).status);
+}
+
+TEST_F(AppTest, EveryStateChangingRouteRefusesAMissingOrWrongCsrfToken) {
+  Session admin = Login("admin");
+  int checked = 0;
+  for (const auto& rule : Routes()) {
+    std::string method = rule.method;
+    if (method == "GET" || !rule.role) continue;
+    std::string path = Instantiate(rule.pattern);
+    bool api = path.rfind("/api/", 0) == 0;
+    std::string body = api ? "{}" : "";
+    HttpResponse missing = Do(method, path, &admin, body, /*with_csrf=*/false);
+    EXPECT_EQ(403, missing.status) << method << " " << path << ": " << missing.body.substr(0, 200);
+    Session wrong = admin;
+    wrong.csrf = std::string(32, '0');
+    HttpResponse bad = Do(method, path, &wrong, body);
+    EXPECT_EQ(403, bad.status) << method << " " << path;
+    if (api) {
+      EXPECT_NE(std::string::npos, bad.body.find("CSRF")) << path;
+    }
+    // From another site, even with the right token.
+    HttpRequest r;
+    r.method = method;
+    r.target = path;
+    r.headers["host"] = "127.0.0.1:8080";
+    r.headers["origin"] = "http://evil.example";
+    r.headers["cookie"] = admin.cookie;
+    r.headers["x-csrf-token"] = admin.csrf;
+    r.headers["content-type"] = api ? "application/json" : "application/x-www-form-urlencoded";
+    r.body = api ? "{}" : "csrf=" + admin.csrf;
+    EXPECT_EQ(403, app_->Handle(r).status) << "origin " << path;
+    ++checked;
+  }
+  EXPECT_GE(checked, 20);
+}
+
+TEST_F(AppTest, EachRoleGetsExactlyItsRoutes) {
+  std::map<Role, Session> sessions;
+  for (Role role : {Role::kCounsellor, Role::kEditor, Role::kAdmin})
+    sessions[role] = Login(std::string(RoleName(role)));
+  int checked = 0;
+  for (const auto& rule : Routes()) {
+    if (!rule.role) continue;
+    std::string method = rule.method;
+    std::string path = Instantiate(rule.pattern);
+    if (path == "/logout" || path == "/api/v1/logout") continue;  // would end the session
+    bool api = path.rfind("/api/", 0) == 0;
+    for (Role role : {Role::kCounsellor, Role::kEditor, Role::kAdmin}) {
+      HttpResponse r = Do(method, path, &sessions[role], api && method != "GET" ? "{}" : "");
+      bool allowed = static_cast<int>(role) >= static_cast<int>(*rule.role);
+      EXPECT_EQ(!allowed, DeniedForRole(r)) << RoleName(role) << " " << method << " " << path
+                                            << " -> " << r.status << " " << r.body.substr(0, 200);
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 150);
+  // An API token carries its user's role, and needs no CSRF token.
+  auto token = users_->CreateToken("editor", "test");
+  ASSERT_TRUE(token.ok());
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/api/v1/docs";
+  r.headers["authorization"] = "Bearer " + *token;
+  r.headers["content-type"] = "application/json";
+  r.body = R"({"kind":"faq","content":{"question":"Q?","answer":"A.","language":"en"}})";
+  EXPECT_EQ(201, app_->Handle(r).status);
+  r.target = "/api/v1/users";
+  r.method = "GET";
+  EXPECT_EQ(403, app_->Handle(r).status);
+  auto tokens = users_->Tokens("editor");
+  ASSERT_TRUE(tokens.ok() && tokens->size() == 1);
+  ASSERT_TRUE(users_->RevokeToken("editor", (*tokens)[0].id).ok());
+  r.target = "/api/v1/docs";
+  EXPECT_EQ(401, app_->Handle(r).status);
+}
+
+TEST_F(AppTest, ARequestNoRouteNamesIsRefused) {
+  Session admin = Login("admin");
+  EXPECT_EQ(404, Do("GET", "/no/such/page", &admin).status);
+  EXPECT_EQ(404, Do("GET", "/api/v1/nothing", &admin).status);
+  // A known path with a method it does not take.
+  EXPECT_EQ(405, Do("DELETE", "/faq", &admin, "").status);
+  EXPECT_EQ(405, Do("GET", "/bulletins/" + std::string(64, 'a') + "/read", &admin).status);
+}
+
+TEST_F(AppTest, ScriptInContentNeverReachesAPage) {
+  const std::string evil = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+  std::string id =
+      CreateFaq(evil + " visa",
+                "Text " + evil + " [x](javascript:alert(3)) <a href=\"javascript:alert(4)\">y</a>");
+  auto centre = docs_->Create(json({{"kind", "centre"},
+                                    {"content",
+                                     {{"name", evil},
+                                      {"location", {{"city", evil}, {"country", "AL"}}},
+                                      {"services", {evil}}}}})
+                                  .dump());
+  ASSERT_TRUE(centre.ok()) << centre.status().ToString();
+  ASSERT_TRUE(search_->CatchUp().ok());
+  Session editor = Login("editor");
+  for (const std::string& target : std::vector<std::string>{
+           "/docs/" + id, "/docs/" + id + "/history", "/docs/" + id + "/edit", "/?q=visa", "/faq",
+           "/centres", "/docs/" + json::parse(*centre)["id"].get<std::string>(),
+           std::string("/?q=") + "%3Cscript%3E", "/api/v1/bulletins/feed.atom"}) {
+    HttpResponse r = Do("GET", target, &editor);
+    EXPECT_EQ(200, r.status) << target;
+    // The only script element is the page's own, from /static.
+    std::size_t scripts = 0;
+    for (auto pos = r.body.find("<script"); pos != std::string::npos;
+         pos = r.body.find("<script", pos + 1)) {
+      EXPECT_EQ(0u, r.body.compare(pos, 27, "<script src=\"/static/app.js")) << target;
+      ++scripts;
+    }
+    EXPECT_LE(scripts, 1u) << target;
+    auto img = r.body.find("<img");
+    EXPECT_EQ(std::string::npos, img)
+        << target << ": "
+        << r.body.substr(img == std::string::npos ? 0 : img - std::min<std::size_t>(img, 80), 200);
+    // No element with an event handler attribute (escaped text may say
+    // "onerror=", as a reader wrote it).
+    // (Attributes are read whole, quoted values included, as a browser does.)
+    static const std::regex handler(
+        R"re(<[a-zA-Z][a-zA-Z0-9]*(\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?)*\s+on[a-z]+\s*=)re",
+        std::regex::icase);
+    EXPECT_FALSE(std::regex_search(r.body, handler)) << target;
+    EXPECT_EQ(std::string::npos, r.body.find("href=\"javascript")) << target;
+  }
+  // A preview of unsaved text is rendered the same way.
+  HttpResponse preview = Do("POST", "/docs/new?kind=faq", &editor,
+                            "action=preview&f.question=Q&f.language=en&f.answer=" +
+                                std::string("%3Cscript%3Ealert(1)%3C%2Fscript%3E"));
+  EXPECT_EQ(200, preview.status);
+  EXPECT_EQ(std::string::npos, preview.body.find("<script>alert"));
+}
+
+TEST_F(AppTest, PathTraversalFindsNothing) {
+  Session admin = Login("admin");
+  for (const char* target :
+       {"/static/../CMakeLists.txt", "/static/%2e%2e/CMakeLists.txt", "/static/..%2fapi.cc",
+        "/static/assets/style.css", "/static//etc/passwd", "/static/", "/docs/../../etc/passwd",
+        "/docs/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/guides/../../etc"}) {
+    HttpResponse r = Do("GET", target, &admin);
+    EXPECT_EQ(404, r.status) << target << ": " << r.body.substr(0, 100);
+  }
+}
+
+TEST_F(AppTest, EveryResponseCarriesSecurityHeaders) {
+  Session counsellor = Login("counsellor");
+  for (const char* target : {"/", "/login", "/faq", "/static/app.js", "/api/v1/docs", "/nope"}) {
+    HttpResponse r = Do("GET", target, target == std::string("/login") ? nullptr : &counsellor);
+    EXPECT_NE(nullptr, r.Header("Content-Security-Policy")) << target;
+    EXPECT_NE(nullptr, r.Header("X-Content-Type-Options")) << target;
+    EXPECT_NE(nullptr, r.Header("Referrer-Policy")) << target;
+  }
+  HttpResponse page = Do("GET", "/", &counsellor);
+  const std::string* csp = page.Header("Content-Security-Policy");
+  ASSERT_NE(nullptr, csp);
+  EXPECT_NE(std::string::npos, csp->find("script-src 'self'"));
+  EXPECT_EQ(std::string::npos, csp->find("unsafe"));
+  EXPECT_NE(nullptr, page.Header("X-Frame-Options"));
+}
+
+TEST_F(AppTest, LoginNeverRedirectsToAnotherSite) {
+  for (const char* next : {"//evil.example/", "https://evil.example/", "/\\evil.example", "evil"}) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = std::string("/login?next=") + next;
+    r.headers["content-type"] = "application/x-www-form-urlencoded";
+    r.body = "name=admin&password=admin-password";
+    HttpResponse res = app_->Handle(r);
+    ASSERT_EQ(303, res.status) << next;
+    EXPECT_EQ("/", *res.Header("Location")) << next;
+  }
+}
+
+TEST_F(AppTest, ARoleOrPasswordChangeEndsTheUsersSessions) {
+  Session editor = Login("editor");
+  EXPECT_EQ(200, Do("GET", "/api/v1/me", &editor).status);
+  ASSERT_TRUE(users_->SetRole("editor", Role::kCounsellor).ok());
+  EXPECT_EQ(401, Do("GET", "/api/v1/me", &editor).status);
+  Session again = Login("editor");
+  ASSERT_TRUE(users_->SetPassword("editor", "editor-password").ok());
+  EXPECT_EQ(401, Do("GET", "/api/v1/me", &again).status);
+}
+
+TEST_F(AppTest, TheInterfaceFollowsTheUserOrTheBrowsersLanguage) {
+  HttpRequest r;
+  r.method = "GET";
+  r.target = "/login";
+  r.headers["accept-language"] = "ar-EG,ar;q=0.9,en;q=0.5";
+  HttpResponse ar = app_->Handle(r);
+  EXPECT_NE(std::string::npos, ar.body.find("<html lang=\"ar\" dir=\"rtl\">"));
+  r.headers["accept-language"] = "de-DE, fr;q=0.8";
+  EXPECT_NE(std::string::npos, app_->Handle(r).body.find("<html lang=\"fr\" dir=\"ltr\">"));
+  ASSERT_TRUE(users_->SetLanguage("counsellor", "ru").ok());
+  Session s = Login("counsellor");
+  HttpResponse page = Do("GET", "/", &s);
+  EXPECT_NE(std::string::npos, page.body.find("<html lang=\"ru\" dir=\"ltr\">"));
+}
+
+}  // namespace
+}  // namespace mrc::web
