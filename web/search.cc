@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -32,7 +34,7 @@ using nlohmann::json;
 
 // Index metadata keys.
 constexpr const char* kFormatKey = "format";
-constexpr const char* kFormat = "4";
+constexpr const char* kFormat = "6";
 constexpr const char* kNetworkKey = "network";
 constexpr const char* kThroughKey = "log-change";
 constexpr const char* kLanguagesKey = "languages";
@@ -51,7 +53,6 @@ constexpr std::string_view kTranslationPrefix = "XR";
 // Value slots, for reading order when a query has no words.
 constexpr Xapian::valueno kTopicOrderSlot = 0;  // a guide topic's place, "00".."99"
 constexpr Xapian::valueno kTitleSlot = 1;       // the folded, lowercased title
-constexpr Xapian::valueno kLanguageSlot = 2;    // primary language, to favour the reader's
 
 constexpr std::size_t kChangesPerCommit = 64;
 constexpr std::size_t kDocsPerRebuildCommit = 5000;
@@ -159,7 +160,13 @@ Result<std::optional<Fields>> ReadFields(sync::Log* log, const Hash32& id) {
   return Extract(doc->kind, version.payload);
 }
 
-std::string IdTerm(const Hash32& id) { return std::string(kIdPrefix) + ToHex(id); }
+// (Appended, not `prefix + hex`: GCC 12 at -O3 warns falsely about the
+// latter, its bug 105329.)
+std::string IdTerm(const Hash32& id) {
+  std::string term(kIdPrefix);
+  term += ToHex(id);
+  return term;
+}
 
 // Marks a thread as background work: the scheduler prefers the node's
 // requests and sync to indexing.
@@ -250,7 +257,7 @@ struct SearchIndex::Impl {
   Status OpenWriter();
   Status CatchUpLocked();
   Status Rebuild();
-  Status IndexDoc(const Hash32& id);
+  Status IndexDoc(const Hash32& id, bool known_absent = false);
   void Commit(std::uint64_t through_change);
   void Follow();
 
@@ -312,11 +319,11 @@ Status SearchIndex::Impl::OpenWriter() {
   return Status::Ok();
 }
 
-Status SearchIndex::Impl::IndexDoc(const Hash32& id) {
+Status SearchIndex::Impl::IndexDoc(const Hash32& id, bool known_absent) {
   MRC_ASSIGN_OR_RETURN(auto fields, ReadFields(log, id));
   std::string id_term = IdTerm(id);
   if (!fields) {
-    writer->delete_document(id_term);
+    if (!known_absent) writer->delete_document(id_term);
     return Status::Ok();
   }
   const Fields& f = *fields;
@@ -338,12 +345,14 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id) {
     char order[3] = {static_cast<char>('0' + place / 10), static_cast<char>('0' + place % 10), 0};
     doc.add_value(kTopicOrderSlot, f.kind == "guide" ? std::string(order) : std::string("99"));
     doc.add_value(kTitleSlot, Xapian::Unicode::tolower(FoldForSearch(f.title)).substr(0, 200));
-    doc.add_value(kLanguageSlot, lang);
   }
 
   Xapian::TermGenerator gen;
   Xapian::Stem stem = StemmerFor(lang);
-  if (!stem.is_none() && languages.insert(lang).second) {
+  // The languages the index holds ("-" for content Xapian cannot stem):
+  // a query is parsed once for each.
+  std::string known = stem.is_none() ? std::string("-") : lang;
+  if (languages.insert(known).second) {
     std::string all;
     for (const auto& l : languages) all += (all.empty() ? "" : " ") + l;
     writer->set_metadata(kLanguagesKey, all);
@@ -351,11 +360,14 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id) {
   gen.set_stemmer(stem);
   gen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
   gen.set_document(doc);
-  gen.index_text(FoldForSearch(f.title), 3);  // a word in the title counts thrice
-  gen.increase_termpos();
-  gen.index_text(FoldForSearch(f.body));
+  // Without word positions: they would double the index and its build time,
+  // and serve only phrase queries, which Xapian then reads as "all of
+  // these words" (snippets are cut from the text itself).
+  gen.index_text_without_positions(FoldForSearch(f.title), 3);  // a title word counts thrice
+  gen.index_text_without_positions(FoldForSearch(f.body));
 
-  json data = {{"kind", f.kind},
+  json data = {{"id", ToHex(id)},
+               {"kind", f.kind},
                {"title", f.title},
                {"language", f.language},
                {"country", f.country},
@@ -363,7 +375,13 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id) {
                {"categories", f.categories},
                {"translation_group", f.translation_group}};
   doc.set_data(data.dump(-1, ' ', false, json::error_handler_t::replace));
-  writer->replace_document(id_term, doc);
+  // Replacing by the unique term looks for an older copy; a document known
+  // to be absent (a rebuild into an empty index) is simply added, several
+  // times faster.
+  if (known_absent)
+    writer->add_document(doc);
+  else
+    writer->replace_document(id_term, doc);
   return Status::Ok();
 }
 
@@ -385,13 +403,15 @@ Status SearchIndex::Impl::Rebuild() {
     ~Done() { *flag = false; }
   } done{&rebuilding};
   MRC_ASSIGN_OR_RETURN(std::uint64_t last, log->LastDocChange());
+  auto started = std::chrono::steady_clock::now();
+  bool empty = writer->get_doccount() == 0;
   std::set<std::string> seen;
   std::vector<Hash32> batch;
   Status failed;
   auto flush = [&]() -> Status {
     for (const auto& id : batch) {
-      MRC_RETURN_IF_ERROR(IndexDoc(id));
-      seen.insert(IdTerm(id));
+      MRC_RETURN_IF_ERROR(IndexDoc(id, empty));
+      if (!empty) seen.insert(IdTerm(id));
     }
     batch.clear();
     writer->commit();
@@ -408,13 +428,19 @@ Status SearchIndex::Impl::Rebuild() {
   MRC_RETURN_IF_ERROR(flush());
   std::vector<std::string> stale;
   for (auto t = writer->allterms_begin(std::string(kIdPrefix));
-       t != writer->allterms_end(std::string(kIdPrefix)); ++t) {
+       !empty && t != writer->allterms_end(std::string(kIdPrefix)); ++t) {
     if (!seen.count(*t)) stale.push_back(*t);
   }
   for (const auto& t : stale) writer->delete_document(t);
   Commit(last);
-  if (writer->get_doccount() > 0)
-    log::Info("search", "index rebuilt: " + std::to_string(writer->get_doccount()) + " documents");
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (writer->get_doccount() > 0) {
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1f", seconds);
+    log::Info("search", "index rebuilt: " + std::to_string(writer->get_doccount()) +
+                            " documents in " + took + " s");
+  }
   return log->ForgetDocChanges(last);
 }
 
@@ -542,15 +568,17 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
   std::string text = FoldForSearch(q.text);
   // One parse per stemmer: the reader's language, the filter's, and every
   // language the index holds (so a query finds content in other languages);
-  // plus one without a stemmer for languages Xapian cannot stem.
+  // plus one without a stemmer when the index holds content Xapian cannot
+  // stem ("-").
   std::set<std::string> langs;
   if (!q.language.empty()) {
     langs.insert(PrimaryLanguage(q.language));
+    if (StemmerFor(PrimaryLanguage(q.language)).is_none()) langs.insert("");
   } else {
     langs = index_languages;
     langs.insert(PrimaryLanguage(q.reader_language));
+    if (langs.erase("-") || langs.size() == 1) langs.insert("");
   }
-  langs.insert("");
   std::vector<Xapian::Query> parsed;
   std::set<std::string> seen_queries;
   auto parse = [&](Xapian::Query::op default_op) {
@@ -587,18 +615,9 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
   filter(kTranslationPrefix, q.translation_group);
   if (!q.language.empty()) filters.emplace_back(Term(kLanguagePrefix, PrimaryLanguage(q.language)));
 
-  // Among equally good matches, the reader's own language first.
-  Xapian::ValueMapPostingSource own_language(kLanguageSlot);
-  own_language.add_mapping(PrimaryLanguage(q.reader_language), 1.0);
-  own_language.set_default_weight(0.0);
   auto build = [&]() {
     Xapian::Query query = words ? Xapian::Query(Xapian::Query::OP_OR, parsed.begin(), parsed.end())
                                 : Xapian::Query::MatchAll;
-    if (words) {
-      query = Xapian::Query(
-          Xapian::Query::OP_AND_MAYBE, query,
-          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(&own_language), 0.5));
-    }
     if (!filters.empty()) {
       query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                             Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
@@ -635,17 +654,11 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
   for (auto m = mset.begin(); m != mset.end(); ++m) {
     Xapian::Document doc = m.get_document();
     SearchHit hit;
-    std::string id_hex;
-    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-      if ((*t).rfind(kIdPrefix, 0) == 0 && (*t).size() == kIdPrefix.size() + 64) {
-        id_hex = (*t).substr(kIdPrefix.size());
-        break;
-      }
-    }
+    json data = json::parse(doc.get_data(), nullptr, false);
+    std::string id_hex = JsonString(data, "id");
     auto id = Hash32FromHex(id_hex);
     if (!id) continue;
     hit.id = id_hex;
-    json data = json::parse(doc.get_data(), nullptr, false);
     if (data.is_object()) {
       hit.kind = JsonString(data, "kind");
       hit.title = JsonString(data, "title");

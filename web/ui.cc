@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "config/base/bytes.h"
@@ -560,9 +562,58 @@ HttpResponse GuidesPage(Page& p, const AppParts& parts) {
   return p.Render(200, p.T("guides.title"), b, "/guides");
 }
 
+// Rendered page bodies that are the same for every reader with the same
+// language and rights, kept until any document changes (the log's change
+// number moves on). A country guide is read far more often than written,
+// and renders dozens of sections.
+class BodyCache {
+ public:
+  std::optional<std::string> Get(const std::string& key, std::uint64_t generation) {
+    std::lock_guard lock(mu_);
+    if (generation != generation_) return std::nullopt;
+    auto it = bodies_.find(key);
+    if (it == bodies_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Put(const std::string& key, std::uint64_t generation, std::string body) {
+    std::lock_guard lock(mu_);
+    if (generation != generation_) {
+      bodies_.clear();
+      bytes_ = 0;
+      generation_ = generation;
+    }
+    if (bytes_ + body.size() > kMaxBytes) {
+      bodies_.clear();
+      bytes_ = 0;
+    }
+    bytes_ += body.size();
+    bodies_[key] = std::move(body);
+  }
+
+ private:
+  static constexpr std::size_t kMaxBytes = 8 << 20;
+  std::mutex mu_;
+  std::uint64_t generation_ = 0;
+  std::size_t bytes_ = 0;
+  std::map<std::string, std::string> bodies_;
+};
+
+BodyCache& GuideCache() {
+  static BodyCache cache;
+  return cache;
+}
+
 HttpResponse GuidePage(Page& p, const AppParts& parts, std::string country) {
   for (char& ch : country) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   if (country.size() != 2) return ErrorHtml(p, 404, p.T("guides.no_such"));
+  std::string name = CountryName(country, p.lang());
+  std::string title = p.T("guides.guide_for", {{"country", name}});
+  auto generation = parts.log->LastDocChange();
+  std::string key = country + "|" + p.lang() + "|" + Param(p.req().query, "language");
+  if (generation.ok()) {
+    if (auto body = GuideCache().Get(key, *generation))
+      return p.Render(200, title, *body, "/guides");
+  }
   SearchQuery q;
   q.kind = "guide";
   q.country = country;
@@ -570,8 +621,7 @@ HttpResponse GuidePage(Page& p, const AppParts& parts, std::string country) {
   q.language = Param(p.req().query, "language");
   auto res = parts.search->Search(q);
   if (!res.ok()) return FromStatus(p, res.status());
-  std::string name = CountryName(country, p.lang());
-  std::string b = "<h1>" + p.H("guides.guide_for", {{"country", name}}) + "</h1>";
+  std::string b = "<h1>" + Esc(title) + "</h1>";
   // The fixed topics in order; each lists its sections (any language), and
   // free sections come last.
   std::map<std::string, std::vector<const SearchHit*>> by_topic;
@@ -613,7 +663,9 @@ HttpResponse GuidePage(Page& p, const AppParts& parts, std::string country) {
     for (const SearchHit* h : free->second) b += section_html(*h);
     b += "</section>";
   }
-  return p.Render(200, p.T("guides.guide_for", {{"country", name}}), b, "/guides");
+  // Only a complete index gives the whole guide: a partial one is not kept.
+  if (generation.ok() && res->complete) GuideCache().Put(key, *generation, b);
+  return p.Render(200, title, b, "/guides");
 }
 
 // Every document of a kind with its content (bulletins and centres are few).

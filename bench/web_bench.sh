@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# HTTP throughput and latency of the web UI and API at 100,000 documents,
+# under 32 concurrent clients (wrk), next to nginx serving the guide page's
+# bytes as a static file on the same machine with the same load generator.
+#   bench/web_bench.sh [DOCS] [SECONDS]     defaults: 100000 documents, 10 s per run
+# Prints a table: requests/s, p50 and p99 latency for
+#   - search through the JSON API (queries rotate over common words),
+#   - the search page (HTML, same queries),
+#   - a country guide page (48 sections),
+#   - nginx serving that guide page as a file;
+# plus the node's start-up time to answering HTTP, the time the search index
+# took to catch up, and the node's peak memory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+docs=${1:-100000}
+secs=${2:-10}
+scripts/install-deps.sh
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || need+=(nginx-light)
+if ((${#need[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DMRC_BUILD_TESTS=OFF >/dev/null
+ninja -C build-release mrcnode >/dev/null
+bin=$PWD/build-release/node/mrcnode
+
+work=$(mktemp -d /tmp/mrc-web-bench-XXXXXX)
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+port=$((20000 + RANDOM % 20000))
+nginx_port=$((port + 1))
+
+"$bin" init --data "$work/node" --hq --network "web bench" --name "Bench centre" \
+  --http "127.0.0.1:$port" --listen none >/dev/null
+echo "bench-password" | "$bin" user add bench --role counsellor --password-stdin --data "$work/node" >/dev/null
+token=$("$bin" user token bench --data "$work/node" | sed -n 's/.*"token": "\(mrc_[0-9a-f]*\)".*/\1/p')
+
+# Content shaped like a real network's: FAQ entries in four languages,
+# guides for 200 countries (12 topics in 4 languages), bulletins, centres;
+# words drawn from a vocabulary with a Zipf-like distribution.
+python3 - "$work/content" "$docs" <<'PY'
+import json, os, random, sys
+out, total = sys.argv[1], int(sys.argv[2])
+random.seed(7)
+os.makedirs(out)
+base = ("visa permit residence work family reunification asylum embassy passport employer contract "
+        "study university health insurance return quota agreement citizenship support centre office "
+        "application document fee appointment deadline renewal extension border entry stay season "
+        "worker student spouse child parent refugee protection interview court appeal decision right "
+        "obligation language course integration housing rent tax bank account social security pension").split()
+vocab = base + ["w%05d" % i for i in range(5000)]
+weights = [1.0 / (i + 1) for i in range(len(vocab))]
+def words(n):
+    return " ".join(random.choices(vocab, weights, k=n))
+countries = ["AF","AL","DZ","AR","AM","AU","AT","AZ","BD","BY","BE","BJ","BO","BA","BR","BG","BF","KH","CM","CA",
+             "CL","CN","CO","CD","CR","HR","CU","CY","CZ","DK","DO","EC","EG","SV","ER","EE","ET","FI","FR","GE",
+             "DE","GH","GR","GT","GN","HT","HN","HU","IS","IN","ID","IR","IQ","IE","IL","IT","CI","JM","JP","JO",
+             "KZ","KE","XK","KW","KG","LA","LV","LB","LR","LY","LT","LU","MG","MW","MY","ML","MT","MR","MX","MD",
+             "MN","ME","MA","MZ","MM","NA","NP","NL","NZ","NI","NE","NG","MK","NO","OM","PK","PS","PA","PY","PE",
+             "PH","PL","PT","QA","RO","RU","RW","SA","SN","RS","SL","SG","SK","SI","SO","ZA","KR","SS","ES","LK",
+             "SD","SE","CH","SY","TW","TJ","TZ","TH","TG","TN","TR","TM","UG","UA","AE","GB","US","UY","UZ","VE",
+             "VN","YE","ZM","ZW","AO","BH","BW","BI","CV","CF","TD","KM","DJ","GQ","GA","GM","GW","LS","MU","NC",
+             "PG","SR","SZ","TL","TT","BT","BN","FJ","GY","BZ","BB","BS","MV","MC","LI","SM","AD","VA","ST","SC",
+             "KI","MH","FM","NR","PW","WS","SB","TO","TV","VU","LC","VC","GD","DM","KN","AG","MO","HK","PR","GL"]
+topics = ["entry-and-stay","visas-and-embassy","residence-and-work-permits","job-search","quotas-and-agreements",
+          "study","family-reunification","health-and-social-insurance","support-services","citizenship","return",
+          "legislation"]
+langs = ["en", "fr", "ru", "ar"]
+items = []
+for c in countries:
+    for t in topics:
+        for l in langs:
+            items.append({"kind": "guide", "content": {"country": c, "topic": t, "language": l,
+                          "body": words(120), "verified_on": "2026-10-01", "sources": ["ministry website"]}})
+for i in range(400):
+    items.append({"kind": "centre", "content": {"name": "Centre %d" % i,
+                  "location": {"city": "City %d" % i, "country": random.choice(countries)},
+                  "languages": ["en", "fr"], "services": ["counselling", "referral"]}})
+for i in range(1000):
+    items.append({"kind": "bulletin", "content": {"title": words(6), "body": words(150),
+                  "effective_date": "2026-%02d-%02d" % (1 + i % 12, 1 + i % 28), "urgency": "normal",
+                  "language": random.choice(langs), "countries": [random.choice(countries)]}})
+i = 0
+while len(items) < total:
+    items.append({"kind": "faq", "content": {"question": words(8) + "?", "answer": words(110),
+                  "language": langs[i % 4], "categories": [random.choice(base[:20])]}})
+    i += 1
+for k in range(0, len(items), 10000):
+    with open(os.path.join(out, "part%03d.json" % (k // 10000)), "w") as f:
+        json.dump(items[k:k + 10000], f)
+PY
+t0=$(date +%s.%N)
+"$bin" import --data "$work/node" "$work/content" >/dev/null
+t1=$(date +%s.%N)
+
+api() { curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port$1"; }
+start=$(date +%s.%N)
+"$bin" run --data "$work/node" 2>"$work/node.log" >/dev/null & pids+=($!)
+for _ in $(seq 1 400); do
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")" == 200 ]] && break
+  sleep 0.01
+done
+up=$(date +%s.%N)
+for _ in $(seq 1 1800); do
+  api "/api/v1/search?q=visa&limit=1" | grep -q '"complete":true' && break
+  sleep 0.2
+done
+indexed=$(date +%s.%N)
+
+# wrk rotates over these queries (a Lua script per run).
+queries="visa permit residence family asylum passport study health return citizenship fee appointment work+permit family+reunification embassy+visa"
+lua() {  # lua FILE PATH_PREFIX
+  {
+    echo 'local qs = {}'
+    for q in $queries; do echo "table.insert(qs, \"$q\")"; done
+    echo 'local i = 0'
+    echo "request = function() i = i + 1; return wrk.format(\"GET\", \"$2\" .. qs[(i % #qs) + 1]) end"
+  } >"$1"
+}
+lua "$work/api.lua" "/api/v1/search?q="
+lua "$work/page.lua" "/?q="
+
+run() {  # run KEY LABEL URL [LUA]
+  local args=(-t2 -c32 -d"${secs}s" --latency -H "Authorization: Bearer $token")
+  [[ -n "${4:-}" ]] && args+=(-s "$4")
+  wrk "${args[@]}" "$3" >"$work/$1.txt"
+  local rps p50 p99 errors
+  rps=$(sed -n 's/^Requests\/sec:[[:space:]]*\([0-9.]*\).*/\1/p' "$work/$1.txt")
+  p50=$(awk '$1=="50%"{print $2}' "$work/$1.txt")
+  p99=$(awk '$1=="99%"{print $2}' "$work/$1.txt")
+  errors=$(grep -c "Non-2xx\|Socket errors" "$work/$1.txt" || true)
+  printf "| %-32s | %10s | %8s | %8s | %s |\n" "$2" "$rps" "$p50" "$p99" \
+    "$([[ $errors == 0 ]] && echo none || grep "Non-2xx\|Socket errors" "$work/$1.txt" | tr -s ' ')"
+  echo "$rps" >"$work/$1.rps"
+}
+calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+# The guide page's bytes, served by nginx as a file (its workers run as
+# an unprivileged user: the files must be readable to them).
+mkdir -p "$work/www"
+chmod 755 "$work"
+api "/guides/DE" >"$work/www/guide.html"
+guide_bytes=$(wc -c <"$work/www/guide.html")
+chmod 644 "$work/www/guide.html"
+cat >"$work/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 256; }
+http {
+  access_log off;
+  types { text/html html; }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $work/www;
+  }
+}
+EOF
+nginx -c "$work/nginx.conf" -p "$work" & pids+=($!)
+sleep 0.5
+
+echo
+echo "web bench: $docs documents, 32 connections, 2 wrk threads, ${secs} s per run ($(nproc) cores)"
+echo "import $(calc %.1f "$t1 - $t0") s; start-up to HTTP $(calc %.2f "$up - $start") s;" \
+  "search index caught up $(calc %.1f "$indexed - $start") s after start"
+echo
+printf "| %-32s | %10s | %8s | %8s | %s |\n" "what" "requests/s" "p50" "p99" "errors"
+printf "|%s|%s|%s|%s|%s|\n" "----------------------------------" "------------" "----------" "----------" "------"
+run api "search API (JSON)" "http://127.0.0.1:$port" "$work/api.lua"
+run page "search page (HTML)" "http://127.0.0.1:$port" "$work/page.lua"
+run guide "guide page /guides/DE" "http://127.0.0.1:$port/guides/DE"
+run nginx "nginx, same bytes as a file" "http://127.0.0.1:$nginx_port/guide.html"
+echo
+echo "guide page: $guide_bytes bytes; the node serves it at" \
+  "$(calc %.0f "100 * $(cat "$work/guide.rps") / $(cat "$work/nginx.rps")")% of nginx's requests/s"
+printf "node peak RSS: %d MB\n" "$(($(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/${pids[0]}/status") / 1024))"
