@@ -5,6 +5,15 @@
 #   scripts/install-deps.sh --browser also Chromium and playwright-core (UI tests)
 set -euo pipefail
 
+browser=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) browser=1 ;;
+    *) echo "install-deps.sh: unknown argument: $arg (only --browser)" >&2; exit 2 ;;
+  esac
+done
+if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev librocksdb-dev libsodium-dev nlohmann-json3-dev
@@ -12,6 +21,15 @@ packages=(
   libxapian-dev libicu-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   curl python3 procps
 )
+# --browser: Debian's Chromium (/usr/bin/chromium; the tests never download a
+# browser of their own) and a font with Arabic glyphs for the screenshots.
+# nodejs and npm only when the commands are missing: a Node.js from elsewhere
+# (NodeSource, whose nodejs package bundles npm) is used as it is.
+if ((browser)); then
+  packages+=(chromium fonts-dejavu-core)
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -22,8 +40,16 @@ done
 
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
-  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# playwright-core, exactly as tests/browser/package-lock.json pins it.
+if ((browser)); then
+  browser_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+  if [[ ! -d "$browser_dir/node_modules/playwright-core" ]]; then
+    echo "installing: playwright-core (npm ci in tests/browser)"
+    npm ci --prefix "$browser_dir" --no-audit --no-fund
+  fi
 fi

@@ -145,9 +145,14 @@ std::string ClientAddress(const HttpRequest& r) {
   return std::string(colon == std::string_view::npos ? a : a.substr(0, colon));
 }
 
-// A browser's Origin must name this node (the Host it asked for); a page
-// elsewhere cannot post here with our cookie even if SameSite is ignored.
+// A browser's Origin must name this node (the Host it asked for), and its
+// Sec-Fetch-Site must not say another site: a page elsewhere cannot post
+// here with our cookie even if SameSite is ignored.
 bool OriginAllowed(const HttpRequest& r) {
+  if (const std::string* site = r.Header("sec-fetch-site");
+      site && *site != "same-origin" && *site != "none") {
+    return false;
+  }
   const std::string* origin = r.Header("origin");
   if (!origin) return true;
   const std::string* host = r.Header("host");

@@ -173,6 +173,8 @@ HttpResponse Page::Render(int status, std::string_view title, std::string_view b
        "initial-scale=1\">";
   h += "<title>" + Esc(title) + " · " +
        Esc(parts_.node_name.empty() ? "mrcnode" : parts_.node_name) + "</title>";
+  // No icon: browsers would otherwise ask for /favicon.ico on every page.
+  h += "<link rel=\"icon\" href=\"data:,\">";
   h += "<link rel=\"stylesheet\" href=\"/static/style.css?v=" + AssetVersion() + "\">";
   h += "<script src=\"/static/app.js?v=" + AssetVersion() + "\" defer></script>";
   h += "</head><body>";
@@ -399,8 +401,10 @@ std::string ContentHtml(Page& p, const std::string& kind, const json& c) {
     b += "<div class=\"md\">" + RenderMarkdown(JsonString(c, "body")) + "</div><dl class=\"meta\">";
     auto sources = JsonStrings(c, "sources");
     if (!sources.empty()) {
-      b += "<dt>" + p.H("doc.sources") + "</dt>";
-      for (const auto& s : sources) b += "<dd>" + Esc(s) + "</dd>";
+      // One <dd> per <dt>: the list is a grid of label and value.
+      b += "<dt>" + p.H("doc.sources") + "</dt><dd><ul class=\"plain\">";
+      for (const auto& s : sources) b += "<li>" + Esc(s) + "</li>";
+      b += "</ul></dd>";
     }
     std::string verified = JsonString(c, "verified_on");
     b += "<dt>" + p.H("doc.verified_on") + "</dt><dd>" +
@@ -1418,6 +1422,10 @@ HttpResponse HtmlResponse(int status, std::string body) {
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
   r.headers.emplace_back("X-Frame-Options", "DENY");
+  // Not "no-referrer" (the API's): under it browsers send "Origin: null"
+  // with a form, and the CSRF check needs the real origin. Nothing leaves
+  // this node: same-origin sends no referrer to other sites.
+  r.headers.emplace_back("Referrer-Policy", "same-origin");
   AddStandardHeaders(&r);
   return r;
 }

@@ -260,6 +260,11 @@ TEST_F(AppTest, EveryStateChangingRouteRefusesAMissingOrWrongCsrfToken) {
     r.headers["content-type"] = api ? "application/json" : "application/x-www-form-urlencoded";
     r.body = api ? "{}" : "csrf=" + admin.csrf;
     EXPECT_EQ(403, app_->Handle(r).status) << "origin " << path;
+    r.headers["origin"] = "null";  // a sandboxed frame of another site
+    EXPECT_EQ(403, app_->Handle(r).status) << "null origin " << path;
+    r.headers.erase("origin");
+    r.headers["sec-fetch-site"] = "cross-site";
+    EXPECT_EQ(403, app_->Handle(r).status) << "cross-site " << path;
     ++checked;
   }
   EXPECT_GE(checked, 20);
@@ -388,6 +393,9 @@ TEST_F(AppTest, EveryResponseCarriesSecurityHeaders) {
   EXPECT_NE(std::string::npos, csp->find("script-src 'self'"));
   EXPECT_EQ(std::string::npos, csp->find("unsafe"));
   EXPECT_NE(nullptr, page.Header("X-Frame-Options"));
+  // Same-origin (not no-referrer): browsers then send the page's real Origin
+  // with its forms, which the CSRF check needs.
+  EXPECT_EQ("same-origin", *page.Header("Referrer-Policy"));
 }
 
 TEST_F(AppTest, LoginNeverRedirectsToAnotherSite) {
