@@ -387,7 +387,8 @@ Result<std::uint64_t> Log::LastDocChange() {
   return ReadU64Record(store_, Column::kMeta, kDocChangeKey, "document change");
 }
 
-Result<Log::DocChanges> Log::DocChangesSince(std::uint64_t after, std::size_t max_changes) {
+Result<Log::DocChanges> Log::DocChangesSince(std::uint64_t after, std::size_t max_changes,
+                                             std::size_t max_docs) {
   DocChanges out;
   out.through = after;
   MRC_ASSIGN_OR_RETURN(
@@ -401,7 +402,8 @@ Result<Log::DocChanges> Log::DocChangesSince(std::uint64_t after, std::size_t ma
   std::string from = DocChangeKey(after + 1);
   auto it = store_->NewPrefixIterator(Column::kLocal, kDocChangesPrefix);
   std::size_t n = 0;
-  for (it->Seek(from); it->Valid() && n < max_changes; it->Next(), ++n) {
+  for (it->Seek(from); it->Valid() && n < max_changes && docs.size() < max_docs;
+       it->Next(), ++n) {
     std::string_view key = it->key(), value = it->value();
     if (key.substr(0, kDocChangesPrefix.size()) != kDocChangesPrefix) break;
     key.remove_prefix(kDocChangesPrefix.size());

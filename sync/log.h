@@ -215,8 +215,11 @@ class Log {
     // follower must start again from a scan of every document.
     bool gap = false;
   };
-  // Changes after number `after`, at most `max_changes` of them.
-  Result<DocChanges> DocChangesSince(std::uint64_t after, std::size_t max_changes);
+  // Changes after number `after`: at most `max_changes` of them, and no
+  // more once `max_docs` document ids are gathered (a commit can change
+  // thousands; the follower bounds what it holds at once).
+  Result<DocChanges> DocChangesSince(std::uint64_t after, std::size_t max_changes,
+                                     std::size_t max_docs = SIZE_MAX);
   // The newest change number (0 before any).
   Result<std::uint64_t> LastDocChange();
   // Drops the change records up to `through` (the follower has them).

@@ -54,8 +54,12 @@ constexpr std::string_view kTranslationPrefix = "XR";
 constexpr Xapian::valueno kTopicOrderSlot = 0;  // a guide topic's place, "00".."99"
 constexpr Xapian::valueno kTitleSlot = 1;       // the folded, lowercased title
 
+// What one index commit holds at most: Xapian buffers a commit's postings
+// in memory (about 10 KB per document here), so this bounds the indexer's
+// memory during a large catch-up.
 constexpr std::size_t kChangesPerCommit = 64;
-constexpr std::size_t kDocsPerRebuildCommit = 5000;
+constexpr std::size_t kDocsPerCommit = 2000;
+constexpr std::size_t kDocsPerRebuildCommit = 2000;
 constexpr std::size_t kSnippetWords = 32;
 
 std::string Lower(std::string_view s) {
@@ -448,7 +452,7 @@ Status SearchIndex::Impl::CatchUpLocked() {
   try {
     if (!writer) MRC_RETURN_IF_ERROR(OpenWriter());
     for (int rounds = 0; rounds < 1'000'000; ++rounds) {
-      MRC_ASSIGN_OR_RETURN(auto changes, log->DocChangesSince(through, kChangesPerCommit));
+      MRC_ASSIGN_OR_RETURN(auto changes, log->DocChangesSince(through, kChangesPerCommit, kDocsPerCommit));
       if (changes.gap || fresh) {
         // A new index, or one that missed changes the log has dropped.
         MRC_RETURN_IF_ERROR(Rebuild());
