@@ -310,6 +310,25 @@ TEST_F(AppTest, EachRoleGetsExactlyItsRoutes) {
   EXPECT_EQ(401, app_->Handle(r).status);
 }
 
+TEST_F(AppTest, TheOpenApiDescriptionListsEveryApiRouteWithItsRole) {
+  HttpResponse r = Do("GET", "/api/v1/openapi.json", nullptr);
+  ASSERT_EQ(200, r.status);
+  json spec = json::parse(r.body);
+  int checked = 0;
+  for (const auto& rule : Routes()) {
+    std::string path = rule.pattern;
+    if (path.rfind("/api/", 0) != 0 && path != "/healthz") continue;
+    std::string method = rule.method;
+    for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    ASSERT_TRUE(spec["paths"].contains(path)) << path;
+    ASSERT_TRUE(spec["paths"][path].contains(method)) << method << " " << path;
+    std::string role = rule.role ? std::string(RoleName(*rule.role)) : "anyone";
+    EXPECT_EQ(role, spec["paths"][path][method]["x-role"]) << method << " " << path;
+    ++checked;
+  }
+  EXPECT_GE(checked, 25);
+}
+
 TEST_F(AppTest, ARequestNoRouteNamesIsRefused) {
   Session admin = Login("admin");
   EXPECT_EQ(404, Do("GET", "/no/such/page", &admin).status);
