@@ -107,7 +107,20 @@ int CmdRun(const std::string& data_dir) {
   parts.trust = c.trust.get();
   parts.search = search->get();
   parts.users = &users;
-  parts.status = [&c, &peers]() { return NodeStatusJson(c, (*peers)->StatusJson()); };
+  web::SearchIndex* index = search->get();
+  parts.status = [&c, &peers, index]() -> Result<std::string> {
+    MRC_ASSIGN_OR_RETURN(std::string text, NodeStatusJson(c, (*peers)->StatusJson()));
+    json status = json::parse(text);
+    // How far the search index has followed the log.
+    if (auto p = index->Progress(); p.ok()) {
+      status["search"] = {{"documents", p->documents},
+                          {"indexed_through", p->indexed_through},
+                          {"log_change", p->log_change},
+                          {"rebuilding", p->rebuilding},
+                          {"complete", p->indexed_through >= p->log_change && !p->rebuilding}};
+    }
+    return status.dump();
+  };
   parts.node_name = c.config.node_name;
   web::App app(parts);
   // This node's own command line talks to it with an admin token that only

@@ -1209,6 +1209,17 @@ HttpResponse SyncPage(Page& p, const AppParts& parts) {
        std::to_string(s.value("entries", 0)) + "</dd><dt>" + p.H("sync.pending") + "</dt><dd>" +
        std::to_string(s.value("pending", 0)) + "</dd><dt>" + p.H("sync.digest") +
        "</dt><dd><code>" + Esc(JsonString(s, "digest").substr(0, 16)) + "</code></dd></dl>";
+  if (s.contains("search") && s["search"].is_object()) {
+    const json& idx = s["search"];
+    bool complete = idx.value("complete", false);
+    std::uint64_t last = idx.value("log_change", std::uint64_t{0});
+    std::uint64_t through = std::min(last, idx.value("indexed_through", std::uint64_t{0}));
+    b += "<p class=\"" + std::string(complete ? "note" : "warning") + "\">" +
+         p.H(complete ? "sync.search_complete" : "sync.search_behind",
+             {{"documents", std::to_string(idx.value("documents", 0))},
+              {"behind", std::to_string(last - through)}}) +
+         "</p>";
+  }
   b += "<h2>" + p.H("sync.peers") + "</h2><table><thead><tr><th scope=\"col\">" +
        p.H("sync.address") + "</th><th scope=\"col\">" + p.H("sync.state") +
        "</th><th scope=\"col\">" + p.H("sync.last_contact") + "</th><th scope=\"col\">" +
