@@ -4,7 +4,9 @@
 # bytes as a static file on the same machine with the same load generator.
 #   bench/web_bench.sh [DOCS] [SECONDS]     defaults: 100000 documents, 10 s per run
 # Prints a table: requests/s, p50 and p99 latency for
-#   - search through the JSON API (queries rotate over common words),
+#   - search through the JSON API, every query new (no cached result);
+#   - the same with 15 queries over common words repeating (the node keeps
+#     recent results until the index changes),
 #   - the search page (HTML, same queries),
 #   - a country guide page (48 sections),
 #   - nginx serving that guide page as a file;
@@ -122,6 +124,17 @@ lua() {  # lua FILE PATH_PREFIX
 }
 lua "$work/api.lua" "/api/v1/search?q="
 lua "$work/page.lua" "/?q="
+# Every request a new query (a common word and a rare one), so that no
+# result can come from the node's cache of recent results.
+cat >"$work/new.lua" <<'EOF'
+local common = {"visa", "permit", "residence", "family", "work", "study"}
+local i = 0
+request = function()
+  i = i + 1
+  local q = common[(i % #common) + 1] .. "+w" .. string.format("%05d", 1000 + (i * 7919) % 4000)
+  return wrk.format("GET", "/api/v1/search?q=" .. q)
+end
+EOF
 
 run() {  # run KEY LABEL URL [LUA]
   local args=(-t2 -c32 -d"${secs}s" --latency -H "Authorization: Bearer $token")
@@ -170,7 +183,8 @@ echo "import $(calc %.1f "$t1 - $t0") s; start-up to HTTP $(calc %.2f "$up - $st
 echo
 printf "| %-32s | %10s | %8s | %8s | %s |\n" "what" "requests/s" "p50" "p99" "errors"
 printf "|%s|%s|%s|%s|%s|\n" "----------------------------------" "------------" "----------" "----------" "------"
-run api "search API (JSON)" "http://127.0.0.1:$port" "$work/api.lua"
+run new "search API, every query new" "http://127.0.0.1:$port" "$work/new.lua"
+run api "search API, 15 queries repeating" "http://127.0.0.1:$port" "$work/api.lua"
 run page "search page (HTML)" "http://127.0.0.1:$port" "$work/page.lua"
 run guide "guide page /guides/DE" "http://127.0.0.1:$port/guides/DE"
 run nginx "nginx, same bytes as a file" "http://127.0.0.1:$nginx_port/guide.html"

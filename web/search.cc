@@ -14,12 +14,14 @@
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <list>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include "config/base/log.h"
 #include "sync/content.h"
@@ -34,7 +36,7 @@ using nlohmann::json;
 
 // Index metadata keys.
 constexpr const char* kFormatKey = "format";
-constexpr const char* kFormat = "6";
+constexpr const char* kFormat = "7";
 constexpr const char* kNetworkKey = "network";
 constexpr const char* kThroughKey = "log-change";
 constexpr const char* kLanguagesKey = "languages";
@@ -172,6 +174,17 @@ std::string IdTerm(const Hash32& id) {
   return term;
 }
 
+// The text snippets are cut from, kept in the index so that a hit needs no
+// read of the log and no Markdown rendering: the document's plain text, up
+// to 3,000 bytes (cut at a character boundary).
+std::string SnippetSource(const std::string& text) {
+  constexpr std::size_t kMax = 3000;
+  if (text.size() <= kMax) return text;
+  std::size_t end = kMax;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
 // Marks a thread as background work: the scheduler prefers the node's
 // requests and sync to indexing.
 void LowerThreadPriority() {
@@ -249,6 +262,18 @@ struct SearchIndex::Impl {
   std::set<std::string> reader_languages;  // guarded by pool_mu
 
   std::atomic<std::uint64_t> through{0};
+  std::atomic<std::uint64_t> revision{0};  // moves on at every commit of the writer
+
+  // Recent results, valid while the index is at the same revision: the same
+  // questions come back all day at a centre.
+  static constexpr std::size_t kCachedResults = 256;
+  std::mutex cache_mu;
+  std::uint64_t cache_revision = 0;                       // guarded by cache_mu
+  std::list<std::pair<std::string, SearchResult>> cache;  // most recent first
+  std::unordered_map<std::string, std::list<std::pair<std::string, SearchResult>>::iterator>
+      cache_index;
+  std::optional<SearchResult> Cached(const std::string& key, std::uint64_t rev);
+  void Remember(const std::string& key, std::uint64_t rev, const SearchResult& r);
   bool fresh = false;  // no marker yet: index every document first
   std::atomic<bool> rebuilding{false};
 
@@ -269,8 +294,7 @@ struct SearchIndex::Impl {
   void GiveBack(std::unique_ptr<Xapian::Database> db);
   Result<SearchResult> SearchWith(Xapian::Database& db, const SearchQuery& q,
                                   const std::set<std::string>& languages);
-  std::vector<SearchHit::Piece> Snippet(const Hash32& id, const Fields& f,
-                                        const std::set<std::string>& words,
+  std::vector<SearchHit::Piece> Snippet(const Fields& f, const std::set<std::string>& words,
                                         const std::set<std::string>& stems);
 };
 
@@ -377,7 +401,8 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id, bool known_absent) {
                {"country", f.country},
                {"topic", f.topic},
                {"categories", f.categories},
-               {"translation_group", f.translation_group}};
+               {"translation_group", f.translation_group},
+               {"text", SnippetSource(f.body)}};
   doc.set_data(data.dump(-1, ' ', false, json::error_handler_t::replace));
   // Replacing by the unique term looks for an older copy; a document known
   // to be absent (a rebuild into an empty index) is simply added, several
@@ -392,6 +417,7 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id, bool known_absent) {
 void SearchIndex::Impl::Commit(std::uint64_t through_change) {
   writer->set_metadata(kThroughKey, std::to_string(through_change));
   writer->commit();
+  ++revision;
   through = through_change;
   std::lock_guard lock(pool_mu);
   reader_languages = languages;
@@ -419,6 +445,7 @@ Status SearchIndex::Impl::Rebuild() {
     }
     batch.clear();
     writer->commit();
+    ++revision;
     return Status::Ok();
   };
   Status s = log->ScanDocs(nullptr, [&](const sync::DocState& d) {
@@ -452,7 +479,8 @@ Status SearchIndex::Impl::CatchUpLocked() {
   try {
     if (!writer) MRC_RETURN_IF_ERROR(OpenWriter());
     for (int rounds = 0; rounds < 1'000'000; ++rounds) {
-      MRC_ASSIGN_OR_RETURN(auto changes, log->DocChangesSince(through, kChangesPerCommit, kDocsPerCommit));
+      MRC_ASSIGN_OR_RETURN(auto changes,
+                           log->DocChangesSince(through, kChangesPerCommit, kDocsPerCommit));
       if (changes.gap || fresh) {
         // A new index, or one that missed changes the log has dropped.
         MRC_RETURN_IF_ERROR(Rebuild());
@@ -518,10 +546,9 @@ void SearchIndex::Impl::GiveBack(std::unique_ptr<Xapian::Database> db) {
   if (pool.size() < 16) pool.push_back(std::move(db));
 }
 
-std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Hash32& id, const Fields& f,
+std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Fields& f,
                                                          const std::set<std::string>& words,
                                                          const std::set<std::string>& stems) {
-  (void)id;
   std::vector<Token> tokens = Tokenize(f.body);
   Xapian::Stem stem = StemmerFor(PrimaryLanguage(f.language));
   std::vector<bool> hit(tokens.size(), false);
@@ -673,11 +700,10 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
       hit.translation_group = JsonString(data, "translation_group");
     }
     hit.percent = m.get_percent();
-    // The snippet comes from the log's current text (the index keeps none).
-    auto fields = ReadFields(log, *id);
-    if (fields.ok() && fields->has_value()) {
-      hit.snippet = Snippet(*id, **fields, query_words, query_stems);
-    }
+    Fields text;
+    text.language = hit.language;
+    text.body = JsonString(data, "text");
+    hit.snippet = Snippet(text, query_words, query_stems);
     result.hits.push_back(std::move(hit));
   }
   return result;
@@ -731,6 +757,31 @@ Status SearchIndex::CatchUp() {
   return impl_->CatchUpLocked();
 }
 
+std::optional<SearchResult> SearchIndex::Impl::Cached(const std::string& key, std::uint64_t rev) {
+  std::lock_guard lock(cache_mu);
+  if (rev != cache_revision) return std::nullopt;
+  auto it = cache_index.find(key);
+  if (it == cache_index.end()) return std::nullopt;
+  cache.splice(cache.begin(), cache, it->second);
+  return it->second->second;
+}
+
+void SearchIndex::Impl::Remember(const std::string& key, std::uint64_t rev, const SearchResult& r) {
+  std::lock_guard lock(cache_mu);
+  if (rev != cache_revision) {
+    cache.clear();
+    cache_index.clear();
+    cache_revision = rev;
+  }
+  if (cache_index.count(key)) return;
+  cache.emplace_front(key, r);
+  cache_index[key] = cache.begin();
+  if (cache.size() > kCachedResults) {
+    cache_index.erase(cache.back().first);
+    cache.pop_back();
+  }
+}
+
 Result<SearchResult> SearchIndex::Search(const SearchQuery& query) {
   if (query.limit < 1 || query.limit > 1000)
     return Status::InvalidArgument("limit must be 1 to 1000");
@@ -742,16 +793,31 @@ Result<SearchResult> SearchIndex::Search(const SearchQuery& query) {
     std::lock_guard lock(impl_->pool_mu);
     languages = impl_->reader_languages;
   }
+  auto complete = [&](SearchResult r) -> Result<SearchResult> {
+    auto last = impl_->log->LastDocChange();
+    r.complete = last.ok() && impl_->through >= *last && !impl_->rebuilding;
+    return r;
+  };
+  std::string key;
+  for (const std::string* part :
+       {&query.text, &query.kind, &query.category, &query.country, &query.topic, &query.language,
+        &query.translation_group, &query.reader_language}) {
+    key += *part;
+    key += '\x1f';
+  }
+  key += std::to_string(query.offset) + "/" + std::to_string(query.limit);
+  // Read before searching: a commit during the search makes the result
+  // older than the revision, never newer, so it is at worst not reused.
+  std::uint64_t rev = impl_->revision;
+  if (auto hit = impl_->Cached(key, rev)) return complete(std::move(*hit));
   for (int attempt = 0;; ++attempt) {
     try {
       auto db = impl_->TakeReader();
       auto result = impl_->SearchWith(*db, query, languages);
       impl_->GiveBack(std::move(db));
-      if (result.ok()) {
-        auto last = impl_->log->LastDocChange();
-        result->complete = last.ok() && impl_->through >= *last && !impl_->rebuilding;
-      }
-      return result;
+      if (!result.ok()) return result;
+      impl_->Remember(key, rev, *result);
+      return complete(std::move(*result));
     } catch (const Xapian::DatabaseModifiedError&) {
       // The writer committed twice while we read: read the newest revision.
       if (attempt < 3) continue;
