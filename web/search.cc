@@ -36,7 +36,7 @@ using nlohmann::json;
 
 // Index metadata keys.
 constexpr const char* kFormatKey = "format";
-constexpr const char* kFormat = "7";
+constexpr const char* kFormat = "8";
 constexpr const char* kNetworkKey = "network";
 constexpr const char* kThroughKey = "log-change";
 constexpr const char* kLanguagesKey = "languages";
@@ -51,6 +51,10 @@ constexpr std::string_view kCountryPrefix = "XN";
 constexpr std::string_view kTopicPrefix = "XT";
 constexpr std::string_view kGuideCountryPrefix = "XG";
 constexpr std::string_view kTranslationPrefix = "XR";
+// The language again, as a weighted (not boolean) term: a query adds it
+// with a small weight so that, of equally good matches, those in the
+// reader's language come first.
+constexpr std::string_view kLanguageWeightPrefix = "XL";
 
 // Value slots, for reading order when a query has no words.
 constexpr Xapian::valueno kTopicOrderSlot = 0;  // a guide topic's place, "00".."99"
@@ -359,7 +363,10 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id, bool known_absent) {
   doc.add_boolean_term(id_term);
   doc.add_boolean_term(Term(kKindPrefix, f.kind));
   std::string lang = PrimaryLanguage(f.language);
-  if (!lang.empty()) doc.add_boolean_term(Term(kLanguagePrefix, lang));
+  if (!lang.empty()) {
+    doc.add_boolean_term(Term(kLanguagePrefix, lang));
+    doc.add_term(Term(kLanguageWeightPrefix, lang));
+  }
   for (const auto& c : f.categories) doc.add_boolean_term(Term(kCategoryPrefix, c));
   for (const auto& c : f.countries) doc.add_boolean_term(Term(kCountryPrefix, c));
   for (const auto& t : f.topics) doc.add_boolean_term(Term(kTopicPrefix, t));
@@ -649,6 +656,13 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
   auto build = [&]() {
     Xapian::Query query = words ? Xapian::Query(Xapian::Query::OP_OR, parsed.begin(), parsed.end())
                                 : Xapian::Query::MatchAll;
+    if (words && q.language.empty()) {
+      query = Xapian::Query(
+          Xapian::Query::OP_AND_MAYBE, query,
+          Xapian::Query(
+              Xapian::Query::OP_SCALE_WEIGHT,
+              Xapian::Query(Term(kLanguageWeightPrefix, PrimaryLanguage(q.reader_language))), 0.5));
+    }
     if (!filters.empty()) {
       query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                             Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));

@@ -200,6 +200,14 @@ TEST_F(SearchTest, QueryFindsContentInOtherLanguagesMarkedWithTheirLanguage) {
   EXPECT_THAT(Ids(Find(Q("продлении"))), ElementsAre(ru));  // Russian stemmer
 }
 
+TEST_F(SearchTest, OfEquallyGoodMatchesTheReadersLanguageComesFirst) {
+  OpenIndex();
+  std::string fr = Faq("Visa Schengen", "Le visa Schengen.", "fr");
+  std::string en = Faq("Visa Schengen", "The visa Schengen.", "en");
+  EXPECT_THAT(Ids(Find(Q("visa schengen").Reader("en"))), ElementsAre(en, fr));
+  EXPECT_THAT(Ids(Find(Q("visa schengen").Reader("fr"))), ElementsAre(fr, en));
+}
+
 TEST_F(SearchTest, AllWordsRankFirstAndAnyWordIsTheFallback) {
   OpenIndex();
   std::string both = Faq("Work permit for students", "Students may work 20 hours.", "en");
