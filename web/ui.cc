@@ -1227,9 +1227,12 @@ HttpResponse SyncPage(Page& p, const AppParts& parts) {
        "</th></tr></thead><tbody>";
   for (const auto& peer : s.value("peers", json::array())) {
     bool connected = peer.value("connected", false);
-    b += "<tr><td>" + Esc(JsonString(peer, "address")) + " (" + Esc(JsonString(peer, "direction")) +
-         ")</td><td class=\"" + (connected ? "ok" : "off") + "\">" +
-         p.H(connected ? "sync.connected" : "sync.disconnected") + "</td><td>" +
+    // The centre's name when its key is known; the address as it dialled.
+    std::string key = JsonString(peer, "peer");
+    std::string who = key.empty() ? std::string() : p.AuthorName(key) + " · ";
+    b += "<tr><td>" + Esc(who) + Esc(JsonString(peer, "address")) + " (" +
+         Esc(JsonString(peer, "direction")) + ")</td><td class=\"" + (connected ? "ok" : "off") +
+         "\">" + p.H(connected ? "sync.connected" : "sync.disconnected") + "</td><td>" +
          Esc(ShortTime(JsonString(peer, "last_contact"))) + "</td><td>" +
          std::to_string(peer.value("we_lack", 0)) + " / " +
          std::to_string(peer.value("peer_lacks", 0)) + "</td><td>" +
