@@ -45,11 +45,13 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# playwright-core, exactly as tests/browser/package-lock.json pins it.
+# playwright-core and axe-core, exactly as tests/browser/package-lock.json pins them.
 if ((browser)); then
   browser_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
-  if [[ ! -d "$browser_dir/node_modules/playwright-core" ]]; then
-    echo "installing: playwright-core (npm ci in tests/browser)"
+  # Every dependency package.json names must be there (a new one added
+  # since the last install counts as missing).
+  if ! (cd "$browser_dir" && node -e 'for (const d of Object.keys(require("./package.json").dependencies)) require.resolve(d + "/package.json")' 2>/dev/null); then
+    echo "installing: the browser tests' npm packages (npm ci in tests/browser)"
     npm ci --prefix "$browser_dir" --no-audit --no-fund
   fi
 fi

@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -671,6 +672,44 @@ async function main() {
       assert.ok((await text(page.locator('main h1'))).length > 0);
       await shot(page, 'no-js-doc');
       await nctx.close();
+    });
+    await step('j. accessibility: axe-core finds no WCAG 2 A or AA violation on the main pages', async () => {
+      // axe-core is injected into each page, so this context ignores the
+      // node's CSP (which rightly refuses any script not from the node).
+      const axe = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+      const actx = await newContext(browser, { bypassCSP: true });
+      const page = await actx.newPage();
+      currentPage = page;
+      const audit = async (label) => {
+        await page.addScriptTag({ content: axe });
+        const found = await page.evaluate(async () => {
+          const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+          return {
+            passes: r.passes.length,
+            violations: r.violations.map((v) => `${v.id} (${v.impact}, ${v.nodes.length}×, e.g. ${v.nodes[0].target.join(' ')}): ${v.help}`),
+          };
+        });
+        // A rule set that checked nothing would pass anything.
+        assert.ok(found.passes >= 10, `${label}: axe checked only ${found.passes} rules`);
+        checkedRules += found.passes;
+        return found.violations.map((f) => `${label}: ${f}`);
+      };
+      const problems = [];
+      let checkedRules = 0;
+      await go(page, `${hq.base}/login`);
+      problems.push(...(await audit('/login')));
+      await login(page, hq.base, 'admin', PW.admin);
+      await go(page, `${hq.base}/?q=visa`);
+      const doc = await page.locator('ol.results li a').first().getAttribute('href');
+      for (const p of ['/?q=visa', '/', '/faq', '/guides', '/guides/DE', '/bulletins', '/centres', '/conflicts',
+                       '/sync', '/admin/users', '/settings', doc, `${doc}/history`, `${doc}/edit`,
+                       `${doc}/proposals`, '/docs/new?kind=guide']) {
+        await go(page, `${hq.base}${p}`);
+        problems.push(...(await audit(p)));
+      }
+      await actx.close();
+      log(`     ${checkedRules} rule checks passed on 17 pages`);
+      assert.ok(problems.length === 0, `accessibility problems (${problems.length}):\n  ` + problems.join('\n  '));
     });
   } catch (e) {
     if (!(e instanceof StopRun)) {
