@@ -14,52 +14,29 @@ namespace {
 
 using nlohmann::json;
 
-enum class Shape {
-  kText,      // one line of text, <= 500 characters
-  kMarkdown,  // long text, <= 256 KiB
-  kTextList,  // list of <= 64 texts
-  kSlugList,  // list of lowercase slugs
-  kSlug,      // [a-z0-9-], <= 64
-  kLanguage,  // "en", "pt-BR", "sr-Latn"
-  kCountry,   // ISO 3166-1 alpha-2, uppercase
-  kCountryList,
-  kDate,   // YYYY-MM-DD
-  kTopic,  // one of GuideTopics()
-  kTopicList,
-  kUrgency,   // low | normal | high | urgent
-  kLocation,  // {address?, city, country, lat?, lon?}
-  kContact,   // {phone?, email?, website?}
-  kBool,
-  kIdList,  // list of document ids (64 lowercase hex)
-};
+}  // namespace
 
-struct Field {
-  const char* name;
-  Shape shape;
-  bool required;
-};
-
-const std::vector<Field>& FieldsOf(Kind kind) {
-  static const std::vector<Field> kFaq = {
-      {"question", Shape::kText, true},     {"answer", Shape::kMarkdown, true},
-      {"language", Shape::kLanguage, true}, {"categories", Shape::kSlugList, false},
-      {"tags", Shape::kTextList, false},    {"translation_group", Shape::kSlug, false}};
-  static const std::vector<Field> kGuide = {
-      {"country", Shape::kCountry, true},    {"topic", Shape::kTopic, false},
-      {"section", Shape::kText, false},      {"language", Shape::kLanguage, true},
-      {"body", Shape::kMarkdown, true},      {"sources", Shape::kTextList, false},
-      {"verified_on", Shape::kDate, false},  {"translation_group", Shape::kSlug, false},
-      {"authoritative", Shape::kBool, false}};
-  static const std::vector<Field> kBulletin = {
-      {"title", Shape::kText, true},         {"summary", Shape::kMarkdown, false},
-      {"body", Shape::kMarkdown, true},      {"countries", Shape::kCountryList, false},
-      {"topics", Shape::kTopicList, false},  {"effective_date", Shape::kDate, true},
-      {"urgency", Shape::kUrgency, true},    {"language", Shape::kLanguage, true},
-      {"supersedes", Shape::kIdList, false}, {"guide_sections", Shape::kIdList, false}};
-  static const std::vector<Field> kCentre = {
-      {"name", Shape::kText, true},          {"location", Shape::kLocation, true},
-      {"contact", Shape::kContact, false},   {"languages", Shape::kTextList, false},
-      {"services", Shape::kTextList, false}, {"hours", Shape::kText, false}};
+const std::vector<ContentField>& ContentFields(Kind kind) {
+  static const std::vector<ContentField> kFaq = {
+      {"question", FieldShape::kText, true},     {"answer", FieldShape::kMarkdown, true},
+      {"language", FieldShape::kLanguage, true}, {"categories", FieldShape::kSlugList, false},
+      {"tags", FieldShape::kTextList, false},    {"translation_group", FieldShape::kSlug, false}};
+  static const std::vector<ContentField> kGuide = {
+      {"country", FieldShape::kCountry, true},    {"topic", FieldShape::kTopic, false},
+      {"section", FieldShape::kText, false},      {"language", FieldShape::kLanguage, true},
+      {"body", FieldShape::kMarkdown, true},      {"sources", FieldShape::kTextList, false},
+      {"verified_on", FieldShape::kDate, false},  {"translation_group", FieldShape::kSlug, false},
+      {"authoritative", FieldShape::kBool, false}};
+  static const std::vector<ContentField> kBulletin = {
+      {"title", FieldShape::kText, true},         {"summary", FieldShape::kMarkdown, false},
+      {"body", FieldShape::kMarkdown, true},      {"countries", FieldShape::kCountryList, false},
+      {"topics", FieldShape::kTopicList, false},  {"effective_date", FieldShape::kDate, true},
+      {"urgency", FieldShape::kUrgency, true},    {"language", FieldShape::kLanguage, true},
+      {"supersedes", FieldShape::kIdList, false}, {"guide_sections", FieldShape::kIdList, false}};
+  static const std::vector<ContentField> kCentre = {
+      {"name", FieldShape::kText, true},          {"location", FieldShape::kLocation, true},
+      {"contact", FieldShape::kContact, false},   {"languages", FieldShape::kTextList, false},
+      {"services", FieldShape::kTextList, false}, {"hours", FieldShape::kText, false}};
   switch (kind) {
     case Kind::kFaq:
       return kFaq;
@@ -73,8 +50,26 @@ const std::vector<Field>& FieldsOf(Kind kind) {
     case Kind::kReceipt:
       break;
   }
-  return kFaq;
+  static const std::vector<ContentField> kNone;
+  return kNone;
 }
+
+const std::vector<ContentField>& ObjectFields(FieldShape shape) {
+  static const std::vector<ContentField> kLocation = {{"address", FieldShape::kText, false},
+                                                      {"city", FieldShape::kText, true},
+                                                      {"country", FieldShape::kCountry, true},
+                                                      {"lat", FieldShape::kLatitude, false},
+                                                      {"lon", FieldShape::kLongitude, false}};
+  static const std::vector<ContentField> kContact = {{"phone", FieldShape::kText, false},
+                                                     {"email", FieldShape::kText, false},
+                                                     {"website", FieldShape::kText, false}};
+  static const std::vector<ContentField> kNone;
+  if (shape == FieldShape::kLocation) return kLocation;
+  if (shape == FieldShape::kContact) return kContact;
+  return kNone;
+}
+
+namespace {
 
 Status Bad(std::string_view field, std::string_view why) {
   return Status::InvalidArgument("content." + std::string(field) + ": " + std::string(why));
@@ -177,87 +172,84 @@ Status CheckList(std::string_view field, const json& v, Pred ok_item, std::strin
   return Status::Ok();
 }
 
-Status CheckObject(std::string_view field, const json& v,
-                   std::initializer_list<std::pair<const char*, bool>> keys);
+Status CheckObject(const ContentField& f, const json& v);
 
-Status CheckField(const Field& f, const json& v) {
+Status CheckField(const ContentField& f, const json& v) {
   auto text = [](const std::string& s) { return !s.empty() && s.size() <= 500; };
   switch (f.shape) {
-    case Shape::kText:
+    case FieldShape::kText:
       return CheckText(f.name, v, 500);
-    case Shape::kMarkdown:
+    case FieldShape::kMarkdown:
       return CheckText(f.name, v, 256 * 1024);
-    case Shape::kTextList:
+    case FieldShape::kTextList:
       return CheckList(f.name, v, text, "a non-empty string");
-    case Shape::kSlugList:
+    case FieldShape::kSlugList:
       return CheckList(f.name, v, IsSlug, "a lowercase slug [a-z0-9-]");
-    case Shape::kCountryList:
+    case FieldShape::kCountryList:
       return CheckList(f.name, v, IsCountry, "an ISO 3166-1 alpha-2 code such as \"DE\"");
-    case Shape::kTopicList:
+    case FieldShape::kTopicList:
       return CheckList(f.name, v, IsTopic, "a guide topic");
-    case Shape::kSlug:
+    case FieldShape::kSlug:
       if (!v.is_string() || !IsSlug(v.get<std::string>())) return Bad(f.name, "must be a slug");
       return Status::Ok();
-    case Shape::kLanguage:
+    case FieldShape::kLanguage:
       if (!v.is_string() || !IsLanguage(v.get<std::string>())) {
         return Bad(f.name, "must be a language tag such as \"en\" or \"pt-BR\"");
       }
       return Status::Ok();
-    case Shape::kCountry:
+    case FieldShape::kCountry:
       if (!v.is_string() || !IsCountry(v.get<std::string>())) {
         return Bad(f.name, "must be an ISO 3166-1 alpha-2 code such as \"DE\"");
       }
       return Status::Ok();
-    case Shape::kDate:
+    case FieldShape::kDate:
       if (!v.is_string() || !IsDate(v.get<std::string>())) return Bad(f.name, "must be YYYY-MM-DD");
       return Status::Ok();
-    case Shape::kTopic:
+    case FieldShape::kTopic:
       if (!v.is_string() || !IsTopic(v.get<std::string>())) {
         return Bad(f.name, "must be one of the guide topics (entry-and-stay, legislation, ...)");
       }
       return Status::Ok();
-    case Shape::kUrgency:
+    case FieldShape::kUrgency:
       if (!v.is_string() || (v != "low" && v != "normal" && v != "high" && v != "urgent")) {
         return Bad(f.name, "must be low, normal, high or urgent");
       }
       return Status::Ok();
-    case Shape::kLocation:
-      return CheckObject(
-          f.name, v,
-          {{"address", false}, {"city", true}, {"country", true}, {"lat", false}, {"lon", false}});
-    case Shape::kContact:
-      return CheckObject(f.name, v, {{"phone", false}, {"email", false}, {"website", false}});
-    case Shape::kIdList:
+    case FieldShape::kLocation:
+    case FieldShape::kContact:
+      return CheckObject(f, v);
+    case FieldShape::kLatitude:
+    case FieldShape::kLongitude: {
+      double limit = f.shape == FieldShape::kLatitude ? 90 : 180;
+      if (!v.is_number() || v.get<double>() < -limit || v.get<double>() > limit) {
+        return Bad(f.name, "must be a number within +-" + std::to_string(static_cast<int>(limit)));
+      }
+      return Status::Ok();
+    }
+    case FieldShape::kIdList:
       return CheckList(f.name, v, IsDocId, "a document id (64 lowercase hex characters)");
-    case Shape::kBool:
+    case FieldShape::kBool:
       if (!v.is_boolean()) return Bad(f.name, "must be true or false");
       return Status::Ok();
   }
   return Status::Ok();
 }
 
-Status CheckObject(std::string_view field, const json& v,
-                   std::initializer_list<std::pair<const char*, bool>> keys) {
-  if (!v.is_object()) return Bad(field, "must be an object");
+Status CheckObject(const ContentField& f, const json& v) {
+  if (!v.is_object()) return Bad(f.name, "must be an object");
+  const auto& fields = ObjectFields(f.shape);
   for (const auto& [key, value] : v.items()) {
-    auto it = std::find_if(keys.begin(), keys.end(), [&](const auto& k) { return key == k.first; });
-    std::string path = std::string(field) + "." + key;
-    if (it == keys.end()) return Bad(path, "unknown field");
-    if (key == "lat" || key == "lon") {
-      double limit = key == "lat" ? 90 : 180;
-      if (!value.is_number() || value.get<double>() < -limit || value.get<double>() > limit) {
-        return Bad(path, "must be a number within +-" + std::to_string(static_cast<int>(limit)));
-      }
-    } else if (key == "country") {
-      if (!value.is_string() || !IsCountry(value.get<std::string>())) {
-        return Bad(path, "must be an ISO 3166-1 alpha-2 code such as \"DE\"");
-      }
-    } else {
-      MRC_RETURN_IF_ERROR(CheckText(path, value, 500));
-    }
+    auto it = std::find_if(fields.begin(), fields.end(),
+                           [&](const ContentField& inner) { return key == inner.name; });
+    std::string path = std::string(f.name) + "." + key;
+    if (it == fields.end()) return Bad(path, "unknown field");
+    ContentField inner = *it;
+    inner.name = path.c_str();
+    MRC_RETURN_IF_ERROR(CheckField(inner, value));
   }
-  for (const auto& [key, required] : keys) {
-    if (required && !v.contains(key)) return Bad(std::string(field) + "." + key, "is required");
+  for (const auto& inner : fields) {
+    if (inner.required && !v.contains(inner.name))
+      return Bad(std::string(f.name) + "." + inner.name, "is required");
   }
   return Status::Ok();
 }
@@ -285,10 +277,10 @@ Status ValidateContent(Kind kind, const json& content) {
     return Status::InvalidArgument(std::string(KindName(kind)) + " entries are not documents");
   }
   if (!content.is_object()) return Status::InvalidArgument("content must be a JSON object");
-  const auto& fields = FieldsOf(kind);
+  const auto& fields = ContentFields(kind);
   for (const auto& [key, value] : content.items()) {
-    auto it =
-        std::find_if(fields.begin(), fields.end(), [&](const Field& f) { return key == f.name; });
+    auto it = std::find_if(fields.begin(), fields.end(),
+                           [&](const ContentField& f) { return key == f.name; });
     if (it == fields.end()) {
       return Bad(key, "unknown field for a " + std::string(KindName(kind)) + " document");
     }

@@ -16,6 +16,42 @@
 
 namespace mrc::sync {
 
+// How a content field is written, and checked when any node applies it.
+enum class FieldShape {
+  kText,      // one line of text, <= 500 characters
+  kMarkdown,  // long text, <= 256 KiB
+  kTextList,  // list of <= 64 texts
+  kSlugList,  // list of lowercase slugs
+  kSlug,      // [a-z0-9-], <= 64
+  kLanguage,  // "en", "pt-BR", "sr-Latn"
+  kCountry,   // ISO 3166-1 alpha-2, uppercase
+  kCountryList,
+  kDate,   // YYYY-MM-DD
+  kTopic,  // one of GuideTopics()
+  kTopicList,
+  kUrgency,   // low | normal | high | urgent
+  kLocation,  // an object: ObjectFields(kLocation)
+  kContact,   // an object: ObjectFields(kContact)
+  kBool,
+  kIdList,     // list of document ids (64 lowercase hex)
+  kLatitude,   // a number within +-90
+  kLongitude,  // a number within +-180
+};
+
+struct ContentField {
+  const char* name;
+  FieldShape shape;
+  bool required;
+};
+
+// The fields a document of this kind may have, in the order a form shows
+// them (none for the statement kinds). Forms and validation both read this
+// one list.
+const std::vector<ContentField>& ContentFields(Kind kind);
+// The fields inside an object-shaped field (kLocation, kContact); none for
+// other shapes.
+const std::vector<ContentField>& ObjectFields(FieldShape shape);
+
 // The fixed topics every destination guide covers, in reading order.
 const std::vector<std::string_view>& GuideTopics();
 

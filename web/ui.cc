@@ -782,57 +782,60 @@ HttpResponse CentresPage(Page& p, const AppParts& parts) {
 // ---------------------------------------------------------------------------
 // Editing
 
+// A form field: a content field (sync/content.h, the list validation uses),
+// or one inside an object-shaped field ("location.city").
 struct FormField {
-  const char* name;  // content field, or "location.city" for nested ones
-  enum Type { kText, kMarkdown, kList, kLines, kDate, kBool, kTopic, kUrgency } type;
+  std::string name;
+  enum Type { kText, kMarkdown, kList, kLines, kDate, kBool, kTopic, kUrgency, kNumber } type;
   bool required;
 };
 
-const std::vector<FormField>& FieldsOf(const std::string& kind) {
-  static const std::map<std::string, std::vector<FormField>> fields = {
-      {"faq",
-       {{"question", FormField::kText, true},
-        {"answer", FormField::kMarkdown, true},
-        {"language", FormField::kText, true},
-        {"categories", FormField::kList, false},
-        {"tags", FormField::kList, false},
-        {"translation_group", FormField::kText, false}}},
-      {"guide",
-       {{"country", FormField::kText, true},
-        {"topic", FormField::kTopic, false},
-        {"section", FormField::kText, false},
-        {"language", FormField::kText, true},
-        {"body", FormField::kMarkdown, true},
-        {"sources", FormField::kLines, false},
-        {"verified_on", FormField::kDate, false},
-        {"authoritative", FormField::kBool, false},
-        {"translation_group", FormField::kText, false}}},
-      {"bulletin",
-       {{"title", FormField::kText, true},
-        {"summary", FormField::kMarkdown, false},
-        {"body", FormField::kMarkdown, true},
-        {"countries", FormField::kList, false},
-        {"topics", FormField::kList, false},
-        {"effective_date", FormField::kDate, true},
-        {"urgency", FormField::kUrgency, true},
-        {"language", FormField::kText, true},
-        {"supersedes", FormField::kList, false},
-        {"guide_sections", FormField::kList, false}}},
-      {"centre",
-       {{"name", FormField::kText, true},
-        {"location.address", FormField::kText, false},
-        {"location.city", FormField::kText, true},
-        {"location.country", FormField::kText, true},
-        {"contact.phone", FormField::kText, false},
-        {"contact.email", FormField::kText, false},
-        {"contact.website", FormField::kText, false},
-        {"languages", FormField::kList, false},
-        {"services", FormField::kList, false},
-        {"hours", FormField::kText, false}}},
-  };
-  static const std::vector<FormField> none;
-  auto it = fields.find(kind);
-  return it == fields.end() ? none : it->second;
+FormField::Type FormTypeOf(sync::FieldShape shape) {
+  using S = sync::FieldShape;
+  switch (shape) {
+    case S::kMarkdown:
+      return FormField::kMarkdown;
+    case S::kTextList:  // free texts may hold commas: one per line
+      return FormField::kLines;
+    case S::kSlugList:
+    case S::kCountryList:
+    case S::kTopicList:
+    case S::kIdList:
+      return FormField::kList;
+    case S::kDate:
+      return FormField::kDate;
+    case S::kBool:
+      return FormField::kBool;
+    case S::kTopic:
+      return FormField::kTopic;
+    case S::kUrgency:
+      return FormField::kUrgency;
+    case S::kLatitude:
+    case S::kLongitude:
+      return FormField::kNumber;
+    default:
+      return FormField::kText;
+  }
+}
+
+// The form of a kind, from the content rules: object-shaped fields are
+// spread into their inner fields. Empty for a kind that is not a document.
+std::vector<FormField> FieldsOf(const std::string& kind_name) {
+  std::vector<FormField> out;
+  sync::Kind kind;
+  if (!sync::ParseKind(kind_name, &kind)) return out;
+  for (const auto& f : sync::ContentFields(kind)) {
+    const auto& inner = sync::ObjectFields(f.shape);
+    if (inner.empty()) {
+      out.push_back({f.name, FormTypeOf(f.shape), f.required});
+      continue;
+    }
+    for (const auto& i : inner) {
+      out.push_back(
+          {std::string(f.name) + "." + i.name, FormTypeOf(i.shape), f.required && i.required});
+    }
+  }
+  return out;
 }
 
 // The form's text for a content field.
@@ -862,7 +865,7 @@ std::string FieldText(const json& c, const FormField& f) {
 json ContentFromForm(const std::string& kind, const Params& form) {
   json c = json::object();
   for (const auto& f : FieldsOf(kind)) {
-    std::string v = Param(form, std::string("f.") + f.name);
+    std::string v = Param(form, "f." + f.name);
     // Browsers send CRLF in textareas; content keeps LF.
     v.erase(std::remove(v.begin(), v.end(), '\r'), v.end());
     json value;
@@ -876,6 +879,14 @@ json ContentFromForm(const std::string& kind, const Params& form) {
         auto items = SplitList(v, f.type == FormField::kLines ? '\n' : ',');
         if (items.empty()) continue;
         value = items;
+        break;
+      }
+      case FormField::kNumber: {
+        if (v.empty()) continue;
+        // Not a number: kept as text, so that validation names the field.
+        char* end = nullptr;
+        double d = std::strtod(v.c_str(), &end);
+        value = end && *end == '\0' ? json(d) : json(v);
         break;
       }
       default:
@@ -895,8 +906,8 @@ json ContentFromForm(const std::string& kind, const Params& form) {
 std::string FormHtml(Page& p, const std::string& kind, const json& c, bool hq_only_note) {
   std::string b;
   for (const auto& f : FieldsOf(kind)) {
-    std::string id = std::string("f.") + f.name;
-    std::string label = p.H(std::string("field.") + f.name) + (f.required ? " *" : "");
+    std::string id = "f." + f.name;
+    std::string label = p.H("field." + f.name) + (f.required ? " *" : "");
     std::string value = FieldText(c, f);
     b += "<div class=\"field\">";
     switch (f.type) {
@@ -931,7 +942,9 @@ std::string FormHtml(Page& p, const std::string& kind, const json& c, bool hq_on
         break;
       }
       default: {
-        const char* type = f.type == FormField::kDate ? "date" : "text";
+        const char* type = f.type == FormField::kDate     ? "date"
+                           : f.type == FormField::kNumber ? "text\" inputmode=\"decimal"
+                                                          : "text";
         b += "<label for=\"" + id + "\">" + label + "</label><input type=\"" + type + "\" id=\"" +
              id + "\" name=\"" + id + "\" value=\"" + Esc(value) + "\">";
         if (f.type == FormField::kList)

@@ -387,6 +387,33 @@ TEST_F(AppTest, ScriptInContentNeverReachesAPage) {
   EXPECT_EQ(std::string::npos, preview.body.find("<script>alert"));
 }
 
+TEST_F(AppTest, TheEditFormFollowsTheContentRulesNestedFieldsIncluded) {
+  Session editor = Login("editor");
+  // The form lists every field of the kind, nested ones spread out.
+  HttpResponse form = Do("GET", "/docs/new?kind=centre", &editor);
+  ASSERT_EQ(200, form.status);
+  for (const char* field : {"f.name", "f.location.city", "f.location.country", "f.location.lat",
+                            "f.contact.email", "f.services", "f.hours"}) {
+    EXPECT_NE(std::string::npos, form.body.find(std::string("name=\"") + field + "\"")) << field;
+  }
+  HttpResponse bad = Do("POST", "/docs/new?kind=centre", &editor,
+                        "action=save&kind=centre&f.name=MRC+Durres&f.location.city=Durres&"
+                        "f.location.country=AL&f.location.lat=north");
+  EXPECT_EQ(400, bad.status);
+  EXPECT_NE(std::string::npos, bad.body.find("content.location.lat")) << bad.body.substr(0, 300);
+  EXPECT_NE(std::string::npos, bad.body.find("value=\"MRC Durres\""))
+      << "the form keeps what was typed";
+  HttpResponse saved =
+      Do("POST", "/docs/new?kind=centre", &editor,
+         "action=save&kind=centre&f.name=MRC+Durres&f.location.city=Durres&"
+         "f.location.country=AL&f.location.lat=41.32&f.services=counselling%0D%0Areferral");
+  ASSERT_EQ(303, saved.status) << saved.body.substr(0, 300);
+  std::string id = saved.Header("Location")->substr(6);
+  json doc = json::parse(*docs_->Get(id));
+  EXPECT_DOUBLE_EQ(41.32, doc["content"]["location"]["lat"].get<double>());
+  EXPECT_EQ(json({"counselling", "referral"}), doc["content"]["services"]);
+}
+
 TEST_F(AppTest, PathTraversalFindsNothing) {
   Session admin = Login("admin");
   for (const char* target :
