@@ -83,6 +83,7 @@ Result<std::string> InitDataDir(const InitOptions& o) {
   if (ec) return Status::IOError("cannot create " + o.data_dir + ": " + ec.message());
   ::chmod(o.data_dir.c_str(), 0700);
   MRC_RETURN_IF_ERROR(sync::WriteSecretKey(o.data_dir + "/identity.key", key));
+  MRC_RETURN_IF_ERROR(sync::LoadOrCreateEncryptionKey(o.data_dir + "/encryption.key").status());
   MRC_RETURN_IF_ERROR(WriteText(o.data_dir + "/identity.pub", ToHex(key.public_key) + "\n"));
   MRC_RETURN_IF_ERROR(WriteText(o.data_dir + "/genesis.txt", genesis.ToText() + "\n"));
   MRC_RETURN_IF_ERROR(config::WriteFile(o.data_dir + "/config.toml", cfg));
@@ -140,6 +141,10 @@ Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
   so.sync_writes = ctx->config.storage_sync;
   so.block_cache_mb = ctx->config.storage_cache_mb;
   MRC_ASSIGN_OR_RETURN(ctx->store, storage::Store::Open(ctx->Path("db"), so));
+  // After the store's lock: only one process makes the key of a data
+  // directory from before encryption keys existed.
+  MRC_ASSIGN_OR_RETURN(ctx->encryption,
+                       sync::LoadOrCreateEncryptionKey(ctx->Path("encryption.key")));
   MRC_ASSIGN_OR_RETURN(ctx->log, sync::Log::Open(ctx->store.get(), ctx->identity,
                                                  ctx->genesis.network_id(), ctx->genesis.root_key));
   ctx->docs = std::make_unique<sync::DocService>(ctx->log.get());
@@ -207,6 +212,7 @@ Result<std::string> NodeStatusJson(Context& ctx, const std::string& peers_json) 
   if (peers.is_object() && peers.contains("peers")) peers = peers["peers"];
   if (!peers.is_array()) peers = nlohmann::json::array();
   return nlohmann::json{{"node", ToHex(ctx.identity.public_key)},
+                        {"encryption_key", ToHex(ctx.encryption.public_key)},
                         {"name", ctx.config.node_name},
                         {"network", ctx.genesis.network_name},
                         {"network_id", ToHex(ctx.genesis.network_id())},

@@ -41,6 +41,7 @@ struct Context {
   std::string data_dir;
   config::Config config;
   sync::KeyPair identity;
+  sync::BoxKeyPair encryption;  // for referrals (docs/referrals.md)
   sync::Genesis genesis;
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<sync::Log> log;

@@ -1,6 +1,7 @@
 #include "sync/identity.h"
 
 #include <fcntl.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,11 +30,12 @@ Status Errno(std::string_view what, const std::string& path) {
 
 }  // namespace
 
-Status WriteSecretKey(const std::string& path, const KeyPair& key) {
+namespace {
+
+// Writes secret bytes to a new file readable by its owner only.
+Status WriteSecretBytes(const std::string& path, const std::uint8_t* p, std::size_t left) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return Errno("cannot create key file", path);
-  const auto* p = key.secret_key.data();
-  std::size_t left = key.secret_key.size();
   while (left > 0) {
     ssize_t n = ::write(fd, p, left);
     if (n < 0 && errno == EINTR) continue;
@@ -48,10 +50,13 @@ Status WriteSecretKey(const std::string& path, const KeyPair& key) {
   return Status::Ok();
 }
 
-Result<KeyPair> LoadSecretKey(const std::string& path) {
+// Reads a key file of exactly `size` bytes that no other user can read.
+Result<std::string> ReadSecretBytes(const std::string& path, std::size_t size,
+                                    std::string_view what) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) return Status::NotFound("key file " + path + " does not exist (run `mrcnode init`)");
+    if (errno == ENOENT)
+      return Status::NotFound("key file " + path + " does not exist (run `mrcnode init`)");
     return Errno("cannot open key file", path);
   }
   struct stat st {};
@@ -66,13 +71,41 @@ Result<KeyPair> LoadSecretKey(const std::string& path) {
     return Status::PermissionDenied("key file " + path + " is accessible by other users (mode " +
                                     mode + "); run: chmod 600 " + path);
   }
-  char buf[65];
-  ssize_t n = ::read(fd, buf, sizeof buf);
+  std::string buf(size + 1, '\0');
+  ssize_t n = ::read(fd, buf.data(), buf.size());
   ::close(fd);
-  if (n != 64) return Status::Corruption("key file " + path + " is not a 64-byte Ed25519 secret key");
-  auto kp = KeyPairFromSecret(std::string_view(buf, 64));
+  if (n != static_cast<ssize_t>(size))
+    return Status::Corruption("key file " + path + " is not " + std::string(what));
+  buf.resize(size);
+  return buf;
+}
+
+}  // namespace
+
+Status WriteSecretKey(const std::string& path, const KeyPair& key) {
+  return WriteSecretBytes(path, key.secret_key.data(), key.secret_key.size());
+}
+
+Result<KeyPair> LoadSecretKey(const std::string& path) {
+  MRC_ASSIGN_OR_RETURN(std::string bytes,
+                       ReadSecretBytes(path, 64, "a 64-byte Ed25519 secret key"));
+  auto kp = KeyPairFromSecret(bytes);
+  sodium_memzero(bytes.data(), bytes.size());
   if (!kp.ok()) return kp.status().Annotate("key file " + path);
   return kp;
+}
+
+Result<BoxKeyPair> LoadOrCreateEncryptionKey(const std::string& path) {
+  auto bytes = ReadSecretBytes(path, 32, "a 32-byte X25519 secret key");
+  if (bytes.status().IsNotFound()) {
+    BoxKeyPair k = GenerateBoxKeyPair();
+    MRC_RETURN_IF_ERROR(WriteSecretBytes(path, k.secret_key.data(), k.secret_key.size()));
+    return k;
+  }
+  if (!bytes.ok()) return bytes.status();
+  auto k = BoxKeyPairFromSecret(*bytes);
+  sodium_memzero(bytes->data(), bytes->size());
+  return k;
 }
 
 Hash32 Genesis::network_id() const { return Blake2b256(GenesisBody(*this)); }
@@ -90,12 +123,15 @@ Genesis MakeGenesis(const KeyPair& root, std::string_view network_name, std::uin
 }
 
 Result<Genesis> GenesisFromText(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   auto bad = [](std::string_view why) {
     return Status::InvalidArgument("not a valid network genesis: " + std::string(why));
   };
-  if (text.substr(0, kGenesisPrefix.size()) != kGenesisPrefix) return bad("it must start with mrc-genesis-1.");
+  if (text.substr(0, kGenesisPrefix.size()) != kGenesisPrefix)
+    return bad("it must start with mrc-genesis-1.");
   auto raw = FromHex(text.substr(kGenesisPrefix.size()));
   if (!raw) return bad("not hex after the prefix");
   std::string_view in = *raw;

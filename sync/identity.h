@@ -14,6 +14,7 @@
 #include "config/base/bytes.h"
 #include "config/base/status.h"
 #include "sync/crypto.h"
+#include "sync/sealed.h"
 
 namespace mrc::sync {
 
@@ -23,6 +24,10 @@ Status WriteSecretKey(const std::string& path, const KeyPair& key);
 // PermissionDenied when the file is readable or writable by group or others;
 // Corruption when it is not a valid key.
 Result<KeyPair> LoadSecretKey(const std::string& path);
+// The centre's encryption key pair (X25519, for referrals: see
+// docs/referrals.md), created with mode 0600 when the file does not exist;
+// otherwise checked like LoadSecretKey.
+Result<BoxKeyPair> LoadOrCreateEncryptionKey(const std::string& path);
 
 struct Genesis {
   std::string network_name;

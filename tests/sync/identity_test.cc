@@ -1,8 +1,8 @@
 #include "sync/identity.h"
 
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tests/sync/test_util.h"
 
@@ -24,6 +24,25 @@ TEST(IdentityTest, KeyFileRoundTripAndPermissions) {
   EXPECT_EQ(Status::Code::kPermissionDenied, refused.status().code());
   EXPECT_NE(std::string::npos, refused.status().message().find("chmod 600"));
   EXPECT_TRUE(LoadSecretKey(dir.Sub("missing.key")).status().IsNotFound());
+}
+
+TEST(IdentityTest, TheEncryptionKeyIsMadeOnceAndKeptPrivate) {
+  ASSERT_TRUE(InitCrypto().ok());
+  testing::TempDir dir;
+  std::string path = dir.Sub("encryption.key");
+  auto made = LoadOrCreateEncryptionKey(path);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  struct stat st {};
+  ASSERT_EQ(0, ::stat(path.c_str(), &st));
+  EXPECT_EQ(0600u, st.st_mode & 0777);
+  auto again = LoadOrCreateEncryptionKey(path);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(made->public_key, again->public_key) << "the same key, not a new one";
+  ::chmod(path.c_str(), 0640);
+  EXPECT_EQ(Status::Code::kPermissionDenied, LoadOrCreateEncryptionKey(path).status().code());
+  ::chmod(path.c_str(), 0600);
+  ::truncate(path.c_str(), 7);
+  EXPECT_EQ(Status::Code::kCorruption, LoadOrCreateEncryptionKey(path).status().code());
 }
 
 TEST(IdentityTest, GenesisTextRoundTripAndTampering) {
