@@ -402,8 +402,7 @@ Result<Log::DocChanges> Log::DocChangesSince(std::uint64_t after, std::size_t ma
   std::string from = DocChangeKey(after + 1);
   auto it = store_->NewPrefixIterator(Column::kLocal, kDocChangesPrefix);
   std::size_t n = 0;
-  for (it->Seek(from); it->Valid() && n < max_changes && docs.size() < max_docs;
-       it->Next(), ++n) {
+  for (it->Seek(from); it->Valid() && n < max_changes && docs.size() < max_docs; it->Next(), ++n) {
     std::string_view key = it->key(), value = it->value();
     if (key.substr(0, kDocChangesPrefix.size()) != kDocChangesPrefix) break;
     key.remove_prefix(kDocChangesPrefix.size());

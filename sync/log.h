@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -123,8 +124,9 @@ struct MemberInfo {
   std::vector<Hash32> replaces;    // keys it succeeds (rotation)
   std::uint64_t revoked_from = 0;  // 0: not revoked
   std::string revoke_reason;
-  std::uint64_t seq = 0;      // entries of its feed held here
-  std::uint64_t waiting = 0;  // of them, waiting for its membership
+  std::uint64_t seq = 0;                 // entries of its feed held here
+  std::uint64_t waiting = 0;             // of them, waiting for its membership
+  std::optional<Hash32> encryption_key;  // X25519, for referrals sealed to it
 };
 
 // One centre's receipt or acknowledgement of a bulletin version.

@@ -289,6 +289,11 @@ Result<Decision> Applier::ApplyStatement(const Entry& e, const Hash32& id, std::
     case Statement::Type::kRotate:
       if (s.key == e.author) return NotAuthorised(e, id, "a key cannot rotate to itself");
       return Decision{};
+    case Statement::Type::kEncryption:
+      // About its author only (the statement names no other key); any
+      // member may publish its own.
+      trust::PutEncryptionKey(txn_, e.author, id, e.hlc, s.key);
+      return Decision{};
   }
   return Decision{};
 }

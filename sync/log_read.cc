@@ -158,6 +158,7 @@ MemberInfo ToInfo(const Hash32& key, const trust::Membership& m) {
   i.replaces = m.replaces;
   i.revoked_from = m.revoked_from == trust::kNotRevoked ? 0 : m.revoked_from;
   i.revoke_reason = m.revoke_reason;
+  i.encryption_key = m.encryption_key;
   return i;
 }
 

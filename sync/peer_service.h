@@ -19,10 +19,10 @@ namespace mrc::sync {
 class Log;
 
 struct PeerOptions {
-  std::string listen;                 // "HOST:PORT" to accept peers on; "" = do not listen
-  std::vector<std::string> peers;     // "HOST:PORT" of peers to dial
+  std::string listen;              // "HOST:PORT" to accept peers on; "" = do not listen
+  std::vector<std::string> peers;  // "HOST:PORT" of peers to dial
   std::uint32_t handshake_seconds = 10;
-  std::uint32_t keepalive_seconds = 15;  // ping an idle link this often
+  std::uint32_t keepalive_seconds = 15;     // ping an idle link this often
   std::uint32_t idle_timeout_seconds = 60;  // close a link silent this long
   std::uint32_t max_backoff_seconds = 30;
 };

@@ -117,8 +117,12 @@ Result<Statement> ParseStatement(std::string_view payload) {
     s.type = Statement::Type::kRotate;
     MRC_RETURN_IF_ERROR(OnlyKeys(j, {"type", "new_key"}, "a rotation"));
     MRC_ASSIGN_OR_RETURN(s.key, Key(j, "new_key"));
+  } else if (type == "encryption") {
+    s.type = Statement::Type::kEncryption;
+    MRC_RETURN_IF_ERROR(OnlyKeys(j, {"type", "key"}, "an encryption key"));
+    MRC_ASSIGN_OR_RETURN(s.key, Key(j, "key"));
   } else {
-    return Bad("type", "must be approve, revoke or rotate");
+    return Bad("type", "must be approve, revoke, rotate or encryption");
   }
   return s;
 }
@@ -140,6 +144,9 @@ Result<std::string> StatementPayload(const Statement& s) {
       break;
     case Statement::Type::kRotate:
       j = {{"type", "rotate"}, {"new_key", ToHex(s.key)}};
+      break;
+    case Statement::Type::kEncryption:
+      j = {{"type", "encryption"}, {"key", ToHex(s.key)}};
       break;
   }
   std::string text = Dump(j);

@@ -15,6 +15,10 @@
 //   rotate   {"type":"rotate","new_key":K}
 //            signed by the old key: announces its successor; takes effect
 //            when headquarters approves K with "replaces".
+//   encryption {"type":"encryption","key":X}
+//            signed by a member about itself: X is its X25519 key for
+//            referrals sealed to it (docs/referrals.md); the latest (by
+//            hlc) is the current one.
 // A receipt's payload: {"type":"received"} or {"type":"acknowledged","by"?:N}.
 #pragma once
 
@@ -31,9 +35,9 @@
 namespace mrc::sync {
 
 struct Statement {
-  enum class Type { kApprove, kRevoke, kRotate };
+  enum class Type { kApprove, kRevoke, kRotate, kEncryption };
   Type type = Type::kApprove;
-  Hash32 key{};                    // approve, revoke: the subject; rotate: the new key
+  Hash32 key{};  // approve, revoke: the subject; rotate: the new key; encryption: X25519
   std::vector<std::string> roles;  // approve: sorted, from {"centre", "hq"}
   std::string name;                // approve
   std::string city, country;       // approve, optional

@@ -52,6 +52,27 @@ Status AddRevocation(std::string_view value, Membership* m) {
   return Status::Ok();
 }
 
+// The key's latest encryption key: the highest (hlc, statement id).
+Status AddEncryptionKey(Txn& txn, const Hash32& key, Membership* m) {
+  MRC_ASSIGN_OR_RETURN(auto ks, txn.KeysWithPrefix(Column::kTrust, Prefix('e', key)));
+  std::uint64_t best = 0;
+  for (const auto& k : ks) {
+    MRC_ASSIGN_OR_RETURN(auto v, txn.Get(Column::kTrust, k));
+    if (!v) continue;
+    std::string_view in = *v;
+    std::uint64_t hlc = 0;
+    Hash32 x{};
+    if (!GetU64(&in, &hlc) || !GetHash(&in, &x))
+      return Status::Corruption("unreadable encryption key record");
+    // Keys come in id order, so among equal hlcs the last id wins.
+    if (!m->encryption_key || hlc >= best) {
+      best = hlc;
+      m->encryption_key = x;
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Membership> Lookup(Txn& txn, const Hash32& root, const Hash32& key) {
@@ -59,6 +80,7 @@ Result<Membership> Lookup(Txn& txn, const Hash32& root, const Hash32& key) {
   if (key == root) {
     m.member = m.hq = m.root = true;
     m.name = "headquarters";
+    MRC_RETURN_IF_ERROR(AddEncryptionKey(txn, key, &m));
     return m;
   }
   std::uint64_t latest = 0;
@@ -72,6 +94,7 @@ Result<Membership> Lookup(Txn& txn, const Hash32& root, const Hash32& key) {
     MRC_ASSIGN_OR_RETURN(auto v, txn.Get(Column::kTrust, k));
     if (v) MRC_RETURN_IF_ERROR(AddRevocation(*v, &m));
   }
+  MRC_RETURN_IF_ERROR(AddEncryptionKey(txn, key, &m));
   return m;
 }
 
@@ -111,6 +134,16 @@ void PutRevocation(Txn& txn, const Hash32& key, const Hash32& revocation_id, std
   PutHash(&v, revoker);
   PutU64(&v, hlc);
   v.append(reason);
+  txn.Put(Column::kTrust, k, v);
+}
+
+void PutEncryptionKey(Txn& txn, const Hash32& key, const Hash32& statement_id, std::uint64_t hlc,
+                      const Hash32& x25519) {
+  Bytes k = Prefix('e', key);
+  PutHash(&k, statement_id);
+  Bytes v;
+  PutU64(&v, hlc);
+  PutHash(&v, x25519);
   txn.Put(Column::kTrust, k, v);
 }
 

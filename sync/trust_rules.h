@@ -5,6 +5,7 @@
 // same whatever order the statements arrived in:
 //   trust    'a' key(32) approval id(32)   -> approver(32) hlc(8) statement JSON
 //            'r' key(32) revocation id(32) -> from_seq(8) revoker(32) hlc(8) reason
+//            'e' key(32) statement id(32)  -> hlc(8) X25519 key(32)
 //   receipts bulletin doc(32) author(32) type(1: 'r' received, 'a' acknowledged)
 //            version(32) -> hlc(8) by
 // A key's membership is the union of its approvals; its revocation point is
@@ -36,6 +37,7 @@ struct Membership {
   std::uint64_t revoked_from = kNotRevoked;
   std::string revoke_reason;
   std::size_t approvals = 0;
+  std::optional<Hash32> encryption_key;  // the latest it published
 };
 
 // Reads through the Txn (so a batch sees its own writes).
@@ -49,6 +51,9 @@ void PutApproval(Txn& txn, const Hash32& key, const Hash32& approval_id, const H
                  std::uint64_t hlc, std::string_view statement_json);
 void PutRevocation(Txn& txn, const Hash32& key, const Hash32& revocation_id, std::uint64_t from_seq,
                    const Hash32& revoker, std::uint64_t hlc, std::string_view reason);
+
+void PutEncryptionKey(Txn& txn, const Hash32& key, const Hash32& statement_id, std::uint64_t hlc,
+                      const Hash32& x25519);
 
 inline constexpr char kReceived = 'r';
 inline constexpr char kAcknowledged = 'a';

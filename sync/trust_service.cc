@@ -31,6 +31,7 @@ json MemberJson(const MemberInfo& m) {
   if (!m.city.empty()) j["city"] = m.city;
   if (!m.country.empty()) j["country"] = m.country;
   if (m.revoked_from) j["revoke_reason"] = m.revoke_reason;
+  j["encryption_key"] = m.encryption_key ? json(ToHex(*m.encryption_key)) : json(nullptr);
   return j;
 }
 
@@ -44,6 +45,34 @@ Status AppendStatement(Log* log, const Statement& st, std::vector<Hash32> parent
 }
 
 }  // namespace
+
+Result<bool> TrustService::PublishEncryptionKey(const Hash32& x25519) {
+  const Hash32& self = log_->self();
+  auto me = log_->Member(self);
+  if (me.ok() && me->encryption_key == x25519) return false;
+  if (!me.ok() && !me.status().IsNotFound()) return me.status();
+  // Until headquarters approves this centre its statements wait unapplied:
+  // one already in its own feed is not said again.
+  if (!me.ok() || !me->member) {
+    std::uint64_t from = 1;
+    for (int pages = 0; pages < 1000; ++pages) {
+      MRC_ASSIGN_OR_RETURN(auto entries, log_->ReadFeed(self, from, 1000));
+      for (const auto& in : entries) {
+        auto d = DecodeEntry(in.signed_form);
+        if (!d.ok() || d->entry.kind != Kind::kMember) continue;
+        auto st = ParseStatement(in.payload);
+        if (st.ok() && st->type == Statement::Type::kEncryption && st->key == x25519) return false;
+      }
+      if (entries.size() < 1000) break;
+      from += entries.size();
+    }
+  }
+  Statement st;
+  st.type = Statement::Type::kEncryption;
+  st.key = x25519;
+  MRC_RETURN_IF_ERROR(AppendStatement(log_, st));
+  return true;
+}
 
 Result<std::string> TrustService::Members() {
   MRC_ASSIGN_OR_RETURN(auto members, log_->Members());

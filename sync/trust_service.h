@@ -5,7 +5,9 @@
 //   member:   {"key", "name", "city"?, "country"?, "roles": ["centre"|"hq"],
 //              "root": bool, "member": bool, "revoked_from": seq|null,
 //              "revoke_reason"?, "replaces": [key..], "entries": n,
-//              "waiting": n}   (waiting: its entries held until it is approved)
+//              "waiting": n, "encryption_key": hex|null}
+//              (waiting: its entries held until it is approved;
+//              encryption_key: its X25519 key for referrals, once published)
 //   Members:  {"members": [member..]}
 //   Approve request: {"request": "mrc-enrol-1....", "roles": ["centre"],
 //                     "replaces"?: key}   (re-admission: the new key takes
@@ -43,6 +45,10 @@ class TrustService {
  public:
   // `log` is not owned. `identity` is the log's key, used to sign requests.
   TrustService(Log* log, const KeyPair& identity) : log_(log), identity_(identity) {}
+
+  // Publishes this centre's X25519 key for referrals in a signed statement,
+  // unless the log already has it; true when a statement was appended.
+  Result<bool> PublishEncryptionKey(const Hash32& x25519);
 
   Result<std::string> Members();
   Result<std::string> Member(std::string_view key_hex);

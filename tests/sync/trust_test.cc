@@ -11,6 +11,7 @@
 #include <random>
 
 #include "sync/doc_service.h"
+#include "sync/sealed.h"
 #include "sync/trust_service.h"
 #include "tests/sync/test_util.h"
 
@@ -103,6 +104,46 @@ TEST_F(TrustTest, ANonMembersEntriesWaitEverywhereThenApplyOnApproval) {
   EXPECT_TRUE(newcomer->log->GetDoc(doc).ok());
   EXPECT_EQ(0u, hq.log->Digest().value().pending);
   EXPECT_EQ(hq.DigestHex(), newcomer->DigestHex());
+}
+
+TEST_F(TrustTest, ACentrePublishesItsEncryptionKeyOnceAndTheLatestCounts) {
+  Node hq(tmp_.Sub("hq"));
+  auto c1 = Node::Centre(tmp_.Sub("c1"));
+  TrustService trust(c1->log.get(), c1->key);
+  BoxKeyPair first = GenerateBoxKeyPair();
+  ASSERT_TRUE(trust.PublishEncryptionKey(first.public_key).value());
+  EXPECT_FALSE(trust.PublishEncryptionKey(first.public_key).value()) << "said once";
+  hq.log->Ingest(c1->AllEntries()).value();
+  auto seen = hq.log->Member(c1->log->self());
+  ASSERT_TRUE(seen.ok());
+  ASSERT_TRUE(seen->encryption_key.has_value());
+  EXPECT_EQ(first.public_key, *seen->encryption_key);
+  // A new key replaces it everywhere.
+  BoxKeyPair second = GenerateBoxKeyPair();
+  ASSERT_TRUE(trust.PublishEncryptionKey(second.public_key).value());
+  hq.log->Ingest(c1->AllEntries()).value();
+  EXPECT_EQ(second.public_key, *hq.log->Member(c1->log->self())->encryption_key);
+  EXPECT_EQ(hq.DigestHex(), c1->DigestHex());
+  // Each statement is about its author only: hq's own is separate.
+  EXPECT_FALSE(hq.log->Member(hq.log->self())->encryption_key.has_value());
+}
+
+TEST_F(TrustTest, ANewcomersEncryptionKeyWaitsForItsApprovalAndIsNotSaidTwice) {
+  Node hq(tmp_.Sub("hq"));
+  auto newcomer = Node::Observe(tmp_.Sub("new"));
+  newcomer->log->Ingest(TestRoot::Get().feed()).value();
+  TrustService trust(newcomer->log.get(), newcomer->key);
+  BoxKeyPair key = GenerateBoxKeyPair();
+  ASSERT_TRUE(trust.PublishEncryptionKey(key.public_key).value());
+  // Waiting (not a member yet): a second start does not append it again.
+  EXPECT_FALSE(trust.PublishEncryptionKey(key.public_key).value());
+  hq.log->Ingest(newcomer->AllEntries()).value();
+  EXPECT_TRUE(hq.log->Member(newcomer->log->self()).status().IsNotFound());
+  TestRoot::Get().Approve(newcomer->log->self(), {"centre"});
+  TestRoot::Get().Broadcast();
+  newcomer->log->Ingest(TestRoot::Get().feed()).value();
+  EXPECT_EQ(key.public_key, *hq.log->Member(newcomer->log->self())->encryption_key);
+  EXPECT_EQ(key.public_key, *newcomer->log->Member(newcomer->log->self())->encryption_key);
 }
 
 TEST_F(TrustTest, ACentreEditsOnlyItsOwnDocumentsAndHeadquartersEditsAll) {
