@@ -988,14 +988,13 @@ HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
   std::string base = posted ? Param(r.form, "base") : Join(heads, ",");
   if (posted && action == "save") {
     json req = {{"content", content}};
-    Result<std::string> saved = Status::Ok();
     if (is_new) {
       req["kind"] = kind;
-      saved = parts.docs->Create(req.dump());
     } else {
       req["base"] = SplitList(base);
-      saved = parts.docs->Update(id, req.dump());
     }
+    Result<std::string> saved =
+        is_new ? parts.docs->Create(req.dump()) : parts.docs->Update(id, req.dump());
     if (saved.ok()) {
       json s = json::parse(*saved);
       return Redirect("/docs/" + JsonString(s, "id"));
