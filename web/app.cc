@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <charconv>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -309,6 +310,13 @@ HttpResponse App::Impl::Asset(std::string_view path) {
 }
 
 HttpResponse App::Impl::ApiLogin(const HttpRequest& r) {
+  // A page elsewhere must not log a browser in (or spend the login limits):
+  // JSON only (a cross-site form cannot send it) and this node's Origin.
+  const std::string* ct = r.Header("content-type");
+  if (!ct || ct->compare(0, 16, "application/json") != 0)
+    return ErrorResponse(415, "UNSUPPORTED_MEDIA_TYPE", "send the login as application/json");
+  if (!OriginAllowed(r))
+    return ErrorResponse(403, "CSRF", "this login did not come from this node");
   auto body = ParseBody(r);
   if (!body.ok()) return JsonError(body.status());
   if (!(*body)["name"].is_string() || !(*body)["password"].is_string())
@@ -519,7 +527,13 @@ HttpResponse App::Impl::HandleApi(const HttpRequest& r, std::string_view path,
 HttpResponse App::Impl::PageLogin(const HttpRequest& r, PageRequest& page) {
   std::string next = Param(page.query, "next");
   // Only a path on this node: never an open redirect to another site.
-  if (next.empty() || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\')))
+  // (Control characters too: browsers drop a tab, so "/\t/evil" would
+  // become "//evil".)
+  bool control = std::any_of(next.begin(), next.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+  });
+  if (control || next.empty() || next[0] != '/' ||
+      (next.size() > 1 && (next[1] == '/' || next[1] == '\\')))
     next = "/";
   if (r.method == "GET") {
     std::string lang = Param(page.query, "lang");

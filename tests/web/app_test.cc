@@ -445,7 +445,8 @@ TEST_F(AppTest, EveryResponseCarriesSecurityHeaders) {
 }
 
 TEST_F(AppTest, LoginNeverRedirectsToAnotherSite) {
-  for (const char* next : {"//evil.example/", "https://evil.example/", "/\\evil.example", "evil"}) {
+  for (const char* next : {"//evil.example/", "https://evil.example/", "/\\evil.example", "evil",
+                           "/%09/evil.example"}) {
     HttpRequest r;
     r.method = "POST";
     r.target = std::string("/login?next=") + next;
