@@ -140,12 +140,6 @@ bool SameSecret(std::string_view a, std::string_view b) {
   return a.size() == b.size() && !a.empty() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::string ClientAddress(const HttpRequest& r) {
-  std::string_view a = r.remote;
-  auto colon = a.rfind(':');
-  return std::string(colon == std::string_view::npos ? a : a.substr(0, colon));
-}
-
 // A browser's Origin must name this node (the Host it asked for), and its
 // Sec-Fetch-Site must not say another site: a page elsewhere cannot post
 // here with our cookie even if SameSite is ignored.
@@ -322,7 +316,7 @@ HttpResponse App::Impl::ApiLogin(const HttpRequest& r) {
   if (!(*body)["name"].is_string() || !(*body)["password"].is_string())
     return JsonError(Status::InvalidArgument("name and password (strings) are required"));
   auto s = parts.users->Login((*body)["name"].get<std::string>(),
-                              (*body)["password"].get<std::string>(), ClientAddress(r));
+                              (*body)["password"].get<std::string>(), r.ClientAddress());
   if (!s.ok()) {
     HttpResponse res = JsonError(s.status());
     if (s.status().code() == Status::Code::kResourceExhausted)
@@ -392,7 +386,7 @@ HttpResponse App::Impl::ApiMe(const HttpRequest& r, const Principal& who) {
     if (!(*body)["password"].is_string() || !(*body)["current_password"].is_string())
       return JsonError(Status::InvalidArgument("password and current_password must be strings"));
     auto check = parts.users->Login(who.user, (*body)["current_password"].get<std::string>(),
-                                    ClientAddress(r));
+                                    r.ClientAddress());
     if (!check.ok()) return JsonError(check.status());
     (void)parts.users->Logout(check->token);
     if (Status s = parts.users->SetPassword(who.user, (*body)["password"].get<std::string>());
@@ -546,7 +540,7 @@ HttpResponse App::Impl::PageLogin(const HttpRequest& r, PageRequest& page) {
   }
   if (!OriginAllowed(r)) return ui.ErrorPage(page, 403, "origin");
   auto s =
-      parts.users->Login(Param(page.form, "name"), Param(page.form, "password"), ClientAddress(r));
+      parts.users->Login(Param(page.form, "name"), Param(page.form, "password"), r.ClientAddress());
   if (!s.ok()) {
     bool limited = s.status().code() == Status::Code::kResourceExhausted;
     if (!limited && s.status().code() != Status::Code::kUnauthenticated)

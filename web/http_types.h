@@ -20,6 +20,13 @@ struct HttpRequest {
   std::string body;
   std::string remote;  // the client's address ("127.0.0.1:53412"), set by the server
 
+  // The client's address without its port ("127.0.0.1"), for per-client
+  // limits.
+  std::string ClientAddress() const {
+    auto colon = remote.rfind(':');
+    return colon == std::string::npos ? remote : remote.substr(0, colon);
+  }
+
   // The value of header `lowercase_name`, or nullptr.
   const std::string* Header(const std::string& lowercase_name) const {
     auto it = headers.find(lowercase_name);

@@ -1361,7 +1361,8 @@ HttpResponse SettingsPage(Page& p, const AppParts& parts) {
       s = parts.users->SetLanguage(r.who->user, Param(r.form, "language"));
       if (s.ok()) return Redirect("/settings");
     } else if (Param(r.form, "op") == "password") {
-      auto check = parts.users->Login(r.who->user, Param(r.form, "current"), r.http->remote);
+      auto check =
+          parts.users->Login(r.who->user, Param(r.form, "current"), r.http->ClientAddress());
       s = check.status();
       if (check.ok()) {
         (void)parts.users->Logout(check->token);
