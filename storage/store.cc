@@ -17,7 +17,7 @@ namespace mrc::storage {
 const char* ColumnName(Column c) {
   static constexpr const char* kNames[kColumnCount] = {
       "default", "entries", "ids",   "feeds", "docs",     "pending",  "waits",
-      "forks",   "rejects", "local", "trust", "receipts", "proposals"};
+      "forks",   "rejects", "local", "trust", "receipts", "proposals", "referrals"};
   return kNames[static_cast<int>(c)];
 }
 
@@ -192,6 +192,16 @@ class StoreImpl final : public Store {
       MRC_RETURN_IF_ERROR(FromRocks(db_->CompactRange(cro, h, nullptr, nullptr), "compact"));
     }
     return Status::Ok();
+  }
+
+  Status Scrub(Column c, std::string_view begin, std::string_view end) override {
+    rocksdb::FlushOptions fo;
+    fo.wait = true;
+    MRC_RETURN_IF_ERROR(FromRocks(db_->Flush(fo, handles_), "flush"));
+    rocksdb::CompactRangeOptions cro;
+    cro.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    rocksdb::Slice b(begin.data(), begin.size()), e(end.data(), end.size());
+    return FromRocks(db_->CompactRange(cro, Handle(c), &b, &e), "compact");
   }
 
   std::string path() const override { return path_; }

@@ -31,8 +31,9 @@ enum class Column : int {
   kTrust,      // membership and revocation records (sync/trust.h)
   kReceipts,   // bulletin doc(32) author(32) type(1) version(32) -> hlc
   kProposals,  // doc(32) proposal(32) [decision(32)] -> proposal or decision
+  kReferrals,  // referral(32) [step(32)] -> referral or status record
 };
-inline constexpr int kColumnCount = 13;
+inline constexpr int kColumnCount = 14;
 const char* ColumnName(Column c);
 
 struct Options {
@@ -93,6 +94,11 @@ class Store {
   virtual Status Checkpoint(const std::string& dest) = 0;
   // Rewrites every file so deleted values leave the disk.
   virtual Status CompactAll() = 0;
+  // Makes values overwritten or deleted in column c between keys `begin`
+  // and `end` (inclusive) leave the disk: flushes every column family (so
+  // the write-ahead log files holding them become obsolete and are
+  // deleted), then rewrites the files overlapping the range.
+  virtual Status Scrub(Column c, std::string_view begin, std::string_view end) = 0;
   // What RocksDB holds in memory now, in bytes, over all column families.
   struct MemoryUse {
     std::uint64_t memtables = 0;      // active and immutable write buffers

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "sync/referral.h"
 #include "sync/trust.h"
 
 namespace mrc::sync {
@@ -48,6 +49,7 @@ const std::vector<ContentField>& ContentFields(Kind kind) {
       return kCentre;
     case Kind::kMember:
     case Kind::kReceipt:
+    case Kind::kReferral:
       break;
   }
   static const std::vector<ContentField> kNone;
@@ -326,6 +328,10 @@ bool GuideIsAuthoritative(std::string_view payload) {
 Status ValidatePayload(Kind kind, std::string_view payload) {
   if (kind == Kind::kMember) return ParseStatement(payload).status();
   if (kind == Kind::kReceipt) return ParseReceipt(payload).status();
+  if (kind == Kind::kReferral) {
+    MRC_ASSIGN_OR_RETURN(ReferralPayload p, DecodeReferralPayload(payload));
+    return ParseReferralMeta(p.meta).status();
+  }
   json content = json::parse(payload, nullptr, /*allow_exceptions=*/false);
   if (content.is_discarded()) return Status::InvalidArgument("content is not valid JSON");
   return ValidateContent(kind, content);

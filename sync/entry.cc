@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "config/base/time.h"
+#include "sync/referral.h"
 
 namespace mrc::sync {
 namespace {
@@ -42,6 +43,8 @@ std::string_view KindName(Kind k) {
       return "member";
     case Kind::kReceipt:
       return "receipt";
+    case Kind::kReferral:
+      return "referral";
   }
   return "unknown";
 }
@@ -170,6 +173,10 @@ Result<DecodedEntry> DecodeEntry(std::string_view signed_form) {
     if (e.IsRoot() || e.parents.size() != 1 || e.op != Op::kPut) {
       return Malformed("a receipt names a bulletin and exactly one version of it");
     }
+  } else if (e.kind == Kind::kReferral) {
+    if (e.op != Op::kPut || e.parents.size() != (e.IsRoot() ? 0u : 1u)) {
+      return Malformed("a referral entry is a put: the first with no parent, a status with one");
+    }
   } else if ((e.op == Op::kPropose || e.op == Op::kDecline) && e.IsRoot()) {
     return Malformed("a proposal or a decline names a document");
   } else if (e.op == Op::kDecline && e.parents.size() != 1) {
@@ -195,11 +202,26 @@ bool CheckSignature(const Hash32& network_id, const DecodedEntry& d) {
                          d.entry.signature);
 }
 
+Status PayloadDigest(Kind kind, std::string_view payload, Hash32* hash, std::uint32_t* size) {
+  if (kind != Kind::kReferral) {
+    *hash = Blake2b256(payload);
+    *size = static_cast<std::uint32_t>(payload.size());
+    return Status::Ok();
+  }
+  MRC_ASSIGN_OR_RETURN(ReferralPayload p, DecodeReferralPayload(payload));
+  *hash = ReferralPayloadHash(p);
+  *size = ReferralPayloadSize(p);
+  return Status::Ok();
+}
+
 Status CheckPayload(const Entry& e, std::string_view payload) {
   if (payload.size() > kMaxPayloadBytes) {
     return MakeProblem(Problem::kOversizedPayload, std::to_string(payload.size()) + " bytes");
   }
-  if (payload.size() != e.payload_size || Blake2b256(payload) != e.payload_hash) {
+  Hash32 hash;
+  std::uint32_t size = 0;
+  if (!PayloadDigest(e.kind, payload, &hash, &size).ok() || size != e.payload_size ||
+      hash != e.payload_hash) {
     return MakeProblem(Problem::kPayloadMismatch, "payload does not match the signed hash");
   }
   return Status::Ok();

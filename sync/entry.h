@@ -31,9 +31,10 @@
 
 namespace mrc::sync {
 
-// Kinds 1-4 are documents (versioned, with heads and a winner). Kinds 5 and 6
+// Kinds 1-4 are documents (versioned, with heads and a winner). Kinds 5 to 7
 // are statements that never form documents: trust statements (membership,
-// revocation, key rotation; sync/trust.h) and bulletin receipts.
+// revocation, key rotation; sync/trust.h), bulletin receipts, and referrals
+// with their statuses (sync/referral.h).
 enum class Kind : std::uint8_t {
   kFaq = 1,
   kGuide = 2,
@@ -41,8 +42,9 @@ enum class Kind : std::uint8_t {
   kCentre = 4,
   kMember = 5,   // doc zero; parents are dependencies (a rotation approval names the rotation)
   kReceipt = 6,  // doc = the bulletin, one parent = the bulletin version received
+  kReferral = 7,  // doc zero: sent; else doc = the referral, one parent = its previous status
 };
-inline constexpr std::uint8_t kMaxKind = 6;
+inline constexpr std::uint8_t kMaxKind = 7;
 inline bool IsDocumentKind(Kind k) { return static_cast<std::uint8_t>(k) <= 4; }
 // kPropose: a change offered to a document's owner (it does not change the
 // document; an edit naming it as a parent accepts it). kDecline: the owner
@@ -56,7 +58,8 @@ inline constexpr std::size_t kFixedBodyBytes = 3 + 32 + 8 + 32 + 8 + 32 + 2 + 32
 inline constexpr std::size_t kMaxEntryBytes = kFixedBodyBytes + 32 * kMaxParents + 64;
 inline constexpr std::uint32_t kMaxPayloadBytes = 1 << 20;
 
-std::string_view KindName(Kind k);  // "faq", "guide", "bulletin", "centre", "member", "receipt"
+// "faq", "guide", "bulletin", "centre", "member", "receipt", "referral"
+std::string_view KindName(Kind k);
 // Parses the name of a document kind (faq, guide, bulletin, centre) only.
 bool ParseKind(std::string_view name, Kind* kind);
 
@@ -122,6 +125,10 @@ struct DecodedEntry {
 Result<DecodedEntry> DecodeEntry(std::string_view signed_form);
 
 bool CheckSignature(const Hash32& network_id, const DecodedEntry& d);
+// What an entry signs for its payload: BLAKE2b-256 and the length, except
+// for referrals (sync/referral.h), whose sealed part can be erased.
+// InvalidArgument when a referral payload is malformed.
+Status PayloadDigest(Kind kind, std::string_view payload, Hash32* hash, std::uint32_t* size);
 // Payload against the signed hash and size.
 Status CheckPayload(const Entry& e, std::string_view payload);
 

@@ -25,6 +25,8 @@
 #include "sync/log_apply.h"
 #include "sync/log_txn.h"
 #include "sync/records.h"
+#include "sync/referral.h"
+#include "sync/referral_rules.h"
 #include "sync/trust.h"
 #include "sync/trust_rules.h"
 
@@ -52,6 +54,11 @@ namespace {
 
 constexpr std::string_view kClockKey = "hlc";
 constexpr std::string_view kReceiptDuePrefix = "receipt-due/";
+// kLocal: a referral to this node that it has not yet signed "received"
+// for; a referral whose sealed parts were erased here and must be scrubbed
+// from RocksDB's files. Both keyed by the referral id, values empty.
+constexpr std::string_view kReferralDuePrefix = "referral-due/";
+constexpr std::string_view kScrubDuePrefix = "scrub-due/";
 // kMeta: the last document change number. kLocal: "doc-changes/" + number
 // (u64) -> the changed doc ids (32 bytes each); "doc-changes-forgotten" ->
 // the number through which records were dropped.
@@ -225,6 +232,16 @@ Status Ingestor::Resolve(const Entry& e, const Hash32& id, std::string_view payl
     // This node owes headquarters a receipt (appended after the commit).
     txn_.Put(Column::kLocal, ReceiptDueKey(id), AsView(e.DocId(id)));
   }
+  if (d.effect == Effect::kApplied && e.kind == Kind::kReferral && !flags_.rebuilding) {
+    auto p = DecodeReferralPayload(payload);
+    auto meta = p.ok() ? ParseReferralMeta(p->meta) : Result<ReferralMeta>(p.status());
+    if (meta.ok() && meta->status == ReferralStatus::kSent && meta->to == self_) {
+      txn_.Put(Column::kLocal, std::string(kReferralDuePrefix) + std::string(AsView(id)), "");
+    }
+    if (meta.ok() && meta->status == ReferralStatus::kErased) {
+      txn_.Put(Column::kLocal, std::string(kScrubDuePrefix) + std::string(AsView(e.doc)), "");
+    }
+  }
   if (auto key = applier_.TakeWakeMember()) MRC_RETURN_IF_ERROR(Wake(rec::kWaitMember, *key));
   return Wake(rec::kWaitEffect, id);
 }
@@ -299,7 +316,7 @@ Status Ingestor::RebuildIfNeeded() {
 Status Ingestor::Rebuild() {
   applier_.ForgetCaches();
   for (Column c : {Column::kDocs, Column::kRejects, Column::kTrust, Column::kReceipts,
-                   Column::kProposals, Column::kIds}) {
+                   Column::kProposals, Column::kReferrals, Column::kIds}) {
     MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(c, ""));
     for (const auto& k : keys) txn_.Delete(c, k);
   }
@@ -363,6 +380,8 @@ Result<std::unique_ptr<Log>> Log::Open(storage::Store* store, const KeyPair& ide
   MRC_RETURN_IF_ERROR(log->LoadDocChange());
   // Receipts owed from before a crash or a stop.
   MRC_RETURN_IF_ERROR(log->AppendDueReceipts());
+  // Erasures committed just before a crash or a stop.
+  MRC_RETURN_IF_ERROR(log->ScrubErased());
   return log;
 }
 
@@ -584,14 +603,113 @@ Result<IngestReport> Log::Ingest(const std::vector<Incoming>& in) {
     std::lock_guard lock(write_mu_);
     MRC_RETURN_IF_ERROR(ApplyAll(good, &report));
   }
-  if (report.accepted > 0) {
-    // A receipt that cannot be written now (our own feed frozen, say) stays
-    // due; the entries received are safely applied either way.
-    if (Status s = AppendDueReceipts(); !s.ok())
-      log::Warn("log", "receipts not written: " + s.message());
-    NotifyListeners();
-  }
+  if (report.accepted > 0) AfterCommit();
   return report;
+}
+
+void Log::AfterCommit() {
+  // A receipt that cannot be written now (our own feed frozen, say) stays
+  // due; the entries received are safely applied either way.
+  if (Status s = AppendDueReceipts(); !s.ok())
+    log::Warn("log", "receipts not written: " + s.message());
+  if (Status s = AppendDueReferralReceipts(); !s.ok())
+    log::Warn("log", "referral receipts not written: " + s.message());
+  if (Status s = ScrubErased(); !s.ok())
+    log::Warn("log", "erased referrals not yet scrubbed from disk: " + s.message());
+  NotifyListeners();
+}
+
+Status Log::SetReferralKeys(std::vector<BoxKeyPair> keys) {
+  {
+    std::lock_guard lock(referral_keys_mu_);
+    referral_keys_ = std::move(keys);
+  }
+  MRC_RETURN_IF_ERROR(AppendDueReferralReceipts());
+  NotifyListeners();
+  return Status::Ok();
+}
+
+Status Log::AppendDueReferralReceipts() {
+  std::vector<BoxKeyPair> keys;
+  {
+    std::lock_guard lock(referral_keys_mu_);
+    keys = referral_keys_;
+  }
+  if (keys.empty()) return Status::Ok();  // not yet known: stays due
+  std::vector<std::string> due;
+  {
+    auto it = store_->NewPrefixIterator(Column::kLocal, kReferralDuePrefix);
+    for (it->Seek(kReferralDuePrefix); it->Valid() && due.size() < 256; it->Next())
+      due.emplace_back(it->key());
+    MRC_RETURN_IF_ERROR(it->status());
+  }
+  for (const auto& key : due) {
+    if (key.size() != kReferralDuePrefix.size() + 32)
+      return Status::Corruption("unreadable referral-due record");
+    Hash32 referral = Hash32FromView(std::string_view(key).substr(kReferralDuePrefix.size()));
+    MRC_ASSIGN_OR_RETURN(Version sent, GetVersion(referral));
+    MRC_ASSIGN_OR_RETURN(ReferralPayload p, DecodeReferralPayload(sent.payload));
+    if (p.erased) {  // erased before this node saw it: nothing to receive
+      storage::WriteBatch forget;
+      forget.Delete(Column::kLocal, key);
+      MRC_RETURN_IF_ERROR(store_->Write(&forget));
+      continue;
+    }
+    // Opened, and signed inside by the centre that sent it.
+    bool opened = false;
+    for (const auto& k : keys) {
+      auto o = sync::Open(k, SentContext(self()), p.sealed);
+      if (o.ok() && o->sender == sent.entry.author) opened = true;
+      if (opened) break;
+    }
+    ReferralMeta meta;
+    meta.status = ReferralStatus::kReceived;
+    meta.opened = opened;
+    Draft d{Kind::kReferral, Op::kPut, referral, {referral},
+            EncodeReferralPayload(ReferralMetaJson(meta), "")};
+    auto ids = AppendLocked({d}, {key});
+    if (ids.ok()) continue;
+    Status::Code code = ids.status().code();
+    if (code != Status::Code::kPermissionDenied && code != Status::Code::kInvalidArgument)
+      return ids.status();
+    // The rules refuse it (withdrawn first, our key revoked): never retry.
+    log::Warn("log", "referral receipt not signed: " + ids.status().message());
+    storage::WriteBatch forget;
+    forget.Delete(Column::kLocal, key);
+    MRC_RETURN_IF_ERROR(store_->Write(&forget));
+  }
+  return due.size() == 256 ? AppendDueReferralReceipts() : Status::Ok();
+}
+
+Status Log::ScrubErased() {
+  std::vector<std::string> due;
+  {
+    auto it = store_->NewPrefixIterator(Column::kLocal, kScrubDuePrefix);
+    for (it->Seek(kScrubDuePrefix); it->Valid(); it->Next()) due.emplace_back(it->key());
+    MRC_RETURN_IF_ERROR(it->status());
+  }
+  if (due.empty()) return Status::Ok();
+  // The range of feed keys holding the erased entries, over all of them.
+  std::string lo, hi;
+  for (const auto& key : due) {
+    auto r = Referral(Hash32FromView(std::string_view(key).substr(kScrubDuePrefix.size())));
+    if (!r.ok() && !r.status().IsNotFound()) return r.status();
+    if (!r.ok()) continue;
+    for (const auto& s : r->steps) {
+      auto raw = store_->Get(Column::kIds, AsView(s.id));
+      if (!raw.ok()) continue;
+      auto rec = rec::DecodeId(*raw);
+      if (!rec) continue;
+      Bytes k = rec::FeedKey(rec->author, rec->seq);
+      if (lo.empty() || k < lo) lo = k;
+      if (hi.empty() || k > hi) hi = k;
+    }
+  }
+  if (!lo.empty()) MRC_RETURN_IF_ERROR(store_->Scrub(Column::kEntries, lo, hi));
+  MRC_RETURN_IF_ERROR(store_->Scrub(Column::kPending, "", std::string(33, '\xff')));
+  storage::WriteBatch done;
+  for (const auto& key : due) done.Delete(Column::kLocal, key);
+  return store_->Write(&done);
 }
 
 Status Log::AppendDueReceipts() {
@@ -642,7 +760,15 @@ Status Log::AppendDueReceipts() {
 
 Result<std::vector<Hash32>> Log::Append(const std::vector<Draft>& drafts) {
   auto ids = AppendLocked(drafts);
-  if (ids.ok() && !ids->empty()) NotifyListeners();
+  if (ids.ok() && !ids->empty()) {
+    bool referral = std::any_of(drafts.begin(), drafts.end(),
+                                [](const Draft& d) { return d.kind == Kind::kReferral; });
+    if (referral) {
+      if (Status s = ScrubErased(); !s.ok())
+        log::Warn("log", "erased referrals not yet scrubbed from disk: " + s.message());
+    }
+    NotifyListeners();
+  }
   return ids;
 }
 
@@ -681,9 +807,11 @@ Result<std::vector<Hash32>> Log::AppendLocked(const std::vector<Draft>& drafts,
                            clock_.Now(),
                            d.doc,
                            d.parents,
-                           Blake2b256(d.payload),
-                           static_cast<std::uint32_t>(d.payload.size()),
+                           {},
+                           0,
                            {}};
+    MRC_RETURN_IF_ERROR(PayloadDigest(d.kind, d.payload, &items[i].entry.payload_hash,
+                                      &items[i].entry.payload_size));
     items[i].index = i;
     items[i].content_checked = true;
   }

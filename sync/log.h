@@ -29,6 +29,8 @@
 #include "config/base/status.h"
 #include "sync/crypto.h"
 #include "sync/entry.h"
+#include "sync/referral.h"
+#include "sync/sealed.h"
 
 namespace mrc::storage {
 class Store;
@@ -151,6 +153,28 @@ struct ProposalInfo {
   std::vector<Decision> decisions;
 };
 
+// One step of a referral: its sent entry or a status applied to it.
+struct ReferralStep {
+  Hash32 id{};
+  ReferralStatus status = ReferralStatus::kSent;
+  Hash32 author{};
+  std::uint64_t hlc = 0;
+  std::uint32_t sealed_size = 0;  // 0: no sealed part (a note, the client's details)
+};
+
+// A referral as every node sees it: who sent it to whom, its steps, and
+// whether its sealed parts were erased. Nothing here is secret.
+struct ReferralInfo {
+  Hash32 id{};  // the sent entry's id
+  Hash32 sender{}, to{};
+  std::uint64_t hlc = 0;
+  bool erased = false;
+  Hash32 erased_by{};
+  std::uint64_t erased_hlc = 0;
+  Hash32 erase_entry{};
+  std::vector<ReferralStep> steps;  // by (hlc, id): the sent entry first
+};
+
 class Log {
  public:
   ~Log();
@@ -197,6 +221,15 @@ class Log {
   Result<std::vector<ProposalInfo>> Proposals(const Hash32& doc);
   // Receipts and acknowledgements of a bulletin document, by author.
   Result<std::vector<ReceiptInfo>> Receipts(const Hash32& bulletin);
+
+  // Referrals known here (sent, received or relayed), and one of them
+  // (NotFound when unknown).
+  Result<std::vector<ReferralInfo>> Referrals();
+  Result<ReferralInfo> Referral(const Hash32& id);
+  // The keys this node opens referral envelopes with, the current one
+  // first. Setting them signs the "received" statuses owed for referrals
+  // addressed to this node (each says whether its envelope opened).
+  Status SetReferralKeys(std::vector<BoxKeyPair> keys);
 
   Result<DigestInfo> Digest();
   Result<std::vector<FeedHead>> Feeds();
@@ -255,6 +288,12 @@ class Log {
   Result<std::vector<Hash32>> EntriesAtForkPoint(const FeedHead& f);
   // Signs the receipts owed for bulletins applied here.
   Status AppendDueReceipts();
+  // Signs the "received" statuses owed for referrals to this node (once
+  // SetReferralKeys was called), and scrubs erased sealed parts from disk.
+  Status AppendDueReferralReceipts();
+  Status ScrubErased();
+  // After a commit that added entries: what is owed, then the listeners.
+  void AfterCommit();
 
   storage::Store* store_;
   KeyPair identity_;
@@ -267,6 +306,8 @@ class Log {
   std::mutex listeners_mu_;
   std::vector<std::pair<int, std::function<void()>>> listeners_;  // guarded by listeners_mu_
   int next_listener_ = 1;
+  std::mutex referral_keys_mu_;
+  std::vector<BoxKeyPair> referral_keys_;  // guarded by referral_keys_mu_
 };
 
 }  // namespace mrc::sync

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sync/content.h"
+#include "sync/referral_rules.h"
 
 namespace mrc::sync {
 
@@ -51,6 +52,7 @@ Result<Decision> Applier::Evaluate(const Entry& e, const Hash32& id, std::string
   if (!m.member) return Wait(rec::kWaitMember, e.author);
   if (e.kind == Kind::kMember) return ApplyStatement(e, id, payload, m);
   if (e.kind == Kind::kReceipt) return ApplyReceipt(e, id, payload);
+  if (e.kind == Kind::kReferral) return ApplyReferral(e, id, payload);
   bool authoritative = e.op == Op::kPut && IsAuthoritative(e.kind, payload);
   if (!m.hq && authoritative) {
     return Reject(
@@ -325,6 +327,132 @@ Result<Decision> Applier::ApplyReceipt(const Entry& e, const Hash32& id, std::st
                     body.acknowledged ? trust::kAcknowledged : trust::kReceived, e.parents.front(),
                     e.hlc, body.by);
   return Decision{};
+}
+
+Result<Decision> Applier::ApplyReferral(const Entry& e, const Hash32& id,
+                                        std::string_view payload) {
+  MRC_ASSIGN_OR_RETURN(ReferralPayload p, DecodeReferralPayload(payload));
+  MRC_ASSIGN_OR_RETURN(ReferralMeta meta, ParseReferralMeta(p.meta));
+  ReferralStep step{id, meta.status, e.author, e.hlc, p.sealed_size};
+  if (e.IsRoot()) {
+    if (meta.status != ReferralStatus::kSent) {
+      return Reject(MakeProblem(Problem::kInvalidContent,
+                                Describe(e, id) + ": a referral's first entry is its sending"));
+    }
+    if (meta.to == e.author || p.sealed_size == 0) {
+      return Reject(MakeProblem(Problem::kInvalidContent,
+                                Describe(e, id) +
+                                    ": a referral goes to another centre, with sealed details"));
+    }
+    ReferralInfo r;
+    r.id = id;
+    r.sender = e.author;
+    r.to = meta.to;
+    r.hlc = e.hlc;
+    referrals::PutReferral(txn_, r);
+    referrals::PutStep(txn_, id, step);
+    return Decision{};
+  }
+  std::vector<rec::IdRecord> parents;
+  MRC_ASSIGN_OR_RETURN(auto pending, Parents(e, id, &parents));
+  if (pending) return *pending;
+  const rec::IdRecord& parent = parents.front();
+  std::string what = Describe(e, id) + ": ";
+  if (parent.kind != Kind::kReferral || parent.doc != e.doc || parent.hlc >= e.hlc) {
+    return Reject(MakeProblem(Problem::kBadParent,
+                              what + "its parent is not an earlier step of referral " +
+                                  Short(e.doc)));
+  }
+  MRC_ASSIGN_OR_RETURN(auto r, referrals::Get(txn_, e.doc));
+  MRC_ASSIGN_OR_RETURN(auto before, referrals::GetStep(txn_, e.doc, e.parents.front()));
+  if (!r || !before) return Status::Corruption("referral " + Short(e.doc) + " applied but not recorded");
+  MRC_ASSIGN_OR_RETURN(bool by_receiver, trust::Succeeds(txn_, root_, e.author, r->to));
+  MRC_ASSIGN_OR_RETURN(bool by_sender, trust::Succeeds(txn_, root_, e.author, r->sender));
+  using S = ReferralStatus;
+  S prior = before->status;
+  std::string_view status = ReferralStatusName(meta.status);
+  auto not_after = [&] {
+    return Reject(MakeProblem(Problem::kBadParent, what + std::string(status) +
+                                                       " cannot follow " +
+                                                       std::string(ReferralStatusName(prior))));
+  };
+  switch (meta.status) {
+    case S::kSent:
+      return Reject(MakeProblem(Problem::kInvalidContent, what + "only a referral's first entry is sent"));
+    case S::kReceived:
+    case S::kAccepted:
+    case S::kDeclined:
+    case S::kCompleted:
+      if (!by_receiver) {
+        return NotAuthorised(e, id, "only the receiving centre " + Short(r->to) + " sets " +
+                                        std::string(status));
+      }
+      if (meta.status == S::kReceived && prior != S::kSent) return not_after();
+      if ((meta.status == S::kAccepted || meta.status == S::kDeclined) &&
+          prior != S::kSent && prior != S::kReceived)
+        return not_after();
+      if (meta.status == S::kCompleted && prior != S::kAccepted) return not_after();
+      break;
+    case S::kWithdrawn:
+      if (!by_sender)
+        return NotAuthorised(e, id, "only the sending centre " + Short(r->sender) + " withdraws");
+      if (prior != S::kSent) return not_after();
+      break;
+    case S::kErased:
+      if (!by_sender && !by_receiver)
+        return NotAuthorised(e, id, "only the sending or the receiving centre erases a referral");
+      if (p.sealed_size != 0) {
+        return Reject(MakeProblem(Problem::kInvalidContent, what + "an erasure carries nothing sealed"));
+      }
+      break;
+  }
+  referrals::PutStep(txn_, e.doc, step);
+  if (meta.status == S::kErased && !r->erased) {
+    r->erased = true;
+    r->erased_by = e.author;
+    r->erased_hlc = e.hlc;
+    r->erase_entry = id;
+    referrals::PutReferral(txn_, *r);
+    r->steps.push_back(step);
+    MRC_RETURN_IF_ERROR(EraseSealedParts(*r));
+  } else if (r->erased && p.sealed_size != 0) {
+    // A status that reaches this node after the erasure is stored erased.
+    MRC_RETURN_IF_ERROR(EraseStored(e.author, e.seq));
+  }
+  return Decision{};
+}
+
+Status Applier::EraseStored(const Hash32& author, std::uint64_t seq) {
+  Bytes key = rec::FeedKey(author, seq);
+  MRC_ASSIGN_OR_RETURN(auto stored, txn_.Get(Column::kEntries, key));
+  std::string_view signed_form, payload;
+  if (!stored || !rec::DecodeStored(*stored, &signed_form, &payload))
+    return Status::Corruption("referral entry " + Short(author) + "#" + std::to_string(seq) + " not stored");
+  MRC_ASSIGN_OR_RETURN(Bytes erased, EraseReferralPayload(payload));
+  if (erased.size() != payload.size()) txn_.Put(Column::kEntries, key, rec::EncodeStored(signed_form, erased));
+  return Status::Ok();
+}
+
+Status Applier::EraseSealedParts(const ReferralInfo& r) {
+  for (const auto& s : r.steps) {
+    if (s.sealed_size == 0) continue;
+    MRC_ASSIGN_OR_RETURN(auto id, GetDecoded<rec::IdRecord>(txn_, Column::kIds, AsView(s.id), rec::DecodeId));
+    if (!id) return Status::Corruption("referral step " + Short(s.id) + " not indexed");
+    MRC_RETURN_IF_ERROR(EraseStored(id->author, id->seq));
+  }
+  // Entries of the referral still waiting for a predecessor.
+  MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(Column::kPending, ""));
+  for (const auto& k : keys) {
+    MRC_ASSIGN_OR_RETURN(auto stored, txn_.Get(Column::kPending, k));
+    std::string_view signed_form, payload;
+    if (!stored || !rec::DecodeStored(*stored, &signed_form, &payload)) continue;
+    auto d = DecodeEntry(signed_form);
+    if (!d.ok() || d->entry.kind != Kind::kReferral || d->entry.DocId(d->id) != r.id) continue;
+    auto erased = EraseReferralPayload(payload);
+    if (erased.ok() && erased->size() != payload.size())
+      txn_.Put(Column::kPending, k, rec::EncodeStored(signed_form, *erased));
+  }
+  return Status::Ok();
 }
 
 void Applier::ForgetCaches() {

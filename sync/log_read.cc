@@ -7,6 +7,7 @@
 #include "sync/log.h"
 #include "sync/log_txn.h"
 #include "sync/records.h"
+#include "sync/referral_rules.h"
 #include "sync/trust_rules.h"
 
 namespace mrc::sync {
@@ -208,6 +209,18 @@ Result<MemberInfo> Log::Member(const Hash32& key) {
   return info;
 }
 
+Result<std::vector<ReferralInfo>> Log::Referrals() {
+  Txn view(store_);
+  return referrals::All(view);
+}
+
+Result<ReferralInfo> Log::Referral(const Hash32& id) {
+  Txn view(store_);
+  MRC_ASSIGN_OR_RETURN(auto r, referrals::Get(view, id));
+  if (!r) return Status::NotFound("referral " + ToHex(id) + " is not known here");
+  return std::move(*r);
+}
+
 Result<std::vector<ProposalInfo>> Log::Proposals(const Hash32& doc) {
   Txn view(store_);
   MRC_ASSIGN_OR_RETURN(auto records, trust::ProposalsOf(view, doc));
@@ -272,7 +285,7 @@ Result<DigestInfo> Log::Digest() {
   MRC_RETURN_IF_ERROR(it->status());
   // Trust and receipt records are keyed by the statements that made them, so
   // they too are equal on nodes holding the same entries.
-  for (Column c : {Column::kTrust, Column::kReceipts, Column::kProposals}) {
+  for (Column c : {Column::kTrust, Column::kReceipts, Column::kProposals, Column::kReferrals}) {
     auto t = store_->NewIterator(c);
     for (t->SeekToFirst(); t->Valid(); t->Next()) {
       Bytes len;

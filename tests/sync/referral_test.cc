@@ -1,0 +1,300 @@
+// Referrals between centres as every node applies them: sealed to the two
+// centres, statuses only from the centre entitled to set them, erasure that
+// leaves the log verifiable and the sealed bytes gone from disk. The
+// multi-process version, through a relay over TCP, is in
+// tests/e2e/referral_test.cc.
+#include "sync/referral_service.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "config/base/time.h"
+#include "sync/referral.h"
+#include "sync/trust_service.h"
+#include "tests/sync/test_util.h"
+
+namespace mrc::sync {
+namespace {
+
+using nlohmann::json;
+using testing::Node;
+using testing::TempDir;
+using testing::TestRoot;
+
+constexpr std::string_view kCanary = "Canary-Zyxwvut-4711";
+
+// A centre: a node with its encryption key published and a service.
+struct Centre {
+  Centre(const std::string& dir, bool hq = false)
+      : node(hq ? std::make_unique<Node>(dir) : Node::Centre(dir)),
+        box(GenerateBoxKeyPair()),
+        service(node->log.get(), node->store.get(), node->key, {box}) {
+    TrustService trust(node->log.get(), node->key);
+    EXPECT_TRUE(trust.PublishEncryptionKey(box.public_key).ok());
+    EXPECT_TRUE(node->log->SetReferralKeys({box}).ok());
+  }
+  std::string Key() const { return ToHex(node->log->self()); }
+  std::unique_ptr<Node> node;
+  BoxKeyPair box;
+  ReferralService service;
+};
+
+// Everything `from` holds, ingested by `to`.
+void Sync(Centre& from, Centre& to) { ASSERT_TRUE(to.node->log->Ingest(from.node->AllEntries()).ok()); }
+
+std::string CreateRequest(const Centre& to) {
+  return json{{"to", to.Key()},
+              {"service", "legal advice"},
+              {"reason", "Residence permit renewal refused"},
+              {"urgency", "urgent"},
+              {"client",
+               {{"name", std::string(kCanary)}, {"contact", "+355 69 000 0000"}, {"languages", {"sq", "it"}}}},
+              {"consent", {{"given", true}, {"scope", "share name and contact with the receiving centre"}}}}
+      .dump();
+}
+
+// Whether any file under `dir` contains `needle`.
+bool DirContains(const std::string& dir, std::string_view needle) {
+  for (const auto& f : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!f.is_regular_file()) continue;
+    std::ifstream in(f.path(), std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (data.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The sealed bytes of a referral's sent entry, as this node stores it
+// (empty once erased).
+std::string SealedPart(Centre& c, const Hash32& id) {
+  auto v = c.node->log->GetVersion(id);
+  EXPECT_TRUE(v.ok());
+  auto p = DecodeReferralPayload(v->payload);
+  EXPECT_TRUE(p.ok());
+  return std::string(p->sealed);
+}
+
+class ReferralTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(InitCrypto().ok()); }
+
+  // An entry of `c`'s feed signed by hand, skipping Log::Append's checks
+  // (as a modified node would send it); `c` ingests it too.
+  static Incoming Forge(Centre& c, Hash32 doc, std::vector<Hash32> parents, const std::string& payload,
+                        Hash32* id_out) {
+    Node& n = *c.node;
+    Entry e;
+    e.kind = Kind::kReferral;
+    e.doc = doc;
+    e.parents = std::move(parents);
+    std::uint64_t after = 0;
+    for (const auto& f : n.log->Feeds().value()) {
+      if (f.author == n.log->self()) {
+        e.seq = f.seq;
+        e.prev = f.id;
+        after = n.log->GetVersion(f.id).value().entry.hlc;
+      }
+    }
+    e.seq += 1;
+    for (const auto& p : e.parents) after = std::max(after, n.log->GetVersion(p).value().entry.hlc);
+    e.hlc = std::max(HybridClock().Now(), after + 1);
+    EXPECT_TRUE(PayloadDigest(e.kind, payload, &e.payload_hash, &e.payload_size).ok());
+    Incoming in{SignEntry(n.key, testing::TestNetwork(), &e, id_out), payload};
+    EXPECT_TRUE(n.log->Ingest({in}).value().refused.empty());
+    return in;
+  }
+  static std::string Status(Centre& c, const Hash32& id) {
+    return json::parse(c.service.Get(ToHex(id), "test").value())["status"];
+  }
+
+  TempDir tmp_;
+};
+
+TEST_F(ReferralTest, PayloadFormsShareOneSignedHash) {
+  Bytes whole = EncodeReferralPayload(R"({"status":"accepted"})", "sealed bytes");
+  Bytes erased = EraseReferralPayload(whole).value();
+  EXPECT_EQ(std::string::npos, erased.find("sealed bytes"));
+  Hash32 h1, h2;
+  std::uint32_t s1 = 0, s2 = 0;
+  ASSERT_TRUE(PayloadDigest(Kind::kReferral, whole, &h1, &s1).ok());
+  ASSERT_TRUE(PayloadDigest(Kind::kReferral, erased, &h2, &s2).ok());
+  EXPECT_EQ(h1, h2);
+  EXPECT_EQ(s1, s2);
+  EXPECT_EQ(whole.size(), s1);
+  EXPECT_EQ(erased, EraseReferralPayload(erased).value()) << "erasing twice changes nothing";
+  EXPECT_FALSE(DecodeReferralPayload("\x02").ok());
+  EXPECT_FALSE(ParseReferralMeta(R"({"status":"sent"})").ok()) << "a sending names its centre";
+  EXPECT_FALSE(ParseReferralMeta(R"({"status":"accepted","client":"x"})").ok());
+  EXPECT_FALSE(ParseReferralMeta(R"({"status": "accepted"})").ok()) << "canonical only";
+}
+
+TEST_F(ReferralTest, OnlyTheTwoCentresReadItAndTheReceiverSignsReceived) {
+  Centre hq(tmp_.Sub("hq"), /*hq=*/true), sender(tmp_.Sub("a")), relay(tmp_.Sub("b")),
+      receiver(tmp_.Sub("c"));
+  // Everyone knows everyone's published key.
+  for (Centre* x : {&hq, &sender, &relay, &receiver})
+    for (Centre* y : {&hq, &sender, &relay, &receiver})
+      if (x != y) Sync(*x, *y);
+  auto created = sender.service.Create(CreateRequest(receiver), "amira");
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  Hash32 id = *Hash32FromHex(json::parse(*created)["id"].get<std::string>());
+  // Through the relay only: the sender never talks to the receiver.
+  Sync(sender, relay);
+  Sync(relay, receiver);
+  Sync(relay, hq);
+
+  json in = json::parse(receiver.service.Get(ToHex(id), "bora").value());
+  ASSERT_TRUE(in["readable"].get<bool>()) << in.dump();
+  EXPECT_EQ(kCanary, in["details"]["client"]["name"]);
+  EXPECT_EQ("amira", in["details"]["by"]);
+  EXPECT_EQ("in", in["direction"]);
+  EXPECT_EQ("received", in["status"]) << "signed automatically on arrival";
+  EXPECT_TRUE(in["trail"][1]["opened"].get<bool>());
+  for (Centre* other : {&relay, &hq}) {
+    json seen = json::parse(other->service.Get(ToHex(id), "x").value());
+    EXPECT_FALSE(seen["readable"].get<bool>());
+    EXPECT_EQ("relayed", seen["direction"]);
+    EXPECT_FALSE(seen.contains("details"));
+    // Not even with its own key: it is not a recipient.
+    EXPECT_FALSE(Open(other->box, SentContext(receiver.node->log->self()), SealedPart(*other, id)).ok());
+    EXPECT_FALSE(DirContains(other->node->store->path(), kCanary));
+  }
+  EXPECT_FALSE(DirContains(receiver.node->store->path(), kCanary)) << "no plaintext at rest";
+
+  // The receiver accepts and completes; the sender follows the trail.
+  ASSERT_TRUE(receiver.service.SetStatus(ToHex(id), R"({"status":"accepted","note":"Appointment on Monday"})", "bora").ok());
+  ASSERT_TRUE(receiver.service.SetStatus(ToHex(id), R"({"status":"completed","note":"Permit renewed"})", "bora").ok());
+  Sync(receiver, relay);
+  Sync(relay, sender);
+  json out = json::parse(sender.service.Get(ToHex(id), "amira").value());
+  EXPECT_EQ("completed", out["status"]);
+  ASSERT_EQ(4u, out["trail"].size()) << out.dump();
+  EXPECT_EQ("Permit renewed", out["trail"][3]["note"]);
+  EXPECT_EQ("bora", out["trail"][3]["by"]);
+  json counts = json::parse(sender.service.List("out", "", "").value())["counts"];
+  EXPECT_EQ(1, counts["completed"]);
+  EXPECT_EQ(1, counts["total"]);
+  EXPECT_EQ(0u, json::parse(sender.service.List("in", "", "").value())["referrals"].size());
+  json audit = json::parse(receiver.service.Audit(10).value());
+  EXPECT_GE(audit["events"].size(), 3u);
+  EXPECT_EQ("bora", audit["events"][0]["user"]);
+  EXPECT_EQ(std::string::npos, audit.dump().find(kCanary)) << "the audit log names no client";
+}
+
+TEST_F(ReferralTest, AStatusFromACentreNotEntitledIsRejectedEverywhere) {
+  Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c")), other(tmp_.Sub("x"));
+  for (Centre* x : {&hq, &sender, &receiver, &other})
+    for (Centre* y : {&hq, &sender, &receiver, &other})
+      if (x != y) Sync(*x, *y);
+  Hash32 id = *Hash32FromHex(
+      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"].get<std::string>());
+  for (Centre* y : {&hq, &receiver, &other}) Sync(sender, *y);
+  for (Centre* y : {&hq, &sender, &other}) Sync(receiver, *y);  // its "received"
+
+  // Refused locally, before anything is signed.
+  auto own = sender.service.SetStatus(ToHex(id), R"({"status":"accepted"})", "amira");
+  EXPECT_TRUE(own.status().code() == mrc::Status::Code::kPermissionDenied) << own.status().ToString();
+  EXPECT_TRUE(other.service.Erase(ToHex(id), "mallory").status().code() == mrc::Status::Code::kPermissionDenied);
+
+  // A third centre (and the sender) forging the receiver's statuses.
+  Hash32 forged, early;
+  Forge(other, id, {id}, EncodeReferralPayload(R"({"status":"accepted"})", ""), &forged);
+  Forge(sender, id, {id}, EncodeReferralPayload(R"({"status":"completed"})", ""), &early);
+  for (Centre* y : {&hq, &sender, &receiver}) Sync(other, *y);
+  for (Centre* y : {&hq, &receiver, &other}) Sync(sender, *y);
+  for (Centre* c : {&hq, &sender, &receiver, &other}) {
+    auto why = c->node->log->RejectReason(forged);
+    ASSERT_TRUE(why.ok());
+    EXPECT_NE(std::string::npos, why->find("not-authorised")) << *why;
+    EXPECT_TRUE(c->node->log->RejectReason(early).ok());
+    EXPECT_EQ("received", Status(*c, id));
+  }
+  // The receiver may not complete what it has not accepted.
+  auto premature = receiver.service.SetStatus(ToHex(id), R"({"status":"completed","note":"x"})", "bora");
+  EXPECT_FALSE(premature.ok());
+  EXPECT_EQ(hq.node->DigestHex(), receiver.node->DigestHex());
+  EXPECT_EQ(other.node->DigestHex(), sender.node->DigestHex());
+}
+
+TEST_F(ReferralTest, ErasureDropsTheSealedBytesEverywhereAndTheyNeverComeBack) {
+  Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
+  TempDir offline_dir;
+  Centre offline(offline_dir.Sub("o"));
+  std::vector<Centre*> all{&hq, &sender, &receiver, &offline};
+  for (Centre* x : all)
+    for (Centre* y : all)
+      if (x != y) Sync(*x, *y);
+  Hash32 id = *Hash32FromHex(
+      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"].get<std::string>());
+  for (Centre* y : {&hq, &receiver, &offline}) Sync(sender, *y);
+  ASSERT_TRUE(receiver.service.SetStatus(ToHex(id), R"({"status":"accepted","note":"Note-Canary-9931"})", "bora").ok());
+  for (Centre* y : {&hq, &sender, &offline}) Sync(receiver, *y);
+  std::string sealed = SealedPart(hq, id);
+  ASSERT_GT(sealed.size(), 100u);
+  std::string chunk = sealed.substr(sealed.size() - 48);  // ciphertext
+  ASSERT_TRUE(DirContains(hq.node->store->path(), chunk)) << "the search finds it before";
+
+  // The receiving centre erases; `offline` hears nothing of it.
+  json erased = json::parse(receiver.service.Erase(ToHex(id), "bora").value());
+  EXPECT_EQ("erased", erased["status"]);
+  EXPECT_FALSE(erased["readable"].get<bool>());
+  for (Centre* y : {&hq, &sender}) Sync(receiver, *y);
+  for (Centre* c : {&hq, &sender, &receiver}) {
+    EXPECT_EQ("", SealedPart(*c, id));
+    EXPECT_EQ("erased", Status(*c, id));
+    EXPECT_FALSE(DirContains(c->node->store->path(), chunk)) << "scrubbed from every RocksDB file";
+    std::vector<mrc::Status> problems;
+    EXPECT_EQ(0u, c->node->log->Verify([&](const mrc::Status& s) { problems.push_back(s); }).value())
+        << (problems.empty() ? "" : problems.front().ToString());
+    EXPECT_FALSE(json::parse(c->service.Get(ToHex(id), "x").value())["readable"].get<bool>());
+  }
+  // What the erased nodes serve (to peers, in bundles) is the erased form.
+  for (const auto& in : hq.node->log->ReadFeed(sender.node->log->self(), 1, SIZE_MAX).value())
+    EXPECT_EQ(std::string::npos, in.payload.find(chunk));
+
+  // The node that was offline still has it all, and offers it all again.
+  EXPECT_EQ(sealed, SealedPart(offline, id));
+  for (Centre* y : {&hq, &sender, &receiver}) Sync(offline, *y);
+  for (Centre* c : {&hq, &sender, &receiver}) {
+    EXPECT_EQ("", SealedPart(*c, id)) << "not brought back";
+    EXPECT_FALSE(DirContains(c->node->store->path(), chunk));
+  }
+  // And it erases its own copy as soon as it hears of the erasure.
+  Sync(hq, offline);
+  EXPECT_EQ("", SealedPart(offline, id));
+  EXPECT_EQ("erased", Status(offline, id));
+  EXPECT_FALSE(DirContains(offline.node->store->path(), chunk));
+  EXPECT_EQ(hq.node->DigestHex(), offline.node->DigestHex());
+
+  // A node that joins later receives only the erased form, and verifies it.
+  Centre late(tmp_.Sub("late"));
+  Sync(hq, late);
+  Sync(late, hq);  // its key statement
+  EXPECT_EQ("", SealedPart(late, id));
+  EXPECT_EQ(hq.node->DigestHex(), late.node->DigestHex());
+}
+
+TEST_F(ReferralTest, RetentionErasesClosedReferralsAfterTheirPeriod) {
+  Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
+  for (Centre* x : {&hq, &sender, &receiver})
+    for (Centre* y : {&hq, &sender, &receiver})
+      if (x != y) Sync(*x, *y);
+  Hash32 open_one = *Hash32FromHex(
+      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"].get<std::string>());
+  Hash32 closed = *Hash32FromHex(
+      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"].get<std::string>());
+  Sync(sender, receiver);
+  ASSERT_TRUE(receiver.service.SetStatus(ToHex(closed), R"({"status":"declined","note":"No capacity"})", "bora").ok());
+  Sync(receiver, sender);
+  std::uint64_t now = WallMillis();
+  EXPECT_EQ(0u, sender.service.EraseExpired(now, 30).value()) << "not yet 30 days";
+  EXPECT_EQ(1u, sender.service.EraseExpired(now + 31ull * 24 * 3600 * 1000, 30).value());
+  EXPECT_EQ("erased", Status(sender, closed));
+  EXPECT_EQ("received", Status(sender, open_one)) << "open referrals are kept";
+}
+
+}  // namespace
+}  // namespace mrc::sync
