@@ -89,6 +89,7 @@ const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& K
       {"http", {"listen", "body_limit", "timeout_seconds", "threads"}},
       {"storage", {"sync", "cache_mb"}},
       {"sync", {"listen", "peers"}},
+      {"referrals", {"retention_days"}},
       {"log", {"level"}}};
   return kKnown;
 }
@@ -218,6 +219,7 @@ Result<Config> Parse(std::string_view toml_text, std::string_view source) {
   MRC_RETURN_IF_ERROR(r.Int("storage", "cache_mb", 1, 65536, &c.storage_cache_mb));
   MRC_RETURN_IF_ERROR(r.String("sync", "listen", &c.sync_listen));
   MRC_RETURN_IF_ERROR(r.StringList("sync", "peers", &c.sync_peers));
+  MRC_RETURN_IF_ERROR(r.Int("referrals", "retention_days", 0, 36500, &c.referrals_retention_days));
   MRC_RETURN_IF_ERROR(r.String("log", "level", &c.log_level));
   if (!c.sync_listen.empty()) {
     auto hp = ParseHostPort(c.sync_listen);
@@ -284,6 +286,12 @@ std::string Render(const Config& c) {
        "listen = " << Quote(c.sync_listen) << "\n"
        "# Peers this node dials, as \"HOST:PORT\"; add with `mrcnode peer add`. Default: [].\n"
        "peers = [" << QuoteList(c.sync_peers) << "]\n\n"
+       "[referrals]\n"
+       "# Days after which a referral this centre is party to, once completed,\n"
+       "# declined or withdrawn, is erased on every node (the client's details;\n"
+       "# the signed trail stays). 0 keeps them until erased by hand (0 .. 36500).\n"
+       "# Default: 365.\n"
+       "retention_days = " << c.referrals_retention_days << "\n\n"
        "[log]\n"
        "# How much to log: debug, info, warn or error. Default: \"info\".\n"
        "level = " << Quote(c.log_level) << "\n";

@@ -46,6 +46,11 @@ struct Config {
   std::string sync_listen = "127.0.0.1:7400";  // peers connect here; "" = do not listen
   std::vector<std::string> sync_peers;         // HOST:PORT of peers this node dials
 
+  // [referrals]
+  // Closed referrals (completed, declined, withdrawn) are erased this many
+  // days after closing; 0 = only by hand.
+  std::uint32_t referrals_retention_days = 365;  // 0 .. 36500
+
   // [log]
   std::string log_level = "info";  // debug | info | warn | error
 };

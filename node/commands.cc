@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -14,13 +15,18 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
+#include <stop_token>
+#include <thread>
 
 #include "config/base/log.h"
+#include "config/base/time.h"
 #include "node/doc_client.h"
 #include "node/import.h"
 #include "sync/bundle.h"
 #include "sync/crypto.h"
 #include "sync/peer_service.h"
+#include "sync/referral_service.h"
+#include "sync/trust_service.h"
 #include "web/api.h"
 #include "web/app.h"
 #include "web/client.h"
@@ -81,6 +87,33 @@ int CmdInit(const InitOptions& options) {
   return 0;
 }
 
+// Erases closed referrals past the retention period: at start, then hourly.
+class RetentionTimer {
+ public:
+  RetentionTimer(sync::ReferralService* service, std::uint32_t days) {
+    if (days == 0) return;
+    thread_ = std::jthread([service, days](std::stop_token stop) {
+      std::mutex mu;
+      std::condition_variable_any cv;
+      while (!stop.stop_requested()) {
+        auto erased = service->EraseExpired(WallMillis(), days);
+        if (!erased.ok()) {
+          log::Warn("referrals", "retention: " + erased.status().message());
+        } else if (*erased > 0) {
+          log::Info("referrals", "retention: erased " + std::to_string(*erased) +
+                                     " closed referral(s) older than " + std::to_string(days) +
+                                     " days");
+        }
+        std::unique_lock lock(mu);
+        cv.wait_for(lock, stop, std::chrono::hours(1), [] { return false; });
+      }
+    });
+  }
+
+ private:
+  std::jthread thread_;
+};
+
 int CmdRun(const std::string& data_dir) {
   auto ctx = OpenContext(data_dir);
   if (!ctx.ok()) {
@@ -101,10 +134,19 @@ int CmdRun(const std::string& data_dir) {
   if (!search.ok()) return Fail(search.status());
   (*search)->Start();
   web::Users users(c.store.get());
+  // Referrals: this centre's encryption key is published once (other
+  // centres seal referrals to it), and the log signs "received" for those
+  // addressed here as they arrive.
+  if (auto published = c.trust->PublishEncryptionKey(c.encryption.public_key); !published.ok())
+    return Fail(published.status());
+  if (Status s = c.log->SetReferralKeys({c.encryption}); !s.ok()) return Fail(s);
+  sync::ReferralService referrals(c.log.get(), c.store.get(), c.identity, {c.encryption});
+  RetentionTimer retention(&referrals, c.config.referrals_retention_days);
   web::AppParts parts;
   parts.log = c.log.get();
   parts.docs = c.docs.get();
   parts.trust = c.trust.get();
+  parts.referrals = &referrals;
   parts.search = search->get();
   parts.users = &users;
   web::SearchIndex* index = search->get();

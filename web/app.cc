@@ -11,6 +11,7 @@
 
 #include "config/base/bytes.h"
 #include "config/base/log.h"
+#include "sync/referral_service.h"
 #include "web/api.h"
 #include "web/embedded.h"
 #include "web/forms.h"
@@ -44,6 +45,13 @@ const RouteRule kRoutes[] = {
     {"GET", "/bulletins", kC},
     {"POST", "/bulletins/{id}/read", kC},
     {"GET", "/centres", kC},
+    {"GET", "/referrals", kC},
+    {"GET", "/referrals/new", kC},
+    {"POST", "/referrals/new", kC},
+    {"GET", "/referrals/audit", kA},
+    {"GET", "/referrals/{id}", kC},
+    {"POST", "/referrals/{id}/status", kC},
+    {"POST", "/referrals/{id}/erase", kC},
     {"GET", "/docs/new", kE},
     {"POST", "/docs/new", kE},
     {"GET", "/docs/{id}", kC},
@@ -85,6 +93,13 @@ const RouteRule kRoutes[] = {
     {"GET", "/api/v1/members/{key}", kC},
     {"POST", "/api/v1/members", kA},
     {"POST", "/api/v1/members/{key}/revoke", kA},
+    {"GET", "/api/v1/referrals", kC},
+    {"POST", "/api/v1/referrals", kC},
+    {"GET", "/api/v1/referrals/targets", kC},
+    {"GET", "/api/v1/referrals/audit", kA},
+    {"GET", "/api/v1/referrals/{id}", kC},
+    {"POST", "/api/v1/referrals/{id}/status", kC},
+    {"POST", "/api/v1/referrals/{id}/erase", kC},
     {"GET", "/api/v1/users", kA},
     {"POST", "/api/v1/users", kA},
     {"GET", "/api/v1/users/{name}", kA},
@@ -235,6 +250,7 @@ struct App::Impl {
   HttpResponse ApiUsers(const HttpRequest& r, std::string_view path);
   HttpResponse ApiMe(const HttpRequest& r, const Principal& who);
   HttpResponse ApiSearch(const HttpRequest& r);
+  HttpResponse ApiReferrals(const HttpRequest& r, std::string_view path, const Principal& who);
   HttpResponse ApiLogin(const HttpRequest& r);
   HttpResponse Asset(std::string_view path);
   HttpResponse PageLogin(const HttpRequest& r, PageRequest& page);
@@ -515,7 +531,47 @@ HttpResponse App::Impl::HandleApi(const HttpRequest& r, std::string_view path,
     return Json(200, {{"values", out}});
   }
   if (path == "/api/v1/users" || path.substr(0, 14) == "/api/v1/users/") return ApiUsers(r, path);
+  if (path == "/api/v1/referrals" || path.substr(0, 18) == "/api/v1/referrals/")
+    return ApiReferrals(r, path, who);
   return api.Handle(r);
+}
+
+HttpResponse App::Impl::ApiReferrals(const HttpRequest& r, std::string_view path,
+                                     const Principal& who) {
+  sync::ReferralService* service = parts.referrals;
+  if (service == nullptr) return ErrorResponse(503, "UNAVAILABLE", "referrals are not set up");
+  auto parsed = ParseQuery(TargetQuery(r.target), {"direction", "status", "urgency", "service",
+                                                   "language", "place", "max"});
+  if (!parsed.ok()) return JsonError(parsed.status());
+  const Params& q = *parsed;
+  auto answer = [](const Result<std::string>& out, int ok_status = 200) {
+    if (!out.ok()) return JsonError(out.status());
+    HttpResponse res;
+    res.status = ok_status;
+    res.body = *out;
+    AddStandardHeaders(&res);
+    return res;
+  };
+  std::string_view rest = path.substr(std::string_view("/api/v1/referrals").size());
+  if (rest.empty()) {
+    if (r.method == "POST") return answer(service->Create(r.body, who.user), 201);
+    return answer(service->List(Param(q, "direction"), Param(q, "status"), Param(q, "urgency")));
+  }
+  rest.remove_prefix(1);
+  if (rest == "targets") {
+    return answer(service->Targets(Param(q, "service"), Param(q, "language"), Param(q, "place")));
+  }
+  if (rest == "audit") {
+    auto max = ParseCount(q, "max", 200);
+    if (!max.ok()) return JsonError(max.status());
+    return answer(service->Audit(*max));
+  }
+  std::string_view id = rest.substr(0, rest.find('/'));
+  std::string_view action = rest.substr(id.size());
+  if (action.empty()) return answer(service->Get(id, who.user));
+  if (action == "/status") return answer(service->SetStatus(id, r.body, who.user));
+  if (action == "/erase") return answer(service->Erase(id, who.user));
+  return ErrorResponse(404, "NOT_FOUND", "no such route");
 }
 
 HttpResponse App::Impl::PageLogin(const HttpRequest& r, PageRequest& page) {

@@ -27,6 +27,7 @@ namespace mrc::sync {
 class Log;
 class DocService;
 class TrustService;
+class ReferralService;
 }  // namespace mrc::sync
 
 namespace mrc::web {
@@ -37,6 +38,7 @@ struct AppParts {
   sync::Log* log = nullptr;  // none of these is owned; all outlive the App
   sync::DocService* docs = nullptr;
   sync::TrustService* trust = nullptr;
+  sync::ReferralService* referrals = nullptr;
   SearchIndex* search = nullptr;
   Users* users = nullptr;
   // What GET /api/v1/status answers, and what the sync page shows.

@@ -28,6 +28,7 @@ TEST(ConfigTest, RenderRoundTrips) {
   c.log_level = "debug";
   c.sync_listen = "";
   c.sync_peers = {"127.0.0.1:7401", "[::1]:7402"};
+  c.referrals_retention_days = 90;
   auto back = Parse(Render(c), "x");
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(c.node_name, back->node_name);
@@ -37,6 +38,8 @@ TEST(ConfigTest, RenderRoundTrips) {
   EXPECT_EQ("debug", back->log_level);
   EXPECT_EQ("", back->sync_listen);
   EXPECT_EQ(c.sync_peers, back->sync_peers);
+  EXPECT_EQ(90u, back->referrals_retention_days);
+  EXPECT_FALSE(Parse("[referrals]\nretention_days = -1\n", "x").ok());
   EXPECT_NE(std::string::npos, Render(c).find("# Threads serving HTTP"));
 }
 

@@ -139,8 +139,8 @@ TEST_F(SyncTest, KilledDuringCatchUpResumesWithoutLoss) {
   ASSERT_EQ(0, nodes_["c1"]->Stop());
   v = Mrc({"verify", "--data", Dir("c1")});
   EXPECT_EQ(0, v.status) << v.err;
-  // 6000 documents and the approval of c1.
-  EXPECT_NE(std::string::npos, v.out.find("6001 entries")) << v.out;
+  // 6000 documents, the approval of c1 and both centres' encryption keys.
+  EXPECT_NE(std::string::npos, v.out.find("6003 entries")) << v.out;
 }
 
 std::uint16_t PortOf(const std::string& address) {

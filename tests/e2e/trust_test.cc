@@ -139,7 +139,8 @@ TEST_F(TrustE2eTest, ARevokedKeysLaterEntriesAreRejectedEverywhereAndOnAFreshNod
   EXPECT_EQ(2, o.status) << "a reason is required";
   o = Mrc({"member", "revoke", c2_key, "--reason", "laptop stolen", "--data", Dir("hq")});
   ASSERT_EQ(0, o.status) << o.err;
-  EXPECT_EQ(2u, json::parse(o.out)["revoked_from"].get<std::uint64_t>()) << o.out;
+  // c2 holds its encryption key statement (seq 1) and "before" (seq 2).
+  EXPECT_EQ(3u, json::parse(o.out)["revoked_from"].get<std::uint64_t>()) << o.out;
   ASSERT_TRUE(Converge({"hq", "c1"}));
   // c2's links would now be refused, but its entries also travel by
   // bundle: c1 gets them and rejects the late one like hq does.
@@ -201,8 +202,9 @@ TEST_F(TrustE2eTest, ARotatedKeyKeepsItsDocuments) {
   ASSERT_TRUE(Converge({"hq", "c1", "c2"}));
   json m = Get("hq", "/api/v1/members/" + new_key);
   EXPECT_EQ(json::array({old_key}), m["replaces"]) << m.dump();
-  // The old key wrote its entry (seq 1) and the rotate statement (seq 2).
-  EXPECT_EQ(3u, Get("hq", "/api/v1/members/" + old_key)["revoked_from"].get<std::uint64_t>());
+  // The old key published its encryption key (seq 1), wrote its entry
+  // (seq 2) and the rotate statement (seq 3).
+  EXPECT_EQ(4u, Get("hq", "/api/v1/members/" + old_key)["revoked_from"].get<std::uint64_t>());
   json edit{
       {"content", {{"question", "edited with the new key"}, {"answer", "A"}, {"language", "en"}}}};
   ASSERT_EQ(200, Call("c2", "PUT", "/api/v1/docs/" + own, edit.dump()).first);
@@ -263,7 +265,7 @@ TEST_F(TrustE2eTest, AForkFreezesTheFeedEverywhereAndHeadquartersReadmitsTheCent
   Start("clone");
   auto forked_at_hq = [&] {
     json f = Get("hq", "/api/v1/status")["trust"]["forked_feeds"];
-    return f.is_array() && f.size() == 1 && f[0]["author"] == key && f[0]["fork_seq"] == 2;
+    return f.is_array() && f.size() == 1 && f[0]["author"] == key && f[0]["fork_seq"] == 3;
   };
   ASSERT_TRUE(Eventually(forked_at_hq)) << Get("hq", "/api/v1/status").dump();
   ASSERT_TRUE(Converge({"hq", "clone"}));
@@ -281,7 +283,8 @@ TEST_F(TrustE2eTest, AForkFreezesTheFeedEverywhereAndHeadquartersReadmitsTheCent
     EXPECT_EQ(1u, Get(n, "/api/v1/status")["trust"]["forked_feeds"].size()) << n;
   }
   // Headquarters revokes the key from the fork on and re-admits the centre.
-  Output o = Mrc({"member", "revoke", key, "--from-seq", "2", "--reason", "data directory copied",
+  // (Seq 1 is its encryption key statement, 2 its first document.)
+  Output o = Mrc({"member", "revoke", key, "--from-seq", "3", "--reason", "data directory copied",
                   "--data", Dir("hq")});
   ASSERT_EQ(0, o.status) << o.err;
   ASSERT_EQ(0, Mrc({"init", "--data", Dir("c1new"), "--genesis", Dir("hq") + "/genesis.txt",
