@@ -50,6 +50,11 @@ class Proxy {
   void Refuse(bool refuse) { refuse_ = refuse; }
   // Delay applied to each chunk forwarded.
   void Delay(std::chrono::milliseconds d) { delay_ms_ = static_cast<int>(d.count()); }
+  // Every byte forwarded so far, both ways (what a listener on the wire sees).
+  std::string Captured() {
+    std::lock_guard lock(capture_mu_);
+    return captured_;
+  }
   // Flips one bit of the byte at this offset of the next connection's
   // upstream-bound stream (counted from its first byte); -1 disables.
   void CorruptAt(long offset) { corrupt_at_ = offset; }
@@ -107,6 +112,10 @@ class Proxy {
       if (n <= 0) break;
       if (corrupt_at >= offset && corrupt_at < offset + n) buf[corrupt_at - offset] ^= 0x01;
       offset += n;
+      {
+        std::lock_guard lock(capture_mu_);
+        captured_.append(buf, static_cast<std::size_t>(n));
+      }
       if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
       if (::send(to, buf, static_cast<std::size_t>(n), MSG_NOSIGNAL) != n) break;
     }
@@ -129,6 +138,8 @@ class Proxy {
   std::thread acceptor_;
   std::mutex mu_;
   std::list<std::thread> pumps_;
+  std::mutex capture_mu_;
+  std::string captured_;  // guarded by capture_mu_
 };
 
 }  // namespace mrc::e2e
