@@ -43,7 +43,8 @@ Result<ReferralMeta> ParseReferralMeta(std::string_view text) {
   for (const auto& [key, value] : j.items()) {
     bool allowed = key == "status" || (key == "to" && m.status == ReferralStatus::kSent) ||
                    (key == "opened" && m.status == ReferralStatus::kReceived);
-    if (!allowed) return Bad("unknown field " + key + " for status " + j["status"].get<std::string>());
+    if (!allowed)
+      return Bad("unknown field " + key + " for status " + j["status"].get<std::string>());
   }
   if (m.status == ReferralStatus::kSent) {
     if (!j.contains("to") || !j["to"].is_string()) return Bad("a sent referral names \"to\"");

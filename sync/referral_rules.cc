@@ -21,8 +21,8 @@ bool DecodeHead(const Hash32& id, std::string_view v, ReferralInfo* r) {
       !GetU8(&v, &erased) || erased > 1)
     return false;
   r->erased = erased == 1;
-  if (r->erased && (!GetHash(&v, &r->erased_by) || !GetU64(&v, &r->erased_hlc) ||
-                    !GetHash(&v, &r->erase_entry)))
+  if (r->erased &&
+      (!GetHash(&v, &r->erased_by) || !GetU64(&v, &r->erased_hlc) || !GetHash(&v, &r->erase_entry)))
     return false;
   return v.empty();
 }
@@ -88,9 +88,10 @@ Result<std::optional<ReferralInfo>> Get(Txn& txn, const Hash32& referral) {
     }
   }
   if (out) {
-    std::sort(out->steps.begin(), out->steps.end(), [](const ReferralStep& a, const ReferralStep& b) {
-      return a.hlc != b.hlc ? a.hlc < b.hlc : a.id < b.id;
-    });
+    std::sort(out->steps.begin(), out->steps.end(),
+              [](const ReferralStep& a, const ReferralStep& b) {
+                return a.hlc != b.hlc ? a.hlc < b.hlc : a.id < b.id;
+              });
   }
   return out;
 }

@@ -121,7 +121,9 @@ struct View {
   json Summary(const ReferralInfo& r, bool read) {
     const Hash32& self = log->self();
     json j{{"id", ToHex(r.id)},
-           {"direction", r.to == self ? "in" : r.sender == self ? "out" : "relayed"},
+           {"direction", r.to == self       ? "in"
+                         : r.sender == self ? "out"
+                                            : "relayed"},
            {"from", Centre(r.sender)},
            {"to", Centre(r.to)},
            {"sent_at", At(r.hlc)},
@@ -153,14 +155,16 @@ Status ReferralService::Record(std::string_view user, std::string_view action,
              {"action", std::string(action)},
              {"referral", ToHex(referral)}};
   storage::WriteBatch batch;
-  batch.Put(storage::Column::kLocal, key, event.dump(-1, ' ', false, json::error_handler_t::replace));
+  batch.Put(storage::Column::kLocal, key,
+            event.dump(-1, ' ', false, json::error_handler_t::replace));
   return store_->Write(&batch);
 }
 
 Result<std::string> ReferralService::Create(std::string_view request_json, std::string_view user) {
   MRC_ASSIGN_OR_RETURN(json req, ParseRequestObject(request_json));
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"to", "service", "reason", "urgency", "client", "consent"}));
-  if (!req.contains("to") || !req["to"].is_string()) return Bad("to", "is required (a centre's key)");
+  if (!req.contains("to") || !req["to"].is_string())
+    return Bad("to", "is required (a centre's key)");
   MRC_ASSIGN_OR_RETURN(Hash32 to, ParseHexId(req["to"].get<std::string>(), "to"));
   json details;
   MRC_ASSIGN_OR_RETURN(details["service"], Text(req, "service", true, 200));
@@ -209,8 +213,8 @@ Result<std::string> ReferralService::Create(std::string_view request_json, std::
   }
   if (!target->encryption_key) {
     return Status::Conflict("centre " + target->name +
-                                      " has not published an encryption key yet: it must run "
-                                      "and reach the network once before it can receive referrals");
+                            " has not published an encryption key yet: it must run "
+                            "and reach the network once before it can receive referrals");
   }
   if (keys_.empty()) return Status::Conflict("this centre has no encryption key");
   // Our own key must be known to the receiving centre's statuses (they are
@@ -225,8 +229,12 @@ Result<std::string> ReferralService::Create(std::string_view request_json, std::
   ReferralMeta meta;
   meta.status = S::kSent;
   meta.to = to;
-  MRC_ASSIGN_OR_RETURN(auto ids, log_->Append({Draft{Kind::kReferral, Op::kPut, Hash32{}, {},
-                                                     EncodeReferralPayload(ReferralMetaJson(meta), sealed)}}));
+  MRC_ASSIGN_OR_RETURN(
+      auto ids, log_->Append({Draft{Kind::kReferral,
+                                    Op::kPut,
+                                    Hash32{},
+                                    {},
+                                    EncodeReferralPayload(ReferralMetaJson(meta), sealed)}}));
   MRC_RETURN_IF_ERROR(Record(user, "create", ids.front()));
   return DumpResponse(json{{"id", ToHex(ids.front())}});
 }
@@ -339,9 +347,8 @@ Result<std::string> ReferralService::SetStatus(std::string_view id_hex,
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"status", "note"}));
   MRC_ASSIGN_OR_RETURN(std::string name, Text(req, "status", true, 20));
   S status{};
-  if (!ParseReferralStatus(name, &status) ||
-      (status != S::kAccepted && status != S::kDeclined && status != S::kCompleted &&
-       status != S::kWithdrawn)) {
+  if (!ParseReferralStatus(name, &status) || (status != S::kAccepted && status != S::kDeclined &&
+                                              status != S::kCompleted && status != S::kWithdrawn)) {
     return Bad("status", "must be accepted, declined, completed or withdrawn");
   }
   bool note_required = status == S::kDeclined || status == S::kCompleted;
@@ -350,9 +357,9 @@ Result<std::string> ReferralService::SetStatus(std::string_view id_hex,
   if (r.erased) return Status::Conflict("the referral was erased");
   const Hash32& self = log_->self();
   if (status == S::kWithdrawn ? r.sender != self : r.to != self) {
-    return Status::PermissionDenied(
-        status == S::kWithdrawn ? "only the sending centre withdraws a referral"
-                                : "only the receiving centre sets " + name);
+    return Status::PermissionDenied(status == S::kWithdrawn
+                                        ? "only the sending centre withdraws a referral"
+                                        : "only the receiving centre sets " + name);
   }
   // A receiving centre's statuses follow each other; a withdrawal follows
   // the sending.
@@ -378,7 +385,10 @@ Result<std::string> ReferralService::SetStatus(std::string_view id_hex,
   }
   ReferralMeta meta;
   meta.status = status;
-  MRC_RETURN_IF_ERROR(log_->Append({Draft{Kind::kReferral, Op::kPut, r.id, {parent},
+  MRC_RETURN_IF_ERROR(log_->Append({Draft{Kind::kReferral,
+                                          Op::kPut,
+                                          r.id,
+                                          {parent},
                                           EncodeReferralPayload(ReferralMetaJson(meta), sealed)}})
                           .status());
   MRC_RETURN_IF_ERROR(Record(user, name, id));
@@ -395,7 +405,10 @@ Result<std::string> ReferralService::Erase(std::string_view id_hex, std::string_
     ReferralMeta meta;
     meta.status = S::kErased;
     Hash32 parent = r.steps.empty() ? r.id : r.steps.back().id;
-    MRC_RETURN_IF_ERROR(log_->Append({Draft{Kind::kReferral, Op::kPut, r.id, {parent},
+    MRC_RETURN_IF_ERROR(log_->Append({Draft{Kind::kReferral,
+                                            Op::kPut,
+                                            r.id,
+                                            {parent},
                                             EncodeReferralPayload(ReferralMetaJson(meta), "")}})
                             .status());
   }
@@ -405,9 +418,9 @@ Result<std::string> ReferralService::Erase(std::string_view id_hex, std::string_
 
 Result<std::string> ReferralService::Targets(std::string_view service, std::string_view language,
                                              std::string_view place) {
-  // The directory entry of a centre: the centre document it created (or,
-  // failing that, one with its name).
-  std::map<Hash32, std::pair<Hash32, json>> by_creator;
+  // The directory entry of a centre: the one with its name, or else the
+  // only centre document it created (headquarters often writes them all).
+  std::map<Hash32, std::vector<std::pair<Hash32, json>>> by_creator;
   std::map<std::string, std::pair<Hash32, json>> by_name;
   MRC_RETURN_IF_ERROR(log_->ScanDocs(nullptr, [&](const DocState& d) {
     if (d.kind != Kind::kCentre || d.deleted()) return true;
@@ -415,7 +428,7 @@ Result<std::string> ReferralService::Targets(std::string_view service, std::stri
     if (!v.ok()) return true;
     json c = json::parse(v->payload, nullptr, /*allow_exceptions=*/false);
     if (!c.is_object()) return true;
-    by_creator.emplace(d.creator, std::make_pair(d.id, c));
+    by_creator[d.creator].emplace_back(d.id, c);
     by_name.emplace(Lower(c.value("name", "")), std::make_pair(d.id, c));
     return true;
   }));
@@ -423,12 +436,17 @@ Result<std::string> ReferralService::Targets(std::string_view service, std::stri
   json out = json::array();
   for (const auto& m : members) {
     if (!m.member || m.revoked_from || !m.encryption_key || m.key == log_->self()) continue;
-    json c{{"key", ToHex(m.key)}, {"name", m.name}, {"city", m.city}, {"country", m.country},
-           {"languages", json::array()}, {"services", json::array()}};
+    json c{{"key", ToHex(m.key)},
+           {"name", m.name},
+           {"city", m.city},
+           {"country", m.country},
+           {"languages", json::array()},
+           {"services", json::array()}};
     const std::pair<Hash32, json>* dir = nullptr;
-    if (auto it = by_creator.find(m.key); it != by_creator.end()) dir = &it->second;
+    if (auto it = by_name.find(Lower(m.name)); it != by_name.end()) dir = &it->second;
     if (!dir) {
-      if (auto it = by_name.find(Lower(m.name)); it != by_name.end()) dir = &it->second;
+      if (auto it = by_creator.find(m.key); it != by_creator.end() && it->second.size() == 1)
+        dir = &it->second.front();
     }
     if (dir) {
       const json& d = dir->second;
@@ -469,7 +487,10 @@ Result<std::size_t> ReferralService::EraseExpired(std::uint64_t now_millis, std:
     if (closed + limit > now_millis) continue;
     ReferralMeta meta;
     meta.status = S::kErased;
-    MRC_RETURN_IF_ERROR(log_->Append({Draft{Kind::kReferral, Op::kPut, r.id, {r.steps.back().id},
+    MRC_RETURN_IF_ERROR(log_->Append({Draft{Kind::kReferral,
+                                            Op::kPut,
+                                            r.id,
+                                            {r.steps.back().id},
                                             EncodeReferralPayload(ReferralMetaJson(meta), "")}})
                             .status());
     MRC_RETURN_IF_ERROR(Record("retention", "erase", r.id));

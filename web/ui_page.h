@@ -79,7 +79,6 @@ class Page {
   std::map<std::string, std::string> authors_;
 };
 
-
 // <option> elements, `selected` marked.
 std::string Options(const std::vector<std::pair<std::string, std::string>>& values,
                     const std::string& selected);
@@ -87,6 +86,7 @@ HttpResponse ErrorHtml(Page& p, int status, std::string_view message);
 HttpResponse FromStatus(Page& p, const Status& s);
 
 // The referral pages under /referrals (web/ui_referrals.cc).
-HttpResponse ReferralPages(Page& p, const AppParts& parts, const std::vector<std::string>& segments);
+HttpResponse ReferralPages(Page& p, const AppParts& parts,
+                           const std::vector<std::string>& segments);
 
 }  // namespace mrc::web::page

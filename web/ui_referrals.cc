@@ -58,15 +58,17 @@ HttpResponse ListPage(Page& p, const AppParts& parts) {
   h += "</ul></nav>";
   // Filters: a plain GET form.
   std::vector<std::pair<std::string, std::string>> statuses{{"", p.T("referral.any_status")}};
-  for (const char* s : {"sent", "received", "accepted", "declined", "completed", "withdrawn", "erased"})
+  for (const char* s :
+       {"sent", "received", "accepted", "declined", "completed", "withdrawn", "erased"})
     statuses.emplace_back(s, p.T(std::string("referral.status.") + s));
   std::vector<std::pair<std::string, std::string>> urgencies{{"", p.T("referral.any_urgency")}};
   for (const char* u : {"routine", "urgent", "emergency"})
     urgencies.emplace_back(u, p.T(std::string("referral.urgency.") + u));
   h += "<form method=\"get\" action=\"/referrals\" class=\"filters\"><input type=\"hidden\" "
-       "name=\"box\" value=\"" + Esc(box) + "\">";
-  h += "<label>" + p.H("referral.status") + " <select name=\"status\">" + Options(statuses, status) +
-       "</select></label> ";
+       "name=\"box\" value=\"" +
+       Esc(box) + "\">";
+  h += "<label>" + p.H("referral.status") + " <select name=\"status\">" +
+       Options(statuses, status) + "</select></label> ";
   h += "<label>" + p.H("referral.urgency") + " <select name=\"urgency\">" +
        Options(urgencies, urgency) + "</select></label> ";
   h += "<button type=\"submit\">" + p.H("referral.filter") + "</button></form>";
@@ -81,11 +83,12 @@ HttpResponse ListPage(Page& p, const AppParts& parts) {
     h += "<p>" + p.H("referral.none") + "</p>";
     return p.Render(200, p.T("referral.title"), h, "/referrals");
   }
-  h += "<table><caption>" + p.H(std::string("referral.box.") + box) + "</caption><thead><tr><th scope=\"col\">" +
-       p.H("referral.sent_at") + "</th><th scope=\"col\">" + p.H("referral.from") +
-       "</th><th scope=\"col\">" + p.H("referral.to") + "</th><th scope=\"col\">" +
-       p.H("referral.service") + "</th><th scope=\"col\">" + p.H("referral.urgency") +
-       "</th><th scope=\"col\">" + p.H("referral.status") + "</th></tr></thead><tbody>";
+  h += "<table><caption>" + p.H(std::string("referral.box.") + box) +
+       "</caption><thead><tr><th scope=\"col\">" + p.H("referral.sent_at") +
+       "</th><th scope=\"col\">" + p.H("referral.from") + "</th><th scope=\"col\">" +
+       p.H("referral.to") + "</th><th scope=\"col\">" + p.H("referral.service") +
+       "</th><th scope=\"col\">" + p.H("referral.urgency") + "</th><th scope=\"col\">" +
+       p.H("referral.status") + "</th></tr></thead><tbody>";
   for (const auto& r : j["referrals"]) {
     std::string id = Str(r, "id");
     std::string service = Str(r, "service");
@@ -102,12 +105,13 @@ HttpResponse ListPage(Page& p, const AppParts& parts) {
 std::string Field(const Page& p, const std::string& name, const std::string& id,
                   const std::string& value, bool required, bool textarea = false) {
   std::string req = required ? " required" : "";
-  std::string label = "<label for=\"f-" + name + "\">" + p.H(id) + (required ? " *" : "") + "</label>";
+  std::string label =
+      "<label for=\"f-" + name + "\">" + p.H(id) + (required ? " *" : "") + "</label>";
   if (textarea)
-    return "<p>" + label + "<textarea id=\"f-" + name + "\" name=\"" + name + "\" rows=\"4\"" + req +
-           ">" + Esc(value) + "</textarea></p>";
-  return "<p>" + label + "<input id=\"f-" + name + "\" name=\"" + name + "\" value=\"" + Esc(value) +
-         "\"" + req + "></p>";
+    return "<p>" + label + "<textarea id=\"f-" + name + "\" name=\"" + name + "\" rows=\"4\"" +
+           req + ">" + Esc(value) + "</textarea></p>";
+  return "<p>" + label + "<input id=\"f-" + name + "\" name=\"" + name + "\" value=\"" +
+         Esc(value) + "\"" + req + "></p>";
 }
 
 HttpResponse NewPage(Page& p, const AppParts& parts) {
@@ -125,8 +129,10 @@ HttpResponse NewPage(Page& p, const AppParts& parts) {
                {"contact", Param(f, "client_contact")},
                {"notes", Param(f, "client_notes")},
                {"languages", SplitList(Param(f, "client_languages"))}}},
-             {"consent", {{"given", Param(f, "consent") == "yes"}, {"scope", Param(f, "consent_scope")}}}};
-    auto created = parts.referrals->Create(req.dump(-1, ' ', false, json::error_handler_t::replace), User(p));
+             {"consent",
+              {{"given", Param(f, "consent") == "yes"}, {"scope", Param(f, "consent_scope")}}}};
+    auto created =
+        parts.referrals->Create(req.dump(-1, ' ', false, json::error_handler_t::replace), User(p));
     if (created.ok()) return Redirect("/referrals/" + Str(json::parse(*created), "id"));
     error = created.status().message();
   }
@@ -153,12 +159,14 @@ HttpResponse NewPage(Page& p, const AppParts& parts) {
     for (const auto& l : c["languages"]) langs.push_back(l.get<std::string>());
     for (const auto& s : c["services"]) services.push_back(s.get<std::string>());
     std::string place = Str(c, "city");
-    if (!Str(c, "country").empty()) place += (place.empty() ? "" : ", ") + CountryName(Str(c, "country"), p.lang());
+    if (!Str(c, "country").empty())
+      place += (place.empty() ? "" : ", ") + CountryName(Str(c, "country"), p.lang());
     h += "<p class=\"choice\"><input type=\"radio\" name=\"to\" id=\"to-" + Esc(key.substr(0, 12)) +
          "\" value=\"" + Esc(key) + "\" required" + (Param(v, "to") == key ? " checked" : "") +
          "><label for=\"to-" + Esc(key.substr(0, 12)) + "\"><strong>" + Esc(CentreName(c)) +
          "</strong> — " + Esc(place) +
-         (services.empty() ? "" : "<br>" + p.H("referral.services") + ": " + Esc(Join(services, ", "))) +
+         (services.empty() ? ""
+                           : "<br>" + p.H("referral.services") + ": " + Esc(Join(services, ", "))) +
          (langs.empty() ? "" : "<br>" + p.H("referral.languages") + ": " + Esc(Join(langs, ", "))) +
          "</label></p>";
   }
@@ -169,16 +177,18 @@ HttpResponse NewPage(Page& p, const AppParts& parts) {
   for (const char* u : {"routine", "urgent", "emergency"})
     urgencies.emplace_back(u, p.T(std::string("referral.urgency.") + u));
   h += "<p><label for=\"f-urgency\">" + p.H("referral.urgency") +
-       "</label><select id=\"f-urgency\" name=\"urgency\">" + Options(urgencies, Param(v, "urgency")) +
-       "</select></p>";
+       "</label><select id=\"f-urgency\" name=\"urgency\">" +
+       Options(urgencies, Param(v, "urgency")) + "</select></p>";
   h += "<fieldset><legend>" + p.H("referral.client") + "</legend><p class=\"hint\">" +
        p.H("referral.client_hint") + "</p>";
   h += Field(p, "client_name", "referral.client_name", Param(v, "client_name"), true);
   h += Field(p, "client_contact", "referral.client_contact", Param(v, "client_contact"), false);
-  h += Field(p, "client_languages", "referral.client_languages", Param(v, "client_languages"), false);
+  h += Field(p, "client_languages", "referral.client_languages", Param(v, "client_languages"),
+             false);
   h += Field(p, "client_notes", "referral.client_notes", Param(v, "client_notes"), false, true);
   h += "</fieldset><fieldset><legend>" + p.H("referral.consent") + " *</legend>";
-  h += "<p class=\"choice\"><input type=\"checkbox\" id=\"f-consent\" name=\"consent\" value=\"yes\" required" +
+  h += "<p class=\"choice\"><input type=\"checkbox\" id=\"f-consent\" name=\"consent\" "
+       "value=\"yes\" required" +
        std::string(Param(v, "consent") == "yes" ? " checked" : "") + "><label for=\"f-consent\">" +
        p.H("referral.consent_given") + "</label></p>";
   h += Field(p, "consent_scope", "referral.consent_scope", Param(v, "consent_scope"), true, true);
@@ -208,10 +218,11 @@ HttpResponse DetailPage(Page& p, const AppParts& parts, const std::string& id) {
     row("referral.service", Str(d, "service"));
     row("referral.reason", Str(d, "reason"));
     if (!Str(d, "urgency").empty())
-      h += "<dt>" + p.H("referral.urgency") + "</dt><dd>" + UrgencyText(p, Str(d, "urgency")) + "</dd>";
+      h += "<dt>" + p.H("referral.urgency") + "</dt><dd>" + UrgencyText(p, Str(d, "urgency")) +
+           "</dd>";
     row("referral.client_name", Str(c, "name"));
     row("referral.client_contact", Str(c, "contact"));
-    row("referral.client_languages", Join(langs, ", "));
+    row("referral.languages", Join(langs, ", "));
     row("referral.client_notes", Str(c, "notes"));
     row("referral.consent_scope", Str(d["consent"], "scope"));
     row("referral.consent_at", ShortTime(Str(d["consent"], "recorded_at")));
@@ -244,20 +255,25 @@ HttpResponse DetailPage(Page& p, const AppParts& parts, const std::string& id) {
     h += "<form method=\"post\" action=\"/referrals/" + Esc(id) + "/status\" class=\"action\">" +
          p.CsrfField() + "<input type=\"hidden\" name=\"status\" value=\"" + Esc(action) + "\">" +
          "<p><label for=\"" + fid + "\">" + p.H("referral.note." + action) +
-         (note_required ? " *" : "") + "</label><textarea id=\"" + fid + "\" name=\"note\" rows=\"2\"" +
-         (note_required ? " required" : "") + "></textarea></p><button type=\"submit\">" +
-         p.H("referral.do." + action) + "</button></form>";
+         (note_required ? " *" : "") + "</label><textarea id=\"" + fid +
+         "\" name=\"note\" rows=\"2\"" + (note_required ? " required" : "") +
+         "></textarea></p><button type=\"submit\">" + p.H("referral.do." + action) +
+         "</button></form>";
   }
   if (std::find(actions.begin(), actions.end(), json("erased")) != actions.end()) {
-    h += "<h2>" + p.H("referral.erase") + "</h2><form method=\"post\" action=\"/referrals/" + Esc(id) +
-         "/erase\" class=\"action danger\">" + p.CsrfField() + "<p>" + p.H("referral.erase_explain") +
+    h += "<h2>" + p.H("referral.erase") + "</h2><form method=\"post\" action=\"/referrals/" +
+         Esc(id) + "/erase\" class=\"action danger\">" + p.CsrfField() + "<p>" +
+         p.H("referral.erase_explain") +
          "</p><p class=\"choice\"><input type=\"checkbox\" id=\"f-confirm\" name=\"confirm\" "
-         "value=\"yes\" required><label for=\"f-confirm\">" + p.H("referral.erase_confirm") +
-         "</label></p><button type=\"submit\">" + p.H("referral.erase") + "</button></form>";
+         "value=\"yes\" required><label for=\"f-confirm\">" +
+         p.H("referral.erase_confirm") + "</label></p><button type=\"submit\">" +
+         p.H("referral.erase") + "</button></form>";
   }
   if (r.value("erased", false)) {
-    h += "<p>" + p.H("referral.erased_by", {{"centre", CentreName(r["erased_by"])},
-                                            {"at", ShortTime(Str(r, "erased_at"))}}) + "</p>";
+    h += "<p>" +
+         p.H("referral.erased_by",
+             {{"centre", CentreName(r["erased_by"])}, {"at", ShortTime(Str(r, "erased_at"))}}) +
+         "</p>";
   }
   h += "<p><a href=\"/referrals\">" + p.H("referral.back") + "</a></p>";
   return p.Render(200, p.T("referral.one"), h, "/referrals");
@@ -267,16 +283,20 @@ HttpResponse StatusPost(Page& p, const AppParts& parts, const std::string& id) {
   const Params& f = p.req().form;
   json req{{"status", Param(f, "status")}};
   if (!Param(f, "note").empty()) req["note"] = Param(f, "note");
-  auto out = parts.referrals->SetStatus(id, req.dump(-1, ' ', false, json::error_handler_t::replace), User(p));
-  if (!out.ok()) return Redirect("/referrals/" + id + "?error=" + PercentEncode(out.status().message()));
+  auto out = parts.referrals->SetStatus(
+      id, req.dump(-1, ' ', false, json::error_handler_t::replace), User(p));
+  if (!out.ok())
+    return Redirect("/referrals/" + id + "?error=" + PercentEncode(out.status().message()));
   return Redirect("/referrals/" + id);
 }
 
 HttpResponse ErasePost(Page& p, const AppParts& parts, const std::string& id) {
   if (Param(p.req().form, "confirm") != "yes")
-    return Redirect("/referrals/" + id + "?error=" + PercentEncode(p.T("referral.erase_unconfirmed")));
+    return Redirect("/referrals/" + id +
+                    "?error=" + PercentEncode(p.T("referral.erase_unconfirmed")));
   auto out = parts.referrals->Erase(id, User(p));
-  if (!out.ok()) return Redirect("/referrals/" + id + "?error=" + PercentEncode(out.status().message()));
+  if (!out.ok())
+    return Redirect("/referrals/" + id + "?error=" + PercentEncode(out.status().message()));
   return Redirect("/referrals/" + id);
 }
 
@@ -285,13 +305,14 @@ HttpResponse AuditPage(Page& p, const AppParts& parts) {
   if (!audit.ok()) return FromStatus(p, audit.status());
   json j = json::parse(*audit);
   std::string h = "<h1>" + p.H("referral.audit") + "</h1><table><thead><tr><th scope=\"col\">" +
-                  p.H("referral.audit_at") + "</th><th scope=\"col\">" + p.H("referral.audit_user") +
-                  "</th><th scope=\"col\">" + p.H("referral.audit_action") + "</th><th scope=\"col\">" +
-                  p.H("referral.one") + "</th></tr></thead><tbody>";
+                  p.H("referral.audit_at") + "</th><th scope=\"col\">" +
+                  p.H("referral.audit_user") + "</th><th scope=\"col\">" +
+                  p.H("referral.audit_action") + "</th><th scope=\"col\">" + p.H("referral.one") +
+                  "</th></tr></thead><tbody>";
   for (const auto& e : j["events"]) {
     std::string rid = Str(e, "referral");
-    h += "<tr><td>" + Esc(ShortTime(Str(e, "at"))) + "</td><td>" + Esc(Str(e, "user")) + "</td><td>" +
-         Esc(Str(e, "action")) + "</td><td><a href=\"/referrals/" + Esc(rid) + "\">" +
+    h += "<tr><td>" + Esc(ShortTime(Str(e, "at"))) + "</td><td>" + Esc(Str(e, "user")) +
+         "</td><td>" + Esc(Str(e, "action")) + "</td><td><a href=\"/referrals/" + Esc(rid) + "\">" +
          Esc(rid.substr(0, 12)) + "</a></td></tr>";
   }
   h += "</tbody></table>";
@@ -300,7 +321,8 @@ HttpResponse AuditPage(Page& p, const AppParts& parts) {
 
 }  // namespace
 
-HttpResponse ReferralPages(Page& p, const AppParts& parts, const std::vector<std::string>& segments) {
+HttpResponse ReferralPages(Page& p, const AppParts& parts,
+                           const std::vector<std::string>& segments) {
   if (parts.referrals == nullptr) return ErrorHtml(p, 503, p.T("referral.unavailable"));
   const std::string& method = p.req().http->method;
   if (segments.size() == 1) return ListPage(p, parts);

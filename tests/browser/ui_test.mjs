@@ -673,6 +673,64 @@ async function main() {
       await shot(page, 'no-js-doc');
       await nctx.close();
     });
+    await step('k. a referral: centre A refers a client to headquarters, which accepts and completes it', async () => {
+      const canary = 'Browser-Canary-5521';
+      const actx = await newContext(browser);
+      const a = await actx.newPage();
+      currentPage = a;
+      await login(a, ca.base, 'counsellor', PW.counsellor);
+      await go(a, `${ca.base}/referrals/new`);
+      // The directory lists headquarters as a centre that can receive one.
+      const choice = a.locator('p.choice', { hasText: 'headquarters' }).locator('input[type=radio]');
+      assert.equal(await choice.count(), 1, 'headquarters is not offered as a receiving centre');
+      await choice.check();
+      await a.locator('#f-service').fill('Legal advice on a work permit');
+      await a.locator('#f-reason').fill('The permit renewal was refused.');
+      await a.locator('#f-urgency').selectOption('urgent');
+      await a.locator('#f-client_name').fill(canary);
+      await a.locator('#f-client_contact').fill('+995 555 000 111');
+      await a.locator('#f-client_languages').fill('ka, ru');
+      await a.locator('#f-consent').check();
+      await a.locator('#f-consent_scope').fill('Name, contact and reason shared with headquarters');
+      await shot(a, 'referral-new');
+      await clickAndWait(a, a.getByRole('button', { name: 'Send referral' }), new RegExp(`/referrals/${ID_RE}$`));
+      ctx.referralPath = new URL(a.url()).pathname;
+      assert.ok((await text(a.locator('main'))).includes(canary), 'the sender does not read its own referral');
+      await converge(hq, ca, 'the referral');
+
+      const hctx = await newContext(browser);
+      const h = await hctx.newPage();
+      currentPage = h;
+      await login(h, hq.base, 'counsellor', PW.counsellor);
+      await go(h, `${hq.base}/referrals?box=in`);
+      const row = h.locator('tbody tr', { hasText: 'Legal advice on a work permit' });
+      assert.equal(await row.count(), 1, 'the referral is not in the inbox');
+      assert.ok((await text(row)).includes('Received'), `inbox row: ${await text(row)}`);
+      await shot(h, 'referrals-inbox');
+      await clickAndWait(h, row.locator('a').first(), new RegExp(`/referrals/${ID_RE}$`));
+      assert.ok((await text(h.locator('main'))).includes(canary), 'the receiving centre cannot read the client');
+      await h.locator('#note-accepted').fill('Appointment on Monday at 10');
+      await clickAndWait(h, h.getByRole('button', { name: 'Accept' }), new RegExp(`/referrals/${ID_RE}$`));
+      assert.ok((await text(h.locator('main h1'))).includes('Accepted'), await text(h.locator('main h1')));
+      await h.locator('#note-completed').fill('Permit renewed after appeal');
+      await clickAndWait(h, h.getByRole('button', { name: 'Mark completed' }), new RegExp(`/referrals/${ID_RE}$`));
+      assert.ok((await text(h.locator('main h1'))).includes('Completed'));
+      await shot(h, 'referral-completed');
+      await converge(hq, ca, 'the referral statuses');
+
+      currentPage = a;
+      await go(a, `${ca.base}${ctx.referralPath}`);
+      assert.ok((await text(a.locator('main h1'))).includes('Completed'), 'the sender does not see it completed');
+      const trail = await text(a.locator('ol.trail'));
+      for (const s of ['Sent', 'Received', 'Accepted', 'Completed', 'Permit renewed after appeal'])
+        assert.ok(trail.includes(s), `the trail lacks "${s}": ${trail}`);
+      await go(a, `${ca.base}/referrals?box=out`);
+      assert.ok((await text(a.locator('main'))).includes('Completed'));
+      await shot(a, 'referrals-outbox');
+      await actx.close();
+      await hctx.close();
+    });
+
     await step('j. accessibility: axe-core finds no WCAG 2 A or AA violation on the main pages', async () => {
       // axe-core is injected into each page, so this context ignores the
       // node's CSP (which rightly refuses any script not from the node).
@@ -703,12 +761,13 @@ async function main() {
       const doc = await page.locator('ol.results li a').first().getAttribute('href');
       for (const p of ['/?q=visa', '/', '/faq', '/guides', '/guides/DE', '/bulletins', '/centres', '/conflicts',
                        '/sync', '/admin/users', '/settings', doc, `${doc}/history`, `${doc}/edit`,
-                       `${doc}/proposals`, '/docs/new?kind=guide']) {
+                       `${doc}/proposals`, '/docs/new?kind=guide', '/referrals', '/referrals/new',
+                       '/referrals/audit', ...(ctx.referralPath ? [ctx.referralPath] : [])]) {
         await go(page, `${hq.base}${p}`);
         problems.push(...(await audit(p)));
       }
       await actx.close();
-      log(`     ${checkedRules} rule checks passed on 17 pages`);
+      log(`     ${checkedRules} rule checks passed`);
       assert.ok(problems.length === 0, `accessibility problems (${problems.length}):\n  ` + problems.join('\n  '));
     });
   } catch (e) {

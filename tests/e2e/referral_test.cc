@@ -81,7 +81,8 @@ class ReferralE2eTest : public Cluster {
       for (const auto& c : targets["centres"])
         if (c["key"] == to) return true;
       return false;
-    })) << to << " not in " << Get("a", "/api/v1/referrals/targets").dump();
+    })) << to
+        << " not in " << Get("a", "/api/v1/referrals/targets").dump();
     json req{{"to", to},
              {"service", "legal advice"},
              {"reason", "Work permit refused"},
@@ -116,14 +117,17 @@ TEST_F(ReferralE2eTest, ThroughARelayOnlyTheReceivingCentreReadsIt) {
     EXPECT_FALSE(seen["readable"].get<bool>()) << n;
     EXPECT_FALSE(seen.contains("details")) << n;
     // Nor may it set the receiver's statuses.
-    EXPECT_EQ(403, Send(n, "POST", "/api/v1/referrals/" + id + "/status",
-                        {{"status", "accepted"}}).first) << n;
+    EXPECT_EQ(
+        403, Send(n, "POST", "/api/v1/referrals/" + id + "/status", {{"status", "accepted"}}).first)
+        << n;
   }
   // The receiving centre accepts and completes; the sender follows.
   ASSERT_EQ(200, Send("c", "POST", "/api/v1/referrals/" + id + "/status",
-                      {{"status", "accepted"}, {"note", "Seen on Monday"}}).first);
+                      {{"status", "accepted"}, {"note", "Seen on Monday"}})
+                     .first);
   ASSERT_EQ(200, Send("c", "POST", "/api/v1/referrals/" + id + "/status",
-                      {{"status", "completed"}, {"note", "Permit granted"}}).first);
+                      {{"status", "completed"}, {"note", "Permit granted"}})
+                     .first);
   ASSERT_TRUE(Eventually([&] { return StatusAt("a", id) == "completed"; }));
   json out = Get("a", "/api/v1/referrals/" + id);
   EXPECT_EQ("Permit granted", out["trail"].back()["note"]) << out.dump();

@@ -3,7 +3,7 @@
 // leaves the log verifiable and the sealed bytes gone from disk. The
 // multi-process version, through a relay over TCP, is in
 // tests/e2e/referral_test.cc.
-#include "sync/referral_service.h"
+#include "sync/referral.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/base/time.h"
-#include "sync/referral.h"
+#include "sync/referral_service.h"
 #include "sync/trust_service.h"
 #include "tests/sync/test_util.h"
 
@@ -43,16 +43,21 @@ struct Centre {
 };
 
 // Everything `from` holds, ingested by `to`.
-void Sync(Centre& from, Centre& to) { ASSERT_TRUE(to.node->log->Ingest(from.node->AllEntries()).ok()); }
+void Sync(Centre& from, Centre& to) {
+  ASSERT_TRUE(to.node->log->Ingest(from.node->AllEntries()).ok());
+}
 
 std::string CreateRequest(const Centre& to) {
-  return json{{"to", to.Key()},
-              {"service", "legal advice"},
-              {"reason", "Residence permit renewal refused"},
-              {"urgency", "urgent"},
-              {"client",
-               {{"name", std::string(kCanary)}, {"contact", "+355 69 000 0000"}, {"languages", {"sq", "it"}}}},
-              {"consent", {{"given", true}, {"scope", "share name and contact with the receiving centre"}}}}
+  return json{
+      {"to", to.Key()},
+      {"service", "legal advice"},
+      {"reason", "Residence permit renewal refused"},
+      {"urgency", "urgent"},
+      {"client",
+       {{"name", std::string(kCanary)},
+        {"contact", "+355 69 000 0000"},
+        {"languages", {"sq", "it"}}}},
+      {"consent", {{"given", true}, {"scope", "share name and contact with the receiving centre"}}}}
       .dump();
 }
 
@@ -83,8 +88,8 @@ class ReferralTest : public ::testing::Test {
 
   // An entry of `c`'s feed signed by hand, skipping Log::Append's checks
   // (as a modified node would send it); `c` ingests it too.
-  static Incoming Forge(Centre& c, Hash32 doc, std::vector<Hash32> parents, const std::string& payload,
-                        Hash32* id_out) {
+  static Incoming Forge(Centre& c, Hash32 doc, std::vector<Hash32> parents,
+                        const std::string& payload, Hash32* id_out) {
     Node& n = *c.node;
     Entry e;
     e.kind = Kind::kReferral;
@@ -159,14 +164,20 @@ TEST_F(ReferralTest, OnlyTheTwoCentresReadItAndTheReceiverSignsReceived) {
     EXPECT_EQ("relayed", seen["direction"]);
     EXPECT_FALSE(seen.contains("details"));
     // Not even with its own key: it is not a recipient.
-    EXPECT_FALSE(Open(other->box, SentContext(receiver.node->log->self()), SealedPart(*other, id)).ok());
+    EXPECT_FALSE(
+        Open(other->box, SentContext(receiver.node->log->self()), SealedPart(*other, id)).ok());
     EXPECT_FALSE(DirContains(other->node->store->path(), kCanary));
   }
   EXPECT_FALSE(DirContains(receiver.node->store->path(), kCanary)) << "no plaintext at rest";
 
   // The receiver accepts and completes; the sender follows the trail.
-  ASSERT_TRUE(receiver.service.SetStatus(ToHex(id), R"({"status":"accepted","note":"Appointment on Monday"})", "bora").ok());
-  ASSERT_TRUE(receiver.service.SetStatus(ToHex(id), R"({"status":"completed","note":"Permit renewed"})", "bora").ok());
+  ASSERT_TRUE(
+      receiver.service
+          .SetStatus(ToHex(id), R"({"status":"accepted","note":"Appointment on Monday"})", "bora")
+          .ok());
+  ASSERT_TRUE(receiver.service
+                  .SetStatus(ToHex(id), R"({"status":"completed","note":"Permit renewed"})", "bora")
+                  .ok());
   Sync(receiver, relay);
   Sync(relay, sender);
   json out = json::parse(sender.service.Get(ToHex(id), "amira").value());
@@ -185,19 +196,23 @@ TEST_F(ReferralTest, OnlyTheTwoCentresReadItAndTheReceiverSignsReceived) {
 }
 
 TEST_F(ReferralTest, AStatusFromACentreNotEntitledIsRejectedEverywhere) {
-  Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c")), other(tmp_.Sub("x"));
+  Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c")),
+      other(tmp_.Sub("x"));
   for (Centre* x : {&hq, &sender, &receiver, &other})
     for (Centre* y : {&hq, &sender, &receiver, &other})
       if (x != y) Sync(*x, *y);
   Hash32 id = *Hash32FromHex(
-      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"].get<std::string>());
+      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
+          .get<std::string>());
   for (Centre* y : {&hq, &receiver, &other}) Sync(sender, *y);
   for (Centre* y : {&hq, &sender, &other}) Sync(receiver, *y);  // its "received"
 
   // Refused locally, before anything is signed.
   auto own = sender.service.SetStatus(ToHex(id), R"({"status":"accepted"})", "amira");
-  EXPECT_TRUE(own.status().code() == mrc::Status::Code::kPermissionDenied) << own.status().ToString();
-  EXPECT_TRUE(other.service.Erase(ToHex(id), "mallory").status().code() == mrc::Status::Code::kPermissionDenied);
+  EXPECT_TRUE(own.status().code() == mrc::Status::Code::kPermissionDenied)
+      << own.status().ToString();
+  EXPECT_TRUE(other.service.Erase(ToHex(id), "mallory").status().code() ==
+              mrc::Status::Code::kPermissionDenied);
 
   // A third centre (and the sender) forging the receiver's statuses.
   Hash32 forged, early;
@@ -213,7 +228,8 @@ TEST_F(ReferralTest, AStatusFromACentreNotEntitledIsRejectedEverywhere) {
     EXPECT_EQ("received", Status(*c, id));
   }
   // The receiver may not complete what it has not accepted.
-  auto premature = receiver.service.SetStatus(ToHex(id), R"({"status":"completed","note":"x"})", "bora");
+  auto premature =
+      receiver.service.SetStatus(ToHex(id), R"({"status":"completed","note":"x"})", "bora");
   EXPECT_FALSE(premature.ok());
   EXPECT_EQ(hq.node->DigestHex(), receiver.node->DigestHex());
   EXPECT_EQ(other.node->DigestHex(), sender.node->DigestHex());
@@ -228,9 +244,13 @@ TEST_F(ReferralTest, ErasureDropsTheSealedBytesEverywhereAndTheyNeverComeBack) {
     for (Centre* y : all)
       if (x != y) Sync(*x, *y);
   Hash32 id = *Hash32FromHex(
-      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"].get<std::string>());
+      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
+          .get<std::string>());
   for (Centre* y : {&hq, &receiver, &offline}) Sync(sender, *y);
-  ASSERT_TRUE(receiver.service.SetStatus(ToHex(id), R"({"status":"accepted","note":"Note-Canary-9931"})", "bora").ok());
+  ASSERT_TRUE(
+      receiver.service
+          .SetStatus(ToHex(id), R"({"status":"accepted","note":"Note-Canary-9931"})", "bora")
+          .ok());
   for (Centre* y : {&hq, &sender, &offline}) Sync(receiver, *y);
   std::string sealed = SealedPart(hq, id);
   ASSERT_GT(sealed.size(), 100u);
@@ -247,7 +267,8 @@ TEST_F(ReferralTest, ErasureDropsTheSealedBytesEverywhereAndTheyNeverComeBack) {
     EXPECT_EQ("erased", Status(*c, id));
     EXPECT_FALSE(DirContains(c->node->store->path(), chunk)) << "scrubbed from every RocksDB file";
     std::vector<mrc::Status> problems;
-    EXPECT_EQ(0u, c->node->log->Verify([&](const mrc::Status& s) { problems.push_back(s); }).value())
+    EXPECT_EQ(0u,
+              c->node->log->Verify([&](const mrc::Status& s) { problems.push_back(s); }).value())
         << (problems.empty() ? "" : problems.front().ToString());
     EXPECT_FALSE(json::parse(c->service.Get(ToHex(id), "x").value())["readable"].get<bool>());
   }
@@ -283,11 +304,15 @@ TEST_F(ReferralTest, RetentionErasesClosedReferralsAfterTheirPeriod) {
     for (Centre* y : {&hq, &sender, &receiver})
       if (x != y) Sync(*x, *y);
   Hash32 open_one = *Hash32FromHex(
-      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"].get<std::string>());
+      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
+          .get<std::string>());
   Hash32 closed = *Hash32FromHex(
-      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"].get<std::string>());
+      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
+          .get<std::string>());
   Sync(sender, receiver);
-  ASSERT_TRUE(receiver.service.SetStatus(ToHex(closed), R"({"status":"declined","note":"No capacity"})", "bora").ok());
+  ASSERT_TRUE(receiver.service
+                  .SetStatus(ToHex(closed), R"({"status":"declined","note":"No capacity"})", "bora")
+                  .ok());
   Sync(receiver, sender);
   std::uint64_t now = WallMillis();
   EXPECT_EQ(0u, sender.service.EraseExpired(now, 30).value()) << "not yet 30 days";
