@@ -461,7 +461,7 @@ int CmdBackup(const std::string& data_dir, const std::string& dest) {
   Status s = (*ctx)->store->Checkpoint(dest);
   if (!s.ok()) return Fail(s);
   std::cout << "backup: consistent copy of the store written to " << dest
-            << " (restore: copy it to DATA/db with identity.key, genesis.txt, config.toml)\n";
+            << " (restore: copy it to DATA/db with identity.key, encryption.key, genesis.txt, config.toml; the backup holds no key)\n";
   return 0;
 }
 

@@ -86,6 +86,29 @@ acks = ", ".join(c["name"] + " (" + c["acknowledged"].get("by", "?") + ")" for c
 print("  %s: received by %d of %d centres; acknowledged by %s" % (r["title"], got, n, acks or "none yet"))'
 fi
 
+echo "Centre B refers a client to headquarters; the referral travels through centre A, which cannot read it..."
+hq_key=$(api hq /api/v1/status | sed -n 's/.*"node":"\([0-9a-f]\{64\}\)".*/\1/p')
+referral=$(api centre-b /api/v1/referrals -X POST -H 'Content-Type: application/json' -d '{"to":"'"$hq_key"'",
+  "service":"legal advice","reason":"Work permit renewal refused (demo)","urgency":"urgent",
+  "client":{"name":"Demo client","contact":"+000 000 000","languages":["sq","en"]},
+  "consent":{"given":true,"scope":"name, contact and reason shared with headquarters (demo)"}}' |
+  sed -n 's/.*"id":"\([0-9a-f]\{64\}\)".*/\1/p')
+if [[ -n "$referral" ]]; then
+  for _ in $(seq 1 50); do
+    [[ "$(api centre-b "/api/v1/referrals/$referral")" == *'"status":"received"'* ]] && break
+    sleep 0.2
+  done
+  api hq "/api/v1/referrals/$referral" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print("  headquarters: %s, readable: %s" % (r["status"], r["readable"]))'
+  api centre-a "/api/v1/referrals/$referral" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print("  centre A (relay): %s, readable: %s" % (r["status"], r["readable"]))'
+else
+  echo "  the referral could not be made; see $dir/*.log" >&2
+fi
 echo
 echo "Demo network (sample content). Open the UI in a browser:"
 echo "  headquarters  http://127.0.0.1:$port/"
