@@ -139,8 +139,8 @@ int CmdRun(const std::string& data_dir) {
   // addressed here as they arrive.
   if (auto published = c.trust->PublishEncryptionKey(c.encryption.public_key); !published.ok())
     return Fail(published.status());
-  if (Status s = c.log->SetReferralKeys({c.encryption}); !s.ok()) return Fail(s);
-  sync::ReferralService referrals(c.log.get(), c.store.get(), c.identity, {c.encryption});
+  if (Status s = c.log->SetReferralKeys(c.EncryptionKeys()); !s.ok()) return Fail(s);
+  sync::ReferralService referrals(c.log.get(), c.store.get(), c.identity, c.EncryptionKeys());
   RetentionTimer retention(&referrals, c.config.referrals_retention_days);
   web::AppParts parts;
   parts.log = c.log.get();

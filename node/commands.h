@@ -64,6 +64,9 @@ int CmdMemberRevoke(const std::string& data_dir, const std::string& key, std::ui
                     const std::string& reason);
 int CmdMemberList(const std::string& data_dir);
 int CmdKeyRotate(const std::string& data_dir, const std::string& out);
+// A new encryption key for referrals, published; the old one is kept to
+// read what was sealed to it (node stopped).
+int CmdEncryptionKeyRotate(const std::string& data_dir);
 int CmdBulletinReceipts(const std::string& data_dir, const std::string& id);
 // Local accounts (node/user_commands.cc).
 int CmdUserAdd(const std::string& data_dir, const std::string& name, const std::string& role,

@@ -145,11 +145,24 @@ Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
   // directory from before encryption keys existed.
   MRC_ASSIGN_OR_RETURN(ctx->encryption,
                        sync::LoadOrCreateEncryptionKey(ctx->Path("encryption.key")));
+  std::error_code ec;
+  for (const auto& f : std::filesystem::directory_iterator(ctx->data_dir, ec)) {
+    if (f.path().filename().string().rfind("encryption.key.retired-", 0) != 0) continue;
+    auto retired = sync::LoadOrCreateEncryptionKey(f.path().string());
+    if (!retired.ok()) return retired.status().Annotate(f.path().string());
+    ctx->retired_encryption.push_back(*retired);
+  }
   MRC_ASSIGN_OR_RETURN(ctx->log, sync::Log::Open(ctx->store.get(), ctx->identity,
                                                  ctx->genesis.network_id(), ctx->genesis.root_key));
   ctx->docs = std::make_unique<sync::DocService>(ctx->log.get());
   ctx->trust = std::make_unique<sync::TrustService>(ctx->log.get(), ctx->identity);
   return ctx;
+}
+
+std::vector<sync::BoxKeyPair> Context::EncryptionKeys() const {
+  std::vector<sync::BoxKeyPair> keys{encryption};
+  keys.insert(keys.end(), retired_encryption.begin(), retired_encryption.end());
+  return keys;
 }
 
 namespace {

@@ -42,6 +42,11 @@ struct Context {
   config::Config config;
   sync::KeyPair identity;
   sync::BoxKeyPair encryption;  // for referrals (docs/referrals.md)
+  // Earlier encryption keys (DATA/encryption.key.retired-*), kept to open
+  // referrals sealed before a rotation.
+  std::vector<sync::BoxKeyPair> retired_encryption;
+  // The current key first, then the retired ones.
+  std::vector<sync::BoxKeyPair> EncryptionKeys() const;
   sync::Genesis genesis;
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<sync::Log> log;

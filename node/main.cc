@@ -204,13 +204,17 @@ auto* mlist = member->add_subcommand("list", "every member, its roles, and revok
 add_data(mlist);
 mlist->callback([&] { status = mrc::node::CmdMemberList(data); });
 
-auto* keycmd = app.add_subcommand("key", "manage this node's signing key");
+auto* keycmd = app.add_subcommand("key", "manage this node's signing and encryption keys");
 keycmd->require_subcommand(1);
 auto* rotate = keycmd->add_subcommand(
     "rotate", "replace this node's key; prints the request for headquarters");
 add_data(rotate);
 rotate->add_option("--out,-o", out, "file for the rotation request (default: standard output)");
 rotate->callback([&] { status = mrc::node::CmdKeyRotate(data, out); });
+auto* rotate_enc = keycmd->add_subcommand(
+    "rotate-encryption", "a new encryption key for referrals (the old one is kept to read older ones)");
+add_data(rotate_enc);
+rotate_enc->callback([&] { status = mrc::node::CmdEncryptionKeyRotate(data); });
 
 // bulletin
 std::string by;

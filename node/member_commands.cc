@@ -143,6 +143,37 @@ int CmdBulletinAck(const std::string& data_dir, const std::string& id, const std
       "/api/v1/bulletins/" + id + "/ack", b);
 }
 
+int CmdEncryptionKeyRotate(const std::string& data_dir) {
+  auto ctx = OpenContext(data_dir);
+  if (!ctx.ok()) {
+    if (ctx.status().code() == Status::Code::kUnavailable) {
+      return Fail(Status::Unavailable("stop the node on " + data_dir + " before rotating its key"));
+    }
+    return Fail(ctx.status());
+  }
+  Context& c = **ctx;
+  // The old key is kept (renamed) before the new one exists: a crash in
+  // between leaves no key file, and the next open makes a new one.
+  std::string path = c.Path("encryption.key");
+  std::string retired = path + ".retired-" + ToHex(c.encryption.public_key).substr(0, 16);
+  std::error_code ec;
+  fs::rename(path, retired, ec);
+  if (ec) return Fail(Status::IOError("cannot rename " + path + ": " + ec.message()));
+  auto next = sync::LoadOrCreateEncryptionKey(path);
+  if (!next.ok()) return Fail(next.status());
+  auto published = c.trust->PublishEncryptionKey(next->public_key);
+  if (!published.ok()) return Fail(published.status());
+  json out{{"encryption_key", ToHex(next->public_key)},
+           {"retired_key", ToHex(c.encryption.public_key)},
+           {"retired_file", retired},
+           {"published", *published}};
+  std::cout << out.dump(2) << "\n";
+  std::cerr << "mrcnode: new referrals are sealed to the new key once the statement reaches the "
+               "other centres; keep "
+            << retired << " until the referrals sealed to the old key are erased\n";
+  return 0;
+}
+
 int CmdKeyRotate(const std::string& data_dir, const std::string& out) {
   auto ctx = OpenContext(data_dir);
   if (!ctx.ok()) {

@@ -190,5 +190,32 @@ TEST_F(ReferralE2eTest, ErasureReachesEveryNodeAndAnOfflineNodeCannotBringItBack
   EXPECT_FALSE(std::filesystem::exists(Dir("c-before") + "/encryption.key"));
 }
 
+TEST_F(ReferralE2eTest, AfterAnEncryptionKeyRotationOldAndNewReferralsAreReadable) {
+  Network();
+  std::string old_id = Refer();
+  ASSERT_TRUE(Eventually([&] { return StatusAt("a", old_id) == "received"; }));
+  std::string c_key = Key("c");
+  ASSERT_EQ(0, nodes_["c"]->Stop());
+  EXPECT_NE(0, Mrc({"key", "rotate-encryption", "--data", Dir("hq")}).status)
+      << "refused while the node runs";
+  Output o = Mrc({"key", "rotate-encryption", "--data", Dir("c")});
+  ASSERT_EQ(0, o.status) << o.err;
+  json rotated = json::parse(o.out);
+  std::string new_key = rotated["encryption_key"];
+  ASSERT_NE(new_key, rotated["retired_key"]);
+  EXPECT_TRUE(std::filesystem::exists(rotated["retired_file"].get<std::string>()));
+  Start("c");
+  // The new key reaches the sender; what was sealed to the old one still opens.
+  ASSERT_TRUE(Eventually([&] {
+    return Get("a", "/api/v1/members/" + c_key).value("encryption_key", "") == new_key;
+  }));
+  EXPECT_TRUE(Get("c", "/api/v1/referrals/" + old_id)["readable"].get<bool>());
+  std::string new_id = Refer();
+  ASSERT_TRUE(Eventually([&] { return StatusAt("a", new_id) == "received"; }));
+  json fresh = Get("c", "/api/v1/referrals/" + new_id);
+  EXPECT_TRUE(fresh["readable"].get<bool>()) << fresh.dump();
+  EXPECT_TRUE(fresh["trail"][1]["opened"].get<bool>());
+}
+
 }  // namespace
 }  // namespace mrc::e2e
