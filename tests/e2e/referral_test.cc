@@ -206,9 +206,8 @@ TEST_F(ReferralE2eTest, AfterAnEncryptionKeyRotationOldAndNewReferralsAreReadabl
   EXPECT_TRUE(std::filesystem::exists(rotated["retired_file"].get<std::string>()));
   Start("c");
   // The new key reaches the sender; what was sealed to the old one still opens.
-  ASSERT_TRUE(Eventually([&] {
-    return Get("a", "/api/v1/members/" + c_key).value("encryption_key", "") == new_key;
-  }));
+  ASSERT_TRUE(Eventually(
+      [&] { return Get("a", "/api/v1/members/" + c_key).value("encryption_key", "") == new_key; }));
   EXPECT_TRUE(Get("c", "/api/v1/referrals/" + old_id)["readable"].get<bool>());
   std::string new_id = Refer();
   ASSERT_TRUE(Eventually([&] { return StatusAt("a", new_id) == "received"; }));

@@ -16,6 +16,7 @@
 #include "sync/crypto.h"
 #include "sync/doc_service.h"
 #include "sync/log.h"
+#include "sync/referral_service.h"
 #include "sync/trust_service.h"
 #include "web/search.h"
 #include "web/users.h"
@@ -42,14 +43,17 @@ class AppTest : public ::testing::Test {
     auto store = storage::Store::Open(dir_ + "/db", options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
-    Hash32 network{};
-    network.fill(5);
+    network_.fill(5);
     key_ = sync::GenerateKeyPair();
-    auto log = sync::Log::Open(store_.get(), key_, network, key_.public_key);
+    auto log = sync::Log::Open(store_.get(), key_, network_, key_.public_key);
     ASSERT_TRUE(log.ok());
     log_ = std::move(log).value();
     docs_ = std::make_unique<sync::DocService>(log_.get());
     trust_ = std::make_unique<sync::TrustService>(log_.get(), key_);
+    box_ = sync::GenerateBoxKeyPair();
+    ASSERT_TRUE(trust_->PublishEncryptionKey(box_.public_key).ok());
+    referrals_ = std::make_unique<sync::ReferralService>(log_.get(), store_.get(), key_,
+                                                         std::vector<sync::BoxKeyPair>{box_});
     auto search = SearchIndex::Open(dir_ + "/search", log_.get());
     ASSERT_TRUE(search.ok());
     search_ = std::move(search).value();
@@ -61,6 +65,7 @@ class AppTest : public ::testing::Test {
     parts.log = log_.get();
     parts.docs = docs_.get();
     parts.trust = trust_.get();
+    parts.referrals = referrals_.get();
     parts.search = search_.get();
     parts.users = users_.get();
     parts.status = [] { return Result<std::string>(std::string(R"({"peers":[],"trust":{}})")); };
@@ -71,6 +76,7 @@ class AppTest : public ::testing::Test {
     app_.reset();
     search_.reset();
     users_.reset();
+    referrals_.reset();
     trust_.reset();
     docs_.reset();
     log_.reset();
@@ -124,7 +130,10 @@ class AppTest : public ::testing::Test {
   }
 
   std::string dir_;
+  Hash32 network_{};
   sync::KeyPair key_;
+  sync::BoxKeyPair box_;
+  std::unique_ptr<sync::ReferralService> referrals_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<sync::Log> log_;
   std::unique_ptr<sync::DocService> docs_;
@@ -338,6 +347,31 @@ TEST_F(AppTest, ARequestNoRouteNamesIsRefused) {
   EXPECT_EQ(405, Do("GET", "/bulletins/" + std::string(64, 'a') + "/read", &admin).status);
 }
 
+// The only script element in a page is its own, from /static; no image, no
+// event-handler attribute, no javascript: link came from the content.
+void ExpectNoInjectedMarkup(const HttpResponse& r, const std::string& target) {
+  // The only script element is the page's own, from /static.
+  std::size_t scripts = 0;
+  for (auto pos = r.body.find("<script"); pos != std::string::npos;
+       pos = r.body.find("<script", pos + 1)) {
+    EXPECT_EQ(0u, r.body.compare(pos, 27, "<script src=\"/static/app.js")) << target;
+    ++scripts;
+  }
+  EXPECT_LE(scripts, 1u) << target;
+  auto img = r.body.find("<img");
+  EXPECT_EQ(std::string::npos, img)
+      << target << ": "
+      << r.body.substr(img == std::string::npos ? 0 : img - std::min<std::size_t>(img, 80), 200);
+  // No element with an event handler attribute (escaped text may say
+  // "onerror=", as a reader wrote it).
+  // (Attributes are read whole, quoted values included, as a browser does.)
+  static const std::regex handler(
+      R"re(<[a-zA-Z][a-zA-Z0-9]*(\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?)*\s+on[a-z]+\s*=)re",
+      std::regex::icase);
+  EXPECT_FALSE(std::regex_search(r.body, handler)) << target;
+  EXPECT_EQ(std::string::npos, r.body.find("href=\"javascript")) << target;
+}
+
 TEST_F(AppTest, ScriptInContentNeverReachesAPage) {
   const std::string evil = "<script>alert(1)</script><img src=x onerror=alert(2)>";
   std::string id =
@@ -358,26 +392,7 @@ TEST_F(AppTest, ScriptInContentNeverReachesAPage) {
            std::string("/?q=") + "%3Cscript%3E", "/api/v1/bulletins/feed.atom"}) {
     HttpResponse r = Do("GET", target, &editor);
     EXPECT_EQ(200, r.status) << target;
-    // The only script element is the page's own, from /static.
-    std::size_t scripts = 0;
-    for (auto pos = r.body.find("<script"); pos != std::string::npos;
-         pos = r.body.find("<script", pos + 1)) {
-      EXPECT_EQ(0u, r.body.compare(pos, 27, "<script src=\"/static/app.js")) << target;
-      ++scripts;
-    }
-    EXPECT_LE(scripts, 1u) << target;
-    auto img = r.body.find("<img");
-    EXPECT_EQ(std::string::npos, img)
-        << target << ": "
-        << r.body.substr(img == std::string::npos ? 0 : img - std::min<std::size_t>(img, 80), 200);
-    // No element with an event handler attribute (escaped text may say
-    // "onerror=", as a reader wrote it).
-    // (Attributes are read whole, quoted values included, as a browser does.)
-    static const std::regex handler(
-        R"re(<[a-zA-Z][a-zA-Z0-9]*(\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?)*\s+on[a-z]+\s*=)re",
-        std::regex::icase);
-    EXPECT_FALSE(std::regex_search(r.body, handler)) << target;
-    EXPECT_EQ(std::string::npos, r.body.find("href=\"javascript")) << target;
+    ExpectNoInjectedMarkup(r, target);
   }
   // A preview of unsaved text is rendered the same way.
   HttpResponse preview = Do("POST", "/docs/new?kind=faq", &editor,
@@ -385,6 +400,53 @@ TEST_F(AppTest, ScriptInContentNeverReachesAPage) {
                                 std::string("%3Cscript%3Ealert(1)%3C%2Fscript%3E"));
   EXPECT_EQ(200, preview.status);
   EXPECT_EQ(std::string::npos, preview.body.find("<script>alert"));
+}
+
+TEST_F(AppTest, ScriptInAReferralNeverReachesAPage) {
+  // A second centre, approved by this node (the network's root), publishes
+  // its encryption key; this node refers a client to it and reads the
+  // referral back (it is sealed to both).
+  storage::Options options;
+  options.sync_writes = false;
+  auto store2 = storage::Store::Open(dir_ + "/c2", options);
+  ASSERT_TRUE(store2.ok());
+  sync::KeyPair key2 = sync::GenerateKeyPair();
+  auto log2 = sync::Log::Open(store2->get(), key2, network_, key_.public_key);
+  ASSERT_TRUE(log2.ok());
+  sync::TrustService trust2(log2->get(), key2);
+  const std::string evil = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+  std::string request = trust2.EnrolmentRequestText(network_, "Centre " + evil, "", "");
+  ASSERT_TRUE(trust_->Approve(json{{"request", request}}.dump()).ok());
+  ASSERT_TRUE((*log2)->Ingest((*log_).ReadFeed(key_.public_key, 1, SIZE_MAX).value()).ok());
+  ASSERT_TRUE(trust2.PublishEncryptionKey(sync::GenerateBoxKeyPair().public_key).ok());
+  ASSERT_TRUE(log_->Ingest((*log2)->ReadFeed(key2.public_key, 1, SIZE_MAX).value()).ok());
+  Session counsellor = Login("counsellor");
+  json req{
+      {"to", ToHex(key2.public_key)},
+      {"service", evil},
+      {"reason", evil},
+      {"urgency", "urgent"},
+      {"client", {{"name", evil}, {"contact", evil}, {"languages", {"<b>x</b>"}}, {"notes", evil}}},
+      {"consent", {{"given", true}, {"scope", evil}}}};
+  HttpResponse created = Do("POST", "/api/v1/referrals", &counsellor, req.dump());
+  ASSERT_EQ(201, created.status) << created.body;
+  std::string id = json::parse(created.body)["id"];
+  Session admin = Login("admin");
+  for (const std::string& target :
+       {std::string("/referrals?box=out"), "/referrals/" + id, std::string("/referrals/new"),
+        std::string("/referrals/audit")}) {
+    HttpResponse r = Do("GET", target, &admin);
+    EXPECT_EQ(200, r.status) << target;
+    ExpectNoInjectedMarkup(r, target);
+  }
+  // And the page did show the (escaped) details.
+  EXPECT_NE(std::string::npos, Do("GET", "/referrals/" + id, &admin).body.find("&lt;script&gt;"));
+  // A form post with the same: refused for the missing consent, page escaped.
+  HttpResponse refused = Do(
+      "POST", "/referrals/new", &admin,
+      "to=" + ToHex(key2.public_key) + "&service=%3Cscript%3E&reason=x&client_name=y", true, true);
+  EXPECT_EQ(400, refused.status);
+  ExpectNoInjectedMarkup(refused, "POST /referrals/new");
 }
 
 TEST_F(AppTest, TheEditFormFollowsTheContentRulesNestedFieldsIncluded) {
