@@ -274,7 +274,8 @@ std::optional<Principal> App::Impl::Authenticate(const HttpRequest& r, Status* w
   if (!bearer.empty()) {
     {
       std::lock_guard lock(local_mu);
-      if (SameSecret(bearer, local_token)) return Principal{"local", Role::kAdmin, "", "", true};
+      if (SameSecret(bearer, local_token))
+        return Principal{"local", Role::kAdmin, "", "", true, true};
     }
     auto p = parts.users->Token(bearer);
     if (p.ok()) return *p;
@@ -533,6 +534,23 @@ HttpResponse App::Impl::HandleApi(const HttpRequest& r, std::string_view path,
   if (path == "/api/v1/users" || path.substr(0, 14) == "/api/v1/users/") return ApiUsers(r, path);
   if (path == "/api/v1/referrals" || path.substr(0, 18) == "/api/v1/referrals/")
     return ApiReferrals(r, path, who);
+  if (path.substr(0, 18) == "/api/v1/bulletins/" && path.size() > 4 &&
+      path.substr(path.size() - 4) == "/ack" && !who.local) {
+    // An acknowledgement names who read the bulletin: the logged-in user,
+    // not a name the request makes up. (The node's own command line, with
+    // the local token, acknowledges for the person it names.)
+    auto body = r.body.empty() ? Result<json>(json::object()) : ParseBody(r);
+    if (!body.ok()) return JsonError(body.status());
+    if (body->contains("by") && (*body)["by"] != who.user) {
+      return ErrorResponse(
+          403, "PERMISSION_DENIED",
+          "an acknowledgement names the user who makes it (\"by\" may only be " + who.user + ")");
+    }
+    HttpRequest named = r;
+    (*body)["by"] = who.user;
+    named.body = body->dump();
+    return api.Handle(named);
+  }
   return api.Handle(r);
 }
 

@@ -12,6 +12,11 @@
 namespace mrc::web {
 namespace {
 
+// 127.0.0.0/8 and ::1, as ClientAddress() gives them (no port).
+bool IsLoopbackClient(std::string_view client) {
+  return client.rfind("127.", 0) == 0 || client == "::1" || client.rfind("::ffff:127.", 0) == 0;
+}
+
 using nlohmann::json;
 using storage::Column;
 
@@ -158,7 +163,10 @@ Status Users::SetPassword(std::string_view name, std::string_view password) {
   MRC_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   loaded.first.changed_ms = Now();
   loaded.first.generation++;
-  return Put(loaded.first, hash);
+  MRC_RETURN_IF_ERROR(Put(loaded.first, hash));
+  // A new password usually means the old one may have leaked: the API
+  // tokens made under it go too (sessions end by the generation).
+  return DeleteWithPrefix(kTokenPrefix, loaded.first.name);
 }
 
 Status Users::SetRole(std::string_view name, Role role) {
@@ -231,7 +239,7 @@ Status Users::CheckLocked(const std::string& name, const std::string& client) {
     return n;
   };
   if (recent("n:" + name) >= kMaxFailuresPerName ||
-      recent("c:" + client) >= kMaxFailuresPerClient) {
+      (!IsLoopbackClient(client) && recent("c:" + client) >= kMaxFailuresPerClient)) {
     return Status::ResourceExhausted("too many failed logins; try again in 15 minutes");
   }
   // Forget everything old now and then, so that the map stays small.
@@ -243,7 +251,7 @@ void Users::RecordFailure(const std::string& name, const std::string& client) {
   std::lock_guard lock(fail_mu_);
   std::uint64_t now = Now();
   failures_["n:" + name].push_back(now);
-  failures_["c:" + client].push_back(now);
+  if (!IsLoopbackClient(client)) failures_["c:" + client].push_back(now);
 }
 
 Result<NewSession> Users::Login(std::string_view name_in, std::string_view password,
@@ -294,7 +302,7 @@ Result<NewSession> Users::Login(std::string_view name_in, std::string_view passw
   batch.Put(Column::kLocal, std::string(kSessionPrefix) + HashHex(s.token), j.dump());
   MRC_RETURN_IF_ERROR(store_->Write(&batch));
   const User& u = loaded->first;
-  s.principal = Principal{u.name, u.role, u.language, s.csrf, false};
+  s.principal = Principal{u.name, u.role, u.language, s.csrf, false, false};
   return s;
 }
 
@@ -320,7 +328,7 @@ Result<Principal> Users::Session(std::string_view token) {
     return bad;
   }
   const User& u = loaded->first;
-  return Principal{u.name, u.role, u.language, j.value("csrf", ""), false};
+  return Principal{u.name, u.role, u.language, j.value("csrf", ""), false, false};
 }
 
 Status Users::Logout(std::string_view token) {
@@ -386,7 +394,7 @@ Result<Principal> Users::Token(std::string_view token) {
   if (loaded.status().IsNotFound()) return bad;
   if (!loaded.ok()) return loaded.status();
   const User& u = loaded->first;
-  return Principal{u.name, u.role, u.language, "", true};
+  return Principal{u.name, u.role, u.language, "", true, false};
 }
 
 }  // namespace mrc::web

@@ -57,6 +57,7 @@ struct Principal {
   std::string language;
   std::string csrf;  // the session's CSRF token; empty for an API token
   bool api_token = false;
+  bool local = false;  // the node's own command line (its local token)
 };
 
 struct NewSession {
@@ -76,6 +77,8 @@ class Users {
  public:
   static constexpr std::uint64_t kSessionMillis = 12ull * 3600 * 1000;
   static constexpr int kMaxFailuresPerName = 5;
+  // Not counted for loopback clients: every local user shares 127.0.0.1,
+  // so one of them could otherwise lock all the others out.
   static constexpr int kMaxFailuresPerClient = 20;
   static constexpr std::uint64_t kFailureWindowMillis = 15ull * 60 * 1000;
 

@@ -449,6 +449,30 @@ TEST_F(AppTest, ScriptInAReferralNeverReachesAPage) {
   ExpectNoInjectedMarkup(refused, "POST /referrals/new");
 }
 
+TEST_F(AppTest, AnAcknowledgementNamesTheUserWhoMakesIt) {
+  auto created = docs_->Create(json{
+      {"kind", "bulletin"},
+      {"content",
+       {{"title", "Quota"},
+        {"body", "New quota."},
+        {"effective_date", "2027-01-01"},
+        {"urgency", "high"},
+        {"language", "en"}}}}.dump());
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  std::string id = json::parse(*created)["id"];
+  Session counsellor = Login("counsellor");
+  std::string target = "/api/v1/bulletins/" + id + "/ack";
+  EXPECT_EQ(403, Do("POST", target, &counsellor, R"({"by":"Someone else"})").status);
+  EXPECT_EQ(400, Do("POST", target, &counsellor, "[1]").status);
+  HttpResponse ok = Do("POST", target, &counsellor, "{}");
+  ASSERT_EQ(200, ok.status) << ok.body;
+  auto receipts = log_->Receipts(*Hash32FromHex(id));
+  ASSERT_TRUE(receipts.ok());
+  bool named = false;
+  for (const auto& r : *receipts) named |= r.acknowledged && r.by == "counsellor";
+  EXPECT_TRUE(named) << "the acknowledgement names the logged-in user";
+}
+
 TEST_F(AppTest, TheEditFormFollowsTheContentRulesNestedFieldsIncluded) {
   Session editor = Login("editor");
   // The form lists every field of the kind, nested ones spread out.

@@ -84,6 +84,26 @@ TEST_F(UsersTest, RemovingAUserEndsItsSessionsAndTokens) {
   EXPECT_FALSE(users_->Token(*t).ok());
 }
 
+TEST_F(UsersTest, LoopbackClientsShareNoLimitSoNoneCanLockTheOthersOut) {
+  ASSERT_TRUE(users_->Add("ana", Role::kCounsellor, "long enough").ok());
+  for (int i = 0; i < Users::kMaxFailuresPerClient + 2; ++i)
+    EXPECT_FALSE(users_->Login("guess" + std::to_string(i % 30), "whatever1", "127.0.0.1").ok());
+  EXPECT_TRUE(users_->Login("ana", "long enough", "127.0.0.1").ok());
+  EXPECT_TRUE(users_->Login("ana", "long enough", "::1").ok());
+}
+
+TEST_F(UsersTest, ANewPasswordRevokesTheUsersApiTokens) {
+  ASSERT_TRUE(users_->Add("ana", Role::kCounsellor, "long enough").ok());
+  ASSERT_TRUE(users_->Add("bob", Role::kCounsellor, "long enough").ok());
+  auto ana = users_->CreateToken("ana", "script");
+  auto bob = users_->CreateToken("bob", "script");
+  ASSERT_TRUE(ana.ok() && bob.ok());
+  ASSERT_TRUE(users_->SetPassword("ana", "another long one").ok());
+  EXPECT_EQ(Status::Code::kUnauthenticated, users_->Token(*ana).status().code());
+  EXPECT_TRUE(users_->Tokens("ana")->empty());
+  EXPECT_TRUE(users_->Token(*bob).ok()) << "other users keep theirs";
+}
+
 TEST_F(UsersTest, OneClientGuessingManyNamesIsStopped) {
   ASSERT_TRUE(users_->Add("ana", Role::kAdmin, "long enough").ok());
   for (int i = 0; i < Users::kMaxFailuresPerClient; ++i) {
