@@ -280,6 +280,10 @@ struct SearchIndex::Impl {
   void Remember(const std::string& key, std::uint64_t rev, const SearchResult& r);
   bool fresh = false;  // no marker yet: index every document first
   std::atomic<bool> rebuilding{false};
+  // Set by Stop(): a catch-up or rebuild in progress ends at its next
+  // commit (the next start goes on from the index's marker), so that a
+  // node with a large backlog still stops promptly.
+  std::atomic<bool> stopping{false};
 
   std::mutex run_mu;
   std::condition_variable wake;
@@ -459,10 +463,12 @@ Status SearchIndex::Impl::Rebuild() {
     batch.push_back(d.id);
     if (batch.size() < kDocsPerRebuildCommit) return true;
     failed = flush();
-    return failed.ok();
+    return failed.ok() && !stopping;
   });
   MRC_RETURN_IF_ERROR(s);
   MRC_RETURN_IF_ERROR(failed);
+  // Cut short: the marker stays where it was, so the next start rebuilds.
+  if (stopping) return Status::Ok();
   MRC_RETURN_IF_ERROR(flush());
   std::vector<std::string> stale;
   for (auto t = writer->allterms_begin(std::string(kIdPrefix));
@@ -485,7 +491,7 @@ Status SearchIndex::Impl::Rebuild() {
 Status SearchIndex::Impl::CatchUpLocked() {
   try {
     if (!writer) MRC_RETURN_IF_ERROR(OpenWriter());
-    for (int rounds = 0; rounds < 1'000'000; ++rounds) {
+    for (int rounds = 0; rounds < 1'000'000 && !stopping; ++rounds) {
       MRC_ASSIGN_OR_RETURN(auto changes,
                            log->DocChangesSince(through, kChangesPerCommit, kDocsPerCommit));
       if (changes.gap || fresh) {
@@ -758,6 +764,7 @@ void SearchIndex::Stop() {
   Impl& s = *impl_;
   if (!s.thread.joinable()) return;
   s.log->RemoveChangeListener(s.listener);
+  s.stopping = true;
   {
     std::lock_guard lock(s.run_mu);
     s.stop = true;
