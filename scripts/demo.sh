@@ -101,11 +101,11 @@ if [[ -n "$referral" ]]; then
   api hq "/api/v1/referrals/$referral" | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
-print("  headquarters: %s, readable: %s" % (r["status"], r["readable"]))'
+print("  headquarters: %s, readable: %s" % (r["status"], "yes" if r["readable"] else "no"))'
   api centre-a "/api/v1/referrals/$referral" | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
-print("  centre A (relay): %s, readable: %s" % (r["status"], r["readable"]))'
+print("  centre A (relay): %s, readable: %s" % (r["status"], "yes" if r["readable"] else "no"))'
 else
   echo "  the referral could not be made; see $dir/*.log" >&2
 fi
