@@ -11,8 +11,10 @@
 
 #include "config/base/bytes.h"
 #include "config/base/log.h"
+#include "sync/log.h"
 #include "sync/referral_service.h"
 #include "web/api.h"
+#include "web/body_cache.h"
 #include "web/embedded.h"
 #include "web/forms.h"
 #include "web/i18n.h"
@@ -239,6 +241,7 @@ struct App::Impl {
   Ui ui;
   std::mutex local_mu;
   std::string local_token;  // guarded by local_mu
+  BodyCache search_bodies;  // GET /api/v1/search answers
 
   explicit Impl(AppParts p) : parts(std::move(p)), api(parts.docs), ui(parts) {
     api.SetTrustService(parts.trust);
@@ -365,6 +368,18 @@ HttpResponse App::Impl::ApiSearch(const HttpRequest& r) {
   if (!limit.ok()) return JsonError(limit.status());
   sq.offset = *offset;
   sq.limit = *limit;
+  // The answer depends on the query alone: kept until a document changes
+  // (building the JSON costs several times more than the cached search).
+  auto generation = parts.log->LastDocChange();
+  std::string key(TargetQuery(r.target));
+  if (generation.ok()) {
+    if (auto body = search_bodies.Get(key, *generation)) {
+      HttpResponse cached;
+      cached.body = std::move(*body);
+      AddStandardHeaders(&cached);
+      return cached;
+    }
+  }
   auto res = parts.search->Search(sq);
   if (!res.ok()) return JsonError(res.status());
   json hits = json::array();
@@ -381,7 +396,10 @@ HttpResponse App::Impl::ApiSearch(const HttpRequest& r) {
                     {"percent", h.percent},
                     {"snippet", snippet}});
   }
-  return Json(200, {{"estimated", res->estimated}, {"complete", res->complete}, {"hits", hits}});
+  HttpResponse out =
+      Json(200, {{"estimated", res->estimated}, {"complete", res->complete}, {"hits", hits}});
+  if (generation.ok() && res->complete) search_bodies.Put(key, *generation, out.body);
+  return out;
 }
 
 HttpResponse App::Impl::ApiMe(const HttpRequest& r, const Principal& who) {

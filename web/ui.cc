@@ -21,6 +21,7 @@
 #include "sync/log.h"
 #include "sync/trust_service.h"
 #include "web/api.h"
+#include "web/body_cache.h"
 #include "web/diff.h"
 #include "web/embedded.h"
 #include "web/html.h"
@@ -80,6 +81,17 @@ HttpResponse SearchPage(Page& p, const AppParts& parts) {
   sq.limit = 20;
   bool searching = !sq.text.empty() || !sq.kind.empty() || !sq.category.empty() ||
                    !sq.country.empty() || !sq.topic.empty() || !sq.language.empty();
+  // The page's body (form, facets, results) is the same for every reader
+  // of one language: kept until a document changes, once the index has
+  // caught up.
+  static BodyCache cache;
+  std::string key = p.lang() + "|" + std::string(TargetQuery(p.req().http->target));
+  auto generation = parts.log->LastDocChange();
+  if (generation.ok()) {
+    if (auto body = cache.Get(key, *generation))
+      return p.Render(200, p.T("search.title"), *body, "/");
+  }
+  bool complete = true;
 
   std::string b = "<h1>" + p.H("search.title") + "</h1>";
   b += "<form method=\"get\" action=\"/\" role=\"search\" class=\"search\">";
@@ -136,6 +148,7 @@ HttpResponse SearchPage(Page& p, const AppParts& parts) {
     } else {
       b += "<section aria-labelledby=\"results-h\"><h2 id=\"results-h\">" +
            p.H("search.results", {{"count", std::to_string(res->estimated)}}) + "</h2>";
+      complete = res->complete;
       if (!res->complete) b += "<p class=\"note\">" + p.H("search.indexing") + "</p>";
       if (res->hits.empty()) b += "<p>" + p.H("search.none") + "</p>";
       b += "<ol class=\"results\" start=\"" + std::to_string(sq.offset + 1) + "\">";
@@ -183,6 +196,7 @@ HttpResponse SearchPage(Page& p, const AppParts& parts) {
          p.H("nav.guides") + "</a></li><li><a href=\"/bulletins\">" + p.H("nav.bulletins") +
          "</a></li><li><a href=\"/centres\">" + p.H("nav.centres") + "</a></li></ul></section>";
   }
+  if (generation.ok() && complete) cache.Put(key, *generation, b);
   return p.Render(200, p.T("search.title"), b, "/");
 }
 
@@ -371,42 +385,6 @@ HttpResponse GuidesPage(Page& p, const AppParts& parts) {
     b += "<p><a class=\"button\" href=\"/docs/new?kind=guide\">" + p.H("guides.new") + "</a></p>";
   return p.Render(200, p.T("guides.title"), b, "/guides");
 }
-
-// Rendered page bodies that are the same for every reader with the same
-// language and rights, kept until any document changes (the log's change
-// number moves on). A country guide is read far more often than written,
-// and renders dozens of sections.
-class BodyCache {
- public:
-  std::optional<std::string> Get(const std::string& key, std::uint64_t generation) {
-    std::lock_guard lock(mu_);
-    if (generation != generation_) return std::nullopt;
-    auto it = bodies_.find(key);
-    if (it == bodies_.end()) return std::nullopt;
-    return it->second;
-  }
-  void Put(const std::string& key, std::uint64_t generation, std::string body) {
-    std::lock_guard lock(mu_);
-    if (generation != generation_) {
-      bodies_.clear();
-      bytes_ = 0;
-      generation_ = generation;
-    }
-    if (bytes_ + body.size() > kMaxBytes) {
-      bodies_.clear();
-      bytes_ = 0;
-    }
-    bytes_ += body.size();
-    bodies_[key] = std::move(body);
-  }
-
- private:
-  static constexpr std::size_t kMaxBytes = 8 << 20;
-  std::mutex mu_;
-  std::uint64_t generation_ = 0;
-  std::size_t bytes_ = 0;
-  std::map<std::string, std::string> bodies_;
-};
 
 BodyCache& GuideCache() {
   static BodyCache cache;

@@ -449,6 +449,26 @@ TEST_F(AppTest, ScriptInAReferralNeverReachesAPage) {
   ExpectNoInjectedMarkup(refused, "POST /referrals/new");
 }
 
+TEST_F(AppTest, KeptSearchAnswersGiveWayToNewContent) {
+  CreateFaq("Where to renew a zanzibarite permit?", "At the office.");
+  ASSERT_TRUE(search_->CatchUp().ok());
+  Session counsellor = Login("counsellor");
+  auto count = [&](const std::string& target) {
+    HttpResponse r = Do("GET", target, &counsellor);
+    EXPECT_EQ(200, r.status) << r.body;
+    return json::parse(r.body)["hits"].size();
+  };
+  EXPECT_EQ(1u, count("/api/v1/search?q=zanzibarite"));
+  EXPECT_EQ(1u, count("/api/v1/search?q=zanzibarite")) << "the same, kept";
+  std::string page = Do("GET", "/?q=zanzibarite", &counsellor).body;
+  EXPECT_NE(std::string::npos, page.find("Where to renew a"));
+  CreateFaq("Zanzibarite documents for students", "At the university.");
+  ASSERT_TRUE(search_->CatchUp().ok());
+  EXPECT_EQ(2u, count("/api/v1/search?q=zanzibarite")) << "a new document is found at once";
+  page = Do("GET", "/?q=zanzibarite", &counsellor).body;
+  EXPECT_NE(std::string::npos, page.find("documents for students"));
+}
+
 TEST_F(AppTest, AnAcknowledgementNamesTheUserWhoMakesIt) {
   auto created = docs_->Create(json{
       {"kind", "bulletin"},
