@@ -253,10 +253,14 @@ Result<std::string> ReferralService::List(std::string_view direction, std::strin
   View view{log_, keys_, {}};
   json list = json::array();
   json counts = json::object();
+  json directions = {{"in", 0}, {"out", 0}, {"relayed", 0}, {"all", all.size()}};
   std::size_t total = 0;
+  const Hash32& self = log_->self();
   for (const auto& r : all) {
+    std::string dir = r.to == self ? "in" : r.sender == self ? "out" : "relayed";
+    directions[dir] = directions[dir].get<std::size_t>() + 1;
+    if (direction != "all" && dir != direction) continue;
     json s = view.Summary(r, /*read=*/true);
-    if (direction != "all" && s["direction"] != direction) continue;
     if (!urgency.empty() && s.value("urgency", "") != urgency) continue;
     // Counts are of the direction (and urgency) chosen, over every status.
     std::string st = s["status"].get<std::string>();
@@ -266,7 +270,7 @@ Result<std::string> ReferralService::List(std::string_view direction, std::strin
     list.push_back(std::move(s));
   }
   counts["total"] = total;
-  return DumpResponse(json{{"referrals", list}, {"counts", counts}});
+  return DumpResponse(json{{"referrals", list}, {"counts", counts}, {"directions", directions}});
 }
 
 Result<std::string> ReferralService::Get(std::string_view id_hex, std::string_view user) {

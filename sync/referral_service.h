@@ -17,8 +17,11 @@
 //     "to": centre, "sent_at", "status", "updated_at", "erased": bool,
 //     "service"?, "urgency"? (when this node can read them)}
 //     centre = {"key", "name"}
-//   List: {"referrals": [summary..], "counts": {"<status>": n, "total": n}}
-//     filtered by direction ("in", "out", "all"), status and urgency.
+//   List: {"referrals": [summary..], "counts": {"<status>": n, "total": n},
+//     "directions": {"in": n, "out": n, "relayed": n, "all": n}}
+//     filtered by direction ("in", "out", "relayed", "all"), status and
+//     urgency; counts are of the direction and urgency chosen, directions
+//     of every referral known here.
 //   Detail: summary + {"readable": bool, "unreadable_reason"?,
 //     "details"?: the create request's fields plus "by" (who sent it),
 //     "trail": [{"id", "status", "centre", "at", "opened"?, "note"?, "by"?}],
