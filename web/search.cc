@@ -284,6 +284,11 @@ struct SearchIndex::Impl {
   // commit (the next start goes on from the index's marker), so that a
   // node with a large backlog still stops promptly.
   std::atomic<bool> stopping{false};
+  // When the log last committed, in steady-clock milliseconds: the follower
+  // waits for a quiet moment, so that a catch-up of many entries is not
+  // slowed by indexing them as they arrive (it costs a third of its speed
+  // on two cores); they are indexed once the burst is over.
+  std::atomic<std::int64_t> last_commit_ms{0};
 
   std::mutex run_mu;
   std::condition_variable wake;
@@ -292,7 +297,9 @@ struct SearchIndex::Impl {
   int listener = 0;
 
   Status OpenWriter();
-  Status CatchUpLocked();
+  // `yield`: stop after a round when the log is still taking writes (the
+  // follower goes back to waiting; see Follow).
+  Status CatchUpLocked(bool yield = false);
   Status Rebuild();
   Status IndexDoc(const Hash32& id, bool known_absent = false);
   void Commit(std::uint64_t through_change);
@@ -488,10 +495,29 @@ Status SearchIndex::Impl::Rebuild() {
   return log->ForgetDocChanges(last);
 }
 
-Status SearchIndex::Impl::CatchUpLocked() {
+namespace {
+
+// Quiet time the follower waits for, and the longest it defers indexing.
+constexpr std::int64_t kQuietMillis = 200;
+constexpr std::int64_t kMaxDeferMillis = 10'000;
+
+std::int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Status SearchIndex::Impl::CatchUpLocked(bool yield) {
   try {
     if (!writer) MRC_RETURN_IF_ERROR(OpenWriter());
     for (int rounds = 0; rounds < 1'000'000 && !stopping; ++rounds) {
+      if (yield && rounds > 0 && SteadyMillis() - last_commit_ms < kQuietMillis) {
+        std::lock_guard lock(run_mu);
+        dirty = true;  // more to do once the log is quiet
+        return Status::Ok();
+      }
       MRC_ASSIGN_OR_RETURN(auto changes,
                            log->DocChangesSince(through, kChangesPerCommit, kDocsPerCommit));
       if (changes.gap || fresh) {
@@ -515,17 +541,33 @@ Status SearchIndex::Impl::CatchUpLocked() {
 
 void SearchIndex::Impl::Follow() {
   LowerThreadPriority();
+  std::int64_t waiting_since = -1;  // the oldest change not yet indexed
   for (;;) {
     {
       std::unique_lock lock(run_mu);
       wake.wait(lock, [&] { return dirty || stop; });
       if (stop) return;
       dirty = false;
+      if (waiting_since < 0) waiting_since = SteadyMillis();
+      // A quiet moment (or too long a wait) first.
+      while (!stop && SteadyMillis() - last_commit_ms < kQuietMillis &&
+             SteadyMillis() - waiting_since < kMaxDeferMillis) {
+        wake.wait_for(lock, std::chrono::milliseconds(kQuietMillis), [&] { return stop; });
+      }
+      if (stop) return;
+      dirty = false;
     }
     Status s;
     {
       std::lock_guard lock(write_mu);
-      s = CatchUpLocked();
+      s = CatchUpLocked(/*yield=*/true);
+    }
+    {
+      // Caught up; or it yielded to a burst of writes: the next round may
+      // again wait up to kMaxDeferMillis, so that a long catch-up is
+      // indexed a round at a time rather than all along.
+      std::lock_guard lock(run_mu);
+      waiting_since = dirty ? SteadyMillis() : -1;
     }
     if (!s.ok()) {
       log::Warn("search", "indexing stopped: " + s.message() + "; retrying in 5 s");
@@ -753,6 +795,7 @@ void SearchIndex::Start() {
     s.dirty = true;  // catch up with what changed while stopped
   }
   s.listener = s.log->AddChangeListener([&s] {
+    s.last_commit_ms = SteadyMillis();
     std::lock_guard lock(s.run_mu);
     s.dirty = true;
     s.wake.notify_one();
