@@ -636,6 +636,7 @@ Status Log::AppendDueReferralReceipts() {
     keys = referral_keys_;
   }
   if (keys.empty()) return Status::Ok();  // not yet known: stays due
+  std::lock_guard due_lock(due_mu_);
   std::vector<std::string> due;
   {
     auto it = store_->NewPrefixIterator(Column::kLocal, kReferralDuePrefix);
@@ -713,6 +714,7 @@ Status Log::ScrubErased() {
 }
 
 Status Log::AppendDueReceipts() {
+  std::lock_guard due(due_mu_);
   std::vector<Draft> drafts;
   std::vector<std::string> due_keys;
   {

@@ -306,6 +306,9 @@ class Log {
   std::mutex listeners_mu_;
   std::vector<std::pair<int, std::function<void()>>> listeners_;  // guarded by listeners_mu_
   int next_listener_ = 1;
+  // Held while signing what is owed (receipts, "received"), so that two
+  // threads finishing commits at once do not both sign the same one.
+  std::recursive_mutex due_mu_;
   std::mutex referral_keys_mu_;
   std::vector<BoxKeyPair> referral_keys_;  // guarded by referral_keys_mu_
 };
