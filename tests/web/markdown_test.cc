@@ -76,3 +76,24 @@ TEST(MarkdownTest, TextDropsTheMarkup) {
 
 }  // namespace
 }  // namespace mrc::web
+
+namespace mrc::web {
+namespace {
+
+TEST(MarkdownWideTables, ATableRendersAndARowOfHundredsOfCellsIsText) {
+  std::string table = RenderMarkdown("| a | b |\n|---|---|\n| c | d |\n");
+  EXPECT_NE(std::string::npos, table.find("<table>")) << table;
+  EXPECT_NE(std::string::npos, table.find("<td>c</td>")) << table;
+  // cmark-gfm spends time quadratic in a row's cells: such a row is text.
+  std::string wide = "|";
+  for (int i = 0; i < 5000; ++i) wide += "x|";
+  std::string delimiter = "|";
+  for (int i = 0; i < 5000; ++i) delimiter += "-|";
+  std::string html = RenderMarkdown(wide + "\n" + delimiter + "\n" + wide + "\n");
+  EXPECT_EQ(std::string::npos, html.find("<table>"));
+  EXPECT_NE(std::string::npos, html.find("|x|x|")) << "the pipes are shown as written";
+  EXPECT_EQ(std::string::npos, html.find("\\|")) << "no escape is visible";
+}
+
+}  // namespace
+}  // namespace mrc::web
