@@ -119,6 +119,7 @@ class Ingestor {
   }
   Status Park(const Authenticated& a, bool with_wait);
   Status RecordFork(const Authenticated& a, Problem p, std::string detail);
+  Status FillSealedPart(const Authenticated& a, std::string_view id_record);
   Status Resolve(const Entry& e, const Hash32& id, std::string_view payload, std::uint64_t prev_hlc,
                  bool checked = false, const Status& content = Status::Ok());
   Status Wake(char tag, const Hash32& id);
@@ -173,6 +174,7 @@ Status Ingestor::Accept(Authenticated& a) {
   MRC_ASSIGN_OR_RETURN(auto known, txn_.Get(Column::kIds, AsView(a.id)));
   if (known) {
     report_->duplicates++;
+    if (e.kind == Kind::kReferral) return FillSealedPart(a, *known);
     return Status::Ok();
   }
   MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds,
@@ -212,6 +214,36 @@ Status Ingestor::Accept(Authenticated& a) {
   rec::DecodeStored(a.stored, &signed_form, &payload);
   MRC_RETURN_IF_ERROR(Resolve(e, a.id, payload, prev_hlc, a.content_checked, a.content));
   return Wake(rec::kWaitLog, a.id);
+}
+
+// A referral entry held here in its erased form, arriving whole: a relay
+// may have passed on only the erased form (withholding the sealed part).
+// The sealed part's hash is signed, so the whole form is the author's; it
+// is stored unless the referral was erased here.
+Status Ingestor::FillSealedPart(const Authenticated& a, std::string_view id_record) {
+  auto r = rec::DecodeId(id_record);
+  if (!r) return Status::Corruption("unreadable id record");
+  std::string_view signed_form, incoming;
+  rec::DecodeStored(a.stored, &signed_form, &incoming);
+  auto in = DecodeReferralPayload(incoming);
+  if (!in.ok() || in->erased) return Status::Ok();
+  Bytes key = rec::FeedKey(r->author, r->seq);
+  MRC_ASSIGN_OR_RETURN(auto stored, txn_.Get(Column::kEntries, key));
+  std::string_view held_form, held;
+  if (!stored || !rec::DecodeStored(*stored, &held_form, &held)) return Status::Ok();
+  auto mine = DecodeReferralPayload(held);
+  if (!mine.ok() || !mine->erased) return Status::Ok();
+  MRC_ASSIGN_OR_RETURN(auto referral, referrals::Get(txn_, r->doc));
+  if (!referral || referral->erased) return Status::Ok();
+  txn_.Put(Column::kEntries, key, a.stored);
+  report_->filled++;
+  // Addressed here and never received (its envelope was missing): now it is.
+  bool received =
+      std::any_of(referral->steps.begin(), referral->steps.end(),
+                  [](const ReferralStep& s) { return s.status == ReferralStatus::kReceived; });
+  if (r->doc == a.id && referral->to == self_ && !received && !flags_.rebuilding)
+    txn_.Put(Column::kLocal, std::string(kReferralDuePrefix) + std::string(AsView(a.id)), "");
+  return Status::Ok();
 }
 
 Status Ingestor::Resolve(const Entry& e, const Hash32& id, std::string_view payload,
@@ -603,7 +635,7 @@ Result<IngestReport> Log::Ingest(const std::vector<Incoming>& in) {
     std::lock_guard lock(write_mu_);
     MRC_RETURN_IF_ERROR(ApplyAll(good, &report));
   }
-  if (report.accepted > 0) AfterCommit();
+  if (report.accepted > 0 || report.filled > 0) AfterCommit();
   return report;
 }
 
@@ -666,7 +698,10 @@ Status Log::AppendDueReferralReceipts() {
     ReferralMeta meta;
     meta.status = ReferralStatus::kReceived;
     meta.opened = opened;
-    Draft d{Kind::kReferral, Op::kPut, referral, {referral},
+    Draft d{Kind::kReferral,
+            Op::kPut,
+            referral,
+            {referral},
             EncodeReferralPayload(ReferralMetaJson(meta), "")};
     auto ids = AppendLocked({d}, {key});
     if (ids.ok()) continue;
@@ -801,17 +836,8 @@ Result<std::vector<Hash32>> Log::AppendLocked(const std::vector<Draft>& drafts,
       if (!raw_parent.ok()) continue;  // not here yet: its effect will wait
       if (auto r = rec::DecodeId(*raw_parent)) clock_.Advance(r->hlc);
     }
-    items[i].entry = Entry{d.kind,
-                           d.op,
-                           self(),
-                           feed.seq + i + 1,
-                           {},
-                           clock_.Now(),
-                           d.doc,
-                           d.parents,
-                           {},
-                           0,
-                           {}};
+    items[i].entry = Entry{
+        d.kind, d.op, self(), feed.seq + i + 1, {}, clock_.Now(), d.doc, d.parents, {}, 0, {}};
     MRC_RETURN_IF_ERROR(PayloadDigest(d.kind, d.payload, &items[i].entry.payload_hash,
                                       &items[i].entry.payload_size));
     items[i].index = i;

@@ -62,6 +62,7 @@ struct IngestReport {
   std::size_t duplicates = 0;  // already held
   std::size_t pending = 0;     // held until a predecessor arrives
   std::size_t forks = 0;       // evidence recorded
+  std::size_t filled = 0;      // referral entries held erased, now received whole
   struct Refusal {
     std::size_t index;  // position in the input
     Status reason;      // made with MakeProblem

@@ -298,6 +298,37 @@ TEST_F(ReferralTest, ErasureDropsTheSealedBytesEverywhereAndTheyNeverComeBack) {
   EXPECT_EQ(hq.node->DigestHex(), late.node->DigestHex());
 }
 
+TEST_F(ReferralTest, ASealedPartARelayWithheldIsFilledInFromAWholeCopy) {
+  Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
+  for (Centre* x : {&hq, &sender, &receiver})
+    for (Centre* y : {&hq, &sender, &receiver})
+      if (x != y) Sync(*x, *y);
+  Hash32 id = *Hash32FromHex(
+      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
+          .get<std::string>());
+  // A relay passes on the sent entry with its sealed part stripped.
+  std::vector<Incoming> feed =
+      sender.node->log->ReadFeed(sender.node->log->self(), 1, SIZE_MAX).value();
+  std::vector<Incoming> stripped = feed;
+  for (auto& in : stripped) {
+    auto d = DecodeEntry(in.signed_form);
+    if (d.ok() && d->id == id) in.payload = EraseReferralPayload(in.payload).value();
+  }
+  ASSERT_TRUE(receiver.node->log->Ingest(stripped).value().refused.empty()) << "it verifies";
+  EXPECT_EQ("", SealedPart(receiver, id));
+  EXPECT_EQ("sent", Status(receiver, id)) << "nothing to receive yet";
+  // The whole entry arrives from the sender: kept, read, received.
+  auto report = receiver.node->log->Ingest(feed).value();
+  EXPECT_EQ(1u, report.filled);
+  json in = json::parse(receiver.service.Get(ToHex(id), "bora").value());
+  EXPECT_TRUE(in["readable"].get<bool>()) << in.dump();
+  EXPECT_EQ("received", in["status"]);
+  // After an erasure, a whole copy is not taken back.
+  ASSERT_TRUE(receiver.service.Erase(ToHex(id), "bora").ok());
+  EXPECT_EQ(0u, receiver.node->log->Ingest(feed).value().filled);
+  EXPECT_EQ("", SealedPart(receiver, id));
+}
+
 TEST_F(ReferralTest, RetentionErasesClosedReferralsAfterTheirPeriod) {
   Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
   for (Centre* x : {&hq, &sender, &receiver})
