@@ -120,6 +120,7 @@ class Ingestor {
   Status Park(const Authenticated& a, bool with_wait);
   Status RecordFork(const Authenticated& a, Problem p, std::string detail);
   Status FillSealedPart(const Authenticated& a, std::string_view id_record);
+  Status KeepRejectedNote(const Entry& e, const Hash32& id, std::string_view payload);
   Status Resolve(const Entry& e, const Hash32& id, std::string_view payload, std::uint64_t prev_hlc,
                  bool checked = false, const Status& content = Status::Ok());
   Status Wake(char tag, const Hash32& id);
@@ -216,6 +217,19 @@ Status Ingestor::Accept(Authenticated& a) {
   return Wake(rec::kWaitLog, a.id);
 }
 
+// A referral status whose effect was rejected still carries what was
+// sealed in it: remember it with its referral, so that an erasure takes it
+// too (now, if the referral was erased already).
+Status Ingestor::KeepRejectedNote(const Entry& e, const Hash32& id, std::string_view payload) {
+  auto p = DecodeReferralPayload(payload);
+  if (!p.ok() || p->erased || p->sealed_size == 0) return Status::Ok();
+  txn_.Put(Column::kLocal,
+           "referral-rejected/" + std::string(AsView(e.doc)) + std::string(AsView(id)), "");
+  MRC_ASSIGN_OR_RETURN(auto referral, referrals::Get(txn_, e.doc));
+  if (referral && referral->erased) MRC_RETURN_IF_ERROR(applier_.EraseStored(e.author, e.seq));
+  return Status::Ok();
+}
+
 // A referral entry held here in its erased form, arriving whole: a relay
 // may have passed on only the erased form (withholding the sealed part).
 // The sealed part's hash is signed, so the whole form is the author's; it
@@ -257,6 +271,8 @@ Status Ingestor::Resolve(const Entry& e, const Hash32& id, std::string_view payl
   }
   if (d.effect == Effect::kRejected) {
     txn_.Put(Column::kRejects, AsView(id), d.reason.message());
+    if (e.kind == Kind::kReferral && !e.IsRoot())
+      MRC_RETURN_IF_ERROR(KeepRejectedNote(e, id, payload));
     if (!flags_.rebuilding) log::Warn("log", "rejected " + d.reason.message());
   }
   if (d.effect == Effect::kApplied && e.kind == Kind::kBulletin && e.author != self_ &&

@@ -340,9 +340,9 @@ Result<Decision> Applier::ApplyReferral(const Entry& e, const Hash32& id,
                                 Describe(e, id) + ": a referral's first entry is its sending"));
     }
     if (meta.to == e.author || p.sealed_size == 0) {
-      return Reject(MakeProblem(Problem::kInvalidContent,
-                                Describe(e, id) +
-                                    ": a referral goes to another centre, with sealed details"));
+      return Reject(MakeProblem(
+          Problem::kInvalidContent,
+          Describe(e, id) + ": a referral goes to another centre, with sealed details"));
     }
     ReferralInfo r;
     r.id = id;
@@ -359,37 +359,38 @@ Result<Decision> Applier::ApplyReferral(const Entry& e, const Hash32& id,
   const rec::IdRecord& parent = parents.front();
   std::string what = Describe(e, id) + ": ";
   if (parent.kind != Kind::kReferral || parent.doc != e.doc || parent.hlc >= e.hlc) {
-    return Reject(MakeProblem(Problem::kBadParent,
-                              what + "its parent is not an earlier step of referral " +
-                                  Short(e.doc)));
+    return Reject(
+        MakeProblem(Problem::kBadParent,
+                    what + "its parent is not an earlier step of referral " + Short(e.doc)));
   }
   MRC_ASSIGN_OR_RETURN(auto r, referrals::Get(txn_, e.doc));
   MRC_ASSIGN_OR_RETURN(auto before, referrals::GetStep(txn_, e.doc, e.parents.front()));
-  if (!r || !before) return Status::Corruption("referral " + Short(e.doc) + " applied but not recorded");
+  if (!r || !before)
+    return Status::Corruption("referral " + Short(e.doc) + " applied but not recorded");
   MRC_ASSIGN_OR_RETURN(bool by_receiver, trust::Succeeds(txn_, root_, e.author, r->to));
   MRC_ASSIGN_OR_RETURN(bool by_sender, trust::Succeeds(txn_, root_, e.author, r->sender));
   using S = ReferralStatus;
   S prior = before->status;
   std::string_view status = ReferralStatusName(meta.status);
   auto not_after = [&] {
-    return Reject(MakeProblem(Problem::kBadParent, what + std::string(status) +
-                                                       " cannot follow " +
+    return Reject(MakeProblem(Problem::kBadParent, what + std::string(status) + " cannot follow " +
                                                        std::string(ReferralStatusName(prior))));
   };
   switch (meta.status) {
     case S::kSent:
-      return Reject(MakeProblem(Problem::kInvalidContent, what + "only a referral's first entry is sent"));
+      return Reject(
+          MakeProblem(Problem::kInvalidContent, what + "only a referral's first entry is sent"));
     case S::kReceived:
     case S::kAccepted:
     case S::kDeclined:
     case S::kCompleted:
       if (!by_receiver) {
-        return NotAuthorised(e, id, "only the receiving centre " + Short(r->to) + " sets " +
-                                        std::string(status));
+        return NotAuthorised(
+            e, id, "only the receiving centre " + Short(r->to) + " sets " + std::string(status));
       }
       if (meta.status == S::kReceived && prior != S::kSent) return not_after();
-      if ((meta.status == S::kAccepted || meta.status == S::kDeclined) &&
-          prior != S::kSent && prior != S::kReceived)
+      if ((meta.status == S::kAccepted || meta.status == S::kDeclined) && prior != S::kSent &&
+          prior != S::kReceived)
         return not_after();
       if (meta.status == S::kCompleted && prior != S::kAccepted) return not_after();
       break;
@@ -402,7 +403,8 @@ Result<Decision> Applier::ApplyReferral(const Entry& e, const Hash32& id,
       if (!by_sender && !by_receiver)
         return NotAuthorised(e, id, "only the sending or the receiving centre erases a referral");
       if (p.sealed_size != 0) {
-        return Reject(MakeProblem(Problem::kInvalidContent, what + "an erasure carries nothing sealed"));
+        return Reject(
+            MakeProblem(Problem::kInvalidContent, what + "an erasure carries nothing sealed"));
       }
       break;
   }
@@ -427,18 +429,31 @@ Status Applier::EraseStored(const Hash32& author, std::uint64_t seq) {
   MRC_ASSIGN_OR_RETURN(auto stored, txn_.Get(Column::kEntries, key));
   std::string_view signed_form, payload;
   if (!stored || !rec::DecodeStored(*stored, &signed_form, &payload))
-    return Status::Corruption("referral entry " + Short(author) + "#" + std::to_string(seq) + " not stored");
+    return Status::Corruption("referral entry " + Short(author) + "#" + std::to_string(seq) +
+                              " not stored");
   MRC_ASSIGN_OR_RETURN(Bytes erased, EraseReferralPayload(payload));
-  if (erased.size() != payload.size()) txn_.Put(Column::kEntries, key, rec::EncodeStored(signed_form, erased));
+  if (erased.size() != payload.size())
+    txn_.Put(Column::kEntries, key, rec::EncodeStored(signed_form, erased));
   return Status::Ok();
 }
 
 Status Applier::EraseSealedParts(const ReferralInfo& r) {
   for (const auto& s : r.steps) {
     if (s.sealed_size == 0) continue;
-    MRC_ASSIGN_OR_RETURN(auto id, GetDecoded<rec::IdRecord>(txn_, Column::kIds, AsView(s.id), rec::DecodeId));
+    MRC_ASSIGN_OR_RETURN(
+        auto id, GetDecoded<rec::IdRecord>(txn_, Column::kIds, AsView(s.id), rec::DecodeId));
     if (!id) return Status::Corruption("referral step " + Short(s.id) + " not indexed");
     MRC_RETURN_IF_ERROR(EraseStored(id->author, id->seq));
+  }
+  // Its statuses whose effect was rejected (a note sealed all the same).
+  MRC_ASSIGN_OR_RETURN(
+      auto rejected,
+      txn_.KeysWithPrefix(Column::kLocal, "referral-rejected/" + std::string(AsView(r.id))));
+  for (const auto& k : rejected) {
+    Hash32 entry = Hash32FromView(std::string_view(k).substr(k.size() - 32));
+    MRC_ASSIGN_OR_RETURN(
+        auto id, GetDecoded<rec::IdRecord>(txn_, Column::kIds, AsView(entry), rec::DecodeId));
+    if (id) MRC_RETURN_IF_ERROR(EraseStored(id->author, id->seq));
   }
   // Entries of the referral still waiting for a predecessor.
   MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(Column::kPending, ""));

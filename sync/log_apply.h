@@ -117,13 +117,14 @@ class Applier {
   // A referral (sent) or one of its statuses: who may set which status,
   // after which (sync/referral.h).
   Result<Decision> ApplyReferral(const Entry& e, const Hash32& id, std::string_view payload);
-  // Replaces the stored payload of an entry with its erased form.
-  Status EraseStored(const Hash32& author, std::uint64_t seq);
-  // Every sealed part of an erased referral, in the log and in `pending`.
-  Status EraseSealedParts(const ReferralInfo& r);
 
  public:
   const Hash32& root() const { return root_; }
+  // Replaces the stored payload of an entry with its erased form.
+  Status EraseStored(const Hash32& author, std::uint64_t seq);
+  // Every sealed part of an erased referral: its steps, its statuses that
+  // were rejected (kLocal "referral-rejected/"), entries in `pending`.
+  Status EraseSealedParts(const ReferralInfo& r);
   // Forgets the cached memberships and fork points (a statement applied, a
   // fork recorded, a rebuild begun).
   void ForgetCaches();

@@ -233,6 +233,28 @@ TEST_F(ReferralTest, AStatusFromACentreNotEntitledIsRejectedEverywhere) {
   EXPECT_FALSE(premature.ok());
   EXPECT_EQ(hq.node->DigestHex(), receiver.node->DigestHex());
   EXPECT_EQ(other.node->DigestHex(), sender.node->DigestHex());
+
+  // A forged status with a sealed note: rejected, and erased with the rest.
+  Hash32 noted;
+  Bytes note = Seal(other.node->key, NoteContext(id, ReferralStatus::kAccepted), "Forged-Note-7731",
+                    {receiver.box.public_key, sender.box.public_key})
+                   .value();
+  Forge(other, id, {id}, EncodeReferralPayload(R"({"status":"accepted"})", note), &noted);
+  Sync(other, receiver);
+  ASSERT_TRUE(receiver.node->log->RejectReason(noted).ok());
+  std::string ciphertext = note.substr(note.size() - 32);
+  auto stored_note = [&] {
+    return DecodeReferralPayload(receiver.node->log->GetVersion(noted).value().payload)
+                   .value()
+                   .sealed_size > 0 &&
+           !DecodeReferralPayload(receiver.node->log->GetVersion(noted).value().payload)
+                .value()
+                .erased;
+  };
+  EXPECT_TRUE(stored_note());
+  ASSERT_TRUE(receiver.service.Erase(ToHex(id), "bora").ok());
+  EXPECT_FALSE(stored_note()) << "the rejected status's note went with the erasure";
+  EXPECT_FALSE(DirContains(receiver.node->store->path(), ciphertext));
 }
 
 TEST_F(ReferralTest, ErasureDropsTheSealedBytesEverywhereAndTheyNeverComeBack) {
