@@ -942,6 +942,13 @@ HttpResponse ProposalsPage(Page& p, const AppParts& parts, const std::string& id
       doc["content"].is_object() ? DocTitle(p, kind, doc["content"]) : p.T("doc.deleted");
   std::string b = "<h1>" + p.H("proposals.title", {{"title", title}}) + "</h1>";
   if (pr["proposals"].empty()) b += "<p>" + p.H("proposals.none") + "</p>";
+  // A diff costs up to 4 million cells: open proposals get one first, then
+  // decided ones, at most kMaxDiffs on a page (any member may propose, so a
+  // document can gather many).
+  constexpr int kMaxDiffs = 20;
+  int open = 0;
+  for (const auto& prop : pr["proposals"]) open += JsonString(prop, "status") == "open";
+  int diffs_left = kMaxDiffs, decided_diffs = std::max(0, kMaxDiffs - open);
   for (const auto& prop : pr["proposals"]) {
     std::string pid = JsonString(prop, "proposal");
     std::string status = JsonString(prop, "status");
@@ -949,7 +956,13 @@ HttpResponse ProposalsPage(Page& p, const AppParts& parts, const std::string& id
          p.H("proposals.by", {{"author", p.AuthorName(JsonString(prop, "author"))},
                               {"at", ShortTime(JsonString(prop, "at"))}}) +
          " <span class=\"badge\">" + p.H("proposals.status_" + status) + "</span></h2>";
-    if (prop["content"].is_object()) {
+    bool diff =
+        prop["content"].is_object() && diffs_left > 0 && (status == "open" || decided_diffs > 0);
+    if (prop["content"].is_object() && !diff)
+      b += "<p class=\"note\">" + p.H("proposals.no_diff") + "</p>";
+    if (diff) {
+      --diffs_left;
+      if (status != "open") --decided_diffs;
       auto before = ContentLines(kind, doc["content"]);
       auto after = ContentLines(kind, prop["content"]);
       b += "<pre class=\"diff\">";

@@ -469,6 +469,31 @@ TEST_F(AppTest, KeptSearchAnswersGiveWayToNewContent) {
   EXPECT_NE(std::string::npos, page.find("documents for students"));
 }
 
+TEST_F(AppTest, TheProposalsPageComparesAtMostTwentyProposals) {
+  std::string id = CreateFaq("Which office?", "The labour office.");
+  for (int i = 0; i < 23; ++i) {
+    json change{{"content",
+                 {{"question", "Which office?"},
+                  {"answer", "Office " + std::to_string(i)},
+                  {"language", "en"}}}};
+    auto r = docs_->Propose(id, change.dump());
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  Session editor = Login("editor");
+  HttpResponse page = Do("GET", "/docs/" + id + "/proposals", &editor);
+  ASSERT_EQ(200, page.status);
+  auto count = [&](const std::string& needle) {
+    std::size_t n = 0;
+    for (auto pos = page.body.find(needle); pos != std::string::npos;
+         pos = page.body.find(needle, pos + 1))
+      ++n;
+    return n;
+  };
+  EXPECT_EQ(20u, count("<pre class=\"diff\">"));
+  EXPECT_EQ(3u, count("are not shown"));
+  EXPECT_EQ(23u, count("/accept\""));
+}
+
 TEST_F(AppTest, AnAcknowledgementNamesTheUserWhoMakesIt) {
   auto created = docs_->Create(json{
       {"kind", "bulletin"},
