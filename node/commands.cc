@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -139,7 +139,10 @@ int CmdRun(const std::string& data_dir) {
   // addressed here as they arrive.
   if (auto published = c.trust->PublishEncryptionKey(c.encryption.public_key); !published.ok())
     return Fail(published.status());
-  if (Status s = c.log->SetReferralKeys(c.EncryptionKeys()); !s.ok()) return Fail(s);
+  // A "received" that cannot be signed now is retried after the next
+  // commit; it must not keep the node from serving.
+  if (Status s = c.log->SetReferralKeys(c.EncryptionKeys()); !s.ok())
+    log::Warn("referrals", "received statuses not signed yet: " + s.message());
   sync::ReferralService referrals(c.log.get(), c.store.get(), c.identity, c.EncryptionKeys());
   RetentionTimer retention(&referrals, c.config.referrals_retention_days);
   web::AppParts parts;
@@ -461,7 +464,8 @@ int CmdBackup(const std::string& data_dir, const std::string& dest) {
   Status s = (*ctx)->store->Checkpoint(dest);
   if (!s.ok()) return Fail(s);
   std::cout << "backup: consistent copy of the store written to " << dest
-            << " (restore: copy it to DATA/db with identity.key, encryption.key, genesis.txt, config.toml; the backup holds no key)\n";
+            << " (restore: copy it to DATA/db with identity.key, encryption.key, genesis.txt, "
+               "config.toml; the backup holds no key)\n";
   return 0;
 }
 

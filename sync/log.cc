@@ -142,6 +142,20 @@ class Ingestor {
 namespace {
 
 Status Ingestor::Park(const Authenticated& a, bool with_wait) {
+  if (a.entry.kind == Kind::kReferral && !a.entry.IsRoot()) {
+    // A status of a referral erased here waits in its erased form.
+    MRC_ASSIGN_OR_RETURN(auto referral, referrals::Get(txn_, a.entry.doc));
+    std::string_view signed_form, payload;
+    rec::DecodeStored(a.stored, &signed_form, &payload);
+    auto held = DecodeReferralPayload(payload);
+    if (referral && referral->erased && held.ok() && !held->erased && held->sealed_size > 0) {
+      MRC_ASSIGN_OR_RETURN(Bytes erased, EraseReferralPayload(payload));
+      txn_.Put(Column::kPending, AsView(a.id), rec::EncodeStored(signed_form, erased));
+      if (with_wait) txn_.Put(Column::kWaits, rec::WaitKey(rec::kWaitLog, a.entry.prev, a.id), "");
+      report_->pending++;
+      return Status::Ok();
+    }
+  }
   txn_.Put(Column::kPending, AsView(a.id), a.stored);
   if (with_wait) txn_.Put(Column::kWaits, rec::WaitKey(rec::kWaitLog, a.entry.prev, a.id), "");
   report_->pending++;
@@ -252,9 +266,13 @@ Status Ingestor::FillSealedPart(const Authenticated& a, std::string_view id_reco
   txn_.Put(Column::kEntries, key, a.stored);
   report_->filled++;
   // Addressed here and never received (its envelope was missing): now it is.
+  // (Only when the receiving centre has said nothing yet: a "received"
+  // after its decision would reopen the referral.)
   bool received =
-      std::any_of(referral->steps.begin(), referral->steps.end(),
-                  [](const ReferralStep& s) { return s.status == ReferralStatus::kReceived; });
+      std::any_of(referral->steps.begin(), referral->steps.end(), [](const ReferralStep& s) {
+        return s.status != ReferralStatus::kSent && s.status != ReferralStatus::kWithdrawn &&
+               s.status != ReferralStatus::kErased;
+      });
   if (r->doc == a.id && referral->to == self_ && !received && !flags_.rebuilding)
     txn_.Put(Column::kLocal, std::string(kReferralDuePrefix) + std::string(AsView(a.id)), "");
   return Status::Ok();

@@ -409,14 +409,21 @@ Result<Decision> Applier::ApplyReferral(const Entry& e, const Hash32& id,
       break;
   }
   referrals::PutStep(txn_, e.doc, step);
-  if (meta.status == S::kErased && !r->erased) {
-    r->erased = true;
-    r->erased_by = e.author;
-    r->erased_hlc = e.hlc;
-    r->erase_entry = id;
-    referrals::PutReferral(txn_, *r);
-    r->steps.push_back(step);
-    MRC_RETURN_IF_ERROR(EraseSealedParts(*r));
+  if (meta.status == S::kErased) {
+    // Both centres may erase (retention runs at each): the record names the
+    // earliest erasure by (hlc, id), whatever order they arrive in.
+    bool first = !r->erased;
+    if (first || e.hlc < r->erased_hlc || (e.hlc == r->erased_hlc && id < r->erase_entry)) {
+      r->erased = true;
+      r->erased_by = e.author;
+      r->erased_hlc = e.hlc;
+      r->erase_entry = id;
+      referrals::PutReferral(txn_, *r);
+    }
+    if (first) {
+      r->steps.push_back(step);
+      MRC_RETURN_IF_ERROR(EraseSealedParts(*r));
+    }
   } else if (r->erased && p.sealed_size != 0) {
     // A status that reaches this node after the erasure is stored erased.
     MRC_RETURN_IF_ERROR(EraseStored(e.author, e.seq));
@@ -431,9 +438,13 @@ Status Applier::EraseStored(const Hash32& author, std::uint64_t seq) {
   if (!stored || !rec::DecodeStored(*stored, &signed_form, &payload))
     return Status::Corruption("referral entry " + Short(author) + "#" + std::to_string(seq) +
                               " not stored");
+  MRC_ASSIGN_OR_RETURN(ReferralPayload p, DecodeReferralPayload(payload));
+  if (p.erased || p.sealed_size == 0) return Status::Ok();
   MRC_ASSIGN_OR_RETURN(Bytes erased, EraseReferralPayload(payload));
-  if (erased.size() != payload.size())
-    txn_.Put(Column::kEntries, key, rec::EncodeStored(signed_form, erased));
+  txn_.Put(Column::kEntries, key, rec::EncodeStored(signed_form, erased));
+  // Its old bytes must leave RocksDB's files too (Log::ScrubErased).
+  MRC_ASSIGN_OR_RETURN(auto d, DecodeEntry(signed_form));
+  txn_.Put(Column::kLocal, "scrub-due/" + std::string(AsView(d.entry.DocId(d.id))), "");
   return Status::Ok();
 }
 
@@ -463,9 +474,10 @@ Status Applier::EraseSealedParts(const ReferralInfo& r) {
     if (!stored || !rec::DecodeStored(*stored, &signed_form, &payload)) continue;
     auto d = DecodeEntry(signed_form);
     if (!d.ok() || d->entry.kind != Kind::kReferral || d->entry.DocId(d->id) != r.id) continue;
+    auto held = DecodeReferralPayload(payload);
+    if (!held.ok() || held->erased || held->sealed_size == 0) continue;
     auto erased = EraseReferralPayload(payload);
-    if (erased.ok() && erased->size() != payload.size())
-      txn_.Put(Column::kPending, k, rec::EncodeStored(signed_form, *erased));
+    if (erased.ok()) txn_.Put(Column::kPending, k, rec::EncodeStored(signed_form, *erased));
   }
   return Status::Ok();
 }

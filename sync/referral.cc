@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sync/entry.h"
+
 namespace mrc::sync {
 namespace {
 
@@ -85,6 +87,9 @@ Result<ReferralPayload> DecodeReferralPayload(std::string_view payload) {
   p.erased = true;
   if (!GetU32(&in, &p.sealed_size) || !GetHash(&in, &p.sealed_hash) || !in.empty())
     return Status::InvalidArgument("referral payload: malformed erased form");
+  // The whole form it stands for must have been a payload at all.
+  if (std::uint64_t{5} + p.meta.size() + p.sealed_size > kMaxPayloadBytes)
+    return Status::InvalidArgument("referral payload: erased form of an oversized payload");
   return p;
 }
 

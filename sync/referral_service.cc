@@ -69,6 +69,44 @@ ReferralService::ReferralService(Log* log, storage::Store* store, const KeyPair&
 
 namespace {
 
+std::string StringIn(const json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+
+json StringsIn(const json& j, const char* key) {
+  json out = json::array();
+  if (j.is_object() && j.contains(key) && j[key].is_array()) {
+    for (const auto& v : j[key])
+      if (v.is_string()) out.push_back(v);
+  }
+  return out;
+}
+
+json NormalDetails(const json& j) {
+  const json none = json::object();
+  const json& c = j.contains("client") && j["client"].is_object() ? j["client"] : none;
+  const json& k = j.contains("consent") && j["consent"].is_object() ? j["consent"] : none;
+  std::string urgency = StringIn(j, "urgency");
+  if (urgency != "urgent" && urgency != "emergency") urgency = "routine";
+  return json{{"service", StringIn(j, "service")},
+              {"reason", StringIn(j, "reason")},
+              {"urgency", urgency},
+              {"by", StringIn(j, "by")},
+              {"client",
+               {{"name", StringIn(c, "name")},
+                {"contact", StringIn(c, "contact")},
+                {"notes", StringIn(c, "notes")},
+                {"languages", StringsIn(c, "languages")}}},
+              {"consent",
+               {{"given", k.contains("given") && k["given"] == true},
+                {"scope", StringIn(k, "scope")},
+                {"recorded_at", StringIn(k, "recorded_at")}}}};
+}
+
+json NormalNote(const json& j) {
+  return json{{"note", StringIn(j, "note")}, {"by", StringIn(j, "by")}};
+}
+
 // What the service needs from the log for one response, gathered once.
 struct View {
   Log* log;
@@ -112,7 +150,9 @@ struct View {
         *why = "unreadable content";
         return std::nullopt;
       }
-      return j;
+      // What another centre sealed is taken field by field, each of the
+      // type it must have: a sender's software may be older, newer or wrong.
+      return s.status == S::kSent ? NormalDetails(j) : NormalNote(j);
     }
     *why = "sealed for other centres";
     return std::nullopt;
@@ -483,6 +523,7 @@ Result<std::size_t> ReferralService::EraseExpired(std::uint64_t now_millis, std:
   const Hash32& self = log_->self();
   std::uint64_t limit = std::uint64_t{days} * 24 * 3600 * 1000;
   std::size_t erased = 0;
+  Status failure;
   for (const auto& r : all) {
     if (r.erased || (r.to != self && r.sender != self) || r.steps.empty()) continue;
     S s = CurrentStatus(r);
@@ -491,15 +532,22 @@ Result<std::size_t> ReferralService::EraseExpired(std::uint64_t now_millis, std:
     if (closed + limit > now_millis) continue;
     ReferralMeta meta;
     meta.status = S::kErased;
-    MRC_RETURN_IF_ERROR(log_->Append({Draft{Kind::kReferral,
-                                            Op::kPut,
-                                            r.id,
-                                            {r.steps.back().id},
-                                            EncodeReferralPayload(ReferralMetaJson(meta), "")}})
-                            .status());
+    // One that fails (a status signed meanwhile) is tried again next time;
+    // the others go now.
+    Status appended = log_->Append({Draft{Kind::kReferral,
+                                          Op::kPut,
+                                          r.id,
+                                          {r.steps.back().id},
+                                          EncodeReferralPayload(ReferralMetaJson(meta), "")}})
+                          .status();
+    if (!appended.ok()) {
+      failure = appended;
+      continue;
+    }
     MRC_RETURN_IF_ERROR(Record("retention", "erase", r.id));
     ++erased;
   }
+  if (erased == 0 && !failure.ok()) return failure;
   return erased;
 }
 

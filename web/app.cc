@@ -656,6 +656,17 @@ void App::SetLocalToken(std::string token) {
 }
 
 HttpResponse App::Handle(const HttpRequest& request) {
+  // Never throws: a handler's unexpected exception is a 500, not the end of
+  // the process.
+  try {
+    return HandleRequest(request);
+  } catch (const std::exception& e) {
+    log::Warn("http", std::string("request failed: ") + e.what());
+    return ErrorResponse(500, "INTERNAL", "the request failed; see the node's log");
+  }
+}
+
+HttpResponse App::HandleRequest(const HttpRequest& request) {
   Impl& s = *impl_;
   std::string_view path = TargetPath(request.target);
   bool api = path.substr(0, 5) == "/api/";

@@ -61,6 +61,7 @@ class App {
   HttpResponse Handle(const HttpRequest& request);
 
  private:
+  HttpResponse HandleRequest(const HttpRequest& request);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

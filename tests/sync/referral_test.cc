@@ -351,6 +351,56 @@ TEST_F(ReferralTest, ASealedPartARelayWithheldIsFilledInFromAWholeCopy) {
   EXPECT_EQ("", SealedPart(receiver, id));
 }
 
+TEST_F(ReferralTest, TwoErasuresGiveTheSameStateInEitherOrder) {
+  Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
+  for (Centre* x : {&hq, &sender, &receiver})
+    for (Centre* y : {&hq, &sender, &receiver})
+      if (x != y) Sync(*x, *y);
+  Hash32 id = *Hash32FromHex(
+      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
+          .get<std::string>());
+  Sync(sender, receiver);
+  Sync(receiver, sender);
+  // Each centre erases before hearing of the other's erasure.
+  ASSERT_TRUE(sender.service.Erase(ToHex(id), "amira").ok());
+  ASSERT_TRUE(receiver.service.Erase(ToHex(id), "bora").ok());
+  Centre late(tmp_.Sub("late"));
+  Sync(late, hq);
+  Sync(hq, late);
+  Sync(sender, hq);  // hq: the sender's erasure first
+  Sync(receiver, hq);
+  Sync(receiver, late);  // late: the receiver's first
+  Sync(sender, late);
+  EXPECT_EQ(hq.node->DigestHex(), late.node->DigestHex());
+  EXPECT_EQ(hq.node->log->Referral(id).value().erase_entry,
+            late.node->log->Referral(id).value().erase_entry);
+}
+
+TEST_F(ReferralTest, DetailsOfTheWrongShapeAreShownAsFarAsTheyGo) {
+  Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
+  for (Centre* x : {&hq, &sender, &receiver})
+    for (Centre* y : {&hq, &sender, &receiver})
+      if (x != y) Sync(*x, *y);
+  // A sender's software seals details of another shape.
+  std::string odd = R"({"service":5,"urgency":["x"],"client":"Odd-Canary","consent":{"scope":7}})";
+  Bytes sealed = Seal(sender.node->key, SentContext(receiver.node->log->self()), odd,
+                      {receiver.box.public_key})
+                     .value();
+  ReferralMeta meta;
+  meta.to = receiver.node->log->self();
+  Hash32 id;
+  Forge(sender, Hash32{}, {}, EncodeReferralPayload(ReferralMetaJson(meta), sealed), &id);
+  Sync(sender, receiver);
+  auto got = receiver.service.Get(ToHex(id), "bora");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  json in = json::parse(*got);
+  EXPECT_TRUE(in["readable"].get<bool>());
+  EXPECT_EQ("", in["details"]["service"]);
+  EXPECT_EQ("routine", in["details"]["urgency"]);
+  EXPECT_EQ("", in["details"]["client"]["name"]);
+  EXPECT_TRUE(receiver.service.List("in", "", "").ok());
+}
+
 TEST_F(ReferralTest, RetentionErasesClosedReferralsAfterTheirPeriod) {
   Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
   for (Centre* x : {&hq, &sender, &receiver})
