@@ -39,8 +39,8 @@ struct Config {
   std::uint32_t http_threads = 2;              // 1 .. 64
 
   // [storage]
-  bool storage_sync = true;               // fsync every write batch (crash safety)
-  std::uint32_t storage_cache_mb = 32;    // RocksDB block cache; 1 .. 65536
+  bool storage_sync = true;             // fsync every write batch (crash safety)
+  std::uint32_t storage_cache_mb = 32;  // RocksDB block cache; 1 .. 65536
 
   // [sync]
   std::string sync_listen = "127.0.0.1:7400";  // peers connect here; "" = do not listen

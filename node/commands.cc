@@ -386,9 +386,6 @@ int CmdDigest(const std::string& data_dir) {
   return 0;
 }
 
-namespace {
-
-// Opens the data directory for a command that needs the store to itself.
 Result<std::unique_ptr<Context>> OpenExclusive(const std::string& data_dir,
                                                std::string_view command) {
   auto ctx = OpenContext(data_dir);
@@ -398,6 +395,8 @@ Result<std::unique_ptr<Context>> OpenExclusive(const std::string& data_dir,
   }
   return ctx;
 }
+
+namespace {
 
 Status WriteFileText(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -17,6 +17,10 @@ int Fail(const Status& s);
 // Writes `text` to `path` readable and writable by the owner only,
 // replacing it atomically.
 Status WritePrivateFile(const std::string& path, const std::string& text);
+// Opens the data directory for a command that needs the store to itself
+// (Unavailable, saying to stop the node, while one runs on it).
+Result<std::unique_ptr<Context>> OpenExclusive(const std::string& data_dir,
+                                               std::string_view command);
 // The JSON result pretty-printed on stdout (exit 0), or Fail.
 int Print(const Result<std::string>& r);
 // Prints local(context) when no node holds the data directory, or the

@@ -212,7 +212,8 @@ add_data(rotate);
 rotate->add_option("--out,-o", out, "file for the rotation request (default: standard output)");
 rotate->callback([&] { status = mrc::node::CmdKeyRotate(data, out); });
 auto* rotate_enc = keycmd->add_subcommand(
-    "rotate-encryption", "a new encryption key for referrals (the old one is kept to read older ones)");
+    "rotate-encryption",
+    "a new encryption key for referrals (the old one is kept to read older ones)");
 add_data(rotate_enc);
 rotate_enc->callback([&] { status = mrc::node::CmdEncryptionKeyRotate(data); });
 

@@ -144,13 +144,8 @@ int CmdBulletinAck(const std::string& data_dir, const std::string& id, const std
 }
 
 int CmdEncryptionKeyRotate(const std::string& data_dir) {
-  auto ctx = OpenContext(data_dir);
-  if (!ctx.ok()) {
-    if (ctx.status().code() == Status::Code::kUnavailable) {
-      return Fail(Status::Unavailable("stop the node on " + data_dir + " before rotating its key"));
-    }
-    return Fail(ctx.status());
-  }
+  auto ctx = OpenExclusive(data_dir, "key rotate-encryption");
+  if (!ctx.ok()) return Fail(ctx.status());
   Context& c = **ctx;
   // The old key is kept (renamed) before the new one exists: a crash in
   // between leaves no key file, and the next open makes a new one.
@@ -175,13 +170,8 @@ int CmdEncryptionKeyRotate(const std::string& data_dir) {
 }
 
 int CmdKeyRotate(const std::string& data_dir, const std::string& out) {
-  auto ctx = OpenContext(data_dir);
-  if (!ctx.ok()) {
-    if (ctx.status().code() == Status::Code::kUnavailable) {
-      return Fail(Status::Unavailable("stop the node on " + data_dir + " before rotating its key"));
-    }
-    return Fail(ctx.status());
-  }
+  auto ctx = OpenExclusive(data_dir, "key rotate");
+  if (!ctx.ok()) return Fail(ctx.status());
   Context& c = **ctx;
   auto me = c.log->Member(c.identity.public_key);
   if (!me.ok() || !me->member) {

@@ -16,7 +16,7 @@ namespace mrc::storage {
 
 const char* ColumnName(Column c) {
   static constexpr const char* kNames[kColumnCount] = {
-      "default", "entries", "ids",   "feeds", "docs",     "pending",  "waits",
+      "default", "entries", "ids",   "feeds", "docs",     "pending",   "waits",
       "forks",   "rejects", "local", "trust", "receipts", "proposals", "referrals"};
   return kNames[static_cast<int>(c)];
 }

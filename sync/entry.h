@@ -40,8 +40,8 @@ enum class Kind : std::uint8_t {
   kGuide = 2,
   kBulletin = 3,
   kCentre = 4,
-  kMember = 5,   // doc zero; parents are dependencies (a rotation approval names the rotation)
-  kReceipt = 6,  // doc = the bulletin, one parent = the bulletin version received
+  kMember = 5,    // doc zero; parents are dependencies (a rotation approval names the rotation)
+  kReceipt = 6,   // doc = the bulletin, one parent = the bulletin version received
   kReferral = 7,  // doc zero: sent; else doc = the referral, one parent = its previous status
 };
 inline constexpr std::uint8_t kMaxKind = 7;

@@ -47,6 +47,13 @@ void Sync(Centre& from, Centre& to) {
   ASSERT_TRUE(to.node->log->Ingest(from.node->AllEntries()).ok());
 }
 
+// Every centre gets what every other holds (keys, approvals).
+void SyncAll(std::initializer_list<Centre*> centres) {
+  for (Centre* x : centres)
+    for (Centre* y : centres)
+      if (x != y) Sync(*x, *y);
+}
+
 std::string CreateRequest(const Centre& to) {
   return json{
       {"to", to.Key()},
@@ -86,30 +93,11 @@ class ReferralTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(InitCrypto().ok()); }
 
-  // An entry of `c`'s feed signed by hand, skipping Log::Append's checks
-  // (as a modified node would send it); `c` ingests it too.
+  // A status or referral of `c`'s signed by hand (tests/sync/test_util.h).
   static Incoming Forge(Centre& c, Hash32 doc, std::vector<Hash32> parents,
                         const std::string& payload, Hash32* id_out) {
-    Node& n = *c.node;
-    Entry e;
-    e.kind = Kind::kReferral;
-    e.doc = doc;
-    e.parents = std::move(parents);
-    std::uint64_t after = 0;
-    for (const auto& f : n.log->Feeds().value()) {
-      if (f.author == n.log->self()) {
-        e.seq = f.seq;
-        e.prev = f.id;
-        after = n.log->GetVersion(f.id).value().entry.hlc;
-      }
-    }
-    e.seq += 1;
-    for (const auto& p : e.parents) after = std::max(after, n.log->GetVersion(p).value().entry.hlc);
-    e.hlc = std::max(HybridClock().Now(), after + 1);
-    EXPECT_TRUE(PayloadDigest(e.kind, payload, &e.payload_hash, &e.payload_size).ok());
-    Incoming in{SignEntry(n.key, testing::TestNetwork(), &e, id_out), payload};
-    EXPECT_TRUE(n.log->Ingest({in}).value().refused.empty());
-    return in;
+    return testing::Forge(*c.node, Kind::kReferral, Op::kPut, doc, std::move(parents), payload,
+                          id_out);
   }
   static std::string Status(Centre& c, const Hash32& id) {
     return json::parse(c.service.Get(ToHex(id), "test").value())["status"];
@@ -140,9 +128,7 @@ TEST_F(ReferralTest, OnlyTheTwoCentresReadItAndTheReceiverSignsReceived) {
   Centre hq(tmp_.Sub("hq"), /*hq=*/true), sender(tmp_.Sub("a")), relay(tmp_.Sub("b")),
       receiver(tmp_.Sub("c"));
   // Everyone knows everyone's published key.
-  for (Centre* x : {&hq, &sender, &relay, &receiver})
-    for (Centre* y : {&hq, &sender, &relay, &receiver})
-      if (x != y) Sync(*x, *y);
+  SyncAll({&hq, &sender, &relay, &receiver});
   auto created = sender.service.Create(CreateRequest(receiver), "amira");
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   Hash32 id = *Hash32FromHex(json::parse(*created)["id"].get<std::string>());
@@ -198,9 +184,7 @@ TEST_F(ReferralTest, OnlyTheTwoCentresReadItAndTheReceiverSignsReceived) {
 TEST_F(ReferralTest, AStatusFromACentreNotEntitledIsRejectedEverywhere) {
   Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c")),
       other(tmp_.Sub("x"));
-  for (Centre* x : {&hq, &sender, &receiver, &other})
-    for (Centre* y : {&hq, &sender, &receiver, &other})
-      if (x != y) Sync(*x, *y);
+  SyncAll({&hq, &sender, &receiver, &other});
   Hash32 id = *Hash32FromHex(
       json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
           .get<std::string>());
@@ -261,10 +245,7 @@ TEST_F(ReferralTest, ErasureDropsTheSealedBytesEverywhereAndTheyNeverComeBack) {
   Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
   TempDir offline_dir;
   Centre offline(offline_dir.Sub("o"));
-  std::vector<Centre*> all{&hq, &sender, &receiver, &offline};
-  for (Centre* x : all)
-    for (Centre* y : all)
-      if (x != y) Sync(*x, *y);
+  SyncAll({&hq, &sender, &receiver, &offline});
   Hash32 id = *Hash32FromHex(
       json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
           .get<std::string>());
@@ -322,9 +303,7 @@ TEST_F(ReferralTest, ErasureDropsTheSealedBytesEverywhereAndTheyNeverComeBack) {
 
 TEST_F(ReferralTest, ASealedPartARelayWithheldIsFilledInFromAWholeCopy) {
   Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
-  for (Centre* x : {&hq, &sender, &receiver})
-    for (Centre* y : {&hq, &sender, &receiver})
-      if (x != y) Sync(*x, *y);
+  SyncAll({&hq, &sender, &receiver});
   Hash32 id = *Hash32FromHex(
       json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
           .get<std::string>());
@@ -353,9 +332,7 @@ TEST_F(ReferralTest, ASealedPartARelayWithheldIsFilledInFromAWholeCopy) {
 
 TEST_F(ReferralTest, TwoErasuresGiveTheSameStateInEitherOrder) {
   Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
-  for (Centre* x : {&hq, &sender, &receiver})
-    for (Centre* y : {&hq, &sender, &receiver})
-      if (x != y) Sync(*x, *y);
+  SyncAll({&hq, &sender, &receiver});
   Hash32 id = *Hash32FromHex(
       json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
           .get<std::string>());
@@ -378,9 +355,7 @@ TEST_F(ReferralTest, TwoErasuresGiveTheSameStateInEitherOrder) {
 
 TEST_F(ReferralTest, DetailsOfTheWrongShapeAreShownAsFarAsTheyGo) {
   Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
-  for (Centre* x : {&hq, &sender, &receiver})
-    for (Centre* y : {&hq, &sender, &receiver})
-      if (x != y) Sync(*x, *y);
+  SyncAll({&hq, &sender, &receiver});
   // A sender's software seals details of another shape.
   std::string odd = R"({"service":5,"urgency":["x"],"client":"Odd-Canary","consent":{"scope":7}})";
   Bytes sealed = Seal(sender.node->key, SentContext(receiver.node->log->self()), odd,
@@ -403,9 +378,7 @@ TEST_F(ReferralTest, DetailsOfTheWrongShapeAreShownAsFarAsTheyGo) {
 
 TEST_F(ReferralTest, RetentionErasesClosedReferralsAfterTheirPeriod) {
   Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
-  for (Centre* x : {&hq, &sender, &receiver})
-    for (Centre* y : {&hq, &sender, &receiver})
-      if (x != y) Sync(*x, *y);
+  SyncAll({&hq, &sender, &receiver});
   Hash32 open_one = *Hash32FromHex(
       json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
           .get<std::string>());

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <random>
@@ -177,6 +178,35 @@ inline void TestRoot::Broadcast() {
 inline std::unique_ptr<Log> OpenAsRoot(storage::Store* store) {
   KeyPair key = GenerateKeyPair();
   return Log::Open(store, key, TestNetwork(), key.public_key).value();
+}
+
+// A correctly signed entry of `n`'s feed that skips the local checks of
+// Log::Append (which refuses what the rules would reject), as a modified
+// node would send it. It is also ingested by `n` itself.
+inline Incoming Forge(Node& n, Kind kind, Op op, Hash32 doc, std::vector<Hash32> parents,
+                      const std::string& payload, Hash32* id_out = nullptr) {
+  Entry e;
+  e.kind = kind;
+  e.op = op;
+  e.doc = doc;
+  e.parents = std::move(parents);
+  std::uint64_t after = 0;
+  for (const auto& f : n.log->Feeds().value()) {
+    if (f.author == n.log->self()) {
+      e.seq = f.seq;
+      e.prev = f.id;
+      after = n.log->GetVersion(f.id).value().entry.hlc;
+    }
+  }
+  e.seq += 1;
+  for (const auto& p : e.parents) after = std::max(after, n.log->GetVersion(p).value().entry.hlc);
+  e.hlc = std::max(HybridClock().Now(), after + 1);
+  EXPECT_TRUE(PayloadDigest(e.kind, payload, &e.payload_hash, &e.payload_size).ok());
+  Hash32 id;
+  Incoming in{SignEntry(n.key, TestNetwork(), &e, &id), payload};
+  EXPECT_TRUE(n.log->Ingest({in}).value().refused.empty());
+  if (id_out) *id_out = id;
+  return in;
 }
 
 inline std::string FaqJson(const std::string& question, const std::string& lang = "en") {

@@ -20,6 +20,7 @@ namespace {
 
 using nlohmann::json;
 using testing::EditFaq;
+using testing::Forge;
 using testing::NewFaq;
 using testing::Node;
 using testing::TempDir;
@@ -28,36 +29,6 @@ using testing::TestRoot;
 class TrustTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(InitCrypto().ok()); }
-
-  // A correctly signed entry of `n`'s feed that skips the local checks of
-  // Log::Append (which refuses what the rules would reject), as a modified
-  // node would send it. It is also ingested by `n` itself.
-  static Incoming Forge(Node& n, Kind kind, Op op, Hash32 doc, std::vector<Hash32> parents,
-                        const std::string& payload, Hash32* id_out = nullptr) {
-    Entry e;
-    e.kind = kind;
-    e.op = op;
-    e.doc = doc;
-    e.parents = std::move(parents);
-    std::uint64_t after = 0;
-    for (const auto& f : n.log->Feeds().value()) {
-      if (f.author == n.log->self()) {
-        e.seq = f.seq;
-        e.prev = f.id;
-        after = n.log->GetVersion(f.id).value().entry.hlc;
-      }
-    }
-    e.seq += 1;
-    for (const auto& p : e.parents) after = std::max(after, n.log->GetVersion(p).value().entry.hlc);
-    e.hlc = std::max(HybridClock().Now(), after + 1);
-    e.payload_hash = Blake2b256(payload);
-    e.payload_size = static_cast<std::uint32_t>(payload.size());
-    Hash32 id;
-    Incoming in{SignEntry(n.key, testing::TestNetwork(), &e, &id), payload};
-    EXPECT_TRUE(n.log->Ingest({in}).value().refused.empty());
-    if (id_out) *id_out = id;
-    return in;
-  }
 
   static std::string RejectReason(Node& n, const Hash32& id) {
     auto r = n.log->RejectReason(id);
