@@ -588,8 +588,22 @@ Status Log::ApplyAll(std::vector<Authenticated>& items, IngestReport* report,
   return Status::Ok();
 }
 
+struct PreparedIngest::Data {
+  std::vector<Authenticated> good;
+  IngestReport report;  // the refusals found while preparing
+};
+PreparedIngest::PreparedIngest() : data_(std::make_unique<Data>()) {}
+PreparedIngest::~PreparedIngest() = default;
+PreparedIngest::PreparedIngest(PreparedIngest&&) noexcept = default;
+PreparedIngest& PreparedIngest::operator=(PreparedIngest&&) noexcept = default;
+
 Result<IngestReport> Log::Ingest(const std::vector<Incoming>& in) {
-  IngestReport report;
+  return CommitIngest(PrepareIngest(in));
+}
+
+PreparedIngest Log::PrepareIngest(const std::vector<Incoming>& in) const {
+  PreparedIngest prepared;
+  IngestReport& report = prepared.data_->report;
   std::vector<Authenticated> items;
   items.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -654,7 +668,7 @@ Result<IngestReport> Log::Ingest(const std::vector<Incoming>& in) {
   } else {
     validate(0, items.size());
   }
-  std::vector<Authenticated> good;
+  std::vector<Authenticated>& good = prepared.data_->good;
   good.reserve(items.size());
   for (std::size_t k = 0; k < items.size(); ++k) {
     if (authentic[k]) {
@@ -665,9 +679,14 @@ Result<IngestReport> Log::Ingest(const std::vector<Incoming>& in) {
            MakeProblem(Problem::kBadSignature, Describe(items[k].entry, items[k].id))});
     }
   }
+  return prepared;
+}
+
+Result<IngestReport> Log::CommitIngest(PreparedIngest batch) {
+  IngestReport report = std::move(batch.data_->report);
   {
     std::lock_guard lock(write_mu_);
-    MRC_RETURN_IF_ERROR(ApplyAll(good, &report));
+    MRC_RETURN_IF_ERROR(ApplyAll(batch.data_->good, &report));
   }
   if (report.accepted > 0 || report.filled > 0) AfterCommit();
   return report;

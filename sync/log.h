@@ -70,6 +70,23 @@ struct IngestReport {
   std::vector<Refusal> refused;
 };
 
+// A received batch checked without the store (decoded, payloads hashed,
+// runs authenticated, content validated): the part of ingesting that can
+// run while the previous batch is being written. Log::PrepareIngest makes
+// one, Log::CommitIngest applies it.
+class PreparedIngest {
+ public:
+  PreparedIngest();
+  ~PreparedIngest();
+  PreparedIngest(PreparedIngest&&) noexcept;
+  PreparedIngest& operator=(PreparedIngest&&) noexcept;
+
+ private:
+  friend class Log;
+  struct Data;
+  std::unique_ptr<Data> data_;
+};
+
 enum class Effect : std::uint8_t { kApplied = 0, kRejected = 1, kWaiting = 2 };
 
 struct Head {
@@ -190,6 +207,12 @@ class Log {
   // Verifies and applies received entries in one batch. Refusals are reported
   // per entry; the Status is an error only when storage fails.
   Result<IngestReport> Ingest(const std::vector<Incoming>& entries);
+  // Ingest in two steps, so that a link can check its next batch while the
+  // previous one is written. PrepareIngest reads nothing from the store and
+  // may run on any thread; batches of one source must be committed in the
+  // order they arrived (later entries chain onto earlier ones).
+  PreparedIngest PrepareIngest(const std::vector<Incoming>& entries) const;
+  Result<IngestReport> CommitIngest(PreparedIngest batch);
 
   // NotFound when the document does not exist.
   Result<DocState> GetDoc(const Hash32& doc_id);

@@ -2,7 +2,11 @@
 // link reads frames, one writes them, and a watchdog closes the socket when
 // a deadline passes (handshake time, or silence longer than the idle
 // timeout). Everything runs on the service's single thread, so link state
-// needs no locks; only the status snapshot is shared, under a mutex.
+// needs no locks; only the status snapshot is shared, under a mutex. The
+// one exception is writing received entries: a link checks a batch (hashes,
+// signature, content) on the service thread, then hands it to the writer
+// thread, and reads and checks the next batch while that one is applied and
+// made durable; the writer posts the outcome back to the service thread.
 #include "sync/peer_service.h"
 
 #include <algorithm>
@@ -18,7 +22,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -77,6 +83,34 @@ struct PeerService::Impl {
   std::map<Hash32, std::shared_ptr<Link>> links;  // by peer identity; service thread only
   mutable std::mutex status_mu;
   std::vector<std::shared_ptr<LinkStatus>> statuses;  // guarded by status_mu
+  // The writer thread: received batches, applied in the order handed over
+  // (one queue for every link; the log takes one writer at a time anyway).
+  std::thread writer;
+  std::mutex writer_mu;
+  std::condition_variable writer_cv;
+  std::deque<std::function<void()>> writer_jobs;  // guarded by writer_mu
+  bool writer_stop = false;                       // guarded by writer_mu
+
+  void PostWrite(std::function<void()> job) {
+    {
+      std::lock_guard lock(writer_mu);
+      writer_jobs.push_back(std::move(job));
+    }
+    writer_cv.notify_one();
+  }
+  void WriterLoop() {
+    std::unique_lock lock(writer_mu);
+    for (;;) {
+      writer_cv.wait(lock, [&] { return writer_stop || !writer_jobs.empty(); });
+      if (writer_stop) return;  // what is left was never acknowledged: peers send it again
+      auto job = std::move(writer_jobs.front());
+      writer_jobs.pop_front();
+      lock.unlock();
+      job();
+      job = nullptr;  // release the link before waiting again
+      lock.lock();
+    }
+  }
 
   std::shared_ptr<LinkStatus> NewStatus(std::string address, std::string direction) {
     auto st = std::make_shared<LinkStatus>();
@@ -137,7 +171,8 @@ class Link : public std::enable_shared_from_this<Link> {
         role_(role),
         status_(std::move(st)),
         watchdog_(socket_.get_executor()),
-        wake_(socket_.get_executor()) {}
+        wake_(socket_.get_executor()),
+        written_(socket_.get_executor()) {}
 
   awaitable<void> Run();
   void Close() {
@@ -148,6 +183,7 @@ class Link : public std::enable_shared_from_this<Link> {
     socket_.close(ignored);
     watchdog_.cancel();
     wake_.cancel();
+    written_.cancel();
   }
   void Pump() {
     if (closed_ || !session_) return;
@@ -168,6 +204,8 @@ class Link : public std::enable_shared_from_this<Link> {
   awaitable<void> Writer();
   awaitable<void> Watchdog();
   awaitable<bool> ReadExactly(Bytes* buf, std::size_t n);
+  awaitable<bool> HandOver(const wire::EntriesMsg& m);
+  void Written(const PeerSession::ReceivedBatch& batch, const Result<IngestReport>& report);
   void Queue(const std::vector<wire::Message>& msgs) {
     for (const auto& m : msgs) outbox_.push_back(wire::Encode(m));
     wake_.cancel();
@@ -193,6 +231,8 @@ class Link : public std::enable_shared_from_this<Link> {
   std::shared_ptr<LinkStatus> status_;
   asio::steady_timer watchdog_;
   asio::steady_timer wake_;
+  asio::steady_timer written_;  // cancelled when the writer finishes a batch
+  std::size_t writing_ = 0;     // batches handed to the writer, not yet written
   Clock::time_point deadline_ = Clock::time_point::max();
   bool closed_ = false;
   Hash32 peer_{};
@@ -360,6 +400,11 @@ awaitable<void> Link::Run() {
       Fail(msg.status().message());
       break;
     }
+    if (auto* entries = std::get_if<wire::EntriesMsg>(&*msg)) {
+      if (!co_await HandOver(*entries)) break;
+      Touch();
+      continue;
+    }
     std::vector<wire::Message> out;
     Status s = session_->OnMessage(std::move(msg).value(), &out);
     if (!s.ok()) {
@@ -372,6 +417,43 @@ awaitable<void> Link::Run() {
   Close();
   svc_->Unregister(self);
   svc_->UpdateStatus(status_, [&](LinkStatus& s) { s.connected = false; });
+}
+
+awaitable<bool> Link::HandOver(const wire::EntriesMsg& m) {
+  // A peer keeps at most a window of batches unacknowledged; should it send
+  // more, stop reading until the writer catches up (TCP then holds the
+  // peer back), so that what waits here stays bounded.
+  while (writing_ >= PeerSession::kWindow && !closed_) {
+    written_.expires_at(Clock::time_point::max());
+    error_code ec;
+    co_await written_.async_wait(asio::redirect_error(use_awaitable, ec));
+  }
+  if (closed_) co_return false;
+  auto received = session_->Receive(m);
+  if (!received.ok()) {
+    Fail(received.status().message());
+    co_return false;
+  }
+  ++writing_;
+  auto batch = std::make_shared<PeerSession::ReceivedBatch>(std::move(received).value());
+  svc_->PostWrite([self = shared_from_this(), batch] {
+    auto report = self->svc_->log->CommitIngest(std::move(batch->prepared));
+    asio::post(self->socket_.get_executor(),
+               [self, batch, report = std::move(report)] { self->Written(*batch, report); });
+  });
+  co_return true;
+}
+
+void Link::Written(const PeerSession::ReceivedBatch& batch, const Result<IngestReport>& report) {
+  --writing_;
+  written_.cancel();
+  if (closed_) return;
+  if (!report.ok()) return Fail("cannot store received entries: " + report.status().message());
+  std::vector<wire::Message> out;
+  Status s = session_->Committed(batch.batch, batch.count, *report, &out);
+  if (!s.ok()) return Fail(s.message());
+  Queue(out);
+  Touch();
 }
 
 bool PeerService::Impl::Register(const std::shared_ptr<Link>& link) {
@@ -520,6 +602,7 @@ void PeerService::Start() {
   for (const auto& address : s.options.peers) {
     asio::co_spawn(s.ioc, s.Dial(address, s.NewStatus(address, "out")), asio::detached);
   }
+  s.writer = std::thread([&s] { s.WriterLoop(); });
   s.thread = std::thread([&s] { s.ioc.run(); });
 }
 
@@ -534,6 +617,13 @@ void PeerService::Stop() {
     s.ioc.stop();
   });
   if (s.thread.joinable()) s.thread.join();
+  {
+    std::lock_guard lock(s.writer_mu);
+    s.writer_stop = true;
+  }
+  s.writer_cv.notify_one();
+  if (s.writer.joinable()) s.writer.join();
+  s.writer_jobs.clear();
 }
 
 std::string PeerService::listen_address() const {

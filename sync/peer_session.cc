@@ -28,7 +28,11 @@ Status PeerSession::OnMessage(wire::Message message, std::vector<wire::Message>*
     return Pump(out);
   }
   if (!summary_received_) return Status::Corruption("peer sent data before its summary");
-  if (auto* e = std::get_if<wire::EntriesMsg>(&message)) return OnEntries(*e, out);
+  if (auto* e = std::get_if<wire::EntriesMsg>(&message)) {
+    MRC_ASSIGN_OR_RETURN(ReceivedBatch received, Receive(*e));
+    MRC_ASSIGN_OR_RETURN(IngestReport report, log_->CommitIngest(std::move(received.prepared)));
+    return Committed(received.batch, received.count, report, out);
+  }
   if (auto* ack = std::get_if<wire::AckMsg>(&message)) {
     auto it = unacked_.find(ack->batch);
     if (it == unacked_.end()) return Status::Corruption("peer acknowledged a batch never sent");
@@ -61,19 +65,10 @@ Status PeerSession::CompareHeads(const wire::SummaryMsg& s) {
   return Status::Ok();
 }
 
-Status PeerSession::OnEntries(wire::EntriesMsg& m, std::vector<wire::Message>* out) {
-  MRC_ASSIGN_OR_RETURN(IngestReport r, log_->Ingest(m.entries));
-  for (const auto& refusal : r.refused) {
-    Problem p;
-    // A fork is the author's fault, not the relay's: keep the evidence and
-    // the link. Anything else means this peer sent bytes no honest node
-    // would have accepted.
-    if (ProblemOf(refusal.reason, &p) && (p == Problem::kFork || p == Problem::kBrokenChain))
-      continue;
-    return Status::Corruption("peer sent an invalid entry: " + refusal.reason.message());
-  }
-  entries_received_ += m.entries.size();
-  // The peer holds what it sent: never echo it back.
+Result<PeerSession::ReceivedBatch> PeerSession::Receive(const wire::EntriesMsg& m) {
+  if (!summary_received_) return Status::Corruption("peer sent data before its summary");
+  // The peer holds what it sent: never echo it back, even while it is
+  // still being written here.
   for (const auto& in : m.entries) {
     auto d = DecodeEntry(in.signed_form);
     if (!d.ok()) continue;
@@ -82,7 +77,22 @@ Status PeerSession::OnEntries(wire::EntriesMsg& m, std::vector<wire::Message>* o
     auto& sent = sent_[d->entry.author];
     sent = std::max(sent, d->entry.seq);
   }
-  out->emplace_back(std::in_place_type<wire::AckMsg>, wire::AckMsg{m.batch});
+  return ReceivedBatch{m.batch, m.entries.size(), log_->PrepareIngest(m.entries)};
+}
+
+Status PeerSession::Committed(std::uint64_t batch, std::size_t count, const IngestReport& report,
+                              std::vector<wire::Message>* out) {
+  for (const auto& refusal : report.refused) {
+    Problem p;
+    // A fork is the author's fault, not the relay's: keep the evidence and
+    // the link. Anything else means this peer sent bytes no honest node
+    // would have accepted.
+    if (ProblemOf(refusal.reason, &p) && (p == Problem::kFork || p == Problem::kBrokenChain))
+      continue;
+    return Status::Corruption("peer sent an invalid entry: " + refusal.reason.message());
+  }
+  entries_received_ += count;
+  out->emplace_back(std::in_place_type<wire::AckMsg>, wire::AckMsg{batch});
   return Pump(out);
 }
 

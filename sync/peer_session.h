@@ -47,11 +47,24 @@ class PeerSession {
   // Sends whatever the peer lacks, within the window.
   Status Pump(std::vector<wire::Message>* out);
 
+  // A batch of entries in two steps, for a link that writes on another
+  // thread while it reads and checks the next batch: Receive checks the
+  // batch without the store and notes what the peer holds; once
+  // Log::CommitIngest has applied it (batches in the order received),
+  // Committed acknowledges it. OnMessage does both at once.
+  struct ReceivedBatch {
+    std::uint64_t batch = 0;
+    std::size_t count = 0;
+    PreparedIngest prepared;
+  };
+  Result<ReceivedBatch> Receive(const wire::EntriesMsg& m);
+  Status Committed(std::uint64_t batch, std::size_t count, const IngestReport& report,
+                   std::vector<wire::Message>* out);
+
   PeerStats Stats() const;
   const Hash32& peer() const { return peer_; }
 
  private:
-  Status OnEntries(wire::EntriesMsg& m, std::vector<wire::Message>* out);
   Status CompareHeads(const wire::SummaryMsg& s);
 
   Log* log_;

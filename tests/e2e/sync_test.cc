@@ -9,10 +9,12 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
+#include <set>
 
 #include "sync/entry.h"
 #include "sync/handshake.h"
 #include "sync/identity.h"
+#include "sync/peer_session.h"
 #include "sync/secure_frames.h"
 #include "sync/wire.h"
 #include "tests/e2e/cluster.h"
@@ -322,6 +324,59 @@ TEST_F(SyncTest, APeerSendingAForgedEntryIsCutOffAndNothingChanges) {
   EXPECT_EQ(before, Digest("hq"));
   EXPECT_NE(std::string::npos, nodes_["hq"]->Stderr().find("invalid entry"))
       << nodes_["hq"]->Stderr();
+}
+
+// Received batches are written on their own thread while the link reads
+// the next ones; a peer that ignores the window (sends batch after batch
+// without waiting for acknowledgements) is held back by TCP, not queued
+// without limit, and loses nothing: every batch is acknowledged in turn.
+TEST_F(SyncTest, APeerIgnoringTheWindowIsHeldBackAndLosesNothing) {
+  ASSERT_TRUE(sync::InitCrypto().ok());
+  Init("hq");
+  Start("hq");
+  std::ifstream g(Dir("hq") + "/genesis.txt");
+  std::string genesis_text((std::istreambuf_iterator<char>(g)), std::istreambuf_iterator<char>());
+  Hash32 network = sync::GenesisFromText(genesis_text).value().network_id();
+  auto entries_before = Get("hq", "/api/v1/digest")["entries"].get<std::uint64_t>();
+
+  RawPeer peer(PeerAddress("hq"), network);
+  ASSERT_TRUE(peer.Handshake());
+  ASSERT_TRUE(peer.SendMessage(sync::wire::Message(std::in_place_type<sync::wire::SummaryMsg>)));
+  constexpr std::uint64_t kBatches = 3 * sync::PeerSession::kWindow;
+  Hash32 prev{};
+  for (std::uint64_t b = 1; b <= kBatches; ++b) {
+    sync::Entry e;
+    e.seq = b;
+    e.prev = prev;
+    e.hlc = sync::HybridClock().Now();
+    std::string payload =
+        R"({"answer":"A","language":"en","question":"batch )" + std::to_string(b) + R"(?"})";
+    e.payload_hash = sync::Blake2b256(payload);
+    e.payload_size = static_cast<std::uint32_t>(payload.size());
+    Bytes signed_form = sync::SignEntry(peer.key(), network, &e, &prev);
+    ASSERT_TRUE(
+        peer.SendMessage(sync::wire::Message(std::in_place_type<sync::wire::EntriesMsg>,
+                                             sync::wire::EntriesMsg{b, {{signed_form, payload}}})));
+  }
+  std::set<std::uint64_t> acked;
+  for (int i = 0; i < 200 && acked.size() < kBatches; ++i) {
+    auto m = peer.ReadMessage();
+    if (!m) break;
+    if (auto* ack = std::get_if<sync::wire::AckMsg>(&*m)) acked.insert(ack->batch);
+  }
+  EXPECT_EQ(kBatches, acked.size());
+  // The link is still up, and the node holds every entry (waiting for the
+  // unknown author's approval).
+  ASSERT_TRUE(peer.SendMessage(
+      sync::wire::Message(std::in_place_type<sync::wire::PingMsg>, sync::wire::PingMsg{7, false})));
+  bool pong = false;
+  for (int i = 0; i < 200 && !pong; ++i) {
+    auto m = peer.ReadMessage();
+    if (!m) break;
+    if (auto* p = std::get_if<sync::wire::PingMsg>(&*m)) pong = p->pong && p->nonce == 7;
+  }
+  EXPECT_TRUE(pong);
+  EXPECT_EQ(entries_before + kBatches, Get("hq", "/api/v1/digest")["entries"].get<std::uint64_t>());
 }
 
 }  // namespace
