@@ -169,13 +169,13 @@ class StoreImpl final : public Store {
   }
 
   std::unique_ptr<Iterator> NewPrefixIterator(Column c, std::string_view prefix) override {
-    auto end = std::make_unique<std::string>(PrefixEnd(prefix));
-    if (end->empty()) return NewIterator(c);
-    auto slice = std::make_unique<rocksdb::Slice>(*end);
+    return Bounded(c, prefix, rocksdb::ReadOptions());
+  }
+
+  std::unique_ptr<Iterator> NewScanIterator(Column c, std::string_view prefix) override {
     rocksdb::ReadOptions ro;
-    ro.iterate_upper_bound = slice.get();
-    auto* it = db_->NewIterator(ro, Handle(c));
-    return std::make_unique<IteratorImpl>(it, std::move(end), std::move(slice));
+    ro.fill_cache = false;
+    return Bounded(c, prefix, ro);
   }
 
   Status Checkpoint(const std::string& dest) override {
@@ -225,6 +225,15 @@ class StoreImpl final : public Store {
   }
 
  private:
+  std::unique_ptr<Iterator> Bounded(Column c, std::string_view prefix, rocksdb::ReadOptions ro) {
+    auto end = std::make_unique<std::string>(PrefixEnd(prefix));
+    if (end->empty()) return std::make_unique<IteratorImpl>(db_->NewIterator(ro, Handle(c)));
+    auto slice = std::make_unique<rocksdb::Slice>(*end);
+    ro.iterate_upper_bound = slice.get();
+    auto* it = db_->NewIterator(ro, Handle(c));
+    return std::make_unique<IteratorImpl>(it, std::move(end), std::move(slice));
+  }
+
   rocksdb::ColumnFamilyHandle* Handle(Column c) const { return handles_[static_cast<int>(c)]; }
 
   std::string path_;

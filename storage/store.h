@@ -90,6 +90,11 @@ class Store {
   // Iterates only keys starting with `prefix`: the iterator stops at the
   // prefix's end instead of skipping deleted keys beyond it.
   virtual std::unique_ptr<Iterator> NewPrefixIterator(Column c, std::string_view prefix) = 0;
+  // The same for a long sequential read (a feed sent to a peer or written
+  // to a bundle): the blocks it reads do not enter the block cache, so that
+  // sending a backlog neither churns the cache nor evicts what the node's
+  // own reads keep there.
+  virtual std::unique_ptr<Iterator> NewScanIterator(Column c, std::string_view prefix) = 0;
   // A consistent copy of the whole database in `dest` (must not exist).
   virtual Status Checkpoint(const std::string& dest) = 0;
   // Rewrites every file so deleted values leave the disk.

@@ -133,10 +133,8 @@ Result<std::vector<Incoming>> Log::ForkEvidence(const Hash32& author) {
 Result<std::vector<Incoming>> Log::ReadFeed(const Hash32& author, std::uint64_t from_seq,
                                             std::size_t max) {
   std::vector<Incoming> out;
-  auto it = store_->NewIterator(Column::kEntries);
-  Bytes prefix(AsView(author));
+  auto it = store_->NewScanIterator(Column::kEntries, AsView(author));
   for (it->Seek(rec::FeedKey(author, from_seq)); it->Valid() && out.size() < max; it->Next()) {
-    if (it->key().substr(0, 32) != prefix) break;
     std::string_view signed_form, payload;
     if (!rec::DecodeStored(it->value(), &signed_form, &payload)) return Unreadable("entry", author);
     out.push_back({Bytes(signed_form), Bytes(payload)});
