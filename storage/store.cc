@@ -68,12 +68,30 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   return Status::IOError(msg);
 }
 
+// The smallest key greater than every key starting with prefix; "" if none.
+std::string PrefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xff) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+  return end;
+}
+
 class IteratorImpl final : public Iterator {
  public:
   explicit IteratorImpl(rocksdb::Iterator* it, std::unique_ptr<std::string> bound = nullptr,
                         std::unique_ptr<rocksdb::Slice> bound_slice = nullptr)
       : bound_(std::move(bound)), bound_slice_(std::move(bound_slice)), it_(it) {}
   void Seek(std::string_view key) override { it_->Seek(rocksdb::Slice(key.data(), key.size())); }
+  void SeekPrefix(std::string_view prefix) override {
+    // RocksDB reads the bound through its pointer at every step, so a new
+    // bound followed by a Seek is a new range.
+    std::string end = PrefixEnd(prefix);
+    if (bound_ && !end.empty()) {
+      *bound_ = std::move(end);
+      *bound_slice_ = rocksdb::Slice(*bound_);
+    }
+    Seek(prefix);
+  }
   void SeekToFirst() override { it_->SeekToFirst(); }
   bool Valid() const override { return it_->Valid(); }
   void Next() override { it_->Next(); }
@@ -93,14 +111,6 @@ class IteratorImpl final : public Iterator {
   std::unique_ptr<rocksdb::Slice> bound_slice_;
   std::unique_ptr<rocksdb::Iterator> it_;
 };
-
-// The smallest key greater than every key starting with prefix; "" if none.
-std::string PrefixEnd(std::string_view prefix) {
-  std::string end(prefix);
-  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xff) end.pop_back();
-  if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
-  return end;
-}
 
 }  // namespace
 

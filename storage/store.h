@@ -66,6 +66,11 @@ class Iterator {
  public:
   virtual ~Iterator() = default;
   virtual void Seek(std::string_view key) = 0;
+  // On an iterator made by NewPrefixIterator with a non-empty prefix: moves
+  // its bound to another non-empty prefix and seeks to that prefix's first
+  // key (cheaper than a new iterator). Keys beyond a prefix made only of
+  // 0xff bytes may follow it: check the prefix.
+  virtual void SeekPrefix(std::string_view prefix) = 0;
   virtual void SeekToFirst() = 0;
   virtual bool Valid() const = 0;
   virtual void Next() = 0;

@@ -27,8 +27,16 @@ void Txn::Delete(storage::Column c, std::string_view key) {
 
 Result<std::vector<std::string>> Txn::KeysWithPrefix(storage::Column c, std::string_view prefix) {
   std::set<std::string> keys;
-  auto it = store_->NewPrefixIterator(c, prefix);
-  for (it->Seek(prefix); it->Valid() && it->key().substr(0, prefix.size()) == prefix; it->Next()) {
+  // A whole column (rebuilds) gets an iterator of its own; prefixes share one.
+  std::unique_ptr<storage::Iterator> whole;
+  auto& it = prefix.empty() ? whole : scans_[static_cast<int>(c)];
+  if (it) {
+    it->SeekPrefix(prefix);
+  } else {
+    it = store_->NewPrefixIterator(c, prefix);
+    it->Seek(prefix);
+  }
+  for (; it->Valid() && it->key().substr(0, prefix.size()) == prefix; it->Next()) {
     keys.emplace(it->key());
   }
   MRC_RETURN_IF_ERROR(it->status());

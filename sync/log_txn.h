@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,7 +30,10 @@ class Txn {
   std::vector<std::string> OverlayKeysWithPrefix(storage::Column c, std::string_view prefix) const;
   // Whether the store (not the batch) holds any key in column c.
   Result<bool> StoreHasAny(storage::Column c);
-  Status Commit() { return store_->Write(&batch_); }
+  Status Commit() {
+    for (auto& it : scans_) it.reset();  // release what they pin before the write
+    return store_->Write(&batch_);
+  }
   std::size_t size() const { return batch_.Count(); }
   // Keys of kDocs written or deleted by this batch, in no order, possibly
   // repeated: the documents whose state it changes.
@@ -41,6 +45,11 @@ class Txn {
   storage::WriteBatch batch_;
   Overlay overlay_[storage::kColumnCount];
   std::vector<std::string> doc_writes_;
+  // One store iterator per column, made on first use and moved from prefix
+  // to prefix: making an iterator costs microseconds, and a batch may look
+  // up a prefix for each of its thousand entries. The store does not change
+  // until Commit, so a single iterator sees what a new one would.
+  std::unique_ptr<storage::Iterator> scans_[storage::kColumnCount];
 };
 
 }  // namespace mrc::sync

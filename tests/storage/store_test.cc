@@ -55,6 +55,29 @@ TEST_F(StoreTest, PrefixIteratorStopsAtThePrefix) {
   EXPECT_EQ("pa1,pa2,pa\xff,", Keys(Column::kWaits, "p"));
 }
 
+// One iterator moved from prefix to prefix stops at each prefix's end, in
+// the memtable and in table files alike.
+TEST_F(StoreTest, APrefixIteratorMovesToAnotherPrefix) {
+  WriteBatch b;
+  for (const char* k : {"a1", "a2", "b1", "b2", "c1", "d1"}) b.Put(Column::kWaits, k, "");
+  b.Delete(Column::kWaits, "c1");
+  ASSERT_TRUE(store_->Write(&b).ok());
+  for (int pass = 0; pass < 2; ++pass) {
+    auto it = store_->NewPrefixIterator(Column::kWaits, "a");
+    auto keys = [&](const char* prefix) {
+      std::string out;
+      for (it->SeekPrefix(prefix); it->Valid(); it->Next()) out += std::string(it->key()) + ",";
+      return out;
+    };
+    EXPECT_EQ("a1,a2,", keys("a")) << pass;
+    EXPECT_EQ("b1,b2,", keys("b")) << pass;
+    EXPECT_EQ("", keys("c")) << pass;
+    EXPECT_EQ("d1,", keys("d")) << pass;
+    EXPECT_EQ("a1,a2,", keys("a")) << pass;
+    ASSERT_TRUE(store_->CompactAll().ok());  // the second pass reads table files
+  }
+}
+
 TEST_F(StoreTest, SecondOpenIsRefusedAsUnavailable) {
   auto second = Store::Open(dir_ + "/db", Options{});
   EXPECT_EQ(Status::Code::kUnavailable, second.status().code()) << second.status().ToString();
