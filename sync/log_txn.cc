@@ -15,14 +15,31 @@ Result<std::optional<std::string>> Txn::Get(storage::Column c, std::string_view 
 
 void Txn::Put(storage::Column c, std::string_view key, std::string_view value) {
   overlay_[static_cast<int>(c)].insert_or_assign(std::string(key), std::string(value));
-  batch_.Put(c, key, value);
   if (c == storage::Column::kDocs) doc_writes_.emplace_back(key);
 }
 
 void Txn::Delete(storage::Column c, std::string_view key) {
   overlay_[static_cast<int>(c)].insert_or_assign(std::string(key), std::nullopt);
-  batch_.Delete(c, key);
   if (c == storage::Column::kDocs) doc_writes_.emplace_back(key);
+}
+
+Status Txn::Commit() {
+  for (auto& it : scans_) it.reset();  // release what they pin before the write
+  // Only the last write of a key matters (a batch is applied atomically), so
+  // a key written for every entry (a feed's head) goes to RocksDB once, and
+  // keys in order make the memtable's inserts sequential (its skip list
+  // resumes the search where the previous insert ended) instead of random
+  // (ids and documents are hashes).
+  storage::WriteBatch batch;
+  for (int c = 0; c < storage::kColumnCount; ++c) {
+    for (const auto& [key, value] : overlay_[c]) {
+      if (value)
+        batch.Put(static_cast<storage::Column>(c), key, *value);
+      else
+        batch.Delete(static_cast<storage::Column>(c), key);
+    }
+  }
+  return store_->Write(&batch);
 }
 
 Result<std::vector<std::string>> Txn::KeysWithPrefix(storage::Column c, std::string_view prefix) {

@@ -1,5 +1,6 @@
-// Txn: one storage WriteBatch plus an overlay, so that applying many entries
-// in one batch reads its own writes (internal to sync/).
+// Txn: the writes of one batch, kept in an overlay so that applying many
+// entries in one batch reads its own writes, and written as one storage
+// WriteBatch at Commit (internal to sync/).
 #pragma once
 
 #include <map>
@@ -30,11 +31,8 @@ class Txn {
   std::vector<std::string> OverlayKeysWithPrefix(storage::Column c, std::string_view prefix) const;
   // Whether the store (not the batch) holds any key in column c.
   Result<bool> StoreHasAny(storage::Column c);
-  Status Commit() {
-    for (auto& it : scans_) it.reset();  // release what they pin before the write
-    return store_->Write(&batch_);
-  }
-  std::size_t size() const { return batch_.Count(); }
+  // Writes the batch's final state: each key once, in key order per column.
+  Status Commit();
   // Keys of kDocs written or deleted by this batch, in no order, possibly
   // repeated: the documents whose state it changes.
   const std::vector<std::string>& doc_writes() const { return doc_writes_; }
@@ -42,7 +40,6 @@ class Txn {
  private:
   using Overlay = std::map<std::string, std::optional<std::string>, std::less<>>;
   storage::Store* store_;
-  storage::WriteBatch batch_;
   Overlay overlay_[storage::kColumnCount];
   std::vector<std::string> doc_writes_;
   // One store iterator per column, made on first use and moved from prefix
