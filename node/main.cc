@@ -3,6 +3,8 @@
 // main() parses the command line and dispatches to one command (commands.cc);
 // each command opens what it needs from the data directory and returns an
 // exit status. Usage errors exit 2 with CLI11's message.
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <cstdio>
@@ -20,6 +22,12 @@ std::string DefaultDataDir() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // glibc gives each thread that allocates its own arena, and memory freed
+  // into one arena is not reused by another: with a link thread, a writer
+  // thread and helpers passing batches between them, a catch-up of 400,000
+  // entries peaked at 180 MB instead of 140 MB (and used more CPU). Two
+  // arenas keep the peak flat; set before any thread starts.
+  mallopt(M_ARENA_MAX, 2);
   CLI::App app{
       "mrcnode: network node for Migrant Resource Centres.\n"
       "Stores FAQ entries, destination guides, bulletins and centres as signed entries."};
