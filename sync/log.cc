@@ -735,7 +735,12 @@ Status Log::AppendDueReferralReceipts() {
     Hash32 referral = Hash32FromView(std::string_view(key).substr(kReferralDuePrefix.size()));
     MRC_ASSIGN_OR_RETURN(Version sent, GetVersion(referral));
     MRC_ASSIGN_OR_RETURN(ReferralPayload p, DecodeReferralPayload(sent.payload));
-    if (p.erased) {  // erased before this node saw it: nothing to receive
+    MRC_ASSIGN_OR_RETURN(ReferralInfo info, Referral(referral));
+    bool withdrawn = std::any_of(info.steps.begin(), info.steps.end(), [](const ReferralStep& s) {
+      return s.status == ReferralStatus::kWithdrawn;
+    });
+    // Erased or withdrawn before this node saw it: nothing to receive.
+    if (p.erased || withdrawn) {
       storage::WriteBatch forget;
       forget.Delete(Column::kLocal, key);
       MRC_RETURN_IF_ERROR(store_->Write(&forget));

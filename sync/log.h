@@ -241,6 +241,10 @@ class Log {
   // when it is neither the root key, approved nor revoked).
   Result<std::vector<MemberInfo>> Members();
   Result<MemberInfo> Member(const Hash32& key);
+  // This node's key and every key it succeeds through approved rotations
+  // (`mrcnode key rotate`): what the centre signed before a rotation is
+  // still its own.
+  Result<std::vector<Hash32>> OwnKeys();
   // Proposals made to a document, oldest id first, with their decisions.
   Result<std::vector<ProposalInfo>> Proposals(const Hash32& doc);
   // Receipts and acknowledgements of a bulletin document, by author.

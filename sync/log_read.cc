@@ -143,6 +143,18 @@ Result<std::vector<Incoming>> Log::ReadFeed(const Hash32& author, std::uint64_t 
   return out;
 }
 
+Result<std::vector<Hash32>> Log::OwnKeys() {
+  std::vector<Hash32> keys = {self()};
+  // Rotations are approved one key at a time; 16 steps is more than a
+  // centre makes in its life, and bounds a cycle no honest history holds.
+  for (std::size_t i = 0; i < keys.size() && keys.size() <= 16; ++i) {
+    MRC_ASSIGN_OR_RETURN(MemberInfo m, Member(keys[i]));
+    for (const auto& old : m.replaces)
+      if (std::find(keys.begin(), keys.end(), old) == keys.end()) keys.push_back(old);
+  }
+  return keys;
+}
+
 namespace {
 
 MemberInfo ToInfo(const Hash32& key, const trust::Membership& m) {

@@ -55,9 +55,13 @@ bool ReceiverStatus(S s) {
 
 std::string At(std::uint64_t hlc) { return FormatTime(HlcMillis(hlc)); }
 
-// The status a referral is in: its newest step (erased overrides).
+// The status a referral is in: its newest step; a withdrawal is the
+// sender's last word (the receiving centre may have said something
+// meanwhile, unaware of it), and an erasure overrides everything.
 S CurrentStatus(const ReferralInfo& r) {
   if (r.erased) return S::kErased;
+  for (const auto& s : r.steps)
+    if (s.status == S::kWithdrawn) return S::kWithdrawn;
   return r.steps.empty() ? S::kSent : r.steps.back().status;
 }
 
@@ -108,9 +112,24 @@ json NormalNote(const json& j) {
 }
 
 // What the service needs from the log for one response, gathered once.
+// This centre's keys: its own and those it succeeds (a referral sent or
+// received before a `mrcnode key rotate` is still the centre's).
+struct Own {
+  std::vector<Hash32> keys;
+  bool operator()(const Hash32& k) const {
+    return std::find(keys.begin(), keys.end(), k) != keys.end();
+  }
+};
+
+Result<Own> OwnKeys(Log* log) {
+  MRC_ASSIGN_OR_RETURN(auto keys, log->OwnKeys());
+  return Own{std::move(keys)};
+}
+
 struct View {
   Log* log;
   const std::vector<BoxKeyPair>& keys;
+  Own own;
   std::map<Hash32, MemberInfo> members;
 
   json Centre(const Hash32& key) {
@@ -159,18 +178,17 @@ struct View {
   }
 
   json Summary(const ReferralInfo& r, bool read) {
-    const Hash32& self = log->self();
     json j{{"id", ToHex(r.id)},
-           {"direction", r.to == self       ? "in"
-                         : r.sender == self ? "out"
-                                            : "relayed"},
+           {"direction", own(r.to)       ? "in"
+                         : own(r.sender) ? "out"
+                                         : "relayed"},
            {"from", Centre(r.sender)},
            {"to", Centre(r.to)},
            {"sent_at", At(r.hlc)},
            {"status", ReferralStatusName(CurrentStatus(r))},
            {"updated_at", At(r.steps.empty() ? r.hlc : r.steps.back().hlc)},
            {"erased", r.erased}};
-    if (read && !r.erased && !r.steps.empty() && (r.to == self || r.sender == self)) {
+    if (read && !r.erased && !r.steps.empty() && (own(r.to) || own(r.sender))) {
       std::string why;
       if (auto d = OpenStep(r, r.steps.front(), &why)) {
         j["service"] = d->value("service", "");
@@ -246,7 +264,8 @@ Result<std::string> ReferralService::Create(std::string_view request_json, std::
   details["consent"] = consent;
   details["by"] = std::string(user);
 
-  if (to == log_->self()) return Bad("to", "a centre does not refer clients to itself");
+  MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
+  if (own(to)) return Bad("to", "a centre does not refer clients to itself");
   auto target = log_->Member(to);
   if (!target.ok() || !target->member) {
     return Status::NotFound("to: " + ToHex(to) + " is not a member centre of this network");
@@ -290,14 +309,14 @@ Result<std::string> ReferralService::List(std::string_view direction, std::strin
   MRC_ASSIGN_OR_RETURN(auto all, log_->Referrals());
   std::sort(all.begin(), all.end(),
             [](const ReferralInfo& a, const ReferralInfo& b) { return a.hlc > b.hlc; });
-  View view{log_, keys_, {}};
+  MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
+  View view{log_, keys_, own, {}};
   json list = json::array();
   json counts = json::object();
   json directions = {{"in", 0}, {"out", 0}, {"relayed", 0}, {"all", all.size()}};
   std::size_t total = 0;
-  const Hash32& self = log_->self();
   for (const auto& r : all) {
-    std::string dir = r.to == self ? "in" : r.sender == self ? "out" : "relayed";
+    std::string dir = own(r.to) ? "in" : own(r.sender) ? "out" : "relayed";
     directions[dir] = directions[dir].get<std::size_t>() + 1;
     if (direction != "all" && dir != direction) continue;
     json s = view.Summary(r, /*read=*/true);
@@ -316,10 +335,10 @@ Result<std::string> ReferralService::List(std::string_view direction, std::strin
 Result<std::string> ReferralService::Get(std::string_view id_hex, std::string_view user) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(id_hex, "referral id"));
   MRC_ASSIGN_OR_RETURN(ReferralInfo r, log_->Referral(id));
-  View view{log_, keys_, {}};
+  MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
+  View view{log_, keys_, own, {}};
   json j = view.Summary(r, /*read=*/true);
-  const Hash32& self = log_->self();
-  bool party = r.to == self || r.sender == self;
+  bool party = own(r.to) || own(r.sender);
   std::string why;
   std::optional<json> details;
   if (r.erased) {
@@ -363,7 +382,7 @@ Result<std::string> ReferralService::Get(std::string_view id_hex, std::string_vi
   j["trail"] = trail;
   json actions = json::array();
   if (!r.erased) {
-    if (r.to == self) {
+    if (own(r.to)) {
       if (!receiver_last || *receiver_last == S::kReceived) {
         actions.push_back("accepted");
         actions.push_back("declined");
@@ -371,7 +390,7 @@ Result<std::string> ReferralService::Get(std::string_view id_hex, std::string_vi
         actions.push_back("completed");
       }
     }
-    if (r.sender == self && !withdrawn) actions.push_back("withdrawn");
+    if (own(r.sender) && !withdrawn) actions.push_back("withdrawn");
     if (party) actions.push_back("erased");
   }
   j["actions"] = actions;
@@ -399,8 +418,8 @@ Result<std::string> ReferralService::SetStatus(std::string_view id_hex,
   MRC_ASSIGN_OR_RETURN(std::string note, Text(req, "note", note_required, 4000));
   MRC_ASSIGN_OR_RETURN(ReferralInfo r, log_->Referral(id));
   if (r.erased) return Status::Conflict("the referral was erased");
-  const Hash32& self = log_->self();
-  if (status == S::kWithdrawn ? r.sender != self : r.to != self) {
+  MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
+  if (status == S::kWithdrawn ? !own(r.sender) : !own(r.to)) {
     return Status::PermissionDenied(status == S::kWithdrawn
                                         ? "only the sending centre withdraws a referral"
                                         : "only the receiving centre sets " + name);
@@ -442,8 +461,8 @@ Result<std::string> ReferralService::SetStatus(std::string_view id_hex,
 Result<std::string> ReferralService::Erase(std::string_view id_hex, std::string_view user) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(id_hex, "referral id"));
   MRC_ASSIGN_OR_RETURN(ReferralInfo r, log_->Referral(id));
-  const Hash32& self = log_->self();
-  if (r.to != self && r.sender != self)
+  MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
+  if (!own(r.to) && !own(r.sender))
     return Status::PermissionDenied("only the sending or the receiving centre erases a referral");
   if (!r.erased) {
     ReferralMeta meta;
@@ -477,9 +496,10 @@ Result<std::string> ReferralService::Targets(std::string_view service, std::stri
     return true;
   }));
   MRC_ASSIGN_OR_RETURN(auto members, log_->Members());
+  MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
   json out = json::array();
   for (const auto& m : members) {
-    if (!m.member || m.revoked_from || !m.encryption_key || m.key == log_->self()) continue;
+    if (!m.member || m.revoked_from || !m.encryption_key || own(m.key)) continue;
     json c{{"key", ToHex(m.key)},
            {"name", m.name},
            {"city", m.city},
@@ -520,12 +540,12 @@ Result<std::string> ReferralService::Targets(std::string_view service, std::stri
 
 Result<std::size_t> ReferralService::EraseExpired(std::uint64_t now_millis, std::uint32_t days) {
   MRC_ASSIGN_OR_RETURN(auto all, log_->Referrals());
-  const Hash32& self = log_->self();
+  MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
   std::uint64_t limit = std::uint64_t{days} * 24 * 3600 * 1000;
   std::size_t erased = 0;
   Status failure;
   for (const auto& r : all) {
-    if (r.erased || (r.to != self && r.sender != self) || r.steps.empty()) continue;
+    if (r.erased || (!own(r.to) && !own(r.sender)) || r.steps.empty()) continue;
     S s = CurrentStatus(r);
     if (s != S::kCompleted && s != S::kDeclined && s != S::kWithdrawn) continue;
     std::uint64_t closed = HlcMillis(r.steps.back().hlc);

@@ -397,5 +397,62 @@ TEST_F(ReferralTest, RetentionErasesClosedReferralsAfterTheirPeriod) {
   EXPECT_EQ("received", Status(sender, open_one)) << "open referrals are kept";
 }
 
+// After `mrcnode key rotate`, the centre's new key acts on the referrals its
+// old key sent: it lists them as its own, reads them, withdraws and erases
+// them, and retention still reaches them.
+TEST_F(ReferralTest, AfterASigningKeyRotationTheCentreStillActsOnItsReferrals) {
+  Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
+  SyncAll({&hq, &sender, &receiver});
+  std::string id_hex =
+      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
+          .get<std::string>();
+  Hash32 id = *Hash32FromHex(id_hex);
+  // The sending centre rotates its signing key; headquarters approves.
+  KeyPair next = GenerateKeyPair();
+  Statement rotate;
+  rotate.type = Statement::Type::kRotate;
+  rotate.key = next.public_key;
+  Hash32 rotation =
+      sender.node->log
+          ->Append({Draft{Kind::kMember, Op::kPut, {}, {}, StatementPayload(rotate).value()}})
+          .value()
+          .front();
+  Sync(sender, hq);
+  EnrolmentRequest req;
+  req.network_id = testing::TestNetwork();
+  req.key = next.public_key;
+  req.name = "a renewed";
+  req.replaces = sender.node->log->self();
+  req.rotation = rotation;
+  TrustService trust(hq.node->log.get(), hq.node->key);
+  ASSERT_TRUE(trust.Approve(json{{"request", MakeEnrolmentRequest(next, req)}}.dump()).ok());
+  // The same centre under its new key: same data, same encryption key.
+  Node renewed(tmp_.Sub("a2"), next, testing::TestNetwork(), Node::Mode::kObserve);
+  ASSERT_TRUE(renewed.log->Ingest(testing::TestRoot::Get().feed()).ok());
+  ASSERT_TRUE(renewed.log->Ingest(hq.node->AllEntries()).ok());
+  ASSERT_TRUE(renewed.log->Ingest(sender.node->AllEntries()).ok());
+  ReferralService service(renewed.log.get(), renewed.store.get(), renewed.key, {sender.box});
+
+  json list = json::parse(service.List("out", "", "").value());
+  ASSERT_EQ(1u, list["referrals"].size()) << list.dump();
+  json got = json::parse(service.Get(id_hex, "amira").value());
+  EXPECT_EQ("out", got["direction"]);
+  EXPECT_NE(std::string::npos, got.dump().find(kCanary)) << "its own details stay readable";
+  ASSERT_TRUE(service.SetStatus(id_hex, R"({"status":"withdrawn"})", "amira").ok());
+  // Every node accepts the withdrawal by the successor key (the receiving
+  // centre gets the referral and its withdrawal together, through
+  // headquarters, which holds everything the old key signed).
+  std::vector<Incoming> all = hq.node->AllEntries();
+  for (auto& in : renewed.AllEntries()) all.push_back(std::move(in));
+  ASSERT_TRUE(receiver.node->log->Ingest(all).ok());
+  EXPECT_EQ("withdrawn", Status(receiver, id));
+  // It reached the receiving centre already withdrawn: nothing to receive.
+  for (const auto& step : receiver.node->log->Referral(id).value().steps)
+    EXPECT_NE(ReferralStatus::kReceived, step.status);
+  // Retention reaches what the old key sent.
+  EXPECT_EQ(1u, service.EraseExpired(WallMillis() + 400ull * 24 * 3600 * 1000, 30).value());
+  EXPECT_TRUE(json::parse(service.Get(id_hex, "amira").value())["erased"].get<bool>());
+}
+
 }  // namespace
 }  // namespace mrc::sync
