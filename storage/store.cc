@@ -10,6 +10,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <atomic>
 #include <vector>
 
 namespace mrc::storage {
@@ -175,8 +176,14 @@ class StoreImpl final : public Store {
     }
     rocksdb::WriteOptions wo;
     wo.sync = options_.sync_writes;
-    return FromRocks(db_->Write(wo, &wb), "write batch");
+    // Moved before the write as well as after: a reader that saw the old
+    // generation while the write was being applied must not keep what it read.
+    generation_.fetch_add(1);
+    Status s = FromRocks(db_->Write(wo, &wb), "write batch");
+    generation_.fetch_add(1);
+    return s;
   }
+  std::uint64_t Generation() const override { return generation_.load(); }
 
   std::unique_ptr<Iterator> NewIterator(Column c) override {
     return std::make_unique<IteratorImpl>(db_->NewIterator(rocksdb::ReadOptions(), Handle(c)));
@@ -254,6 +261,7 @@ class StoreImpl final : public Store {
   Options options_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::unique_ptr<rocksdb::DB> db_;
+  std::atomic<std::uint64_t> generation_{0};
 };
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Options& options) {

@@ -91,6 +91,9 @@ class Store {
   virtual Result<std::string> Get(Column c, std::string_view key) = 0;
   // Applies the batch atomically (and durably when options.sync_writes).
   virtual Status Write(WriteBatch* batch) = 0;
+  // Moves on with every write applied: two reads of the same generation
+  // read the same contents (what is derived from them may be kept).
+  virtual std::uint64_t Generation() const = 0;
   virtual std::unique_ptr<Iterator> NewIterator(Column c) = 0;
   // Iterates only keys starting with `prefix`: the iterator stops at the
   // prefix's end instead of skipping deleted keys beyond it.

@@ -339,6 +339,12 @@ class Log {
   std::recursive_mutex due_mu_;
   std::mutex referral_keys_mu_;
   std::vector<BoxKeyPair> referral_keys_;  // guarded by referral_keys_mu_
+  // The last digest and the store generation it was computed at: a digest
+  // scans every document, and the status page and convergence checks ask
+  // for it again and again while nothing changes.
+  Result<DigestInfo> ComputeDigest();
+  std::mutex digest_mu_;
+  std::optional<std::pair<std::uint64_t, DigestInfo>> digest_cache_;  // guarded by digest_mu_
 };
 
 }  // namespace mrc::sync

@@ -278,6 +278,21 @@ Result<std::vector<Hash32>> Log::EntriesAtForkPoint(const FeedHead& f) {
 }
 
 Result<DigestInfo> Log::Digest() {
+  std::uint64_t generation = store_->Generation();
+  {
+    std::lock_guard lock(digest_mu_);
+    if (digest_cache_ && digest_cache_->first == generation) return digest_cache_->second;
+  }
+  MRC_ASSIGN_OR_RETURN(DigestInfo info, ComputeDigest());
+  // Kept only when no write began or ended while it was computed.
+  if (store_->Generation() == generation && generation % 2 == 0) {
+    std::lock_guard lock(digest_mu_);
+    digest_cache_.emplace(generation, info);
+  }
+  return info;
+}
+
+Result<DigestInfo> Log::ComputeDigest() {
   // One consistent pass would need a snapshot; the digest is compared after
   // quiescence, so separate passes over docs and feeds are enough.
   DigestInfo info;

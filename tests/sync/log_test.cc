@@ -80,6 +80,22 @@ TEST_F(LogTest, ReplicatesToAnotherNodeWithTheSameDigest) {
   EXPECT_EQ(a.DigestHex(), b.DigestHex());
 }
 
+// The digest is kept while the store does not change, and never outlives
+// a write (the status page and convergence checks ask for it repeatedly).
+TEST_F(LogTest, AKeptDigestFollowsEveryWrite) {
+  Node a(tmp_.Sub("a")), b(tmp_.Sub("b"));
+  Create(a, "Q1");
+  std::string first = a.DigestHex();
+  EXPECT_EQ(first, a.DigestHex());
+  std::uint64_t generation = a.store->Generation();
+  Create(a, "Q2");
+  EXPECT_LT(generation, a.store->Generation());
+  EXPECT_NE(first, a.DigestHex());
+  EXPECT_EQ(2u, a.log->Digest().value().documents);
+  b.log->Ingest(a.AllEntries()).value();
+  EXPECT_EQ(a.DigestHex(), b.DigestHex());
+}
+
 TEST_F(LogTest, EveryVerificationFailureIsNamed) {
   Node n(tmp_.Sub("a"));
   KeyPair key = GenerateKeyPair();
