@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "sync/referral.h"
@@ -256,6 +257,285 @@ Status CheckObject(const ContentField& f, const json& v) {
   return Status::Ok();
 }
 
+// A one-pass check of content as JSON text, for the common case: no DOM,
+// no copies of long texts. It answers true only for content that the DOM
+// check (json::parse + ValidateContent) accepts; anything it does not handle
+// (numbers, nested objects, duplicate keys, lone surrogates, malformed
+// input...) gets false, and the caller falls back to the DOM check, which
+// also gives the message. Catch-up validates every received entry, and
+// parsing a DOM was most of that cost.
+class QuickScan {
+ public:
+  explicit QuickScan(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+
+  bool Content(Kind kind) {
+    const auto& fields = ContentFields(kind);
+    if (fields.empty() || fields.size() > 32) return false;
+    std::uint32_t seen = 0;
+    Space();
+    if (!Eat('{')) return false;
+    Space();
+    if (!Eat('}')) {
+      for (;;) {
+        if (!String(&key_)) return false;
+        std::size_t i = 0;
+        while (i < fields.size() && key_ != fields[i].name) ++i;
+        if (i == fields.size() || (seen & (1u << i)) != 0) return false;
+        seen |= 1u << i;
+        Space();
+        if (!Eat(':')) return false;
+        Space();
+        if (!Value(fields[i].shape)) return false;
+        Space();
+        if (Eat(',')) {
+          Space();
+          continue;
+        }
+        if (!Eat('}')) return false;
+        break;
+      }
+    }
+    Space();
+    if (p_ != end_) return false;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i].required && (seen & (1u << i)) == 0) return false;
+    }
+    if (kind == Kind::kGuide) {
+      auto has = [&](std::string_view name) {
+        for (std::size_t i = 0; i < fields.size(); ++i)
+          if (name == fields[i].name) return (seen & (1u << i)) != 0;
+        return false;
+      };
+      if (has("topic") == has("section")) return false;
+    }
+    return true;
+  }
+
+ private:
+  bool Eat(char c) {
+    if (p_ == end_ || *p_ != c) return false;
+    ++p_;
+    return true;
+  }
+  void Space() {
+    while (p_ != end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
+  }
+  bool Literal(std::string_view word) {
+    if (static_cast<std::size_t>(end_ - p_) < word.size() ||
+        std::string_view(p_, word.size()) != word)
+      return false;
+    p_ += word.size();
+    return true;
+  }
+
+  bool Value(FieldShape shape) {
+    switch (shape) {
+      case FieldShape::kText:
+        return Text(500);
+      case FieldShape::kMarkdown:
+        return Text(256 * 1024);
+      case FieldShape::kTextList:
+        return List([](const std::string& s) { return !s.empty() && s.size() <= 500; });
+      case FieldShape::kSlugList:
+        return List(IsSlug);
+      case FieldShape::kCountryList:
+        return List(IsCountry);
+      case FieldShape::kTopicList:
+        return List(IsTopic);
+      case FieldShape::kIdList:
+        return List(IsDocId);
+      case FieldShape::kSlug:
+        return String(&value_) && IsSlug(value_);
+      case FieldShape::kLanguage:
+        return String(&value_) && IsLanguage(value_);
+      case FieldShape::kCountry:
+        return String(&value_) && IsCountry(value_);
+      case FieldShape::kDate:
+        return String(&value_) && IsDate(value_);
+      case FieldShape::kTopic:
+        return String(&value_) && IsTopic(value_);
+      case FieldShape::kUrgency:
+        return String(&value_) &&
+               (value_ == "low" || value_ == "normal" || value_ == "high" || value_ == "urgent");
+      case FieldShape::kBool:
+        return Literal("true") || Literal("false");
+      case FieldShape::kLocation:
+      case FieldShape::kContact:
+      case FieldShape::kLatitude:
+      case FieldShape::kLongitude:
+        return false;
+    }
+    return false;
+  }
+
+  // A string of 1..max_bytes bytes once unescaped, measured without a copy.
+  bool Text(std::size_t max_bytes) {
+    std::size_t size = 0;
+    return Scan(nullptr, &size) && size > 0 && size <= max_bytes;
+  }
+  template <typename Pred>
+  bool List(Pred ok_item) {
+    if (!Eat('[')) return false;
+    Space();
+    if (Eat(']')) return true;
+    for (int n = 1; n <= 64; ++n) {
+      if (!String(&value_) || !ok_item(value_)) return false;
+      Space();
+      if (Eat(']')) return true;
+      if (!Eat(',')) return false;
+      Space();
+    }
+    return false;
+  }
+  bool String(std::string* out) {
+    out->clear();
+    std::size_t size = 0;
+    return Scan(out, &size);
+  }
+
+  // One JSON string: RFC 8259 escapes and well-formed UTF-8 (RFC 3629), as
+  // nlohmann's lexer requires. Appends the unescaped bytes to `out` when
+  // given; always counts them.
+  bool Scan(std::string* out, std::size_t* size) {
+    if (!Eat('"')) return false;
+    const char* run = p_;
+    auto flush = [&] {
+      if (out != nullptr) out->append(run, static_cast<std::size_t>(p_ - run));
+      *size += static_cast<std::size_t>(p_ - run);
+    };
+    while (p_ != end_) {
+      auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        flush();
+        ++p_;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c < 0x80 && c != '\\') {
+        ++p_;
+        continue;
+      }
+      if (c >= 0x80) {
+        int n = Utf8Length();
+        if (n == 0) return false;
+        p_ += n;
+        continue;
+      }
+      flush();
+      ++p_;  // the backslash
+      if (p_ == end_) return false;
+      char e = *p_++;
+      char byte = 0;
+      switch (e) {
+        case '"':
+        case '\\':
+        case '/':
+          byte = e;
+          break;
+        case 'b':
+          byte = '\b';
+          break;
+        case 'f':
+          byte = '\f';
+          break;
+        case 'n':
+          byte = '\n';
+          break;
+        case 'r':
+          byte = '\r';
+          break;
+        case 't':
+          byte = '\t';
+          break;
+        case 'u':
+          if (!Unicode(out, size)) return false;
+          run = p_;
+          continue;
+        default:
+          return false;
+      }
+      if (out != nullptr) out->push_back(byte);
+      ++*size;
+      run = p_;
+    }
+    return false;
+  }
+
+  // After "\u": four hex digits, a surrogate pair as two escapes.
+  bool Unicode(std::string* out, std::size_t* size) {
+    std::uint32_t cp = 0;
+    if (!Hex4(&cp)) return false;
+    if (cp >= 0xDC00 && cp <= 0xDFFF) return false;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      std::uint32_t low = 0;
+      if (!Literal("\\u") || !Hex4(&low) || low < 0xDC00 || low > 0xDFFF) return false;
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    }
+    char buf[4];
+    std::size_t n = 0;
+    if (cp < 0x80) {
+      buf[n++] = static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      buf[n++] = static_cast<char>(0xC0 | (cp >> 6));
+      buf[n++] = static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      buf[n++] = static_cast<char>(0xE0 | (cp >> 12));
+      buf[n++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      buf[n++] = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      buf[n++] = static_cast<char>(0xF0 | (cp >> 18));
+      buf[n++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      buf[n++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      buf[n++] = static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    if (out != nullptr) out->append(buf, n);
+    *size += n;
+    return true;
+  }
+  bool Hex4(std::uint32_t* v) {
+    if (end_ - p_ < 4) return false;
+    for (int i = 0; i < 4; ++i) {
+      char c = *p_++;
+      std::uint32_t d;
+      if (c >= '0' && c <= '9') {
+        d = static_cast<std::uint32_t>(c - '0');
+      } else if (c >= 'a' && c <= 'f') {
+        d = static_cast<std::uint32_t>(c - 'a' + 10);
+      } else if (c >= 'A' && c <= 'F') {
+        d = static_cast<std::uint32_t>(c - 'A' + 10);
+      } else {
+        return false;
+      }
+      *v = (*v << 4) | d;
+    }
+    return true;
+  }
+  // The length of the well-formed UTF-8 sequence at p_, or 0 (RFC 3629's
+  // table: no overlong forms, no surrogates, nothing past U+10FFFF).
+  int Utf8Length() const {
+    auto at = [&](std::ptrdiff_t i) {
+      return i < end_ - p_ ? static_cast<unsigned char>(p_[i]) : 0u;
+    };
+    auto in = [](unsigned v, unsigned lo, unsigned hi) { return v >= lo && v <= hi; };
+    unsigned c = at(0), c1 = at(1);
+    if (in(c, 0xC2, 0xDF)) return in(c1, 0x80, 0xBF) ? 2 : 0;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+    if (in(c, 0xE0, 0xEF)) return in(c1, lo, hi) && in(at(2), 0x80, 0xBF) ? 3 : 0;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+    if (in(c, 0xF0, 0xF4)) {
+      return in(c1, lo, hi) && in(at(2), 0x80, 0xBF) && in(at(3), 0x80, 0xBF) ? 4 : 0;
+    }
+    return 0;
+  }
+
+  const char* p_;
+  const char* end_;
+  std::string key_, value_;
+};
+
 }  // namespace
 
 const std::vector<std::string_view>& GuideTopics() {
@@ -332,9 +612,14 @@ Status ValidatePayload(Kind kind, std::string_view payload) {
     MRC_ASSIGN_OR_RETURN(ReferralPayload p, DecodeReferralPayload(payload));
     return ParseReferralMeta(p.meta).status();
   }
+  if (QuickAccept(kind, payload)) return Status::Ok();
   json content = json::parse(payload, nullptr, /*allow_exceptions=*/false);
   if (content.is_discarded()) return Status::InvalidArgument("content is not valid JSON");
   return ValidateContent(kind, content);
+}
+
+bool QuickAccept(Kind kind, std::string_view payload) {
+  return IsDocumentKind(kind) && QuickScan(payload).Content(kind);
 }
 
 }  // namespace mrc::sync

@@ -66,6 +66,10 @@ Status ValidatePayload(Kind kind, std::string_view payload);
 // The payload of an entry of this kind and op: content for a put or a
 // proposal, {"reason"} for a decline, nothing for a delete.
 Status ValidateEntryPayload(Kind kind, Op op, std::string_view payload);
+// True only if ValidatePayload accepts this document content; false when
+// it is invalid or when the one-pass check does not handle its form (the
+// full check decides then). Exposed for tests that compare the two.
+bool QuickAccept(Kind kind, std::string_view payload);
 // A guide payload marked "authoritative": true (set by headquarters only).
 bool GuideIsAuthoritative(std::string_view payload);
 
