@@ -120,6 +120,38 @@ Status Malformed(std::string_view what) { return MakeProblem(Problem::kMalformed
 
 }  // namespace
 
+Status CheckShape(const Entry& e) {
+  for (std::size_t i = 1; i < e.parents.size(); ++i) {
+    if (!(e.parents[i - 1] < e.parents[i])) return Malformed("parents not strictly ascending");
+  }
+  if (e.kind == Kind::kMember) {
+    if (!e.IsRoot() || e.op != Op::kPut)
+      return Malformed("a trust statement is a put with no document");
+  } else if (e.kind == Kind::kReceipt) {
+    if (e.IsRoot() || e.parents.size() != 1 || e.op != Op::kPut) {
+      return Malformed("a receipt names a bulletin and exactly one version of it");
+    }
+  } else if (e.kind == Kind::kReferral) {
+    if (e.op != Op::kPut || e.parents.size() != (e.IsRoot() ? 0u : 1u)) {
+      return Malformed("a referral entry is a put: the first with no parent, a status with one");
+    }
+  } else if ((e.op == Op::kPropose || e.op == Op::kDecline) && e.IsRoot()) {
+    return Malformed("a proposal or a decline names a document");
+  } else if (e.op == Op::kDecline && e.parents.size() != 1) {
+    return Malformed("a decline names exactly one proposal");
+  } else if (e.IsRoot() && (!e.parents.empty() || e.op != Op::kPut)) {
+    return Malformed("a document's first entry must be a put without parents");
+  } else if (!e.IsRoot() && e.parents.empty()) {
+    return Malformed("an edit must name its parent versions");
+  }
+  if (e.payload_size > kMaxPayloadBytes) {
+    return MakeProblem(
+        Problem::kOversizedPayload,
+        std::to_string(e.payload_size) + " bytes, limit " + std::to_string(kMaxPayloadBytes));
+  }
+  return Status::Ok();
+}
+
 Result<DecodedEntry> DecodeEntry(std::string_view signed_form) {
   if (signed_form.size() > kMaxEntryBytes) {
     return MakeProblem(
@@ -163,34 +195,7 @@ Result<DecodedEntry> DecodeEntry(std::string_view signed_form) {
 
   if (e.seq == 0) return Malformed("seq must start at 1");
   if ((e.seq == 1) != IsZero(e.prev)) return Malformed("prev must be zero exactly when seq is 1");
-  for (std::size_t i = 1; i < e.parents.size(); ++i) {
-    if (!(e.parents[i - 1] < e.parents[i])) return Malformed("parents not strictly ascending");
-  }
-  if (e.kind == Kind::kMember) {
-    if (!e.IsRoot() || e.op != Op::kPut)
-      return Malformed("a trust statement is a put with no document");
-  } else if (e.kind == Kind::kReceipt) {
-    if (e.IsRoot() || e.parents.size() != 1 || e.op != Op::kPut) {
-      return Malformed("a receipt names a bulletin and exactly one version of it");
-    }
-  } else if (e.kind == Kind::kReferral) {
-    if (e.op != Op::kPut || e.parents.size() != (e.IsRoot() ? 0u : 1u)) {
-      return Malformed("a referral entry is a put: the first with no parent, a status with one");
-    }
-  } else if ((e.op == Op::kPropose || e.op == Op::kDecline) && e.IsRoot()) {
-    return Malformed("a proposal or a decline names a document");
-  } else if (e.op == Op::kDecline && e.parents.size() != 1) {
-    return Malformed("a decline names exactly one proposal");
-  } else if (e.IsRoot() && (!e.parents.empty() || e.op != Op::kPut)) {
-    return Malformed("a document's first entry must be a put without parents");
-  } else if (!e.IsRoot() && e.parents.empty()) {
-    return Malformed("an edit must name its parent versions");
-  }
-  if (e.payload_size > kMaxPayloadBytes) {
-    return MakeProblem(
-        Problem::kOversizedPayload,
-        std::to_string(e.payload_size) + " bytes, limit " + std::to_string(kMaxPayloadBytes));
-  }
+  MRC_RETURN_IF_ERROR(CheckShape(e));
   d.body = signed_form.substr(0, signed_form.size() - 64);
   d.body_hash = Blake2b256(d.body);
   d.id = EntryId(signed_form);

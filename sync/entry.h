@@ -123,6 +123,10 @@ struct DecodedEntry {
 };
 // Strict decode of a signed form; does not check the signature.
 Result<DecodedEntry> DecodeEntry(std::string_view signed_form);
+// The rules on an entry's kind, op, document and parents that DecodeEntry
+// applies (a malformed-entry problem when one is broken); checked before a
+// local change is signed too, so that no node signs what others refuse.
+Status CheckShape(const Entry& e);
 
 bool CheckSignature(const Hash32& network_id, const DecodedEntry& d);
 // What an entry signs for its payload: BLAKE2b-256 and the length, except

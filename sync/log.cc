@@ -24,6 +24,7 @@
 #include "sync/content.h"
 #include "sync/log_apply.h"
 #include "sync/log_txn.h"
+#include "sync/record_sum.h"
 #include "sync/records.h"
 #include "sync/referral.h"
 #include "sync/referral_rules.h"
@@ -444,6 +445,7 @@ Result<std::unique_ptr<Log>> Log::Open(storage::Store* store, const KeyPair& ide
   std::unique_ptr<Log> log(new Log(store, identity, network_id, root));
   MRC_RETURN_IF_ERROR(log->LoadClock());
   MRC_RETURN_IF_ERROR(log->LoadDocChange());
+  MRC_RETURN_IF_ERROR(log->EnsureRecordSum());
   // Receipts owed from before a crash or a stop.
   MRC_RETURN_IF_ERROR(log->AppendDueReceipts());
   // Erasures committed just before a crash or a stop.
@@ -459,6 +461,38 @@ Status Log::LoadClock() {
   std::uint64_t last = 0;
   if (!GetU64(&v, &last)) return Status::Corruption("unreadable clock record");
   clock_.Observe(last);
+  return Status::Ok();
+}
+
+// A store written before the sum was kept gets it from one full scan.
+Status Log::EnsureRecordSum() {
+  auto r = store_->Get(Column::kMeta, kRecordSumKey);
+  if (r.ok()) {
+    return RecordSum::Decode(*r) ? Status::Ok() : Status::Corruption("unreadable record sum");
+  }
+  if (!r.status().IsNotFound()) return r.status();
+  MRC_ASSIGN_OR_RETURN(RecordSum sum, ScanRecordSum(*store_));
+  storage::WriteBatch batch;
+  batch.Put(Column::kMeta, kRecordSumKey, sum.Encode());
+  return store_->Write(&batch);
+}
+
+// Moves the kept sum by what this batch changes in the summed columns.
+Status Log::UpdateRecordSum(Txn& txn) {
+  MRC_ASSIGN_OR_RETURN(auto raw, txn.Get(Column::kMeta, kRecordSumKey));
+  std::optional<RecordSum> sum = raw ? RecordSum::Decode(*raw) : std::nullopt;
+  if (!sum) return Status::Corruption("record sum missing or unreadable");
+  bool changed = false;
+  for (Column c : kSummedColumns) {
+    for (const auto& [key, value] : txn.Writes(c)) {
+      MRC_ASSIGN_OR_RETURN(auto old, txn.StoreValue(c, key));
+      if (old == value) continue;
+      if (old) sum->Remove(c, key, *old);
+      if (value) sum->Add(c, key, *value);
+      changed = true;
+    }
+  }
+  if (changed) txn.Put(Column::kMeta, kRecordSumKey, sum->Encode());
   return Status::Ok();
 }
 
@@ -543,6 +577,7 @@ Status Log::ApplyAll(std::vector<Authenticated>& items, IngestReport* report,
                      const std::vector<std::string>* local_deletes,
                      const std::function<void(std::size_t)>& ready) {
   Txn txn(store_);
+  for (Column c : kSummedColumns) txn.KeepStoreValues(c);
   Ingestor ingestor(txn, clock_, report, root_, self());
   for (std::size_t i = 0; i < items.size(); ++i) {
     Authenticated& a = items[i];
@@ -583,6 +618,7 @@ Status Log::ApplyAll(std::vector<Authenticated>& items, IngestReport* report,
     txn.Put(Column::kLocal, DocChangeKey(change), value);
     txn.Put(Column::kMeta, kDocChangeKey, number);
   }
+  MRC_RETURN_IF_ERROR(UpdateRecordSum(txn));
   MRC_RETURN_IF_ERROR(txn.Commit());
   doc_change_ = change;
   return Status::Ok();
@@ -898,6 +934,9 @@ Result<std::vector<Hash32>> Log::AppendLocked(const std::vector<Draft>& drafts,
         d.kind, d.op, self(), feed.seq + i + 1, {}, clock_.Now(), d.doc, d.parents, {}, 0, {}};
     MRC_RETURN_IF_ERROR(PayloadDigest(d.kind, d.payload, &items[i].entry.payload_hash,
                                       &items[i].entry.payload_size));
+    if (Status shape = CheckShape(items[i].entry); !shape.ok()) {
+      return Status::InvalidArgument(shape.message());
+    }
     items[i].index = i;
     items[i].content_checked = true;
   }

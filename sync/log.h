@@ -41,6 +41,7 @@ namespace mrc::sync {
 namespace detail {
 struct Authenticated;  // an entry whose signature or chain has been checked
 }
+class Txn;
 
 // A change this node authors; Log fills in author, seq, prev, hlc, signature.
 struct Draft {
@@ -302,6 +303,8 @@ class Log {
   Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id, const Hash32& root);
   Status LoadClock();
   Status LoadDocChange();
+  Status EnsureRecordSum();
+  Status UpdateRecordSum(Txn& txn);
   // `local_deletes`: kLocal keys removed in the same batch (receipts owed).
   Result<std::vector<Hash32>> AppendLocked(const std::vector<Draft>& drafts,
                                            const std::vector<std::string>& local_deletes = {});

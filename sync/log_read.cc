@@ -6,6 +6,7 @@
 #include "storage/store.h"
 #include "sync/log.h"
 #include "sync/log_txn.h"
+#include "sync/record_sum.h"
 #include "sync/records.h"
 #include "sync/referral_rules.h"
 #include "sync/trust_rules.h"
@@ -297,31 +298,16 @@ Result<DigestInfo> Log::ComputeDigest() {
   // quiescence, so separate passes over docs and feeds are enough.
   DigestInfo info;
   Hasher h;
-  h.Update("mrc-digest-v1");
-  auto it = store_->NewIterator(Column::kDocs);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    Bytes len;
-    PutU32(&len, static_cast<std::uint32_t>(it->value().size()));
-    h.Update(it->key());
-    h.Update(len);
-    h.Update(it->value());
-    info.documents++;
-  }
-  MRC_RETURN_IF_ERROR(it->status());
-  // Trust and receipt records are keyed by the statements that made them, so
-  // they too are equal on nodes holding the same entries.
-  for (Column c : {Column::kTrust, Column::kReceipts, Column::kProposals, Column::kReferrals}) {
-    auto t = store_->NewIterator(c);
-    for (t->SeekToFirst(); t->Valid(); t->Next()) {
-      Bytes len;
-      PutU32(&len, static_cast<std::uint32_t>(t->key().size()));
-      PutU32(&len, static_cast<std::uint32_t>(t->value().size()));
-      h.Update(len);
-      h.Update(t->key());
-      h.Update(t->value());
-    }
-    MRC_RETURN_IF_ERROR(t->status());
-  }
+  h.Update("mrc-digest-v2");
+  // Documents, trust, receipt, proposal and referral records, summed as they
+  // were written (sync/record_sum.h). Trust and receipt records are keyed by
+  // the statements that made them, so they too are equal on nodes holding
+  // the same entries.
+  MRC_ASSIGN_OR_RETURN(std::string raw, store_->Get(Column::kMeta, kRecordSumKey));
+  auto sum = RecordSum::Decode(raw);
+  if (!sum) return Status::Corruption("unreadable record sum");
+  h.Update(sum->SumBytes());
+  info.documents = sum->documents();
   MRC_ASSIGN_OR_RETURN(auto feeds, Feeds());
   for (const auto& f : feeds) {
     Bytes b;
@@ -419,6 +405,13 @@ Result<std::uint64_t> Log::Verify(const std::function<void(const Status&)>& prob
   for (const auto& f : feeds) {
     auto stored = store_->Get(Column::kEntries, rec::FeedKey(f.author, f.seq));
     if (!stored.ok()) report(Problem::kSeqGap, f.author, f.seq, "feed head entry is missing");
+  }
+  MRC_ASSIGN_OR_RETURN(RecordSum scanned, ScanRecordSum(*store_));
+  auto kept = store_->Get(Column::kMeta, kRecordSumKey);
+  if (!kept.ok() || RecordSum::Decode(*kept) != scanned) {
+    found++;
+    problem(MakeProblem(Problem::kMalformed,
+                        "the digest's kept record sum does not match the records"));
   }
   return found;
 }

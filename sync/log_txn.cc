@@ -7,6 +7,18 @@ namespace mrc::sync {
 Result<std::optional<std::string>> Txn::Get(storage::Column c, std::string_view key) {
   auto& ov = overlay_[static_cast<int>(c)];
   if (auto it = ov.find(key); it != ov.end()) return it->second;
+  MRC_ASSIGN_OR_RETURN(auto value, ReadStore(c, key));
+  if (keep_[static_cast<int>(c)]) kept_[static_cast<int>(c)].emplace(key, value);
+  return value;
+}
+
+Result<std::optional<std::string>> Txn::StoreValue(storage::Column c, std::string_view key) {
+  const auto& kept = kept_[static_cast<int>(c)];
+  if (auto it = kept.find(key); it != kept.end()) return it->second;
+  return ReadStore(c, key);
+}
+
+Result<std::optional<std::string>> Txn::ReadStore(storage::Column c, std::string_view key) {
   auto r = store_->Get(c, key);
   if (r.ok()) return std::optional<std::string>(std::move(r).value());
   if (r.status().IsNotFound()) return std::optional<std::string>();

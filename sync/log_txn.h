@@ -37,10 +37,22 @@ class Txn {
   // repeated: the documents whose state it changes.
   const std::vector<std::string>& doc_writes() const { return doc_writes_; }
 
- private:
+  // The batch's writes to column c so far: key -> value, nullopt a deletion.
   using Overlay = std::map<std::string, std::optional<std::string>, std::less<>>;
+  const Overlay& Writes(storage::Column c) const { return overlay_[static_cast<int>(c)]; }
+  // From now on, what Get reads from the store for column c is remembered,
+  // so that StoreValue need not read it again.
+  void KeepStoreValues(storage::Column c) { keep_[static_cast<int>(c)] = true; }
+  // What the store (not the batch) holds for key.
+  Result<std::optional<std::string>> StoreValue(storage::Column c, std::string_view key);
+
+ private:
+  Result<std::optional<std::string>> ReadStore(storage::Column c, std::string_view key);
+
   storage::Store* store_;
   Overlay overlay_[storage::kColumnCount];
+  bool keep_[storage::kColumnCount] = {};
+  Overlay kept_[storage::kColumnCount];
   std::vector<std::string> doc_writes_;
   // One store iterator per column, made on first use and moved from prefix
   // to prefix: making an iterator costs microseconds, and a batch may look

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "storage/store.h"
+#include "sync/record_sum.h"
 #include "tests/sync/test_util.h"
 
 namespace mrc::sync {
@@ -94,6 +97,96 @@ TEST_F(LogTest, AKeptDigestFollowsEveryWrite) {
   EXPECT_EQ(2u, a.log->Digest().value().documents);
   b.log->Ingest(a.AllEntries()).value();
   EXPECT_EQ(a.DigestHex(), b.DigestHex());
+}
+
+// The digest sums the records as they are written (sync/record_sum.h):
+// edits, deletions and conflicts leave the same sum as a full scan, a node
+// receiving the entries in another order gets the same digest, a store
+// without a kept sum gets it at open, and verify finds a wrong one.
+TEST_F(LogTest, TheKeptRecordSumEqualsAFullScan) {
+  Node a(tmp_.Sub("a")), b(tmp_.Sub("b"));
+  Hash32 doc = Create(a, "Q1");
+  Hash32 v2 = a.log->Append({EditFaq(doc, {doc}, "Q1 edited"), NewFaq("Q2")}).value().front();
+  Create(b, "B1");
+  // Both edit `doc` without seeing each other: a conflict on both nodes.
+  b.log->Ingest(a.AllEntries()).value();
+  a.log->Append({EditFaq(doc, {v2}, "Q1 by a")}).value();
+  b.log->Append({EditFaq(doc, {v2}, "Q1 by b")}).value();
+  Hash32 q3 = Create(a, "Q3");
+  a.log->Append({Draft{Kind::kFaq, Op::kDelete, q3, {q3}, ""}}).value();
+  auto entries_a = a.AllEntries();
+  auto entries_b = b.AllEntries();
+  b.log->Ingest(entries_a).value();
+  std::reverse(entries_b.begin(), entries_b.end());  // parked, then released
+  a.log->Ingest(entries_b).value();
+  EXPECT_EQ(a.DigestHex(), b.DigestHex());
+  for (Node* n : {&a, &b}) {
+    auto kept = RecordSum::Decode(n->store->Get(storage::Column::kMeta, kRecordSumKey).value());
+    ASSERT_TRUE(kept);
+    EXPECT_TRUE(*kept == ScanRecordSum(*n->store).value());
+    EXPECT_EQ(n->log->Digest().value().documents, kept->documents());
+    EXPECT_EQ(0u, n->log->Verify([](const Status& s) { ADD_FAILURE() << s.ToString(); }).value());
+  }
+
+  // An older store: no kept sum. Opening the log makes it, the same.
+  std::string digest = a.DigestHex();
+  a.log.reset();
+  storage::WriteBatch forget;
+  forget.Delete(storage::Column::kMeta, kRecordSumKey);
+  ASSERT_TRUE(a.store->Write(&forget).ok());
+  a.log = Log::Open(a.store.get(), a.key, testing::TestNetwork(),
+                    testing::TestRoot::Get().key().public_key)
+              .value();
+  EXPECT_EQ(digest, a.DigestHex());
+
+  // A wrong kept sum is found.
+  RecordSum wrong = ScanRecordSum(*a.store).value();
+  wrong.Add(storage::Column::kDocs, "x", "y");
+  storage::WriteBatch tamper;
+  tamper.Put(storage::Column::kMeta, kRecordSumKey, wrong.Encode());
+  ASSERT_TRUE(a.store->Write(&tamper).ok());
+  std::vector<std::string> found;
+  a.log->Verify([&](const Status& s) { found.push_back(s.message()); }).value();
+  ASSERT_EQ(1u, found.size());
+  EXPECT_NE(std::string::npos, found[0].find("record sum")) << found[0];
+}
+
+TEST(RecordSumTest, TheSumDependsOnTheRecordsNotTheirOrder) {
+  using storage::Column;
+  RecordSum one, two, empty;
+  one.Add(Column::kDocs, "a", "1");
+  one.Add(Column::kTrust, "b", "2");
+  two.Add(Column::kTrust, "b", "2");
+  two.Add(Column::kDocs, "a", "1");
+  EXPECT_TRUE(one == two);
+  EXPECT_EQ(1u, one.documents());
+  // The same key and value in another column is another record.
+  RecordSum moved;
+  moved.Add(Column::kTrust, "a", "1");
+  moved.Add(Column::kTrust, "b", "2");
+  EXPECT_FALSE(one == moved);
+  // Removing what was added, across many carries, comes back to zero.
+  RecordSum many;
+  for (int i = 0; i < 1000; ++i) many.Add(Column::kDocs, std::to_string(i), "v");
+  for (int i = 999; i >= 0; --i) many.Remove(Column::kDocs, std::to_string(i), "v");
+  EXPECT_TRUE(many == empty);
+  EXPECT_EQ(std::string(32, '\0'), many.SumBytes());
+  auto decoded = RecordSum::Decode(one.Encode());
+  ASSERT_TRUE(decoded);
+  EXPECT_TRUE(*decoded == one);
+  EXPECT_FALSE(RecordSum::Decode("short"));
+}
+
+TEST_F(LogTest, ALocalChangeOthersWouldRefuseIsNotSigned) {
+  Node n(tmp_.Sub("a"));
+  Hash32 doc = Create(n, "Q");
+  std::string digest = n.DigestHex();
+  auto r = n.log->Append({Draft{Kind::kFaq, Op::kDelete, doc, {}, ""}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(Status::Code::kInvalidArgument, r.status().code()) << r.status().ToString();
+  EXPECT_NE(std::string::npos, r.status().message().find("parent")) << r.status().ToString();
+  EXPECT_EQ(digest, n.DigestHex());
+  EXPECT_EQ(1u, n.Entries());
 }
 
 TEST_F(LogTest, EveryVerificationFailureIsNamed) {
