@@ -40,8 +40,12 @@ WriteBatch::WriteBatch(WriteBatch&&) noexcept = default;
 WriteBatch& WriteBatch::operator=(WriteBatch&&) noexcept = default;
 
 void WriteBatch::Put(Column c, std::string_view key, std::string_view value) {
+  PutOwned(c, std::string(key), std::string(value));
+}
+
+void WriteBatch::PutOwned(Column c, std::string&& key, std::string&& value) {
   rep_->bytes += key.size() + value.size();
-  rep_->ops.push_back({true, c, std::string(key), std::string(value)});
+  rep_->ops.push_back({true, c, std::move(key), std::move(value)});
 }
 
 void WriteBatch::Delete(Column c, std::string_view key) {

@@ -50,6 +50,8 @@ class WriteBatch {
   WriteBatch& operator=(WriteBatch&&) noexcept;
 
   void Put(Column c, std::string_view key, std::string_view value);
+  // The same, taking the strings instead of copying them.
+  void PutOwned(Column c, std::string&& key, std::string&& value);
   void Delete(Column c, std::string_view key);
   std::size_t Count() const;
   std::size_t ByteSize() const;

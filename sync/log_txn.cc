@@ -42,13 +42,16 @@ Status Txn::Commit() {
   // keys in order make the memtable's inserts sequential (its skip list
   // resumes the search where the previous insert ended) instead of random
   // (ids and documents are hashes).
+  // The overlay is spent by the commit: its strings move into the batch.
   storage::WriteBatch batch;
   for (int c = 0; c < storage::kColumnCount; ++c) {
-    for (const auto& [key, value] : overlay_[c]) {
-      if (value)
-        batch.Put(static_cast<storage::Column>(c), key, *value);
+    auto column = static_cast<storage::Column>(c);
+    while (!overlay_[c].empty()) {
+      auto node = overlay_[c].extract(overlay_[c].begin());
+      if (node.mapped())
+        batch.PutOwned(column, std::move(node.key()), std::move(*node.mapped()));
       else
-        batch.Delete(static_cast<storage::Column>(c), key);
+        batch.Delete(column, node.key());
     }
   }
   return store_->Write(&batch);
@@ -91,11 +94,16 @@ std::vector<std::string> Txn::OverlayKeysWithPrefix(storage::Column c,
   return keys;
 }
 
-Result<bool> Txn::StoreHasAny(storage::Column c) {
+Result<std::optional<std::vector<std::string>>> Txn::StoreKeys(storage::Column c,
+                                                               std::size_t limit) {
+  std::vector<std::string> keys;
   auto it = store_->NewIterator(c);
-  it->SeekToFirst();
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (keys.size() == limit) return std::optional<std::vector<std::string>>();
+    keys.emplace_back(it->key());
+  }
   MRC_RETURN_IF_ERROR(it->status());
-  return it->Valid();
+  return std::optional<std::vector<std::string>>(std::move(keys));
 }
 
 }  // namespace mrc::sync

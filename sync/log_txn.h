@@ -29,9 +29,11 @@ class Txn {
   // batch's own writes are looked at (no store iterator, which costs
   // microseconds each).
   std::vector<std::string> OverlayKeysWithPrefix(storage::Column c, std::string_view prefix) const;
-  // Whether the store (not the batch) holds any key in column c.
-  Result<bool> StoreHasAny(storage::Column c);
+  // The keys the store (not the batch) holds in column c, or nullopt when
+  // there are more than `limit`.
+  Result<std::optional<std::vector<std::string>>> StoreKeys(storage::Column c, std::size_t limit);
   // Writes the batch's final state: each key once, in key order per column.
+  // The writes are moved out: the Txn is spent.
   Status Commit();
   // Keys of kDocs written or deleted by this batch, in no order, possibly
   // repeated: the documents whose state it changes.
