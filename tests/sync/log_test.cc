@@ -189,6 +189,24 @@ TEST_F(LogTest, ALocalChangeOthersWouldRefuseIsNotSigned) {
   EXPECT_EQ(1u, n.Entries());
 }
 
+// More entries waiting than a batch keeps in memory (it then asks the
+// store for each id): all are released when the missing one arrives.
+TEST_F(LogTest, ThousandsOfWaitingEntriesAreReleasedTogether) {
+  Node a(tmp_.Sub("a")), b(tmp_.Sub("b"));
+  std::vector<Draft> drafts;
+  for (int i = 0; i < 4200; ++i) drafts.push_back(NewFaq("Q" + std::to_string(i)));
+  a.log->Append(drafts).value();
+  auto entries = a.AllEntries();
+  ASSERT_EQ(4200u, entries.size());
+  b.log->Ingest(std::vector<Incoming>(entries.begin() + 1, entries.end())).value();
+  EXPECT_EQ(0u, b.Entries());
+  EXPECT_EQ(4199u, b.log->Digest().value().pending);
+  b.log->Ingest({entries.front()}).value();
+  EXPECT_EQ(4200u, b.Entries());
+  EXPECT_EQ(0u, b.log->Digest().value().pending);
+  EXPECT_EQ(a.DigestHex(), b.DigestHex());
+}
+
 TEST_F(LogTest, EveryVerificationFailureIsNamed) {
   Node n(tmp_.Sub("a"));
   KeyPair key = GenerateKeyPair();
