@@ -477,13 +477,13 @@ Status Log::LoadClock() {
   return Status::Ok();
 }
 
-// A store written before the sum was kept gets it from one full scan.
+// A store written before the sum was kept gets it from one full scan; so
+// does one whose kept sum is unreadable (it is derived from the records).
 Status Log::EnsureRecordSum() {
   auto r = store_->Get(Column::kMeta, kRecordSumKey);
-  if (r.ok()) {
-    return RecordSum::Decode(*r) ? Status::Ok() : Status::Corruption("unreadable record sum");
-  }
-  if (!r.status().IsNotFound()) return r.status();
+  if (r.ok() && RecordSum::Decode(*r)) return Status::Ok();
+  if (!r.ok() && !r.status().IsNotFound()) return r.status();
+  if (r.ok()) log::Warn("log", "the digest's record sum was unreadable: computed again");
   MRC_ASSIGN_OR_RETURN(RecordSum sum, ScanRecordSum(*store_));
   storage::WriteBatch batch;
   batch.Put(Column::kMeta, kRecordSumKey, sum.Encode());

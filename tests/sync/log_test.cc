@@ -139,6 +139,16 @@ TEST_F(LogTest, TheKeptRecordSumEqualsAFullScan) {
               .value();
   EXPECT_EQ(digest, a.DigestHex());
 
+  // An unreadable one is computed again at open.
+  a.log.reset();
+  storage::WriteBatch garble;
+  garble.Put(storage::Column::kMeta, kRecordSumKey, "garbled");
+  ASSERT_TRUE(a.store->Write(&garble).ok());
+  a.log = Log::Open(a.store.get(), a.key, testing::TestNetwork(),
+                    testing::TestRoot::Get().key().public_key)
+              .value();
+  EXPECT_EQ(digest, a.DigestHex());
+
   // A wrong kept sum is found.
   RecordSum wrong = ScanRecordSum(*a.store).value();
   wrong.Add(storage::Column::kDocs, "x", "y");
