@@ -91,6 +91,23 @@ Xapian::Stem StemmerFor(const std::string& language) {
   }
 }
 
+}  // namespace
+
+bool StemKeepsFirstCharacter(std::string_view language) {
+  // Checked for each, over random words of its alphabet, by
+  // SearchTest.ListedStemmersKeepAWordsFirstCharacter.
+  static const std::set<std::string, std::less<>> kLanguages = {
+      "da", "de", "en", "es", "fi", "fr", "hu", "it", "nb", "no", "pt", "ro", "ru", "sv", "tr"};
+  return kLanguages.count(language) > 0;
+}
+
+std::string StemWord(std::string_view language, const std::string& word) {
+  Xapian::Stem stem = StemmerFor(std::string(language));
+  return stem.is_none() ? word : stem(word);
+}
+
+namespace {
+
 std::string Term(std::string_view prefix, std::string_view value) {
   return std::string(prefix) + Lower(value);
 }
@@ -204,23 +221,84 @@ void LowerThreadPriority() {
 // Splits text into words as Xapian's term generator does, keeping the
 // separators, so that a snippet can be rebuilt from the pieces.
 struct Token {
-  std::string text;
+  std::string_view text;
   bool word = false;
 };
-std::vector<Token> Tokenize(const std::string& text) {
-  std::vector<Token> out;
-  for (Xapian::Utf8Iterator it(text), end; it != end;) {
-    bool word = Xapian::Unicode::is_wordchar(*it);
-    Token t;
-    t.word = word;
-    while (it != end && Xapian::Unicode::is_wordchar(*it) == word) {
-      Xapian::Unicode::append_utf8(t.text, *it);
-      ++it;
+std::vector<Token> Tokenize(std::string_view text) {
+  // The class of the character at `pos` and its length; ASCII (most of
+  // the text in many languages) without decoding.
+  auto at = [&](std::size_t pos, std::size_t& length) {
+    auto c = static_cast<unsigned char>(text[pos]);
+    if (c < 0x80) {
+      length = 1;
+      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
     }
-    out.push_back(std::move(t));
+    Xapian::Utf8Iterator it(text.data() + pos, text.size() - pos);
+    bool word = Xapian::Unicode::is_wordchar(*it);
+    ++it;
+    length = it == Xapian::Utf8Iterator() ? text.size() - pos
+                                          : static_cast<std::size_t>(it.raw() - text.data()) - pos;
+    return word;
+  };
+  std::vector<Token> out;
+  std::size_t pos = 0, length = 0;
+  while (pos < text.size()) {
+    bool word = at(pos, length);
+    std::size_t start = pos;
+    pos += length;
+    while (pos < text.size() && at(pos, length) == word) pos += length;
+    out.push_back({text.substr(start, pos - start), word});
   }
   return out;
 }
+
+// Decides whether a word of a document's text is one a query asked for:
+// its folded lowercase form is a query word, or its stem in the document's
+// language is a query stem. Folding and stemming (ICU, Unicode case
+// tables, Snowball) cost more than the rest of a search's snippets
+// together, and a query's hits share most of their words, so each distinct
+// word of a language is decided once per query.
+class QueryWordMatcher {
+ public:
+  QueryWordMatcher(std::set<std::string> words, std::set<std::string> stems)
+      : words_(std::move(words)), stems_(std::move(stems)) {
+    for (const auto& s : stems_) stem_starts_.emplace(FirstCharacter(s));
+  }
+
+  bool empty() const { return words_.empty() && stems_.empty(); }
+
+  bool Matches(const std::string& language, Xapian::Stem& stem, std::string_view token) {
+    key_.assign(language).push_back('\0');
+    key_ += token;
+    if (auto it = decided_.find(key_); it != decided_.end()) return it->second;
+    std::string folded = Fold(token);
+    bool match =
+        words_.count(folded) ||
+        (!stem.is_none() &&
+         (!StemKeepsFirstCharacter(language) || stem_starts_.count(FirstCharacter(folded))) &&
+         stems_.count(stem(folded)));
+    decided_.emplace(key_, match);
+    return match;
+  }
+
+ private:
+  static std::string Fold(std::string_view token) {
+    bool ascii = std::all_of(token.begin(), token.end(),
+                             [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    return ascii ? Lower(token) : Xapian::Unicode::tolower(FoldForSearch(token));
+  }
+
+  static std::string_view FirstCharacter(std::string_view s) {
+    std::size_t n = 1;
+    while (n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) ++n;
+    return s.substr(0, std::min(n, s.size()));
+  }
+
+  std::set<std::string> words_, stems_;
+  std::set<std::string, std::less<>> stem_starts_;
+  std::unordered_map<std::string, bool> decided_;
+  std::string key_;
+};
 
 }  // namespace
 
@@ -315,8 +393,7 @@ struct SearchIndex::Impl {
   void GiveBack(std::unique_ptr<Xapian::Database> db);
   Result<SearchResult> SearchWith(Xapian::Database& db, const SearchQuery& q,
                                   const std::set<std::string>& languages);
-  std::vector<SearchHit::Piece> Snippet(const Fields& f, const std::set<std::string>& words,
-                                        const std::set<std::string>& stems);
+  std::vector<SearchHit::Piece> Snippet(const Fields& f, QueryWordMatcher& matcher);
 };
 
 Status SearchIndex::Impl::OpenWriter() {
@@ -608,18 +685,16 @@ void SearchIndex::Impl::GiveBack(std::unique_ptr<Xapian::Database> db) {
 }
 
 std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Fields& f,
-                                                         const std::set<std::string>& words,
-                                                         const std::set<std::string>& stems) {
+                                                         QueryWordMatcher& matcher) {
   std::vector<Token> tokens = Tokenize(f.body);
-  Xapian::Stem stem = StemmerFor(PrimaryLanguage(f.language));
+  std::string language = PrimaryLanguage(f.language);
+  Xapian::Stem stem = StemmerFor(language);
   std::vector<bool> hit(tokens.size(), false);
   std::vector<std::size_t> word_index;  // token index of each word
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     if (!tokens[i].word) continue;
     word_index.push_back(i);
-    if (words.empty() && stems.empty()) continue;
-    std::string folded = Xapian::Unicode::tolower(FoldForSearch(tokens[i].text));
-    hit[i] = words.count(folded) || (!stem.is_none() && stems.count(stem(folded)));
+    if (!matcher.empty()) hit[i] = matcher.Matches(language, stem, tokens[i].text);
   }
   // The window of kSnippetWords words holding the most hits (the first such).
   std::size_t best = 0, best_hits = 0, count = 0;
@@ -638,7 +713,7 @@ std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Fields& f,
   std::size_t to = word_index[last_word] + 1;
   if (from > 0) out.push_back({"… ", false});
   for (std::size_t i = from; i < to; ++i) {
-    std::string text = tokens[i].text;
+    std::string text(tokens[i].text);
     if (!tokens[i].word) {
       // Separators as written, but a line break becomes a space.
       std::replace_if(
@@ -748,6 +823,7 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
       query_words.insert(term);
   }
 
+  QueryWordMatcher matcher(std::move(query_words), std::move(query_stems));
   SearchResult result;
   result.estimated = mset.get_matches_estimated();
   for (auto m = mset.begin(); m != mset.end(); ++m) {
@@ -771,7 +847,7 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
     Fields text;
     text.language = hit.language;
     text.body = JsonString(data, "text");
-    hit.snippet = Snippet(text, query_words, query_stems);
+    hit.snippet = Snippet(text, matcher);
     result.hits.push_back(std::move(hit));
   }
   return result;

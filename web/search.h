@@ -111,4 +111,15 @@ class SearchIndex {
 // (case is left to the tokenizer).
 std::string FoldForSearch(std::string_view text);
 
+// Whether the stemmer of a language (a primary tag: "en") only changes the
+// ending of folded lowercase words, so that a word and its stem start with
+// the same character: snippets then stem only the words that start like a
+// query stem. False for languages whose stemmers strip or change a word's
+// beginning (Arabic, Indonesian, Irish) and for those not checked.
+bool StemKeepsFirstCharacter(std::string_view language);
+
+// The stem of a folded lowercase word in a language, as the index makes
+// it; the word itself when there is no stemmer for the language.
+std::string StemWord(std::string_view language, const std::string& word);
+
 }  // namespace mrc::web

@@ -9,8 +9,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <thread>
 
@@ -231,6 +233,79 @@ TEST_F(SearchTest, SnippetsMarkTheMatchingWords) {
   }
   EXPECT_NE(plain.find("Most visas cost money"), std::string::npos) << plain;  // markup gone
   EXPECT_EQ(marked, "[visas][visa]");
+}
+
+// Snippets stem only the words that start like a query stem, for the
+// languages listed by StemKeepsFirstCharacter; the rest stem every word.
+TEST_F(SearchTest, SnippetsMarkFormsOfAWordInEveryScript) {
+  OpenIndex();
+  Faq("Визы", "Для визы нужен паспорт. Виза стоит денег.", "ru");
+  Faq("كتاب", "قرأت الكتاب في المكتبة", "ar");
+  Faq("Famille", "Les familles et la famille d'un réfugié.", "fr");
+  auto marked = [&](const std::string& query, const std::string& language) {
+    auto r = Find(Q(query).Language(language));
+    std::string out;
+    for (const auto& h : r.hits)
+      for (const auto& p : h.snippet)
+        if (p.hit) out += "[" + p.text + "]";
+    return out;
+  };
+  EXPECT_EQ(marked("виза", "ru"), "[визы][Виза]");
+  EXPECT_EQ(marked("الكتاب", "ar"), "[الكتاب]");
+  EXPECT_EQ(marked("famille", "fr"), "[familles][famille]");
+  EXPECT_EQ(marked("refugie", "fr"), "[réfugié]");
+}
+
+// The property snippets rely on (above): for each language listed, a
+// folded lowercase word and its stem start with the same character. Random
+// words of each alphabet, harsher than real ones.
+TEST(StemTest, ListedStemmersKeepAWordsFirstCharacter) {
+  // The letters of folded lowercase words (marks removed: é -> e, å -> a).
+  const std::string latin = "abcdefghijklmnopqrstuvwxyz";
+  const std::map<std::string, std::string> alphabets = {{"da", latin + "æø"},
+                                                        {"de", latin + "ß"},
+                                                        {"en", latin},
+                                                        {"es", latin + "ñ"},
+                                                        {"fi", latin},
+                                                        {"fr", latin + "œ"},
+                                                        {"hu", latin},
+                                                        {"it", latin},
+                                                        {"nb", latin + "æø"},
+                                                        {"no", latin + "æø"},
+                                                        {"pt", latin},
+                                                        {"ro", latin},
+                                                        {"ru", "абвгдежзийклмнопрстуфхцчшщъыьэюя"},
+                                                        {"sv", latin},
+                                                        {"tr", latin + "ı"}};
+  // Every language Xapian can stem, by the tags the index is given.
+  int checked = 0;
+  std::mt19937 random(17);
+  for (const char* language :
+       {"ar", "hy", "eu", "ca", "da", "nl", "en", "fi", "fr", "de", "hu", "id", "ga",
+        "it", "lt", "ne", "nb", "nn", "no", "pt", "ro", "ru", "es", "sv", "ta", "tr"}) {
+    if (!StemKeepsFirstCharacter(language)) continue;
+    ++checked;
+    ASSERT_TRUE(alphabets.count(language)) << "no alphabet to check " << language << " with";
+    std::vector<std::string> letters;
+    const std::string& alphabet = alphabets.at(language);
+    for (std::size_t i = 0; i < alphabet.size();) {
+      std::size_t n = static_cast<unsigned char>(alphabet[i]) < 0x80 ? 1 : 2;
+      letters.push_back(alphabet.substr(i, n));
+      i += n;
+    }
+    for (int n = 0; n < 20000; ++n) {
+      std::string word;
+      std::size_t length = 1 + random() % 12;
+      for (std::size_t i = 0; i < length; ++i) word += letters[random() % letters.size()];
+      // No word of these languages starts with ß (which the German stemmer makes "ss").
+      if (word.rfind("ß", 0) == 0) continue;
+      std::string stem = StemWord(language, word);
+      std::string first = word.substr(0, static_cast<unsigned char>(word[0]) < 0x80 ? 1 : 2);
+      ASSERT_EQ(stem.substr(0, first.size()), first) << language << ": " << word << " -> " << stem;
+    }
+  }
+  EXPECT_EQ(checked, 15);
+  EXPECT_NE(StemWord("ar", "الكتاب").substr(0, 2), "ا");  // Arabic strips the article
 }
 
 TEST_F(SearchTest, FollowsEditsAndDeletionsOfTheLog) {
