@@ -126,12 +126,22 @@ lua "$work/api.lua" "/api/v1/search?q="
 lua "$work/page.lua" "/?q="
 # Every request a new query (a common word and a rare one), so that no
 # result can come from the node's cache of recent results.
+# The sequence runs through all 24,000 pairs of a common word and a rare one
+# (w01000..w04999) before it repeats; each wrk thread starts halfway from
+# the other, so that the threads do not ask each other's queries.
 cat >"$work/new.lua" <<'EOF'
 local common = {"visa", "permit", "residence", "family", "work", "study"}
+local threads = 0
+function setup(thread)
+  thread:set("first", threads * 12000)
+  threads = threads + 1
+end
 local i = 0
 request = function()
   i = i + 1
-  local q = common[(i % #common) + 1] .. "+w" .. string.format("%05d", 1000 + (i * 7919) % 4000)
+  local n = (first or 0) + i
+  local rare = 1000 + (math.floor(n / #common) * 7919) % 4000
+  local q = common[(n % #common) + 1] .. "+w" .. string.format("%05d", rare)
   return wrk.format("GET", "/api/v1/search?q=" .. q)
 end
 EOF
