@@ -96,8 +96,9 @@ const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& K
 
 Status CheckKnownKeys(const toml::table& root, std::string_view source) {
   for (const auto& [section, node] : root) {
+    std::string_view name = section.str();
     auto it = std::find_if(Known().begin(), Known().end(),
-                           [&](const auto& k) { return k.first == section.str(); });
+                           [name](const auto& k) { return k.first == name; });
     if (it == Known().end()) {
       return Status::InvalidArgument(std::string(source) + ": unknown section [" +
                                      std::string(section.str()) + "]");

@@ -243,7 +243,7 @@ Status CheckObject(const ContentField& f, const json& v) {
   const auto& fields = ObjectFields(f.shape);
   for (const auto& [key, value] : v.items()) {
     auto it = std::find_if(fields.begin(), fields.end(),
-                           [&](const ContentField& inner) { return key == inner.name; });
+                           [&k = key](const ContentField& inner) { return k == inner.name; });
     std::string path = std::string(f.name) + "." + key;
     if (it == fields.end()) return Bad(path, "unknown field");
     ContentField inner = *it;
@@ -562,7 +562,7 @@ Status ValidateContent(Kind kind, const json& content) {
   const auto& fields = ContentFields(kind);
   for (const auto& [key, value] : content.items()) {
     auto it = std::find_if(fields.begin(), fields.end(),
-                           [&](const ContentField& f) { return key == f.name; });
+                           [&k = key](const ContentField& f) { return k == f.name; });
     if (it == fields.end()) {
       return Bad(key, "unknown field for a " + std::string(KindName(kind)) + " document");
     }
