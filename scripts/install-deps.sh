@@ -3,13 +3,16 @@
 # are missing. Safe to run repeatedly: it does nothing when all are present.
 #   scripts/install-deps.sh           build + test dependencies
 #   scripts/install-deps.sh --browser also Chromium and playwright-core (UI tests)
+#   scripts/install-deps.sh --fuzz    also clang and libFuzzer (bench/fuzz.sh)
 set -euo pipefail
 
 browser=0
+fuzz=0
 for arg in "$@"; do
   case "$arg" in
     --browser) browser=1 ;;
-    *) echo "install-deps.sh: unknown argument: $arg (only --browser)" >&2; exit 2 ;;
+    --fuzz) fuzz=1 ;;
+    *) echo "install-deps.sh: unknown argument: $arg (--browser, --fuzz)" >&2; exit 2 ;;
   esac
 done
 if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
@@ -29,6 +32,10 @@ if ((browser)); then
   packages+=(chromium fonts-dejavu-core)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
+# --fuzz: clang and its runtime libraries (libFuzzer and the sanitizers).
+if ((fuzz)); then
+  packages+=(clang libclang-rt-14-dev)
 fi
 
 missing=()

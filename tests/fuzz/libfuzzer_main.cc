@@ -1,9 +1,12 @@
 // libFuzzer's entry points for every target of tests/fuzz/targets.h; the
-// target is named by the environment variable MRC_FUZZ_TARGET. Built only
-// with clang (-DMRC_FUZZ=ON); bench/fuzz.sh builds and runs it.
+// target is named by the environment variable MRC_FUZZ_TARGET. With
+// MRC_FUZZ_SEEDS=DIR it writes the target's seeds into DIR and exits (the
+// starting corpus). Built only with clang (-DMRC_FUZZ=ON); bench/fuzz.sh
+// builds and runs it.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "tests/fuzz/targets.h"
@@ -22,6 +25,19 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     }
     std::fprintf(stderr, "\n");
     std::exit(2);
+  }
+  if (const char* dir = std::getenv("MRC_FUZZ_SEEDS")) {
+    int n = 0;
+    for (const std::string& seed : target->seeds()) {
+      std::string path = std::string(dir) + "/seed-" + std::to_string(n++);
+      FILE* f = std::fopen(path.c_str(), "wb");
+      if (!f || std::fwrite(seed.data(), 1, seed.size(), f) != seed.size()) {
+        std::fprintf(stderr, "cannot write %s\n", path.c_str());
+        std::exit(1);
+      }
+      std::fclose(f);
+    }
+    std::exit(0);
   }
   return 0;
 }

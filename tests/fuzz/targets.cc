@@ -670,7 +670,7 @@ void RunBundle(std::string_view input) {
   h.Update(file);
   std::uint64_t count = 0;
   while (!r.empty() && count < 64) {
-    std::string a(r.Take(r.U16() % 2048)), b(r.Take(r.U16() % 4096));
+    std::string a(r.Take(r.U16() % (sync::kMaxEntryBytes + 1))), b(r.Take(r.U16() % 4096));
     Bytes record = "E";
     PutU32(&record, static_cast<std::uint32_t>(a.size()));
     record += a;
