@@ -17,23 +17,16 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "storage/store.h"
 #include "sync/bundle.h"
 #include "sync/content.h"
 #include "sync/crypto.h"
-#include "sync/doc_service.h"
 #include "sync/entry.h"
 #include "sync/log.h"
-#include "sync/referral_service.h"
-#include "sync/sealed.h"
 #include "sync/secure_frames.h"
-#include "sync/trust_service.h"
 #include "sync/wire.h"
-#include "web/app.h"
+#include "tests/support/node_parts.h"
 #include "web/markdown.h"
-#include "web/search.h"
 #include "web/server.h"
-#include "web/users.h"
 
 namespace mrc::fuzz {
 namespace {
@@ -108,65 +101,31 @@ std::string TempDir(const char* what) {
   return dir + "/" + what;
 }
 
-// A node's parts over a real RocksDB in a temporary directory, made once
-// per process: headquarters' key is the log's root, the node is another
-// centre. Inputs add to it; nothing is reset between them.
+// A node's parts (tests/support/node_parts.h) in a temporary directory,
+// made once per process: headquarters' key is the log's root, the node is
+// another centre. Inputs add to it; nothing is reset between them.
 struct Node {
   std::string dir;
   sync::KeyPair hq = FixedKey(1);
-  sync::KeyPair self = FixedKey(2);
-  std::unique_ptr<storage::Store> store;
-  std::unique_ptr<sync::Log> log;
-  std::unique_ptr<sync::DocService> docs;
-  std::unique_ptr<sync::TrustService> trust;
-  std::unique_ptr<sync::ReferralService> referrals;
-  std::unique_ptr<web::SearchIndex> search;
-  std::unique_ptr<web::Users> users;
-  std::unique_ptr<web::App> app;
+  std::unique_ptr<testing::NodeParts> parts;
+  sync::Log* log = nullptr;
+  web::App* app = nullptr;
   std::string token = "mrc_" + std::string(64, 'f');
 
   Node() {
     InitOnce();
     dir = TempDir("node");
     std::filesystem::create_directories(dir);
-    storage::Options options;
-    options.sync_writes = false;
-    auto s = storage::Store::Open(dir + "/db", options);
-    Require(s.ok(), "the store opens", s.ok() ? "" : s.status().ToString());
-    store = std::move(s).value();
-    auto l = sync::Log::Open(store.get(), self, Network(), hq.public_key);
-    Require(l.ok(), "the log opens", l.ok() ? "" : l.status().ToString());
-    log = std::move(l).value();
-    docs = std::make_unique<sync::DocService>(log.get());
-    trust = std::make_unique<sync::TrustService>(log.get(), self);
-    referrals = std::make_unique<sync::ReferralService>(
-        log.get(), store.get(), self, std::vector<sync::BoxKeyPair>{sync::GenerateBoxKeyPair()});
-    auto index = web::SearchIndex::Open(dir + "/search", log.get());
-    Require(index.ok(), "the search index opens");
-    search = std::move(index).value();
-    search->Start();
-    users = std::make_unique<web::Users>(store.get());
-    web::AppParts parts;
-    parts.log = log.get();
-    parts.docs = docs.get();
-    parts.trust = trust.get();
-    parts.referrals = referrals.get();
-    parts.search = search.get();
-    parts.users = users.get();
-    parts.status = [] { return Result<std::string>(std::string(R"({"peers":[],"trust":{}})")); };
-    parts.node_name = "Fuzz centre";
-    app = std::make_unique<web::App>(parts);
+    auto opened = testing::NodeParts::Open(dir, FixedKey(2), Network(), hq.public_key);
+    Require(opened.ok(), "the node's parts open", opened.ok() ? "" : opened.status().ToString());
+    parts = std::move(opened).value();
+    parts->search->Start();
+    log = parts->log.get();
+    app = parts->app.get();
     app->SetLocalToken(token);
   }
   ~Node() {
-    app.reset();
-    search.reset();
-    users.reset();
-    referrals.reset();
-    trust.reset();
-    docs.reset();
-    log.reset();
-    store.reset();
+    parts.reset();
     std::filesystem::remove_all(std::filesystem::path(dir).parent_path());
   }
 };
@@ -701,7 +660,7 @@ void RunBundle(std::string_view input) {
     std::fwrite(file.data(), 1, file.size(), f);
     std::fclose(f);
   }
-  auto imported = sync::ImportBundle(node.log.get(), path);
+  auto imported = sync::ImportBundle(node.log, path);
   if (mode == 0)
     Require(imported.ok(), "a well-formed bundle imports", imported.status().ToString());
 }

@@ -18,6 +18,7 @@
 #include "sync/log.h"
 #include "sync/referral_service.h"
 #include "sync/trust_service.h"
+#include "tests/support/node_parts.h"
 #include "web/search.h"
 #include "web/users.h"
 
@@ -38,49 +39,26 @@ class AppTest : public ::testing::Test {
     std::string tmpl = (std::filesystem::temp_directory_path() / "mrc-app-XXXXXX").string();
     dir_ = ::mkdtemp(tmpl.data());
     ASSERT_TRUE(sync::InitCrypto().ok());
-    storage::Options options;
-    options.sync_writes = false;
-    auto store = storage::Store::Open(dir_ + "/db", options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
     network_.fill(5);
     key_ = sync::GenerateKeyPair();
-    auto log = sync::Log::Open(store_.get(), key_, network_, key_.public_key);
-    ASSERT_TRUE(log.ok());
-    log_ = std::move(log).value();
-    docs_ = std::make_unique<sync::DocService>(log_.get());
-    trust_ = std::make_unique<sync::TrustService>(log_.get(), key_);
-    box_ = sync::GenerateBoxKeyPair();
-    ASSERT_TRUE(trust_->PublishEncryptionKey(box_.public_key).ok());
-    referrals_ = std::make_unique<sync::ReferralService>(log_.get(), store_.get(), key_,
-                                                         std::vector<sync::BoxKeyPair>{box_});
-    auto search = SearchIndex::Open(dir_ + "/search", log_.get());
-    ASSERT_TRUE(search.ok());
-    search_ = std::move(search).value();
-    users_ = std::make_unique<Users>(store_.get());
+    auto node = mrc::testing::NodeParts::Open(dir_, key_, network_, key_.public_key);
+    ASSERT_TRUE(node.ok()) << node.status().ToString();
+    node_ = std::move(node).value();
+    box_ = node_->box;
+    store_ = node_->store.get();
+    log_ = node_->log.get();
+    docs_ = node_->docs.get();
+    trust_ = node_->trust.get();
+    referrals_ = node_->referrals.get();
+    search_ = node_->search.get();
+    users_ = node_->users.get();
+    app_ = node_->app.get();
     for (const char* role : {"counsellor", "editor", "admin"}) {
       ASSERT_TRUE(users_->Add(role, *ParseRole(role), std::string(role) + "-password").ok());
     }
-    AppParts parts;
-    parts.log = log_.get();
-    parts.docs = docs_.get();
-    parts.trust = trust_.get();
-    parts.referrals = referrals_.get();
-    parts.search = search_.get();
-    parts.users = users_.get();
-    parts.status = [] { return Result<std::string>(std::string(R"({"peers":[],"trust":{}})")); };
-    parts.node_name = "Test centre";
-    app_ = std::make_unique<App>(parts);
   }
   void TearDown() override {
-    app_.reset();
-    search_.reset();
-    users_.reset();
-    referrals_.reset();
-    trust_.reset();
-    docs_.reset();
-    log_.reset();
-    store_.reset();
+    node_.reset();
     std::filesystem::remove_all(dir_);
   }
 
@@ -133,14 +111,16 @@ class AppTest : public ::testing::Test {
   Hash32 network_{};
   sync::KeyPair key_;
   sync::BoxKeyPair box_;
-  std::unique_ptr<sync::ReferralService> referrals_;
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<sync::Log> log_;
-  std::unique_ptr<sync::DocService> docs_;
-  std::unique_ptr<sync::TrustService> trust_;
-  std::unique_ptr<SearchIndex> search_;
-  std::unique_ptr<Users> users_;
-  std::unique_ptr<App> app_;
+  std::unique_ptr<mrc::testing::NodeParts> node_;
+  // node_'s parts, by their short names.
+  storage::Store* store_ = nullptr;
+  sync::Log* log_ = nullptr;
+  sync::DocService* docs_ = nullptr;
+  sync::TrustService* trust_ = nullptr;
+  sync::ReferralService* referrals_ = nullptr;
+  SearchIndex* search_ = nullptr;
+  Users* users_ = nullptr;
+  App* app_ = nullptr;
 };
 
 // A concrete path for a route pattern.

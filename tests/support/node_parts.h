@@ -1,0 +1,85 @@
+// A node's parts without its process, over a real RocksDB in a directory:
+// the store, the log, the document, trust and referral services, the
+// search index, the staff accounts and the App that serves HTTP requests.
+// For tests and fuzz targets that drive the App or the services directly.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/base/status.h"
+#include "storage/store.h"
+#include "sync/crypto.h"
+#include "sync/doc_service.h"
+#include "sync/log.h"
+#include "sync/referral_service.h"
+#include "sync/sealed.h"
+#include "sync/trust_service.h"
+#include "web/app.h"
+#include "web/search.h"
+#include "web/users.h"
+
+namespace mrc::testing {
+
+struct NodeParts {
+  sync::KeyPair identity;
+  sync::BoxKeyPair box;  // the referral encryption key, published at open
+  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<sync::Log> log;
+  std::unique_ptr<sync::DocService> docs;
+  std::unique_ptr<sync::TrustService> trust;
+  std::unique_ptr<sync::ReferralService> referrals;
+  std::unique_ptr<web::SearchIndex> search;
+  std::unique_ptr<web::Users> users;
+  std::unique_ptr<web::App> app;
+
+  // Opens every part in `dir` (the store in dir/db, the index in
+  // dir/search) for a node signing with `identity` in the network
+  // `network`, whose root key is `root`. Writes are not fsynced: these
+  // tests do not crash the process.
+  static Result<std::unique_ptr<NodeParts>> Open(const std::string& dir,
+                                                 const sync::KeyPair& identity,
+                                                 const Hash32& network, const Hash32& root) {
+    MRC_RETURN_IF_ERROR(sync::InitCrypto());
+    auto n = std::make_unique<NodeParts>();
+    n->identity = identity;
+    storage::Options options;
+    options.sync_writes = false;
+    MRC_ASSIGN_OR_RETURN(n->store, storage::Store::Open(dir + "/db", options));
+    MRC_ASSIGN_OR_RETURN(n->log, sync::Log::Open(n->store.get(), identity, network, root));
+    n->docs = std::make_unique<sync::DocService>(n->log.get());
+    n->trust = std::make_unique<sync::TrustService>(n->log.get(), n->identity);
+    n->box = sync::GenerateBoxKeyPair();
+    MRC_RETURN_IF_ERROR(n->trust->PublishEncryptionKey(n->box.public_key).status());
+    n->referrals = std::make_unique<sync::ReferralService>(
+        n->log.get(), n->store.get(), n->identity, std::vector<sync::BoxKeyPair>{n->box});
+    MRC_ASSIGN_OR_RETURN(n->search, web::SearchIndex::Open(dir + "/search", n->log.get()));
+    n->users = std::make_unique<web::Users>(n->store.get());
+    web::AppParts parts;
+    parts.log = n->log.get();
+    parts.docs = n->docs.get();
+    parts.trust = n->trust.get();
+    parts.referrals = n->referrals.get();
+    parts.search = n->search.get();
+    parts.users = n->users.get();
+    parts.status = [] { return Result<std::string>(std::string(R"({"peers":[],"trust":{}})")); };
+    parts.node_name = "Test centre";
+    n->app = std::make_unique<web::App>(parts);
+    return n;
+  }
+
+  // Closes the parts in the reverse order of their dependencies.
+  ~NodeParts() {
+    app.reset();
+    search.reset();
+    users.reset();
+    referrals.reset();
+    trust.reset();
+    docs.reset();
+    log.reset();
+    store.reset();
+  }
+};
+
+}  // namespace mrc::testing
