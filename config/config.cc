@@ -3,6 +3,7 @@
 #include "config/config.h"
 
 #include <fcntl.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,7 +12,6 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace mrc::config {
 namespace {
@@ -46,24 +46,28 @@ class Reader {
     const toml::node* n = Find(section, key);
     if (!n) return Status::Ok();
     const toml::array* a = n->as_array();
-    if (!a) return Bad(source_, Dotted(section, key), "must be a list of strings, e.g. [\"a\", \"b\"]");
+    if (!a)
+      return Bad(source_, Dotted(section, key), "must be a list of strings, e.g. [\"a\", \"b\"]");
     out->clear();
     for (const auto& item : *a) {
-      if (!item.is_string()) return Bad(source_, Dotted(section, key), "every item must be a string");
+      if (!item.is_string())
+        return Bad(source_, Dotted(section, key), "every item must be a string");
       out->push_back(item.as_string()->get());
     }
     return Status::Ok();
   }
 
   template <typename T>
-  Status Int(std::string_view section, std::string_view key, std::int64_t lo, std::int64_t hi, T* out) {
+  Status Int(std::string_view section, std::string_view key, std::int64_t lo, std::int64_t hi,
+             T* out) {
     const toml::node* n = Find(section, key);
     if (!n) return Status::Ok();
     if (!n->is_integer()) return Bad(source_, Dotted(section, key), "must be a whole number");
     std::int64_t v = n->as_integer()->get();
     if (v < lo || v > hi) {
-      return Bad(source_, Dotted(section, key), "must be between " + std::to_string(lo) + " and " +
-                                                    std::to_string(hi) + ", got " + std::to_string(v));
+      return Bad(source_, Dotted(section, key),
+                 "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " +
+                     std::to_string(v));
     }
     *out = static_cast<T>(v);
     return Status::Ok();
@@ -110,7 +114,8 @@ Status CheckKnownKeys(const toml::table& root, std::string_view source) {
     for (const auto& [key, value] : *node.as_table()) {
       if (std::find(it->second.begin(), it->second.end(), key.str()) == it->second.end()) {
         return Status::InvalidArgument(std::string(source) + ": unknown key '" +
-                                       std::string(section.str()) + "." + std::string(key.str()) + "'");
+                                       std::string(section.str()) + "." + std::string(key.str()) +
+                                       "'");
       }
     }
   }
@@ -121,11 +126,21 @@ std::string Quote(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -157,15 +172,18 @@ bool IsLoopback(std::string_view host) {
   if (host.substr(0, 4) != "127.") return false;
   int dots = 0;
   for (char c : host) {
-    if (c == '.') ++dots;
-    else if (c < '0' || c > '9') return false;
+    if (c == '.')
+      ++dots;
+    else if (c < '0' || c > '9')
+      return false;
   }
   return dots == 3;
 }
 
 Result<HostPort> ParseHostPort(std::string_view text, bool allow_port_zero) {
   auto bad = [&](std::string_view why) {
-    return Status::InvalidArgument("'" + std::string(text) + "' is not HOST:PORT (" + std::string(why) + ")");
+    return Status::InvalidArgument("'" + std::string(text) + "' is not HOST:PORT (" +
+                                   std::string(why) + ")");
   };
   HostPort hp;
   std::string_view port;
@@ -206,7 +224,8 @@ Result<Config> Parse(std::string_view toml_text, std::string_view source) {
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
     return Status::InvalidArgument(std::string(source) + ":" + std::to_string(where.line) + ":" +
-                                   std::to_string(where.column) + ": " + std::string(e.description()));
+                                   std::to_string(where.column) + ": " +
+                                   std::string(e.description()));
   }
   MRC_RETURN_IF_ERROR(CheckKnownKeys(root, source));
   Config c;
@@ -235,11 +254,15 @@ Result<Config> Parse(std::string_view toml_text, std::string_view source) {
   if (!listen.ok()) return Bad(source, "http.listen", listen.status().message());
   if (!IsLoopback(listen->host)) {
     return Bad(source, "http.listen",
-               "'" + c.http_listen + "' is not a loopback address; until login is available the "
-               "HTTP server binds to loopback only (127.0.0.1 or [::1])");
+               "'" + c.http_listen +
+                   "' is not a loopback address; the HTTP server has no TLS, "
+                   "so it binds to loopback only (127.0.0.1 or [::1]), where passwords and session "
+                   "cookies never cross a network");
   }
-  if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error") {
-    return Bad(source, "log.level", "must be debug, info, warn or error, got '" + c.log_level + "'");
+  if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
+      c.log_level != "error") {
+    return Bad(source, "log.level",
+               "must be debug, info, warn or error, got '" + c.log_level + "'");
   }
   return c;
 }
@@ -263,39 +286,62 @@ std::string Render(const Config& c) {
        "# message naming it.\n\n"
        "[node]\n"
        "# Display name of this centre (default: empty).\n"
-       "name = " << Quote(c.node_name) << "\n\n"
+       "name = "
+    << Quote(c.node_name)
+    << "\n\n"
        "[http]\n"
-       "# Address of the web UI and JSON API. Loopback only until login exists.\n"
+       "# Address of the web UI and JSON API. Loopback only: there is no TLS, and\n"
+       "# passwords and session cookies must not cross a network in the clear.\n"
        "# Port 0 picks a free port. Default: \"127.0.0.1:8080\".\n"
-       "listen = " << Quote(c.http_listen) << "\n"
+       "listen = "
+    << Quote(c.http_listen)
+    << "\n"
        "# Largest request body accepted, in bytes (1024 .. 67108864). Default: 1048576.\n"
-       "body_limit = " << c.http_body_limit << "\n"
-       "# Seconds a client may take to send a request or read a response (1 .. 3600). Default: 30.\n"
-       "timeout_seconds = " << c.http_timeout_seconds << "\n"
+       "body_limit = "
+    << c.http_body_limit
+    << "\n"
+       "# Seconds a client may take to send a request or read a response (1 .. 3600). Default: "
+       "30.\n"
+       "timeout_seconds = "
+    << c.http_timeout_seconds
+    << "\n"
        "# Threads serving HTTP (1 .. 64). Default: 2.\n"
-       "threads = " << c.http_threads << "\n\n"
+       "threads = "
+    << c.http_threads
+    << "\n\n"
        "[storage]\n"
        "# Flush every write to disk before acknowledging it. Turning this off\n"
        "# risks losing the latest changes in a power cut. Default: true.\n"
-       "sync = " << (c.storage_sync ? "true" : "false") << "\n"
+       "sync = "
+    << (c.storage_sync ? "true" : "false")
+    << "\n"
        "# Memory for the database's read cache, in MiB (1 .. 65536). Default: 32.\n"
-       "cache_mb = " << c.storage_cache_mb << "\n\n"
+       "cache_mb = "
+    << c.storage_cache_mb
+    << "\n\n"
        "[sync]\n"
        "# Address other nodes connect to. Links are authenticated and encrypted;\n"
        "# use \"0.0.0.0:7400\" to accept peers from other machines, \"\" to accept\n"
        "# none (a centre that only dials out). Default: \"127.0.0.1:7400\".\n"
-       "listen = " << Quote(c.sync_listen) << "\n"
+       "listen = "
+    << Quote(c.sync_listen)
+    << "\n"
        "# Peers this node dials, as \"HOST:PORT\"; add with `mrcnode peer add`. Default: [].\n"
-       "peers = [" << QuoteList(c.sync_peers) << "]\n\n"
+       "peers = ["
+    << QuoteList(c.sync_peers)
+    << "]\n\n"
        "[referrals]\n"
        "# Days after which a referral this centre is party to, once completed,\n"
        "# declined or withdrawn, is erased on every node (the client's details;\n"
        "# the signed trail stays). 0 keeps them until erased by hand (0 .. 36500).\n"
        "# Default: 365.\n"
-       "retention_days = " << c.referrals_retention_days << "\n\n"
+       "retention_days = "
+    << c.referrals_retention_days
+    << "\n\n"
        "[log]\n"
        "# How much to log: debug, info, warn or error. Default: \"info\".\n"
-       "level = " << Quote(c.log_level) << "\n";
+       "level = "
+    << Quote(c.log_level) << "\n";
   return o.str();
 }
 
@@ -304,7 +350,8 @@ Status WriteFile(const std::string& path, const Config& config) {
   std::string text = Render(config);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IOError("cannot write " + tmp + ": " + std::strerror(errno));
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
   ok = (::close(fd) == 0) && ok;
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
     return Status::IOError("cannot write " + path + ": " + std::strerror(errno));

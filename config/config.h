@@ -33,7 +33,7 @@ struct Config {
   std::string node_name = "";  // display name of this centre; "" = unnamed
 
   // [http]
-  std::string http_listen = "127.0.0.1:8080";  // loopback only until login exists
+  std::string http_listen = "127.0.0.1:8080";  // loopback only: there is no TLS
   std::uint64_t http_body_limit = 1 << 20;     // bytes; 1 KiB .. 64 MiB
   std::uint32_t http_timeout_seconds = 30;     // read/write timeout; 1 .. 3600
   std::uint32_t http_threads = 2;              // 1 .. 64

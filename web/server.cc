@@ -156,8 +156,9 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options, Han
   auto hp = config::ParseHostPort(options.listen, /*allow_port_zero=*/true);
   if (!hp.ok()) return hp.status().Annotate("HTTP listen address");
   const std::string refused = "refusing to listen on '" + options.listen +
-                              "': not a loopback address; until login exists the HTTP server "
-                              "binds to 127.0.0.1 or [::1] only";
+                              "': not a loopback address; the HTTP server has no TLS, so it "
+                              "binds to 127.0.0.1 or [::1] only, where passwords and session "
+                              "cookies never cross a network";
   if (!config::IsLoopback(hp->host)) return Status::PermissionDenied(refused);
   beast::error_code ec;
   net::ip::address address = hp->host == "localhost" ? net::ip::make_address("127.0.0.1")

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -21,6 +22,7 @@
 #include "sync/content.h"
 #include "sync/crypto.h"
 #include "sync/entry.h"
+#include "sync/handshake.h"
 #include "sync/log.h"
 #include "sync/secure_frames.h"
 #include "sync/wire.h"
@@ -242,6 +244,66 @@ std::vector<std::string> FrameSeeds() {
   raw += std::string(24, 'h');
   raw += std::string("\x00\x00\x00\x20", 4) + std::string(32, 'c');
   return {sealed, raw, std::string(1, '\x01') + std::string(3, '\0') + "\x00"};
+}
+
+// ---- handshake: the first messages of a peer link ----
+// First byte even: the rest is what a peer sends to a responder (or, with
+// the second bit, to an initiator), in messages of the sizes it expects.
+// Odd: two honest nodes shake hands while the input changes bytes of the
+// messages between them (offset, xor pairs); with no change both finish
+// with matching keys, with any change neither finishes believing the
+// other.
+
+void RunHandshake(std::string_view input) {
+  sync::KeyPair a = FixedKey(5), b = FixedKey(6);
+  Reader r(input);
+  std::uint8_t mode = r.U8();
+  if (mode % 2 == 0) {
+    auto role = mode & 2 ? sync::Handshake::Role::kInitiator : sync::Handshake::Role::kResponder;
+    sync::Handshake hs(role, a, Network());
+    for (int step = 0; step < 8 && !hs.done() && !hs.failed(); ++step) {
+      (void)hs.Next();
+      if (hs.done() || hs.expected() == 0) break;
+      if (!hs.Receive(r.Take(hs.expected())).ok()) break;
+    }
+    return;
+  }
+  std::map<std::uint16_t, std::uint8_t> changes;  // offset -> xor (two may cancel)
+  for (int i = 0; i < 8 && !r.empty(); ++i) {
+    std::uint16_t at = r.U16() % (2 * sync::kHandshakeHelloBytes + 2 * sync::kHandshakeAuthBytes);
+    changes[at] ^= r.U8();
+  }
+  std::erase_if(changes, [](const auto& c) { return c.second == 0; });
+  sync::Handshake initiator(sync::Handshake::Role::kInitiator, a, Network());
+  sync::Handshake responder(sync::Handshake::Role::kResponder, b, Network());
+  std::size_t offset = 0;  // of the current message in the conversation
+  for (int step = 0; step < 8; ++step) {
+    for (auto [from, to] : {std::pair{&initiator, &responder}, std::pair{&responder, &initiator}}) {
+      Bytes m = from->Next();
+      if (m.empty() || to->failed() || to->done()) continue;
+      for (auto [at, with] : changes) {
+        if (at >= offset && at < offset + m.size()) m[at - offset] ^= static_cast<char>(with);
+      }
+      offset += m.size();
+      if (to->expected() == m.size()) (void)to->Receive(m);
+    }
+  }
+  if (changes.empty()) {
+    Require(initiator.done() && responder.done(), "an untouched handshake completes");
+    Require(initiator.keys().send == responder.keys().receive &&
+                initiator.keys().receive == responder.keys().send,
+            "both sides derive the same keys");
+    Require(initiator.peer() == b.public_key && responder.peer() == a.public_key,
+            "each side learns the other's key");
+  } else {
+    Require(!(initiator.done() && responder.done()), "a changed handshake does not complete");
+  }
+}
+
+std::vector<std::string> HandshakeSeeds() {
+  return {std::string(1, '\x01'), std::string("\x01\x00\x10\x01", 4),
+          std::string("\x01\x00\x90\x80", 4), std::string(65, '\0'),
+          std::string(1, '\x02') + std::string(64, 'h')};
 }
 
 // ---- entry: the signed form of an entry ----
@@ -699,6 +761,7 @@ const std::vector<Target>& Targets() {
   static const std::vector<Target> targets = {
       {"wire", RunWire, WireSeeds},
       {"frames", RunFrames, FrameSeeds},
+      {"handshake", RunHandshake, HandshakeSeeds},
       {"entry", RunEntry, EntrySeeds},
       {"content", RunContent, ContentSeeds},
       {"markdown", RunMarkdown, MarkdownSeeds},
