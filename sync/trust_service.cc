@@ -44,6 +44,25 @@ Status AppendStatement(Log* log, const Statement& st, std::vector<Hash32> parent
       .status();
 }
 
+// Approvals and revocations by a key without the role they need are refused
+// here, before anything is signed. The trust rules refuse them too, but a
+// centre not yet approved would otherwise sign one that waits, unapplied,
+// for its own approval, and be rejected by every node after it.
+Status RequireOwnRole(Log* log, bool root_only) {
+  auto found = log->Member(log->self());
+  if (!found.ok() && !found.status().IsNotFound()) return found.status();
+  MemberInfo me = found.ok() ? *found : MemberInfo{};  // not found: not (yet) a member
+  if (root_only && !me.root) {
+    return Status::PermissionDenied("only the network's root key revokes keys; this node's key " +
+                                    ToHex(log->self()).substr(0, 12) + " is not the root");
+  }
+  if (!me.root && !(me.member && me.hq && me.revoked_from == 0)) {
+    return Status::PermissionDenied("only headquarters approves members; this node's key " +
+                                    ToHex(log->self()).substr(0, 12) + " is not an hq member");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<bool> TrustService::PublishEncryptionKey(const Hash32& x25519) {
@@ -88,6 +107,7 @@ Result<std::string> TrustService::Member(std::string_view key_hex) {
 }
 
 Result<std::string> TrustService::Approve(std::string_view request_json) {
+  MRC_RETURN_IF_ERROR(RequireOwnRole(log_, /*root_only=*/false));
   MRC_ASSIGN_OR_RETURN(json req, ParseOptionalRequestObject(request_json));
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"request", "roles", "replaces"}));
   if (!req.contains("request") || !req["request"].is_string()) {
@@ -141,6 +161,7 @@ Result<std::string> TrustService::Approve(std::string_view request_json) {
 }
 
 Result<std::string> TrustService::Revoke(std::string_view key_hex, std::string_view request_json) {
+  MRC_RETURN_IF_ERROR(RequireOwnRole(log_, /*root_only=*/true));
   MRC_ASSIGN_OR_RETURN(Hash32 key, ParseHexId(key_hex, "key"));
   MRC_ASSIGN_OR_RETURN(json req, ParseOptionalRequestObject(request_json));
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"from_seq", "reason"}));

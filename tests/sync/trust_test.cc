@@ -216,6 +216,28 @@ TEST_F(TrustTest, OnlyTheRootKeyGrantsHqAndRevokes) {
             trust.Approve(json{{"request", altered}}.dump()).status().message().find("signature"));
 }
 
+// A centre not yet approved has no role at all: its approvals and
+// revocations would wait unapplied for its own approval and then be
+// rejected everywhere, so they are refused before anything is signed.
+TEST_F(TrustTest, ANodeNotYetApprovedNeitherApprovesNorRevokes) {
+  auto newcomer = Node::Observe(tmp_.Sub("new"));
+  newcomer->log->Ingest(TestRoot::Get().feed()).value();
+  TrustService trust(newcomer->log.get(), newcomer->key);
+  EnrolmentRequest req;
+  req.network_id = testing::TestNetwork();
+  KeyPair other = GenerateKeyPair();
+  req.key = other.public_key;
+  req.name = "MRC Osh";
+  auto approve = trust.Approve(json{{"request", MakeEnrolmentRequest(other, req)}}.dump());
+  EXPECT_EQ(Status::Code::kPermissionDenied, approve.status().code())
+      << approve.status().ToString();
+  EXPECT_NE(std::string::npos, approve.status().message().find("only headquarters approves"));
+  auto revoke = trust.Revoke(ToHex(TestRoot::Get().key().public_key), R"({"reason":"test"})");
+  EXPECT_EQ(Status::Code::kPermissionDenied, revoke.status().code()) << revoke.status().ToString();
+  EXPECT_NE(std::string::npos, revoke.status().message().find("only the network's root key"));
+  EXPECT_TRUE(newcomer->log->ReadFeed(newcomer->log->self(), 1, 10).value().empty());
+}
+
 TEST_F(TrustTest, ARevocationRejectsLaterEntriesEvenWhenItArrivesAfterThem) {
   Node hq(tmp_.Sub("hq"));
   auto c1 = Node::Centre(tmp_.Sub("c1"));
