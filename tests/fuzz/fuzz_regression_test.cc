@@ -110,14 +110,14 @@ TEST_P(FuzzRegressionTest, SeedsKeptInputsAndMutationsBreakNothing) {
 
 INSTANTIATE_TEST_SUITE_P(Targets, FuzzRegressionTest,
                          ::testing::Values("wire", "frames", "handshake", "entry", "content",
-                                           "markdown", "http", "ingest", "bundle"),
+                                           "markdown", "http", "api", "ingest", "bundle"),
                          [](const auto& info) { return info.param; });
 
 TEST(FuzzTargetsTest, EveryTargetIsInTheSuite) {
   std::vector<std::string> names;
   for (const auto& t : Targets()) names.emplace_back(t.name);
   EXPECT_EQ(names, (std::vector<std::string>{"wire", "frames", "handshake", "entry", "content",
-                                             "markdown", "http", "ingest", "bundle"}));
+                                             "markdown", "http", "api", "ingest", "bundle"}));
 }
 
 }  // namespace

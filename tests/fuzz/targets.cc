@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <thread>
 
 #include "sync/bundle.h"
@@ -568,6 +569,99 @@ std::vector<std::string> HttpSeeds() {
   };
 }
 
+// ---- api: any route of the App, with an admin's token ----
+// Input: a route of web::Routes(), which known document fills its {id},
+// the query string, then the body. In-process (no socket), so that inputs
+// reach every handler's parsing of queries, JSON and forms. Bad input of
+// any kind must get a clear error: a 500 is a finding.
+
+void RunApi(std::string_view input) {
+  Node& node = TheNode();
+  static std::vector<std::string> ids;  // documents the node holds
+  static std::uint64_t calls = 0;
+  if (ids.empty() || calls++ % 256 == 0) {
+    ids.clear();
+    (void)node.log->ScanDocs(nullptr, [&](const sync::DocState& d) {
+      ids.push_back(ToHex(d.id));
+      return ids.size() < 32;
+    });
+  }
+  Reader r(input);
+  std::span<const web::RouteRule> routes = web::Routes();
+  const web::RouteRule& rule = routes[r.U8() % routes.size()];
+  std::uint8_t pick = r.U8();
+  std::string id = ids.empty() || pick == 255 ? std::string(64, 'a') : ids[pick % ids.size()];
+  std::string path = rule.pattern;
+  for (auto [var, value] : std::initializer_list<std::pair<std::string_view, std::string>>{
+           {"{id}", id},
+           {"{p}", id},
+           {"{key}", ToHex(node.hq.public_key)},
+           {"{name}", "fuzzer"},
+           {"{country}", "DE"},
+           {"{file}", "style.css"},
+           {"{facet}", "category"},
+           {"*", "x"}}) {
+    for (auto at = path.find(var); at != std::string::npos; at = path.find(var, at))
+      path.replace(at, var.size(), value);
+  }
+  web::HttpRequest req;
+  req.method = std::string_view(rule.method) == "*" ? (r.U8() % 2 ? "POST" : "GET") : rule.method;
+  std::string_view query = r.Take(r.U8());
+  req.target = query.empty() ? path : path + "?" + std::string(query);
+  req.body = r.Rest();
+  req.remote = "127.0.0.1:5000";
+  req.headers["host"] = "127.0.0.1:8080";
+  req.headers["authorization"] = "Bearer " + node.token;
+  bool api = path.rfind("/api/", 0) == 0;
+  req.headers["content-type"] = api ? "application/json" : "application/x-www-form-urlencoded";
+  web::HttpResponse res = node.app->Handle(req);
+  std::string what = req.method + " " + req.target + " -> " + std::to_string(res.status) + " " +
+                     res.body.substr(0, 200);
+  Require(res.status >= 100 && res.status <= 599, "a status within HTTP's range", what);
+  Require(res.status != 500, "bad input gets a clear error, not an internal one", what);
+  Require(res.Header("X-Content-Type-Options") && res.Header("Content-Security-Policy"),
+          "security headers on every response", what);
+}
+
+std::vector<std::string> ApiSeeds() {
+  auto seed = [](std::string_view method, std::string_view pattern, std::string_view body,
+                 std::string_view query = {}) {
+    std::span<const web::RouteRule> routes = web::Routes();
+    for (std::size_t i = 0; i < routes.size(); ++i) {
+      if (method == routes[i].method && pattern == routes[i].pattern) {
+        std::string in;
+        in += static_cast<char>(i);
+        in += '\0';
+        in += static_cast<char>(query.size());
+        in += query;
+        in += body;
+        return in;
+      }
+    }
+    Broken("no route for a seed", pattern);
+  };
+  std::string faq =
+      R"({"kind":"faq","content":{"question":"Q?","answer":"A","language":"en","categories":["visa"]}})";
+  return {
+      seed("POST", "/api/v1/docs", faq),
+      seed("PUT", "/api/v1/docs/{id}",
+           R"({"base":[],"content":{"question":"Q2?","answer":"B","language":"en"}})"),
+      seed("POST", "/api/v1/docs/{id}/proposals",
+           R"({"content":{"question":"Q3?","answer":"C","language":"en"}})"),
+      seed("GET", "/api/v1/search", "", "q=visa&kind=faq&limit=5&offset=0&language=en"),
+      seed("GET", "/api/v1/docs", "", "kind=faq&limit=3"),
+      seed("POST", "/api/v1/users",
+           R"({"name":"fuzzer","role":"editor","password":"long enough 1"})"),
+      seed("PUT", "/api/v1/me", R"({"language":"fr"})"),
+      seed(
+          "POST", "/api/v1/referrals",
+          R"({"to":")" + ToHex(FixedKey(1).public_key) +
+              R"(","service":"counselling","reason":"r","client":{"name":"N"},"consent":{"given":true,"scope":"s"}})"),
+      seed("POST", "/api/v1/members/{key}/revoke", R"({"reason":"lost","from_seq":3})"),
+      seed("POST", "/docs/new", "kind=faq&question=Q&answer=A&language=en"),
+  };
+}
+
 // ---- ingest: entries signed by headquarters, applied to the node's log ----
 // Records: kind, op, flags, hlc, a document and parents named by how many
 // entries back they were made, and a payload. The harness signs them as
@@ -766,6 +860,7 @@ const std::vector<Target>& Targets() {
       {"content", RunContent, ContentSeeds},
       {"markdown", RunMarkdown, MarkdownSeeds},
       {"http", RunHttp, HttpSeeds},
+      {"api", RunApi, ApiSeeds},
       {"ingest", RunIngest, IngestSeeds},
       {"bundle", RunBundle, BundleSeeds},
   };
