@@ -56,9 +56,16 @@ Status RequireOwnRole(Log* log, bool root_only) {
     return Status::PermissionDenied("only the network's root key revokes keys; this node's key " +
                                     ToHex(log->self()).substr(0, 12) + " is not the root");
   }
-  if (!me.root && !(me.member && me.hq && me.revoked_from == 0)) {
+  if (!me.root && !(me.member && me.hq)) {
     return Status::PermissionDenied("only headquarters approves members; this node's key " +
                                     ToHex(log->self()).substr(0, 12) + " is not an hq member");
+  }
+  // A revocation rejects the key's entries from its seq on: the statement
+  // signed next takes the seq after the last one of our feed.
+  if (me.revoked_from != 0 && me.revoked_from <= me.seq + 1) {
+    return Status::PermissionDenied("this node's key " + ToHex(log->self()).substr(0, 12) +
+                                    " is revoked from entry " + std::to_string(me.revoked_from) +
+                                    " on: " + me.revoke_reason);
   }
   return Status::Ok();
 }

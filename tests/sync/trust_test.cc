@@ -238,6 +238,32 @@ TEST_F(TrustTest, ANodeNotYetApprovedNeitherApprovesNorRevokes) {
   EXPECT_TRUE(newcomer->log->ReadFeed(newcomer->log->self(), 1, 10).value().empty());
 }
 
+TEST_F(TrustTest, AnHqKeyApprovesUntilTheSeqItIsRevokedFrom) {
+  Node hq(tmp_.Sub("hq"));  // an hq member; its feed is empty
+  TrustService trust(hq.log.get(), hq.key);
+  auto approve_one = [&] {
+    EnrolmentRequest req;
+    req.network_id = testing::TestNetwork();
+    KeyPair other = GenerateKeyPair();
+    req.key = other.public_key;
+    req.name = "MRC Osh";
+    return trust.Approve(json{{"request", MakeEnrolmentRequest(other, req)}}.dump());
+  };
+  // Revoked from its third entry on: the first two may still be signed,
+  // and apply.
+  Revoke(hq.log->self(), 3);
+  for (int i = 0; i < 2; ++i) {
+    auto approved = approve_one();
+    ASSERT_TRUE(approved.ok()) << approved.status().ToString();
+    EXPECT_TRUE(json::parse(*approved)["member"].get<bool>());
+  }
+  auto third = approve_one();
+  EXPECT_EQ(Status::Code::kPermissionDenied, third.status().code()) << third.status().ToString();
+  EXPECT_NE(std::string::npos, third.status().message().find("revoked from entry 3"))
+      << third.status().ToString();
+  EXPECT_EQ(2u, hq.log->ReadFeed(hq.log->self(), 1, 10).value().size());
+}
+
 TEST_F(TrustTest, ARevocationRejectsLaterEntriesEvenWhenItArrivesAfterThem) {
   Node hq(tmp_.Sub("hq"));
   auto c1 = Node::Centre(tmp_.Sub("c1"));
