@@ -59,7 +59,10 @@ class Reader {
     in_.remove_prefix(1);
     return v;
   }
-  std::uint16_t U16() { return static_cast<std::uint16_t>(U8() << 8 | U8()); }
+  std::uint16_t U16() {
+    std::uint16_t high = U8();  // two statements: the order of reads is fixed
+    return static_cast<std::uint16_t>(high << 8 | U8());
+  }
   std::uint64_t U64() {
     std::uint64_t v = 0;
     for (int i = 0; i < 8; ++i) v = v << 8 | U8();
@@ -122,11 +125,36 @@ struct Node {
     auto opened = testing::NodeParts::Open(dir, FixedKey(2), Network(), hq.public_key);
     Require(opened.ok(), "the node's parts open", opened.ok() ? "" : opened.status().ToString());
     parts = std::move(opened).value();
+    ApproveAtHeadquarters();
     parts->search->Start();
     log = parts->log.get();
     app = parts->app.get();
     app->SetLocalToken(token);
   }
+  // Headquarters (a log of its own beside the node's) approves the node as
+  // an hq member, and the node takes in that statement: from then on its
+  // own documents apply, so that routes taking a document id reach real
+  // ones, and it may publish bulletins.
+  void ApproveAtHeadquarters() {
+    storage::Options options;
+    options.sync_writes = false;
+    auto store = storage::Store::Open(dir + "-hq", options);
+    Require(store.ok(), "headquarters' store opens");
+    auto hq_log = sync::Log::Open(store->get(), hq, Network(), hq.public_key);
+    Require(hq_log.ok(), "headquarters' log opens");
+    sync::TrustService hq_trust(hq_log->get(), hq);
+    std::string request =
+        parts->trust->EnrolmentRequestText(Network(), "Fuzz centre", "Almaty", "KZ");
+    auto approved =
+        hq_trust.Approve(nlohmann::json{{"request", request}, {"roles", {"hq"}}}.dump());
+    Require(approved.ok(), "headquarters approves the node",
+            approved.ok() ? "" : approved.status().ToString());
+    auto feed = (*hq_log)->ReadFeed(hq.public_key, 1, SIZE_MAX);
+    Require(feed.ok() && parts->log->Ingest(*feed).ok(), "the node takes in its approval");
+    auto me = parts->log->Member(parts->identity.public_key);
+    Require(me.ok() && me->member, "the node is a member");
+  }
+
   ~Node() {
     parts.reset();
     std::filesystem::remove_all(std::filesystem::path(dir).parent_path());
@@ -514,7 +542,7 @@ void RunHttp(std::string_view input) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   std::size_t sent = 0;
   std::string response;
-  bool write_closed = false;
+  bool write_closed = false, ended = false;
   char buf[16384];
   while (std::chrono::steady_clock::now() < deadline) {
     if (sent == request.size() && !write_closed) {
@@ -533,12 +561,15 @@ void RunHttp(std::string_view input) {
     }
     if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
       ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-      if (n <= 0) break;
+      if (n <= 0) {
+        ended = true;
+        break;
+      }
       response.append(buf, static_cast<std::size_t>(n));
     }
   }
   ::close(fd);
-  Require(std::chrono::steady_clock::now() < deadline, "the server ends the connection in time");
+  Require(ended, "the server ends the connection in time");
   if (!response.empty()) {
     Require(response.rfind("HTTP/1.", 0) == 0, "the server answers in HTTP",
             response.substr(0, 100));
@@ -692,6 +723,18 @@ void RunIngest(std::string_view input) {
       prev = f.id;
     }
   }
+  // Clocks follow the feed's last one (an entry whose clock is not after
+  // its author's previous one is rejected, and most inputs would stop
+  // there); flag 8 takes one at most one past the last, so that it is
+  // mostly rejected but never holds back the inputs that follow.
+  std::uint64_t hlc = 0;
+  if (seq > 0) {
+    auto head = node.log->ReadFeed(node.hq.public_key, seq, 1);
+    Require(head.ok() && head->size() == 1, "the log reads its feed's head");
+    auto decoded = sync::DecodeEntry((*head)[0].signed_form);
+    Require(decoded.ok(), "a stored entry decodes");
+    hlc = decoded->entry.hlc;
+  }
   auto ref = [&](std::uint8_t back) -> Hash32 {
     if (back == 0 || state.recent.empty()) return Hash32{};
     return state.recent[state.recent.size() - 1 - (back - 1) % state.recent.size()];
@@ -702,7 +745,8 @@ void RunIngest(std::string_view input) {
     e.kind = static_cast<sync::Kind>(1 + r.U8() % sync::kMaxKind);
     e.op = static_cast<sync::Op>(r.U8() % (sync::kMaxOp + 1));
     std::uint8_t flags = r.U8();
-    e.hlc = r.U64();
+    std::uint64_t clock = r.U64();
+    e.hlc = (flags & 8) ? clock % (hlc + 2) : hlc + 1 + (clock & 0xFFFF);
     e.doc = ref(r.U8());
     std::size_t parents = r.U8() % 4;
     for (std::size_t i = 0; i < parents; ++i) e.parents.push_back(ref(r.U8()));
@@ -723,6 +767,7 @@ void RunIngest(std::string_view input) {
     batch.push_back({signed_form, payload});
     seq = e.seq;
     prev = id;
+    hlc = std::max(hlc, e.hlc);
     state.recent.push_back(id);
     if (state.recent.size() > 64) state.recent.erase(state.recent.begin());
   }
@@ -747,7 +792,7 @@ std::string IngestRecord(std::uint8_t kind, std::uint8_t op, std::uint8_t doc,
   out += static_cast<char>(kind - 1);
   out += static_cast<char>(op);
   out += '\0';                           // flags
-  out += std::string(7, '\0') + "\x10";  // hlc
+  out += std::string(7, '\0') + "\x10";  // clock: 17 past the feed's last
   out += static_cast<char>(doc);
   out += static_cast<char>(parents.size());
   for (auto p : parents) out += static_cast<char>(p);
