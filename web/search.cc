@@ -12,10 +12,12 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <list>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -37,7 +39,7 @@ using nlohmann::json;
 
 // Index metadata keys.
 constexpr const char* kFormatKey = "format";
-constexpr const char* kFormat = "8";
+constexpr const char* kFormat = "9";
 constexpr const char* kNetworkKey = "network";
 constexpr const char* kThroughKey = "log-change";
 constexpr const char* kLanguagesKey = "languages";
@@ -107,6 +109,78 @@ std::string StemWord(std::string_view language, const std::string& word) {
 }
 
 namespace {
+
+// Ranking is BM25 (Xapian's default parameters: k1 = 1, b = 0.5), with the
+// part that depends on the document worked out when it is indexed and
+// stored as each word's wdf: its "impact",
+//   kImpactOfOneWord * (k1 + 1) * tf / (k1 * (1 - b + b * max(0.5, words / kReferenceWords)) + tf)
+// A query then weighs wdf times BM25's idf (ImpactWeight), which needs no
+// document lengths: reading them for every candidate cost more than the
+// rest of a new query's match. The pivot is a fixed length rather than the
+// index's running average, so that the same document gets the same
+// impacts whenever and wherever it is indexed.
+constexpr double kReferenceWords = 120;
+constexpr Xapian::termcount kImpactOfOneWord = 16;  // one occurrence, reference length
+
+Xapian::termcount Impact(Xapian::termcount tf, Xapian::termcount words) {
+  constexpr double k1 = 1, b = 0.5;
+  double norm = std::max(0.5, static_cast<double>(words) / kReferenceWords);
+  double impact = kImpactOfOneWord * (k1 + 1) * tf / (k1 * (1 - b + b * norm) + tf);
+  return std::max<Xapian::termcount>(1, static_cast<Xapian::termcount>(std::lround(impact)));
+}
+
+// A term's weight in a document: its stored impact times BM25's idf, as
+// Xapian's BM25Weight works it out (a word in more than half of the
+// documents still counts a little) and its query-frequency factor (k3 = 1).
+class ImpactWeight : public Xapian::Weight {
+ public:
+  ImpactWeight() {
+    need_stat(COLLECTION_SIZE);
+    need_stat(TERMFREQ);
+    need_stat(WDF);
+    need_stat(WDF_MAX);
+    need_stat(WQF);
+  }
+  ImpactWeight* clone() const override { return new ImpactWeight; }
+  std::string name() const override { return "mrc::ImpactWeight"; }
+  void init(double factor) override {
+    double n = get_termfreq(), all = get_collection_size();
+    double ratio = (all - n + 0.5) / (n + 0.5);
+    if (ratio < 2) ratio = ratio * 0.5 + 1;
+    double wqf = get_wqf();
+    per_impact_ = factor * std::log(ratio) * (2 * wqf) / (1 + wqf);
+  }
+  double get_sumpart(Xapian::termcount wdf, Xapian::termcount, Xapian::termcount) const override {
+    return wdf * per_impact_;
+  }
+  double get_maxpart() const override { return get_wdf_upper_bound() * per_impact_; }
+  double get_sumextra(Xapian::termcount, Xapian::termcount) const override { return 0; }
+  double get_maxextra() const override { return 0; }
+
+ private:
+  double per_impact_ = 0;
+};
+
+// Words (lowercase, or stems with the Z prefix) are the terms a query
+// weighs; the other prefixes are filters and the language boost.
+bool IsWordTerm(const std::string& term) {
+  return !term.empty() && (term[0] == 'Z' || !std::isupper(static_cast<unsigned char>(term[0])));
+}
+
+void StoreImpacts(Xapian::Document& doc) {
+  std::vector<std::pair<std::string, Xapian::termcount>> words;
+  Xapian::termcount length = 0;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    std::string term = *t;
+    if (!IsWordTerm(term)) continue;
+    if (term[0] != 'Z') length += t.get_wdf();  // each word once, not its stem as well
+    words.emplace_back(std::move(term), t.get_wdf());
+  }
+  for (const auto& [term, tf] : words) {
+    doc.remove_term(term);
+    doc.add_term(term, Impact(tf, length));
+  }
+}
 
 std::string Term(std::string_view prefix, std::string_view value) {
   return std::string(prefix) + Lower(value);
@@ -252,40 +326,109 @@ std::vector<Token> Tokenize(std::string_view text) {
   return out;
 }
 
+// A word's folded lowercase form and its stem in a language. Folding and
+// stemming (ICU, Unicode case tables, Snowball) cost more than the rest of
+// a search's snippets together, while a network's texts share a vocabulary
+// of some tens of thousands of words: each thread keeps the forms it has
+// worked out, for every query after, up to kMaxWords (then it starts
+// again, so that memory stays bounded).
+class WordForms {
+ public:
+  struct Forms {
+    std::string folded;
+    std::string stem;
+    bool stemmed = false;
+    std::uint64_t query = 0;  // the last query that decided this word ...
+    bool match = false;       // ... and what it decided
+  };
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Language = std::unordered_map<std::string, Forms, Hash, std::equal_to<>>;
+
+  static WordForms& ForThisThread() {
+    thread_local WordForms forms;
+    return forms;
+  }
+
+  Language& Of(std::string_view language) {
+    auto it = languages_.find(language);
+    if (it == languages_.end()) it = languages_.emplace(std::string(language), Language()).first;
+    return it->second;
+  }
+
+  // The reference holds until the next call.
+  Forms& Get(Language& language, std::string_view token) {
+    if (auto it = language.find(token); it != language.end()) return it->second;
+    if (++words_ > kMaxWords) {
+      for (auto& [name, forms] : languages_) forms.clear();
+      words_ = 1;
+    }
+    Forms forms;
+    forms.folded = Fold(token);
+    return language.emplace(std::string(token), std::move(forms)).first->second;
+  }
+
+  std::uint64_t NextQuery() { return ++queries_; }
+
+ private:
+  static constexpr std::size_t kMaxWords = 1 << 15;
+
+  static std::string Fold(std::string_view token) {
+    bool ascii = std::all_of(token.begin(), token.end(),
+                             [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    return ascii ? Lower(token) : Xapian::Unicode::tolower(FoldForSearch(token));
+  }
+
+  std::map<std::string, Language, std::less<>> languages_;
+  std::size_t words_ = 0;
+  std::uint64_t queries_ = 0;
+};
+
 // Decides whether a word of a document's text is one a query asked for:
 // its folded lowercase form is a query word, or its stem in the document's
-// language is a query stem. Folding and stemming (ICU, Unicode case
-// tables, Snowball) cost more than the rest of a search's snippets
-// together, and a query's hits share most of their words, so each distinct
-// word of a language is decided once per query.
+// language is a query stem. Each word of a language is decided once per
+// query.
 class QueryWordMatcher {
  public:
   QueryWordMatcher(std::set<std::string> words, std::set<std::string> stems)
-      : words_(std::move(words)), stems_(std::move(stems)) {
+      : words_(std::move(words)),
+        stems_(std::move(stems)),
+        forms_(WordForms::ForThisThread()),
+        query_(forms_.NextQuery()) {
     for (const auto& s : stems_) stem_starts_.emplace(FirstCharacter(s));
   }
 
   bool empty() const { return words_.empty() && stems_.empty(); }
 
-  bool Matches(const std::string& language, Xapian::Stem& stem, std::string_view token) {
-    key_.assign(language).push_back('\0');
-    key_ += token;
-    if (auto it = decided_.find(key_); it != decided_.end()) return it->second;
-    std::string folded = Fold(token);
-    bool match =
-        words_.count(folded) ||
-        (!stem.is_none() &&
-         (!StemKeepsFirstCharacter(language) || stem_starts_.count(FirstCharacter(folded))) &&
-         stems_.count(stem(folded)));
-    decided_.emplace(key_, match);
-    return match;
+  // The language of the text whose words come next.
+  void SetLanguage(const std::string& language) {
+    stem_ = StemmerFor(language);
+    keeps_first_character_ = StemKeepsFirstCharacter(language);
+    language_ = &forms_.Of(language);
+  }
+
+  bool Matches(std::string_view token) {
+    WordForms::Forms& f = forms_.Get(*language_, token);
+    if (f.query != query_) {
+      f.query = query_;
+      f.match = Decide(f);
+    }
+    return f.match;
   }
 
  private:
-  static std::string Fold(std::string_view token) {
-    bool ascii = std::all_of(token.begin(), token.end(),
-                             [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    return ascii ? Lower(token) : Xapian::Unicode::tolower(FoldForSearch(token));
+  bool Decide(WordForms::Forms& f) {
+    if (words_.count(f.folded)) return true;
+    if (stem_.is_none() || stems_.empty()) return false;
+    // A word is stemmed only when its stem could be a query stem.
+    if (keeps_first_character_ && !stem_starts_.count(FirstCharacter(f.folded))) return false;
+    if (!f.stemmed) {
+      f.stem = stem_(f.folded);
+      f.stemmed = true;
+    }
+    return stems_.count(f.stem) > 0;
   }
 
   static std::string_view FirstCharacter(std::string_view s) {
@@ -296,8 +439,11 @@ class QueryWordMatcher {
 
   std::set<std::string> words_, stems_;
   std::set<std::string, std::less<>> stem_starts_;
-  std::unordered_map<std::string, bool> decided_;
-  std::string key_;
+  WordForms& forms_;
+  std::uint64_t query_;
+  WordForms::Language* language_ = nullptr;
+  Xapian::Stem stem_;
+  bool keeps_first_character_ = false;
 };
 
 }  // namespace
@@ -459,7 +605,7 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id, bool known_absent) {
   std::string lang = PrimaryLanguage(f.language);
   if (!lang.empty()) {
     doc.add_boolean_term(Term(kLanguagePrefix, lang));
-    doc.add_term(Term(kLanguageWeightPrefix, lang));
+    doc.add_term(Term(kLanguageWeightPrefix, lang), kImpactOfOneWord);
   }
   for (const auto& c : f.categories) doc.add_boolean_term(Term(kCategoryPrefix, c));
   for (const auto& c : f.countries) doc.add_boolean_term(Term(kCountryPrefix, c));
@@ -494,6 +640,7 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id, bool known_absent) {
   // these words" (snippets are cut from the text itself).
   gen.index_text_without_positions(FoldForSearch(f.title), 3);  // a title word counts thrice
   gen.index_text_without_positions(FoldForSearch(f.body));
+  StoreImpacts(doc);
 
   json data = {{"id", ToHex(id)},
                {"kind", f.kind},
@@ -687,14 +834,13 @@ void SearchIndex::Impl::GiveBack(std::unique_ptr<Xapian::Database> db) {
 std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Fields& f,
                                                          QueryWordMatcher& matcher) {
   std::vector<Token> tokens = Tokenize(f.body);
-  std::string language = PrimaryLanguage(f.language);
-  Xapian::Stem stem = StemmerFor(language);
+  if (!matcher.empty()) matcher.SetLanguage(PrimaryLanguage(f.language));
   std::vector<bool> hit(tokens.size(), false);
   std::vector<std::size_t> word_index;  // token index of each word
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     if (!tokens[i].word) continue;
     word_index.push_back(i);
-    if (!matcher.empty()) hit[i] = matcher.Matches(language, stem, tokens[i].text);
+    if (!matcher.empty()) hit[i] = matcher.Matches(tokens[i].text);
   }
   // The window of kSnippetWords words holding the most hits (the first such).
   std::size_t best = 0, best_hits = 0, count = 0;
@@ -799,6 +945,7 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
     return query;
   };
   Xapian::Enquire enquire(db);
+  enquire.set_weighting_scheme(ImpactWeight());
   Xapian::MultiValueKeyMaker reading_order;
   reading_order.add_value(kTopicOrderSlot);
   reading_order.add_value(kTitleSlot);

@@ -210,6 +210,34 @@ TEST_F(SearchTest, OfEquallyGoodMatchesTheReadersLanguageComesFirst) {
   EXPECT_THAT(Ids(Find(Q("visa schengen").Reader("fr"))), ElementsAre(fr, en));
 }
 
+TEST_F(SearchTest, RanksByHowOftenHowRareAndInHowLongAText) {
+  OpenIndex();
+  const std::string filler =
+      " The centre helps with documents, appointments and questions of every kind.";
+  std::string padding;
+  for (int i = 0; i < 12; ++i) padding += filler;
+  // More occurrences of a word rank higher, with diminishing returns.
+  std::string thrice = Faq("Housing", "Rent, rent and rent again." + filler, "en");
+  std::string once = Faq("Housing", "Rent." + filler, "en");
+  EXPECT_THAT(Ids(Find(Q("rent"))), ElementsAre(thrice, once));
+  // The same word in a shorter text ranks higher.
+  std::string short_text = Faq("Insurance", "Health insurance." + filler, "en");
+  std::string long_text = Faq("Insurance", "Health insurance." + padding, "en");
+  EXPECT_THAT(Ids(Find(Q("health"))), ElementsAre(short_text, long_text));
+  // A word in the title weighs more than the same word in the text.
+  std::string titled = Faq("Pension rights", "Ask at the office." + filler, "en");
+  std::string mentioned = Faq("Retirement", "Pension at the office." + filler, "en");
+  EXPECT_THAT(Ids(Find(Q("pension"))), ElementsAre(titled, mentioned));
+  // Of two documents holding one word each, the rarer word's ranks first
+  // ("centre" is in every document here, "quota" in one).
+  std::string rare = Faq("Quota", "The quota is set yearly.", "en");
+  std::string common = Faq("Centre", "The centre is open daily.", "en");
+  std::vector<std::string> ids = Ids(Find(Q("quota centre").Limit(50)));
+  ASSERT_FALSE(ids.empty());
+  EXPECT_EQ(rare, ids.front());
+  EXPECT_NE(ids.end(), std::find(ids.begin(), ids.end(), common));
+}
+
 TEST_F(SearchTest, AllWordsRankFirstAndAnyWordIsTheFallback) {
   OpenIndex();
   std::string both = Faq("Work permit for students", "Students may work 20 hours.", "en");
