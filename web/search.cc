@@ -31,6 +31,7 @@
 #include "sync/log.h"
 #include "web/json_fields.h"
 #include "web/markdown.h"
+#include "web/search_ranking.h"
 
 namespace mrc::web {
 namespace {
@@ -109,78 +110,6 @@ std::string StemWord(std::string_view language, const std::string& word) {
 }
 
 namespace {
-
-// Ranking is BM25 (Xapian's default parameters: k1 = 1, b = 0.5), with the
-// part that depends on the document worked out when it is indexed and
-// stored as each word's wdf: its "impact",
-//   kImpactOfOneWord * (k1 + 1) * tf / (k1 * (1 - b + b * max(0.5, words / kReferenceWords)) + tf)
-// A query then weighs wdf times BM25's idf (ImpactWeight), which needs no
-// document lengths: reading them for every candidate cost more than the
-// rest of a new query's match. The pivot is a fixed length rather than the
-// index's running average, so that the same document gets the same
-// impacts whenever and wherever it is indexed.
-constexpr double kReferenceWords = 120;
-constexpr Xapian::termcount kImpactOfOneWord = 16;  // one occurrence, reference length
-
-Xapian::termcount Impact(Xapian::termcount tf, Xapian::termcount words) {
-  constexpr double k1 = 1, b = 0.5;
-  double norm = std::max(0.5, static_cast<double>(words) / kReferenceWords);
-  double impact = kImpactOfOneWord * (k1 + 1) * tf / (k1 * (1 - b + b * norm) + tf);
-  return std::max<Xapian::termcount>(1, static_cast<Xapian::termcount>(std::lround(impact)));
-}
-
-// A term's weight in a document: its stored impact times BM25's idf, as
-// Xapian's BM25Weight works it out (a word in more than half of the
-// documents still counts a little) and its query-frequency factor (k3 = 1).
-class ImpactWeight : public Xapian::Weight {
- public:
-  ImpactWeight() {
-    need_stat(COLLECTION_SIZE);
-    need_stat(TERMFREQ);
-    need_stat(WDF);
-    need_stat(WDF_MAX);
-    need_stat(WQF);
-  }
-  ImpactWeight* clone() const override { return new ImpactWeight; }
-  std::string name() const override { return "mrc::ImpactWeight"; }
-  void init(double factor) override {
-    double n = get_termfreq(), all = get_collection_size();
-    double ratio = (all - n + 0.5) / (n + 0.5);
-    if (ratio < 2) ratio = ratio * 0.5 + 1;
-    double wqf = get_wqf();
-    per_impact_ = factor * std::log(ratio) * (2 * wqf) / (1 + wqf);
-  }
-  double get_sumpart(Xapian::termcount wdf, Xapian::termcount, Xapian::termcount) const override {
-    return wdf * per_impact_;
-  }
-  double get_maxpart() const override { return get_wdf_upper_bound() * per_impact_; }
-  double get_sumextra(Xapian::termcount, Xapian::termcount) const override { return 0; }
-  double get_maxextra() const override { return 0; }
-
- private:
-  double per_impact_ = 0;
-};
-
-// Words (lowercase, or stems with the Z prefix) are the terms a query
-// weighs; the other prefixes are filters and the language boost.
-bool IsWordTerm(const std::string& term) {
-  return !term.empty() && (term[0] == 'Z' || !std::isupper(static_cast<unsigned char>(term[0])));
-}
-
-void StoreImpacts(Xapian::Document& doc) {
-  std::vector<std::pair<std::string, Xapian::termcount>> words;
-  Xapian::termcount length = 0;
-  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-    std::string term = *t;
-    if (!IsWordTerm(term)) continue;
-    if (term[0] != 'Z') length += t.get_wdf();  // each word once, not its stem as well
-    words.emplace_back(std::move(term), t.get_wdf());
-  }
-  for (const auto& [term, tf] : words) {
-    doc.remove_term(term);
-    doc.add_term(term, Impact(tf, length));
-  }
-}
 
 std::string Term(std::string_view prefix, std::string_view value) {
   return std::string(prefix) + Lower(value);
@@ -507,6 +436,8 @@ struct SearchIndex::Impl {
   std::unordered_map<std::string, std::list<std::pair<std::string, SearchResult>>::iterator>
       cache_index;
   std::optional<SearchResult> Cached(const std::string& key, std::uint64_t rev);
+  // Words in a sixteenth of the documents or more, matched from memory.
+  ranking::CommonWords common_words{2000};
   void Remember(const std::string& key, std::uint64_t rev, const SearchResult& r);
   bool fresh = false;  // no marker yet: index every document first
   std::atomic<bool> rebuilding{false};
@@ -605,7 +536,7 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id, bool known_absent) {
   std::string lang = PrimaryLanguage(f.language);
   if (!lang.empty()) {
     doc.add_boolean_term(Term(kLanguagePrefix, lang));
-    doc.add_term(Term(kLanguageWeightPrefix, lang), kImpactOfOneWord);
+    doc.add_term(Term(kLanguageWeightPrefix, lang), ranking::kImpactOfOneWord);
   }
   for (const auto& c : f.categories) doc.add_boolean_term(Term(kCategoryPrefix, c));
   for (const auto& c : f.countries) doc.add_boolean_term(Term(kCountryPrefix, c));
@@ -640,7 +571,7 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id, bool known_absent) {
   // these words" (snippets are cut from the text itself).
   gen.index_text_without_positions(FoldForSearch(f.title), 3);  // a title word counts thrice
   gen.index_text_without_positions(FoldForSearch(f.body));
-  StoreImpacts(doc);
+  ranking::StoreImpacts(doc);
 
   json data = {{"id", ToHex(id)},
                {"kind", f.kind},
@@ -894,9 +825,12 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
   }
   std::vector<Xapian::Query> parsed;
   std::set<std::string> seen_queries;
+  std::set<std::string> query_words, query_stems;  // for snippets
   auto parse = [&](Xapian::Query::op default_op) {
     parsed.clear();
     seen_queries.clear();
+    query_words.clear();
+    query_stems.clear();
     for (const auto& lang : langs) {
       Xapian::Stem stem = StemmerFor(lang);
       if (!lang.empty() && stem.is_none()) continue;
@@ -911,7 +845,16 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
         one = qp.parse_query(text, 0);  // quotes or operators that do not pair up
       }
       if (one.empty()) continue;
-      if (seen_queries.insert(one.get_description()).second) parsed.push_back(one);
+      if (!seen_queries.insert(one.get_description()).second) continue;
+      for (auto t = one.get_terms_begin(); t != one.get_terms_end(); ++t) {
+        const std::string& term = *t;
+        if (!ranking::IsWordTerm(term)) continue;
+        if (term[0] == 'Z')
+          query_stems.insert(term.substr(1));
+        else
+          query_words.insert(term);
+      }
+      parsed.push_back(common_words.Rewrite(db, one));
     }
   };
   parse(Xapian::Query::OP_AND);
@@ -945,7 +888,7 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
     return query;
   };
   Xapian::Enquire enquire(db);
-  enquire.set_weighting_scheme(ImpactWeight());
+  enquire.set_weighting_scheme(ranking::ImpactWeight());
   Xapian::MultiValueKeyMaker reading_order;
   reading_order.add_value(kTopicOrderSlot);
   reading_order.add_value(kTitleSlot);
@@ -960,16 +903,6 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
     enquire.set_query(query);
     mset = enquire.get_mset(q.offset, q.limit);
   }
-  std::set<std::string> query_words, query_stems;
-  for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t) {
-    const std::string& term = *t;
-    if (term.empty()) continue;
-    if (term[0] == 'Z')
-      query_stems.insert(term.substr(1));
-    else if (!std::isupper(static_cast<unsigned char>(term[0])))
-      query_words.insert(term);
-  }
-
   QueryWordMatcher matcher(std::move(query_words), std::move(query_stems));
   SearchResult result;
   result.estimated = mset.get_matches_estimated();
@@ -1146,6 +1079,13 @@ Result<std::vector<std::pair<std::string, std::uint64_t>>> SearchIndex::Facet(
     return Status::IOError("search: " + e.get_description());
   }
   return out;
+}
+
+void SearchIndex::SetCommonWordDocuments(std::uint32_t documents) {
+  impl_->common_words.SetMinDocuments(documents);
+  std::lock_guard lock(impl_->cache_mu);
+  impl_->cache.clear();
+  impl_->cache_index.clear();
 }
 
 Result<SearchProgress> SearchIndex::Progress() {

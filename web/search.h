@@ -95,6 +95,13 @@ class SearchIndex {
   Result<SearchResult> Search(const SearchQuery& query);
   Result<SearchProgress> Progress();
 
+  // Words held by at least this many documents (and by a sixteenth of
+  // all; 2,000 unless set) are matched from their impacts kept in memory
+  // rather than from their posting lists (web/search_ranking.h). Results
+  // are the same either way; tests set it low to check that they are.
+  // Forgets the results kept for repeated queries.
+  void SetCommonWordDocuments(std::uint32_t documents);
+
   // The values a filter can take, with how many documents have each:
   // facet "category", "country", "topic", "language", or "guide-country"
   // (countries that have a guide). In value order.

@@ -238,6 +238,45 @@ TEST_F(SearchTest, RanksByHowOftenHowRareAndInHowLongAText) {
   EXPECT_NE(ids.end(), std::find(ids.begin(), ids.end(), common));
 }
 
+TEST_F(SearchTest, CommonWordsMatchedFromMemoryRankExactlyAsFromTheIndex) {
+  OpenIndex();
+  // Words drawn with falling frequencies, so that some are in most
+  // documents and some in few; two languages with different stemmers.
+  std::mt19937 random(11);
+  const std::vector<std::string> vocabulary = {
+      "visa",    "permit", "work",   "family",  "residence", "student", "contract",
+      "embassy", "quota",  "appeal", "pension", "housing",   "border",  "interview"};
+  std::discrete_distribution<std::size_t> pick({40, 30, 20, 12, 8, 6, 5, 4, 3, 2, 2, 1, 1, 1});
+  auto words = [&](int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += (out.empty() ? "" : " ") + vocabulary[pick(random)];
+    return out;
+  };
+  for (int i = 0; i < 160; ++i) {
+    Faq(words(2) + "?", words(5 + static_cast<int>(random() % 60)) + ".", i % 3 ? "en" : "fr");
+  }
+  std::vector<std::string> queries;
+  for (int i = 0; i < 60; ++i) queries.push_back(words(1 + i % 3));
+  for (const char* q : {"visa OR quota", "visa -permit", "work permit visa visa",
+                        "\"family residence\"", "visa AND NOT family", "pension OR visa work"})
+    queries.push_back(q);
+  for (const auto& text : queries) {
+    index_->SetCommonWordDocuments(UINT32_MAX);  // every word from the index
+    SearchResult from_index = Find(Q(text).Limit(50));
+    index_->SetCommonWordDocuments(1);  // a sixteenth of 160: words in 10 or more, from memory
+    SearchResult from_memory = Find(Q(text).Limit(50));
+    EXPECT_EQ(Ids(from_index), Ids(from_memory)) << text;
+    EXPECT_EQ(from_index.estimated, from_memory.estimated) << text;
+    ASSERT_EQ(from_index.hits.size(), from_memory.hits.size()) << text;
+    for (std::size_t i = 0; i < from_index.hits.size(); ++i) {
+      EXPECT_EQ(from_index.hits[i].percent, from_memory.hits[i].percent) << text;
+      ASSERT_EQ(from_index.hits[i].snippet.size(), from_memory.hits[i].snippet.size()) << text;
+      for (std::size_t p = 0; p < from_index.hits[i].snippet.size(); ++p)
+        EXPECT_EQ(from_index.hits[i].snippet[p].hit, from_memory.hits[i].snippet[p].hit) << text;
+    }
+  }
+}
+
 TEST_F(SearchTest, AllWordsRankFirstAndAnyWordIsTheFallback) {
   OpenIndex();
   std::string both = Faq("Work permit for students", "Students may work 20 hours.", "en");

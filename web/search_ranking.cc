@@ -1,0 +1,203 @@
+#include "web/search_ranking.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <utility>
+
+namespace mrc::web::ranking {
+
+Xapian::termcount Impact(Xapian::termcount tf, Xapian::termcount words) {
+  constexpr double k1 = 1, b = 0.5, kReferenceWords = 120;
+  double norm = std::max(0.5, static_cast<double>(words) / kReferenceWords);
+  double impact = kImpactOfOneWord * (k1 + 1) * tf / (k1 * (1 - b + b * norm) + tf);
+  return std::max<Xapian::termcount>(1, static_cast<Xapian::termcount>(std::lround(impact)));
+}
+
+bool IsWordTerm(const std::string& term) {
+  return !term.empty() && (term[0] == 'Z' || !std::isupper(static_cast<unsigned char>(term[0])));
+}
+
+void StoreImpacts(Xapian::Document& doc) {
+  std::vector<std::pair<std::string, Xapian::termcount>> words;
+  Xapian::termcount length = 0;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    std::string term = *t;
+    if (!IsWordTerm(term)) continue;
+    if (term[0] != 'Z') length += t.get_wdf();  // each word once, not its stem as well
+    words.emplace_back(std::move(term), t.get_wdf());
+  }
+  for (const auto& [term, tf] : words) {
+    doc.remove_term(term);
+    doc.add_term(term, Impact(tf, length));
+  }
+}
+
+double Idf(double docs_with_word, double docs) {
+  double ratio = (docs - docs_with_word + 0.5) / (docs_with_word + 0.5);
+  if (ratio < 2) ratio = ratio * 0.5 + 1;
+  return std::log(ratio);
+}
+
+// ---- ImpactWeight ----
+
+ImpactWeight::ImpactWeight() {
+  need_stat(COLLECTION_SIZE);
+  need_stat(TERMFREQ);
+  need_stat(WDF);
+  need_stat(WDF_MAX);
+  need_stat(WQF);
+}
+
+ImpactWeight* ImpactWeight::clone() const { return new ImpactWeight; }
+
+std::string ImpactWeight::name() const { return "mrc::ImpactWeight"; }
+
+void ImpactWeight::init(double factor) {
+  double wqf = get_wqf();
+  per_impact_ = factor * Idf(get_termfreq(), get_collection_size()) * (2 * wqf) / (1 + wqf);
+}
+
+double ImpactWeight::get_sumpart(Xapian::termcount wdf, Xapian::termcount,
+                                 Xapian::termcount) const {
+  return wdf * per_impact_;
+}
+
+double ImpactWeight::get_maxpart() const { return get_wdf_upper_bound() * per_impact_; }
+
+double ImpactWeight::get_sumextra(Xapian::termcount, Xapian::termcount) const { return 0; }
+
+double ImpactWeight::get_maxextra() const { return 0; }
+
+// ---- CommonWords ----
+
+namespace {
+
+// One occurrence of a common word in a query, weighed as ImpactWeight
+// weighs it. Query terms from the parser have wqf 1, for which BM25's
+// query-frequency factor is 1 (a word given twice is two terms, each
+// weighed in full, here as there).
+class ImpactSource : public Xapian::PostingSource {
+ public:
+  explicit ImpactSource(std::shared_ptr<const WordImpacts> word) : word_(std::move(word)) {}
+
+  void init(const Xapian::Database& db) override {
+    at_ = 0;
+    per_impact_ = Idf(word_->documents, db.get_doccount());
+    set_maxweight(word_->max_impact * per_impact_);
+  }
+  Xapian::doccount get_termfreq_min() const override { return word_->documents; }
+  Xapian::doccount get_termfreq_est() const override { return word_->documents; }
+  Xapian::doccount get_termfreq_max() const override { return word_->documents; }
+  double get_weight() const override { return word_->impact[at_] * per_impact_; }
+  Xapian::docid get_docid() const override { return at_; }
+  void next(double) override {
+    ++at_;
+    Settle();
+  }
+  void skip_to(Xapian::docid did, double) override {
+    if (did <= at_) return;
+    at_ = did;
+    Settle();
+  }
+  bool check(Xapian::docid did, double) override {
+    // Either on `did` (it holds the word) or, answering false, just before
+    // the next match, which next() finds.
+    at_ = did;
+    return did < word_->impact.size() && word_->impact[did] != 0;
+  }
+  bool at_end() const override { return at_ >= word_->impact.size(); }
+  ImpactSource* clone() const override { return new ImpactSource(word_); }
+  std::string name() const override { return "mrc::ImpactSource"; }
+
+ private:
+  void Settle() {
+    const auto& impact = word_->impact;
+    while (at_ < impact.size() && impact[at_] == 0) ++at_;
+  }
+
+  std::shared_ptr<const WordImpacts> word_;
+  double per_impact_ = 0;
+  Xapian::docid at_ = 0;
+};
+
+}  // namespace
+
+void CommonWords::SetMinDocuments(Xapian::doccount n) {
+  std::lock_guard lock(mu_);
+  min_documents_ = n;
+}
+
+Xapian::Query CommonWords::Rewrite(const Xapian::Database& db, const Xapian::Query& query) {
+  Xapian::doccount min;
+  {
+    std::lock_guard lock(mu_);
+    min = std::max<Xapian::doccount>(min_documents_, db.get_doccount() / 16);
+  }
+  bool any = std::any_of(
+      query.get_unique_terms_begin(), query.get_unique_terms_end(),
+      [&](const std::string& term) { return IsWordTerm(term) && db.get_termfreq(term) >= min; });
+  return any ? RewriteNode(db, query, min) : query;
+}
+
+Xapian::Query CommonWords::RewriteNode(const Xapian::Database& db, const Xapian::Query& query,
+                                       Xapian::doccount min) {
+  switch (query.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+      if (query.get_terms_begin() == query.get_terms_end()) return query;
+      std::string term = *query.get_terms_begin();
+      if (!IsWordTerm(term) || db.get_termfreq(term) < min) return query;
+      auto source = std::make_unique<ImpactSource>(Impacts(db, term));
+      return Xapian::Query(source.release()->release());
+    }
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER: {
+      std::vector<Xapian::Query> parts;
+      for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
+        parts.push_back(RewriteNode(db, query.get_subquery(i), min));
+      return Xapian::Query(query.get_type(), parts.begin(), parts.end());
+    }
+    default:
+      return query;
+  }
+}
+
+std::shared_ptr<const WordImpacts> CommonWords::Impacts(const Xapian::Database& db,
+                                                        const std::string& term) {
+  Xapian::rev revision = db.get_revision();
+  {
+    std::lock_guard lock(mu_);
+    auto it = words_.find(term);
+    if (it != words_.end() && it->second.impacts->revision == revision) {
+      it->second.last_use = ++uses_;
+      return it->second.impacts;
+    }
+  }
+  // Built outside the lock: two queries may build the same word at once,
+  // and the later one is kept.
+  auto word = std::make_shared<WordImpacts>();
+  word->revision = revision;
+  word->impact.assign(static_cast<std::size_t>(db.get_lastdocid()) + 1, 0);
+  for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+    if (*p >= word->impact.size()) continue;
+    auto impact = std::clamp<Xapian::termcount>(p.get_wdf(), 1, 255);
+    word->impact[*p] = static_cast<std::uint8_t>(impact);
+    word->max_impact = std::max(word->max_impact, impact);
+    ++word->documents;
+  }
+  std::lock_guard lock(mu_);
+  if (words_.size() >= kMaxWords && !words_.count(term)) {
+    auto oldest = std::min_element(words_.begin(), words_.end(), [](const auto& a, const auto& b) {
+      return a.second.last_use < b.second.last_use;
+    });
+    words_.erase(oldest);
+  }
+  words_[term] = Kept{word, ++uses_};
+  return word;
+}
+
+}  // namespace mrc::web::ranking

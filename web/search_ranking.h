@@ -1,0 +1,101 @@
+// How the search index ranks: BM25 whose document-dependent part is worked
+// out when a document is indexed and stored as each word's wdf (its
+// "impact"), so that a query reads no document lengths; and, for words held
+// by a large share of the documents, their impacts kept in memory, so that
+// a query does not decode their long posting lists. Included by search.cc
+// only (it brings in Xapian).
+#pragma once
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace mrc::web::ranking {
+
+// One occurrence of a word in a text of the reference length.
+constexpr Xapian::termcount kImpactOfOneWord = 16;
+
+// A word's impact given how often it occurs in a text of `words` words:
+//   kImpactOfOneWord * (k1 + 1) * tf / (k1 * (1 - b + b * max(0.5, words / 120)) + tf)
+// with Xapian's default BM25 parameters (k1 = 1, b = 0.5). The pivot is a
+// fixed length rather than the index's running average, so that a document
+// gets the same impacts whenever and wherever it is indexed.
+Xapian::termcount Impact(Xapian::termcount tf, Xapian::termcount words);
+
+// Words (lowercase, or stems with the Z prefix) are the terms a query
+// weighs; the other prefixes are filters and the language boost.
+bool IsWordTerm(const std::string& term);
+
+// Replaces the wdf of each word term of `doc` (as a TermGenerator left
+// it: occurrences) with its impact.
+void StoreImpacts(Xapian::Document& doc);
+
+// BM25's idf as Xapian's BM25Weight works it out: a word held by more than
+// half of the documents still counts a little.
+double Idf(double docs_with_word, double docs);
+
+// A word's weight in a document: its impact times Idf() times BM25's
+// query-frequency factor (k3 = 1).
+class ImpactWeight : public Xapian::Weight {
+ public:
+  ImpactWeight();
+  ImpactWeight* clone() const override;
+  std::string name() const override;
+  void init(double factor) override;
+  double get_sumpart(Xapian::termcount wdf, Xapian::termcount, Xapian::termcount) const override;
+  double get_maxpart() const override;
+  double get_sumextra(Xapian::termcount, Xapian::termcount) const override;
+  double get_maxextra() const override;
+
+ private:
+  double per_impact_ = 0;
+};
+
+// The impacts of every document holding one word, by docid, as of one
+// revision of the index.
+struct WordImpacts {
+  Xapian::rev revision = 0;
+  std::vector<std::uint8_t> impact;  // 0: not in the document
+  Xapian::doccount documents = 0;
+  Xapian::termcount max_impact = 0;
+};
+
+// Words held by at least `min_documents` documents (and by a sixteenth of
+// all) are matched from impacts kept in memory, which skip to any document
+// at once, where Xapian would decode most of their posting lists. Ranking
+// is unchanged: each document gets the weight ImpactWeight would give it.
+// Thread-safe. Keeps at most kMaxWords words (each costs a byte per
+// document), rebuilt when the index has changed.
+class CommonWords {
+ public:
+  explicit CommonWords(Xapian::doccount min_documents) : min_documents_(min_documents) {}
+  void SetMinDocuments(Xapian::doccount n);
+
+  // `query` with each common word's term replaced by a source over its
+  // impacts; parts it does not know (phrases, synonyms, scaling) are kept
+  // as they are.
+  Xapian::Query Rewrite(const Xapian::Database& db, const Xapian::Query& query);
+
+ private:
+  static constexpr std::size_t kMaxWords = 64;
+
+  std::shared_ptr<const WordImpacts> Impacts(const Xapian::Database& db, const std::string& term);
+  Xapian::Query RewriteNode(const Xapian::Database& db, const Xapian::Query& query,
+                            Xapian::doccount min);
+
+  struct Kept {
+    std::shared_ptr<const WordImpacts> impacts;
+    std::uint64_t last_use = 0;
+  };
+  std::mutex mu_;
+  Xapian::doccount min_documents_;
+  std::map<std::string, Kept> words_;
+  std::uint64_t uses_ = 0;
+};
+
+}  // namespace mrc::web::ranking
