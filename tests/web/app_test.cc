@@ -429,6 +429,36 @@ TEST_F(AppTest, ScriptInAReferralNeverReachesAPage) {
   ExpectNoInjectedMarkup(refused, "POST /referrals/new");
 }
 
+TEST_F(AppTest, SearchAnswersHoldEveryFieldOfAHit) {
+  CreateFaq("Where to renew a \"zanzibarite\" permit?", "At the office.\nBring\tyour passport.");
+  ASSERT_TRUE(search_->CatchUp().ok());
+  Session counsellor = Login("counsellor");
+  HttpResponse r = Do("GET", "/api/v1/search?q=zanzibarite", &counsellor);
+  ASSERT_EQ(200, r.status) << r.body;
+  json answer = json::parse(r.body);
+  EXPECT_EQ(true, answer["complete"]);
+  EXPECT_EQ(1, answer["estimated"]);
+  ASSERT_EQ(1u, answer["hits"].size());
+  const json& hit = answer["hits"][0];
+  std::set<std::string> keys;
+  for (const auto& [k, v] : hit.items()) keys.insert(k);
+  EXPECT_EQ(std::set<std::string>({"categories", "country", "id", "kind", "language", "percent",
+                                   "snippet", "title", "topic"}),
+            keys);
+  EXPECT_EQ("faq", hit["kind"]);
+  EXPECT_EQ("Where to renew a \"zanzibarite\" permit?", hit["title"]);
+  EXPECT_EQ("en", hit["language"]);
+  EXPECT_EQ(64u, hit["id"].get<std::string>().size());
+  EXPECT_TRUE(hit["categories"].is_array());
+  EXPECT_TRUE(hit["percent"].is_number_integer());
+  std::string text;
+  for (const auto& piece : hit["snippet"]) {
+    EXPECT_TRUE(piece["hit"].is_boolean());
+    text += piece["text"].get<std::string>();
+  }
+  EXPECT_NE(std::string::npos, text.find("Bring your passport")) << text;
+}
+
 TEST_F(AppTest, KeptSearchAnswersGiveWayToNewContent) {
   CreateFaq("Where to renew a zanzibarite permit?", "At the office.");
   ASSERT_TRUE(search_->CatchUp().ok());
