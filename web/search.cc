@@ -26,6 +26,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "config/base/bytes.h"
 #include "config/base/log.h"
 #include "sync/content.h"
 #include "sync/log.h"
@@ -40,7 +41,7 @@ using nlohmann::json;
 
 // Index metadata keys.
 constexpr const char* kFormatKey = "format";
-constexpr const char* kFormat = "9";
+constexpr const char* kFormat = "10";
 constexpr const char* kNetworkKey = "network";
 constexpr const char* kThroughKey = "log-change";
 constexpr const char* kLanguagesKey = "languages";
@@ -202,6 +203,54 @@ std::string IdTerm(const Hash32& id) {
 // The text snippets are cut from, kept in the index so that a hit needs no
 // read of the log and no Markdown rendering: the document's plain text, up
 // to 3,000 bytes (cut at a character boundary).
+// What a hit shows, kept as its index document's data: the id, then
+// length-prefixed fields (reading JSON back cost a tenth of a new query).
+struct StoredHit {
+  Hash32 id{};
+  std::string kind, title, language, country, topic, translation_group, text;
+  std::vector<std::string> categories;
+};
+
+void PutField(Bytes* out, std::string_view s) {
+  PutU32(out, static_cast<std::uint32_t>(s.size()));
+  out->append(s);
+}
+
+bool GetField(std::string_view* in, std::string* s) {
+  std::uint32_t n = 0;
+  std::string_view v;
+  if (!GetU32(in, &n) || !GetBytes(in, n, &v)) return false;
+  s->assign(v);
+  return true;
+}
+
+Bytes EncodeStoredHit(const StoredHit& h) {
+  Bytes out;
+  out.reserve(64 + h.title.size() + h.text.size());
+  PutHash(&out, h.id);
+  for (const std::string* f :
+       {&h.kind, &h.title, &h.language, &h.country, &h.topic, &h.translation_group, &h.text})
+    PutField(&out, *f);
+  PutU32(&out, static_cast<std::uint32_t>(h.categories.size()));
+  for (const auto& c : h.categories) PutField(&out, c);
+  return out;
+}
+
+bool DecodeStoredHit(std::string_view in, StoredHit* h) {
+  if (!GetHash(&in, &h->id)) return false;
+  for (std::string* f : {&h->kind, &h->title, &h->language, &h->country, &h->topic,
+                         &h->translation_group, &h->text}) {
+    if (!GetField(&in, f)) return false;
+  }
+  std::uint32_t n = 0;
+  if (!GetU32(&in, &n) || n > in.size()) return false;
+  h->categories.resize(n);
+  for (auto& c : h->categories) {
+    if (!GetField(&in, &c)) return false;
+  }
+  return in.empty();
+}
+
 std::string SnippetSource(const std::string& text) {
   constexpr std::size_t kMax = 3000;
   if (text.size() <= kMax) return text;
@@ -573,16 +622,17 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id, bool known_absent) {
   gen.index_text_without_positions(FoldForSearch(f.body));
   ranking::StoreImpacts(doc);
 
-  json data = {{"id", ToHex(id)},
-               {"kind", f.kind},
-               {"title", f.title},
-               {"language", f.language},
-               {"country", f.country},
-               {"topic", f.topic},
-               {"categories", f.categories},
-               {"translation_group", f.translation_group},
-               {"text", SnippetSource(f.body)}};
-  doc.set_data(data.dump(-1, ' ', false, json::error_handler_t::replace));
+  StoredHit stored;
+  stored.id = id;
+  stored.kind = f.kind;
+  stored.title = f.title;
+  stored.language = f.language;
+  stored.country = f.country;
+  stored.topic = f.topic;
+  stored.translation_group = f.translation_group;
+  stored.categories = f.categories;
+  stored.text = SnippetSource(f.body);
+  doc.set_data(EncodeStoredHit(stored));
   // Replacing by the unique term looks for an older copy; a document known
   // to be absent (a rebuild into an empty index) is simply added, several
   // times faster.
@@ -909,24 +959,23 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
   for (auto m = mset.begin(); m != mset.end(); ++m) {
     Xapian::Document doc = m.get_document();
     SearchHit hit;
-    json data = json::parse(doc.get_data(), nullptr, false);
-    std::string id_hex = JsonString(data, "id");
-    auto id = Hash32FromHex(id_hex);
-    if (!id) continue;
-    hit.id = id_hex;
-    if (data.is_object()) {
-      hit.kind = JsonString(data, "kind");
-      hit.title = JsonString(data, "title");
-      hit.language = JsonString(data, "language");
-      hit.country = JsonString(data, "country");
-      hit.topic = JsonString(data, "topic");
-      hit.categories = JsonStrings(data, "categories");
-      hit.translation_group = JsonString(data, "translation_group");
+    StoredHit stored;
+    if (!DecodeStoredHit(doc.get_data(), &stored)) {
+      log::Warn("search", "a document of the index has unreadable data; skipped");
+      continue;
     }
+    hit.id = ToHex(stored.id);
+    hit.kind = std::move(stored.kind);
+    hit.title = std::move(stored.title);
+    hit.language = std::move(stored.language);
+    hit.country = std::move(stored.country);
+    hit.topic = std::move(stored.topic);
+    hit.categories = std::move(stored.categories);
+    hit.translation_group = std::move(stored.translation_group);
     hit.percent = m.get_percent();
     Fields text;
     text.language = hit.language;
-    text.body = JsonString(data, "text");
+    text.body = std::move(stored.text);
     hit.snippet = Snippet(text, matcher);
     result.hits.push_back(std::move(hit));
   }
