@@ -41,7 +41,7 @@ using nlohmann::json;
 
 // Index metadata keys.
 constexpr const char* kFormatKey = "format";
-constexpr const char* kFormat = "10";
+constexpr const char* kFormat = "11";
 constexpr const char* kNetworkKey = "network";
 constexpr const char* kThroughKey = "log-change";
 constexpr const char* kLanguagesKey = "languages";
@@ -120,6 +120,7 @@ std::string Term(std::string_view prefix, std::string_view value) {
 struct Fields {
   std::string kind, title, body, language, country, topic, translation_group;
   std::vector<std::string> categories, countries, topics;
+  std::string word_hashes;  // of the body's words, when read back from the index
 };
 
 std::string JoinStrings(const json& list, std::string_view sep) {
@@ -208,6 +209,7 @@ std::string IdTerm(const Hash32& id) {
 struct StoredHit {
   Hash32 id{};
   std::string kind, title, language, country, topic, translation_group, text;
+  std::string word_hashes;  // see WordHashes()
   std::vector<std::string> categories;
 };
 
@@ -228,8 +230,8 @@ Bytes EncodeStoredHit(const StoredHit& h) {
   Bytes out;
   out.reserve(64 + h.title.size() + h.text.size());
   PutHash(&out, h.id);
-  for (const std::string* f :
-       {&h.kind, &h.title, &h.language, &h.country, &h.topic, &h.translation_group, &h.text})
+  for (const std::string* f : {&h.kind, &h.title, &h.language, &h.country, &h.topic,
+                               &h.translation_group, &h.text, &h.word_hashes})
     PutField(&out, *f);
   PutU32(&out, static_cast<std::uint32_t>(h.categories.size()));
   for (const auto& c : h.categories) PutField(&out, c);
@@ -239,7 +241,7 @@ Bytes EncodeStoredHit(const StoredHit& h) {
 bool DecodeStoredHit(std::string_view in, StoredHit* h) {
   if (!GetHash(&in, &h->id)) return false;
   for (std::string* f : {&h->kind, &h->title, &h->language, &h->country, &h->topic,
-                         &h->translation_group, &h->text}) {
+                         &h->translation_group, &h->text, &h->word_hashes}) {
     if (!GetField(&in, f)) return false;
   }
   std::uint32_t n = 0;
@@ -302,6 +304,17 @@ std::vector<Token> Tokenize(std::string_view text) {
     out.push_back({text.substr(start, pos - start), word});
   }
   return out;
+}
+
+// A word's 16-bit hash: FNV-1a, folded. It is stored in the index, so it
+// is fixed here rather than left to a library's std::hash.
+std::uint16_t Hash16(std::string_view s) {
+  std::uint32_t h = 2166136261u;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  return static_cast<std::uint16_t>(h ^ (h >> 16));
 }
 
 // A word's folded lowercase form and its stem in a language. Folding and
@@ -376,6 +389,15 @@ class QueryWordMatcher {
         forms_(WordForms::ForThisThread()),
         query_(forms_.NextQuery()) {
     for (const auto& s : stems_) stem_starts_.emplace(FirstCharacter(s));
+    for (const auto& w : words_) word_hashes_.push_back(Hash16(w));
+    for (const auto& s : stems_) stem_hashes_.push_back(Hash16(s));
+  }
+
+  // Whether a word whose hashes (WordHashes) are these may match: when
+  // false, it does not.
+  bool MayMatch(std::uint16_t word_hash, std::uint16_t stem_hash) const {
+    return std::find(word_hashes_.begin(), word_hashes_.end(), word_hash) != word_hashes_.end() ||
+           std::find(stem_hashes_.begin(), stem_hashes_.end(), stem_hash) != stem_hashes_.end();
   }
 
   bool empty() const { return words_.empty() && stems_.empty(); }
@@ -417,12 +439,38 @@ class QueryWordMatcher {
 
   std::set<std::string> words_, stems_;
   std::set<std::string, std::less<>> stem_starts_;
+  std::vector<std::uint16_t> word_hashes_, stem_hashes_;
   WordForms& forms_;
   std::uint64_t query_;
   WordForms::Language* language_ = nullptr;
   Xapian::Stem stem_;
   bool keeps_first_character_ = false;
 };
+
+// Two 16-bit hashes for each word of a snippet's text (Tokenize), worked
+// out when it is indexed: of the word folded to lowercase, and of its stem
+// in the text's language (the folded word again when there is no
+// stemmer). A query then finds the few words that may match it by
+// comparing small numbers, where looking each word up (folding, stemming,
+// or a table of words already seen) was most of a new query's cost; it
+// checks those few exactly.
+std::string WordHashes(std::string_view text, const std::string& language) {
+  Xapian::Stem stem = StemmerFor(language);
+  WordForms& forms = WordForms::ForThisThread();
+  WordForms::Language& words = forms.Of(language);
+  std::string out;
+  for (const Token& t : Tokenize(text)) {
+    if (!t.word) continue;
+    WordForms::Forms& f = forms.Get(words, t.text);
+    if (!f.stemmed && !stem.is_none()) {
+      f.stem = stem(f.folded);
+      f.stemmed = true;
+    }
+    PutU16(&out, Hash16(f.folded));
+    PutU16(&out, Hash16(stem.is_none() ? f.folded : f.stem));
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -632,6 +680,7 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id, bool known_absent) {
   stored.translation_group = f.translation_group;
   stored.categories = f.categories;
   stored.text = SnippetSource(f.body);
+  stored.word_hashes = WordHashes(stored.text, lang);
   doc.set_data(EncodeStoredHit(stored));
   // Replacing by the unique term looks for an older copy; a document known
   // to be absent (a rebuild into an empty index) is simply added, several
@@ -819,9 +868,22 @@ std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Fields& f,
   std::vector<bool> hit(tokens.size(), false);
   std::vector<std::size_t> word_index;  // token index of each word
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (!tokens[i].word) continue;
-    word_index.push_back(i);
-    if (!matcher.empty()) hit[i] = matcher.Matches(tokens[i].text);
+    if (tokens[i].word) word_index.push_back(i);
+  }
+  if (!matcher.empty()) {
+    // The stored hashes rule out most words at once; without them (they
+    // are one pair per word, or none), every word is looked up.
+    bool hashed = f.word_hashes.size() == 4 * word_index.size();
+    for (std::size_t w = 0; w < word_index.size(); ++w) {
+      if (hashed) {
+        std::string_view at = std::string_view(f.word_hashes).substr(4 * w, 4);
+        std::uint16_t word_hash = 0, stem_hash = 0;
+        GetU16(&at, &word_hash);
+        GetU16(&at, &stem_hash);
+        if (!matcher.MayMatch(word_hash, stem_hash)) continue;
+      }
+      hit[word_index[w]] = matcher.Matches(tokens[word_index[w]].text);
+    }
   }
   // The window of kSnippetWords words holding the most hits (the first such).
   std::size_t best = 0, best_hits = 0, count = 0;
@@ -976,6 +1038,7 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
     Fields text;
     text.language = hit.language;
     text.body = std::move(stored.text);
+    text.word_hashes = std::move(stored.word_hashes);
     hit.snippet = Snippet(text, matcher);
     result.hits.push_back(std::move(hit));
   }
