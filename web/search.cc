@@ -6,6 +6,7 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/uvernum.h>
 #include <unistd.h>
 #include <xapian.h>
 
@@ -42,6 +43,13 @@ using nlohmann::json;
 // Index metadata keys.
 constexpr const char* kFormatKey = "format";
 constexpr const char* kFormat = "11";
+
+// The index's format with the versions of what shapes its terms and word
+// hashes (Xapian's stemmers and tokenizer, ICU's folding): a node upgraded
+// to other versions rebuilds its index rather than mix old terms with new.
+std::string FormatKey() {
+  return std::string(kFormat) + " xapian " + Xapian::version_string() + " icu " + U_ICU_VERSION;
+}
 constexpr const char* kNetworkKey = "network";
 constexpr const char* kThroughKey = "log-change";
 constexpr const char* kLanguagesKey = "languages";
@@ -535,6 +543,7 @@ struct SearchIndex::Impl {
   std::optional<SearchResult> Cached(const std::string& key, std::uint64_t rev);
   // Words in a sixteenth of the documents or more, matched from memory.
   ranking::CommonWords common_words{2000};
+  std::atomic<bool> use_word_hashes{true};
   void Remember(const std::string& key, std::uint64_t rev, const SearchResult& r);
   bool fresh = false;  // no marker yet: index every document first
   std::atomic<bool> rebuilding{false};
@@ -579,7 +588,7 @@ Status SearchIndex::Impl::OpenWriter() {
     std::filesystem::create_directories(dir);
     open(Xapian::DB_CREATE_OR_OPEN);
     if (writer->get_metadata(kNetworkKey) != network ||
-        writer->get_metadata(kFormatKey) != kFormat) {
+        writer->get_metadata(kFormatKey) != FormatKey()) {
       if (writer->get_doccount() > 0 || !writer->get_metadata(kNetworkKey).empty())
         log::Info("search", "index in " + dir + " is of another network or format; rebuilding");
       writer.reset();
@@ -604,7 +613,7 @@ Status SearchIndex::Impl::OpenWriter() {
   }
   try {
     writer->set_metadata(kNetworkKey, network);
-    writer->set_metadata(kFormatKey, kFormat);
+    writer->set_metadata(kFormatKey, FormatKey());
     std::string through_text = writer->get_metadata(kThroughKey);
     fresh = through_text.empty();
     through = fresh ? 0 : std::stoull(through_text);
@@ -873,7 +882,7 @@ std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Fields& f,
   if (!matcher.empty()) {
     // The stored hashes rule out most words at once; without them (they
     // are one pair per word, or none), every word is looked up.
-    bool hashed = f.word_hashes.size() == 4 * word_index.size();
+    bool hashed = use_word_hashes && f.word_hashes.size() == 4 * word_index.size();
     for (std::size_t w = 0; w < word_index.size(); ++w) {
       if (hashed) {
         std::string_view at = std::string_view(f.word_hashes).substr(4 * w, 4);
@@ -1023,7 +1032,9 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
     SearchHit hit;
     StoredHit stored;
     if (!DecodeStoredHit(doc.get_data(), &stored)) {
-      log::Warn("search", "a document of the index has unreadable data; skipped");
+      static std::atomic<bool> told{false};
+      if (!told.exchange(true))
+        log::Warn("search", "a document of the index has unreadable data; skipped (said once)");
       continue;
     }
     hit.id = ToHex(stored.id);
@@ -1195,6 +1206,13 @@ Result<std::vector<std::pair<std::string, std::uint64_t>>> SearchIndex::Facet(
 
 void SearchIndex::SetCommonWordDocuments(std::uint32_t documents) {
   impl_->common_words.SetMinDocuments(documents);
+  std::lock_guard lock(impl_->cache_mu);
+  impl_->cache.clear();
+  impl_->cache_index.clear();
+}
+
+void SearchIndex::UseStoredWordHashes(bool use) {
+  impl_->use_word_hashes = use;
   std::lock_guard lock(impl_->cache_mu);
   impl_->cache.clear();
   impl_->cache_index.clear();

@@ -101,6 +101,11 @@ class SearchIndex {
   // are the same either way; tests set it low to check that they are.
   // Forgets the results kept for repeated queries.
   void SetCommonWordDocuments(std::uint32_t documents);
+  // Whether snippets use the word hashes stored with each document to skip
+  // the words that cannot match (the default); the marked words are the
+  // same either way, and tests check that they are. Forgets the results
+  // kept for repeated queries.
+  void UseStoredWordHashes(bool use);
 
   // The values a filter can take, with how many documents have each:
   // facet "category", "country", "topic", "language", or "guide-country"

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <set>
 #include <utility>
 
 namespace mrc::web::ranking {
@@ -96,8 +97,9 @@ class ImpactSource : public Xapian::PostingSource {
     Settle();
   }
   void skip_to(Xapian::docid did, double) override {
-    if (did <= at_) return;
-    at_ = did;
+    // After check() answered false the position may be on a document
+    // without the word: settle from there too.
+    if (did > at_) at_ = did;
     Settle();
   }
   bool check(Xapian::docid did, double) override {
@@ -132,21 +134,31 @@ Xapian::Query CommonWords::Rewrite(const Xapian::Database& db, const Xapian::Que
   Xapian::doccount min;
   {
     std::lock_guard lock(mu_);
-    min = std::max<Xapian::doccount>(min_documents_, db.get_doccount() / 16);
+    min = std::max<Xapian::doccount>({min_documents_, db.get_doccount() / 16, 1});
   }
-  bool any = std::any_of(
-      query.get_unique_terms_begin(), query.get_unique_terms_end(),
-      [&](const std::string& term) { return IsWordTerm(term) && db.get_termfreq(term) >= min; });
-  return any ? RewriteNode(db, query, min) : query;
+  // The commonest words first, and at most kMaxWordsPerQuery of them, so
+  // that a long query pins a bounded number of arrays.
+  std::vector<std::pair<Xapian::doccount, std::string>> common;
+  for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+    if (!IsWordTerm(*t)) continue;
+    Xapian::doccount n = db.get_termfreq(*t);
+    if (n >= min) common.emplace_back(n, *t);
+  }
+  if (common.empty()) return query;
+  std::sort(common.rbegin(), common.rend());
+  if (common.size() > kMaxWordsPerQuery) common.resize(kMaxWordsPerQuery);
+  std::set<std::string> chosen;
+  for (auto& [n, term] : common) chosen.insert(std::move(term));
+  return RewriteNode(db, query, chosen);
 }
 
 Xapian::Query CommonWords::RewriteNode(const Xapian::Database& db, const Xapian::Query& query,
-                                       Xapian::doccount min) {
+                                       const std::set<std::string>& chosen) {
   switch (query.get_type()) {
     case Xapian::Query::LEAF_TERM: {
       if (query.get_terms_begin() == query.get_terms_end()) return query;
       std::string term = *query.get_terms_begin();
-      if (!IsWordTerm(term) || db.get_termfreq(term) < min) return query;
+      if (!chosen.count(term)) return query;
       auto source = std::make_unique<ImpactSource>(Impacts(db, term));
       return Xapian::Query(source.release()->release());
     }
@@ -158,7 +170,7 @@ Xapian::Query CommonWords::RewriteNode(const Xapian::Database& db, const Xapian:
     case Xapian::Query::OP_FILTER: {
       std::vector<Xapian::Query> parts;
       for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
-        parts.push_back(RewriteNode(db, query.get_subquery(i), min));
+        parts.push_back(RewriteNode(db, query.get_subquery(i), chosen));
       return Xapian::Query(query.get_type(), parts.begin(), parts.end());
     }
     default:
@@ -177,8 +189,18 @@ std::shared_ptr<const WordImpacts> CommonWords::Impacts(const Xapian::Database& 
       return it->second.impacts;
     }
   }
-  // Built outside the lock: two queries may build the same word at once,
-  // and the later one is kept.
+  // One build at a time, outside the lock on the kept words (lookups go
+  // on): a query that needs a word another is building waits for it and
+  // takes it, rather than decoding the same list again.
+  std::lock_guard building(build_mu_);
+  {
+    std::lock_guard lock(mu_);
+    auto it = words_.find(term);
+    if (it != words_.end() && it->second.impacts->revision == revision) {
+      it->second.last_use = ++uses_;
+      return it->second.impacts;
+    }
+  }
   auto word = std::make_shared<WordImpacts>();
   word->revision = revision;
   word->impact.assign(static_cast<std::size_t>(db.get_lastdocid()) + 1, 0);
@@ -190,7 +212,15 @@ std::shared_ptr<const WordImpacts> CommonWords::Impacts(const Xapian::Database& 
     ++word->documents;
   }
   std::lock_guard lock(mu_);
-  if (words_.size() >= kMaxWords && !words_.count(term)) {
+  auto it = words_.find(term);
+  if (it != words_.end()) {
+    // Readers of an older revision of the index may still build: the
+    // newest arrays are kept.
+    if (it->second.impacts->revision <= revision) it->second.impacts = word;
+    it->second.last_use = ++uses_;
+    return word;
+  }
+  if (words_.size() >= kMaxWords) {
     auto oldest = std::min_element(words_.begin(), words_.end(), [](const auto& a, const auto& b) {
       return a.second.last_use < b.second.last_use;
     });

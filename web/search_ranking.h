@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ namespace mrc::web::ranking {
 
 // One occurrence of a word in a text of the reference length.
 constexpr Xapian::termcount kImpactOfOneWord = 16;
+// Impacts stay below (k1 + 1) * kImpactOfOneWord, and are kept in a byte.
+static_assert(2 * kImpactOfOneWord <= 255);
 
 // A word's impact given how often it occurs in a text of `words` words:
 //   kImpactOfOneWord * (k1 + 1) * tf / (k1 * (1 - b + b * max(0.5, words / 120)) + tf)
@@ -70,29 +73,34 @@ struct WordImpacts {
 // at once, where Xapian would decode most of their posting lists. Ranking
 // is unchanged: each document gets the weight ImpactWeight would give it.
 // Thread-safe. Keeps at most kMaxWords words (each costs a byte per
-// document), rebuilt when the index has changed.
+// document); a word's array is rebuilt by the first query that needs it
+// after the index changed (the index commits after a quiet moment of the
+// log, or every 10 s at most during a long burst of changes).
 class CommonWords {
  public:
   explicit CommonWords(Xapian::doccount min_documents) : min_documents_(min_documents) {}
   void SetMinDocuments(Xapian::doccount n);
 
-  // `query` with each common word's term replaced by a source over its
-  // impacts; parts it does not know (phrases, synonyms, scaling) are kept
-  // as they are.
+  // `query` (as Xapian's QueryParser makes it: each word a term of its
+  // own, within-query frequency 1) with the terms of its commonest words,
+  // up to kMaxWordsPerQuery, replaced by sources over their impacts; parts
+  // it does not know (phrases, synonyms, scaling) are kept as they are.
   Xapian::Query Rewrite(const Xapian::Database& db, const Xapian::Query& query);
 
  private:
   static constexpr std::size_t kMaxWords = 64;
+  static constexpr std::size_t kMaxWordsPerQuery = 8;
 
   std::shared_ptr<const WordImpacts> Impacts(const Xapian::Database& db, const std::string& term);
   Xapian::Query RewriteNode(const Xapian::Database& db, const Xapian::Query& query,
-                            Xapian::doccount min);
+                            const std::set<std::string>& chosen);
 
   struct Kept {
     std::shared_ptr<const WordImpacts> impacts;
     std::uint64_t last_use = 0;
   };
   std::mutex mu_;
+  std::mutex build_mu_;  // one build at a time
   Xapian::doccount min_documents_;
   std::map<std::string, Kept> words_;
   std::uint64_t uses_ = 0;

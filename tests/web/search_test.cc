@@ -277,6 +277,60 @@ TEST_F(SearchTest, CommonWordsMatchedFromMemoryRankExactlyAsFromTheIndex) {
   }
 }
 
+TEST_F(SearchTest, StoredWordHashesMarkTheSameWordsAsLookingEachUp) {
+  OpenIndex();
+  // Inflected forms in four languages, accents, capitals, digits, words
+  // of other languages mixed in.
+  const std::map<std::string, std::vector<std::string>> words = {
+      {"en",
+       {"visa", "visas", "Permits", "permit", "working", "worked", "families", "Family", "studies",
+        "w2026", "Österreich"}},
+      {"fr",
+       {"visa", "visas", "permis", "travail", "travailler", "famille", "familles", "réfugié",
+        "refugies", "études"}},
+      {"ru", {"виза", "визы", "визой", "работа", "работы", "семья", "семьи", "йод", "ёлка"}},
+      {"ar", {"تأشيرة", "التأشيرة", "تأشيرات", "عمل", "العمل", "أسرة", "الأسرة", "visa"}},
+  };
+  std::mt19937 random(23);
+  std::vector<std::string> all;
+  for (const auto& [lang, list] : words) all.insert(all.end(), list.begin(), list.end());
+  for (int i = 0; i < 60; ++i) {
+    const std::string lang = std::next(words.begin(), i % 4)->first;
+    const auto& list = words.at(lang);
+    std::string text;
+    for (int w = 0; w < 20 + static_cast<int>(random() % 80); ++w) {
+      const std::string& word =
+          random() % 5 ? list[random() % list.size()] : all[random() % all.size()];
+      text += word + (random() % 7 ? " " : ", ");
+    }
+    Faq("Question " + std::to_string(i), text, lang);
+  }
+  for (int i = 0; i < 40; ++i) {
+    std::string q = all[random() % all.size()];
+    if (i % 2) q += " " + all[random() % all.size()];
+    index_->UseStoredWordHashes(true);
+    SearchResult hashed = Find(Q(q).Limit(100));
+    index_->UseStoredWordHashes(false);
+    SearchResult looked_up = Find(Q(q).Limit(100));
+    ASSERT_EQ(Ids(hashed), Ids(looked_up)) << q;
+    int marked = 0;
+    for (std::size_t h = 0; h < hashed.hits.size(); ++h) {
+      const auto& a = hashed.hits[h].snippet;
+      const auto& b = looked_up.hits[h].snippet;
+      ASSERT_EQ(a.size(), b.size()) << q;
+      for (std::size_t p = 0; p < a.size(); ++p) {
+        EXPECT_EQ(a[p].text, b[p].text) << q;
+        EXPECT_EQ(a[p].hit, b[p].hit) << q << ": " << a[p].text;
+        marked += a[p].hit;
+      }
+    }
+    if (!hashed.hits.empty()) {
+      EXPECT_GT(marked, 0) << q;
+    }
+  }
+  index_->UseStoredWordHashes(true);
+}
+
 TEST_F(SearchTest, AllWordsRankFirstAndAnyWordIsTheFallback) {
   OpenIndex();
   std::string both = Faq("Work permit for students", "Students may work 20 hours.", "en");

@@ -1,0 +1,150 @@
+// The ranking's parts on a real Xapian index in a temporary directory:
+// common words matched from memory (CommonWords) give the same documents,
+// in the same order, with the same weights, as their posting lists, for
+// every kind of query the parser makes, at any offset and limit, and after
+// the index changes.
+#include "web/search_ranking.h"
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace mrc::web::ranking {
+namespace {
+
+class RankingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "mrc-ranking-XXXXXX").string();
+    dir_ = ::mkdtemp(tmpl.data());
+    writer_ = std::make_unique<Xapian::WritableDatabase>(dir_ + "/index", Xapian::DB_CREATE);
+  }
+  void TearDown() override {
+    writer_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Documents of words drawn with falling frequencies, stemmed (Z terms)
+  // as the index does, a filter term on some, impacts stored.
+  void AddDocuments(int n) {
+    static const std::vector<std::string> kWords = {"visa",    "permit", "work",   "family",
+                                                    "student", "quota",  "appeal", "border"};
+    std::discrete_distribution<std::size_t> pick({40, 25, 15, 10, 5, 3, 1, 1});
+    for (int i = 0; i < n; ++i) {
+      Xapian::Document doc;
+      int words = 3 + static_cast<int>(random_() % 200);
+      for (int w = 0; w < words; ++w) {
+        const std::string& word = kWords[pick(random_)];
+        doc.add_term(word);
+        doc.add_term("Z" + word);
+      }
+      if (random_() % 3 == 0) doc.add_boolean_term("Kguide");
+      StoreImpacts(doc);
+      writer_->add_document(doc);
+    }
+    writer_->commit();
+  }
+
+  struct Hits {
+    std::vector<Xapian::docid> ids;
+    std::vector<double> weights;
+    std::vector<int> percents;
+  };
+  static Hits Run(const Xapian::Database& db, const Xapian::Query& q, Xapian::doccount offset,
+                  Xapian::doccount limit) {
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(ImpactWeight());
+    enquire.set_query(q);
+    Xapian::MSet mset = enquire.get_mset(offset, limit);
+    Hits h;
+    for (auto m = mset.begin(); m != mset.end(); ++m) {
+      h.ids.push_back(*m);
+      h.weights.push_back(m.get_weight());
+      h.percents.push_back(m.get_percent());
+    }
+    return h;
+  }
+
+  void ExpectSameEitherWay(const std::string& text, CommonWords& common) {
+    Xapian::Database db(dir_ + "/index");
+    Xapian::QueryParser qp;
+    qp.set_stemmer(Xapian::Stem("en"));
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp.set_default_op(Xapian::Query::OP_AND);
+    qp.add_boolean_prefix("kind", "K");
+    Xapian::Query q = qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT);
+    Xapian::Query rewritten = common.Rewrite(db, q);
+    EXPECT_NE(std::string::npos, rewritten.get_description().find("PostingSource"))
+        << text << ": " << rewritten.get_description();
+    for (auto [offset, limit] : {std::pair{0u, 1u}, {0u, 5u}, {3u, 7u}, {0u, 1000u}}) {
+      Hits plain = Run(db, q, offset, limit), from_memory = Run(db, rewritten, offset, limit);
+      EXPECT_EQ(plain.ids, from_memory.ids) << text << " at " << offset << "+" << limit;
+      EXPECT_EQ(plain.weights, from_memory.weights) << text;  // to the last bit
+      EXPECT_EQ(plain.percents, from_memory.percents) << text;
+    }
+  }
+
+  std::string dir_;
+  std::unique_ptr<Xapian::WritableDatabase> writer_;
+  std::mt19937 random_{17};
+};
+
+TEST_F(RankingTest, CommonWordsFromMemoryRankAsTheirPostingLists) {
+  AddDocuments(400);
+  CommonWords common(1);  // words in a sixteenth of the documents or more
+  for (const char* text :
+       {"visa", "visa permit", "visa OR quota", "visa work family", "visa -permit",
+        "visa AND NOT family", "+work visa", "visa kind:guide", "permit OR appeal kind:guide",
+        "\"visa permit\" visa", "visa visa permit", "student OR visa OR border",
+        "(visa OR permit) AND (work OR family)"}) {
+    ExpectSameEitherWay(text, common);
+  }
+}
+
+TEST_F(RankingTest, ArraysFollowTheIndexWhenItChanges) {
+  AddDocuments(200);
+  CommonWords common(1);
+  ExpectSameEitherWay("visa permit", common);
+  // More documents, and some gone: the kept arrays are of an older
+  // revision and are built again.
+  AddDocuments(150);
+  writer_->delete_document(3);
+  writer_->delete_document(77);
+  writer_->commit();
+  ExpectSameEitherWay("visa permit", common);
+  ExpectSameEitherWay("visa OR work", common);
+}
+
+TEST_F(RankingTest, AQueryRewritesAtMostEightWords) {
+  AddDocuments(100);
+  Xapian::Database db(dir_ + "/index");
+  std::vector<Xapian::Query> words;
+  for (const char* w : {"visa", "permit", "work", "family", "student", "quota", "appeal", "border"})
+    words.emplace_back(std::string("Z") + w);
+  for (const char* w : {"visa", "permit", "work", "family"}) words.emplace_back(w);
+  Xapian::Query q(Xapian::Query::OP_OR, words.begin(), words.end());
+  CommonWords common(1);
+  std::string d = common.Rewrite(db, q).get_description();
+  std::size_t sources = 0;
+  for (auto at = d.find("PostingSource("); at != std::string::npos;
+       at = d.find("PostingSource(", at + 1))
+    ++sources;
+  EXPECT_EQ(8u, sources) << d;
+}
+
+TEST(ImpactTest, MoreOccurrencesAndShorterTextsWeighMore) {
+  EXPECT_LT(Impact(1, 120), Impact(2, 120));
+  EXPECT_LT(Impact(2, 120), Impact(3, 120));
+  EXPECT_LT(Impact(2, 600), Impact(2, 120));
+  EXPECT_EQ(kImpactOfOneWord, Impact(1, 120));  // one occurrence at the reference length
+  EXPECT_EQ(Impact(1, 10), Impact(1, 60));      // below half the reference: as half
+  EXPECT_GE(Impact(1, 1000000), 1u);
+  EXPECT_LE(Impact(1000000, 1), 2 * kImpactOfOneWord);
+}
+
+}  // namespace
+}  // namespace mrc::web::ranking
