@@ -998,9 +998,10 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
     if (words && q.language.empty()) {
       query = Xapian::Query(
           Xapian::Query::OP_AND_MAYBE, query,
-          Xapian::Query(
-              Xapian::Query::OP_SCALE_WEIGHT,
-              Xapian::Query(Term(kLanguageWeightPrefix, PrimaryLanguage(q.reader_language))), 0.5));
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                        common_words.Term(
+                            db, Term(kLanguageWeightPrefix, PrimaryLanguage(q.reader_language))),
+                        0.5));
     }
     if (!filters.empty()) {
       query = Xapian::Query(Xapian::Query::OP_FILTER, query,

@@ -98,7 +98,8 @@ class SearchIndex {
   // Words held by at least this many documents (and by a sixteenth of
   // all; 2,000 unless set) are matched from their impacts kept in memory
   // rather than from their posting lists (web/search_ranking.h). Results
-  // are the same either way; tests set it low to check that they are.
+  // are the same either way (but for the estimate of how many match);
+  // tests set it low to check that they are.
   // Forgets the results kept for repeated queries.
   void SetCommonWordDocuments(std::uint32_t documents);
   // Whether snippets use the word hashes stored with each document to skip

@@ -152,6 +152,17 @@ Xapian::Query CommonWords::Rewrite(const Xapian::Database& db, const Xapian::Que
   return RewriteNode(db, query, chosen);
 }
 
+Xapian::Query CommonWords::Term(const Xapian::Database& db, const std::string& term) {
+  Xapian::doccount min;
+  {
+    std::lock_guard lock(mu_);
+    min = std::max<Xapian::doccount>({min_documents_, db.get_doccount() / 16, 1});
+  }
+  if (db.get_termfreq(term) < min) return Xapian::Query(term);
+  auto source = std::make_unique<ImpactSource>(Impacts(db, term));
+  return Xapian::Query(source.release()->release());
+}
+
 Xapian::Query CommonWords::RewriteNode(const Xapian::Database& db, const Xapian::Query& query,
                                        const std::set<std::string>& chosen) {
   switch (query.get_type()) {

@@ -86,6 +86,9 @@ class CommonWords {
   // up to kMaxWordsPerQuery, replaced by sources over their impacts; parts
   // it does not know (phrases, synonyms, scaling) are kept as they are.
   Xapian::Query Rewrite(const Xapian::Database& db, const Xapian::Query& query);
+  // A query for one term of any prefix (such as the reader's language,
+  // held by a share of all documents), from memory when it is common.
+  Xapian::Query Term(const Xapian::Database& db, const std::string& term);
 
  private:
   static constexpr std::size_t kMaxWords = 64;

@@ -44,6 +44,8 @@ class RankingTest : public ::testing::Test {
       }
       if (random_() % 3 == 0) doc.add_boolean_term("Kguide");
       StoreImpacts(doc);
+      // The reader's-language boost, as the index adds it.
+      if (random_() % 2 == 0) doc.add_term("XLen", kImpactOfOneWord);
       writer_->add_document(doc);
     }
     writer_->commit();
@@ -102,6 +104,26 @@ TEST_F(RankingTest, CommonWordsFromMemoryRankAsTheirPostingLists) {
         "\"visa permit\" visa", "visa visa permit", "student OR visa OR border",
         "(visa OR permit) AND (work OR family)"}) {
     ExpectSameEitherWay(text, common);
+  }
+}
+
+TEST_F(RankingTest, TheLanguageBoostFromMemoryWeighsAsItsTerm) {
+  AddDocuments(300);
+  Xapian::Database db(dir_ + "/index");
+  CommonWords common(1);
+  auto boosted = [](Xapian::Query words, Xapian::Query language) {
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, words,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, language, 0.5));
+  };
+  Xapian::Query words(Xapian::Query::OP_OR, Xapian::Query("Zquota"), Xapian::Query("Zappeal"));
+  Xapian::Query source = common.Term(db, "XLen");
+  ASSERT_NE(std::string::npos, source.get_description().find("PostingSource"));
+  for (auto [offset, limit] : {std::pair{0u, 3u}, {0u, 1000u}}) {
+    Hits plain = Run(db, boosted(words, Xapian::Query("XLen")), offset, limit);
+    Hits from_memory = Run(db, boosted(words, source), offset, limit);
+    EXPECT_EQ(plain.ids, from_memory.ids);
+    EXPECT_EQ(plain.weights, from_memory.weights);
+    EXPECT_EQ(plain.percents, from_memory.percents);
   }
 }
 

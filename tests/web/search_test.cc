@@ -260,13 +260,18 @@ TEST_F(SearchTest, CommonWordsMatchedFromMemoryRankExactlyAsFromTheIndex) {
   for (const char* q : {"visa OR quota", "visa -permit", "work permit visa visa",
                         "\"family residence\"", "visa AND NOT family", "pension OR visa work"})
     queries.push_back(q);
-  for (const auto& text : queries) {
+  for (std::size_t qi = 0; qi < queries.size(); ++qi) {
+    const std::string& text = queries[qi];
+    // Half the queries with a reader's language, whose boost is a common
+    // term too.
+    std::string reader = qi % 2 ? "en" : "";
     index_->SetCommonWordDocuments(UINT32_MAX);  // every word from the index
-    SearchResult from_index = Find(Q(text).Limit(50));
+    SearchResult from_index = Find(Q(text).Limit(50).Reader(reader));
     index_->SetCommonWordDocuments(1);  // a sixteenth of 160: words in 10 or more, from memory
-    SearchResult from_memory = Find(Q(text).Limit(50));
+    SearchResult from_memory = Find(Q(text).Limit(50).Reader(reader));
     EXPECT_EQ(Ids(from_index), Ids(from_memory)) << text;
-    EXPECT_EQ(from_index.estimated, from_memory.estimated) << text;
+    // (The estimate of how many match may differ: Xapian stops counting
+    // early by weight bounds, and a source's bound is the exact maximum.)
     ASSERT_EQ(from_index.hits.size(), from_memory.hits.size()) << text;
     for (std::size_t i = 0; i < from_index.hits.size(); ++i) {
       EXPECT_EQ(from_index.hits[i].percent, from_memory.hits[i].percent) << text;
