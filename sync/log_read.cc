@@ -1,6 +1,7 @@
 // Reads of the log and documents: lookups, history, the state digest and full
 // re-verification. None of these take the write lock.
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "storage/store.h"
@@ -352,6 +353,25 @@ Result<std::uint64_t> Log::Verify(const std::function<void(const Status&)>& prob
     problem(MakeProblem(
         p, "feed " + ToHex(author).substr(0, 12) + " seq " + std::to_string(seq) + ": " + what));
   };
+  // An entry's id is the hash of its signed form, signature included, and
+  // the feed's next entry names it as prev: one valid signature at the end
+  // of a run of linked entries vouches for every entry of the run. So a
+  // signature is checked at the end of each run (a feed's last entry, or
+  // the last before a gap or a broken link), and verify is bound by
+  // hashing and reading rather than by Ed25519 (~11,000 a second).
+  struct Tail {
+    Bytes signed_form;
+    Hash32 author{};
+    std::uint64_t seq = 0;
+  };
+  std::optional<Tail> tail;
+  auto check_tail = [&] {
+    if (!tail) return;
+    auto d = DecodeEntry(tail->signed_form);
+    if (!d.ok() || !CheckSignature(network_id_, *d))
+      report(Problem::kBadSignature, tail->author, tail->seq, "signature does not verify");
+    tail.reset();
+  };
   Hash32 author{};
   std::uint64_t expect = 0;
   Hash32 prev{};
@@ -366,6 +386,7 @@ Result<std::uint64_t> Log::Verify(const std::function<void(const Status&)>& prob
       continue;
     }
     if (first || a != author) {
+      check_tail();
       author = a;
       expect = 1;
       prev = Hash32{};
@@ -383,14 +404,22 @@ Result<std::uint64_t> Log::Verify(const std::function<void(const Status&)>& prob
       continue;
     }
     const Entry& e = d->entry;
-    if (e.author != a || e.seq != seq)
+    bool linked = true;
+    if (e.author != a || e.seq != seq) {
       report(Problem::kMalformed, a, seq, "stored under the wrong key");
-    if (seq != expect)
+      linked = false;
+    }
+    if (seq != expect) {
       report(Problem::kSeqGap, a, seq, "expected seq " + std::to_string(expect));
-    else if (e.prev != prev)
+      linked = false;
+    } else if (e.prev != prev) {
       report(Problem::kBrokenChain, a, seq, "prev does not match the previous entry");
-    if (!CheckSignature(network_id_, *d))
-      report(Problem::kBadSignature, a, seq, "signature does not verify");
+      linked = false;
+    }
+    // Linked: this entry vouches for the run so far. Not: the run ends
+    // before it, and its last entry's signature is checked on its own.
+    if (!linked) check_tail();
+    tail = Tail{Bytes(signed_form), a, seq};
     if (!CheckPayload(e, payload).ok())
       report(Problem::kPayloadMismatch, a, seq, "payload does not match its hash");
     auto idrec = store_->Get(Column::kIds, AsView(d->id));
@@ -400,6 +429,7 @@ Result<std::uint64_t> Log::Verify(const std::function<void(const Status&)>& prob
     expect = seq + 1;
     prev = d->id;
   }
+  check_tail();
   MRC_RETURN_IF_ERROR(it->status());
   MRC_ASSIGN_OR_RETURN(auto feeds, Feeds());
   for (const auto& f : feeds) {

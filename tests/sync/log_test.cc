@@ -6,6 +6,7 @@
 
 #include "storage/store.h"
 #include "sync/record_sum.h"
+#include "sync/records.h"
 #include "tests/sync/test_util.h"
 
 namespace mrc::sync {
@@ -409,6 +410,47 @@ TEST_F(LogTest, ParentOfAnotherDocumentIsRejected) {
   n.log->Ingest({MakeEntry(key, e, FaqJson("sneaky"), &id)}).value();
   EXPECT_NE(std::string::npos, n.log->RejectReason(id).value().find("another document"));
   EXPECT_EQ(1u, n.log->GetDoc(d1).value().versions);
+}
+
+// Verify checks one signature per run of linked entries (the run's last);
+// a change to any entry of the run is still found: through the chain for
+// all but the last, through its signature for the last.
+TEST_F(LogTest, VerifyFindsAChangedSignedFormAnywhereInAFeed) {
+  for (std::uint64_t changed = 1; changed <= 3; ++changed) {
+    TempDir dir;
+    std::string path = dir.Sub("db");
+    Hash32 author{};
+    {
+      Node n(path);
+      author = n.log->self();
+      Hash32 doc = Create(n, "Q");
+      Hash32 second = n.log->Append({EditFaq(doc, {doc}, "Q2")}).value().front();
+      n.log->Append({EditFaq(doc, {second}, "Q3")}).value();
+      ASSERT_EQ(0u, n.log->Verify([](const Status& s) { ADD_FAILURE() << s.ToString(); }).value());
+    }
+    auto store = storage::Store::Open(path, storage::Options{}).value();
+    std::string key = records::FeedKey(author, changed);
+    std::string value = store->Get(storage::Column::kEntries, key).value();
+    std::uint16_t n = static_cast<std::uint16_t>(static_cast<unsigned char>(value[0]) << 8 |
+                                                 static_cast<unsigned char>(value[1]));
+    value[2 + n - 1] ^= 1;  // the signed form's last byte
+    storage::WriteBatch wb;
+    wb.Put(storage::Column::kEntries, key, value);
+    ASSERT_TRUE(store->Write(&wb).ok());
+    auto log = OpenAsRoot(store.get());
+    std::vector<std::string> found;
+    log->Verify([&](const Status& s) { found.push_back(ProblemNameOf(s)); }).value();
+    // Its id is no longer the one indexed, its signature fails, and the
+    // next entry (if any) no longer names it.
+    std::sort(found.begin(), found.end());
+    if (changed < 3) {
+      EXPECT_EQ(std::vector<std::string>({"bad-signature", "broken-chain", "malformed"}), found)
+          << "seq " << changed;
+    } else {
+      EXPECT_EQ(std::vector<std::string>({"bad-signature", "malformed"}), found)
+          << "seq " << changed;
+    }
+  }
 }
 
 TEST_F(LogTest, VerifyFindsTampering) {
