@@ -412,6 +412,18 @@ TEST_F(LogTest, ParentOfAnotherDocumentIsRejected) {
   EXPECT_EQ(1u, n.log->GetDoc(d1).value().versions);
 }
 
+// The problems verify finds once the stored entry at `key` is `value`.
+std::vector<std::string> ProblemsWith(storage::Store* store, const std::string& key,
+                                      const std::string& value) {
+  storage::WriteBatch wb;
+  wb.Put(storage::Column::kEntries, key, value);
+  EXPECT_TRUE(store->Write(&wb).ok());
+  auto log = OpenAsRoot(store);
+  std::vector<std::string> found;
+  log->Verify([&](const Status& s) { found.push_back(ProblemNameOf(s)); }).value();
+  return found;
+}
+
 // Verify checks one signature per run of linked entries (the run's last);
 // a change to any entry of the run is still found: through the chain for
 // all but the last, through its signature for the last.
@@ -434,12 +446,7 @@ TEST_F(LogTest, VerifyFindsAChangedSignedFormAnywhereInAFeed) {
     std::uint16_t n = static_cast<std::uint16_t>(static_cast<unsigned char>(value[0]) << 8 |
                                                  static_cast<unsigned char>(value[1]));
     value[2 + n - 1] ^= 1;  // the signed form's last byte
-    storage::WriteBatch wb;
-    wb.Put(storage::Column::kEntries, key, value);
-    ASSERT_TRUE(store->Write(&wb).ok());
-    auto log = OpenAsRoot(store.get());
-    std::vector<std::string> found;
-    log->Verify([&](const Status& s) { found.push_back(ProblemNameOf(s)); }).value();
+    std::vector<std::string> found = ProblemsWith(store.get(), key, value);
     // Its id is no longer the one indexed, its signature fails, and the
     // next entry (if any) no longer names it.
     std::sort(found.begin(), found.end());
@@ -467,13 +474,7 @@ TEST_F(LogTest, VerifyFindsTampering) {
   ASSERT_TRUE(it->Valid());
   std::string key(it->key()), value(it->value());
   value.back() ^= 1;  // flip a payload bit
-  storage::WriteBatch wb;
-  wb.Put(storage::Column::kEntries, key, value);
-  ASSERT_TRUE(store->Write(&wb).ok());
-  auto log = OpenAsRoot(store.get());
-  std::vector<std::string> found;
-  log->Verify([&](const Status& s) { found.push_back(ProblemNameOf(s)); }).value();
-  EXPECT_EQ(std::vector<std::string>{"payload-mismatch"}, found);
+  EXPECT_EQ(std::vector<std::string>{"payload-mismatch"}, ProblemsWith(store.get(), key, value));
 }
 
 }  // namespace
