@@ -130,12 +130,13 @@ void CommonWords::SetMinDocuments(Xapian::doccount n) {
   min_documents_ = n;
 }
 
+Xapian::doccount CommonWords::MinDocuments(const Xapian::Database& db) {
+  std::lock_guard lock(mu_);
+  return std::max<Xapian::doccount>({min_documents_, db.get_doccount() / 16, 1});
+}
+
 Xapian::Query CommonWords::Rewrite(const Xapian::Database& db, const Xapian::Query& query) {
-  Xapian::doccount min;
-  {
-    std::lock_guard lock(mu_);
-    min = std::max<Xapian::doccount>({min_documents_, db.get_doccount() / 16, 1});
-  }
+  Xapian::doccount min = MinDocuments(db);
   // The commonest words first, and at most kMaxWordsPerQuery of them, so
   // that a long query pins a bounded number of arrays.
   std::vector<std::pair<Xapian::doccount, std::string>> common;
@@ -153,11 +154,7 @@ Xapian::Query CommonWords::Rewrite(const Xapian::Database& db, const Xapian::Que
 }
 
 Xapian::Query CommonWords::Term(const Xapian::Database& db, const std::string& term) {
-  Xapian::doccount min;
-  {
-    std::lock_guard lock(mu_);
-    min = std::max<Xapian::doccount>({min_documents_, db.get_doccount() / 16, 1});
-  }
+  Xapian::doccount min = MinDocuments(db);
   if (db.get_termfreq(term) < min) return Xapian::Query(term);
   auto source = std::make_unique<ImpactSource>(Impacts(db, term));
   return Xapian::Query(source.release()->release());

@@ -94,6 +94,8 @@ class CommonWords {
   static constexpr std::size_t kMaxWords = 64;
   static constexpr std::size_t kMaxWordsPerQuery = 8;
 
+  // How many documents make a word common in `db`.
+  Xapian::doccount MinDocuments(const Xapian::Database& db);
   std::shared_ptr<const WordImpacts> Impacts(const Xapian::Database& db, const std::string& term);
   Xapian::Query RewriteNode(const Xapian::Database& db, const Xapian::Query& query,
                             const std::set<std::string>& chosen);
