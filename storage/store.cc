@@ -136,8 +136,8 @@ class StoreImpl final : public Store {
     // Small files and a modest memtable: edge nodes run on old PCs. The total
     // over all column families is capped too, or ten families could hold
     // 10 x 16 MB of memtables during a large catch-up.
-    opts.write_buffer_size = 16 << 20;
-    opts.db_write_buffer_size = 32 << 20;
+    opts.write_buffer_size = std::size_t{options_.write_buffer_mb} << 20;
+    opts.db_write_buffer_size = 2 * opts.write_buffer_size;
     opts.keep_log_file_num = 4;
     rocksdb::BlockBasedTableOptions table;
     table.block_cache = rocksdb::NewLRUCache(std::size_t{options_.block_cache_mb} << 20);
@@ -170,7 +170,8 @@ class StoreImpl final : public Store {
     opts.compression_per_level = {rocksdb::kNoCompression, rocksdb::kNoCompression,
                                   rocksdb::kLZ4Compression};
     // The same for the memtable, where a miss otherwise walks the skip list
-    // (2% of the write buffer: ~300 KB per full 16 MB memtable).
+    // (2% of the write buffer: ~300 KB per 16 MB memtable, allocated and
+    // zeroed when the memtable is made).
     opts.memtable_whole_key_filtering = true;
     opts.memtable_prefix_bloom_size_ratio = 0.02;
 

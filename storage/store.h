@@ -40,6 +40,10 @@ struct Options {
   bool create_if_missing = true;
   bool sync_writes = true;            // fsync the WAL on every Write()
   std::uint32_t block_cache_mb = 32;  // shared LRU block cache
+  // Per column family, and twice that over all of them. A process that
+  // opens many stores at once (bench/sim_bench.cc opens a thousand) sets
+  // it low: each memtable also holds a Bloom filter sized from it.
+  std::uint32_t write_buffer_mb = 16;
 };
 
 class WriteBatch {

@@ -94,5 +94,37 @@ TEST_F(StoreTest, CheckpointIsAConsistentCopy) {
   EXPECT_FALSE(store_->Checkpoint(dir_ + "/copy").ok());
 }
 
+// A small write buffer only makes the store flush sooner: what was written
+// several buffers ago is read back, and again after a reopen.
+TEST_F(StoreTest, ASmallWriteBufferStoresAndReadsBack) {
+  Options small;
+  small.write_buffer_mb = 1;
+  small.block_cache_mb = 1;
+  small.sync_writes = false;
+  auto path = dir_ + "/small";
+  auto value = [](int i) { return std::string(1000, static_cast<char>('a' + i % 26)); };
+  auto key = [](int i) { return std::to_string(100000 + i); };  // sorts as i does
+  const int n = 8000;  // ~8 MB: four times what the buffers hold
+  {
+    auto store = Store::Open(path, small).value();
+    for (int i = 0; i < n; i += 100) {
+      WriteBatch b;
+      for (int k = i; k < i + 100; ++k) b.Put(Column::kEntries, key(k), value(k));
+      ASSERT_TRUE(store->Write(&b).ok());
+    }
+    EXPECT_LE(store->Memory().memtables, 3u << 20);
+    EXPECT_EQ(value(0), store->Get(Column::kEntries, key(0)).value());
+  }
+  auto store = Store::Open(path, small).value();
+  int count = 0;
+  auto it = store->NewIterator(Column::kEntries);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ASSERT_EQ(key(count), it->key());
+    ASSERT_EQ(value(count), it->value());
+    ++count;
+  }
+  EXPECT_EQ(n, count);
+}
+
 }  // namespace
 }  // namespace mrc::storage
