@@ -2,8 +2,10 @@
 // sockets. It is fed the peer's decoded messages and produces the messages to
 // send, so two sessions can be wired together in a test without a network.
 //
-// On open each side sends a summary (per author, the latest seq it holds).
-// Each then sends what the other lacks, feed by feed in seq order, in batches
+// On open the two sides reconcile their feed heads (sync/reconcile.h): a
+// few round trips of range fingerprints, whose bytes grow with the number
+// of feeds they hold differently. Each then sends what the other lacks,
+// feed by feed in seq order, in batches
 // of at most kBatchEntries, with at most kWindow batches unacknowledged: a
 // slow peer or a large backlog never grows memory. Whenever the local log
 // changes (a local write, or entries from another peer: relay), Pump() sends
@@ -13,11 +15,13 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
 #include "config/base/status.h"
 #include "sync/log.h"
+#include "sync/reconcile.h"
 #include "sync/wire.h"
 
 namespace mrc::sync {
@@ -28,7 +32,7 @@ struct PeerStats {
   std::uint64_t batches_in_flight = 0;
   std::uint64_t peer_lacks = 0;  // entries we hold that the peer does not (as far as we know)
   std::uint64_t we_lack = 0;     // entries the peer holds that we do not
-  bool summary_received = false;
+  bool reconciled = false;       // both sides know what the other lacks
 };
 
 class PeerSession {
@@ -39,7 +43,11 @@ class PeerSession {
 
   PeerSession(Log* log, const Hash32& peer) : log_(log), peer_(peer) {}
 
-  // The first message: our summary.
+  // Ranges on which two sessions' fingerprints differ are split until one
+  // side holds at most this many feeds there, then listed.
+  static constexpr std::uint32_t kListFeeds = 8;
+
+  // The first message: the fingerprint of every feed we hold.
   Result<wire::Message> Start();
   // Handles one message; appends what to send to *out. An error means the
   // peer misbehaved and the link must close.
@@ -65,12 +73,33 @@ class PeerSession {
   const Hash32& peer() const { return peer_; }
 
  private:
-  Status CompareHeads(const wire::SummaryMsg& s);
+  // A range whose reconciliation waits for the peer.
+  struct OpenRange {
+    wire::RangeItem::Kind awaits = wire::RangeItem::Kind::kFingerprint;
+    reconcile::Fingerprint ours;    // what we sent for it
+    reconcile::Fingerprint theirs;  // once their fingerprint came
+    bool listed = false;            // we sent our heads for it
+  };
+  // Entries the peer held in a range where we listed our feeds and it
+  // answered only for those: the rest are of feeds we do not hold.
+  struct Unlisted {
+    reconcile::Range range;
+    std::uint64_t entries = 0;
+    std::vector<Hash32> listed;
+  };
+  Status OnRanges(const wire::ReconcileMsg& m, std::vector<wire::Message>* out);
+  Status OnRange(const wire::RangeItem& item, std::vector<wire::RangeItem>* reply);
+  // What the peer holds, as it said: the heads it listed or answered with.
+  Status NoteHeads(const std::vector<reconcile::Head>& heads);
+  void NoteHeld(const Hash32& author, std::uint64_t seq);
 
   Log* log_;
   Hash32 peer_;
-  bool summary_received_ = false;
-  std::map<Hash32, std::uint64_t> peer_has_;  // what the peer holds (summary + traffic)
+  std::optional<reconcile::Snapshot> snapshot_;  // while reconciling
+  std::map<reconcile::Range, OpenRange> open_;
+  std::vector<Unlisted> unlisted_;
+  bool reconciled_ = false;
+  std::map<Hash32, std::uint64_t> peer_has_;  // what the peer holds (reconciliation + traffic)
   std::map<Hash32, std::uint64_t> sent_;      // what we sent or know it holds
   std::set<Hash32> forks_shared_;             // forked feeds we (re)sent this link
   std::set<Hash32> evidence_due_;             // their evidence still to send

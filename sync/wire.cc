@@ -1,5 +1,7 @@
 #include "sync/wire.h"
 
+#include <cstring>
+
 #include "sync/entry.h"
 
 namespace mrc::sync::wire {
@@ -11,14 +13,27 @@ Status Bad(std::string_view what) {
 
 struct Encoder {
   Bytes out;
-  void operator()(const SummaryMsg& m) {
-    out.push_back('S');
-    PutU32(&out, static_cast<std::uint32_t>(m.feeds.size()));
-    for (const auto& [author, seq] : m.feeds) {
-      PutHash(&out, author);
-      PutU64(&out, seq);
-      auto head = m.heads.find(author);
-      PutHash(&out, head == m.heads.end() ? Hash32{} : head->second);
+  void operator()(const ReconcileMsg& m) {
+    out.push_back('R');
+    PutU32(&out, static_cast<std::uint32_t>(m.items.size()));
+    for (const auto& item : m.items) {
+      out.push_back(static_cast<char>(item.range.depth));
+      out.append(reinterpret_cast<const char*>(item.range.prefix.data()),
+                 (item.range.depth + 1) / 2);
+      out.push_back(static_cast<char>(item.kind));
+      if (item.kind == RangeItem::Kind::kFingerprint) {
+        PutU32(&out, item.fingerprint.count);
+        PutU64(&out, item.fingerprint.entries);
+        out.append(reinterpret_cast<const char*>(item.fingerprint.sum.data()),
+                   item.fingerprint.sum.size());
+        continue;
+      }
+      PutU32(&out, static_cast<std::uint32_t>(item.heads.size()));
+      for (const auto& h : item.heads) {
+        PutHash(&out, h.author);
+        PutU64(&out, h.seq);
+        PutHash(&out, h.id);
+      }
     }
   }
   void operator()(const EntriesMsg& m) {
@@ -50,6 +65,39 @@ Status GetField(std::string_view* in, std::size_t limit, Bytes* out) {
   return Status::Ok();
 }
 
+Status GetRangeItem(std::string_view* in, RangeItem* item) {
+  std::string_view prefix;
+  std::uint8_t kind;
+  if (!GetU8(in, &item->range.depth) || item->range.depth > reconcile::kMaxDepth ||
+      !GetBytes(in, (item->range.depth + 1) / 2, &prefix) || !GetU8(in, &kind) || kind > 2)
+    return Bad("range");
+  std::memcpy(item->range.prefix.data(), prefix.data(), prefix.size());
+  if (!item->range.Canonical()) return Bad("range prefix has digits past its depth");
+  item->kind = static_cast<RangeItem::Kind>(kind);
+  if (item->kind == RangeItem::Kind::kFingerprint) {
+    std::string_view sum;
+    if (!GetU32(in, &item->fingerprint.count) || !GetU64(in, &item->fingerprint.entries) ||
+        !GetBytes(in, item->fingerprint.sum.size(), &sum))
+      return Bad("fingerprint");
+    std::memcpy(item->fingerprint.sum.data(), sum.data(), sum.size());
+    return Status::Ok();
+  }
+  std::uint32_t n;
+  if (!GetU32(in, &n) || n > kMaxRangeHeads || in->size() < std::size_t{n} * 72)
+    return Bad("range heads");
+  item->heads.resize(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    auto& h = item->heads[i];
+    GetHash(in, &h.author);
+    GetU64(in, &h.seq);
+    GetHash(in, &h.id);
+    if (!item->range.Contains(h.author)) return Bad("a head outside its range");
+    if (i > 0 && !(item->heads[i - 1].author < h.author))
+      return Bad("range heads out of order or repeated");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Bytes Encode(const Message& m) {
@@ -62,20 +110,13 @@ Result<Message> Decode(std::string_view in) {
   std::uint8_t type;
   if (!GetU8(&in, &type)) return Bad("empty");
   switch (type) {
-    case 'S': {
-      SummaryMsg m;
+    case 'R': {
+      ReconcileMsg m;
       std::uint32_t n;
-      if (!GetU32(&in, &n) || n > kMaxSummaryFeeds || in.size() != std::size_t{n} * 72)
-        return Bad("summary size");
-      for (std::uint32_t i = 0; i < n; ++i) {
-        Hash32 a, head;
-        std::uint64_t seq;
-        GetHash(&in, &a);
-        GetU64(&in, &seq);
-        GetHash(&in, &head);
-        if (!m.feeds.emplace(a, seq).second) return Bad("summary lists an author twice");
-        m.heads.emplace(a, head);
-      }
+      if (!GetU32(&in, &n) || n > kMaxRangeItems) return Bad("range count");
+      m.items.resize(n);
+      for (auto& item : m.items) MRC_RETURN_IF_ERROR(GetRangeItem(&in, &item));
+      if (!in.empty()) return Bad("trailing bytes");
       return Message(std::move(m));
     }
     case 'E': {

@@ -262,6 +262,14 @@ class RawPeer {
     return std::move(m).value();
   }
   const sync::KeyPair& key() const { return key_; }
+  // The reconciliation of a peer that holds nothing: its fingerprint of no
+  // feed, then its (empty) list, the turn of the side that holds fewer.
+  bool SendHoldingNothing() {
+    sync::wire::RangeItem fingerprint, heads;
+    heads.kind = sync::wire::RangeItem::Kind::kHeads;
+    return SendMessage(sync::wire::Message(sync::wire::ReconcileMsg{{fingerprint}})) &&
+           SendMessage(sync::wire::Message(sync::wire::ReconcileMsg{{heads}}));
+  }
 
  private:
   bool Send(const Bytes& b) {
@@ -298,7 +306,7 @@ TEST_F(SyncTest, APeerSendingAForgedEntryIsCutOffAndNothingChanges) {
 
   RawPeer peer(PeerAddress("hq"), network);
   ASSERT_TRUE(peer.Handshake());
-  ASSERT_TRUE(peer.SendMessage(sync::wire::Message(std::in_place_type<sync::wire::SummaryMsg>)));
+  ASSERT_TRUE(peer.SendHoldingNothing());
   // A correctly signed entry whose payload was swapped afterwards.
   sync::Entry e;
   e.seq = 1;
@@ -312,7 +320,7 @@ TEST_F(SyncTest, APeerSendingAForgedEntryIsCutOffAndNothingChanges) {
   ASSERT_TRUE(
       peer.SendMessage(sync::wire::Message(std::in_place_type<sync::wire::EntriesMsg>,
                                            sync::wire::EntriesMsg{1, {{signed_form, forged}}})));
-  // The node answers with its own summary and entries, then closes the link.
+  // The node answers with its ranges and entries, then closes the link.
   bool closed = false;
   for (int i = 0; i < 100; ++i) {
     if (!peer.ReadMessage()) {
@@ -341,7 +349,7 @@ TEST_F(SyncTest, APeerIgnoringTheWindowIsHeldBackAndLosesNothing) {
 
   RawPeer peer(PeerAddress("hq"), network);
   ASSERT_TRUE(peer.Handshake());
-  ASSERT_TRUE(peer.SendMessage(sync::wire::Message(std::in_place_type<sync::wire::SummaryMsg>)));
+  ASSERT_TRUE(peer.SendHoldingNothing());
   constexpr std::uint64_t kBatches = 3 * sync::PeerSession::kWindow;
   Hash32 prev{};
   for (std::uint64_t b = 1; b <= kBatches; ++b) {

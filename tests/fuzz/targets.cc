@@ -179,13 +179,18 @@ void RunWire(std::string_view input) {
 
 std::vector<std::string> WireSeeds() {
   InitOnce();
-  sync::wire::SummaryMsg summary;
+  sync::wire::ReconcileMsg ranges;
+  sync::wire::RangeItem fingerprint, heads;
+  fingerprint.range = sync::reconcile::Range{}.Child(0xa).Child(0x5);
+  fingerprint.fingerprint = {12, 40, {}};
+  fingerprint.fingerprint.sum.fill(3);
+  heads.range = sync::reconcile::Range{}.Child(0x1);
+  heads.kind = sync::wire::RangeItem::Kind::kHeads;
   Hash32 a{}, b{};
-  a.fill(1);
+  a.fill(0x11);
   b.fill(2);
-  summary.feeds[a] = 3;
-  summary.feeds[b] = 1;
-  summary.heads[a] = b;
+  heads.heads.push_back({a, 3, b});
+  ranges.items = {fingerprint, heads};
   sync::wire::EntriesMsg entries;
   entries.batch = 7;
   entries.entries.push_back({std::string(200, 'e'), R"({"question":"q?"})"});
@@ -195,7 +200,7 @@ std::vector<std::string> WireSeeds() {
   ping.nonce = 42;
   sync::wire::PingMsg pong = ping;
   pong.pong = true;
-  return {sync::wire::Encode(summary), sync::wire::Encode(entries), sync::wire::Encode(ack),
+  return {sync::wire::Encode(ranges), sync::wire::Encode(entries), sync::wire::Encode(ack),
           sync::wire::Encode(ping), sync::wire::Encode(pong)};
 }
 
