@@ -119,7 +119,7 @@ class Ingestor {
     if (a.index != SIZE_MAX) report_->refused.push_back({a.index, std::move(reason)});
     return Status::Ok();
   }
-  Status Park(const Authenticated& a, bool with_wait);
+  Status Park(const Authenticated& a, bool with_wait, bool frozen = false);
   Status RecordFork(const Authenticated& a, Problem p, std::string detail);
   Status FillSealedPart(const Authenticated& a, std::string_view id_record);
   Status KeepRejectedNote(const Entry& e, const Hash32& id, std::string_view payload);
@@ -147,14 +147,19 @@ class Ingestor {
 
 namespace {
 
-Status Ingestor::Park(const Authenticated& a, bool with_wait) {
-  if (a.entry.kind == Kind::kReferral && !a.entry.IsRoot()) {
-    // A status of a referral erased here waits in its erased form.
-    MRC_ASSIGN_OR_RETURN(auto referral, referrals::Get(txn_, a.entry.doc));
+Status Ingestor::Park(const Authenticated& a, bool with_wait, bool frozen) {
+  if (a.entry.kind == Kind::kReferral) {
+    // A status of a referral erased here waits in its erased form, as does
+    // any referral entry of a frozen feed (it never applies).
+    std::optional<ReferralInfo> referral;
+    if (!a.entry.IsRoot()) {
+      MRC_ASSIGN_OR_RETURN(referral, referrals::Get(txn_, a.entry.doc));
+    }
     std::string_view signed_form, payload;
     rec::DecodeStored(a.stored, &signed_form, &payload);
     auto held = DecodeReferralPayload(payload);
-    if (referral && referral->erased && held.ok() && !held->erased && held->sealed_size > 0) {
+    if ((frozen || (referral && referral->erased)) && held.ok() && !held->erased &&
+        held->sealed_size > 0) {
       MRC_ASSIGN_OR_RETURN(Bytes erased, EraseReferralPayload(payload));
       txn_.Put(Column::kPending, AsView(a.id), rec::EncodeStored(signed_form, erased));
       if (with_wait) txn_.Put(Column::kWaits, rec::WaitKey(rec::kWaitLog, a.entry.prev, a.id), "");
@@ -174,7 +179,18 @@ Status Ingestor::RecordFork(const Authenticated& a, Problem p, std::string detai
   const Entry& e = a.entry;
   Bytes key = rec::FeedKey(e.author, e.seq);
   PutHash(&key, a.id);
-  txn_.Put(Column::kForks, key, a.stored);
+  // Evidence never applies: a referral entry's sealed part is not kept
+  // (the erased form proves the same signature).
+  std::string_view signed_form, payload;
+  rec::DecodeStored(a.stored, &signed_form, &payload);
+  auto held = e.kind == Kind::kReferral ? DecodeReferralPayload(payload)
+                                        : Result<ReferralPayload>(Status::NotFound(""));
+  if (held.ok() && !held->erased && held->sealed_size > 0) {
+    MRC_ASSIGN_OR_RETURN(Bytes erased, EraseReferralPayload(payload));
+    txn_.Put(Column::kForks, key, rec::EncodeStored(signed_form, erased));
+  } else {
+    txn_.Put(Column::kForks, key, a.stored);
+  }
   MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds,
                                                               AsView(e.author), rec::DecodeFeed));
   if (feed && (!feed->forked || e.seq < feed->fork_seq)) {
@@ -201,7 +217,8 @@ Status Ingestor::Accept(Authenticated& a) {
   MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds,
                                                               AsView(e.author), rec::DecodeFeed));
   rec::FeedRecord f = feed.value_or(rec::FeedRecord{});
-  if (f.forked && e.seq > f.seq) return Park(a, /*with_wait=*/false);  // frozen: kept, not applied
+  if (f.forked && e.seq > f.seq)
+    return Park(a, /*with_wait=*/false, /*frozen=*/true);  // kept, not applied
   if (e.seq <= f.seq) {
     // Already held under another id: a second entry for this seq (evidence
     // that is already known is a duplicate).
@@ -246,7 +263,9 @@ Status Ingestor::KeepRejectedNote(const Entry& e, const Hash32& id, std::string_
   txn_.Put(Column::kLocal,
            "referral-rejected/" + std::string(AsView(e.doc)) + std::string(AsView(id)), "");
   MRC_ASSIGN_OR_RETURN(auto referral, referrals::Get(txn_, e.doc));
-  if (referral && referral->erased) MRC_RETURN_IF_ERROR(applier_.EraseStored(e.author, e.seq));
+  // Erased now if its referral was, or has no effect (nothing would ever
+  // erase it then).
+  if (!referral || referral->erased) MRC_RETURN_IF_ERROR(applier_.EraseStored(e.author, e.seq));
   return Status::Ok();
 }
 
@@ -295,6 +314,11 @@ Status Ingestor::Resolve(const Entry& e, const Hash32& id, std::string_view payl
   }
   if (d.effect == Effect::kRejected) {
     txn_.Put(Column::kRejects, AsView(id), d.reason.message());
+    // A referral that has no effect (its sender revoked or forked from
+    // before it, or malformed) is shown nowhere and nobody acts on it:
+    // the client's details it carries are erased at once.
+    if (e.kind == Kind::kReferral && e.IsRoot())
+      MRC_RETURN_IF_ERROR(applier_.EraseStored(e.author, e.seq));
     if (e.kind == Kind::kReferral && !e.IsRoot())
       MRC_RETURN_IF_ERROR(KeepRejectedNote(e, id, payload));
     if (!flags_.rebuilding) log::Warn("log", "rejected " + d.reason.message());
@@ -311,7 +335,11 @@ Status Ingestor::Resolve(const Entry& e, const Hash32& id, std::string_view payl
       txn_.Put(Column::kLocal, std::string(kReferralDuePrefix) + std::string(AsView(id)), "");
     }
     if (meta.ok() && meta->status == ReferralStatus::kErased) {
-      txn_.Put(Column::kLocal, std::string(kScrubDuePrefix) + std::string(AsView(e.doc)), "");
+      // The pending column is scrubbed too, even when no stored entry had
+      // to be (Applier::EraseStored keeps the range of those).
+      std::string due_key = std::string(kScrubDuePrefix) + std::string(AsView(e.doc));
+      MRC_ASSIGN_OR_RETURN(auto due, txn_.Get(Column::kLocal, due_key));
+      if (!due) txn_.Put(Column::kLocal, due_key, "");
     }
   }
   if (auto key = applier_.TakeWakeMember()) MRC_RETURN_IF_ERROR(Wake(rec::kWaitMember, *key));
@@ -825,16 +853,23 @@ Status Log::AppendDueReferralReceipts() {
 }
 
 Status Log::ScrubErased() {
-  std::vector<std::string> due;
+  std::vector<std::pair<std::string, std::string>> due;  // key, range
   {
     auto it = store_->NewPrefixIterator(Column::kLocal, kScrubDuePrefix);
-    for (it->Seek(kScrubDuePrefix); it->Valid(); it->Next()) due.emplace_back(it->key());
+    for (it->Seek(kScrubDuePrefix); it->Valid(); it->Next())
+      due.emplace_back(it->key(), it->value());
     MRC_RETURN_IF_ERROR(it->status());
   }
   if (due.empty()) return Status::Ok();
   // The range of feed keys holding the erased entries, over all of them.
   std::string lo, hi;
-  for (const auto& key : due) {
+  for (const auto& [key, range] : due) {
+    std::string_view first, last;
+    if (rec::DecodeScrubRange(range, &first, &last)) {
+      if (lo.empty() || first < lo) lo = first;
+      if (hi.empty() || last > hi) hi = last;
+      continue;
+    }
     auto r = Referral(Hash32FromView(std::string_view(key).substr(kScrubDuePrefix.size())));
     if (!r.ok() && !r.status().IsNotFound()) return r.status();
     if (!r.ok()) continue;
@@ -851,7 +886,7 @@ Status Log::ScrubErased() {
   if (!lo.empty()) MRC_RETURN_IF_ERROR(store_->Scrub(Column::kEntries, lo, hi));
   MRC_RETURN_IF_ERROR(store_->Scrub(Column::kPending, "", std::string(33, '\xff')));
   storage::WriteBatch done;
-  for (const auto& key : due) done.Delete(Column::kLocal, key);
+  for (const auto& [key, range] : due) done.Delete(Column::kLocal, key);
   return store_->Write(&done);
 }
 

@@ -84,13 +84,14 @@ Result<Decision> Applier::Wait(char tag, const Hash32& on) {
 }
 
 Result<std::optional<Decision>> Applier::Parents(const Entry& e, const Hash32& id,
-                                                 std::vector<rec::IdRecord>* out) {
+                                                 std::vector<rec::IdRecord>* out,
+                                                 bool rejected_too) {
   for (const auto& p : e.parents) {
     MRC_ASSIGN_OR_RETURN(auto parent,
                          GetDecoded<rec::IdRecord>(txn_, Column::kIds, AsView(p), rec::DecodeId));
     if (!parent || parent->effect == Effect::kWaiting)
       return std::optional<Decision>(*Wait(rec::kWaitEffect, p));
-    if (parent->effect == Effect::kRejected) {
+    if (parent->effect == Effect::kRejected && !rejected_too) {
       return std::optional<Decision>(*Reject(MakeProblem(
           Problem::kBadParent, Describe(e, id) + ": parent " + Short(p) + " was rejected")));
     }
@@ -353,8 +354,12 @@ Result<Decision> Applier::ApplyReferral(const Entry& e, const Hash32& id,
     referrals::PutStep(txn_, id, step);
     return Decision{};
   }
+  // An erasure stands whatever became of the step it follows (a status
+  // that lost its effect when its author's feed forked, say): the wish to
+  // be forgotten does not depend on the trail.
+  bool erasing = meta.status == ReferralStatus::kErased;
   std::vector<rec::IdRecord> parents;
-  MRC_ASSIGN_OR_RETURN(auto pending, Parents(e, id, &parents));
+  MRC_ASSIGN_OR_RETURN(auto pending, Parents(e, id, &parents, erasing));
   if (pending) return *pending;
   const rec::IdRecord& parent = parents.front();
   std::string what = Describe(e, id) + ": ";
@@ -365,12 +370,17 @@ Result<Decision> Applier::ApplyReferral(const Entry& e, const Hash32& id,
   }
   MRC_ASSIGN_OR_RETURN(auto r, referrals::Get(txn_, e.doc));
   MRC_ASSIGN_OR_RETURN(auto before, referrals::GetStep(txn_, e.doc, e.parents.front()));
-  if (!r || !before)
+  if (!r && parent.effect == Effect::kRejected) {
+    // Its sending has no effect: nothing to erase that is not erased.
+    return Reject(
+        MakeProblem(Problem::kBadParent, what + "referral " + Short(e.doc) + " has no effect"));
+  }
+  if (!r || (!before && parent.effect != Effect::kRejected))
     return Status::Corruption("referral " + Short(e.doc) + " applied but not recorded");
   MRC_ASSIGN_OR_RETURN(bool by_receiver, trust::Succeeds(txn_, root_, e.author, r->to));
   MRC_ASSIGN_OR_RETURN(bool by_sender, trust::Succeeds(txn_, root_, e.author, r->sender));
   using S = ReferralStatus;
-  S prior = before->status;
+  S prior = before ? before->status : S::kErased;  // an erasure needs none
   std::string_view status = ReferralStatusName(meta.status);
   auto not_after = [&] {
     return Reject(MakeProblem(Problem::kBadParent, what + std::string(status) + " cannot follow " +
@@ -442,9 +452,14 @@ Status Applier::EraseStored(const Hash32& author, std::uint64_t seq) {
   if (p.erased || p.sealed_size == 0) return Status::Ok();
   MRC_ASSIGN_OR_RETURN(Bytes erased, EraseReferralPayload(payload));
   txn_.Put(Column::kEntries, key, rec::EncodeStored(signed_form, erased));
-  // Its old bytes must leave RocksDB's files too (Log::ScrubErased).
+  // Its old bytes must leave RocksDB's files too (Log::ScrubErased), unless
+  // they never reached them (the whole form came in this batch).
+  MRC_ASSIGN_OR_RETURN(auto on_disk, txn_.StoreValue(Column::kEntries, key));
+  if (!on_disk) return Status::Ok();
   MRC_ASSIGN_OR_RETURN(auto d, DecodeEntry(signed_form));
-  txn_.Put(Column::kLocal, "scrub-due/" + std::string(AsView(d.entry.DocId(d.id))), "");
+  std::string due_key = "scrub-due/" + std::string(AsView(d.entry.DocId(d.id)));
+  MRC_ASSIGN_OR_RETURN(auto due, txn_.Get(Column::kLocal, due_key));
+  txn_.Put(Column::kLocal, due_key, rec::WidenScrubRange(due.value_or(""), key));
   return Status::Ok();
 }
 

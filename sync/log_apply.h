@@ -77,10 +77,12 @@ class Applier {
   static Result<Decision> Reject(Status reason);
   static Result<Decision> Wait(char tag, const Hash32& on);
 
-  // Every parent applied (else wait on it, or reject if it was rejected).
-  // Returns nullopt when all are applied; their records go to *out.
+  // Every parent applied (else wait on it, or reject if it was rejected,
+  // unless `rejected_too`). Returns nullopt when all are settled; their
+  // records go to *out.
   Result<std::optional<Decision>> Parents(const Entry& e, const Hash32& id,
-                                          std::vector<rec::IdRecord>* out);
+                                          std::vector<rec::IdRecord>* out,
+                                          bool rejected_too = false);
 
   Result<Decision> CreateDoc(const Entry& e, const Hash32& id);
 

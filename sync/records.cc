@@ -29,6 +29,24 @@ Bytes FeedKey(const Hash32& author, std::uint64_t seq) {
   return k;
 }
 
+bool DecodeScrubRange(std::string_view range, std::string_view* lo, std::string_view* hi) {
+  if (range.size() != 80) return false;
+  *lo = range.substr(0, 40);
+  *hi = range.substr(40);
+  return true;
+}
+
+Bytes WidenScrubRange(std::string_view range, std::string_view feed_key) {
+  std::string_view lo = feed_key, hi = feed_key;
+  if (DecodeScrubRange(range, &lo, &hi)) {
+    lo = std::min(lo, feed_key);
+    hi = std::max(hi, feed_key);
+  }
+  Bytes out(lo);
+  out.append(hi);
+  return out;
+}
+
 Bytes EncodeId(const IdRecord& r) {
   Bytes out;
   out.reserve(83);

@@ -17,6 +17,11 @@ bool DecodeStored(std::string_view value, std::string_view* signed_form, std::st
 
 // kEntries / kForks key prefix: author || seq.
 Bytes FeedKey(const Hash32& author, std::uint64_t seq);
+// A scrub-due record's value (kLocal "scrub-due/<referral>"): the first and
+// last feed keys whose old bytes must leave the disk. Empty when only the
+// pending column needs it, or in records kept before the range was.
+Bytes WidenScrubRange(std::string_view range, std::string_view feed_key);
+bool DecodeScrubRange(std::string_view range, std::string_view* lo, std::string_view* hi);
 
 // kIds value: where an entry lives and what became of its effect.
 struct IdRecord {

@@ -454,5 +454,116 @@ TEST_F(ReferralTest, AfterASigningKeyRotationTheCentreStillActsOnItsReferrals) {
   EXPECT_TRUE(json::parse(service.Get(id_hex, "amira").value())["erased"].get<bool>());
 }
 
+// The sealed part of any referral entry this node stores.
+std::string SealedOf(Centre& c, const Hash32& entry) {
+  auto v = c.node->log->GetVersion(entry);
+  EXPECT_TRUE(v.ok()) << v.status().ToString();
+  if (!v.ok()) return "";
+  auto p = DecodeReferralPayload(v->payload);
+  return p.ok() ? std::string(p->sealed) : "";
+}
+
+void ExpectVerifies(Centre& c) {
+  std::vector<mrc::Status> problems;
+  EXPECT_EQ(0u, c.node->log->Verify([&](const mrc::Status& s) { problems.push_back(s); }).value())
+      << (problems.empty() ? "" : problems.front().ToString());
+}
+
+// A referral whose sending loses its effect (the sender's key revoked from
+// before it) is shown nowhere and nobody can act on it: every node erases
+// the client's details it carried, and the notes of its statuses, at once.
+TEST_F(ReferralTest, AReferralThatLosesItsEffectKeepsNoDetails) {
+  Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
+  SyncAll({&hq, &sender, &receiver});
+  Hash32 id = *Hash32FromHex(
+      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
+          .get<std::string>());
+  for (Centre* y : {&hq, &receiver}) Sync(sender, *y);
+  ASSERT_TRUE(
+      receiver.service
+          .SetStatus(ToHex(id), R"({"status":"accepted","note":"Note-Canary-5150"})", "bora")
+          .ok());
+  for (Centre* y : {&hq, &sender}) Sync(receiver, *y);
+  Hash32 accepted = hq.node->log->Referral(id).value().steps.back().id;
+  std::string sent_chunk = SealedOf(hq, id).substr(SealedOf(hq, id).size() - 48);
+  std::string note_chunk = SealedOf(hq, accepted).substr(SealedOf(hq, accepted).size() - 32);
+  ASSERT_EQ(48u, sent_chunk.size());
+  ASSERT_TRUE(DirContains(hq.node->store->path(), sent_chunk));
+  ASSERT_TRUE(DirContains(hq.node->store->path(), note_chunk));
+
+  // Headquarters revokes the sender's key from its first entry on.
+  Statement revoke;
+  revoke.type = Statement::Type::kRevoke;
+  revoke.key = sender.node->log->self();
+  revoke.from_seq = 1;
+  revoke.reason = "key stolen";
+  TestRoot::Get().Sign(revoke);
+  TestRoot::Get().Broadcast();
+  for (Centre* c : {&hq, &sender, &receiver}) {
+    EXPECT_TRUE(c->node->log->Referral(id).status().IsNotFound());
+    EXPECT_EQ("", SealedOf(*c, id));
+    EXPECT_EQ("", SealedOf(*c, accepted));
+    EXPECT_FALSE(DirContains(c->node->store->path(), sent_chunk));
+    EXPECT_FALSE(DirContains(c->node->store->path(), note_chunk));
+    ExpectVerifies(*c);
+  }
+  // A node that gets the revocation first never stores them.
+  Centre late(tmp_.Sub("late"));
+  Sync(sender, late);
+  Sync(receiver, late);
+  EXPECT_EQ("", SealedOf(late, id));
+  EXPECT_FALSE(DirContains(late.node->store->path(), sent_chunk));
+  Sync(hq, late);
+  Sync(late, hq);  // its key statement
+  EXPECT_EQ(hq.node->DigestHex(), late.node->DigestHex());
+}
+
+// The receiving centre's key used on two machines signs two statuses for
+// one seq, each with the note sealed: the evidence of the fork is kept
+// without it, and the sender's erasure takes the rest.
+TEST_F(ReferralTest, ForkEvidenceKeepsNoSealedNote) {
+  Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
+  SyncAll({&hq, &sender, &receiver});
+  Hash32 id = *Hash32FromHex(
+      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
+          .get<std::string>());
+  for (Centre* y : {&hq, &receiver}) Sync(sender, *y);
+  // The clone holds what the receiver holds before its decision.
+  Node clone(tmp_.Sub("clone"), receiver.node->key, testing::TestNetwork(), Node::Mode::kObserve);
+  ASSERT_TRUE(clone.log->Ingest(TestRoot::Get().feed()).ok());
+  ASSERT_TRUE(clone.log->Ingest(hq.node->AllEntries()).ok());
+  ASSERT_TRUE(clone.log->Ingest(receiver.node->AllEntries()).ok());
+  ASSERT_TRUE(
+      receiver.service
+          .SetStatus(ToHex(id), R"({"status":"accepted","note":"Note-Canary-6006"})", "bora")
+          .ok());
+  Hash32 accepted = receiver.node->log->Referral(id).value().steps.back().id;
+  auto real = receiver.node->log->GetVersion(accepted).value();
+  auto p = DecodeReferralPayload(real.payload).value();
+  ReferralMeta meta = ParseReferralMeta(p.meta).value();
+  meta.status = ReferralStatus::kDeclined;
+  Bytes other = EncodeReferralPayload(ReferralMetaJson(meta), p.sealed);
+  Incoming forked = testing::Forge(clone, Kind::kReferral, Op::kPut, id, real.entry.parents, other);
+  std::string note_chunk = std::string(p.sealed.substr(p.sealed.size() - 32));
+
+  Sync(receiver, hq);
+  ASSERT_TRUE(hq.node->log->Ingest({forked}).ok());
+  auto evidence = hq.node->log->ForkEvidence(receiver.node->log->self()).value();
+  ASSERT_EQ(1u, evidence.size());
+  auto held = DecodeReferralPayload(evidence.front().payload);
+  ASSERT_TRUE(held.ok());
+  EXPECT_TRUE(held->erased) << "evidence is kept in its erased form";
+
+  // The sender erases, unaware of the fork: its erasure follows the
+  // accepted status, which has no effect at headquarters. Nothing sealed
+  // is left there.
+  Sync(receiver, sender);
+  ASSERT_TRUE(sender.service.Erase(ToHex(id), "amira").ok());
+  Sync(sender, hq);
+  EXPECT_EQ("erased", Status(hq, id));
+  EXPECT_FALSE(DirContains(hq.node->store->path(), note_chunk));
+  ExpectVerifies(hq);
+}
+
 }  // namespace
 }  // namespace mrc::sync
