@@ -68,6 +68,20 @@ std::string CreateRequest(const Centre& to) {
       .dump();
 }
 
+// A referral from `sender` to `receiver`, created by a counsellor; its id.
+Hash32 Refer(Centre& sender, Centre& receiver) {
+  auto created = sender.service.Create(CreateRequest(receiver), "amira");
+  EXPECT_TRUE(created.ok()) << created.status().ToString();
+  return created.ok() ? *Hash32FromHex(json::parse(*created)["id"].get<std::string>()) : Hash32{};
+}
+
+// Verify finds nothing wrong in what `c` stores.
+void ExpectVerifies(Centre& c) {
+  std::vector<mrc::Status> problems;
+  EXPECT_EQ(0u, c.node->log->Verify([&](const mrc::Status& s) { problems.push_back(s); }).value())
+      << (problems.empty() ? "" : problems.front().ToString());
+}
+
 // Whether any file under `dir` contains `needle`.
 bool DirContains(const std::string& dir, std::string_view needle) {
   for (const auto& f : std::filesystem::recursive_directory_iterator(dir)) {
@@ -185,9 +199,7 @@ TEST_F(ReferralTest, AStatusFromACentreNotEntitledIsRejectedEverywhere) {
   Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c")),
       other(tmp_.Sub("x"));
   SyncAll({&hq, &sender, &receiver, &other});
-  Hash32 id = *Hash32FromHex(
-      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
-          .get<std::string>());
+  Hash32 id = Refer(sender, receiver);
   for (Centre* y : {&hq, &receiver, &other}) Sync(sender, *y);
   for (Centre* y : {&hq, &sender, &other}) Sync(receiver, *y);  // its "received"
 
@@ -246,9 +258,7 @@ TEST_F(ReferralTest, ErasureDropsTheSealedBytesEverywhereAndTheyNeverComeBack) {
   TempDir offline_dir;
   Centre offline(offline_dir.Sub("o"));
   SyncAll({&hq, &sender, &receiver, &offline});
-  Hash32 id = *Hash32FromHex(
-      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
-          .get<std::string>());
+  Hash32 id = Refer(sender, receiver);
   for (Centre* y : {&hq, &receiver, &offline}) Sync(sender, *y);
   ASSERT_TRUE(
       receiver.service
@@ -269,10 +279,7 @@ TEST_F(ReferralTest, ErasureDropsTheSealedBytesEverywhereAndTheyNeverComeBack) {
     EXPECT_EQ("", SealedPart(*c, id));
     EXPECT_EQ("erased", Status(*c, id));
     EXPECT_FALSE(DirContains(c->node->store->path(), chunk)) << "scrubbed from every RocksDB file";
-    std::vector<mrc::Status> problems;
-    EXPECT_EQ(0u,
-              c->node->log->Verify([&](const mrc::Status& s) { problems.push_back(s); }).value())
-        << (problems.empty() ? "" : problems.front().ToString());
+    ExpectVerifies(*c);
     EXPECT_FALSE(json::parse(c->service.Get(ToHex(id), "x").value())["readable"].get<bool>());
   }
   // What the erased nodes serve (to peers, in bundles) is the erased form.
@@ -304,9 +311,7 @@ TEST_F(ReferralTest, ErasureDropsTheSealedBytesEverywhereAndTheyNeverComeBack) {
 TEST_F(ReferralTest, ASealedPartARelayWithheldIsFilledInFromAWholeCopy) {
   Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
   SyncAll({&hq, &sender, &receiver});
-  Hash32 id = *Hash32FromHex(
-      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
-          .get<std::string>());
+  Hash32 id = Refer(sender, receiver);
   // A relay passes on the sent entry with its sealed part stripped.
   std::vector<Incoming> feed =
       sender.node->log->ReadFeed(sender.node->log->self(), 1, SIZE_MAX).value();
@@ -333,9 +338,7 @@ TEST_F(ReferralTest, ASealedPartARelayWithheldIsFilledInFromAWholeCopy) {
 TEST_F(ReferralTest, TwoErasuresGiveTheSameStateInEitherOrder) {
   Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
   SyncAll({&hq, &sender, &receiver});
-  Hash32 id = *Hash32FromHex(
-      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
-          .get<std::string>());
+  Hash32 id = Refer(sender, receiver);
   Sync(sender, receiver);
   Sync(receiver, sender);
   // Each centre erases before hearing of the other's erasure.
@@ -463,21 +466,13 @@ std::string SealedOf(Centre& c, const Hash32& entry) {
   return p.ok() ? std::string(p->sealed) : "";
 }
 
-void ExpectVerifies(Centre& c) {
-  std::vector<mrc::Status> problems;
-  EXPECT_EQ(0u, c.node->log->Verify([&](const mrc::Status& s) { problems.push_back(s); }).value())
-      << (problems.empty() ? "" : problems.front().ToString());
-}
-
 // A referral whose sending loses its effect (the sender's key revoked from
 // before it) is shown nowhere and nobody can act on it: every node erases
 // the client's details it carried, and the notes of its statuses, at once.
 TEST_F(ReferralTest, AReferralThatLosesItsEffectKeepsNoDetails) {
   Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
   SyncAll({&hq, &sender, &receiver});
-  Hash32 id = *Hash32FromHex(
-      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
-          .get<std::string>());
+  Hash32 id = Refer(sender, receiver);
   for (Centre* y : {&hq, &receiver}) Sync(sender, *y);
   ASSERT_TRUE(
       receiver.service
@@ -524,9 +519,7 @@ TEST_F(ReferralTest, AReferralThatLosesItsEffectKeepsNoDetails) {
 TEST_F(ReferralTest, ForkEvidenceKeepsNoSealedNote) {
   Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
   SyncAll({&hq, &sender, &receiver});
-  Hash32 id = *Hash32FromHex(
-      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
-          .get<std::string>());
+  Hash32 id = Refer(sender, receiver);
   for (Centre* y : {&hq, &receiver}) Sync(sender, *y);
   // The clone holds what the receiver holds before its decision.
   Node clone(tmp_.Sub("clone"), receiver.node->key, testing::TestNetwork(), Node::Mode::kObserve);
