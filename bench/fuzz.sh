@@ -21,7 +21,7 @@ ninja -C build-fuzz mrc_fuzz >/dev/null
 bin=$PWD/build-fuzz/tests/fuzz/mrc_fuzz
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-  targets=(wire frames handshake entry content markdown http api ingest bundle)
+  targets=(wire frames handshake entry content markdown http api ingest bundle session)
 fi
 
 work=$(mktemp -d /tmp/mrc-fuzz-XXXXXX)

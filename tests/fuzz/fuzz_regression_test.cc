@@ -113,14 +113,16 @@ TEST_P(FuzzRegressionTest, SeedsKeptInputsAndMutationsBreakNothing) {
 
 INSTANTIATE_TEST_SUITE_P(Targets, FuzzRegressionTest,
                          ::testing::Values("wire", "frames", "handshake", "entry", "content",
-                                           "markdown", "http", "api", "ingest", "bundle"),
+                                           "markdown", "http", "api", "ingest", "bundle",
+                                           "session"),
                          [](const auto& info) { return info.param; });
 
 TEST(FuzzTargetsTest, EveryTargetIsInTheSuite) {
   std::vector<std::string> names;
   for (const auto& t : Targets()) names.emplace_back(t.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"wire", "frames", "handshake", "entry", "content",
-                                             "markdown", "http", "api", "ingest", "bundle"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"wire", "frames", "handshake", "entry", "content", "markdown",
+                                      "http", "api", "ingest", "bundle", "session"}));
 }
 
 }  // namespace

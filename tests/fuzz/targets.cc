@@ -25,7 +25,9 @@
 #include "sync/entry.h"
 #include "sync/handshake.h"
 #include "sync/log.h"
+#include "sync/peer_session.h"
 #include "sync/secure_frames.h"
+#include "sync/trust.h"
 #include "sync/wire.h"
 #include "tests/support/node_parts.h"
 #include "web/markdown.h"
@@ -702,6 +704,137 @@ std::vector<std::string> ApiSeeds() {
   };
 }
 
+// ---- session: a peer's reconciliation, as a link's session takes it ----
+// Two logs made once: ours, and a peer's holding part of the same feeds
+// and feeds of its own, so that the seeds (what the peer really sends)
+// reach every turn of the reconciliation. Entries in the input are left
+// out (what they do is the ingest target's): the logs never change, and
+// every input starts a new session.
+
+struct SessionLogs {
+  std::string dir = TempDir("session");
+  std::unique_ptr<storage::Store> ours_store, peer_store;
+  std::unique_ptr<sync::Log> ours, peer;
+
+  SessionLogs() {
+    storage::Options options;
+    options.sync_writes = false;
+    sync::KeyPair root = FixedKey(3), peer_key = FixedKey(4);
+    ours_store = storage::Store::Open(dir + "-ours", options).value();
+    peer_store = storage::Store::Open(dir + "-peer", options).value();
+    ours = sync::Log::Open(ours_store.get(), root, Network(), root.public_key).value();
+    peer = sync::Log::Open(peer_store.get(), peer_key, Network(), root.public_key).value();
+    std::vector<sync::KeyPair> members{peer_key};
+    for (std::uint8_t i = 0; i < 60; ++i)
+      members.push_back(FixedKey(static_cast<std::uint8_t>(10 + i)));
+    std::vector<sync::Draft> approvals;
+    for (const auto& m : members) {
+      sync::Statement st;
+      st.key = m.public_key;
+      st.roles = {"hq"};
+      st.name = "member " + ToHex(m.public_key).substr(0, 6);
+      approvals.push_back(
+          {sync::Kind::kMember, sync::Op::kPut, Hash32{}, {}, sync::StatementPayload(st).value()});
+    }
+    Require(ours->Append(approvals).ok(), "the root approves the members");
+    Require(peer->Ingest(ours->ReadFeed(root.public_key, 1, SIZE_MAX).value()).ok(),
+            "the peer takes in the approvals");
+    // Member i writes i % 5 entries; we hold them all but the last ten
+    // members', the peer holds a prefix that differs for one in four.
+    for (std::size_t i = 1; i < members.size(); ++i) {
+      std::vector<sync::Incoming> feed;
+      Hash32 prev{};
+      for (std::uint64_t seq = 1; seq <= i % 5; ++seq) {
+        sync::Entry e;
+        e.seq = seq;
+        e.prev = prev;
+        e.hlc = seq << 40;
+        std::string payload = R"({"answer":"A","language":"en","question":"Q )" +
+                              std::to_string(i) + "." + std::to_string(seq) + R"(?"})";
+        Require(sync::PayloadDigest(e.kind, payload, &e.payload_hash, &e.payload_size).ok(),
+                "a payload digest");
+        feed.push_back({sync::SignEntry(members[i], Network(), &e, &prev), payload});
+      }
+      std::size_t at_peer = i % 4 == 0 ? feed.size() / 2 : feed.size();
+      if (i + 10 < members.size()) Require(ours->Ingest(feed).ok(), "we hold a feed");
+      feed.resize(at_peer);
+      Require(peer->Ingest(feed).ok(), "the peer holds a feed");
+    }
+  }
+  ~SessionLogs() {
+    ours.reset();
+    peer.reset();
+    ours_store.reset();
+    peer_store.reset();
+    std::filesystem::remove_all(std::filesystem::path(dir).parent_path());
+  }
+};
+
+SessionLogs& TheSessionLogs() {
+  static SessionLogs logs;
+  return logs;
+}
+
+// Input: frames, each a u16 length (mod 8 KiB) and a replication message.
+void RunSession(std::string_view input) {
+  SessionLogs& logs = TheSessionLogs();
+  sync::PeerSession session(logs.ours.get(), logs.peer->self());
+  Require(session.Start().ok(), "a session starts");
+  Reader r(input);
+  std::vector<sync::wire::Message> out;
+  for (int i = 0; i < 256 && !r.empty(); ++i) {
+    std::string_view frame = r.Take(r.U16() % 8192);
+    auto m = sync::wire::Decode(frame);
+    if (!m.ok() || std::holds_alternative<sync::wire::EntriesMsg>(*m)) continue;
+    Status s = session.OnMessage(std::move(m).value(), &out);
+    if (!s.ok()) {
+      Require(s.code() == Status::Code::kCorruption, "a misbehaving peer is refused as such",
+              s.ToString());
+      break;
+    }
+  }
+  for (const auto& m : out)
+    Require(sync::wire::Decode(sync::wire::Encode(m)).ok(), "what the session sends decodes");
+  sync::PeerStats stats = session.Stats();
+  Require(stats.batches_in_flight <= sync::PeerSession::kWindow, "the window holds");
+}
+
+std::vector<std::string> SessionSeeds() {
+  SessionLogs& logs = TheSessionLogs();
+  // What the peer really sends when it meets us, as input frames.
+  sync::PeerSession ours(logs.ours.get(), logs.peer->self());
+  sync::PeerSession peer(logs.peer.get(), logs.ours->self());
+  std::vector<sync::wire::Message> to_peer{ours.Start().value()}, to_ours{peer.Start().value()};
+  std::string seed;
+  for (int round = 0; round < 16 && (!to_peer.empty() || !to_ours.empty()); ++round) {
+    std::vector<sync::wire::Message> from_ours, from_peer;
+    for (auto& m : to_ours) {
+      Bytes b = sync::wire::Encode(m);
+      if (b[0] != 'E' && b.size() < 8192) {
+        seed += static_cast<char>(b.size() >> 8);
+        seed += static_cast<char>(b.size() & 0xff);
+        seed += b;
+      }
+      Require(ours.OnMessage(std::move(m), &from_ours).ok(), "a real peer is taken in");
+    }
+    for (auto& m : to_peer) Require(peer.OnMessage(std::move(m), &from_peer).ok(), "we are too");
+    to_ours = std::move(from_peer);
+    to_peer = std::move(from_ours);
+  }
+  Require(ours.Stats().reconciled, "the seed reconciles");
+  // And a peer that holds nothing: its fingerprint, then its empty list.
+  sync::wire::RangeItem fingerprint, heads;
+  heads.kind = sync::wire::RangeItem::Kind::kHeads;
+  std::string empty;
+  for (const auto& item : {fingerprint, heads}) {
+    Bytes b = sync::wire::Encode(sync::wire::Message(sync::wire::ReconcileMsg{{item}}));
+    empty += '\0';
+    empty += static_cast<char>(b.size());
+    empty += b;
+  }
+  return {seed, empty};
+}
+
 // ---- ingest: entries signed by headquarters, applied to the node's log ----
 // Records: kind, op, flags, hlc, a document and parents named by how many
 // entries back they were made, and a payload. The harness signs them as
@@ -917,6 +1050,7 @@ const std::vector<Target>& Targets() {
       {"api", RunApi, ApiSeeds},
       {"ingest", RunIngest, IngestSeeds},
       {"bundle", RunBundle, BundleSeeds},
+      {"session", RunSession, SessionSeeds},
   };
   return targets;
 }
