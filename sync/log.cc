@@ -854,12 +854,20 @@ Status Log::AppendDueReferralReceipts() {
 
 Status Log::ScrubErased() {
   std::vector<std::pair<std::string, std::string>> due;  // key, range
-  {
+  auto read_due = [&]() -> Status {
+    due.clear();
     auto it = store_->NewPrefixIterator(Column::kLocal, kScrubDuePrefix);
     for (it->Seek(kScrubDuePrefix); it->Valid(); it->Next())
       due.emplace_back(it->key(), it->value());
-    MRC_RETURN_IF_ERROR(it->status());
-  }
+    return it->status();
+  };
+  MRC_RETURN_IF_ERROR(read_due());
+  if (due.empty()) return Status::Ok();
+  // Erasures are rare; holding writes back while their bytes leave the
+  // disk means no erasure can commit between what this scrub reads and
+  // the records it deletes (it would be deleted unscrubbed).
+  std::lock_guard lock(write_mu_);
+  MRC_RETURN_IF_ERROR(read_due());
   if (due.empty()) return Status::Ok();
   // The range of feed keys holding the erased entries, over all of them.
   std::string lo, hi;
