@@ -299,6 +299,7 @@ class Simulation {
     opts.sync_writes = false;
     opts.block_cache_mb = 1;
     opts.write_buffer_mb = 1;
+    opts.scratch = true;
     keys_.push_back(sync::GenerateKeyPair());
     const Hash32 root = keys_[0].public_key;
     for (std::size_t i = 0; i < n; ++i) {

@@ -44,6 +44,12 @@ struct Options {
   // opens many stores at once (bench/sim_bench.cc opens a thousand) sets
   // it low: each memtable also holds a Bloom filter sized from it.
   std::uint32_t write_buffer_mb = 16;
+  // A throwaway store, for a process that opens a thousand (a simulated
+  // network, bench/sim_bench.cc): directories are neither synced nor kept
+  // open, and few table files stay open, so that a store holds ~12 file
+  // descriptors instead of ~20 plus one per table file; files are not
+  // preallocated. A crash may lose it.
+  bool scratch = false;
 };
 
 class WriteBatch {

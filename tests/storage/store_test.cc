@@ -94,13 +94,17 @@ TEST_F(StoreTest, CheckpointIsAConsistentCopy) {
   EXPECT_FALSE(store_->Checkpoint(dir_ + "/copy").ok());
 }
 
-// A small write buffer only makes the store flush sooner: what was written
-// several buffers ago is read back, and again after a reopen.
-TEST_F(StoreTest, ASmallWriteBufferStoresAndReadsBack) {
+// A small write buffer only makes the store flush sooner, and a scratch
+// store only syncs less: what was written several buffers ago is read back,
+// and again after a reopen.
+class SmallStoreTest : public StoreTest, public ::testing::WithParamInterface<bool> {};
+
+TEST_P(SmallStoreTest, StoresAndReadsBack) {
   Options small;
   small.write_buffer_mb = 1;
   small.block_cache_mb = 1;
   small.sync_writes = false;
+  small.scratch = GetParam();
   auto path = dir_ + "/small";
   auto value = [](int i) { return std::string(1000, static_cast<char>('a' + i % 26)); };
   auto key = [](int i) { return std::to_string(100000 + i); };  // sorts as i does
@@ -125,6 +129,8 @@ TEST_F(StoreTest, ASmallWriteBufferStoresAndReadsBack) {
   }
   EXPECT_EQ(n, count);
 }
+
+INSTANTIATE_TEST_SUITE_P(Scratch, SmallStoreTest, ::testing::Bool());
 
 }  // namespace
 }  // namespace mrc::storage
