@@ -4,7 +4,7 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
-#include <rocksdb/file_system.h>
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
@@ -118,31 +118,12 @@ class IteratorImpl final : public Iterator {
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
-// RocksDB opens each column family's directory (the same one, fourteen
-// times) and keeps it open to sync it; a scratch store does without.
-class NoDirectory final : public rocksdb::FSDirectory {
- public:
-  rocksdb::IOStatus Fsync(const rocksdb::IOOptions&, rocksdb::IODebugContext*) override {
-    return rocksdb::IOStatus::OK();
-  }
-};
-
-class ScratchFileSystem final : public rocksdb::FileSystemWrapper {
- public:
-  ScratchFileSystem() : FileSystemWrapper(rocksdb::FileSystem::Default()) {}
-  const char* Name() const override { return "MrcScratchFileSystem"; }
-  rocksdb::IOStatus NewDirectory(const std::string&, const rocksdb::IOOptions&,
-                                 std::unique_ptr<rocksdb::FSDirectory>* result,
-                                 rocksdb::IODebugContext*) override {
-    *result = std::make_unique<NoDirectory>();
-    return rocksdb::IOStatus::OK();
-  }
-};
-
-rocksdb::Env* ScratchEnv() {
-  static const std::unique_ptr<rocksdb::Env> env =
-      rocksdb::NewCompositeEnv(std::make_shared<ScratchFileSystem>());
-  return env.get();
+// Shared by every in-memory store, and never destroyed: it holds their
+// files, which a store reopened later in the process must find, and a store
+// closed during static destruction would otherwise outlive it.
+rocksdb::Env* MemoryEnv() {
+  static rocksdb::Env* const env = rocksdb::NewMemEnv(rocksdb::Env::Default());
+  return env;
 }
 
 }  // namespace
@@ -167,14 +148,7 @@ class StoreImpl final : public Store {
     opts.write_buffer_size = std::size_t{options_.write_buffer_mb} << 20;
     opts.db_write_buffer_size = 2 * opts.write_buffer_size;
     opts.keep_log_file_num = 4;
-    if (options_.scratch) {
-      opts.env = ScratchEnv();
-      opts.max_open_files = 8;  // raised to RocksDB's minimum, 20 (10 table files)
-      // Files are not preallocated either: on tmpfs that is memory (a 4 MB
-      // manifest and a write buffer's worth of log per store).
-      opts.allow_fallocate = false;
-      opts.manifest_preallocation_size = 0;
-    }
+    if (options_.in_memory) opts.env = MemoryEnv();
     rocksdb::BlockBasedTableOptions table;
     table.block_cache = rocksdb::NewLRUCache(std::size_t{options_.block_cache_mb} << 20);
     // Most lookups while applying are for ids that do not exist yet (is this

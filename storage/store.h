@@ -44,13 +44,15 @@ struct Options {
   // opens many stores at once (bench/sim_bench.cc opens a thousand) sets
   // it low: each memtable also holds a Bloom filter sized from it.
   std::uint32_t write_buffer_mb = 16;
-  // A throwaway store, for a process that opens a thousand (a simulated
-  // network, bench/sim_bench.cc): directories are neither synced nor kept
-  // open (RocksDB opens one per column family), fewer table files stay open
-  // (RocksDB keeps at least 10), and files are not preallocated. That is
-  // ~19 file descriptors per store instead of 19 plus one per table file. A
-  // crash may lose it.
-  bool scratch = false;
+  // Keeps the store's files in memory (RocksDB's memory environment, one
+  // for the whole process), for a process that opens a thousand throwaway
+  // stores (a simulated network, bench/sim_bench.cc): RocksDB keeps ~19
+  // file descriptors per store on disk, none in memory, and syncs nothing.
+  // Nothing is created at `path`; the files last until the process exits
+  // (closing the store does not free them), so reopening `path` in the same
+  // process finds what was written (and a second open while it is open is
+  // refused, as on disk).
+  bool in_memory = false;
 };
 
 class WriteBatch {

@@ -94,9 +94,9 @@ TEST_F(StoreTest, CheckpointIsAConsistentCopy) {
   EXPECT_FALSE(store_->Checkpoint(dir_ + "/copy").ok());
 }
 
-// A small write buffer only makes the store flush sooner, and a scratch
-// store only syncs less: what was written several buffers ago is read back,
-// and again after a reopen.
+// A small write buffer only makes the store flush sooner, and an in-memory
+// store only keeps its files elsewhere: what was written several buffers ago
+// (in table files by then) is read back, and again after a reopen.
 class SmallStoreTest : public StoreTest, public ::testing::WithParamInterface<bool> {};
 
 TEST_P(SmallStoreTest, StoresAndReadsBack) {
@@ -104,7 +104,7 @@ TEST_P(SmallStoreTest, StoresAndReadsBack) {
   small.write_buffer_mb = 1;
   small.block_cache_mb = 1;
   small.sync_writes = false;
-  small.scratch = GetParam();
+  small.in_memory = GetParam();
   auto path = dir_ + "/small";
   auto value = [](int i) { return std::string(1000, static_cast<char>('a' + i % 26)); };
   auto key = [](int i) { return std::to_string(100000 + i); };  // sorts as i does
@@ -128,9 +128,36 @@ TEST_P(SmallStoreTest, StoresAndReadsBack) {
     ++count;
   }
   EXPECT_EQ(n, count);
+  EXPECT_EQ(!small.in_memory, std::filesystem::exists(path));
+  EXPECT_EQ(Status::Code::kUnavailable, Store::Open(path, small).status().code());
 }
 
-INSTANTIATE_TEST_SUITE_P(Scratch, SmallStoreTest, ::testing::Bool());
+// What the in-memory option is for: a thousand stores open at once without
+// a thousand times RocksDB's descriptors.
+TEST_F(StoreTest, AnInMemoryStoreKeepsNoFileOpen) {
+  auto open_files = [] {
+    int n = 0;
+    for ([[maybe_unused]] const auto& fd : std::filesystem::directory_iterator("/proc/self/fd"))
+      ++n;
+    return n;
+  };
+  Options options;
+  options.in_memory = true;
+  options.write_buffer_mb = 1;
+  const int before = open_files();
+  auto store = Store::Open(dir_ + "/mem", options).value();
+  for (int i = 0; i < 3000; i += 100) {  // ~3 MB: table files as well
+    WriteBatch b;
+    for (int k = i; k < i + 100; ++k)
+      b.Put(Column::kDocs, std::to_string(k), std::string(1000, 'x'));
+    ASSERT_TRUE(store->Write(&b).ok());
+  }
+  ASSERT_TRUE(store->CompactAll().ok());
+  EXPECT_EQ("xxx", store->Get(Column::kDocs, "2999").value().substr(0, 3));
+  EXPECT_EQ(before, open_files());
+}
+
+INSTANTIATE_TEST_SUITE_P(InMemory, SmallStoreTest, ::testing::Bool());
 
 }  // namespace
 }  // namespace mrc::storage
