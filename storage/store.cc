@@ -148,7 +148,13 @@ class StoreImpl final : public Store {
     opts.write_buffer_size = std::size_t{options_.write_buffer_mb} << 20;
     opts.db_write_buffer_size = 2 * opts.write_buffer_size;
     opts.keep_log_file_num = 4;
-    if (options_.in_memory) opts.env = MemoryEnv();
+    if (options_.in_memory) {
+      opts.env = MemoryEnv();
+      // RocksDB's informational log is a file as well, kept in memory: at
+      // its default level, 300 simulated nodes peaked at 1,723 MB instead
+      // of 1,479 MB.
+      opts.info_log_level = rocksdb::WARN_LEVEL;
+    }
     rocksdb::BlockBasedTableOptions table;
     table.block_cache = rocksdb::NewLRUCache(std::size_t{options_.block_cache_mb} << 20);
     // Most lookups while applying are for ids that do not exist yet (is this
