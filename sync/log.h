@@ -348,6 +348,10 @@ class Log {
   Result<DigestInfo> ComputeDigest();
   std::mutex digest_mu_;
   std::optional<std::pair<std::uint64_t, DigestInfo>> digest_cache_;  // guarded by digest_mu_
+  // The feed heads, likewise: a session reads them on every acknowledgement
+  // and every change, one session per peer, more often than the store moves.
+  std::mutex feeds_mu_;
+  std::optional<std::pair<std::uint64_t, std::vector<FeedHead>>> feeds_cache_;  // by feeds_mu_
 };
 
 }  // namespace mrc::sync

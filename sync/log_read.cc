@@ -19,6 +19,24 @@ namespace rec = records;
 
 namespace {
 
+// What `compute` gives, kept while the store's generation stays the same:
+// only a value computed while no write began or ended is kept.
+template <typename T, typename F>
+Result<T> CachedAt(storage::Store* store, std::mutex* mu,
+                   std::optional<std::pair<std::uint64_t, T>>* cache, F compute) {
+  std::uint64_t generation = store->Generation();
+  {
+    std::lock_guard lock(*mu);
+    if (*cache && (*cache)->first == generation) return (*cache)->second;
+  }
+  MRC_ASSIGN_OR_RETURN(T value, compute());
+  if (store->Generation() == generation && generation % 2 == 0) {
+    std::lock_guard lock(*mu);
+    cache->emplace(generation, value);
+  }
+  return value;
+}
+
 Status Unreadable(std::string_view what, const Hash32& id) {
   return Status::Corruption("unreadable " + std::string(what) + " record " + ToHex(id));
 }
@@ -94,16 +112,19 @@ Result<std::string> Log::RejectReason(const Hash32& entry_id) {
 }
 
 Result<std::vector<FeedHead>> Log::Feeds() {
-  std::vector<FeedHead> out;
-  auto it = store_->NewIterator(Column::kFeeds);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    auto f = rec::DecodeFeed(it->value());
-    if (!f || it->key().size() != 32) return Status::Corruption("unreadable feed record");
-    out.push_back(
-        {Hash32FromView(it->key()), f->seq, f->head, f->forked, f->forked ? f->fork_seq : 0});
-  }
-  MRC_RETURN_IF_ERROR(it->status());
-  return out;
+  return CachedAt<std::vector<FeedHead>>(store_, &feeds_mu_, &feeds_cache_, [&] {
+    std::vector<FeedHead> out;
+    auto it = store_->NewIterator(Column::kFeeds);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      auto f = rec::DecodeFeed(it->value());
+      if (!f || it->key().size() != 32)
+        return Result<std::vector<FeedHead>>(Status::Corruption("unreadable feed record"));
+      out.push_back(
+          {Hash32FromView(it->key()), f->seq, f->head, f->forked, f->forked ? f->fork_seq : 0});
+    }
+    if (!it->status().ok()) return Result<std::vector<FeedHead>>(it->status());
+    return Result<std::vector<FeedHead>>(std::move(out));
+  });
 }
 
 Result<std::pair<std::uint64_t, std::vector<Log::Rejection>>> Log::Rejections(std::size_t max) {
@@ -280,18 +301,7 @@ Result<std::vector<Hash32>> Log::EntriesAtForkPoint(const FeedHead& f) {
 }
 
 Result<DigestInfo> Log::Digest() {
-  std::uint64_t generation = store_->Generation();
-  {
-    std::lock_guard lock(digest_mu_);
-    if (digest_cache_ && digest_cache_->first == generation) return digest_cache_->second;
-  }
-  MRC_ASSIGN_OR_RETURN(DigestInfo info, ComputeDigest());
-  // Kept only when no write began or ended while it was computed.
-  if (store_->Generation() == generation && generation % 2 == 0) {
-    std::lock_guard lock(digest_mu_);
-    digest_cache_.emplace(generation, info);
-  }
-  return info;
+  return CachedAt<DigestInfo>(store_, &digest_mu_, &digest_cache_, [&] { return ComputeDigest(); });
 }
 
 Result<DigestInfo> Log::ComputeDigest() {

@@ -36,8 +36,10 @@ Status PeerSession::OnMessage(wire::Message message, std::vector<wire::Message>*
   auto& ack = std::get<wire::AckMsg>(message);
   auto it = unacked_.find(ack.batch);
   if (it == unacked_.end()) return Status::Corruption("peer acknowledged a batch never sent");
-  auto& has = peer_has_[it->second.first];
-  has = std::max(has, it->second.second);
+  for (const auto& [author, seq] : it->second) {
+    auto& has = peer_has_[author];
+    has = std::max(has, seq);
+  }
   unacked_.erase(it);
   in_flight_--;
   return Pump(out);
@@ -206,7 +208,25 @@ Status PeerSession::Pump(std::vector<wire::Message>* out) {
   // arrive before their author's approval wait, then apply all at once.
   std::stable_partition(feeds.begin(), feeds.end(),
                         [&](const FeedHead& f) { return f.author == log_->root(); });
+  // A batch holds as many feeds as fit: in a network of many centres most
+  // feeds differ by a few entries, and a batch per feed would cost a round
+  // trip per few entries once the window is full.
+  wire::EntriesMsg batch;
+  std::vector<std::pair<Hash32, std::uint64_t>> marks;
+  std::size_t bytes = 0;
+  auto send = [&] {
+    if (batch.entries.empty()) return;
+    batch.batch = next_batch_++;
+    entries_sent_ += batch.entries.size();
+    in_flight_++;
+    unacked_[batch.batch] = std::move(marks);
+    out->emplace_back(std::in_place_type<wire::EntriesMsg>, std::move(batch));
+    batch = {};
+    marks.clear();
+    bytes = 0;
+  };
   for (const auto& f : feeds) {
+    if (in_flight_ >= kWindow) break;
     if (f.forked && forks_shared_.insert(f.author).second) {
       // Show the peer our branch from the start (what it shares with us is
       // a duplicate, the first difference is evidence of the fork point) and
@@ -217,35 +237,36 @@ Status PeerSession::Pump(std::vector<wire::Message>* out) {
     }
     auto& sent = sent_[f.author];
     while (sent < f.seq && in_flight_ < kWindow) {
-      MRC_ASSIGN_OR_RETURN(auto entries, log_->ReadFeed(f.author, sent + 1, kBatchEntries));
+      MRC_ASSIGN_OR_RETURN(
+          auto entries, log_->ReadFeed(f.author, sent + 1, kBatchEntries - batch.entries.size()));
       if (entries.empty()) break;
-      std::size_t bytes = 0, n = 0;
-      while (n < entries.size() && (n == 0 || bytes + entries[n].payload.size() < kBatchBytes)) {
-        bytes += entries[n].signed_form.size() + entries[n].payload.size();
-        ++n;
+      std::size_t n = 0;
+      while (n < entries.size()) {
+        std::size_t size = entries[n].signed_form.size() + entries[n].payload.size();
+        if (!batch.entries.empty() && bytes + size >= kBatchBytes) break;
+        bytes += size;
+        batch.entries.push_back(std::move(entries[n++]));
       }
-      entries.resize(n);
-      sent += n;
-      entries_sent_ += n;
-      in_flight_++;
-      unacked_[next_batch_] = {f.author, sent};
-      out->emplace_back(std::in_place_type<wire::EntriesMsg>,
-                        wire::EntriesMsg{next_batch_++, std::move(entries)});
+      if (n > 0) {
+        sent += n;
+        marks.emplace_back(f.author, sent);
+      }
+      if (n < entries.size() || batch.entries.size() >= kBatchEntries) send();
     }
-    if (in_flight_ < kWindow && sent >= f.seq && evidence_due_.erase(f.author)) {
+    if (in_flight_ < kWindow && sent >= f.seq && evidence_due_.count(f.author)) {
+      send();  // the feed's entries before its evidence
+      if (in_flight_ >= kWindow) break;
+      evidence_due_.erase(f.author);
       MRC_ASSIGN_OR_RETURN(auto evidence, log_->ForkEvidence(f.author));
       for (std::size_t i = 0; i < evidence.size() && in_flight_ < kWindow; i += kBatchEntries) {
-        std::vector<Incoming> batch(
-            evidence.begin() + i, evidence.begin() + std::min(evidence.size(), i + kBatchEntries));
-        entries_sent_ += batch.size();
-        in_flight_++;
-        unacked_[next_batch_] = {f.author, 0};
-        out->emplace_back(std::in_place_type<wire::EntriesMsg>,
-                          wire::EntriesMsg{next_batch_++, std::move(batch)});
+        batch.entries.assign(evidence.begin() + i,
+                             evidence.begin() + std::min(evidence.size(), i + kBatchEntries));
+        marks.emplace_back(f.author, 0);
+        send();
       }
     }
-    if (in_flight_ >= kWindow) break;
   }
+  send();
   return Status::Ok();
 }
 

@@ -5,7 +5,7 @@
 // On open the two sides reconcile their feed heads (sync/reconcile.h): a
 // few round trips of range fingerprints, whose bytes grow with the number
 // of feeds they hold differently. Each then sends what the other lacks,
-// feed by feed in seq order, in batches
+// feed by feed in seq order (a batch may hold several feeds), in batches
 // of at most kBatchEntries, with at most kWindow batches unacknowledged: a
 // slow peer or a large backlog never grows memory. Whenever the local log
 // changes (a local write, or entries from another peer: relay), Pump() sends
@@ -103,8 +103,9 @@ class PeerSession {
   std::map<Hash32, std::uint64_t> sent_;      // what we sent or know it holds
   std::set<Hash32> forks_shared_;             // forked feeds we (re)sent this link
   std::set<Hash32> evidence_due_;             // their evidence still to send
-  // Batches sent and not yet acknowledged: batch -> (author, last seq).
-  std::map<std::uint64_t, std::pair<Hash32, std::uint64_t>> unacked_;
+  // Batches sent and not yet acknowledged: batch -> for each feed in it,
+  // (author, last seq sent); seq 0 for fork evidence.
+  std::map<std::uint64_t, std::vector<std::pair<Hash32, std::uint64_t>>> unacked_;
   std::uint64_t next_batch_ = 1;
   std::uint64_t in_flight_ = 0;
   std::uint64_t entries_sent_ = 0;

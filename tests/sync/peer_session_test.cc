@@ -53,10 +53,14 @@ class Link {
   PeerSession& b() { return b_; }
   std::deque<Bytes>& to_a() { return to_a_; }
   std::deque<Bytes>& to_b() { return to_b_; }
-  // Bytes sent both ways, by message type.
+  // Bytes and messages sent both ways, by message type.
   std::size_t BytesOf(char type) const {
     auto it = bytes_.find(type);
     return it == bytes_.end() ? 0 : it->second;
+  }
+  std::size_t MessagesOf(char type) const {
+    auto it = messages_.find(type);
+    return it == messages_.end() ? 0 : it->second;
   }
   const Status& last_error() const { return last_error_; }
 
@@ -65,6 +69,7 @@ class Link {
     for (const auto& m : msgs) {
       q->push_back(wire::Encode(m));
       bytes_[q->back()[0]] += q->back().size();
+      messages_[q->back()[0]]++;
     }
   }
   void Pump(PeerSession* s, std::deque<Bytes>* q) {
@@ -86,7 +91,7 @@ class Link {
 
   PeerSession a_, b_;
   std::deque<Bytes> to_a_, to_b_;
-  std::map<char, std::size_t> bytes_;
+  std::map<char, std::size_t> bytes_, messages_;
   Status last_error_;
 };
 
@@ -259,6 +264,22 @@ TEST_F(PeerSessionTest, ReconcilingCostsWhatDiffersNotWhatIsHeld) {
   EXPECT_EQ(1u, one.b().Stats().entries_received);
   EXPECT_EQ(0u, one.a().Stats().entries_received);
   EXPECT_LT(one.BytesOf('R'), 3000u);
+}
+
+// Many feeds of a few entries each (a network of many centres) travel
+// together: a batch per feed would cost a round trip per few entries.
+TEST_F(PeerSessionTest, ManySmallFeedsTravelInFewBatches) {
+  Node a(tmp_.Sub("a")), b(tmp_.Sub("b"));
+  ManyFeeds many(300, 3);
+  for (std::size_t i = 0; i < many.feeds.size(); ++i)
+    ASSERT_TRUE(a.log->Ingest(many.feeds[i]).ok());
+  Link link(a, b);
+  std::uint64_t max_in_flight = 0;
+  ASSERT_TRUE(link.Settle(&max_in_flight));
+  EXPECT_EQ(a.DigestHex(), b.DigestHex());
+  EXPECT_EQ(900u, link.b().Stats().entries_received);
+  EXPECT_EQ(1u, link.MessagesOf('E')) << "900 entries of 300 feeds in one batch";
+  EXPECT_EQ(0u, link.a().Stats().peer_lacks);
 }
 
 // Whatever each side holds of each feed (nothing, part, all, more than the
