@@ -317,10 +317,11 @@ Status Ingestor::Resolve(const Entry& e, const Hash32& id, std::string_view payl
     // A referral that has no effect (its sender revoked or forked from
     // before it, or malformed) is shown nowhere and nobody acts on it:
     // the client's details it carries are erased at once.
-    if (e.kind == Kind::kReferral && e.IsRoot())
+    if (e.kind == Kind::kReferral && e.IsRoot()) {
       MRC_RETURN_IF_ERROR(applier_.EraseStored(e.author, e.seq));
-    if (e.kind == Kind::kReferral && !e.IsRoot())
+    } else if (e.kind == Kind::kReferral) {
       MRC_RETURN_IF_ERROR(KeepRejectedNote(e, id, payload));
+    }
     if (!flags_.rebuilding) log::Warn("log", "rejected " + d.reason.message());
   }
   if (d.effect == Effect::kApplied && e.kind == Kind::kBulletin && e.author != self_ &&

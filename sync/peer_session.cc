@@ -109,7 +109,6 @@ Status PeerSession::OnRange(const wire::RangeItem& item, std::vector<wire::Range
       auto in = snapshot_->In(range);
       heads.heads.assign(in.begin(), in.end());
       reply->push_back(std::move(heads));
-      next.listed = true;
       if (ours.count < theirs.count) next.awaits = Kind::kAnswer;
       if (ours.count == 0) {
         // Nothing of ours to answer for: all it holds here is new to us.
@@ -125,7 +124,8 @@ Status PeerSession::OnRange(const wire::RangeItem& item, std::vector<wire::Range
     if (item.heads.size() != open.theirs.count)
       return Status::Corruption("peer listed other feeds than it counted");
     MRC_RETURN_IF_ERROR(NoteHeads(item.heads));
-    if (!open.listed && !item.heads.empty()) {
+    // The side holding more answers (both listed when they hold as many).
+    if (open.ours.count > open.theirs.count && !item.heads.empty()) {
       wire::RangeItem answer;
       answer.range = range;
       answer.kind = Kind::kAnswer;

@@ -78,7 +78,6 @@ class PeerSession {
     wire::RangeItem::Kind awaits = wire::RangeItem::Kind::kFingerprint;
     reconcile::Fingerprint ours;    // what we sent for it
     reconcile::Fingerprint theirs;  // once their fingerprint came
-    bool listed = false;            // we sent our heads for it
   };
   // Entries the peer held in a range where we listed our feeds and it
   // answered only for those: the rest are of feeds we do not hold.
