@@ -361,6 +361,50 @@ TEST_F(SearchTest, SnippetsMarkTheMatchingWords) {
   EXPECT_EQ(marked, "[visas][visa]");
 }
 
+// A snippet is the 32-word window with the most matches, marked "…" where
+// words are cut off; the text's own punctuation at either end stays, line
+// breaks become spaces, and unmarked text comes in one piece between marks.
+TEST_F(SearchTest, SnippetsAreTheWindowWithTheMostMatches) {
+  OpenIndex();
+  std::string long_text = "«Opening» ";
+  for (int w = 0; w < 100; ++w) {
+    long_text += (w == 60 || w == 64) ? "visa" : "word" + std::to_string(w);
+    long_text += w == 62 ? ",\n" : " ";
+  }
+  long_text += "end.";
+  Faq("Long", long_text, "en");
+  Faq("Short", "(Note) A visa, then\nanother visa!", "en");
+  auto r = Find(Q("visa"));
+  ASSERT_EQ(r.hits.size(), 2u);
+  for (const auto& h : r.hits) {
+    std::string plain, marked;
+    int words = 0;
+    for (std::size_t p = 0; p < h.snippet.size(); ++p) {
+      const auto& piece = h.snippet[p];
+      plain += piece.text;
+      if (piece.hit) marked += "[" + piece.text + "]";
+      EXPECT_FALSE(piece.text.empty());
+      if (p > 0) {
+        EXPECT_FALSE(!piece.hit && !h.snippet[p - 1].hit) << "unmarked text in two pieces";
+      }
+    }
+    EXPECT_EQ(plain.find('\n'), std::string::npos) << plain;
+    EXPECT_EQ(marked, "[visa][visa]") << h.title;
+    if (h.title == "Short") {
+      EXPECT_EQ(plain, "(Note) A visa, then another visa!");
+      continue;
+    }
+    // 32 words around both matches: cut at both ends.
+    for (std::size_t i = 0; i < plain.size(); ++i)
+      words += std::isalnum(static_cast<unsigned char>(plain[i])) &&
+               (i == 0 || !std::isalnum(static_cast<unsigned char>(plain[i - 1])));
+    EXPECT_EQ(words, 32) << plain;
+    EXPECT_EQ(plain.rfind("… ", 0), 0u) << plain;
+    EXPECT_EQ(plain.substr(plain.size() - 4), " …") << plain;
+    EXPECT_NE(plain.find("visa word61 word62, word63 visa"), std::string::npos) << plain;
+  }
+}
+
 // Snippets stem only the words that start like a query stem, for the
 // languages listed by StemKeepsFirstCharacter; the rest stem every word.
 TEST_F(SearchTest, SnippetsMarkFormsOfAWordInEveryScript) {
