@@ -42,5 +42,8 @@ bool GetBytes(std::string_view* in, std::size_t n, std::string_view* v);
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view s);
+// The length of the valid UTF-8 sequence starting at s[i] (1 for ASCII), or
+// 0 when the bytes there are not one (overlong forms and surrogates too).
+std::size_t Utf8SequenceAt(std::string_view s, std::size_t i);
 
 }  // namespace mrc
