@@ -207,7 +207,16 @@ class Link : public std::enable_shared_from_this<Link> {
   awaitable<bool> HandOver(const wire::EntriesMsg& m);
   void Written(const PeerSession::ReceivedBatch& batch, const Result<IngestReport>& report);
   void Queue(const std::vector<wire::Message>& msgs) {
-    for (const auto& m : msgs) outbox_.push_back(wire::Encode(m));
+    for (const auto& m : msgs) {
+      outbox_.push_back(wire::Encode(m));
+      outbox_bytes_ += outbox_.back().size();
+    }
+    // What a session queues is bounded by its window of batches, except
+    // answers to the peer's own messages (pongs): a peer that sends and
+    // never reads would grow the queue without end.
+    if (outbox_bytes_ > kMaxOutboxBytes)
+      return Fail("the peer does not read what it is sent (" + std::to_string(outbox_bytes_ >> 20) +
+                  " MB waiting)");
     wake_.cancel();
   }
   void Fail(const std::string& why) {
@@ -215,13 +224,15 @@ class Link : public std::enable_shared_from_this<Link> {
     svc_->UpdateStatus(status_, [&](LinkStatus& s) { s.last_error = why; });
     Close();
   }
-  void Touch() {
+  // `changed`: the message may have changed what the session reports
+  // (worked out from every feed held, so not for a ping).
+  void Touch(bool changed = true) {
     deadline_ = Clock::now() + std::chrono::seconds(svc_->options.idle_timeout_seconds);
     svc_->UpdateStatus(status_, [&](LinkStatus& s) {
       s.last_contact_ms = WallMillis();
       s.bytes_sent = bytes_sent_;
       s.bytes_received = bytes_received_;
-      if (session_) s.stats = session_->Stats();
+      if (session_ && changed) s.stats = session_->Stats();
     });
   }
 
@@ -240,6 +251,8 @@ class Link : public std::enable_shared_from_this<Link> {
   std::optional<FrameOpener> opener_;
   std::optional<PeerSession> session_;
   std::deque<Bytes> outbox_;
+  std::size_t outbox_bytes_ = 0;
+  static constexpr std::size_t kMaxOutboxBytes = 64 << 20;
   std::uint64_t bytes_sent_ = 0;
   std::uint64_t bytes_received_ = 0;
 };
@@ -339,6 +352,7 @@ awaitable<void> Link::Writer() {
     }
     Bytes plain = std::move(outbox_.front());
     outbox_.pop_front();
+    outbox_bytes_ -= std::min(outbox_bytes_, plain.size());
     auto frame = sealer_->Seal(plain);
     if (!frame.ok()) {
       Fail("cannot seal frame: " + frame.status().message());
@@ -405,6 +419,7 @@ awaitable<void> Link::Run() {
       Touch();
       continue;
     }
+    bool ping = std::holds_alternative<wire::PingMsg>(*msg);
     std::vector<wire::Message> out;
     Status s = session_->OnMessage(std::move(msg).value(), &out);
     if (!s.ok()) {
@@ -412,7 +427,8 @@ awaitable<void> Link::Run() {
       break;
     }
     Queue(out);
-    Touch();
+    if (closed_) break;
+    Touch(!ping);
   }
   Close();
   svc_->Unregister(self);

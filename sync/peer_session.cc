@@ -121,8 +121,8 @@ Status PeerSession::OnRange(const wire::RangeItem& item, std::vector<wire::Range
   }
 
   if (item.kind == Kind::kHeads) {
-    if (item.heads.size() != open.theirs.count)
-      return Status::Corruption("peer listed other feeds than it counted");
+    if (reconcile::FingerprintOf(item.heads) != open.theirs)
+      return Status::Corruption("peer listed other feeds than its fingerprint holds");
     MRC_RETURN_IF_ERROR(NoteHeads(item.heads));
     // The side holding more answers (both listed when they hold as many).
     if (open.ours.count > open.theirs.count && !item.heads.empty()) {

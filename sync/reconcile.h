@@ -4,8 +4,8 @@
 //
 // Authors' keys are uniformly distributed, so ranges of keys sharing a
 // prefix of `depth` hex digits split the feeds evenly. A range is summed
-// into a fingerprint (count, entries, and the sum of one 128-bit hash per
-// head); ranges whose fingerprints match hold the same heads, ranges that
+// up in a fingerprint (count, entries, and a 128-bit hash of its heads in
+// key order); ranges whose fingerprints match hold the same heads, ranges that
 // differ are split into 16 until one side holds few enough feeds to list
 // them. See docs/protocol.md, "Replication".
 #pragma once
@@ -44,11 +44,16 @@ struct Head {
 };
 
 struct Fingerprint {
-  std::uint32_t count = 0;             // feeds
-  std::uint64_t entries = 0;           // the sum of their seqs
-  std::array<std::uint8_t, 16> sum{};  // the sum of their heads' hashes, mod 2^128
+  std::uint32_t count = 0;              // feeds
+  std::uint64_t entries = 0;            // the sum of their seqs
+  std::array<std::uint8_t, 16> hash{};  // of their heads' hashes in key order; none: zeros
   bool operator==(const Fingerprint&) const = default;
 };
+
+// The fingerprint of `heads` (in key order), as a snapshot holding just
+// them would give for their range: to check a peer's list against the
+// fingerprint it sent.
+Fingerprint FingerprintOf(std::span<const Head> heads);
 
 // One side's feed heads at the moment a link opened. Every fingerprint
 // and list a session sends comes from it, so that both sides take their

@@ -24,8 +24,8 @@ struct Encoder {
       if (item.kind == RangeItem::Kind::kFingerprint) {
         PutU32(&out, item.fingerprint.count);
         PutU64(&out, item.fingerprint.entries);
-        out.append(reinterpret_cast<const char*>(item.fingerprint.sum.data()),
-                   item.fingerprint.sum.size());
+        out.append(reinterpret_cast<const char*>(item.fingerprint.hash.data()),
+                   item.fingerprint.hash.size());
         continue;
       }
       PutU32(&out, static_cast<std::uint32_t>(item.heads.size()));
@@ -75,11 +75,15 @@ Status GetRangeItem(std::string_view* in, RangeItem* item) {
   if (!item->range.Canonical()) return Bad("range prefix has digits past its depth");
   item->kind = static_cast<RangeItem::Kind>(kind);
   if (item->kind == RangeItem::Kind::kFingerprint) {
-    std::string_view sum;
+    std::string_view hash;
     if (!GetU32(in, &item->fingerprint.count) || !GetU64(in, &item->fingerprint.entries) ||
-        !GetBytes(in, item->fingerprint.sum.size(), &sum))
+        !GetBytes(in, item->fingerprint.hash.size(), &hash))
       return Bad("fingerprint");
-    std::memcpy(item->fingerprint.sum.data(), sum.data(), sum.size());
+    std::memcpy(item->fingerprint.hash.data(), hash.data(), hash.size());
+    // Each feed held has at least one entry; no feed is all zeros.
+    const auto& f = item->fingerprint;
+    if (f.entries < f.count) return Bad("fingerprint with fewer entries than feeds");
+    if (f.count == 0 && !(f == reconcile::Fingerprint{})) return Bad("fingerprint of no feed");
     return Status::Ok();
   }
   std::uint32_t n;
@@ -91,6 +95,7 @@ Status GetRangeItem(std::string_view* in, RangeItem* item) {
     GetHash(in, &h.author);
     GetU64(in, &h.seq);
     GetHash(in, &h.id);
+    if (h.seq == 0) return Bad("a head at seq 0");
     if (!item->range.Contains(h.author)) return Bad("a head outside its range");
     if (i > 0 && !(item->heads[i - 1].author < h.author))
       return Bad("range heads out of order or repeated");
@@ -113,7 +118,10 @@ Result<Message> Decode(std::string_view in) {
     case 'R': {
       ReconcileMsg m;
       std::uint32_t n;
-      if (!GetU32(&in, &n) || n > kMaxRangeItems) return Bad("range count");
+      // An item takes at least 6 bytes: the count is checked against what
+      // the message holds before anything is allocated for it.
+      if (!GetU32(&in, &n) || n > kMaxRangeItems || n > in.size() / 6) return Bad("range count");
+      if (n == 0) return Bad("no ranges");
       m.items.resize(n);
       for (auto& item : m.items) MRC_RETURN_IF_ERROR(GetRangeItem(&in, &item));
       if (!in.empty()) return Bad("trailing bytes");

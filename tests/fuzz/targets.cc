@@ -185,7 +185,7 @@ std::vector<std::string> WireSeeds() {
   sync::wire::RangeItem fingerprint, heads;
   fingerprint.range = sync::reconcile::Range{}.Child(0xa).Child(0x5);
   fingerprint.fingerprint = {12, 40, {}};
-  fingerprint.fingerprint.sum.fill(3);
+  fingerprint.fingerprint.hash.fill(3);
   heads.range = sync::reconcile::Range{}.Child(0x1);
   heads.kind = sync::wire::RangeItem::Kind::kHeads;
   Hash32 a{}, b{};

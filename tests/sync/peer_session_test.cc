@@ -363,6 +363,15 @@ TEST_F(PeerSessionTest, APeerOutOfTurnIsRefused) {
   wire::RangeItem miscounted = listed;
   miscounted.heads.push_back({peer, 1, {}});
   EXPECT_TRUE(refused({msg({empty}), msg({miscounted})})) << "a list longer than its count";
+  // A peer holding one feed, which lists another at the same seq.
+  wire::RangeItem one = empty;
+  one.fingerprint = reconcile::FingerprintOf(std::vector<reconcile::Head>{{peer, 1, {}}});
+  wire::RangeItem other_feed = listed;
+  other_feed.heads.push_back({peer, 1, {}});
+  other_feed.heads[0].id[0] = 1;
+  EXPECT_TRUE(refused({msg({one}), msg({other_feed})})) << "a list unlike its fingerprint";
+  other_feed.heads[0].id[0] = 0;
+  EXPECT_FALSE(refused({msg({one}), msg({other_feed})})) << "the list it fingerprinted";
   EXPECT_TRUE(refused({wire::Message(wire::EntriesMsg{1, {}})})) << "entries first";
   EXPECT_TRUE(refused({msg({empty}), wire::Message(wire::AckMsg{1})})) << "an ack mid-way";
 }

@@ -92,10 +92,10 @@ TEST(SnapshotTest, FingerprintsDependOnTheHeadsNotTheirOrder) {
   auto base = one.FingerprintOf(Range{});
   auto other_seq = heads;
   other_seq[0].seq++;
-  EXPECT_NE(base.sum, changed(other_seq).sum);
+  EXPECT_NE(base.hash, changed(other_seq).hash);
   auto other_id = heads;
   other_id[1].id[0] ^= 1;
-  EXPECT_NE(base.sum, changed(other_id).sum);
+  EXPECT_NE(base.hash, changed(other_id).hash);
   EXPECT_EQ(base.entries, changed(other_id).entries);
   auto fewer = heads;
   fewer.pop_back();
@@ -112,7 +112,7 @@ TEST(ReconcileWireTest, RangeItemsTravelIntact) {
   fp.range = Range{}.Child(0xc).Child(0x4).Child(0x7);
   fp.fingerprint.count = 12;
   fp.fingerprint.entries = std::uint64_t{1} << 40;
-  fp.fingerprint.sum.fill(0x5a);
+  fp.fingerprint.hash.fill(0x5a);
   wire::RangeItem heads;
   heads.range = Range{}.Child(0x1);
   heads.kind = wire::RangeItem::Kind::kHeads;
@@ -167,6 +167,41 @@ TEST(ReconcileWireTest, MalformedRangesAreRefused) {
   Bytes kind = good;
   kind[7] = 3;
   EXPECT_FALSE(wire::Decode(kind).ok());
+
+  // A feed is held from seq 1; a fingerprint counts at least one entry a
+  // feed, and one of no feed is all zeros.
+  auto at_zero = heads;
+  at_zero.heads[0].seq = 0;
+  EXPECT_TRUE(refused(at_zero));
+  wire::RangeItem fp;
+  fp.fingerprint = {2, 2, {}};
+  EXPECT_FALSE(refused(fp));
+  fp.fingerprint.entries = 1;
+  EXPECT_TRUE(refused(fp));
+  fp.fingerprint = {0, 0, {}};
+  EXPECT_FALSE(refused(fp));
+  fp.fingerprint.hash[3] = 1;
+  EXPECT_TRUE(refused(fp));
+  // No ranges at all, or more than the message could hold: nothing is
+  // allocated for a count the bytes cannot back.
+  EXPECT_FALSE(wire::Decode(wire::Encode(Ranges({}))).ok());
+  Bytes many = wire::Encode(Ranges({fp}));
+  many[1] = 0x00, many[2] = 0x01, many[3] = 0x00, many[4] = 0x00;  // 65,536 items
+  EXPECT_FALSE(wire::Decode(many).ok());
+}
+
+// A peer's list must add up to the fingerprint it sent for the range.
+TEST(SnapshotTest, AListIsCheckedAgainstItsFingerprint) {
+  ASSERT_TRUE(InitCrypto().ok());
+  std::vector<Head> heads{At(Key({1}), 3), At(Key({2}), 5), At(Key({0x91}), 1)};
+  Snapshot snap(heads);
+  auto in = snap.In(Range{});
+  EXPECT_EQ(snap.FingerprintOf(Range{}), FingerprintOf(in));
+  EXPECT_EQ(snap.FingerprintOf(Range{}.Child(0)), FingerprintOf(snap.In(Range{}.Child(0))));
+  EXPECT_EQ(Fingerprint{}, FingerprintOf({}));
+  std::vector<Head> other(in.begin(), in.end());
+  other[2].id[5] ^= 1;  // same authors, same seqs, another entry
+  EXPECT_NE(snap.FingerprintOf(Range{}), FingerprintOf(other));
 }
 
 }  // namespace
