@@ -302,12 +302,43 @@ bool UnpackStoredHit(std::string data, StoredHit* h) {
   return DecodeStoredHit(data, h);
 }
 
+// A text cut short ends with " …", which its snippets then show.
 std::string SnippetSource(const std::string& text) {
   constexpr std::size_t kMax = 3000;
   if (text.size() <= kMax) return text;
   std::size_t end = kMax;
   while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
+  std::string cut = text.substr(0, end);
+  bool blank = !cut.empty() && (cut.back() == ' ' || cut.back() == '\n');
+  return cut + (blank ? "…" : " …");
+}
+
+// Whether `ch` shows as blank: Unicode's whitespace, and line breaks.
+bool IsBlank(unsigned ch) {
+  return ch == '\n' || ch == '\t' || ch == '\r' || Xapian::Unicode::is_whitespace(ch);
+}
+
+// `s` without the blanks it starts with.
+std::string_view TrimFront(std::string_view s) {
+  while (!s.empty()) {
+    Xapian::Utf8Iterator it(s.data(), s.size());
+    if (!IsBlank(*it)) break;
+    ++it;
+    s.remove_prefix(it == Xapian::Utf8Iterator() ? s.size()
+                                                 : static_cast<std::size_t>(it.raw() - s.data()));
+  }
+  return s;
+}
+
+// `s` without the blanks it ends with.
+std::string_view TrimBack(std::string_view s) {
+  while (!s.empty()) {
+    std::size_t last = s.size() - 1;
+    while (last > 0 && (static_cast<unsigned char>(s[last]) & 0xC0) == 0x80) --last;
+    if (!IsBlank(*Xapian::Utf8Iterator(s.data() + last, s.size() - last))) break;
+    s.remove_suffix(s.size() - last);
+  }
+  return s;
 }
 
 // Marks a thread as background work: SCHED_IDLE, so that it runs only on
@@ -980,8 +1011,13 @@ std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Fields& f,
   }
   std::size_t last = std::min(best + kSnippetWords, words.size()) - 1;
   // Cut before a word or after one only where words are left out: the
-  // text's own opening and closing punctuation stay.
-  bool cut_before = best > 0, cut_after = last + 1 < words.size();
+  // text's own opening and closing punctuation stay, when short (a row of
+  // symbols or a rule is cut like words).
+  constexpr std::size_t kMaxEnd = 16;  // bytes
+  std::string_view opening = TrimFront(text.substr(0, words[best].start));
+  std::string_view closing = TrimBack(text.substr(words[last].end));
+  bool cut_before = best > 0 || opening.size() > kMaxEnd;
+  bool cut_after = last + 1 < words.size() || closing.size() > kMaxEnd;
   if (cut_before) out.push_back({"… ", false});
   auto plain = [&](std::string_view s) {
     if (s.empty()) return;
@@ -994,12 +1030,7 @@ std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Fields& f,
         t.begin() + static_cast<std::ptrdiff_t>(from), t.end(),
         [](char c) { return c == '\n' || c == '\t' || c == '\r'; }, ' ');
   };
-  auto space = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; };
-  if (!cut_before) {
-    std::string_view opening = text.substr(0, words[best].start);
-    while (!opening.empty() && space(opening.front())) opening.remove_prefix(1);
-    plain(opening);
-  }
+  if (!cut_before) plain(opening);
   for (std::size_t w = best; w <= last; ++w) {
     if (w > best) plain(text.substr(words[w - 1].end, words[w].start - words[w - 1].end));
     if (hit[w])
@@ -1007,13 +1038,7 @@ std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Fields& f,
     else
       plain(word(w));
   }
-  if (cut_after) {
-    out.push_back({" …", false});
-  } else {
-    std::string_view closing = text.substr(words[last].end);
-    while (!closing.empty() && space(closing.back())) closing.remove_suffix(1);
-    plain(closing);
-  }
+  plain(cut_after ? " …" : closing);
   return out;
 }
 

@@ -405,6 +405,49 @@ TEST_F(SearchTest, SnippetsAreTheWindowWithTheMostMatches) {
   }
 }
 
+// What a snippet keeps at its ends: a short opening or closing, without
+// blanks (Unicode's too); a long one (a row of symbols) is cut like words,
+// and so is a text cut short for the index.
+TEST_F(SearchTest, SnippetEndsAreShortAndShowWhereTextIsLeftOut) {
+  OpenIndex();
+  std::string emoji;
+  for (int i = 0; i < 300; ++i) emoji += "🙂";
+  std::string no_hit_at_end = "one two visa";
+  for (int w = 0; w < 50; ++w) no_hit_at_end += " word" + std::to_string(w);
+  std::string cut_short;
+  for (int w = 0; w < 998; ++w) cut_short += "ab ";
+  cut_short += "visa, and more text after the cut, visa";  // "visa, " ends at byte 3,000
+  std::map<std::string, std::string> expected{
+      {"Blanks", "A visa!"},
+      {"Emoji", "A visa …"},
+      {"Rule", "… A visa."},
+      {"Late",
+       "… ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab "
+       "ab ab ab ab visa, …"},
+  };
+  Faq("Blanks", "  A visa! 　", "en");
+  Faq("Emoji", "A visa " + emoji, "en");
+  Faq("Rule", "••••••• A visa.", "en");  // 21 bytes before the first word
+  Faq("Late", cut_short, "en");
+  Faq("Tail", no_hit_at_end, "en");
+  auto r = Find(Q("visa").Limit(10));
+  ASSERT_EQ(r.hits.size(), 5u);
+  for (const auto& h : r.hits) {
+    std::string plain;
+    for (std::size_t p = 0; p < h.snippet.size(); ++p) {
+      plain += h.snippet[p].text;
+      if (p > 0) {
+        EXPECT_FALSE(!h.snippet[p].hit && !h.snippet[p - 1].hit) << h.title << ": " << plain;
+      }
+    }
+    if (h.title == "Tail") {
+      EXPECT_EQ(plain.substr(plain.size() - 4), " …") << plain;
+      continue;
+    }
+    EXPECT_EQ(plain, expected[h.title]) << h.title;
+  }
+}
+
 // Snippets stem only the words that start like a query stem, for the
 // languages listed by StemKeepsFirstCharacter; the rest stem every word.
 TEST_F(SearchTest, SnippetsMarkFormsOfAWordInEveryScript) {
