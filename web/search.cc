@@ -1030,14 +1030,15 @@ std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Fields& f,
         t.begin() + static_cast<std::ptrdiff_t>(from), t.end(),
         [](char c) { return c == '\n' || c == '\t' || c == '\r'; }, ' ');
   };
-  if (!cut_before) plain(opening);
+  // The text between two marked words is copied whole.
+  std::size_t from = words[best].start - (cut_before ? 0 : opening.size());
   for (std::size_t w = best; w <= last; ++w) {
-    if (w > best) plain(text.substr(words[w - 1].end, words[w].start - words[w - 1].end));
-    if (hit[w])
-      out.push_back({std::string(word(w)), true});
-    else
-      plain(word(w));
+    if (!hit[w]) continue;
+    plain(text.substr(from, words[w].start - from));
+    out.push_back({std::string(word(w)), true});
+    from = words[w].end;
   }
+  plain(text.substr(from, words[last].end - from));
   plain(cut_after ? " …" : closing);
   return out;
 }
