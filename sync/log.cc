@@ -485,6 +485,7 @@ Result<std::unique_ptr<Log>> Log::Open(storage::Store* store, const KeyPair& ide
                                        const Hash32& network_id, const Hash32& root) {
   MRC_RETURN_IF_ERROR(InitCrypto());
   std::unique_ptr<Log> log(new Log(store, identity, network_id, root));
+  MRC_RETURN_IF_ERROR(log->CheckStoreFormat());
   MRC_RETURN_IF_ERROR(log->LoadClock());
   MRC_RETURN_IF_ERROR(log->LoadDocChange());
   MRC_RETURN_IF_ERROR(log->EnsureRecordSum());
@@ -493,6 +494,33 @@ Result<std::unique_ptr<Log>> Log::Open(storage::Store* store, const KeyPair& ide
   // Erasures committed just before a crash or a stop.
   MRC_RETURN_IF_ERROR(log->ScrubErased());
   return log;
+}
+
+// A store in a layout newer than this version knows is left untouched:
+// reading it could misread records, and writing to it could damage them.
+// An older layout would be brought up to date here (format 1 is the first).
+Status Log::CheckStoreFormat() {
+  auto r = store_->Get(Column::kMeta, records::kStoreFormatKey);
+  if (!r.ok() && !r.status().IsNotFound()) return r.status();
+  if (r.ok()) {
+    std::string_view v = *r;
+    std::uint32_t held = 0;
+    if (!GetU32(&v, &held) || !v.empty() || held == 0)
+      return Status::Corruption("unreadable store format record");
+    if (held > records::kStoreFormat) {
+      return Status::InvalidArgument(
+          "this data directory holds store format " + std::to_string(held) +
+          ", written by a newer mrcnode; this version reads format " +
+          std::to_string(records::kStoreFormat) +
+          " at most. Run the newer version, or restore a backup made with this one");
+    }
+    if (held == records::kStoreFormat) return Status::Ok();
+  }
+  Bytes value;
+  PutU32(&value, records::kStoreFormat);
+  storage::WriteBatch batch;
+  batch.Put(Column::kMeta, records::kStoreFormatKey, value);
+  return store_->Write(&batch);
 }
 
 Status Log::LoadClock() {

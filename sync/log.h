@@ -301,6 +301,7 @@ class Log {
 
  private:
   Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id, const Hash32& root);
+  Status CheckStoreFormat();
   Status LoadClock();
   Status LoadDocChange();
   Status EnsureRecordSum();

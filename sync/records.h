@@ -11,6 +11,12 @@
 
 namespace mrc::sync::records {
 
+// The layout of the records this version reads and writes, kept in kMeta
+// under kStoreFormatKey (u32). A store that records none was written before
+// the layout was recorded, in the layout of format 1.
+inline constexpr std::uint32_t kStoreFormat = 1;
+inline constexpr std::string_view kStoreFormatKey = "store-format";
+
 // kEntries and kPending values: u16 signed length, signed form, payload.
 Bytes EncodeStored(std::string_view signed_form, std::string_view payload);
 bool DecodeStored(std::string_view value, std::string_view* signed_form, std::string_view* payload);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "storage/store.h"
 #include "sync/record_sum.h"
@@ -47,6 +48,68 @@ class LogTest : public ::testing::Test {
 
   TempDir tmp_;
 };
+
+// A store records the layout it holds. One from before the record gets
+// it; one written by a newer version is refused and left as it is.
+TEST_F(LogTest, AStoreRecordsItsFormatAndANewerOneIsRefused) {
+  Node a(tmp_.Sub("a"));
+  Create(a, "Kept?");
+  auto format = [&]() -> std::optional<std::uint32_t> {
+    auto r = a.store->Get(storage::Column::kMeta, records::kStoreFormatKey);
+    if (!r.ok()) return std::nullopt;
+    std::string_view v = *r;
+    std::uint32_t n = 0;
+    if (!GetU32(&v, &n)) return std::nullopt;
+    return n;
+  };
+  auto reopen = [&] {
+    a.log.reset();
+    return Log::Open(a.store.get(), a.key, testing::TestNetwork(),
+                     testing::TestRoot::Get().key().public_key);
+  };
+  auto put = [&](const Bytes& value) {
+    storage::WriteBatch b;
+    b.Put(storage::Column::kMeta, records::kStoreFormatKey, value);
+    ASSERT_TRUE(a.store->Write(&b).ok());
+  };
+  EXPECT_EQ(records::kStoreFormat, format());
+  std::string digest = a.DigestHex();
+
+  // Written before the format was recorded.
+  a.log.reset();
+  storage::WriteBatch forget;
+  forget.Delete(storage::Column::kMeta, records::kStoreFormatKey);
+  ASSERT_TRUE(a.store->Write(&forget).ok());
+  auto opened = reopen();
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  a.log = std::move(opened).value();
+  EXPECT_EQ(records::kStoreFormat, format());
+  EXPECT_EQ(digest, a.DigestHex());
+
+  // Written by a newer version.
+  Bytes newer;
+  PutU32(&newer, records::kStoreFormat + 1);
+  put(newer);
+  opened = reopen();
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(Status::Code::kInvalidArgument, opened.status().code());
+  EXPECT_NE(std::string::npos, opened.status().message().find("newer mrcnode"))
+      << opened.status().message();
+  EXPECT_EQ(records::kStoreFormat + 1, format()) << "left as it was";
+
+  put("garbled");
+  opened = reopen();
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(Status::Code::kCorruption, opened.status().code());
+
+  Bytes current;
+  PutU32(&current, records::kStoreFormat);
+  put(current);
+  opened = reopen();
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  a.log = std::move(opened).value();
+  EXPECT_EQ(digest, a.DigestHex());
+}
 
 TEST_F(LogTest, CreateEditDeleteAndHistory) {
   Node n(tmp_.Sub("a"));
