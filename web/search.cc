@@ -1023,12 +1023,23 @@ std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Fields& f,
     if (s.empty()) return;
     if (out.empty() || out.back().hit) out.push_back({"", false});
     std::string& t = out.back().text;
+    // Separators as written, but a run of spaces and line breaks (as
+    // between paragraphs) becomes one space.
     std::size_t from = t.size();
     t += s;
-    // Separators as written, but a line break becomes a space.
-    std::replace_if(
-        t.begin() + static_cast<std::ptrdiff_t>(from), t.end(),
-        [](char c) { return c == '\n' || c == '\t' || c == '\r'; }, ' ');
+    auto is_break = [](char c) { return c == '\n' || c == '\t' || c == '\r'; };
+    auto untidy = [&](std::size_t k) {
+      return is_break(t[k]) || (t[k] == ' ' && k > 0 && t[k - 1] == ' ');
+    };
+    std::size_t k = from;
+    while (k < t.size() && !untidy(k)) ++k;  // most text: single spaces only
+    std::size_t w = k;
+    for (; k < t.size(); ++k) {
+      char c = is_break(t[k]) ? ' ' : t[k];
+      if (c == ' ' && w > 0 && t[w - 1] == ' ') continue;
+      t[w++] = c;
+    }
+    t.resize(w);
   };
   // The text between two marked words is copied whole.
   std::size_t from = words[best].start - (cut_before ? 0 : opening.size());

@@ -373,7 +373,7 @@ TEST_F(SearchTest, SnippetsAreTheWindowWithTheMostMatches) {
   }
   long_text += "end.";
   Faq("Long", long_text, "en");
-  Faq("Short", "(Note) A visa, then\nanother visa!", "en");
+  Faq("Short", "(Note) A visa, then\n\nanother  visa!", "en");
   auto r = Find(Q("visa"));
   ASSERT_EQ(r.hits.size(), 2u);
   for (const auto& h : r.hits) {
