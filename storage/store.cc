@@ -11,6 +11,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <atomic>
 #include <vector>
 
@@ -194,6 +195,22 @@ class StoreImpl final : public Store {
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
     for (int i = 0; i < kColumnCount; ++i) {
       cfs.emplace_back(ColumnName(static_cast<Column>(i)), rocksdb::ColumnFamilyOptions(opts));
+    }
+    // A column this version does not know was made by a newer one: refuse
+    // the store before RocksDB opens (and so rewrites) anything of it.
+    // (Columns missing are made: older stores gained columns that way.)
+    std::vector<std::string> held;
+    if (rocksdb::DB::ListColumnFamilies(opts, path_, &held).ok()) {
+      for (const auto& name : held) {
+        bool known =
+            std::any_of(cfs.begin(), cfs.end(), [&](const auto& cf) { return cf.name == name; });
+        if (!known) {
+          return Status::InvalidArgument(
+              "store " + path_ + " holds a column '" + name +
+              "' this version does not know: it was written by a newer mrcnode. Run the "
+              "newer version, or restore a backup made with this one");
+        }
+      }
     }
     rocksdb::DB* db = nullptr;
     auto s = rocksdb::DB::Open(opts, path_, cfs, &handles_, &db);

@@ -498,7 +498,11 @@ Result<std::unique_ptr<Log>> Log::Open(storage::Store* store, const KeyPair& ide
 
 // A store in a layout newer than this version knows is left untouched:
 // reading it could misread records, and writing to it could damage them.
-// An older layout would be brought up to date here (format 1 is the first).
+// (A newer version that adds a column is caught earlier, by Store::Open.)
+// An older layout is brought up to date here, the last step of the change
+// writing the new format in the same batch, so that a crash midway leaves
+// the old format recorded and the change is made again. Format 1 is the
+// first: a store recording none is in it, and only gets the record.
 Status Log::CheckStoreFormat() {
   auto r = store_->Get(Column::kMeta, records::kStoreFormatKey);
   if (!r.ok() && !r.status().IsNotFound()) return r.status();

@@ -302,20 +302,43 @@ bool UnpackStoredHit(std::string data, StoredHit* h) {
   return DecodeStoredHit(data, h);
 }
 
-// A text cut short ends with " …", which its snippets then show.
+// A text cut short ends with " …", which its snippets then show; the cut
+// falls between words where one is near (not within a word, which would
+// show a fragment as if it were one), and only blanks left out are no cut.
 std::string SnippetSource(const std::string& text) {
   constexpr std::size_t kMax = 3000;
   if (text.size() <= kMax) return text;
+  auto blank = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; };
+  if (std::all_of(text.begin() + kMax, text.end(), blank)) return text.substr(0, kMax);
   std::size_t end = kMax;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  std::string cut = text.substr(0, end);
-  bool blank = !cut.empty() && (cut.back() == ' ' || cut.back() == '\n');
-  return cut + (blank ? "…" : " …");
+  while (end > kMax - 64 && !blank(text[end])) --end;
+  if (!blank(text[end])) {  // one long word: cut it at a character boundary
+    end = kMax;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  }
+  while (end > 0 && blank(text[end - 1])) --end;
+  return text.substr(0, end) + " …";
 }
 
 // Whether `ch` shows as blank: Unicode's whitespace, and line breaks.
 bool IsBlank(unsigned ch) {
   return ch == '\n' || ch == '\t' || ch == '\r' || Xapian::Unicode::is_whitespace(ch);
+}
+
+// Whether the text before a snippet's first word or after its last is
+// short enough to show: 8 characters at most, a run of blanks counting as
+// one (as the snippet shows it).
+bool ShortEnd(std::string_view s) {
+  constexpr int kMaxCharacters = 8;
+  int characters = 0;
+  bool after_blank = false;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xC0) == 0x80) continue;  // within a character
+    bool blank = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (!(blank && after_blank) && ++characters > kMaxCharacters) return false;
+    after_blank = blank;
+  }
+  return true;
 }
 
 // `s` without the blanks it starts with.
@@ -1013,11 +1036,10 @@ std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Fields& f,
   // Cut before a word or after one only where words are left out: the
   // text's own opening and closing punctuation stay, when short (a row of
   // symbols or a rule is cut like words).
-  constexpr std::size_t kMaxEnd = 16;  // bytes
   std::string_view opening = TrimFront(text.substr(0, words[best].start));
   std::string_view closing = TrimBack(text.substr(words[last].end));
-  bool cut_before = best > 0 || opening.size() > kMaxEnd;
-  bool cut_after = last + 1 < words.size() || closing.size() > kMaxEnd;
+  bool cut_before = best > 0 || !ShortEnd(opening);
+  bool cut_after = last + 1 < words.size() || !ShortEnd(closing);
   if (cut_before) out.push_back({"… ", false});
   auto plain = [&](std::string_view s) {
     if (s.empty()) return;

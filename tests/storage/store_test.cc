@@ -1,7 +1,9 @@
 #include "storage/store.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace mrc::storage {
@@ -81,6 +83,37 @@ TEST_F(StoreTest, APrefixIteratorMovesToAnotherPrefix) {
 TEST_F(StoreTest, SecondOpenIsRefusedAsUnavailable) {
   auto second = Store::Open(dir_ + "/db", Options{});
   EXPECT_EQ(Status::Code::kUnavailable, second.status().code()) << second.status().ToString();
+}
+
+// A column this version does not know was made by a newer one: the store
+// is refused with an error that says so, before RocksDB opens it.
+TEST_F(StoreTest, AStoreWithAColumnOfANewerVersionIsRefused) {
+  store_.reset();
+  const std::string path = dir_ + "/db";
+  const std::string newer = "from-a-newer-version";
+  {
+    rocksdb::Options o;
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(o, path, &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (const auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    rocksdb::DB* db = nullptr;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    ASSERT_TRUE(rocksdb::DB::Open(o, path, cfs, &handles, &db).ok());
+    rocksdb::ColumnFamilyHandle* added = nullptr;
+    ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), newer, &added).ok());
+    handles.push_back(added);
+    for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+    delete db;
+  }
+  auto refused = Store::Open(path, Options{});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(Status::Code::kInvalidArgument, refused.status().code());
+  EXPECT_NE(std::string::npos, refused.status().message().find(newer));
+  EXPECT_NE(std::string::npos, refused.status().message().find("newer mrcnode"));
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::Options(), path, &names).ok());
+  EXPECT_NE(names.end(), std::find(names.begin(), names.end(), newer)) << "left as it was";
 }
 
 TEST_F(StoreTest, CheckpointIsAConsistentCopy) {

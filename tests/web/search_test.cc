@@ -427,11 +427,20 @@ TEST_F(SearchTest, SnippetEndsAreShortAndShowWhereTextIsLeftOut) {
   };
   Faq("Blanks", "  A visa! 　", "en");
   Faq("Emoji", "A visa " + emoji, "en");
-  Faq("Rule", "••••••• A visa.", "en");  // 21 bytes before the first word
+  Faq("Rule", "••••••••••••••• A visa.", "en");  // 15 characters before the first word
   Faq("Late", cut_short, "en");
   Faq("Tail", no_hit_at_end, "en");
+  Faq("Loud", "📢📢📢📢 Visa news", "en");  // 17 bytes, 5 characters
+  std::string fragment;
+  for (int w = 0; w < 997; ++w) fragment += "ab ";
+  fragment += "visa abcdefgh";  // byte 3,000 falls within the last word
+  Faq("Fragment", fragment, "en");
+  expected["Loud"] = "📢📢📢📢 Visa news";
+  expected["Fragment"] =
+      "… ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab "
+      "ab ab ab ab ab ab ab visa …";
   auto r = Find(Q("visa").Limit(10));
-  ASSERT_EQ(r.hits.size(), 5u);
+  ASSERT_EQ(r.hits.size(), 7u);
   for (const auto& h : r.hits) {
     std::string plain;
     for (std::size_t p = 0; p < h.snippet.size(); ++p) {
