@@ -14,6 +14,7 @@
 #include <array>
 #include <atomic>
 #include <bit>
+#include <bitset>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -511,15 +512,14 @@ class QueryWordMatcher {
         forms_(WordForms::ForThisThread()),
         query_(forms_.NextQuery()) {
     for (const auto& s : stems_) stem_starts_.emplace(FirstCharacter(s));
-    for (const auto& w : words_) word_hashes_.push_back(Hash16(w));
-    for (const auto& s : stems_) stem_hashes_.push_back(Hash16(s));
+    for (const auto& w : words_) word_hashes_.set(Hash16(w));
+    for (const auto& s : stems_) stem_hashes_.set(Hash16(s));
   }
 
   // Whether a word whose hashes (WordHashes) are these may match: when
   // false, it does not.
   bool MayMatch(std::uint16_t word_hash, std::uint16_t stem_hash) const {
-    return std::find(word_hashes_.begin(), word_hashes_.end(), word_hash) != word_hashes_.end() ||
-           std::find(stem_hashes_.begin(), stem_hashes_.end(), stem_hash) != stem_hashes_.end();
+    return word_hashes_.test(word_hash) || stem_hashes_.test(stem_hash);
   }
 
   bool empty() const { return words_.empty() && stems_.empty(); }
@@ -561,7 +561,7 @@ class QueryWordMatcher {
 
   std::set<std::string> words_, stems_;
   std::set<std::string, std::less<>> stem_starts_;
-  std::vector<std::uint16_t> word_hashes_, stem_hashes_;
+  std::bitset<1 << 16> word_hashes_, stem_hashes_;  // of the query's words and stems
   WordForms& forms_;
   std::uint64_t query_;
   WordForms::Language* language_ = nullptr;
