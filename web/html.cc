@@ -10,15 +10,7 @@ std::string ToValidUtf8(std::string_view s) {
   out.reserve(s.size());
   std::size_t i = 0;
   while (i < s.size()) {
-    std::size_t n = 1;
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0xF0)
-      n = 4;
-    else if (c >= 0xE0)
-      n = 3;
-    else if (c >= 0xC0)
-      n = 2;
-    if (i + n <= s.size() && IsValidUtf8(s.substr(i, n))) {
+    if (std::size_t n = Utf8SequenceAt(s, i)) {
       out.append(s.substr(i, n));
       i += n;
     } else {

@@ -303,27 +303,31 @@ bool UnpackStoredHit(std::string data, StoredHit* h) {
   return DecodeStoredHit(data, h);
 }
 
+// A line break or tab, which snippets show as a space.
+bool IsBreak(char c) { return c == '\n' || c == '\t' || c == '\r'; }
+// A space, a line break or a tab.
+bool IsAsciiBlank(char c) { return c == ' ' || IsBreak(c); }
+
 // A text cut short ends with " …", which its snippets then show; the cut
 // falls between words where one is near (not within a word, which would
 // show a fragment as if it were one), and only blanks left out are no cut.
 std::string SnippetSource(const std::string& text) {
   constexpr std::size_t kMax = 3000;
   if (text.size() <= kMax) return text;
-  auto blank = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; };
-  if (std::all_of(text.begin() + kMax, text.end(), blank)) return text.substr(0, kMax);
+  if (std::all_of(text.begin() + kMax, text.end(), IsAsciiBlank)) return text.substr(0, kMax);
   std::size_t end = kMax;
-  while (end > kMax - 64 && !blank(text[end])) --end;
-  if (!blank(text[end])) {  // one long word: cut it at a character boundary
+  while (end > kMax - 64 && !IsAsciiBlank(text[end])) --end;
+  if (!IsAsciiBlank(text[end])) {  // one long word: cut it at a character boundary
     end = kMax;
     while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
   }
-  while (end > 0 && blank(text[end - 1])) --end;
+  while (end > 0 && IsAsciiBlank(text[end - 1])) --end;
   return text.substr(0, end) + " …";
 }
 
 // Whether `ch` shows as blank: Unicode's whitespace, and line breaks.
 bool IsBlank(unsigned ch) {
-  return ch == '\n' || ch == '\t' || ch == '\r' || Xapian::Unicode::is_whitespace(ch);
+  return (ch < 0x80 && IsAsciiBlank(static_cast<char>(ch))) || Xapian::Unicode::is_whitespace(ch);
 }
 
 // Whether the text before a snippet's first word or after its last is
@@ -335,7 +339,7 @@ bool ShortEnd(std::string_view s) {
   bool after_blank = false;
   for (char c : s) {
     if ((static_cast<unsigned char>(c) & 0xC0) == 0x80) continue;  // within a character
-    bool blank = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    bool blank = IsAsciiBlank(c);
     if (!(blank && after_blank) && ++characters > kMaxCharacters) return false;
     after_blank = blank;
   }
@@ -1049,15 +1053,14 @@ std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Fields& f,
     // between paragraphs) becomes one space.
     std::size_t from = t.size();
     t += s;
-    auto is_break = [](char c) { return c == '\n' || c == '\t' || c == '\r'; };
     auto untidy = [&](std::size_t k) {
-      return is_break(t[k]) || (t[k] == ' ' && k > 0 && t[k - 1] == ' ');
+      return IsBreak(t[k]) || (t[k] == ' ' && k > 0 && t[k - 1] == ' ');
     };
     std::size_t k = from;
     while (k < t.size() && !untidy(k)) ++k;  // most text: single spaces only
     std::size_t w = k;
     for (; k < t.size(); ++k) {
-      char c = is_break(t[k]) ? ' ' : t[k];
+      char c = IsBreak(t[k]) ? ' ' : t[k];
       if (c == ' ' && w > 0 && t[w - 1] == ' ') continue;
       t[w++] = c;
     }
