@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstring>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -70,6 +72,72 @@ double ImpactWeight::get_sumextra(Xapian::termcount, Xapian::termcount) const { 
 
 double ImpactWeight::get_maxextra() const { return 0; }
 
+// ---- MergeLanguages ----
+
+namespace {
+
+// Operators a query is rebuilt with from its subqueries alone; the others
+// (phrases, wildcards, scaling and the like) carry parameters that the API
+// shows only in their description.
+bool RebuildsFromSubqueries(Xapian::Query::op op) {
+  switch (op) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The parses' nodes at one place of their trees, merged; nothing when
+// their shapes differ.
+std::optional<Xapian::Query> MergeNodes(const std::vector<Xapian::Query>& nodes) {
+  const Xapian::Query& first = nodes.front();
+  for (const auto& n : nodes) {
+    if (n.get_type() != first.get_type() || n.get_num_subqueries() != first.get_num_subqueries())
+      return std::nullopt;
+  }
+  if (first.get_type() == Xapian::Query::LEAF_TERM) {
+    std::vector<Xapian::Query> forms;
+    std::set<std::string> seen;  // a leaf's description is its term, wqf and position
+    for (const auto& n : nodes) {
+      if (seen.insert(n.get_description()).second) forms.push_back(n);
+    }
+    if (forms.size() == 1) return forms.front();
+    return Xapian::Query(Xapian::Query::OP_OR, forms.begin(), forms.end());
+  }
+  if (RebuildsFromSubqueries(first.get_type())) {
+    std::vector<Xapian::Query> parts;
+    std::vector<Xapian::Query> at(nodes.size());
+    for (std::size_t i = 0; i < first.get_num_subqueries(); ++i) {
+      for (std::size_t k = 0; k < nodes.size(); ++k) at[k] = nodes[k].get_subquery(i);
+      auto part = MergeNodes(at);
+      if (!part) return std::nullopt;
+      parts.push_back(std::move(*part));
+    }
+    return Xapian::Query(first.get_type(), parts.begin(), parts.end());
+  }
+  // The others merge only when equal (a phrase's words are not stemmed, so
+  // its parses usually are).
+  std::string d = first.get_description();
+  for (const auto& n : nodes) {
+    if (n.get_description() != d) return std::nullopt;
+  }
+  return first;
+}
+
+}  // namespace
+
+Xapian::Query MergeLanguages(const std::vector<Xapian::Query>& parses) {
+  if (parses.empty()) return Xapian::Query();
+  if (auto merged = MergeNodes(parses)) return *merged;
+  return Xapian::Query(Xapian::Query::OP_OR, parses.begin(), parses.end());
+}
+
 // ---- CommonWords ----
 
 namespace {
@@ -97,25 +165,37 @@ class ImpactSource : public Xapian::PostingSource {
     Settle();
   }
   void skip_to(Xapian::docid did, double) override {
-    // After check() answered false the position may be on a document
-    // without the word: settle from there too.
-    if (did > at_) at_ = did;
+    if (did <= at_) return;
+    at_ = did;
     Settle();
   }
-  bool check(Xapian::docid did, double) override {
-    // Either on `did` (it holds the word) or, answering false, just before
-    // the next match, which next() finds.
-    at_ = did;
-    return did < word_->impact.size() && word_->impact[did] != 0;
+  bool check(Xapian::docid did, double w_min) override {
+    // As skip_to: always on a definite position. Xapian 1.4's OR of two
+    // postings, after a child answered "not here" (false), reads that
+    // child's last definite position and steps back to it, which loses
+    // matches. The skip costs little: a common word's matches are dense.
+    skip_to(did, w_min);
+    return true;
   }
   bool at_end() const override { return at_ >= word_->impact.size(); }
   ImpactSource* clone() const override { return new ImpactSource(word_); }
   std::string name() const override { return "mrc::ImpactSource"; }
 
  private:
+  // On the first document from at_ that holds the word, or at the end;
+  // eight documents at a time across runs without it.
   void Settle() {
     const auto& impact = word_->impact;
-    while (at_ < impact.size() && impact[at_] == 0) ++at_;
+    const std::size_t size = impact.size();
+    while (at_ < size && impact[at_] == 0) {
+      ++at_;
+      while (at_ + 8 <= size) {
+        std::uint64_t eight;
+        std::memcpy(&eight, impact.data() + at_, 8);
+        if (eight != 0) break;
+        at_ += 8;
+      }
+    }
   }
 
   std::shared_ptr<const WordImpacts> word_;
@@ -162,28 +242,18 @@ Xapian::Query CommonWords::Term(const Xapian::Database& db, const std::string& t
 
 Xapian::Query CommonWords::RewriteNode(const Xapian::Database& db, const Xapian::Query& query,
                                        const std::set<std::string>& chosen) {
-  switch (query.get_type()) {
-    case Xapian::Query::LEAF_TERM: {
-      if (query.get_terms_begin() == query.get_terms_end()) return query;
-      std::string term = *query.get_terms_begin();
-      if (!chosen.count(term)) return query;
-      auto source = std::make_unique<ImpactSource>(Impacts(db, term));
-      return Xapian::Query(source.release()->release());
-    }
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_XOR:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_FILTER: {
-      std::vector<Xapian::Query> parts;
-      for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
-        parts.push_back(RewriteNode(db, query.get_subquery(i), chosen));
-      return Xapian::Query(query.get_type(), parts.begin(), parts.end());
-    }
-    default:
-      return query;
+  if (query.get_type() == Xapian::Query::LEAF_TERM) {
+    if (query.get_terms_begin() == query.get_terms_end()) return query;
+    std::string term = *query.get_terms_begin();
+    if (!chosen.count(term)) return query;
+    auto source = std::make_unique<ImpactSource>(Impacts(db, term));
+    return Xapian::Query(source.release()->release());
   }
+  if (!RebuildsFromSubqueries(query.get_type())) return query;  // kept as it is
+  std::vector<Xapian::Query> parts;
+  for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
+    parts.push_back(RewriteNode(db, query.get_subquery(i), chosen));
+  return Xapian::Query(query.get_type(), parts.begin(), parts.end());
 }
 
 std::shared_ptr<const WordImpacts> CommonWords::Impacts(const Xapian::Database& db,

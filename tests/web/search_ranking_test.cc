@@ -30,17 +30,20 @@ class RankingTest : public ::testing::Test {
 
   // Documents of words drawn with falling frequencies, stemmed (Z terms)
   // as the index does, a filter term on some, impacts stored.
-  void AddDocuments(int n) {
+  // `french`: every third document stemmed as French, as the index would
+  // stem a French text.
+  void AddDocuments(int n, bool french = false) {
     static const std::vector<std::string> kWords = {"visa",    "permit", "work",   "family",
                                                     "student", "quota",  "appeal", "border"};
     std::discrete_distribution<std::size_t> pick({40, 25, 15, 10, 5, 3, 1, 1});
     for (int i = 0; i < n; ++i) {
       Xapian::Document doc;
       int words = 3 + static_cast<int>(random_() % 200);
+      Xapian::Stem stem(french && i % 3 == 0 ? "fr" : "en");
       for (int w = 0; w < words; ++w) {
         const std::string& word = kWords[pick(random_)];
         doc.add_term(word);
-        doc.add_term("Z" + word);
+        doc.add_term("Z" + stem(word));
       }
       if (random_() % 3 == 0) doc.add_boolean_term("Kguide");
       StoreImpacts(doc);
@@ -71,22 +74,46 @@ class RankingTest : public ::testing::Test {
     return h;
   }
 
-  void ExpectSameEitherWay(const std::string& text, CommonWords& common) {
+  // The parses of `text` by the stemmers of `languages`, merged as a
+  // search merges them.
+  static Xapian::Query Parse(const std::string& text,
+                             const std::vector<std::string>& languages = {"en"}) {
+    std::vector<Xapian::Query> parses;
+    for (const auto& lang : languages) {
+      Xapian::QueryParser qp;
+      qp.set_stemmer(lang.empty() ? Xapian::Stem() : Xapian::Stem(lang));
+      qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+      qp.set_default_op(Xapian::Query::OP_AND);
+      qp.add_boolean_prefix("kind", "K");
+      parses.push_back(qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT));
+    }
+    return MergeLanguages(parses);
+  }
+
+  void ExpectSameEitherWay(const std::string& text, CommonWords& common,
+                           const std::vector<std::string>& languages = {"en"}) {
     Xapian::Database db(dir_ + "/index");
-    Xapian::QueryParser qp;
-    qp.set_stemmer(Xapian::Stem("en"));
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    qp.set_default_op(Xapian::Query::OP_AND);
-    qp.add_boolean_prefix("kind", "K");
-    Xapian::Query q = qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT);
+    Xapian::Query q = Parse(text, languages);
     Xapian::Query rewritten = common.Rewrite(db, q);
     EXPECT_NE(std::string::npos, rewritten.get_description().find("PostingSource"))
         << text << ": " << rewritten.get_description();
+    // And with the reader's-language boost, as a search adds it.
+    auto boosted = [](Xapian::Query words, Xapian::Query language) {
+      return Xapian::Query(Xapian::Query::OP_AND_MAYBE, words,
+                           Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, language, 0.5));
+    };
+    Xapian::Query boosted_q = boosted(q, Xapian::Query("XLen"));
+    Xapian::Query boosted_rewritten = boosted(rewritten, common.Term(db, "XLen"));
     for (auto [offset, limit] : {std::pair{0u, 1u}, {0u, 5u}, {3u, 7u}, {0u, 1000u}}) {
       Hits plain = Run(db, q, offset, limit), from_memory = Run(db, rewritten, offset, limit);
       EXPECT_EQ(plain.ids, from_memory.ids) << text << " at " << offset << "+" << limit;
       EXPECT_EQ(plain.weights, from_memory.weights) << text;  // to the last bit
       EXPECT_EQ(plain.percents, from_memory.percents) << text;
+      plain = Run(db, boosted_q, offset, limit);
+      from_memory = Run(db, boosted_rewritten, offset, limit);
+      EXPECT_EQ(plain.ids, from_memory.ids) << text << " boosted, at " << offset << "+" << limit;
+      EXPECT_EQ(plain.weights, from_memory.weights) << text << " boosted";
+      EXPECT_EQ(plain.percents, from_memory.percents) << text << " boosted";
     }
   }
 
@@ -104,6 +131,21 @@ TEST_F(RankingTest, CommonWordsFromMemoryRankAsTheirPostingLists) {
         "\"visa permit\" visa", "visa visa permit", "student OR visa OR border",
         "(visa OR permit) AND (work OR family)"}) {
     ExpectSameEitherWay(text, common);
+  }
+}
+
+TEST_F(RankingTest, CommonWordsOfTwoLanguagesFromMemoryRankAsTheirPostingLists) {
+  CommonWords common(1);
+  // Each round adds documents, so that matches fall at other places.
+  for (int round = 0; round < 4; ++round) {
+    AddDocuments(150, true);
+    for (const char* text :
+         {"visa", "visa permit", "work permit", "visa OR quota", "visa work family", "visa -permit",
+          "+work visa", "visa kind:guide", "\"visa permit\" visa", "student OR visa OR border",
+          "(visa OR permit) AND (work OR family)"}) {
+      ExpectSameEitherWay(text, common, {"en", "fr"});
+      ExpectSameEitherWay(text, common, {"", "en", "fr"});  // and unstemmed
+    }
   }
 }
 
@@ -156,6 +198,73 @@ TEST_F(RankingTest, AQueryRewritesAtMostEightWords) {
        at = d.find("PostingSource(", at + 1))
     ++sources;
   EXPECT_EQ(8u, sources) << d;
+}
+
+// The parses of one text by the English and the French stemmers.
+std::vector<Xapian::Query> ParsesOf(const std::string& text) {
+  std::vector<Xapian::Query> parses;
+  for (const char* lang : {"en", "fr"}) {
+    Xapian::QueryParser qp;
+    qp.set_stemmer(Xapian::Stem(lang));
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp.set_default_op(Xapian::Query::OP_AND);
+    parses.push_back(qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT));
+  }
+  return parses;
+}
+
+TEST(MergeLanguagesTest, EachWordMatchesAnyOfItsFormsAndAFormSharedIsOneTerm) {
+  // English stems "visas" to "visa", French to "vis"; both leave "w01234".
+  Xapian::Query merged = MergeLanguages(ParsesOf("visas w01234"));
+  Xapian::Query expected(Xapian::Query::OP_AND,
+                         Xapian::Query(Xapian::Query::OP_OR, Xapian::Query("Zvisa", 1, 1),
+                                       Xapian::Query("Zvis", 1, 1)),
+                         Xapian::Query("Zw01234", 1, 2));
+  EXPECT_EQ(expected.get_description(), merged.get_description());
+
+  // Operators keep their places; "permits" has one form in both
+  // languages; a phrase, whose words are not stemmed, is the same in both.
+  EXPECT_EQ(
+      "Query(((((Zvisa@1 OR Zvis@1) OR Zpermit@2) AND (work@4 PHRASE 2 permit@5)) AND_NOT "
+      "(Zquota@3 OR Zquot@3)))",
+      MergeLanguages(ParsesOf("(visas OR permits) -quota \"work permit\"")).get_description());
+}
+
+TEST(MergeLanguagesTest, ParsesOfDifferentShapesAreJoinedWhole) {
+  std::vector<Xapian::Query> parses = {
+      Xapian::Query(Xapian::Query::OP_AND, Xapian::Query("Za"), Xapian::Query("Zb")),
+      Xapian::Query("Zab")};
+  EXPECT_EQ(Xapian::Query(Xapian::Query::OP_OR, parses.begin(), parses.end()).get_description(),
+            MergeLanguages(parses).get_description());
+  EXPECT_TRUE(MergeLanguages({}).empty());
+  EXPECT_EQ(parses[1].get_description(), MergeLanguages({parses[1]}).get_description());
+}
+
+TEST_F(RankingTest, AWordWhoseFormsAgreeIsWeighedOnce) {
+  // Documents holding the English and the French form of "visas", and
+  // "asylum" (one form in both): each of the three terms counts once in
+  // their weight.
+  for (int i = 0; i < 20; ++i) {
+    Xapian::Document doc;
+    for (const char* t : {"Zvisa", "Zvis", "Zasylum"}) doc.add_term(t, kImpactOfOneWord);
+    if (i % 2) doc.add_term("Zother", kImpactOfOneWord);
+    writer_->add_document(doc);
+  }
+  writer_->commit();
+  Xapian::Database db(dir_ + "/index");
+  Hits merged = Run(db, Parse("visas asylum", {"en", "fr"}), 0, 100);
+  Hits terms = Run(db,
+                   Xapian::Query(Xapian::Query::OP_AND,
+                                 Xapian::Query(Xapian::Query::OP_AND, Xapian::Query("Zvisa"),
+                                               Xapian::Query("Zvis")),
+                                 Xapian::Query("Zasylum")),
+                   0, 100);
+  ASSERT_EQ(20u, merged.ids.size());
+  EXPECT_EQ(terms.weights, merged.weights);
+  // An OR of the whole parses weighs "asylum" twice.
+  std::vector<Xapian::Query> parses = ParsesOf("visas asylum");
+  Hits joined = Run(db, Xapian::Query(Xapian::Query::OP_OR, parses.begin(), parses.end()), 0, 100);
+  EXPECT_GT(joined.weights.front(), merged.weights.front());
 }
 
 TEST(ImpactTest, MoreOccurrencesAndShorterTextsWeighMore) {
