@@ -92,7 +92,7 @@ const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& K
       {"node", {"name"}},
       {"http", {"listen", "body_limit", "timeout_seconds", "threads"}},
       {"storage", {"sync", "cache_mb"}},
-      {"sync", {"listen", "peers"}},
+      {"sync", {"listen", "peers", "keepalive_seconds", "idle_timeout_seconds"}},
       {"referrals", {"retention_days"}},
       {"log", {"level"}}};
   return kKnown;
@@ -239,6 +239,9 @@ Result<Config> Parse(std::string_view toml_text, std::string_view source) {
   MRC_RETURN_IF_ERROR(r.Int("storage", "cache_mb", 1, 65536, &c.storage_cache_mb));
   MRC_RETURN_IF_ERROR(r.String("sync", "listen", &c.sync_listen));
   MRC_RETURN_IF_ERROR(r.StringList("sync", "peers", &c.sync_peers));
+  MRC_RETURN_IF_ERROR(r.Int("sync", "keepalive_seconds", 1, 3600, &c.sync_keepalive_seconds));
+  MRC_RETURN_IF_ERROR(
+      r.Int("sync", "idle_timeout_seconds", 2, 86400, &c.sync_idle_timeout_seconds));
   MRC_RETURN_IF_ERROR(r.Int("referrals", "retention_days", 0, 36500, &c.referrals_retention_days));
   MRC_RETURN_IF_ERROR(r.String("log", "level", &c.log_level));
   if (!c.sync_listen.empty()) {
@@ -248,6 +251,13 @@ Result<Config> Parse(std::string_view toml_text, std::string_view source) {
   for (const auto& peer : c.sync_peers) {
     auto hp = ParseHostPort(peer, /*allow_port_zero=*/false);
     if (!hp.ok()) return Bad(source, "sync.peers", hp.status().message());
+  }
+  if (c.sync_idle_timeout_seconds <= c.sync_keepalive_seconds) {
+    return Bad(source, "sync.idle_timeout_seconds",
+               "must be more than sync.keepalive_seconds (" +
+                   std::to_string(c.sync_keepalive_seconds) + "), got " +
+                   std::to_string(c.sync_idle_timeout_seconds) +
+                   ": a quiet link would be closed before its keepalive");
   }
 
   auto listen = ParseHostPort(c.http_listen);
@@ -329,7 +339,19 @@ std::string Render(const Config& c) {
        "# Peers this node dials, as \"HOST:PORT\"; add with `mrcnode peer add`. Default: [].\n"
        "peers = ["
     << QuoteList(c.sync_peers)
-    << "]\n\n"
+    << "]\n"
+       "# Seconds between pings on a link with nothing else to send (1 .. 3600).\n"
+       "# Default: 15.\n"
+       "keepalive_seconds = "
+    << c.sync_keepalive_seconds
+    << "\n"
+       "# Seconds without a byte from a peer after which its link is closed and\n"
+       "# dialled again (2 .. 86400, more than keepalive_seconds). A slow line\n"
+       "# keeps its link however long a batch takes, as long as bytes arrive.\n"
+       "# Default: 60.\n"
+       "idle_timeout_seconds = "
+    << c.sync_idle_timeout_seconds
+    << "\n\n"
        "[referrals]\n"
        "# Days after which a referral this centre is party to, once completed,\n"
        "# declined or withdrawn, is erased on every node (the client's details;\n"

@@ -126,6 +126,8 @@ int CmdRun(const std::string& data_dir) {
   sync::PeerOptions po;
   po.listen = c.config.sync_listen;
   po.peers = c.config.sync_peers;
+  po.keepalive_seconds = c.config.sync_keepalive_seconds;
+  po.idle_timeout_seconds = c.config.sync_idle_timeout_seconds;
   auto peers = sync::PeerService::Create(c.log.get(), c.identity, c.genesis.network_id(), po);
   if (!peers.ok()) return Fail(peers.status());
   // The search index is derived from the log: rebuilt if missing, then kept

@@ -259,13 +259,22 @@ class Link : public std::enable_shared_from_this<Link> {
 
 awaitable<bool> Link::ReadExactly(Bytes* buf, std::size_t n) {
   buf->resize(n);
-  error_code ec;
-  co_await asio::async_read(socket_, asio::buffer(buf->data(), n),
-                            asio::redirect_error(use_awaitable, ec));
-  bytes_received_ += n;
-  if (ec) {
-    if (!closed_) Fail(ec == asio::error::eof ? "peer closed the link" : "read: " + ec.message());
-    co_return false;
+  for (std::size_t got = 0; got < n;) {
+    error_code ec;
+    std::size_t k = co_await socket_.async_read_some(asio::buffer(buf->data() + got, n - got),
+                                                     asio::redirect_error(use_awaitable, ec));
+    got += k;
+    bytes_received_ += k;
+    if (ec) {
+      if (!closed_) Fail(ec == asio::error::eof ? "peer closed the link" : "read: " + ec.message());
+      co_return false;
+    }
+    // Once linked, a link is idle when no byte arrives, not when no whole
+    // message does: on a slow line one batch can take minutes, and a
+    // timeout from the last message would cut it, and its resending, for
+    // ever. (The handshake keeps its own deadline.)
+    if (session_)
+      deadline_ = Clock::now() + std::chrono::seconds(svc_->options.idle_timeout_seconds);
   }
   co_return true;
 }

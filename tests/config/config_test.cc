@@ -29,6 +29,8 @@ TEST(ConfigTest, RenderRoundTrips) {
   c.sync_listen = "";
   c.sync_peers = {"127.0.0.1:7401", "[::1]:7402"};
   c.referrals_retention_days = 90;
+  c.sync_keepalive_seconds = 5;
+  c.sync_idle_timeout_seconds = 300;
   auto back = Parse(Render(c), "x");
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(c.node_name, back->node_name);
@@ -39,6 +41,8 @@ TEST(ConfigTest, RenderRoundTrips) {
   EXPECT_EQ("", back->sync_listen);
   EXPECT_EQ(c.sync_peers, back->sync_peers);
   EXPECT_EQ(90u, back->referrals_retention_days);
+  EXPECT_EQ(5u, back->sync_keepalive_seconds);
+  EXPECT_EQ(300u, back->sync_idle_timeout_seconds);
   EXPECT_FALSE(Parse("[referrals]\nretention_days = -1\n", "x").ok());
   EXPECT_NE(std::string::npos, Render(c).find("# Threads serving HTTP"));
 }
@@ -46,18 +50,28 @@ TEST(ConfigTest, RenderRoundTrips) {
 TEST(ConfigTest, ErrorsNameTheKey) {
   EXPECT_EQ("config.toml: unknown key 'http.lisen'", Error("[http]\nlisen = \"127.0.0.1:1\"\n"));
   EXPECT_EQ("config.toml: unknown section [peers]", Error("[peers]\n"));
-  EXPECT_EQ("config.toml: http.threads: must be between 1 and 64, got 0", Error("[http]\nthreads = 0\n"));
-  EXPECT_EQ("config.toml: http.threads: must be a whole number", Error("[http]\nthreads = \"2\"\n"));
+  EXPECT_EQ("config.toml: http.threads: must be between 1 and 64, got 0",
+            Error("[http]\nthreads = 0\n"));
+  EXPECT_EQ("config.toml: http.threads: must be a whole number",
+            Error("[http]\nthreads = \"2\"\n"));
   EXPECT_EQ("config.toml: storage.sync: must be true or false", Error("[storage]\nsync = 1\n"));
   EXPECT_EQ("config.toml: log.level: must be debug, info, warn or error, got 'loud'",
             Error("[log]\nlevel = \"loud\"\n"));
-  EXPECT_NE(std::string::npos, Error("[http]\nlisten = \"0.0.0.0:8080\"\n").find("http.listen: '0.0.0.0:8080' is not a loopback"));
+  EXPECT_NE(std::string::npos, Error("[http]\nlisten = \"0.0.0.0:8080\"\n")
+                                   .find("http.listen: '0.0.0.0:8080' is not a loopback"));
   EXPECT_NE(std::string::npos, Error("[http]\nlisten = \"localhost\"\n").find("http.listen"));
   EXPECT_EQ(0u, Error("[http\nx=").find("config.toml:1:"));
   EXPECT_EQ("config.toml: node must be a section ([node])", Error("node = 1\n"));
   EXPECT_NE(std::string::npos, Error("[sync]\npeers = [\"nowhere\"]\n").find("sync.peers"));
-  EXPECT_NE(std::string::npos, Error("[sync]\npeers = \"a:1\"\n").find("sync.peers: must be a list"));
+  EXPECT_NE(std::string::npos,
+            Error("[sync]\npeers = \"a:1\"\n").find("sync.peers: must be a list"));
   EXPECT_NE(std::string::npos, Error("[sync]\nlisten = \"x\"\n").find("sync.listen"));
+  EXPECT_EQ(
+      "config.toml: sync.idle_timeout_seconds: must be more than sync.keepalive_seconds (15), "
+      "got 10: a quiet link would be closed before its keepalive",
+      Error("[sync]\nidle_timeout_seconds = 10\n"));
+  EXPECT_EQ("config.toml: sync.keepalive_seconds: must be between 1 and 3600, got 0",
+            Error("[sync]\nkeepalive_seconds = 0\n"));
 }
 
 TEST(ConfigTest, MissingFileGivesDefaults) {
@@ -71,7 +85,8 @@ TEST(ConfigTest, HostPort) {
   EXPECT_EQ("[::1]:80", ParseHostPort("[::1]:80")->ToString());
   EXPECT_EQ(0, ParseHostPort("localhost:0")->port);
   EXPECT_FALSE(ParseHostPort("localhost:0", false).ok());
-  for (const char* bad : {"", "127.0.0.1", "127.0.0.1:", ":80", "h:99999", "h:8x", "::1:80", "a b:1"}) {
+  for (const char* bad :
+       {"", "127.0.0.1", "127.0.0.1:", ":80", "h:99999", "h:8x", "::1:80", "a b:1"}) {
     EXPECT_FALSE(ParseHostPort(bad).ok()) << bad;
   }
   EXPECT_TRUE(IsLoopback("127.0.0.1"));

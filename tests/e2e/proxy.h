@@ -1,6 +1,6 @@
 // A small TCP proxy on 127.0.0.1 for fault injection between two nodes: it
 // forwards bytes both ways and can be told to cut every connection, refuse
-// new ones, delay traffic, or flip one byte of the stream. Each connection
+// new ones, delay traffic, slow it to a rate, or flip one byte of the stream. Each connection
 // is served by two threads with poll() timeouts, so Stop() always returns.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -50,6 +51,9 @@ class Proxy {
   void Refuse(bool refuse) { refuse_ = refuse; }
   // Delay applied to each chunk forwarded.
   void Delay(std::chrono::milliseconds d) { delay_ms_ = static_cast<int>(d.count()); }
+  // Forwards at most this many bytes a second each way (0: as fast as it
+  // can), in chunks of a tenth of a second: a slow line.
+  void Rate(int bytes_per_second) { rate_ = bytes_per_second; }
   // Every byte forwarded so far, both ways (what a listener on the wire sees).
   std::string Captured() {
     std::lock_guard lock(capture_mu_);
@@ -108,7 +112,9 @@ class Proxy {
       int r = ::poll(&p, 1, 100);
       if (r == 0) continue;
       if (r < 0) break;
-      ssize_t n = ::read(from, buf, sizeof buf);
+      int rate = rate_;
+      std::size_t want = rate > 0 ? std::clamp<std::size_t>(rate / 10, 1, sizeof buf) : sizeof buf;
+      ssize_t n = ::read(from, buf, want);
       if (n <= 0) break;
       if (corrupt_at >= offset && corrupt_at < offset + n) buf[corrupt_at - offset] ^= 0x01;
       offset += n;
@@ -117,6 +123,7 @@ class Proxy {
         captured_.append(buf, static_cast<std::size_t>(n));
       }
       if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
+      if (rate > 0) std::this_thread::sleep_for(std::chrono::microseconds(n * 1000000L / rate));
       if (::send(to, buf, static_cast<std::size_t>(n), MSG_NOSIGNAL) != n) break;
     }
     ::shutdown(from, SHUT_RDWR);
@@ -133,6 +140,7 @@ class Proxy {
   std::atomic<bool> stopped_{false};
   std::atomic<bool> refuse_{false};
   std::atomic<int> delay_ms_{0};
+  std::atomic<int> rate_{0};
   std::atomic<long> corrupt_at_{-1};
   std::atomic<int> generation_{0};
   std::thread acceptor_;

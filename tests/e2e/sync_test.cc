@@ -106,22 +106,26 @@ TEST_F(SyncTest, ANodeOfAnotherNetworkIsRefused) {
   EXPECT_FALSE(status["peers"][0]["last_error"].get<std::string>().empty());
 }
 
+// `count` FAQ entries with answers of `answer_bytes`, as a file of
+// `mrcnode import` in the folder `dir`.
+void WriteFaqs(const std::string& dir, int count, std::size_t answer_bytes) {
+  fs::create_directories(dir);
+  nlohmann::json items = nlohmann::json::array();
+  for (int i = 0; i < count; ++i) {
+    items.push_back({{"kind", "faq"},
+                     {"content",
+                      {{"question", "Question " + std::to_string(i)},
+                       {"answer", std::string(answer_bytes, 'x')},
+                       {"language", "en"}}}});
+  }
+  std::ofstream(dir + "/faqs.json") << items.dump();
+}
+
 TEST_F(SyncTest, KilledDuringCatchUpResumesWithoutLoss) {
   Init("hq");
   Init("c1", "hq");
   // A large backlog at headquarters, imported before the link exists.
-  fs::create_directories(Dir("content"));
-  {
-    json items = json::array();
-    for (int i = 0; i < 6000; ++i) {
-      items.push_back({{"kind", "faq"},
-                       {"content",
-                        {{"question", "Question " + std::to_string(i)},
-                         {"answer", std::string(600, 'x')},
-                         {"language", "en"}}}});
-    }
-    std::ofstream(Dir("content") + "/many.json") << items.dump();
-  }
+  WriteFaqs(Dir("content"), 6000, 600);
   ASSERT_EQ(0, Mrc({"import", "--data", Dir("hq"), Dir("content")}).status);
   Start("hq");
   AddPeer("c1", PeerAddress("hq"));
@@ -164,6 +168,38 @@ TEST_F(SyncTest, ATamperedFrameClosesTheLink) {
   ASSERT_TRUE(Converge({"hq", "c1"}));
   EXPECT_NE(std::string::npos, nodes_["hq"]->Stderr().find("frame refused"))
       << nodes_["hq"]->Stderr();
+}
+
+// A line so slow that one batch takes longer than the idle timeout: the
+// link stays up while bytes arrive, and the batch gets through (a timeout
+// counted from the last whole message cut it every time, and the batch
+// was sent again from its start, for ever).
+TEST_F(SyncTest, ASlowLineCarriesBatchesLongerThanTheIdleTimeout) {
+  Init("hq");
+  Init("c1", "hq");
+  for (const auto* name : {"hq", "c1"}) {
+    std::string path = Dir(name) + "/config.toml";
+    std::ifstream in(path);
+    std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (auto [from, to] :
+         {std::pair<std::string, std::string>{"keepalive_seconds = 15", "keepalive_seconds = 1"},
+          {"idle_timeout_seconds = 60", "idle_timeout_seconds = 2"}}) {
+      ASSERT_NE(std::string::npos, config.find(from)) << config;
+      config.replace(config.find(from), from.size(), to);
+    }
+    std::ofstream(path) << config;
+  }
+  // About 130 KB of entries: one batch, 5 s at 25 KB/s.
+  WriteFaqs(Dir("content"), 100, 1200);
+  ASSERT_EQ(0, Mrc({"import", "--data", Dir("hq"), Dir("content")}).status);
+  Start("hq");
+  Proxy proxy(PortOf(PeerAddress("hq")));
+  proxy.Rate(25000);
+  AddPeer("c1", proxy.address());
+  Start("c1");
+  ASSERT_TRUE(Converge({"hq", "c1"}, seconds(40))) << nodes_["c1"]->Stderr();
+  EXPECT_EQ(std::string::npos, nodes_["c1"]->Stderr().find("timed out")) << nodes_["c1"]->Stderr();
+  EXPECT_EQ(std::string::npos, nodes_["hq"]->Stderr().find("timed out")) << nodes_["hq"]->Stderr();
 }
 
 // Several nodes whose links are cut, refused and delayed at random while they
