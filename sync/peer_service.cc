@@ -36,6 +36,7 @@
 #include "config/base/time.h"
 #include "sync/entry.h"
 #include "sync/handshake.h"
+#include "sync/line_rate.h"
 #include "sync/log.h"
 #include "sync/peer_session.h"
 #include "sync/secure_frames.h"
@@ -210,6 +211,8 @@ class Link : public std::enable_shared_from_this<Link> {
     for (const auto& m : msgs) {
       outbox_.push_back(wire::Encode(m));
       outbox_bytes_ += outbox_.back().size();
+      if (const auto* e = std::get_if<wire::EntriesMsg>(&m))
+        line_.Sent(e->batch, outbox_.back().size(), Clock::now());
     }
     // What a session queues is bounded by its window of batches, except
     // answers to the peer's own messages (pongs): a peer that sends and
@@ -236,6 +239,13 @@ class Link : public std::enable_shared_from_this<Link> {
     });
   }
 
+  // Sizes the session's batches to the line's measured speed.
+  void NoteAck(std::uint64_t batch) {
+    if (line_.Acked(batch, Clock::now()))
+      session_->SetBatchBytes(line_.BatchBytes(PeerSession::kMinBatchBytes));
+  }
+
+  LineRate line_;
   tcp::socket socket_;
   PeerService::Impl* svc_;
   Handshake::Role role_;
@@ -390,6 +400,7 @@ awaitable<void> Link::Run() {
     co_return;
   }
   session_.emplace(svc_->log, peer_);
+  session_->SetBatchBytes(PeerSession::kMinBatchBytes);  // until the line's speed is known
   svc_->UpdateStatus(status_, [&](LinkStatus& s) {
     s.peer = peer_;
     s.connected = true;
@@ -429,6 +440,7 @@ awaitable<void> Link::Run() {
       continue;
     }
     bool ping = std::holds_alternative<wire::PingMsg>(*msg);
+    if (const auto* ack = std::get_if<wire::AckMsg>(&*msg)) NoteAck(ack->batch);
     std::vector<wire::Message> out;
     Status s = session_->OnMessage(std::move(msg).value(), &out);
     if (!s.ok()) {

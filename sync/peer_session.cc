@@ -243,7 +243,7 @@ Status PeerSession::Pump(std::vector<wire::Message>* out) {
       std::size_t n = 0;
       while (n < entries.size()) {
         std::size_t size = entries[n].signed_form.size() + entries[n].payload.size();
-        if (!batch.entries.empty() && bytes + size >= kBatchBytes) break;
+        if (!batch.entries.empty() && bytes + size >= batch_bytes_) break;
         bytes += size;
         batch.entries.push_back(std::move(entries[n++]));
       }

@@ -13,6 +13,7 @@
 // misbehaving: OnMessage returns an error and the link is closed.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -39,6 +40,7 @@ class PeerSession {
  public:
   static constexpr std::size_t kBatchEntries = 1000;  // = wire::kMaxBatchEntries
   static constexpr std::size_t kBatchBytes = 2 << 20;
+  static constexpr std::size_t kMinBatchBytes = 16 << 10;
   static constexpr std::uint64_t kWindow = 4;
 
   PeerSession(Log* log, const Hash32& peer) : log_(log), peer_(peer) {}
@@ -68,6 +70,15 @@ class PeerSession {
   Result<ReceivedBatch> Receive(const wire::EntriesMsg& m);
   Status Committed(std::uint64_t batch, std::size_t count, const IngestReport& report,
                    std::vector<wire::Message>* out);
+
+  // The most bytes of entries a batch holds from now on, within
+  // kMinBatchBytes .. kBatchBytes (a batch holds one entry at least). A
+  // batch is the unit of progress: on a line that drops now and then, it
+  // must arrive between two drops. kBatchBytes until set.
+  void SetBatchBytes(std::size_t bytes) {
+    batch_bytes_ = std::clamp(bytes, kMinBatchBytes, kBatchBytes);
+  }
+  std::size_t batch_bytes() const { return batch_bytes_; }
 
   PeerStats Stats() const;
   const Hash32& peer() const { return peer_; }
@@ -105,6 +116,7 @@ class PeerSession {
   // Batches sent and not yet acknowledged: batch -> for each feed in it,
   // (author, last seq sent); seq 0 for fork evidence.
   std::map<std::uint64_t, std::vector<std::pair<Hash32, std::uint64_t>>> unacked_;
+  std::size_t batch_bytes_ = kBatchBytes;
   std::uint64_t next_batch_ = 1;
   std::uint64_t in_flight_ = 0;
   std::uint64_t entries_sent_ = 0;

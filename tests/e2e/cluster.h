@@ -79,6 +79,24 @@ class Cluster : public ::testing::Test {
     ASSERT_EQ(0, Mrc({"peer", "add", "--data", Dir(name), address}).status);
   }
 
+  // `count` FAQ entries with answers of `answer_bytes`, imported at `name`
+  // (not running) with `mrcnode import`.
+  void ImportFaqs(const std::string& name, int count, std::size_t answer_bytes) {
+    std::string dir = Dir(name + "-content");
+    std::filesystem::create_directories(dir);
+    json items = json::array();
+    for (int i = 0; i < count; ++i) {
+      items.push_back({{"kind", "faq"},
+                       {"content",
+                        {{"question", "Question " + std::to_string(i)},
+                         {"answer", std::string(answer_bytes, 'x')},
+                         {"language", "en"}}}});
+    }
+    std::ofstream(dir + "/faqs.json") << items.dump();
+    Output o = Mrc({"import", "--data", Dir(name), dir});
+    ASSERT_EQ(0, o.status) << o.err;
+  }
+
   // The running node's local admin token (its data directory's api-token).
   std::string Token(const std::string& name) {
     std::ifstream in(Dir(name) + "/api-token");

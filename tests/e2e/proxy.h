@@ -1,6 +1,7 @@
 // A small TCP proxy on 127.0.0.1 for fault injection between two nodes: it
 // forwards bytes both ways and can be told to cut every connection, refuse
-// new ones, delay traffic, slow it to a rate, or flip one byte of the stream. Each connection
+// new ones, delay traffic, slow it to a rate, drop it after so many bytes,
+// or flip one byte of the stream. Each connection
 // is served by two threads with poll() timeouts, so Stop() always returns.
 #pragma once
 
@@ -54,6 +55,9 @@ class Proxy {
   // Forwards at most this many bytes a second each way (0: as fast as it
   // can), in chunks of a tenth of a second: a slow line.
   void Rate(int bytes_per_second) { rate_ = bytes_per_second; }
+  // Closes each connection once it has carried this many bytes one way
+  // (0: never): a line that drops now and then.
+  void CutAfter(long bytes) { cut_after_ = bytes; }
   // Every byte forwarded so far, both ways (what a listener on the wire sees).
   std::string Captured() {
     std::lock_guard lock(capture_mu_);
@@ -125,6 +129,7 @@ class Proxy {
       if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_));
       if (rate > 0) std::this_thread::sleep_for(std::chrono::microseconds(n * 1000000L / rate));
       if (::send(to, buf, static_cast<std::size_t>(n), MSG_NOSIGNAL) != n) break;
+      if (cut_after_ > 0 && offset >= cut_after_) break;
     }
     ::shutdown(from, SHUT_RDWR);
     ::shutdown(to, SHUT_RDWR);
@@ -142,6 +147,7 @@ class Proxy {
   std::atomic<int> delay_ms_{0};
   std::atomic<int> rate_{0};
   std::atomic<long> corrupt_at_{-1};
+  std::atomic<long> cut_after_{0};
   std::atomic<int> generation_{0};
   std::thread acceptor_;
   std::mutex mu_;

@@ -106,27 +106,11 @@ TEST_F(SyncTest, ANodeOfAnotherNetworkIsRefused) {
   EXPECT_FALSE(status["peers"][0]["last_error"].get<std::string>().empty());
 }
 
-// `count` FAQ entries with answers of `answer_bytes`, as a file of
-// `mrcnode import` in the folder `dir`.
-void WriteFaqs(const std::string& dir, int count, std::size_t answer_bytes) {
-  fs::create_directories(dir);
-  nlohmann::json items = nlohmann::json::array();
-  for (int i = 0; i < count; ++i) {
-    items.push_back({{"kind", "faq"},
-                     {"content",
-                      {{"question", "Question " + std::to_string(i)},
-                       {"answer", std::string(answer_bytes, 'x')},
-                       {"language", "en"}}}});
-  }
-  std::ofstream(dir + "/faqs.json") << items.dump();
-}
-
 TEST_F(SyncTest, KilledDuringCatchUpResumesWithoutLoss) {
   Init("hq");
   Init("c1", "hq");
   // A large backlog at headquarters, imported before the link exists.
-  WriteFaqs(Dir("content"), 6000, 600);
-  ASSERT_EQ(0, Mrc({"import", "--data", Dir("hq"), Dir("content")}).status);
+  ImportFaqs("hq", 6000, 600);
   Start("hq");
   AddPeer("c1", PeerAddress("hq"));
   Start("c1");
@@ -190,8 +174,7 @@ TEST_F(SyncTest, ASlowLineCarriesBatchesLongerThanTheIdleTimeout) {
     std::ofstream(path) << config;
   }
   // About 130 KB of entries: one batch, 5 s at 25 KB/s.
-  WriteFaqs(Dir("content"), 100, 1200);
-  ASSERT_EQ(0, Mrc({"import", "--data", Dir("hq"), Dir("content")}).status);
+  ImportFaqs("hq", 100, 1200);
   Start("hq");
   Proxy proxy(PortOf(PeerAddress("hq")));
   proxy.Rate(25000);
@@ -200,6 +183,22 @@ TEST_F(SyncTest, ASlowLineCarriesBatchesLongerThanTheIdleTimeout) {
   ASSERT_TRUE(Converge({"hq", "c1"}, seconds(40))) << nodes_["c1"]->Stderr();
   EXPECT_EQ(std::string::npos, nodes_["c1"]->Stderr().find("timed out")) << nodes_["c1"]->Stderr();
   EXPECT_EQ(std::string::npos, nodes_["hq"]->Stderr().find("timed out")) << nodes_["hq"]->Stderr();
+}
+
+// A line that drops after every 64 KB: a batch is resent whole after a
+// drop, so a link starts with small batches, and the backlog (three times
+// what crosses between two drops) arrives bit by bit. (With a first batch
+// of the whole backlog it never did.)
+TEST_F(SyncTest, ALineThatDropsOftenStillDeliversABacklogLargerThanOneDropsWorth) {
+  Init("hq");
+  Init("c1", "hq");
+  ImportFaqs("hq", 150, 1200);
+  Start("hq");
+  Proxy proxy(PortOf(PeerAddress("hq")));
+  proxy.CutAfter(64 << 10);
+  AddPeer("c1", proxy.address());
+  Start("c1");
+  ASSERT_TRUE(Converge({"hq", "c1"}, seconds(60))) << nodes_["c1"]->Stderr();
 }
 
 // Several nodes whose links are cut, refused and delayed at random while they

@@ -62,6 +62,10 @@ class Link {
     auto it = messages_.find(type);
     return it == messages_.end() ? 0 : it->second;
   }
+  std::size_t LargestOf(char type) const {
+    auto it = largest_.find(type);
+    return it == largest_.end() ? 0 : it->second;
+  }
   const Status& last_error() const { return last_error_; }
 
  private:
@@ -70,6 +74,7 @@ class Link {
       q->push_back(wire::Encode(m));
       bytes_[q->back()[0]] += q->back().size();
       messages_[q->back()[0]]++;
+      largest_[q->back()[0]] = std::max(largest_[q->back()[0]], q->back().size());
     }
   }
   void Pump(PeerSession* s, std::deque<Bytes>* q) {
@@ -91,13 +96,19 @@ class Link {
 
   PeerSession a_, b_;
   std::deque<Bytes> to_a_, to_b_;
-  std::map<char, std::size_t> bytes_, messages_;
+  std::map<char, std::size_t> bytes_, messages_, largest_;
   Status last_error_;
 };
 
 class PeerSessionTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(InitCrypto().ok()); }
+  // `count` FAQ entries written at `node`.
+  static void AppendFaqs(Node& node, int count) {
+    std::vector<Draft> drafts;
+    for (int i = 0; i < count; ++i) drafts.push_back(NewFaq("q" + std::to_string(i)));
+    node.log->Append(drafts).value();
+  }
   TempDir tmp_;
 };
 
@@ -115,9 +126,7 @@ TEST_F(PeerSessionTest, BothSidesCatchUp) {
 
 TEST_F(PeerSessionTest, LargeBacklogStaysWithinTheWindow) {
   Node a(tmp_.Sub("a")), b(tmp_.Sub("b"));
-  std::vector<Draft> drafts;
-  for (int i = 0; i < 3000; ++i) drafts.push_back(NewFaq("q" + std::to_string(i)));
-  a.log->Append(drafts).value();
+  AppendFaqs(a, 3000);
   Link link(a, b);
   std::uint64_t max_in_flight = 0;
   ASSERT_TRUE(link.Settle(&max_in_flight));
@@ -125,6 +134,20 @@ TEST_F(PeerSessionTest, LargeBacklogStaysWithinTheWindow) {
   EXPECT_EQ(a.DigestHex(), b.DigestHex());
   EXPECT_EQ(3000u, link.b().Stats().entries_received);
   EXPECT_EQ(0u, link.b().Stats().entries_sent) << "nothing is echoed back";
+}
+
+TEST_F(PeerSessionTest, BatchesKeepToTheSizeTheLinkSets) {
+  Node a(tmp_.Sub("a")), b(tmp_.Sub("b"));
+  AppendFaqs(a, 300);
+  Link link(a, b);
+  link.a().SetBatchBytes(1);  // raised to the least
+  EXPECT_EQ(PeerSession::kMinBatchBytes, link.a().batch_bytes());
+  ASSERT_TRUE(link.Settle());
+  EXPECT_EQ(a.DigestHex(), b.DigestHex());
+  EXPECT_GT(link.MessagesOf('E'), 2u);
+  EXPECT_LE(link.LargestOf('E'), PeerSession::kMinBatchBytes + 1024);
+  link.a().SetBatchBytes(PeerSession::kBatchBytes * 2);  // lowered to the most
+  EXPECT_EQ(PeerSession::kBatchBytes, link.a().batch_bytes());
 }
 
 TEST_F(PeerSessionTest, NewEntriesAreRelayedAlongAChain) {
