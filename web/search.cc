@@ -1085,8 +1085,10 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
   // One parse per stemmer: the reader's language, the filter's, and every
   // language the index holds (so a query finds content in other languages);
   // plus one without a stemmer when the index holds content Xapian cannot
-  // stem ("-"). The parses are merged into one query in which each word
-  // matches any of its forms (ranking::MergeLanguages).
+  // stem ("-"). The parses are joined whole (OP_OR): merging them word by
+  // word would let a document match one word in one language's form and
+  // another in another's, and stems of different languages collide
+  // ("news" is "new" to the French stemmer).
   std::set<std::string> langs;
   if (!q.language.empty()) {
     langs.insert(PrimaryLanguage(q.language));
@@ -1127,7 +1129,7 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
         else
           query_words.insert(term);
       }
-      parsed.push_back(std::move(one));
+      parsed.push_back(common_words.Rewrite(db, one));
     }
   };
   parse(Xapian::Query::OP_AND);
@@ -1145,8 +1147,8 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
   if (!q.language.empty()) filters.emplace_back(Term(kLanguagePrefix, PrimaryLanguage(q.language)));
 
   auto build = [&]() {
-    Xapian::Query query =
-        words ? common_words.Rewrite(db, ranking::MergeLanguages(parsed)) : Xapian::Query::MatchAll;
+    Xapian::Query query = words ? Xapian::Query(Xapian::Query::OP_OR, parsed.begin(), parsed.end())
+                                : Xapian::Query::MatchAll;
     if (words && q.language.empty()) {
       query = Xapian::Query(
           Xapian::Query::OP_AND_MAYBE, query,

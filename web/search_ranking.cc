@@ -4,7 +4,6 @@
 #include <cctype>
 #include <cmath>
 #include <cstring>
-#include <optional>
 #include <set>
 #include <utility>
 
@@ -72,7 +71,7 @@ double ImpactWeight::get_sumextra(Xapian::termcount, Xapian::termcount) const { 
 
 double ImpactWeight::get_maxextra() const { return 0; }
 
-// ---- MergeLanguages ----
+// ---- CommonWords ----
 
 namespace {
 
@@ -92,55 +91,6 @@ bool RebuildsFromSubqueries(Xapian::Query::op op) {
       return false;
   }
 }
-
-// The parses' nodes at one place of their trees, merged; nothing when
-// their shapes differ.
-std::optional<Xapian::Query> MergeNodes(const std::vector<Xapian::Query>& nodes) {
-  const Xapian::Query& first = nodes.front();
-  for (const auto& n : nodes) {
-    if (n.get_type() != first.get_type() || n.get_num_subqueries() != first.get_num_subqueries())
-      return std::nullopt;
-  }
-  if (first.get_type() == Xapian::Query::LEAF_TERM) {
-    std::vector<Xapian::Query> forms;
-    std::set<std::string> seen;  // a leaf's description is its term, wqf and position
-    for (const auto& n : nodes) {
-      if (seen.insert(n.get_description()).second) forms.push_back(n);
-    }
-    if (forms.size() == 1) return forms.front();
-    return Xapian::Query(Xapian::Query::OP_OR, forms.begin(), forms.end());
-  }
-  if (RebuildsFromSubqueries(first.get_type())) {
-    std::vector<Xapian::Query> parts;
-    std::vector<Xapian::Query> at(nodes.size());
-    for (std::size_t i = 0; i < first.get_num_subqueries(); ++i) {
-      for (std::size_t k = 0; k < nodes.size(); ++k) at[k] = nodes[k].get_subquery(i);
-      auto part = MergeNodes(at);
-      if (!part) return std::nullopt;
-      parts.push_back(std::move(*part));
-    }
-    return Xapian::Query(first.get_type(), parts.begin(), parts.end());
-  }
-  // The others merge only when equal (a phrase's words are not stemmed, so
-  // its parses usually are).
-  std::string d = first.get_description();
-  for (const auto& n : nodes) {
-    if (n.get_description() != d) return std::nullopt;
-  }
-  return first;
-}
-
-}  // namespace
-
-Xapian::Query MergeLanguages(const std::vector<Xapian::Query>& parses) {
-  if (parses.empty()) return Xapian::Query();
-  if (auto merged = MergeNodes(parses)) return *merged;
-  return Xapian::Query(Xapian::Query::OP_OR, parses.begin(), parses.end());
-}
-
-// ---- CommonWords ----
-
-namespace {
 
 // One occurrence of a common word in a query, weighed as ImpactWeight
 // weighs it. Query terms from the parser have wqf 1, for which BM25's

@@ -59,14 +59,6 @@ class ImpactWeight : public Xapian::Weight {
   double per_impact_ = 0;
 };
 
-// One query for the parses of one text by several stemmers (one per
-// language the index holds). Where the parses differ only in the terms of
-// their words, each word matches any of its forms (OP_OR of them): a word
-// whose forms agree across the languages is matched and weighed once, and
-// its posting list read once, where an OR of the whole parses weighed it
-// once per parse. Parses of different shapes are joined by OP_OR.
-Xapian::Query MergeLanguages(const std::vector<Xapian::Query>& parses);
-
 // The impacts of every document holding one word, by docid, as of one
 // revision of the index.
 struct WordImpacts {

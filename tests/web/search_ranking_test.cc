@@ -74,8 +74,8 @@ class RankingTest : public ::testing::Test {
     return h;
   }
 
-  // The parses of `text` by the stemmers of `languages`, merged as a
-  // search merges them.
+  // The parses of `text` by the stemmers of `languages` ("": none),
+  // joined as a search joins them.
   static Xapian::Query Parse(const std::string& text,
                              const std::vector<std::string>& languages = {"en"}) {
     std::vector<Xapian::Query> parses;
@@ -87,7 +87,7 @@ class RankingTest : public ::testing::Test {
       qp.add_boolean_prefix("kind", "K");
       parses.push_back(qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT));
     }
-    return MergeLanguages(parses);
+    return Xapian::Query(Xapian::Query::OP_OR, parses.begin(), parses.end());
   }
 
   void ExpectSameEitherWay(const std::string& text, CommonWords& common,
@@ -142,7 +142,10 @@ TEST_F(RankingTest, CommonWordsOfTwoLanguagesFromMemoryRankAsTheirPostingLists) 
     for (const char* text :
          {"visa", "visa permit", "work permit", "visa OR quota", "visa work family", "visa -permit",
           "+work visa", "visa kind:guide", "\"visa permit\" visa", "student OR visa OR border",
-          "(visa OR permit) AND (work OR family)"}) {
+          "(visa OR permit) AND (work OR family)",
+          "(visa OR permit OR work) AND (family OR student)",
+          "(visa OR work) AND (permit OR family) AND (student OR quota)",
+          "work AND (visa OR permit OR family OR student)"}) {
       ExpectSameEitherWay(text, common, {"en", "fr"});
       ExpectSameEitherWay(text, common, {"", "en", "fr"});  // and unstemmed
     }
@@ -198,73 +201,6 @@ TEST_F(RankingTest, AQueryRewritesAtMostEightWords) {
        at = d.find("PostingSource(", at + 1))
     ++sources;
   EXPECT_EQ(8u, sources) << d;
-}
-
-// The parses of one text by the English and the French stemmers.
-std::vector<Xapian::Query> ParsesOf(const std::string& text) {
-  std::vector<Xapian::Query> parses;
-  for (const char* lang : {"en", "fr"}) {
-    Xapian::QueryParser qp;
-    qp.set_stemmer(Xapian::Stem(lang));
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    qp.set_default_op(Xapian::Query::OP_AND);
-    parses.push_back(qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT));
-  }
-  return parses;
-}
-
-TEST(MergeLanguagesTest, EachWordMatchesAnyOfItsFormsAndAFormSharedIsOneTerm) {
-  // English stems "visas" to "visa", French to "vis"; both leave "w01234".
-  Xapian::Query merged = MergeLanguages(ParsesOf("visas w01234"));
-  Xapian::Query expected(Xapian::Query::OP_AND,
-                         Xapian::Query(Xapian::Query::OP_OR, Xapian::Query("Zvisa", 1, 1),
-                                       Xapian::Query("Zvis", 1, 1)),
-                         Xapian::Query("Zw01234", 1, 2));
-  EXPECT_EQ(expected.get_description(), merged.get_description());
-
-  // Operators keep their places; "permits" has one form in both
-  // languages; a phrase, whose words are not stemmed, is the same in both.
-  EXPECT_EQ(
-      "Query(((((Zvisa@1 OR Zvis@1) OR Zpermit@2) AND (work@4 PHRASE 2 permit@5)) AND_NOT "
-      "(Zquota@3 OR Zquot@3)))",
-      MergeLanguages(ParsesOf("(visas OR permits) -quota \"work permit\"")).get_description());
-}
-
-TEST(MergeLanguagesTest, ParsesOfDifferentShapesAreJoinedWhole) {
-  std::vector<Xapian::Query> parses = {
-      Xapian::Query(Xapian::Query::OP_AND, Xapian::Query("Za"), Xapian::Query("Zb")),
-      Xapian::Query("Zab")};
-  EXPECT_EQ(Xapian::Query(Xapian::Query::OP_OR, parses.begin(), parses.end()).get_description(),
-            MergeLanguages(parses).get_description());
-  EXPECT_TRUE(MergeLanguages({}).empty());
-  EXPECT_EQ(parses[1].get_description(), MergeLanguages({parses[1]}).get_description());
-}
-
-TEST_F(RankingTest, AWordWhoseFormsAgreeIsWeighedOnce) {
-  // Documents holding the English and the French form of "visas", and
-  // "asylum" (one form in both): each of the three terms counts once in
-  // their weight.
-  for (int i = 0; i < 20; ++i) {
-    Xapian::Document doc;
-    for (const char* t : {"Zvisa", "Zvis", "Zasylum"}) doc.add_term(t, kImpactOfOneWord);
-    if (i % 2) doc.add_term("Zother", kImpactOfOneWord);
-    writer_->add_document(doc);
-  }
-  writer_->commit();
-  Xapian::Database db(dir_ + "/index");
-  Hits merged = Run(db, Parse("visas asylum", {"en", "fr"}), 0, 100);
-  Hits terms = Run(db,
-                   Xapian::Query(Xapian::Query::OP_AND,
-                                 Xapian::Query(Xapian::Query::OP_AND, Xapian::Query("Zvisa"),
-                                               Xapian::Query("Zvis")),
-                                 Xapian::Query("Zasylum")),
-                   0, 100);
-  ASSERT_EQ(20u, merged.ids.size());
-  EXPECT_EQ(terms.weights, merged.weights);
-  // An OR of the whole parses weighs "asylum" twice.
-  std::vector<Xapian::Query> parses = ParsesOf("visas asylum");
-  Hits joined = Run(db, Xapian::Query(Xapian::Query::OP_OR, parses.begin(), parses.end()), 0, 100);
-  EXPECT_GT(joined.weights.front(), merged.weights.front());
 }
 
 TEST(ImpactTest, MoreOccurrencesAndShorterTextsWeighMore) {
