@@ -252,12 +252,12 @@ Result<Config> Parse(std::string_view toml_text, std::string_view source) {
     auto hp = ParseHostPort(peer, /*allow_port_zero=*/false);
     if (!hp.ok()) return Bad(source, "sync.peers", hp.status().message());
   }
-  if (c.sync_idle_timeout_seconds <= c.sync_keepalive_seconds) {
+  if (c.sync_idle_timeout_seconds < 2 * c.sync_keepalive_seconds) {
     return Bad(source, "sync.idle_timeout_seconds",
-               "must be more than sync.keepalive_seconds (" +
+               "must be at least twice sync.keepalive_seconds (" +
                    std::to_string(c.sync_keepalive_seconds) + "), got " +
                    std::to_string(c.sync_idle_timeout_seconds) +
-                   ": a quiet link would be closed before its keepalive");
+                   ": a quiet link whose ping is late would be closed");
   }
 
   auto listen = ParseHostPort(c.http_listen);
@@ -346,8 +346,9 @@ std::string Render(const Config& c) {
     << c.sync_keepalive_seconds
     << "\n"
        "# Seconds without a byte from a peer after which its link is closed and\n"
-       "# dialled again (2 .. 86400, more than keepalive_seconds). A slow line\n"
-       "# keeps its link however long a batch takes, as long as bytes arrive.\n"
+       "# dialled again (2 .. 86400, at least twice keepalive_seconds, and more\n"
+       "# than the peers' keepalive). A slow line keeps its link as long as\n"
+       "# bytes arrive.\n"
        "# Default: 60.\n"
        "idle_timeout_seconds = "
     << c.sync_idle_timeout_seconds

@@ -46,8 +46,8 @@ struct Config {
   std::string sync_listen = "127.0.0.1:7400";  // peers connect here; "" = do not listen
   std::vector<std::string> sync_peers;         // HOST:PORT of peers this node dials
   std::uint32_t sync_keepalive_seconds = 15;   // ping a quiet link this often; 1 .. 3600
-  // Close a link on which no byte arrived for this long; 2 .. 86400, more
-  // than the keepalive.
+  // Close a link on which no byte arrived for this long; 2 .. 86400, at
+  // least twice the keepalive.
   std::uint32_t sync_idle_timeout_seconds = 60;
 
   // [referrals]

@@ -209,10 +209,19 @@ class Link : public std::enable_shared_from_this<Link> {
   void Written(const PeerSession::ReceivedBatch& batch, const Result<IngestReport>& report);
   void Queue(const std::vector<wire::Message>& msgs) {
     for (const auto& m : msgs) {
-      outbox_.push_back(wire::Encode(m));
-      outbox_bytes_ += outbox_.back().size();
-      if (const auto* e = std::get_if<wire::EntriesMsg>(&m))
-        line_.Sent(e->batch, outbox_.back().size(), Clock::now());
+      // Acknowledgements and pongs go ahead of our own batches: held behind
+      // them, an acknowledgement waits as long as they take to send (minutes
+      // on a slow line), and the peer's batches with it.
+      const auto* ping = std::get_if<wire::PingMsg>(&m);
+      auto& queue =
+          std::holds_alternative<wire::AckMsg>(m) || (ping && ping->pong) ? urgent_ : outbox_;
+      queue.push_back(wire::Encode(m));
+      outbox_bytes_ += queue.back().size();
+      if (const auto* e = std::get_if<wire::EntriesMsg>(&m)) {
+        bool full = e->entries.size() >= PeerSession::kBatchEntries ||
+                    queue.back().size() >= session_->batch_bytes() / 2;
+        line_.Sent(e->batch, queue.back().size(), full, Clock::now());
+      }
     }
     // What a session queues is bounded by its window of batches, except
     // answers to the peer's own messages (pongs): a peer that sends and
@@ -242,7 +251,7 @@ class Link : public std::enable_shared_from_this<Link> {
   // Sizes the session's batches to the line's measured speed.
   void NoteAck(std::uint64_t batch) {
     if (line_.Acked(batch, Clock::now()))
-      session_->SetBatchBytes(line_.BatchBytes(PeerSession::kMinBatchBytes));
+      session_->SetBatchBytes(line_.BatchBytes(session_->batch_bytes()));
   }
 
   LineRate line_;
@@ -260,8 +269,9 @@ class Link : public std::enable_shared_from_this<Link> {
   std::optional<FrameSealer> sealer_;
   std::optional<FrameOpener> opener_;
   std::optional<PeerSession> session_;
+  std::deque<Bytes> urgent_;  // sent before outbox_
   std::deque<Bytes> outbox_;
-  std::size_t outbox_bytes_ = 0;
+  std::size_t outbox_bytes_ = 0;  // both queues
   static constexpr std::size_t kMaxOutboxBytes = 64 << 20;
   std::uint64_t bytes_sent_ = 0;
   std::uint64_t bytes_received_ = 0;
@@ -358,19 +368,20 @@ awaitable<void> Link::Watchdog() {
 awaitable<void> Link::Writer() {
   auto self = shared_from_this();
   while (!closed_) {
-    if (outbox_.empty()) {
+    if (outbox_.empty() && urgent_.empty()) {
       wake_.expires_after(std::chrono::seconds(svc_->options.keepalive_seconds));
       error_code ec;
       co_await wake_.async_wait(asio::redirect_error(use_awaitable, ec));
       if (closed_) break;
-      if (!ec && outbox_.empty()) {
+      if (!ec && outbox_.empty() && urgent_.empty()) {
         outbox_.push_back(wire::Encode(
             wire::Message(std::in_place_type<wire::PingMsg>, wire::PingMsg{WallMillis(), false})));
       }
       continue;
     }
-    Bytes plain = std::move(outbox_.front());
-    outbox_.pop_front();
+    auto& queue = urgent_.empty() ? outbox_ : urgent_;
+    Bytes plain = std::move(queue.front());
+    queue.pop_front();
     outbox_bytes_ -= std::min(outbox_bytes_, plain.size());
     auto frame = sealer_->Seal(plain);
     if (!frame.ok()) {

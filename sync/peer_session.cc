@@ -237,8 +237,11 @@ Status PeerSession::Pump(std::vector<wire::Message>* out) {
     }
     auto& sent = sent_[f.author];
     while (sent < f.seq && in_flight_ < kWindow) {
-      MRC_ASSIGN_OR_RETURN(
-          auto entries, log_->ReadFeed(f.author, sent + 1, kBatchEntries - batch.entries.size()));
+      // About as many entries as the batch has room for (small batches on a
+      // slow line), more read if they turn out smaller.
+      std::size_t room = kBatchEntries - batch.entries.size();
+      std::size_t want = std::min(room, (batch_bytes_ - std::min(bytes, batch_bytes_)) / 512 + 1);
+      MRC_ASSIGN_OR_RETURN(auto entries, log_->ReadFeed(f.author, sent + 1, want));
       if (entries.empty()) break;
       std::size_t n = 0;
       while (n < entries.size()) {

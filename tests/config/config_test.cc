@@ -67,9 +67,9 @@ TEST(ConfigTest, ErrorsNameTheKey) {
             Error("[sync]\npeers = \"a:1\"\n").find("sync.peers: must be a list"));
   EXPECT_NE(std::string::npos, Error("[sync]\nlisten = \"x\"\n").find("sync.listen"));
   EXPECT_EQ(
-      "config.toml: sync.idle_timeout_seconds: must be more than sync.keepalive_seconds (15), "
-      "got 10: a quiet link would be closed before its keepalive",
-      Error("[sync]\nidle_timeout_seconds = 10\n"));
+      "config.toml: sync.idle_timeout_seconds: must be at least twice sync.keepalive_seconds "
+      "(15), got 29: a quiet link whose ping is late would be closed",
+      Error("[sync]\nidle_timeout_seconds = 29\n"));
   EXPECT_EQ("config.toml: sync.keepalive_seconds: must be between 1 and 3600, got 0",
             Error("[sync]\nkeepalive_seconds = 0\n"));
 }
