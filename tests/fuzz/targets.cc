@@ -163,8 +163,11 @@ struct Node {
   }
 };
 
+Node* the_node = nullptr;
+
 Node& TheNode() {
   static Node node;
+  the_node = &node;
   return node;
 }
 
@@ -1037,6 +1040,10 @@ std::vector<std::string> BundleSeeds() {
 }
 
 }  // namespace
+
+void Finish() {
+  if (the_node && the_node->parts) the_node->parts->search->Stop();
+}
 
 const std::vector<Target>& Targets() {
   static const std::vector<Target> targets = {
