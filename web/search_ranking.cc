@@ -75,23 +75,6 @@ double ImpactWeight::get_maxextra() const { return 0; }
 
 namespace {
 
-// Operators a query is rebuilt with from its subqueries alone; the others
-// (phrases, wildcards, scaling and the like) carry parameters that the API
-// shows only in their description.
-bool RebuildsFromSubqueries(Xapian::Query::op op) {
-  switch (op) {
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_XOR:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_FILTER:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // One occurrence of a common word in a query, weighed as ImpactWeight
 // weighs it. Query terms from the parser have wqf 1, for which BM25's
 // query-frequency factor is 1 (a word given twice is two terms, each
@@ -192,18 +175,28 @@ Xapian::Query CommonWords::Term(const Xapian::Database& db, const std::string& t
 
 Xapian::Query CommonWords::RewriteNode(const Xapian::Database& db, const Xapian::Query& query,
                                        const std::set<std::string>& chosen) {
-  if (query.get_type() == Xapian::Query::LEAF_TERM) {
-    if (query.get_terms_begin() == query.get_terms_end()) return query;
-    std::string term = *query.get_terms_begin();
-    if (!chosen.count(term)) return query;
-    auto source = std::make_unique<ImpactSource>(Impacts(db, term));
-    return Xapian::Query(source.release()->release());
+  switch (query.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+      if (query.get_terms_begin() == query.get_terms_end()) return query;
+      std::string term = *query.get_terms_begin();
+      if (!chosen.count(term)) return query;
+      auto source = std::make_unique<ImpactSource>(Impacts(db, term));
+      return Xapian::Query(source.release()->release());
+    }
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER: {
+      std::vector<Xapian::Query> parts;
+      for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
+        parts.push_back(RewriteNode(db, query.get_subquery(i), chosen));
+      return Xapian::Query(query.get_type(), parts.begin(), parts.end());
+    }
+    default:
+      return query;
   }
-  if (!RebuildsFromSubqueries(query.get_type())) return query;  // kept as it is
-  std::vector<Xapian::Query> parts;
-  for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
-    parts.push_back(RewriteNode(db, query.get_subquery(i), chosen));
-  return Xapian::Query(query.get_type(), parts.begin(), parts.end());
 }
 
 std::shared_ptr<const WordImpacts> CommonWords::Impacts(const Xapian::Database& db,
