@@ -21,13 +21,6 @@
 namespace mrc::fuzz {
 namespace {
 
-// Once every test ran, and before statics are destroyed at exit.
-class StopTargets : public ::testing::Environment {
- public:
-  void TearDown() override { Finish(); }
-};
-const auto* const kStopTargets = ::testing::AddGlobalTestEnvironment(new StopTargets);
-
 constexpr int kMutationsPerSeed = 3000;
 constexpr auto kTimePerTarget = std::chrono::seconds(15);
 

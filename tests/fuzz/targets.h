@@ -32,10 +32,4 @@ const std::vector<Target>& Targets();
 // Null when there is no target of that name.
 const Target* FindTarget(std::string_view name);
 
-// Stops what the targets leave running: the node they share has its search
-// index follow the log on a thread of its own. Call before the process
-// exits: at exit, statics die in the reverse order they were made, and
-// the thread would read one that is gone.
-void Finish();
-
 }  // namespace mrc::fuzz
