@@ -766,6 +766,7 @@ HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
     heads = JsonStrings(doc, "heads");
   }
   std::string error;
+  bool changed_meanwhile = false;
   bool posted = r.http->method == "POST";
   std::string action = Param(r.form, "action");
   json content = posted ? ContentFromForm(kind, r.form) : current;
@@ -783,9 +784,16 @@ HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
       json s = json::parse(*saved);
       return Redirect("/docs/" + JsonString(s, "id"));
     }
-    error = saved.status().code() == Status::Code::kConflict
-                ? p.T("edit.conflict") + " " + saved.status().message()
-                : saved.status().message();
+    if (saved.status().code() == Status::Code::kConflict && !is_new) {
+      // Someone else's version arrived meanwhile: it is shown beside the
+      // editor's text, and the form now builds on it, so that saving again
+      // replaces it (with the editor's merge) instead of failing again.
+      changed_meanwhile = true;
+      base = Join(heads, ",");
+      error = p.T("edit.conflict");
+    } else {
+      error = saved.status().message();
+    }
   }
   std::string title = is_new ? p.T("edit.new_" + kind)
                              : p.T("edit.edit_title", {{"title", DocTitle(p, kind, current)}});
@@ -812,6 +820,12 @@ HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
       }
     }
     b += "</div></section>";
+  } else if (changed_meanwhile) {
+    b += "<section class=\"conflict\" aria-labelledby=\"current-h\"><h2 id=\"current-h\">" +
+         p.H("edit.current_title") + "</h2>" +
+         (doc["content"].is_object() ? ContentHtml(p, kind, current)
+                                     : "<p>" + p.H("doc.deleted") + "</p>") +
+         "</section>";
   }
   b += "<form method=\"post\" class=\"edit\">" + p.CsrfField();
   if (is_new) b += "<input type=\"hidden\" name=\"kind\" value=\"" + Esc(kind) + "\">";
@@ -822,7 +836,7 @@ HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
        "</button> <button type=\"submit\" name=\"action\" value=\"save\" class=\"primary\">" +
        p.H(heads.size() > 1 ? "edit.merge_button" : "edit.save_button") + "</button></div></form>";
   if (posted && action != "save") b += PreviewHtml(p, kind, content);
-  return p.Render(error.empty() ? 200 : 400, title, b, "");
+  return p.Render(error.empty() ? 200 : changed_meanwhile ? 409 : 400, title, b, "");
 }
 
 // The lines a version's content is compared by: one per field, and one per

@@ -555,6 +555,50 @@ TEST_F(AppTest, TheEditFormFollowsTheContentRulesNestedFieldsIncluded) {
   EXPECT_EQ(json({"counselling", "referral"}), doc["content"]["services"]);
 }
 
+// An edit saved after someone else's version arrived keeps the editor's
+// text, shows the other version, and saves on the second try.
+TEST_F(AppTest, AnEditThatMeetsAnotherVersionKeepsTheTextAndSavesOnTheSecondTry) {
+  Session editor = Login("editor");
+  std::string id = CreateFaq("Visa fees?", "Forty euros.");
+  HttpResponse form = Do("GET", "/docs/" + id + "/edit", &editor);
+  ASSERT_EQ(200, form.status);
+  auto base_of = [](const std::string& page) {
+    const std::string mark = "name=\"base\" value=\"";
+    auto at = page.find(mark);
+    if (at == std::string::npos) return std::string();
+    at += mark.size();
+    return page.substr(at, page.find('"', at) - at);
+  };
+  std::string opened_at = base_of(form.body);
+  ASSERT_FALSE(opened_at.empty());
+  // Another version arrives while the editor types.
+  auto theirs = docs_->Update(id, json({{"base", {opened_at}},
+                                        {"content",
+                                         {{"question", "Visa fees?"},
+                                          {"answer", "Sixty euros since May."},
+                                          {"language", "en"}}}})
+                                      .dump());
+  ASSERT_TRUE(theirs.ok()) << theirs.status().ToString();
+  std::string typed =
+      "action=save&f.question=Visa+fees%3F&f.answer=Forty+euros%2C+paid+at+the+embassy.&"
+      "f.language=en&base=" +
+      opened_at;
+  HttpResponse first = Do("POST", "/docs/" + id + "/edit", &editor, typed);
+  EXPECT_EQ(409, first.status);
+  EXPECT_NE(std::string::npos, first.body.find("Forty euros, paid at the embassy."))
+      << "the editor's text is kept";
+  EXPECT_NE(std::string::npos, first.body.find("Sixty euros since May."))
+      << "the other version is shown";
+  std::string now_at = base_of(first.body);
+  EXPECT_NE(opened_at, now_at) << "the form builds on the current version";
+  HttpResponse second = Do("POST", "/docs/" + id + "/edit", &editor,
+                           typed.substr(0, typed.find("&base=")) + "&base=" + now_at);
+  ASSERT_EQ(303, second.status) << second.body.substr(0, 400);
+  json doc = json::parse(*docs_->Get(id));
+  EXPECT_EQ("Forty euros, paid at the embassy.", doc["content"]["answer"]);
+  EXPECT_EQ(1u, doc["heads"].size());
+}
+
 TEST_F(AppTest, PathTraversalFindsNothing) {
   Session admin = Login("admin");
   for (const char* target :
