@@ -323,7 +323,17 @@ HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id) {
        "</dd></dl>";
   b += "<p class=\"actions\"><a href=\"/docs/" + Esc(id) + "/history\">" + p.H("doc.history") +
        "</a>";
-  b += " <a href=\"/docs/" + Esc(id) + "/proposals\">" + p.H("doc.proposals") + "</a>";
+  // Open proposals are counted on the link, so that the owner sees them.
+  std::size_t open_proposals = 0;
+  if (auto props = parts.docs->Proposals(id); props.ok()) {
+    json listed = json::parse(*props);
+    for (const auto& prop : listed["proposals"])
+      open_proposals += JsonString(prop, "status") == "open";
+  }
+  b += " <a href=\"/docs/" + Esc(id) + "/proposals\">" +
+       (open_proposals ? p.H("doc.proposals_open", {{"count", std::to_string(open_proposals)}})
+                       : p.H("doc.proposals")) +
+       "</a>";
   if (p.Can(Role::kEditor) && !d.value("deleted", false))
     b += " <a class=\"button\" href=\"/docs/" + Esc(id) + "/edit\">" + p.H("doc.edit") + "</a>";
   b += "</p>";
@@ -767,6 +777,7 @@ HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
   }
   std::string error;
   bool changed_meanwhile = false;
+  bool not_ours = false;  // the trust rules refused the save: propose instead
   bool posted = r.http->method == "POST";
   std::string action = Param(r.form, "action");
   json content = posted ? ContentFromForm(kind, r.form) : current;
@@ -791,9 +802,17 @@ HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
       changed_meanwhile = true;
       base = Join(heads, ",");
       error = p.T("edit.conflict");
+    } else if (saved.status().code() == Status::Code::kPermissionDenied && !is_new) {
+      not_ours = true;
+      error = saved.status().message() + " " + p.T("edit.propose_instead");
     } else {
       error = saved.status().message();
     }
+  }
+  if (posted && action == "propose" && !is_new) {
+    Result<std::string> proposed = parts.docs->Propose(id, json{{"content", content}}.dump());
+    if (proposed.ok()) return Redirect("/docs/" + id + "/proposals");
+    error = proposed.status().message();
   }
   std::string title = is_new ? p.T("edit.new_" + kind)
                              : p.T("edit.edit_title", {{"title", DocTitle(p, kind, current)}});
@@ -833,10 +852,20 @@ HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
   b += FormHtml(p, kind, content, kind == "guide");
   b += "<div class=\"buttons\"><button type=\"submit\" name=\"action\" value=\"preview\">" +
        p.H("edit.preview_button") +
-       "</button> <button type=\"submit\" name=\"action\" value=\"save\" class=\"primary\">" +
-       p.H(heads.size() > 1 ? "edit.merge_button" : "edit.save_button") + "</button></div></form>";
-  if (posted && action != "save") b += PreviewHtml(p, kind, content);
-  return p.Render(error.empty() ? 200 : changed_meanwhile ? 409 : 400, title, b, "");
+       "</button> <button type=\"submit\" name=\"action\" value=\"save\"" +
+       (not_ours ? "" : " class=\"primary\"") + ">" +
+       p.H(heads.size() > 1 ? "edit.merge_button" : "edit.save_button") + "</button>";
+  // A document another centre owns (or headquarters' authoritative one) is
+  // changed by proposing; its owner accepts or declines.
+  if (!is_new) {
+    b += " <button type=\"submit\" name=\"action\" value=\"propose\"" +
+         std::string(not_ours ? " class=\"primary\"" : "") + ">" + p.H("edit.propose_button") +
+         "</button>";
+  }
+  b += "</div></form>";
+  if (posted && action == "preview") b += PreviewHtml(p, kind, content);
+  int status = error.empty() ? 200 : changed_meanwhile ? 409 : not_ours ? 403 : 400;
+  return p.Render(status, title, b, "");
 }
 
 // The lines a version's content is compared by: one per field, and one per

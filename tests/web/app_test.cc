@@ -67,20 +67,26 @@ class AppTest : public ::testing::Test {
     std::string csrf;
   };
   // Logs in through the JSON API (one Argon2id check).
-  Session Login(const std::string& user) {
+  Session Login(const std::string& user) { return LoginAt(app_, user); }
+  Session LoginAt(App* app, const std::string& user) {
     HttpRequest r;
     r.method = "POST";
     r.target = "/api/v1/login";
     r.headers["content-type"] = "application/json";
     r.body = json({{"name", user}, {"password", user + "-password"}}).dump();
     r.remote = "127.0.0.1:5000";
-    HttpResponse res = app_->Handle(r);
+    HttpResponse res = app->Handle(r);
     EXPECT_EQ(200, res.status) << res.body;
     return {CookieOf(res), json::parse(res.body)["csrf"]};
   }
 
   HttpResponse Do(const std::string& method, const std::string& target, const Session* s,
                   std::string body = "", bool with_csrf = true, bool form = false) {
+    return DoAt(app_, method, target, s, std::move(body), with_csrf, form);
+  }
+  HttpResponse DoAt(App* app, const std::string& method, const std::string& target,
+                    const Session* s, std::string body = "", bool with_csrf = true,
+                    bool form = false) {
     HttpRequest r;
     r.method = method;
     r.target = target;
@@ -96,7 +102,7 @@ class AppTest : public ::testing::Test {
       if (s && with_csrf) body = "csrf=" + s->csrf + (body.empty() ? "" : "&" + body);
     }
     r.body = body;
-    return app_->Handle(r);
+    return app->Handle(r);
   }
 
   std::string CreateFaq(const std::string& question, const std::string& answer) {
@@ -597,6 +603,51 @@ TEST_F(AppTest, AnEditThatMeetsAnotherVersionKeepsTheTextAndSavesOnTheSecondTry)
   json doc = json::parse(*docs_->Get(id));
   EXPECT_EQ("Forty euros, paid at the embassy.", doc["content"]["answer"]);
   EXPECT_EQ(1u, doc["heads"].size());
+}
+
+// At a centre, a document headquarters wrote cannot be edited; the edit
+// form offers to propose the change instead, and the proposal is listed.
+TEST_F(AppTest, AnEditorAtACentreProposesAChangeToADocumentItDoesNotOwn) {
+  sync::KeyPair key2 = sync::GenerateKeyPair();
+  std::filesystem::create_directories(dir_ + "/c2");
+  auto opened = mrc::testing::NodeParts::Open(dir_ + "/c2", key2, network_, key_.public_key);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  mrc::testing::NodeParts& centre = **opened;
+  std::string request = centre.trust->EnrolmentRequestText(network_, "Centre two", "", "");
+  ASSERT_TRUE(trust_->Approve(json{{"request", request}}.dump()).ok());
+  std::string id = CreateFaq("Visa fees?", "Forty euros.");
+  ASSERT_TRUE(centre.log->Ingest(log_->ReadFeed(key_.public_key, 1, SIZE_MAX).value()).ok());
+  ASSERT_TRUE(centre.users->Add("editor", Role::kEditor, "editor-password").ok());
+  App* app = centre.app.get();
+  Session editor = LoginAt(app, "editor");
+  HttpResponse form = DoAt(app, "GET", "/docs/" + id + "/edit", &editor);
+  ASSERT_EQ(200, form.status) << form.body.substr(0, 300);
+  EXPECT_NE(std::string::npos, form.body.find("value=\"propose\""));
+  std::string base = json::parse(*centre.docs->Get(id))["heads"][0];
+  std::string typed =
+      "f.question=Visa+fees%3F&f.answer=Sixty+euros+since+May.&f.language=en&base=" + base;
+  HttpResponse saved = DoAt(app, "POST", "/docs/" + id + "/edit", &editor, "action=save&" + typed);
+  EXPECT_EQ(403, saved.status);
+  EXPECT_NE(std::string::npos, saved.body.find("Sixty euros since May.")) << "the text is kept";
+  EXPECT_NE(std::string::npos,
+            saved.body.find("<button type=\"submit\" name=\"action\" value=\"propose\" "
+                            "class=\"primary\">"))
+      << "proposing is the way forward";
+  HttpResponse proposed =
+      DoAt(app, "POST", "/docs/" + id + "/edit", &editor, "action=propose&" + typed);
+  ASSERT_EQ(303, proposed.status) << proposed.body.substr(0, 400);
+  EXPECT_EQ("/docs/" + id + "/proposals", *proposed.Header("Location"));
+  json listed = json::parse(*centre.docs->Proposals(id));
+  ASSERT_EQ(1u, listed["proposals"].size());
+  EXPECT_EQ("open", listed["proposals"][0]["status"]);
+  EXPECT_EQ("Forty euros.", json::parse(*centre.docs->Get(id))["content"]["answer"])
+      << "the document itself is unchanged until its owner accepts";
+  // The owner sees it waiting, on the document's page.
+  ASSERT_TRUE(log_->Ingest(centre.log->ReadFeed(key2.public_key, 1, SIZE_MAX).value()).ok());
+  Session owner = Login("editor");
+  HttpResponse page = Do("GET", "/docs/" + id, &owner);
+  EXPECT_NE(std::string::npos, page.body.find("Proposed changes (1 open)"))
+      << page.body.substr(0, 2000);
 }
 
 TEST_F(AppTest, PathTraversalFindsNothing) {
