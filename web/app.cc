@@ -126,9 +126,8 @@ bool Matches(std::string_view pattern, std::string_view path) {
   return pattern.empty() && path.empty();
 }
 
-bool IsStateChanging(std::string_view method) {
-  return method != "GET" && method != "HEAD" && method != "OPTIONS";
-}
+// HEAD never gets here: App::Handle runs it as a GET.
+bool IsStateChanging(std::string_view method) { return method != "GET"; }
 
 // The value of cookie `name` in a Cookie header, or "".
 std::string CookieValue(const HttpRequest& r, std::string_view name) {
@@ -222,9 +221,7 @@ std::span<const RouteRule> Routes() { return kRoutes; }
 const RouteRule* FindRoute(std::string_view method, std::string_view path) {
   for (const auto& rule : kRoutes) {
     std::string_view m = rule.method;
-    if ((m == method || m == "*" || (method == "HEAD" && m == "GET")) &&
-        Matches(rule.pattern, path))
-      return &rule;
+    if ((m == method || m == "*") && Matches(rule.pattern, path)) return &rule;
   }
   return nullptr;
 }
@@ -688,6 +685,16 @@ HttpResponse App::Handle(const HttpRequest& request) {
   // Never throws: a handler's unexpected exception is a 500, not the end of
   // the process.
   try {
+    if (request.method == "HEAD") {
+      // HEAD is GET without the body (the server leaves it out): it runs
+      // the GET handler and nothing else, so that a handler that tells a
+      // read from a write by "not GET" can never write on a HEAD, which
+      // passes no CSRF check.
+      HttpRequest get = request;
+      get.method = "GET";
+      get.body.clear();
+      return HandleRequest(get);
+    }
     return HandleRequest(request);
   } catch (const std::exception& e) {
     log::Warn("http", std::string("request failed: ") + e.what());
@@ -701,7 +708,7 @@ HttpResponse App::HandleRequest(const HttpRequest& request) {
   bool api = path.substr(0, 5) == "/api/";
   if (path == "/healthz") return s.api.Handle(request);
   if (path.substr(0, 8) == "/static/") {
-    if (request.method != "GET" && request.method != "HEAD")
+    if (request.method != "GET")
       return ErrorResponse(405, "METHOD_NOT_ALLOWED", "assets are read with GET");
     return s.Asset(path);
   }
@@ -711,22 +718,21 @@ HttpResponse App::HandleRequest(const HttpRequest& request) {
   PageRequest page;
   page.http = &request;
   page.path = std::string(path);
+  page.lang = s.Language(request, nullptr);
   if (!api) {
     auto q = ParseForm(TargetQuery(request.target));
-    if (!q.ok()) return ErrorResponse(400, "BAD_REQUEST", q.status().message());
+    if (!q.ok()) return s.ui.ErrorPage(page, 400, q.status().message());
     page.query = std::move(q).value();
     if (request.method == "POST") {
       const std::string* ct = request.Header("content-type");
       if (!ct || ct->compare(0, 33, "application/x-www-form-urlencoded") != 0) {
-        return ErrorResponse(415, "UNSUPPORTED_MEDIA_TYPE",
-                             "forms must be sent as application/x-www-form-urlencoded");
+        return s.ui.ErrorPage(page, 415, "forms must be sent as application/x-www-form-urlencoded");
       }
       auto f = ParseForm(request.body);
-      if (!f.ok()) return ErrorResponse(400, "BAD_REQUEST", f.status().message());
+      if (!f.ok()) return s.ui.ErrorPage(page, 400, f.status().message());
       page.form = std::move(f).value();
     }
   }
-  page.lang = s.Language(request, nullptr);
 
   if (path == "/login") {
     if (request.method != "GET" && request.method != "POST")
@@ -750,8 +756,10 @@ HttpResponse App::HandleRequest(const HttpRequest& request) {
 
   const RouteRule* rule = FindRoute(request.method, path);
   if (rule == nullptr) {
-    if (PathHasRoute(path))
-      return ErrorResponse(405, "METHOD_NOT_ALLOWED", request.method + " is not allowed here");
+    if (PathHasRoute(path)) {
+      std::string why = request.method.substr(0, 20) + " is not allowed here";
+      return api ? ErrorResponse(405, "METHOD_NOT_ALLOWED", why) : s.ui.ErrorPage(page, 405, why);
+    }
     return api ? ErrorResponse(404, "NOT_FOUND",
                                "no such path: " + std::string(path.substr(0, 200)))
                : s.ui.ErrorPage(page, 404, "not_found");

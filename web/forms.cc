@@ -20,6 +20,10 @@ Result<Params> Parse(std::string_view text,
     if (eq != std::string_view::npos) {
       MRC_ASSIGN_OR_RETURN(value, PercentDecode(pair.substr(eq + 1)));
     }
+    // Everything downstream (JSON, HTML, the index) takes text.
+    if (!IsValidUtf8(name) || !IsValidUtf8(value)) {
+      return Status::InvalidArgument("a parameter's name or value is not valid UTF-8 text");
+    }
     if (allowed && std::find(allowed->begin(), allowed->end(), name) == allowed->end()) {
       std::string names;
       for (auto a : *allowed) names += (names.empty() ? "" : ", ") + std::string(a);

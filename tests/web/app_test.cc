@@ -650,6 +650,38 @@ TEST_F(AppTest, AnEditorAtACentreProposesAChangeToADocumentItDoesNotOwn) {
       << page.body.substr(0, 2000);
 }
 
+// HEAD is a GET without its body: whatever it carries, it writes nothing
+// (it passes no CSRF check), and it answers wherever GET does.
+TEST_F(AppTest, HeadRunsTheGetHandlerAndWritesNothing) {
+  Session admin = Login("admin");
+  HttpResponse users =
+      Do("HEAD", "/api/v1/users", &admin,
+         json({{"name", "intruder"}, {"password", "password9"}, {"role", "admin"}}).dump(),
+         /*with_csrf=*/false);
+  EXPECT_EQ(200, users.status);
+  EXPECT_FALSE(users_->Get("intruder").ok()) << "no account was made";
+  HttpResponse me = Do("HEAD", "/api/v1/me", &admin, json({{"language", "fr"}}).dump(), false);
+  EXPECT_EQ(200, me.status);
+  EXPECT_NE("fr", users_->Get("admin")->language);
+  HttpResponse promote =
+      Do("HEAD", "/api/v1/users/counsellor", &admin, json({{"role", "admin"}}).dump(), false);
+  EXPECT_NE(201, promote.status);
+  EXPECT_EQ(Role::kCounsellor, users_->Get("counsellor")->role);
+  EXPECT_EQ(200, Do("HEAD", "/api/v1/docs", &admin).status);
+  EXPECT_EQ(200, Do("HEAD", "/api/v1/openapi.json", nullptr).status);
+  EXPECT_EQ(200, Do("HEAD", "/guides", &admin).status);
+}
+
+// Form fields are text: bytes that are not UTF-8 get a page saying so.
+TEST_F(AppTest, AFormFieldThatIsNotUtf8GetsAClearError) {
+  Session editor = Login("editor");
+  HttpResponse r = Do("POST", "/docs/new?kind=faq", &editor,
+                      "action=save&kind=faq&f.question=%FF%FE&f.answer=x&f.language=en");
+  EXPECT_EQ(400, r.status);
+  EXPECT_EQ(0u, r.content_type.rfind("text/html", 0)) << r.content_type;
+  EXPECT_NE(std::string::npos, r.body.find("UTF-8"));
+}
+
 TEST_F(AppTest, PathTraversalFindsNothing) {
   Session admin = Login("admin");
   for (const char* target :
