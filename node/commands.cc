@@ -18,6 +18,7 @@
 #include <stop_token>
 #include <thread>
 
+#include "config/base/bytes.h"
 #include "config/base/log.h"
 #include "config/base/time.h"
 #include "node/doc_client.h"
@@ -295,7 +296,8 @@ int CmdDocPut(const std::string& data_dir, const std::string& file) {
   auto input = ReadInput(file);
   if (!input.ok()) return Fail(input.status());
   std::string text = *input;
-  json req = json::parse(text, nullptr, false);
+  json req = JsonNestsAtMost(text, kMaxJsonNesting) ? json::parse(text, nullptr, false)
+                                                    : json(json::value_t::discarded);
   if (req.is_discarded() || !req.is_object()) {
     return Fail(
         Status::InvalidArgument("input is not a JSON object: expected {\"kind\", \"content\"} "

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "config/base/bytes.h"
 #include "sync/content.h"
 
 namespace mrc::node {
@@ -196,6 +197,11 @@ Result<std::vector<ImportItem>> ReadImportDir(const std::string& dir,
       }
       requests.emplace_back(name, json::parse(*req));
     } else {
+      if (!JsonNestsAtMost(*text, kMaxJsonNesting)) {
+        errors->push_back(name + ": nested deeper than " + std::to_string(kMaxJsonNesting) +
+                          " levels");
+        continue;
+      }
       json j = json::parse(*text, nullptr, false);
       if (j.is_discarded()) {
         errors->push_back(name + ": not valid JSON");

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "config/base/bytes.h"
 #include "sync/crypto.h"
 #include "sync/entry.h"
 #include "sync/log.h"
@@ -101,10 +102,11 @@ std::string SummaryToJson(const Summary& s) {
 }
 
 Result<Summary> SummaryFromJson(std::string_view text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
   auto bad = [](std::string_view why) {
     return Status::InvalidArgument("not a node summary: " + std::string(why));
   };
+  if (!JsonNestsAtMost(text, kMaxJsonNesting)) return bad("nested too deep");
+  auto j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_object() || j.value("format", "") != "mrc-summary-1")
     return bad("missing format mrc-summary-1");
   Summary s;

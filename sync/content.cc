@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
+#include "config/base/bytes.h"
 #include "sync/referral.h"
 #include "sync/trust.h"
 
@@ -613,6 +614,9 @@ Status ValidatePayload(Kind kind, std::string_view payload) {
     return ParseReferralMeta(p.meta).status();
   }
   if (QuickAccept(kind, payload)) return Status::Ok();
+  if (!JsonNestsAtMost(payload, kMaxJsonNesting))
+    return Status::InvalidArgument("content nests deeper than " + std::to_string(kMaxJsonNesting) +
+                                   " levels");
   json content = json::parse(payload, nullptr, /*allow_exceptions=*/false);
   if (content.is_discarded()) return Status::InvalidArgument("content is not valid JSON");
   return ValidateContent(kind, content);

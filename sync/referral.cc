@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/base/bytes.h"
 #include "sync/entry.h"
 
 namespace mrc::sync {
@@ -36,6 +37,7 @@ bool ParseReferralStatus(std::string_view name, ReferralStatus* s) {
 }
 
 Result<ReferralMeta> ParseReferralMeta(std::string_view text) {
+  if (!JsonNestsAtMost(text, kMaxJsonNesting)) return Bad("nested too deep");
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return Bad("not a JSON object");
   if (!j.contains("status") || !j["status"].is_string()) return Bad("status is required");

@@ -3,11 +3,16 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "config/base/bytes.h"
+
 namespace mrc::sync {
 
 using nlohmann::json;
 
 Result<json> ParseRequestObject(std::string_view text) {
+  if (!JsonNestsAtMost(text, kMaxJsonNesting))
+    return Status::InvalidArgument("request body nests deeper than " +
+                                   std::to_string(kMaxJsonNesting) + " levels");
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Status::InvalidArgument("request body is not valid JSON");
   if (!j.is_object()) return Status::InvalidArgument("request body must be a JSON object");

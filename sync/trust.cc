@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "config/base/bytes.h"
+
 namespace mrc::sync {
 namespace {
 
@@ -59,7 +61,9 @@ Result<std::string> Country(const json& j) {
 }
 
 Result<json> ParseJsonObject(std::string_view payload, std::string_view what) {
-  json j = json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  json j = JsonNestsAtMost(payload, kMaxJsonNesting)
+               ? json::parse(payload, nullptr, /*allow_exceptions=*/false)
+               : json(json::value_t::discarded);
   if (j.is_discarded() || !j.is_object()) {
     return Status::InvalidArgument(std::string(what) + " is not a JSON object");
   }
@@ -215,7 +219,8 @@ Result<EnrolmentRequest> ParseEnrolmentRequest(std::string_view text, const Hash
   std::string_view body = all.substr(0, all.size() - 64);
   Signature sig;
   std::copy(all.end() - 64, all.end(), sig.begin());
-  json j = json::parse(body, nullptr, false);
+  json j = JsonNestsAtMost(body, kMaxJsonNesting) ? json::parse(body, nullptr, false)
+                                                  : json(json::value_t::discarded);
   if (j.is_discarded() || !j.is_object()) return bad("unreadable body");
   Status keys = OnlyKeys(j, {"network", "key", "name", "city", "country", "replaces", "rotation"},
                          "a request");

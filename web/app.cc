@@ -198,6 +198,9 @@ json UserJson(const User& u) {
 }
 
 Result<json> ParseBody(const HttpRequest& r) {
+  if (!JsonNestsAtMost(r.body, kMaxJsonNesting))
+    return Status::InvalidArgument("the body nests deeper than " + std::to_string(kMaxJsonNesting) +
+                                   " levels");
   json j = json::parse(r.body, nullptr, false);
   if (!j.is_object()) return Status::InvalidArgument("the body must be a JSON object");
   return j;

@@ -42,6 +42,15 @@ bool GetBytes(std::string_view* in, std::size_t n, std::string_view* v);
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view s);
+// Whether JSON text nests arrays and objects at most `depth` deep (text that
+// is not JSON may answer either way; the parser then says what is wrong).
+// nlohmann::json parses any depth, but dumping or comparing a value recurses
+// once a level: text nested some tens of thousands deep, well under any size
+// limit, overflows the stack. Every parse of text from outside checks this.
+bool JsonNestsAtMost(std::string_view text, std::size_t depth);
+// The depth every parse of outside JSON allows: content is two levels deep.
+inline constexpr std::size_t kMaxJsonNesting = 32;
+
 // The length of the valid UTF-8 sequence starting at s[i] (1 for ASCII), or
 // 0 when the bytes there are not one (overlong forms and surrogates too).
 std::size_t Utf8SequenceAt(std::string_view s, std::size_t i);

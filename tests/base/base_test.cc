@@ -51,6 +51,22 @@ TEST(BytesTest, BigEndianCoding) {
   EXPECT_FALSE(GetU16(&in, &a));
 }
 
+TEST(BytesTest, JsonNestingIsCountedOutsideStrings) {
+  EXPECT_TRUE(JsonNestsAtMost("{}", 1));
+  EXPECT_FALSE(JsonNestsAtMost("{}", 0));
+  EXPECT_TRUE(JsonNestsAtMost(R"({"a":[1,{"b":2}],"c":{}})", 3));
+  EXPECT_FALSE(JsonNestsAtMost(R"({"a":[1,{"b":2}],"c":{}})", 2));
+  // Brackets in strings, escaped quotes and backslashes included, are text.
+  EXPECT_TRUE(JsonNestsAtMost(R"({"a":"[[[{{{"})", 1));
+  EXPECT_TRUE(JsonNestsAtMost(R"({"a":"\"[[[","b":"\\"})", 1));
+  EXPECT_FALSE(JsonNestsAtMost(R"({"a":"\\","b":[[]]})", 2));
+  // Closing more than was opened does not earn depth.
+  EXPECT_FALSE(JsonNestsAtMost("]]]][[[[[", 4));
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_FALSE(JsonNestsAtMost(deep, kMaxJsonNesting));
+  EXPECT_TRUE(JsonNestsAtMost(deep, 100000));
+}
+
 TEST(BytesTest, Utf8Validation) {
   EXPECT_TRUE(IsValidUtf8("plain"));
   EXPECT_TRUE(IsValidUtf8("Österreich مرحبا"));

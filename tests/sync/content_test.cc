@@ -103,6 +103,16 @@ TEST(ContentTest, BulletinAndCentreRules) {
       Check(Kind::kCentre, R"({"name":"MRC","location":{"city":"T","country":"AL","lat":91}})"));
 }
 
+// Content nested deeper than any kind allows is refused before it is
+// parsed into a tree (dumping such a tree would overflow the stack).
+TEST(ContentTest, ContentNestedTooDeepIsRefusedWithAClearError) {
+  std::string deep = R"({"question":"Q?","answer":"A","language":"en","tags":)" +
+                     std::string(100000, '[') + std::string(100000, ']') + "}";
+  Status s = ValidatePayload(Kind::kFaq, deep);
+  EXPECT_EQ(Status::Code::kInvalidArgument, s.code());
+  EXPECT_NE(std::string::npos, s.message().find("nests deeper")) << s.message();
+}
+
 TEST(ContentTest, CanonicalFormSortsKeys) {
   json j = json::parse(R"({"question":"Q","language":"ar","answer":"مرحبا"})");
   auto text = CanonicalContent(Kind::kFaq, j);

@@ -672,6 +672,19 @@ TEST_F(AppTest, HeadRunsTheGetHandlerAndWritesNothing) {
   EXPECT_EQ(200, Do("HEAD", "/guides", &admin).status);
 }
 
+// A request body nested tens of thousands deep (well under the size
+// limit) gets a 400 on every route, never a stack overflow.
+TEST_F(AppTest, ABodyNestedTooDeepGetsAClearError) {
+  Session admin = Login("admin");
+  std::string deep = "{\"x\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  for (const char* target : {"/api/v1/bulletins/x/ack", "/api/v1/docs", "/api/v1/referrals",
+                             "/api/v1/users", "/api/v1/members"}) {
+    HttpResponse r = Do("POST", target, &admin, deep);
+    EXPECT_EQ(400, r.status) << target << ": " << r.body.substr(0, 200);
+  }
+  EXPECT_EQ(400, Do("PUT", "/api/v1/me", &admin, deep).status);
+}
+
 // Form fields are text: bytes that are not UTF-8 get a page saying so.
 TEST_F(AppTest, AFormFieldThatIsNotUtf8GetsAClearError) {
   Session editor = Login("editor");
