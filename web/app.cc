@@ -444,8 +444,7 @@ HttpResponse App::Impl::ApiMe(const HttpRequest& r, const Principal& who) {
     if (k != "language" && k != "password" && k != "current_password")
       return JsonError(Status::InvalidArgument("unknown field '" + k + "'"));
   }
-  if (who.user == "local")
-    return JsonError(Status::InvalidArgument("the local token has no account"));
+  if (who.local) return JsonError(Status::InvalidArgument("the local token has no account"));
   if (body->contains("password")) {
     if (!(*body)["password"].is_string() || !(*body)["current_password"].is_string())
       return JsonError(Status::InvalidArgument("password and current_password must be strings"));
@@ -542,7 +541,10 @@ HttpResponse App::Impl::ApiUsers(const HttpRequest& r, std::string_view path) {
     }
     auto body = ParseBody(r);
     if (!body.ok()) return JsonError(body.status());
-    std::string label = (*body).value("label", "");
+    auto label_it = body->find("label");
+    if (label_it != body->end() && !label_it->is_string())
+      return JsonError(Status::InvalidArgument("\"label\" must be a string"));
+    std::string label = label_it != body->end() ? label_it->get<std::string>() : "";
     auto token = users.CreateToken(name, label);
     if (!token.ok()) return JsonError(token.status());
     return Json(201, {{"token", *token}, {"label", label}});

@@ -48,6 +48,12 @@ constexpr std::uint32_t kHeaderLimit = 8 * 1024;
 // loopback or a LAN to finish sending, short enough not to tie up a slot.
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr std::size_t kDrainChunk = 16 * 1024;
+// What a connection's read buffer may hold. The parser's limits cover the
+// header block and the body, but not a chunk's size line (with its
+// extensions) or the trailers, which it waits to see whole: without a cap
+// on the buffer they grew as long as a client kept sending. Body bytes pass
+// through the buffer a read at a time, so the cap does not limit them.
+constexpr std::size_t kReadBufferLimit = 32 * 1024;
 
 // Empty when the request's framing is acceptable, otherwise why it is not.
 std::string FramingProblem(const http::request<http::string_body>& req) {
@@ -226,6 +232,11 @@ class Session : public std::enable_shared_from_this<Session> {
                        "request body exceeds the limit of " +
                            std::to_string(shared_->options.body_limit) + " bytes");
     }
+    if (ec == http::error::buffer_overflow) {
+      return SendError(431, "HEADERS_TOO_LARGE",
+                       "a chunk's size line or the trailers exceed " +
+                           std::to_string(kReadBufferLimit) + " bytes");
+    }
     if (ec == http::error::header_limit) {
       return SendError(
           431, "HEADERS_TOO_LARGE",
@@ -334,7 +345,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
+  beast::flat_buffer buffer_{kReadBufferLimit};
   std::optional<http::request_parser<http::string_body>> parser_;
   Shared* shared_;
   std::string peer_;

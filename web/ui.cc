@@ -1195,7 +1195,7 @@ HttpResponse SettingsPage(Page& p, const AppParts& parts) {
   int status = 200;
   if (r.http->method == "POST") {
     Status s;
-    if (r.who->user == "local") {
+    if (r.who->local) {
       s = Status::InvalidArgument("the local token has no account");
     } else if (Param(r.form, "op") == "language") {
       s = parts.users->SetLanguage(r.who->user, Param(r.form, "language"));

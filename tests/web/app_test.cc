@@ -673,8 +673,9 @@ TEST_F(AppTest, HeadRunsTheGetHandlerAndWritesNothing) {
 }
 
 // A request body nested tens of thousands deep (well under the size
-// limit) gets a 400 on every route, never a stack overflow.
-TEST_F(AppTest, ABodyNestedTooDeepGetsAClearError) {
+// limit) gets a 400 on every route, never a stack overflow; so does a field
+// of the wrong type.
+TEST_F(AppTest, ABodyNestedTooDeepOrOfTheWrongShapeGetsAClearError) {
   Session admin = Login("admin");
   std::string deep = "{\"x\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
   for (const char* target : {"/api/v1/bulletins/x/ack", "/api/v1/docs", "/api/v1/referrals",
@@ -683,6 +684,11 @@ TEST_F(AppTest, ABodyNestedTooDeepGetsAClearError) {
     EXPECT_EQ(400, r.status) << target << ": " << r.body.substr(0, 200);
   }
   EXPECT_EQ(400, Do("PUT", "/api/v1/me", &admin, deep).status);
+  for (const char* label : {"5", "null", "[]"}) {
+    HttpResponse r = Do("POST", "/api/v1/users/admin/tokens", &admin,
+                        std::string("{\"label\":") + label + "}");
+    EXPECT_EQ(400, r.status) << label << ": " << r.body;
+  }
 }
 
 // Form fields are text: bytes that are not UTF-8 get a page saying so.
