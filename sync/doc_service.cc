@@ -282,6 +282,23 @@ static Result<Version> ProposalOf(Log* log, const Hash32& doc, std::string_view 
   return v;
 }
 
+// A decided proposal stays decided: accepting it again wrote its content
+// over whatever came after (a declined one included), and declining an
+// accepted one cannot undo the edit that took it. (Two centres deciding at
+// the same time, each before seeing the other's decision, both stand:
+// Proposals() says accepted.)
+static Status Undecided(Log* log, const Hash32& doc, const Version& proposal) {
+  MRC_ASSIGN_OR_RETURN(auto proposals, log->Proposals(doc));
+  for (const auto& p : proposals) {
+    if (p.version.id != proposal.id || p.decisions.empty()) continue;
+    bool accepted = std::any_of(p.decisions.begin(), p.decisions.end(),
+                                [](const auto& d) { return d.accepted; });
+    return Status::Conflict("proposal " + Hex(proposal.id) + " was already " +
+                            (accepted ? "accepted" : "declined"));
+  }
+  return Status::Ok();
+}
+
 Result<std::string> DocService::Accept(std::string_view doc_id, std::string_view proposal_id,
                                        std::string_view request_json) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
@@ -289,6 +306,7 @@ Result<std::string> DocService::Accept(std::string_view doc_id, std::string_view
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"content"}));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   MRC_ASSIGN_OR_RETURN(Version proposal, ProposalOf(log_, id, proposal_id));
+  MRC_RETURN_IF_ERROR(Undecided(log_, id, proposal));
   // The accepter signs the content: the proposal's, or its own amendment.
   std::string payload = proposal.payload;
   if (req.contains("content")) {
@@ -312,6 +330,7 @@ Result<std::string> DocService::Decline(std::string_view doc_id, std::string_vie
   }
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   MRC_ASSIGN_OR_RETURN(Version proposal, ProposalOf(log_, id, proposal_id));
+  MRC_RETURN_IF_ERROR(Undecided(log_, id, proposal));
   std::string payload = DeclinePayload(req["reason"].get<std::string>());
   MRC_RETURN_IF_ERROR(ParseDecline(payload).status());
   MRC_RETURN_IF_ERROR(

@@ -992,6 +992,18 @@ HttpResponse ProposalsPage(Page& p, const AppParts& parts, const std::string& id
   int open = 0;
   for (const auto& prop : pr["proposals"]) open += JsonString(prop, "status") == "open";
   int diffs_left = kMaxDiffs, decided_diffs = std::max(0, kMaxDiffs - open);
+  // An open proposal is compared with the document as it is (what accepting
+  // would change); a decided one with the version it was proposed on (what
+  // it asked for), since the document has moved on since.
+  json history;
+  std::map<std::string, const json*> version_content;
+  if (open < static_cast<int>(pr["proposals"].size())) {
+    if (auto h = parts.docs->History(id); h.ok()) {
+      history = json::parse(*h);
+      for (const auto& v : history["versions"])
+        version_content[JsonString(v, "version")] = &v["content"];
+    }
+  }
   for (const auto& prop : pr["proposals"]) {
     std::string pid = JsonString(prop, "proposal");
     std::string status = JsonString(prop, "status");
@@ -1006,7 +1018,14 @@ HttpResponse ProposalsPage(Page& p, const AppParts& parts, const std::string& id
     if (diff) {
       --diffs_left;
       if (status != "open") --decided_diffs;
-      auto before = ContentLines(kind, doc["content"]);
+      const json* base = &doc["content"];
+      if (status != "open") {
+        auto bases = JsonStrings(prop, "base");
+        if (auto it = bases.empty() ? version_content.end() : version_content.find(bases[0]);
+            it != version_content.end())
+          base = it->second;
+      }
+      auto before = ContentLines(kind, *base);
       auto after = ContentLines(kind, prop["content"]);
       b += "<pre class=\"diff\">";
       for (const auto& d : DiffLines(before, after)) {

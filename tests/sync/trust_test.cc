@@ -415,6 +415,12 @@ TEST_F(TrustTest, ProposalsAreAcceptedOrDeclinedByTheOwnerOrHeadquarters) {
   EXPECT_EQ("Better", accepted["content"]["answer"]);
   EXPECT_EQ(ToHex(c1->log->self()), accepted["updated_by"]) << "the accepter signs the change";
   ASSERT_TRUE(d1.Decline(doc, p2, R"({"reason":"not accurate"})").ok());
+  // A decision is final: nothing is written again over later changes.
+  EXPECT_EQ(Status::Code::kConflict, d1.Accept(doc, p1, "").status().code());
+  EXPECT_EQ(Status::Code::kConflict, d1.Accept(doc, p2, "").status().code());
+  EXPECT_EQ(Status::Code::kConflict,
+            d1.Decline(doc, p1, R"({"reason":"changed my mind"})").status().code());
+  EXPECT_EQ(Status::Code::kConflict, d1.Decline(doc, p2, R"({"reason":"twice"})").status().code());
   sync_all();
   for (DocService* ds : {&d1, &d2, &dhq}) {
     json ps = json::parse(ds->Proposals(doc).value())["proposals"];

@@ -510,6 +510,35 @@ TEST_F(AppTest, TheProposalsPageComparesAtMostTwentyProposals) {
   EXPECT_EQ(23u, count("/accept\""));
 }
 
+// A decided proposal shows what it asked for (against the version it was
+// made on), not its difference from what the document became since.
+TEST_F(AppTest, DecidedProposalsAreComparedWithTheVersionTheyWereMadeOn) {
+  std::string id = CreateFaq("Which office?", "The labour office.");
+  auto propose = [&](const std::string& answer) {
+    json change{
+        {"content", {{"question", "Which office?"}, {"answer", answer}, {"language", "en"}}}};
+    return json::parse(docs_->Propose(id, change.dump()).value())["proposal"].get<std::string>();
+  };
+  std::string a = propose("Office A"), b = propose("Office B");
+  ASSERT_TRUE(docs_->Accept(id, a, "").ok());
+  ASSERT_TRUE(docs_->Decline(id, b, R"({"reason":"no"})").ok());
+  Session editor = Login("editor");
+  HttpResponse page = Do("GET", "/docs/" + id + "/proposals", &editor);
+  ASSERT_EQ(200, page.status);
+  auto count = [&](const std::string& needle) {
+    std::size_t n = 0;
+    for (auto pos = page.body.find(needle); pos != std::string::npos;
+         pos = page.body.find(needle, pos + 1))
+      ++n;
+    return n;
+  };
+  EXPECT_EQ(2u, count("<del>-   The labour office.")) << page.body;
+  EXPECT_EQ(1u, count("<ins>+   Office A"));
+  EXPECT_EQ(1u, count("<ins>+   Office B"));
+  EXPECT_EQ(0u, count("<del>-   Office A"));
+  EXPECT_EQ(0u, count("/accept\"")) << "decided proposals offer no decision";
+}
+
 TEST_F(AppTest, AnAcknowledgementNamesTheUserWhoMakesIt) {
   auto created = docs_->Create(json{
       {"kind", "bulletin"},
@@ -685,8 +714,8 @@ TEST_F(AppTest, ABodyNestedTooDeepOrOfTheWrongShapeGetsAClearError) {
   }
   EXPECT_EQ(400, Do("PUT", "/api/v1/me", &admin, deep).status);
   for (const char* label : {"5", "null", "[]"}) {
-    HttpResponse r = Do("POST", "/api/v1/users/admin/tokens", &admin,
-                        std::string("{\"label\":") + label + "}");
+    HttpResponse r =
+        Do("POST", "/api/v1/users/admin/tokens", &admin, std::string("{\"label\":") + label + "}");
     EXPECT_EQ(400, r.status) << label << ": " << r.body;
   }
 }
