@@ -149,6 +149,13 @@ std::string Instantiate(std::string pattern) {
   return pattern;
 }
 
+std::size_t Occurrences(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
+    ++n;
+  return n;
+}
+
 bool DeniedForRole(const HttpResponse& r) {
   return r.status == 403 && (r.body.find("role") != std::string::npos);
 }
@@ -498,13 +505,7 @@ TEST_F(AppTest, TheProposalsPageComparesAtMostTwentyProposals) {
   Session editor = Login("editor");
   HttpResponse page = Do("GET", "/docs/" + id + "/proposals", &editor);
   ASSERT_EQ(200, page.status);
-  auto count = [&](const std::string& needle) {
-    std::size_t n = 0;
-    for (auto pos = page.body.find(needle); pos != std::string::npos;
-         pos = page.body.find(needle, pos + 1))
-      ++n;
-    return n;
-  };
+  auto count = [&](const std::string& needle) { return Occurrences(page.body, needle); };
   EXPECT_EQ(20u, count("<pre class=\"diff\">"));
   EXPECT_EQ(3u, count("are not shown"));
   EXPECT_EQ(23u, count("/accept\""));
@@ -525,13 +526,7 @@ TEST_F(AppTest, DecidedProposalsAreComparedWithTheVersionTheyWereMadeOn) {
   Session editor = Login("editor");
   HttpResponse page = Do("GET", "/docs/" + id + "/proposals", &editor);
   ASSERT_EQ(200, page.status);
-  auto count = [&](const std::string& needle) {
-    std::size_t n = 0;
-    for (auto pos = page.body.find(needle); pos != std::string::npos;
-         pos = page.body.find(needle, pos + 1))
-      ++n;
-    return n;
-  };
+  auto count = [&](const std::string& needle) { return Occurrences(page.body, needle); };
   EXPECT_EQ(2u, count("<del>-   The labour office.")) << page.body;
   EXPECT_EQ(1u, count("<ins>+   Office A"));
   EXPECT_EQ(1u, count("<ins>+   Office B"));
