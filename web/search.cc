@@ -1172,8 +1172,9 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
   Xapian::Query query = build();
   enquire.set_query(query);
   Xapian::MSet mset = enquire.get_mset(q.offset, q.limit);
-  if (mset.empty() && words && q.offset == 0) {
-    // No document holds every word: rank those holding any.
+  if (mset.empty() && words && mset.get_matches_upper_bound() == 0) {
+    // No document holds every word: rank those holding any (on every page:
+    // the first one's "next" leads to the second of the same ranking).
     parse(Xapian::Query::OP_OR);
     query = build();
     enquire.set_query(query);

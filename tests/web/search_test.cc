@@ -344,6 +344,21 @@ TEST_F(SearchTest, AllWordsRankFirstAndAnyWordIsTheFallback) {
   // No document has both words: documents with either are listed.
   EXPECT_THAT(Ids(Find(Q("student university"))), ElementsAre(one));
   EXPECT_THAT(Ids(Find(Q("housing hours"))), UnorderedElementsAre(both, one));
+  // The fallback ranking is the same on every page.
+  SearchQuery first = Q("housing hours");
+  first.limit = 1;
+  SearchQuery second = first;
+  second.offset = 1;
+  SearchQuery third = first;
+  third.offset = 2;
+  std::vector<std::string> paged = Ids(Find(first));
+  for (const auto& id : Ids(Find(second))) paged.push_back(id);
+  EXPECT_THAT(paged, UnorderedElementsAre(both, one));
+  EXPECT_THAT(Ids(Find(third)), ElementsAre()) << "past the last one";
+  // A page past every document that holds all the words stays empty.
+  SearchQuery past = Q("student work");
+  past.offset = 5;
+  EXPECT_THAT(Ids(Find(past)), ElementsAre());
 }
 
 TEST_F(SearchTest, SnippetsMarkTheMatchingWords) {
