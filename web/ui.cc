@@ -756,6 +756,21 @@ std::string PreviewHtml(Page& p, const std::string& kind, const json& c) {
          ContentHtml(p, kind, c) + "</section>";
 }
 
+// One version of a document, for comparing by eye before a merge: its title,
+// its rendered text, and every other field as "name: value".
+std::string VersionHtml(Page& p, const std::string& kind, const json& c) {
+  if (!c.is_object()) return "<p>" + p.H("doc.deleted") + "</p>";
+  std::string b = "<h4>" + Esc(DocTitle(p, kind, c)) + "</h4>" + ContentHtml(p, kind, c);
+  b += "<ul class=\"fields\">";
+  for (const auto& [k, v] : c.items()) {
+    if (v.is_string() && IsMarkdownField(kind, k)) continue;  // rendered above
+    std::string value = v.is_string() ? v.get<std::string>()
+                                      : v.dump(-1, ' ', false, json::error_handler_t::replace);
+    b += "<li>" + Esc(k + ": " + value) + "</li>";
+  }
+  return b + "</ul>";
+}
+
 HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
   const PageRequest& r = p.req();
   bool is_new = id.empty();
@@ -831,20 +846,13 @@ HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
              p.H("edit.version_by", {{"author", p.AuthorName(JsonString(v, "author"))},
                                      {"at", ShortTime(JsonString(v, "at"))}}) +
              "</h3>";
-        if (v["content"].is_object())
-          b += ContentHtml(p, kind, v["content"]);
-        else
-          b += "<p>" + p.H("doc.deleted") + "</p>";
-        b += "</div>";
+        b += VersionHtml(p, kind, v["content"]) + "</div>";
       }
     }
     b += "</div></section>";
   } else if (changed_meanwhile) {
     b += "<section class=\"conflict\" aria-labelledby=\"current-h\"><h2 id=\"current-h\">" +
-         p.H("edit.current_title") + "</h2>" +
-         (doc["content"].is_object() ? ContentHtml(p, kind, current)
-                                     : "<p>" + p.H("doc.deleted") + "</p>") +
-         "</section>";
+         p.H("edit.current_title") + "</h2>" + VersionHtml(p, kind, doc["content"]) + "</section>";
   }
   b += "<form method=\"post\" class=\"edit\">" + p.CsrfField();
   if (is_new) b += "<input type=\"hidden\" name=\"kind\" value=\"" + Esc(kind) + "\">";

@@ -619,6 +619,8 @@ TEST_F(AppTest, AnEditThatMeetsAnotherVersionKeepsTheTextAndSavesOnTheSecondTry)
       << "the editor's text is kept";
   EXPECT_NE(std::string::npos, first.body.find("Sixty euros since May."))
       << "the other version is shown";
+  EXPECT_NE(std::string::npos, first.body.find("<h4>Visa fees?</h4>")) << "with its title";
+  EXPECT_NE(std::string::npos, first.body.find("<li>language: en</li>")) << "and other fields";
   std::string now_at = base_of(first.body);
   EXPECT_NE(opened_at, now_at) << "the form builds on the current version";
   HttpResponse second = Do("POST", "/docs/" + id + "/edit", &editor,
