@@ -100,9 +100,11 @@ bool IsLanguage(const std::string& s) {
   return true;
 }
 
-// ISO 3166-1 alpha-2 codes, and XK (Kosovo, in general use though not
-// assigned by ISO), so that "XX" or a typo is refused.
-bool IsCountry(const std::string& s) {
+bool IsCountry(const std::string& s) { return IsCountryCode(s); }
+
+}  // namespace
+
+bool IsCountryCode(std::string_view s) {
   static constexpr std::string_view kCodes =
       "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ "
       "BR "
@@ -130,6 +132,8 @@ bool IsCountry(const std::string& s) {
   }
   return false;
 }
+
+namespace {
 
 bool IsDate(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;

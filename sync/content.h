@@ -54,6 +54,9 @@ const std::vector<ContentField>& ObjectFields(FieldShape shape);
 
 // The fixed topics every destination guide covers, in reading order.
 const std::vector<std::string_view>& GuideTopics();
+// ISO 3166-1 alpha-2 codes, upper case, and XK (Kosovo, in general use
+// though not assigned by ISO), so that "XX" or a typo is refused.
+bool IsCountryCode(std::string_view code);
 
 // InvalidArgument naming the offending field when `content` is not valid.
 Status ValidateContent(Kind kind, const nlohmann::json& content);

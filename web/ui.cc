@@ -229,7 +229,9 @@ std::string ContentHtml(Page& p, const std::string& kind, const json& c) {
     std::string verified = JsonString(c, "verified_on");
     b += "<dt>" + p.H("doc.verified_on") + "</dt><dd>" +
          (verified.empty() ? p.H("doc.not_verified") : Esc(verified)) + "</dd>";
-    b += "</dl>";
+    b += "<dt>" + p.H("doc.authority") + "</dt><dd>" +
+         p.H(c.value("authoritative", false) ? "doc.authority_hq" : "doc.authority_centre") +
+         "</dd></dl>";
   } else if (kind == "bulletin") {
     b += "<p><span class=\"badge urgency-" + Esc(JsonString(c, "urgency")) + "\">" +
          p.H("urgency." + JsonString(c, "urgency")) + "</span> " +
@@ -403,7 +405,7 @@ BodyCache& GuideCache() {
 
 HttpResponse GuidePage(Page& p, const AppParts& parts, std::string country) {
   for (char& ch : country) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  if (country.size() != 2) return ErrorHtml(p, 404, p.T("guides.no_such"));
+  if (!sync::IsCountryCode(country)) return ErrorHtml(p, 404, p.T("guides.no_such"));
   std::string name = CountryName(country, p.lang());
   std::string title = p.T("guides.guide_for", {{"country", name}});
   auto generation = parts.log->LastDocChange();
@@ -1267,6 +1269,19 @@ HttpResponse SettingsPage(Page& p, const AppParts& parts) {
 
 }  // namespace
 
+// Escaped text for XML 1.0, which has no place for C0 control characters
+// other than tab and line breaks (content may hold them: it is UTF-8 text,
+// and a feed reader refuses the whole feed over one).
+std::string XmlText(std::string_view s) {
+  std::string clean;
+  clean.reserve(s.size());
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') clean += ch;
+  }
+  return Esc(clean);
+}
+
 HttpResponse BulletinFeed(const AppParts& parts, const std::string& base) {
   auto bulletins = AllOfKind(parts, "bulletin");
   std::sort(bulletins.begin(), bulletins.end(), [](const json& a, const json& b) {
@@ -1276,26 +1291,29 @@ HttpResponse BulletinFeed(const AppParts& parts, const std::string& base) {
   for (const auto& d : bulletins) updated = std::max(updated, JsonString(d, "updated_at"));
   std::string x =
       "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">";
-  x += "<title>" + Esc(parts.node_name.empty() ? "mrcnode" : parts.node_name) +
+  x += "<title>" + XmlText(parts.node_name.empty() ? "mrcnode" : parts.node_name) +
        " — bulletins</title>";
   x += "<id>urn:mrcnode:" + ToHex(parts.log->network_id()) + ":bulletins</id>";
-  x += "<updated>" + Esc(updated) + "</updated>";
-  x += "<link rel=\"self\" href=\"" + Esc(base) + "/api/v1/bulletins/feed.atom\"/>";
+  x += "<updated>" + XmlText(updated) + "</updated>";
+  x += "<link rel=\"self\" href=\"" + XmlText(base) + "/api/v1/bulletins/feed.atom\"/>";
+  // RFC 4287: a feed whose entries name no author names one for them.
+  x += "<author><name>" + XmlText(parts.node_name.empty() ? "mrcnode" : parts.node_name) +
+       "</name></author>";
   for (const auto& d : bulletins) {
     const json& c = d["content"];
     if (!c.is_object()) continue;
     std::string id = JsonString(d, "id");
-    x += "<entry><id>urn:mrcnode:doc:" + Esc(id) + "</id><title>" + Esc(JsonString(c, "title")) +
-         "</title>";
-    x += "<updated>" + Esc(JsonString(d, "updated_at")) + "</updated><published>" +
-         Esc(JsonString(d, "created_at")) + "</published>";
-    x += "<link href=\"" + Esc(base) + "/docs/" + Esc(id) + "\"/>";
-    x += "<category term=\"" + Esc(JsonString(c, "urgency")) + "\"/>";
+    x += "<entry><id>urn:mrcnode:doc:" + XmlText(id) + "</id><title>" +
+         XmlText(JsonString(c, "title")) + "</title>";
+    x += "<updated>" + XmlText(JsonString(d, "updated_at")) + "</updated><published>" +
+         XmlText(JsonString(d, "created_at")) + "</published>";
+    x += "<link href=\"" + XmlText(base) + "/docs/" + XmlText(id) + "\"/>";
+    x += "<category term=\"" + XmlText(JsonString(c, "urgency")) + "\"/>";
     if (!JsonString(c, "summary").empty())
-      x += "<summary>" + Esc(MarkdownText(JsonString(c, "summary"))) + "</summary>";
+      x += "<summary>" + XmlText(MarkdownText(JsonString(c, "summary"))) + "</summary>";
     // The body as escaped HTML (type="html"): readers render it as text
     // they control, never as script.
-    x += "<content type=\"html\">" + Esc(RenderMarkdown(JsonString(c, "body"))) +
+    x += "<content type=\"html\">" + XmlText(RenderMarkdown(JsonString(c, "body"))) +
          "</content></entry>";
   }
   x += "</feed>\n";

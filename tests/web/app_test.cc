@@ -717,6 +717,51 @@ TEST_F(AppTest, ABodyNestedTooDeepOrOfTheWrongShapeGetsAClearError) {
   }
 }
 
+// The Atom feed is well-formed XML whatever the text holds, and names its
+// author (RFC 4287).
+TEST_F(AppTest, TheBulletinFeedIsValidAtomWithControlCharactersInTheText) {
+  auto made = docs_->Create(json({{"kind", "bulletin"},
+                                  {"content",
+                                   {{"title", "New quota\x07"},
+                                    {"summary", "Bell\x07 and tab\x0b here"},
+                                    {"body", "Text\x01 with \x1f controls"},
+                                    {"effective_date", "2026-12-01"},
+                                    {"urgency", "high"},
+                                    {"language", "en"}}}})
+                                .dump());
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  Session counsellor = Login("counsellor");
+  HttpResponse feed = Do("GET", "/api/v1/bulletins/feed.atom", &counsellor);
+  ASSERT_EQ(200, feed.status);
+  for (unsigned char c : feed.body) {
+    EXPECT_TRUE(c >= 0x20 || c == '\n' || c == '\t' || c == '\r') << int(c);
+  }
+  EXPECT_NE(std::string::npos, feed.body.find("<author><name>"));
+  EXPECT_NE(std::string::npos, feed.body.find("Bell and tab here"));
+}
+
+// A guide page exists for every country code and no other; each section
+// says whether it is authoritative either way.
+TEST_F(AppTest, GuidePagesAreForRealCountriesAndSayWhoseTextASectionIs) {
+  Session counsellor = Login("counsellor");
+  EXPECT_EQ(404, Do("GET", "/guides/ZZ", &counsellor).status);
+  EXPECT_EQ(404, Do("GET", "/guides/12", &counsellor).status);
+  auto made = docs_->Create(json({{"kind", "guide"},
+                                  {"content",
+                                   {{"country", "DE"},
+                                    {"topic", "study"},
+                                    {"language", "en"},
+                                    {"body", "Universities charge no fees."},
+                                    {"verified_on", "2026-10-01"}}}})
+                                .dump());
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  ASSERT_TRUE(search_->CatchUp().ok());
+  HttpResponse de = Do("GET", "/guides/de", &counsellor);
+  ASSERT_EQ(200, de.status);
+  EXPECT_NE(std::string::npos, de.body.find("not authoritative: a centre&#39;s own text"))
+      << de.body.substr(0, 3000);
+}
+
 // Form fields are text: bytes that are not UTF-8 get a page saying so.
 TEST_F(AppTest, AFormFieldThatIsNotUtf8GetsAClearError) {
   Session editor = Login("editor");
