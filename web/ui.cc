@@ -49,6 +49,14 @@ std::string SnippetHtml(const std::vector<SearchHit::Piece>& pieces) {
 }
 
 // A document's title whatever its kind.
+// The language of a piece of content, and its direction: Arabic text reads
+// right to left on an English page too, and English text left to right on
+// an Arabic one.
+std::string LangAttrs(std::string_view lang) {
+  if (lang.empty()) return "";
+  return " lang=\"" + Esc(lang) + "\" dir=\"" + std::string(TextDirection(lang)) + "\"";
+}
+
 std::string DocTitle(const Page& p, const std::string& kind, const json& c) {
   if (kind == "faq") return JsonString(c, "question");
   if (kind == "bulletin") return JsonString(c, "title");
@@ -160,8 +168,7 @@ HttpResponse SearchPage(Page& p, const AppParts& parts) {
           title = CountryName(upper, p.lang()) + " — " +
                   (h.topic == h.title ? p.TopicName(h.topic) : h.title);
         }
-        b += "<li><a href=\"/docs/" + Esc(h.id) + "\"" +
-             (h.language.empty() ? "" : " lang=\"" + Esc(h.language) + "\"") + ">" + Esc(title) +
+        b += "<li><a href=\"/docs/" + Esc(h.id) + "\"" + LangAttrs(h.language) + ">" + Esc(title) +
              "</a> ";
         b += "<span class=\"badge\">" + p.H("kind." + h.kind) + "</span>";
         std::string primary = h.language.substr(0, h.language.find('-'));
@@ -169,9 +176,8 @@ HttpResponse SearchPage(Page& p, const AppParts& parts) {
           b += " <span class=\"badge lang\" title=\"" + p.H("search.other_language") + "\">" +
                Esc(LanguageName(h.language, p.lang())) + "</span>";
         }
-        b += "<p class=\"snippet\"" +
-             (h.language.empty() ? std::string() : " lang=\"" + Esc(h.language) + "\"") + ">" +
-             SnippetHtml(h.snippet) + "</p></li>";
+        b += "<p class=\"snippet\"" + LangAttrs(h.language) + ">" + SnippetHtml(h.snippet) +
+             "</p></li>";
       }
       b += "</ol>";
       // Pages: previous and next, keeping the query.
@@ -291,8 +297,7 @@ HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id) {
     b += "<h1>" + p.H("doc.deleted") + "</h1>";
   } else {
     std::string lang = JsonString(c, "language");
-    b += "<article" + (lang.empty() ? std::string() : " lang=\"" + Esc(lang) + "\"") + "><h1>" +
-         Esc(DocTitle(p, kind, c)) + "</h1>";
+    b += "<article" + LangAttrs(lang) + "><h1>" + Esc(DocTitle(p, kind, c)) + "</h1>";
     if (d.value("conflict", false)) {
       b += "<p class=\"warning\" role=\"alert\">" + p.H("doc.in_conflict") + " <a href=\"/docs/" +
            Esc(id) + "/edit\">" + p.H("doc.resolve") + "</a></p>";
@@ -366,8 +371,8 @@ HttpResponse FaqPage(Page& p, const AppParts& parts) {
   if (!category.empty()) b += "<h2>" + Esc(category) + "</h2>";
   b += "<ul class=\"list\">";
   for (const auto& h : res->hits) {
-    b += "<li><a href=\"/docs/" + Esc(h.id) + "\" lang=\"" + Esc(h.language) + "\">" +
-         Esc(h.title) + "</a>";
+    b += "<li><a href=\"/docs/" + Esc(h.id) + "\"" + LangAttrs(h.language) + ">" + Esc(h.title) +
+         "</a>";
     if (h.language.substr(0, 2) != p.lang())
       b += " <span class=\"badge lang\">" + Esc(LanguageName(h.language, p.lang())) + "</span>";
     b += "</li>";
@@ -436,8 +441,7 @@ HttpResponse GuidePage(Page& p, const AppParts& parts, std::string country) {
     json d = json::parse(*doc);
     const json& c = d["content"];
     if (!c.is_object()) return std::string();
-    std::string s =
-        "<section class=\"guide-section\" lang=\"" + Esc(JsonString(c, "language")) + "\">";
+    std::string s = "<section class=\"guide-section\"" + LangAttrs(JsonString(c, "language")) + ">";
     if (!JsonString(c, "section").empty()) s += "<h3>" + Esc(JsonString(c, "section")) + "</h3>";
     if (JsonString(c, "language").substr(0, 2) != p.lang())
       s += "<p><span class=\"badge lang\">" +
@@ -514,8 +518,8 @@ HttpResponse BulletinsPage(Page& p, const AppParts& parts) {
         }
       }
     }
-    b += "<li class=\"" + std::string(unread ? "unread" : "read") + "\" lang=\"" +
-         Esc(JsonString(c, "language")) + "\">";
+    b += "<li class=\"" + std::string(unread ? "unread" : "read") + "\"" +
+         LangAttrs(JsonString(c, "language")) + ">";
     b += "<a href=\"/docs/" + Esc(id) + "\">" + Esc(JsonString(c, "title")) + "</a> ";
     b += "<span class=\"badge urgency-" + Esc(JsonString(c, "urgency")) + "\">" +
          p.H("urgency." + JsonString(c, "urgency")) + "</span> ";
@@ -754,8 +758,8 @@ std::string FormHtml(Page& p, const std::string& kind, const json& c, bool hq_on
 
 std::string PreviewHtml(Page& p, const std::string& kind, const json& c) {
   return "<section class=\"preview\" aria-labelledby=\"preview-h\"><h2 id=\"preview-h\">" +
-         p.H("edit.preview") + "</h2><h3>" + Esc(DocTitle(p, kind, c)) + "</h3>" +
-         ContentHtml(p, kind, c) + "</section>";
+         p.H("edit.preview") + "</h2><div" + LangAttrs(JsonString(c, "language")) + "><h3>" +
+         Esc(DocTitle(p, kind, c)) + "</h3>" + ContentHtml(p, kind, c) + "</div></section>";
 }
 
 // One version of a document, for comparing by eye before a merge: its title,

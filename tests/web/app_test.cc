@@ -762,6 +762,26 @@ TEST_F(AppTest, GuidePagesAreForRealCountriesAndSayWhoseTextASectionIs) {
       << de.body.substr(0, 3000);
 }
 
+// Content is laid out in its own language's direction, whatever the
+// interface's.
+TEST_F(AppTest, ContentInAnRtlLanguageIsLaidOutRightToLeftOnAnyPage) {
+  auto made = docs_->Create(
+      json({{"kind", "faq"},
+            {"content",
+             {{"question", "ما هي التأشيرة؟"}, {"answer", "وثيقة سفر."}, {"language", "ar"}}}})
+          .dump());
+  ASSERT_TRUE(made.ok());
+  std::string id = json::parse(*made)["id"];
+  ASSERT_TRUE(search_->CatchUp().ok());
+  Session editor = Login("editor");
+  HttpResponse page = Do("GET", "/docs/" + id, &editor);
+  EXPECT_NE(std::string::npos, page.body.find("<html lang=\"en\" dir=\"ltr\">"));
+  EXPECT_NE(std::string::npos, page.body.find("<article lang=\"ar\" dir=\"rtl\">"));
+  HttpResponse preview = Do("POST", "/docs/new?kind=faq", &editor,
+                            "action=preview&f.question=Q&f.answer=A&f.language=ar");
+  EXPECT_NE(std::string::npos, preview.body.find("<div lang=\"ar\" dir=\"rtl\"><h3>"));
+}
+
 // Form fields are text: bytes that are not UTF-8 get a page saying so.
 TEST_F(AppTest, AFormFieldThatIsNotUtf8GetsAClearError) {
   Session editor = Login("editor");
