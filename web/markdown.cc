@@ -95,6 +95,50 @@ void NeuterUnsafeLinks(cmark_node* root) {
   }
 }
 
+// Content is shown under a page's own title (h1) and its sections (h2): a
+// text's headings start at h3, so that "# Fees" does not make a second
+// title of the page.
+constexpr int kHeadingShift = 2;
+
+// Shifts headings down by kHeadingShift (h6 at most); turns images from
+// other sites into links to them (the pages' Content-Security-Policy loads
+// images from this node only, so they would show broken).
+void FitToPage(cmark_node* root) {
+  std::vector<cmark_node*> remote_images;
+  cmark_iter* iter = cmark_iter_new(root);
+  for (cmark_event_type ev; (ev = cmark_iter_next(iter)) != CMARK_EVENT_DONE;) {
+    if (ev != CMARK_EVENT_ENTER) continue;
+    cmark_node* node = cmark_iter_get_node(iter);
+    auto type = cmark_node_get_type(node);
+    if (type == CMARK_NODE_HEADING) {
+      cmark_node_set_heading_level(node,
+                                   std::min(6, cmark_node_get_heading_level(node) + kHeadingShift));
+    } else if (type == CMARK_NODE_IMAGE) {
+      const char* url = cmark_node_get_url(node);
+      if (url && url[0] != '/' && url[0] != '#') remote_images.push_back(node);
+    }
+  }
+  cmark_iter_free(iter);
+  for (auto it = remote_images.rbegin(); it != remote_images.rend(); ++it) {
+    cmark_node* image = *it;
+    cmark_node* link = cmark_node_new(CMARK_NODE_LINK);
+    cmark_node_set_url(link, cmark_node_get_url(image));
+    const char* title = cmark_node_get_title(image);
+    if (title && *title) cmark_node_set_title(link, title);
+    while (cmark_node* child = cmark_node_first_child(image)) {
+      cmark_node_unlink(child);
+      cmark_node_append_child(link, child);
+    }
+    if (!cmark_node_first_child(link)) {
+      cmark_node* text = cmark_node_new(CMARK_NODE_TEXT);
+      cmark_node_set_literal(text, cmark_node_get_url(image));
+      cmark_node_append_child(link, text);
+    }
+    cmark_node_insert_before(image, link);
+    cmark_node_free(image);
+  }
+}
+
 std::string TakeString(char* s) {
   std::string out = s ? s : "";
   std::free(s);
@@ -125,6 +169,7 @@ std::string RenderMarkdown(std::string_view markdown) {
   auto doc = Parse(markdown, CMARK_OPT_DEFAULT);
   if (!doc) return "";
   NeuterUnsafeLinks(doc.get());
+  FitToPage(doc.get());
   // No CMARK_OPT_UNSAFE: raw HTML blocks and inline HTML become comments.
   return TakeString(cmark_render_html(doc.get(), CMARK_OPT_DEFAULT, nullptr));
 }

@@ -13,8 +13,10 @@
 
 namespace mrc::web {
 
-// HTML for a Markdown text (a fragment: no <html> or <body>). Never throws;
-// invalid UTF-8 is replaced.
+// HTML for a Markdown text (a fragment: no <html> or <body>), to be shown
+// under a page's title and section headings: its own headings start at h3
+// ("# x" is <h3>), and images from other sites become links to them. Never
+// throws; invalid UTF-8 is replaced.
 std::string RenderMarkdown(std::string_view markdown);
 
 // The text of a Markdown document without its markup (for search and

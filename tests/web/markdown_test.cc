@@ -15,12 +15,28 @@ bool Contains(const std::string& haystack, const std::string& needle) {
 TEST(MarkdownTest, RendersCommonAndGithubFormatting) {
   std::string html =
       RenderMarkdown("# Title\n\n**bold** ~~old~~\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
-  EXPECT_TRUE(Contains(html, "<h1>Title</h1>")) << html;
+  EXPECT_TRUE(Contains(html, "<h3>Title</h3>")) << html;
   EXPECT_TRUE(Contains(html, "<strong>bold</strong>")) << html;
   EXPECT_TRUE(Contains(html, "<del>old</del>")) << html;
   EXPECT_TRUE(Contains(html, "<table>")) << html;
   EXPECT_TRUE(
       Contains(RenderMarkdown("see https://example.org now"), "<a href=\"https://example.org\">"));
+}
+
+// Shown under a page's title and sections, a text's headings start at h3;
+// images load from this node only (its pages' policy), so others are links.
+TEST(MarkdownTest, FitsUnderThePagesHeadingsAndLinksToImagesFromElsewhere) {
+  EXPECT_EQ("<h3>Fees</h3>\n<h4>Visa</h4>\n<h6>Deep</h6>\n<h6>Deeper</h6>\n",
+            RenderMarkdown("# Fees\n## Visa\n#### Deep\n###### Deeper\n"));
+  std::string remote = RenderMarkdown("![Office map](https://maps.example/office.png \"Map\")");
+  EXPECT_FALSE(Contains(remote, "<img")) << remote;
+  EXPECT_TRUE(
+      Contains(remote, "<a href=\"https://maps.example/office.png\" title=\"Map\">Office map</a>"))
+      << remote;
+  EXPECT_TRUE(Contains(RenderMarkdown("![](https://maps.example/o.png)"),
+                       ">https://maps.example/o.png</a>"));
+  EXPECT_TRUE(
+      Contains(RenderMarkdown("![Logo](/static/logo.png)"), "<img src=\"/static/logo.png\""));
 }
 
 TEST(MarkdownTest, KeepsOnlySafeLinkTargets) {
