@@ -325,10 +325,28 @@ TEST_F(AppTest, TheOpenApiDescriptionListsEveryApiRouteWithItsRole) {
     ASSERT_TRUE(spec["paths"].contains(path)) << path;
     ASSERT_TRUE(spec["paths"][path].contains(method)) << method << " " << path;
     std::string role = rule.role ? std::string(RoleName(*rule.role)) : "anyone";
-    EXPECT_EQ(role, spec["paths"][path][method]["x-role"]) << method << " " << path;
+    const json& op = spec["paths"][path][method];
+    EXPECT_EQ(role, op["x-role"]) << method << " " << path;
+    // Every answer it lists is described, and refusals are listed.
+    for (const auto& [code, answer] : op["responses"].items()) {
+      if (answer.contains("$ref")) {
+        std::string ref = answer["$ref"];
+        ASSERT_EQ(0u, ref.rfind("#/components/responses/", 0)) << ref;
+        EXPECT_TRUE(spec["components"]["responses"].contains(ref.substr(23))) << ref;
+      } else {
+        EXPECT_TRUE(answer.contains("description")) << method << " " << path << " " << code;
+      }
+    }
+    if (rule.role) {
+      EXPECT_TRUE(op["responses"].contains("401")) << method << " " << path;
+    }
     ++checked;
   }
   EXPECT_GE(checked, 25);
+  // Statuses the node answers with, as documented.
+  EXPECT_TRUE(spec["paths"]["/api/v1/members"]["post"]["responses"].contains("201"));
+  EXPECT_TRUE(
+      spec["paths"]["/api/v1/docs/{id}/proposals/{p}/accept"]["post"].contains("requestBody"));
 }
 
 TEST_F(AppTest, ARequestNoRouteNamesIsRefused) {
