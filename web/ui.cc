@@ -1179,12 +1179,18 @@ HttpResponse UsersPage(Page& p, const AppParts& parts, std::string notice, int s
   b += "</tbody></table>";
   b += "<h2>" + p.H("users.add") + "</h2><form method=\"post\" action=\"/admin/users\">" +
        p.CsrfField();
+  // After a refused addition the form keeps what was typed (but the
+  // password).
+  const Params& typed = p.req().form;
+  bool refused_add = status != 200 && Param(typed, "op").empty();
+  std::string typed_role = refused_add ? Param(typed, "role") : "";
   b += "<div class=\"field\"><label for=\"nu-name\">" + p.H("users.name") +
        "</label><input id=\"nu-name\" name=\"name\" required pattern=\"[a-z0-9._-]{1,32}\" "
-       "autocomplete=\"off\"></div>";
+       "autocomplete=\"off\" value=\"" +
+       Esc(refused_add ? Param(typed, "name") : "") + "\"></div>";
   b += "<div class=\"field\"><label for=\"nu-role\">" + p.H("users.role") +
-       "</label><select id=\"nu-role\" name=\"role\">" + Options(roles, "counsellor") +
-       "</select></div>";
+       "</label><select id=\"nu-role\" name=\"role\">" +
+       Options(roles, typed_role.empty() ? "counsellor" : typed_role) + "</select></div>";
   b += "<div class=\"field\"><label for=\"nu-pw\">" + p.H("users.password") +
        "</label><input id=\"nu-pw\" type=\"password\" name=\"password\" minlength=\"8\" required "
        "autocomplete=\"new-password\"></div>";
@@ -1370,7 +1376,8 @@ HttpResponse Ui::LoginPage(const PageRequest& r, int status, std::string_view er
   b += "<form method=\"post\" action=\"/login?next=" + Esc(PercentEncode(next)) + "\">";
   b += "<div class=\"field\"><label for=\"name\">" + p.H("login.name") +
        "</label><input id=\"name\" name=\"name\" required autocomplete=\"username\" "
-       "autocapitalize=\"none\" autofocus></div>";
+       "autocapitalize=\"none\" autofocus value=\"" +
+       Esc(Param(r.form, "name")) + "\"></div>";
   b += "<div class=\"field\"><label for=\"password\">" + p.H("login.password") +
        "</label><input id=\"password\" type=\"password\" name=\"password\" required "
        "autocomplete=\"current-password\"></div>";

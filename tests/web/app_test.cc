@@ -800,6 +800,29 @@ TEST_F(AppTest, ContentInAnRtlLanguageIsLaidOutRightToLeftOnAnyPage) {
   EXPECT_NE(std::string::npos, preview.body.find("<div lang=\"ar\" dir=\"rtl\"><h3>"));
 }
 
+// A refused form keeps what was typed, passwords aside.
+TEST_F(AppTest, RefusedLoginAndNewUserFormsKeepWhatWasTyped) {
+  HttpRequest login;
+  login.method = "POST";
+  login.target = "/login";
+  login.remote = "127.0.0.1:5000";
+  login.headers["host"] = "127.0.0.1:8080";
+  login.headers["content-type"] = "application/x-www-form-urlencoded";
+  login.body = "name=editor&password=wrong-password";
+  HttpResponse refused = app_->Handle(login);
+  EXPECT_EQ(401, refused.status);
+  EXPECT_NE(std::string::npos,
+            refused.body.find("name=\"name\" required autocomplete=\"username\" "
+                              "autocapitalize=\"none\" autofocus value=\"editor\""))
+      << refused.body;
+  Session admin = Login("admin");
+  HttpResponse taken =
+      Do("POST", "/admin/users", &admin, "name=editor&role=admin&password=long-enough-password");
+  EXPECT_EQ(409, taken.status);
+  EXPECT_NE(std::string::npos, taken.body.find("value=\"editor\"></div>"));
+  EXPECT_NE(std::string::npos, taken.body.find("<option value=\"admin\" selected>"));
+}
+
 // Form fields are text: bytes that are not UTF-8 get a page saying so.
 TEST_F(AppTest, AFormFieldThatIsNotUtf8GetsAClearError) {
   Session editor = Login("editor");
