@@ -802,14 +802,7 @@ TEST_F(AppTest, ContentInAnRtlLanguageIsLaidOutRightToLeftOnAnyPage) {
 
 // A refused form keeps what was typed, passwords aside.
 TEST_F(AppTest, RefusedLoginAndNewUserFormsKeepWhatWasTyped) {
-  HttpRequest login;
-  login.method = "POST";
-  login.target = "/login";
-  login.remote = "127.0.0.1:5000";
-  login.headers["host"] = "127.0.0.1:8080";
-  login.headers["content-type"] = "application/x-www-form-urlencoded";
-  login.body = "name=editor&password=wrong-password";
-  HttpResponse refused = app_->Handle(login);
+  HttpResponse refused = Do("POST", "/login", nullptr, "name=editor&password=wrong-password");
   EXPECT_EQ(401, refused.status);
   EXPECT_NE(std::string::npos,
             refused.body.find("name=\"name\" required autocomplete=\"username\" "
