@@ -286,6 +286,46 @@ std::string ContentHtml(Page& p, const std::string& kind, const json& c) {
   return b;
 }
 
+// Which centres received a bulletin's current version and which
+// acknowledged it (by whom, when): headquarters follows a circular here.
+std::string ReceiptsHtml(Page& p, const AppParts& parts, const std::string& id) {
+  if (!parts.trust) return "";
+  auto got = parts.trust->Receipts(id);
+  if (!got.ok()) return "";
+  json r = json::parse(*got);
+  const json& centres = r["centres"];
+  if (!centres.is_array() || centres.empty()) return "";
+  std::size_t received = 0, acknowledged = 0;
+  std::string rows;
+  for (const auto& ce : centres) {
+    auto state = [&](const char* what, std::size_t* count) {
+      const json& st = ce[what];
+      if (!st.is_object()) return p.H("receipts.no");
+      bool current = st.value("current", false);
+      *count += current;
+      std::string when = ShortTime(JsonString(st, "at"));
+      std::string by = JsonString(st, "by");
+      return Esc(when + (by.empty() ? "" : " · " + by)) +
+             (current ? "" : " (" + p.H("receipts.older_version") + ")");
+    };
+    std::string name = JsonString(ce, "name");
+    rows += "<tr><th scope=\"row\">" +
+            Esc(name.empty() ? JsonString(ce, "key").substr(0, 12) : name) + "</th><td>" +
+            state("received", &received) + "</td><td>" + state("acknowledged", &acknowledged) +
+            "</td></tr>";
+  }
+  std::string total = std::to_string(centres.size());
+  return "<section aria-labelledby=\"receipts-h\"><h2 id=\"receipts-h\">" + p.H("receipts.title") +
+         "</h2><p>" +
+         p.H("receipts.summary", {{"received", std::to_string(received)},
+                                  {"acknowledged", std::to_string(acknowledged)},
+                                  {"total", total}}) +
+         "</p><table><thead><tr><th scope=\"col\">" + p.H("receipts.centre") +
+         "</th><th scope=\"col\">" + p.H("receipts.received") + "</th><th scope=\"col\">" +
+         p.H("receipts.acknowledged") + "</th></tr></thead><tbody>" + rows +
+         "</tbody></table></section>";
+}
+
 HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id) {
   auto r = parts.docs->Get(id);
   if (!r.ok()) return FromStatus(p, r.status());
@@ -303,6 +343,7 @@ HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id) {
            Esc(id) + "/edit\">" + p.H("doc.resolve") + "</a></p>";
     }
     b += ContentHtml(p, kind, c) + "</article>";
+    if (kind == "bulletin") b += ReceiptsHtml(p, parts, id);
     std::string group = JsonString(c, "translation_group");
     if (!group.empty()) {
       SearchQuery tq;

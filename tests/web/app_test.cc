@@ -105,6 +105,18 @@ class AppTest : public ::testing::Test {
     return app->Handle(r);
   }
 
+  // Another centre's node, in dir_/NAME, approved by this one (the
+  // network's root).
+  Result<std::unique_ptr<mrc::testing::NodeParts>> OpenApprovedCentre(const std::string& name) {
+    std::filesystem::create_directories(dir_ + "/" + name);
+    MRC_ASSIGN_OR_RETURN(auto centre,
+                         mrc::testing::NodeParts::Open(dir_ + "/" + name, sync::GenerateKeyPair(),
+                                                       network_, key_.public_key));
+    std::string request = centre->trust->EnrolmentRequestText(network_, name, "", "");
+    MRC_RETURN_IF_ERROR(trust_->Approve(json{{"request", request}}.dump()).status());
+    return centre;
+  }
+
   std::string CreateFaq(const std::string& question, const std::string& answer) {
     json req = {{"kind", "faq"},
                 {"content", {{"question", question}, {"answer", answer}, {"language", "en"}}}};
@@ -576,6 +588,39 @@ TEST_F(AppTest, AnAcknowledgementNamesTheUserWhoMakesIt) {
   EXPECT_TRUE(named) << "the acknowledgement names the logged-in user";
 }
 
+// A bulletin's page shows, centre by centre, who received its current
+// version and who acknowledged it.
+TEST_F(AppTest, ABulletinsPageShowsWhichCentresReceivedAndReadIt) {
+  auto reading = OpenApprovedCentre("Reading centre");
+  auto silent = OpenApprovedCentre("Silent centre");
+  ASSERT_TRUE(reading.ok() && silent.ok());
+  auto created = docs_->Create(json{
+      {"kind", "bulletin"},
+      {"content",
+       {{"title", "Quota"},
+        {"body", "New quota."},
+        {"effective_date", "2027-01-01"},
+        {"urgency", "high"},
+        {"language", "en"}}}}.dump());
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  std::string id = json::parse(*created)["id"];
+  mrc::testing::NodeParts& centre = **reading;
+  ASSERT_TRUE(centre.log->Ingest(log_->ReadFeed(key_.public_key, 1, SIZE_MAX).value()).ok());
+  ASSERT_TRUE(centre.trust->Acknowledge(id, R"({"by":"Amira"})").ok());
+  ASSERT_TRUE(
+      log_->Ingest(centre.log->ReadFeed(centre.identity.public_key, 1, SIZE_MAX).value()).ok());
+  Session counsellor = Login("counsellor");
+  HttpResponse page = Do("GET", "/docs/" + id, &counsellor);
+  ASSERT_EQ(200, page.status);
+  EXPECT_NE(std::string::npos,
+            page.body.find("Of 2 centres, 1 received the current version and 1 acknowledged it."))
+      << page.body;
+  EXPECT_NE(std::string::npos, page.body.find("<th scope=\"row\">Reading centre</th>"));
+  EXPECT_NE(std::string::npos, page.body.find(" · Amira</td>"));
+  EXPECT_NE(std::string::npos,
+            page.body.find("<th scope=\"row\">Silent centre</th><td>not yet</td><td>not yet</td>"));
+}
+
 TEST_F(AppTest, TheEditFormFollowsTheContentRulesNestedFieldsIncluded) {
   Session editor = Login("editor");
   // The form lists every field of the kind, nested ones spread out.
@@ -652,13 +697,10 @@ TEST_F(AppTest, AnEditThatMeetsAnotherVersionKeepsTheTextAndSavesOnTheSecondTry)
 // At a centre, a document headquarters wrote cannot be edited; the edit
 // form offers to propose the change instead, and the proposal is listed.
 TEST_F(AppTest, AnEditorAtACentreProposesAChangeToADocumentItDoesNotOwn) {
-  sync::KeyPair key2 = sync::GenerateKeyPair();
-  std::filesystem::create_directories(dir_ + "/c2");
-  auto opened = mrc::testing::NodeParts::Open(dir_ + "/c2", key2, network_, key_.public_key);
+  auto opened = OpenApprovedCentre("Centre two");
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   mrc::testing::NodeParts& centre = **opened;
-  std::string request = centre.trust->EnrolmentRequestText(network_, "Centre two", "", "");
-  ASSERT_TRUE(trust_->Approve(json{{"request", request}}.dump()).ok());
+  const sync::KeyPair& key2 = centre.identity;
   std::string id = CreateFaq("Visa fees?", "Forty euros.");
   ASSERT_TRUE(centre.log->Ingest(log_->ReadFeed(key_.public_key, 1, SIZE_MAX).value()).ok());
   ASSERT_TRUE(centre.users->Add("editor", Role::kEditor, "editor-password").ok());
