@@ -117,6 +117,19 @@ class AppTest : public ::testing::Test {
     return centre;
   }
 
+  std::string CreateBulletin(const std::string& title) {
+    json req = {{"kind", "bulletin"},
+                {"content",
+                 {{"title", title},
+                  {"body", "New quota."},
+                  {"effective_date", "2027-01-01"},
+                  {"urgency", "high"},
+                  {"language", "en"}}}};
+    auto r = docs_->Create(req.dump());
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? json::parse(*r)["id"].get<std::string>() : "";
+  }
+
   std::string CreateFaq(const std::string& question, const std::string& answer) {
     json req = {{"kind", "faq"},
                 {"content", {{"question", question}, {"answer", answer}, {"language", "en"}}}};
@@ -565,16 +578,8 @@ TEST_F(AppTest, DecidedProposalsAreComparedWithTheVersionTheyWereMadeOn) {
 }
 
 TEST_F(AppTest, AnAcknowledgementNamesTheUserWhoMakesIt) {
-  auto created = docs_->Create(json{
-      {"kind", "bulletin"},
-      {"content",
-       {{"title", "Quota"},
-        {"body", "New quota."},
-        {"effective_date", "2027-01-01"},
-        {"urgency", "high"},
-        {"language", "en"}}}}.dump());
-  ASSERT_TRUE(created.ok()) << created.status().ToString();
-  std::string id = json::parse(*created)["id"];
+  std::string id = CreateBulletin("Quota");
+  ASSERT_FALSE(id.empty());
   Session counsellor = Login("counsellor");
   std::string target = "/api/v1/bulletins/" + id + "/ack";
   EXPECT_EQ(403, Do("POST", target, &counsellor, R"({"by":"Someone else"})").status);
@@ -594,16 +599,8 @@ TEST_F(AppTest, ABulletinsPageShowsWhichCentresReceivedAndReadIt) {
   auto reading = OpenApprovedCentre("Reading centre");
   auto silent = OpenApprovedCentre("Silent centre");
   ASSERT_TRUE(reading.ok() && silent.ok());
-  auto created = docs_->Create(json{
-      {"kind", "bulletin"},
-      {"content",
-       {{"title", "Quota"},
-        {"body", "New quota."},
-        {"effective_date", "2027-01-01"},
-        {"urgency", "high"},
-        {"language", "en"}}}}.dump());
-  ASSERT_TRUE(created.ok()) << created.status().ToString();
-  std::string id = json::parse(*created)["id"];
+  std::string id = CreateBulletin("Quota");
+  ASSERT_FALSE(id.empty());
   mrc::testing::NodeParts& centre = **reading;
   ASSERT_TRUE(centre.log->Ingest(log_->ReadFeed(key_.public_key, 1, SIZE_MAX).value()).ok());
   ASSERT_TRUE(centre.trust->Acknowledge(id, R"({"by":"Amira"})").ok());
