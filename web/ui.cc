@@ -1134,7 +1134,17 @@ HttpResponse SyncPage(Page& p, const AppParts& parts) {
        std::to_string(s.value("documents", 0)) + "</dd><dt>" + p.H("sync.entries") + "</dt><dd>" +
        std::to_string(s.value("entries", 0)) + "</dd><dt>" + p.H("sync.pending") + "</dt><dd>" +
        std::to_string(s.value("pending", 0)) + "</dd><dt>" + p.H("sync.digest") +
-       "</dt><dd><code>" + Esc(JsonString(s, "digest").substr(0, 16)) + "</code></dd></dl>";
+       "</dt><dd><code>" + Esc(JsonString(s, "digest").substr(0, 16)) + "</code></dd>";
+  // Documents edited at two centres before either saw the other's version.
+  sync::ListQuery conflicts;
+  conflicts.conflicts_only = true;
+  conflicts.limit = 1000;
+  if (auto list = parts.docs->List(conflicts); list.ok()) {
+    json l = json::parse(*list);
+    b += "<dt>" + p.H("sync.conflicts") + "</dt><dd><a href=\"/conflicts\">" +
+         std::to_string(l["docs"].size()) + "</a></dd>";
+  }
+  b += "</dl>";
   if (s.contains("search") && s["search"].is_object()) {
     const json& idx = s["search"];
     bool complete = idx.value("complete", false);

@@ -618,6 +618,40 @@ TEST_F(AppTest, ABulletinsPageShowsWhichCentresReceivedAndReadIt) {
             page.body.find("<th scope=\"row\">Silent centre</th><td>not yet</td><td>not yet</td>"));
 }
 
+// The sync page counts documents in conflict, and links to them.
+TEST_F(AppTest, TheSyncPageCountsDocumentsInConflict) {
+  auto opened = OpenApprovedCentre("Editing centre");
+  ASSERT_TRUE(opened.ok());
+  mrc::testing::NodeParts& centre = **opened;
+  const Hash32 centre_key = centre.identity.public_key;
+  ASSERT_TRUE(centre.log->Ingest(log_->ReadFeed(key_.public_key, 1, SIZE_MAX).value()).ok());
+  auto made = centre.docs->Create(
+      json({{"kind", "faq"},
+            {"content", {{"question", "Fees?"}, {"answer", "Ten."}, {"language", "en"}}}})
+          .dump());
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  std::string id = json::parse(*made)["id"];
+  ASSERT_TRUE(log_->Ingest(centre.log->ReadFeed(centre_key, 1, SIZE_MAX).value()).ok());
+  std::string v1 = json::parse(*docs_->Get(id))["heads"][0];
+  auto edit = [&](sync::DocService* docs, const std::string& answer) {
+    return docs
+        ->Update(
+            id, json({{"base", {v1}},
+                      {"content", {{"question", "Fees?"}, {"answer", answer}, {"language", "en"}}}})
+                    .dump())
+        .status();
+  };
+  ASSERT_TRUE(edit(docs_, "Twelve.").ok());
+  ASSERT_TRUE(edit(centre.docs.get(), "Eleven.").ok());
+  ASSERT_TRUE(log_->Ingest(centre.log->ReadFeed(centre_key, 1, SIZE_MAX).value()).ok());
+  Session admin = Login("admin");
+  HttpResponse page = Do("GET", "/sync", &admin);
+  ASSERT_EQ(200, page.status);
+  EXPECT_NE(std::string::npos,
+            page.body.find("<dt>Documents in conflict</dt><dd><a href=\"/conflicts\">1</a></dd>"))
+      << page.body;
+}
+
 TEST_F(AppTest, TheEditFormFollowsTheContentRulesNestedFieldsIncluded) {
   Session editor = Login("editor");
   // The form lists every field of the kind, nested ones spread out.
