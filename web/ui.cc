@@ -124,7 +124,8 @@ HttpResponse SearchPage(Page& p, const AppParts& parts) {
     return values;
   };
   b += "<label>" + p.H("filter.category") + " <select name=\"category\">" +
-       Options(facet("category", [](const std::string& v) { return v; }), sq.category) +
+       Options(facet("category", [&p](const std::string& v) { return p.CategoryName(v); }),
+               sq.category) +
        "</select></label>";
   std::string country_lower = sq.country;
   for (char& c : country_lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -218,7 +219,7 @@ std::string ContentHtml(Page& p, const std::string& kind, const json& c) {
       b += "<p>" + p.H("doc.categories") + ": ";
       for (const auto& cat : cats)
         b += "<a class=\"badge\" href=\"/faq?category=" + Esc(PercentEncode(cat)) + "\">" +
-             Esc(cat) + "</a> ";
+             Esc(p.CategoryName(cat)) + "</a> ";
       b += "</p>";
     }
   } else if (kind == "guide") {
@@ -397,7 +398,7 @@ HttpResponse FaqPage(Page& p, const AppParts& parts) {
   if (cats.ok()) {
     for (const auto& [v, n] : *cats) {
       b += "<li><a href=\"/faq?category=" + Esc(PercentEncode(v)) + "\"" +
-           (v == category ? " aria-current=\"page\"" : "") + ">" + Esc(v) + " (" +
+           (v == category ? " aria-current=\"page\"" : "") + ">" + Esc(p.CategoryName(v)) + " (" +
            std::to_string(n) + ")</a></li>";
     }
   }

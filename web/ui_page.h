@@ -56,6 +56,13 @@ class Page {
     std::string t = T(id);
     return t == id ? std::string(topic) : t;
   }
+  // Categories are free slugs; the common ones have names in the
+  // catalogues, any other shows as itself.
+  std::string CategoryName(std::string_view category) const {
+    std::string id = "category." + std::string(category);
+    std::string t = T(id);
+    return t == id ? std::string(category) : t;
+  }
   // key hex -> centre name, for authors.
   std::string AuthorName(const std::string& key_hex) {
     if (authors_.empty()) {
