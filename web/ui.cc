@@ -581,7 +581,10 @@ HttpResponse BulletinsPage(Page& p, const AppParts& parts) {
   }
   b += "</ul>";
   if (bulletins.empty()) b += "<p>" + p.H("bulletins.none") + "</p>";
-  if (p.Can(Role::kEditor))
+  // Only headquarters publishes bulletins: elsewhere the button would lead
+  // to a form whose saving is always refused.
+  auto me = parts.log->Member(parts.log->self());
+  if (p.Can(Role::kEditor) && me.ok() && me->hq)
     b += "<p><a class=\"button\" href=\"/docs/new?kind=bulletin\">" + p.H("bulletins.new") +
          "</a></p>";
   return p.Render(200, p.T("bulletins.title"), b, "/bulletins");

@@ -759,6 +759,12 @@ TEST_F(AppTest, AnEditorAtACentreProposesAChangeToADocumentItDoesNotOwn) {
   EXPECT_EQ("open", listed["proposals"][0]["status"]);
   EXPECT_EQ("Forty euros.", json::parse(*centre.docs->Get(id))["content"]["answer"])
       << "the document itself is unchanged until its owner accepts";
+  // Nor does a centre offer to write bulletins, which only headquarters may.
+  HttpResponse bulletins = DoAt(app, "GET", "/bulletins", &editor);
+  EXPECT_EQ(std::string::npos, bulletins.body.find("/docs/new?kind=bulletin"));
+  Session hq_editor = Login("editor");
+  EXPECT_NE(std::string::npos,
+            Do("GET", "/bulletins", &hq_editor).body.find("/docs/new?kind=bulletin"));
   // The owner sees it waiting, on the document's page.
   ASSERT_TRUE(log_->Ingest(centre.log->ReadFeed(key2.public_key, 1, SIZE_MAX).value()).ok());
   Session owner = Login("editor");
