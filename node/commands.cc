@@ -409,14 +409,39 @@ Status WriteFileText(const std::string& path, const std::string& text) {
   return out ? Status::Ok() : Status::IOError("cannot write " + path);
 }
 
+// The node running on `data_dir`, for a command that found its store locked
+// (`opened` failed with Unavailable): bundles and summaries go through it,
+// so that a centre need not stop its node to use a stick.
+Result<RunningNode> RunningInstead(const std::string& data_dir, const Status& opened) {
+  if (opened.code() != Status::Code::kUnavailable) return opened;
+  auto running = FindRunningNode(data_dir);
+  if (running.status().code() == Status::Code::kPermissionDenied) return running.status();
+  if (!running.ok()) {
+    return Status::Unavailable("the store in " + data_dir +
+                               " is locked and no running node is recorded in node.json");
+  }
+  return running;
+}
+
+// A bundle can take minutes to write or read on a slow stick.
+constexpr std::uint32_t kBundleCallSeconds = 3600;
+
 }  // namespace
 
 int CmdSummary(const std::string& data_dir, const std::string& out) {
-  auto ctx = OpenExclusive(data_dir, "summary");
-  if (!ctx.ok()) return Fail(ctx.status());
-  auto s = sync::MakeSummary((*ctx)->log.get());
-  if (!s.ok()) return Fail(s.status());
-  std::string text = sync::SummaryToJson(*s);
+  std::string text;
+  auto ctx = OpenContext(data_dir);
+  if (ctx.ok()) {
+    auto s = sync::MakeSummary((*ctx)->log.get());
+    if (!s.ok()) return Fail(s.status());
+    text = sync::SummaryToJson(*s);
+  } else {
+    auto running = RunningInstead(data_dir, ctx.status());
+    if (!running.ok()) return Fail(running.status());
+    auto got = ApiCall(*running, "GET", "/api/v1/summary", "");
+    if (!got.ok()) return Fail(got.status());
+    text = std::move(got).value();
+  }
   if (out.empty() || out == "-") {
     std::cout << text;
     return 0;
@@ -428,33 +453,63 @@ int CmdSummary(const std::string& data_dir, const std::string& out) {
 int CmdBundleExport(const std::string& data_dir, const std::string& out,
                     const std::string& for_summary) {
   std::optional<sync::Summary> peer;
+  std::string summary_text;
   if (!for_summary.empty()) {
     std::ifstream in(for_summary, std::ios::binary);
     if (!in) return Fail(Status::InvalidArgument("cannot read summary " + for_summary));
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto s = sync::SummaryFromJson(text);
+    summary_text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    auto s = sync::SummaryFromJson(summary_text);
     if (!s.ok()) return Fail(s.status().Annotate(for_summary));
     peer = *s;
   }
-  auto ctx = OpenExclusive(data_dir, "bundle export");
-  if (!ctx.ok()) return Fail(ctx.status());
-  auto stats = sync::ExportBundle((*ctx)->log.get(), peer ? &*peer : nullptr, out);
-  if (!stats.ok()) return Fail(stats.status());
-  std::cout << "bundle: wrote " << stats->entries << " entries (" << stats->bytes << " bytes) to "
+  sync::BundleStats stats;
+  auto ctx = OpenContext(data_dir);
+  if (ctx.ok()) {
+    auto written = sync::ExportBundle((*ctx)->log.get(), peer ? &*peer : nullptr, out);
+    if (!written.ok()) return Fail(written.status());
+    stats = *written;
+  } else {
+    auto running = RunningInstead(data_dir, ctx.status());
+    if (!running.ok()) return Fail(running.status());
+    json req = {{"path", std::filesystem::absolute(out).string()}};
+    if (peer) req["summary"] = json::parse(summary_text);
+    auto got = ApiCall(*running, "POST", "/api/v1/bundles/export", req.dump(), kBundleCallSeconds);
+    if (!got.ok()) return Fail(got.status());
+    json j = json::parse(*got);
+    stats.entries = j.value("entries", std::uint64_t{0});
+    stats.bytes = j.value("bytes", std::uint64_t{0});
+  }
+  std::cout << "bundle: wrote " << stats.entries << " entries (" << stats.bytes << " bytes) to "
             << out << "\n";
   return 0;
 }
 
 int CmdBundleImport(const std::string& data_dir, const std::string& file) {
-  auto ctx = OpenExclusive(data_dir, "bundle import");
-  if (!ctx.ok()) return Fail(ctx.status());
-  auto r = sync::ImportBundle((*ctx)->log.get(), file);
-  if (!r.ok()) return Fail(r.status());
-  std::cout << "bundle: " << r->entries << " entries: " << r->accepted << " new, " << r->duplicates
-            << " already held, " << r->pending << " waiting for earlier entries, " << r->refused
+  sync::BundleImport r;
+  auto ctx = OpenContext(data_dir);
+  if (ctx.ok()) {
+    auto read = sync::ImportBundle((*ctx)->log.get(), file);
+    if (!read.ok()) return Fail(read.status());
+    r = *read;
+  } else {
+    auto running = RunningInstead(data_dir, ctx.status());
+    if (!running.ok()) return Fail(running.status());
+    json req = {{"path", std::filesystem::absolute(file).string()}};
+    auto got = ApiCall(*running, "POST", "/api/v1/bundles/import", req.dump(), kBundleCallSeconds);
+    if (!got.ok()) return Fail(got.status());
+    json j = json::parse(*got);
+    r.entries = j.value("entries", std::uint64_t{0});
+    r.accepted = j.value("accepted", std::uint64_t{0});
+    r.duplicates = j.value("duplicates", std::uint64_t{0});
+    r.pending = j.value("pending", std::uint64_t{0});
+    r.refused = j.value("refused", std::uint64_t{0});
+    r.first_refusal = j.value("first_refusal", "");
+  }
+  std::cout << "bundle: " << r.entries << " entries: " << r.accepted << " new, " << r.duplicates
+            << " already held, " << r.pending << " waiting for earlier entries, " << r.refused
             << " refused\n";
-  if (r->refused > 0) {
-    std::fprintf(stderr, "mrcnode: first refusal: %s\n", r->first_refusal.c_str());
+  if (r.refused > 0) {
+    std::fprintf(stderr, "mrcnode: first refusal: %s\n", r.first_refusal.c_str());
     return 1;
   }
   return 0;

@@ -115,7 +115,8 @@ class RemoteClient final : public DocClient {
 
 // Turns the API's JSON error back into the Status the service returned.
 Result<std::string> ApiCall(const RunningNode& node, const std::string& method,
-                            const std::string& target, const std::string& body) {
+                            const std::string& target, const std::string& body,
+                            std::uint32_t timeout_seconds) {
   web::HttpRequest req;
   req.method = method;
   req.target = target;
@@ -123,7 +124,7 @@ Result<std::string> ApiCall(const RunningNode& node, const std::string& method,
   if (!body.empty() || method == "POST" || method == "PUT")
     req.headers["content-type"] = "application/json";
   req.headers["authorization"] = "Bearer " + node.token;
-  MRC_ASSIGN_OR_RETURN(web::HttpResponse r, web::HttpCall(node.address, req));
+  MRC_ASSIGN_OR_RETURN(web::HttpResponse r, web::HttpCall(node.address, req, timeout_seconds));
   if (r.status < 300) return r.body;
   auto j = nlohmann::json::parse(r.body, nullptr, false);
   std::string msg =

@@ -3,6 +3,7 @@
 // node's JSON API. Both return the same JSON and the same Status codes.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,7 +40,8 @@ class DocClient {
 // One call to a running node's JSON API; an error answer becomes the Status
 // the service returned (400 InvalidArgument, 404 NotFound, 403 ...).
 Result<std::string> ApiCall(const RunningNode& node, const std::string& method,
-                            const std::string& target, const std::string& body);
+                            const std::string& target, const std::string& body,
+                            std::uint32_t timeout_seconds = 30);
 
 // Opens the data directory, or connects to the node running on it.
 // `context` receives the opened context when local (else stays null).

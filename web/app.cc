@@ -11,6 +11,7 @@
 
 #include "config/base/bytes.h"
 #include "config/base/log.h"
+#include "sync/bundle.h"
 #include "sync/log.h"
 #include "sync/referral_service.h"
 #include "web/api.h"
@@ -79,6 +80,9 @@ const RouteRule kRoutes[] = {
     {"GET", "/api/v1/facets/{facet}", kC},
     {"GET", "/api/v1/digest", kC},
     {"GET", "/api/v1/status", kA},
+    {"GET", "/api/v1/summary", kA},
+    {"POST", "/api/v1/bundles/export", kA},
+    {"POST", "/api/v1/bundles/import", kA},
     {"GET", "/api/v1/docs", kC},
     {"POST", "/api/v1/docs", kE},
     {"GET", "/api/v1/docs/{id}", kC},
@@ -255,6 +259,7 @@ struct App::Impl {
   HttpResponse ApiMe(const HttpRequest& r, const Principal& who);
   HttpResponse ApiSearch(const HttpRequest& r);
   HttpResponse ApiReferrals(const HttpRequest& r, std::string_view path, const Principal& who);
+  HttpResponse ApiBundles(const HttpRequest& r, bool write, const Principal& who);
   HttpResponse ApiLogin(const HttpRequest& r);
   HttpResponse Asset(std::string_view path);
   HttpResponse PageLogin(const HttpRequest& r, PageRequest& page);
@@ -581,6 +586,17 @@ HttpResponse App::Impl::HandleApi(const HttpRequest& r, std::string_view path,
     return Json(200, {{"values", out}});
   }
   if (path == "/api/v1/users" || path.substr(0, 14) == "/api/v1/users/") return ApiUsers(r, path);
+  if (path == "/api/v1/summary") {
+    auto summary = sync::MakeSummary(parts.log);
+    if (!summary.ok()) return JsonError(summary.status());
+    HttpResponse res;
+    res.body = sync::SummaryToJson(*summary);
+    AddStandardHeaders(&res);
+    return res;
+  }
+  if (path == "/api/v1/bundles/export" || path == "/api/v1/bundles/import") {
+    return ApiBundles(r, path == "/api/v1/bundles/export", who);
+  }
   if (path == "/api/v1/referrals" || path.substr(0, 18) == "/api/v1/referrals/")
     return ApiReferrals(r, path, who);
   if (path.substr(0, 18) == "/api/v1/bulletins/" && path.size() > 4 &&
@@ -601,6 +617,46 @@ HttpResponse App::Impl::HandleApi(const HttpRequest& r, std::string_view path,
     return api.Handle(named);
   }
   return api.Handle(r);
+}
+
+// A bundle (USB stick) written or read by the running node, so that a
+// centre need not stop its node, and its UI, to carry entries on a stick.
+// The request names a file on this machine, so only the node's own command
+// line (its local token) may make it: `mrcnode bundle export|import`.
+HttpResponse App::Impl::ApiBundles(const HttpRequest& r, bool write, const Principal& who) {
+  if (!who.local) {
+    return ErrorResponse(403, "PERMISSION_DENIED",
+                         "bundles name files on the node's machine: use `mrcnode bundle "
+                         "export` or `mrcnode bundle import` there");
+  }
+  auto body = ParseBody(r);
+  if (!body.ok()) return JsonError(body.status());
+  auto file = body->find("path");
+  if (file == body->end() || !file->is_string() || file->get<std::string>().empty() ||
+      file->get<std::string>()[0] != '/') {
+    return JsonError(Status::InvalidArgument("\"path\" must be an absolute file path"));
+  }
+  std::string path = file->get<std::string>();
+  if (write) {
+    std::optional<sync::Summary> peer;
+    if (auto it = body->find("summary"); it != body->end()) {
+      auto s = sync::SummaryFromJson(it->dump());
+      if (!s.ok()) return JsonError(s.status());
+      peer = std::move(s).value();
+    }
+    auto stats = sync::ExportBundle(parts.log, peer ? &*peer : nullptr, path);
+    if (!stats.ok()) return JsonError(stats.status());
+    return Json(200, {{"path", path}, {"entries", stats->entries}, {"bytes", stats->bytes}});
+  }
+  auto report = sync::ImportBundle(parts.log, path);
+  if (!report.ok()) return JsonError(report.status());
+  return Json(200, {{"path", path},
+                    {"entries", report->entries},
+                    {"accepted", report->accepted},
+                    {"duplicates", report->duplicates},
+                    {"pending", report->pending},
+                    {"refused", report->refused},
+                    {"first_refusal", report->first_refusal}});
 }
 
 HttpResponse App::Impl::ApiReferrals(const HttpRequest& r, std::string_view path,

@@ -254,5 +254,53 @@ TEST_F(MrcnodeTest, BundlesCarryEntriesThroughAThirdNode) {
   EXPECT_EQ(digest, Mrc({"digest", "--data", b}).out);
 }
 
+// A centre need not stop its node (and the UI its counsellors use) to
+// carry entries on a stick: summary, bundle export and bundle import go
+// through the running node; an admin's own API token may not name files.
+TEST_F(MrcnodeTest, BundlesWorkWhileTheNodesRun) {
+  std::string hq = Dir("hq"), a = Dir("a");
+  InitHq(hq);
+  ASSERT_EQ(0, Mrc({"init", "--data", a, "--genesis", hq + "/genesis.txt", "--http", "127.0.0.1:0",
+                    "--listen", "none"})
+                   .status);
+  ASSERT_EQ(
+      0, Mrc({"member", "request", "--data", a, "--name", "Centre", "--out", a + ".req"}).status);
+  ASSERT_EQ(0, Mrc({"member", "approve", "--data", hq, a + ".req"}).status);
+  Output o = Mrc({"user", "add", "--data", hq, "adm", "--role", "admin", "--password-stdin"},
+                 "correct horse\n");
+  ASSERT_EQ(0, o.status) << o.err;
+  o = Mrc({"user", "token", "--data", hq, "adm", "--label", "test"});
+  ASSERT_EQ(0, o.status) << o.err;
+  token_ = json::parse(o.out)["token"];
+  o = Mrc(
+      {"doc", "put", "--data", hq},
+      R"({"kind":"bulletin","content":{"title":"New quota","body":"Details.","effective_date":"2027-01-01","urgency":"high","language":"en"}})");
+  ASSERT_EQ(0, o.status) << o.err;
+  std::string bulletin = json::parse(o.out)["id"];
+
+  Server hq_node(kBin, hq), a_node(kBin, a);
+  std::string hq_addr = hq_node.WaitForAddress(), a_addr = a_node.WaitForAddress();
+  ASSERT_FALSE(hq_addr.empty()) << hq_node.Stderr();
+  ASSERT_FALSE(a_addr.empty()) << a_node.Stderr();
+  ASSERT_EQ(0, Mrc({"summary", "--data", a, "--out", Dir("a.summary")}).status);
+  o = Mrc({"bundle", "export", "--data", hq, "--for", Dir("a.summary"), "--out", Dir("hq.bundle")});
+  ASSERT_EQ(0, o.status) << o.err;
+  EXPECT_NE(std::string::npos, o.out.find("wrote 3 entries")) << o.out;
+  o = Mrc({"bundle", "import", "--data", a, Dir("hq.bundle")});
+  ASSERT_EQ(0, o.status) << o.err;
+  EXPECT_NE(std::string::npos, o.out.find("3 new")) << o.out;
+  // The running centre applied them: the bulletin is there, and its
+  // receipt is on its way back on the next stick.
+  o = Mrc({"doc", "get", "--data", a, bulletin});
+  ASSERT_EQ(0, o.status) << o.err;
+  EXPECT_EQ("New quota", json::parse(o.out)["content"]["title"]);
+
+  auto [code, refused] =
+      Call(hq_addr, "POST", "/api/v1/bundles/import", json{{"path", Dir("hq.bundle")}}.dump());
+  EXPECT_EQ(403, code) << refused.dump();
+  EXPECT_EQ(0, hq_node.Stop());
+  EXPECT_EQ(0, a_node.Stop());
+}
+
 }  // namespace
 }  // namespace mrc::e2e
