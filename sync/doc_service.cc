@@ -306,6 +306,7 @@ Result<std::string> DocService::Accept(std::string_view doc_id, std::string_view
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"content"}));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   MRC_ASSIGN_OR_RETURN(Version proposal, ProposalOf(log_, id, proposal_id));
+  std::lock_guard deciding(decide_mu_);
   MRC_RETURN_IF_ERROR(Undecided(log_, id, proposal));
   // The accepter signs the content: the proposal's, or its own amendment.
   std::string payload = proposal.payload;
@@ -330,6 +331,7 @@ Result<std::string> DocService::Decline(std::string_view doc_id, std::string_vie
   }
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   MRC_ASSIGN_OR_RETURN(Version proposal, ProposalOf(log_, id, proposal_id));
+  std::lock_guard deciding(decide_mu_);
   MRC_RETURN_IF_ERROR(Undecided(log_, id, proposal));
   std::string payload = DeclinePayload(req["reason"].get<std::string>());
   MRC_RETURN_IF_ERROR(ParseDecline(payload).status());

@@ -30,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,6 +84,9 @@ class DocService {
   Result<std::optional<std::string>> WaitingNote(const Hash32& version);
 
   Log* log_;
+  // Held from the check that a proposal is undecided to the entry that
+  // decides it, so that two at once (a double click) write one decision.
+  std::mutex decide_mu_;
 };
 
 }  // namespace mrc::sync

@@ -410,7 +410,7 @@ HttpResponse FaqPage(Page& p, const AppParts& parts) {
   q.reader_language = p.lang();
   auto res = parts.search->Search(q);
   if (!res.ok()) return FromStatus(p, res.status());
-  if (!category.empty()) b += "<h2>" + Esc(category) + "</h2>";
+  if (!category.empty()) b += "<h2>" + Esc(p.CategoryName(category)) + "</h2>";
   b += "<ul class=\"list\">";
   for (const auto& h : res->hits) {
     b += "<li><a href=\"/docs/" + Esc(h.id) + "\"" + LangAttrs(h.language) + ">" + Esc(h.title) +
@@ -811,7 +811,8 @@ std::string PreviewHtml(Page& p, const std::string& kind, const json& c) {
 // its rendered text, and every other field as "name: value".
 std::string VersionHtml(Page& p, const std::string& kind, const json& c) {
   if (!c.is_object()) return "<p>" + p.H("doc.deleted") + "</p>";
-  std::string b = "<h4>" + Esc(DocTitle(p, kind, c)) + "</h4>" + ContentHtml(p, kind, c);
+  std::string b = "<div" + LangAttrs(JsonString(c, "language")) + "><h4>" +
+                  Esc(DocTitle(p, kind, c)) + "</h4>" + ContentHtml(p, kind, c) + "</div>";
   b += "<ul class=\"fields\">";
   for (const auto& [k, v] : c.items()) {
     if (v.is_string() && IsMarkdownField(kind, k)) continue;  // rendered above
@@ -1335,14 +1336,21 @@ HttpResponse SettingsPage(Page& p, const AppParts& parts) {
 }  // namespace
 
 // Escaped text for XML 1.0, which has no place for C0 control characters
-// other than tab and line breaks (content may hold them: it is UTF-8 text,
-// and a feed reader refuses the whole feed over one).
+// other than tab and line breaks, nor for U+FFFE and U+FFFF (content may hold them: it is UTF-8
+// text, and a feed reader refuses the whole feed over one).
 std::string XmlText(std::string_view s) {
   std::string clean;
   clean.reserve(s.size());
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') clean += ch;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
+    // U+FFFE and U+FFFF (EF BF BE, EF BF BF): valid UTF-8, not XML.
+    if (c == 0xEF && s.substr(i + 1, 1) == "\xBF" && i + 2 < s.size() &&
+        (static_cast<unsigned char>(s[i + 2]) | 1) == 0xBF) {
+      i += 2;
+      continue;
+    }
+    clean += s[i];
   }
   return Esc(clean);
 }
@@ -1432,7 +1440,7 @@ HttpResponse Ui::LoginPage(const PageRequest& r, int status, std::string_view er
   b += "<div class=\"field\"><label for=\"name\">" + p.H("login.name") +
        "</label><input id=\"name\" name=\"name\" required autocomplete=\"username\" "
        "autocapitalize=\"none\" autofocus value=\"" +
-       Esc(Param(r.form, "name")) + "\"></div>";
+       Esc(r.path == "/login" ? Param(r.form, "name") : "") + "\"></div>";
   b += "<div class=\"field\"><label for=\"password\">" + p.H("login.password") +
        "</label><input id=\"password\" type=\"password\" name=\"password\" required "
        "autocomplete=\"current-password\"></div>";

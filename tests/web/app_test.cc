@@ -820,7 +820,7 @@ TEST_F(AppTest, TheBulletinFeedIsValidAtomWithControlCharactersInTheText) {
   auto made = docs_->Create(json({{"kind", "bulletin"},
                                   {"content",
                                    {{"title", "New quota\x07"},
-                                    {"summary", "Bell\x07 and tab\x0b here"},
+                                    {"summary", "Bell\x07 and tab\x0b here\uFFFE\uFFFF"},
                                     {"body", "Text\x01 with \x1f controls"},
                                     {"effective_date", "2026-12-01"},
                                     {"urgency", "high"},
@@ -833,6 +833,8 @@ TEST_F(AppTest, TheBulletinFeedIsValidAtomWithControlCharactersInTheText) {
   for (unsigned char c : feed.body) {
     EXPECT_TRUE(c >= 0x20 || c == '\n' || c == '\t' || c == '\r') << int(c);
   }
+  EXPECT_EQ(std::string::npos, feed.body.find("\xEF\xBF\xBE"));
+  EXPECT_EQ(std::string::npos, feed.body.find("\xEF\xBF\xBF"));
   EXPECT_NE(std::string::npos, feed.body.find("<author><name>"));
   EXPECT_NE(std::string::npos, feed.body.find("Bell and tab here"));
 }
@@ -893,6 +895,11 @@ TEST_F(AppTest, RefusedLoginAndNewUserFormsKeepWhatWasTyped) {
   EXPECT_EQ(409, taken.status);
   EXPECT_NE(std::string::npos, taken.body.find("value=\"editor\"></div>"));
   EXPECT_NE(std::string::npos, taken.body.find("<option value=\"admin\" selected>"));
+  // A login page answering another form's post (the session expired) is
+  // not filled from that form.
+  HttpResponse expired = Do("POST", "/admin/users", nullptr, "name=newuser&role=admin");
+  EXPECT_EQ(401, expired.status);
+  EXPECT_EQ(std::string::npos, expired.body.find("value=\"newuser\""));
 }
 
 // Form fields are text: bytes that are not UTF-8 get a page saying so.
