@@ -797,7 +797,7 @@ HttpResponse App::HandleRequest(const HttpRequest& request) {
 
   if (path == "/login") {
     if (request.method != "GET" && request.method != "POST")
-      return ErrorResponse(405, "METHOD_NOT_ALLOWED", "use GET or POST");
+      return s.ui.ErrorPage(page, 405, "use GET or POST");
     return s.PageLogin(request, page);
   }
   if (path == "/api/v1/login") {
