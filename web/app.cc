@@ -257,7 +257,7 @@ struct App::Impl {
   HttpResponse HandleApi(const HttpRequest& r, std::string_view path, const Principal& who);
   HttpResponse ApiUsers(const HttpRequest& r, std::string_view path);
   HttpResponse ApiMe(const HttpRequest& r, const Principal& who);
-  HttpResponse ApiSearch(const HttpRequest& r);
+  HttpResponse ApiSearch(const HttpRequest& r, const Principal& who);
   HttpResponse ApiReferrals(const HttpRequest& r, std::string_view path, const Principal& who);
   HttpResponse ApiBundles(const HttpRequest& r, bool write, const Principal& who);
   HttpResponse ApiLogin(const HttpRequest& r);
@@ -357,7 +357,7 @@ HttpResponse App::Impl::ApiLogin(const HttpRequest& r) {
   return res;
 }
 
-HttpResponse App::Impl::ApiSearch(const HttpRequest& r) {
+HttpResponse App::Impl::ApiSearch(const HttpRequest& r, const Principal& who) {
   auto q = ParseQuery(TargetQuery(r.target),
                       {"q", "kind", "category", "country", "topic", "language", "offset", "limit"});
   if (!q.ok()) return JsonError(q.status());
@@ -368,6 +368,8 @@ HttpResponse App::Impl::ApiSearch(const HttpRequest& r) {
   sq.country = Param(*q, "country");
   sq.topic = Param(*q, "topic");
   sq.language = Param(*q, "language");
+  // Ranked for the reader as the search page ranks: their language first.
+  sq.reader_language = Language(r, &who);
   auto offset = ParseCount(*q, "offset", 0);
   auto limit = ParseCount(*q, "limit", 20);
   if (!offset.ok()) return JsonError(offset.status());
@@ -377,7 +379,7 @@ HttpResponse App::Impl::ApiSearch(const HttpRequest& r) {
   // The answer depends on the query alone: kept until a document changes
   // (building the JSON costs several times more than the cached search).
   auto generation = parts.log->LastDocChange();
-  std::string key(TargetQuery(r.target));
+  std::string key = sq.reader_language + ' ' + std::string(TargetQuery(r.target));
   if (generation.ok()) {
     if (auto body = search_bodies.Get(key, *generation)) {
       HttpResponse cached;
@@ -576,7 +578,7 @@ HttpResponse App::Impl::HandleApi(const HttpRequest& r, std::string_view path,
     const std::string* host = r.Header("host");
     return BulletinFeed(parts, "http://" + (host ? *host : std::string("localhost")));
   }
-  if (path == "/api/v1/search") return ApiSearch(r);
+  if (path == "/api/v1/search") return ApiSearch(r, who);
   constexpr std::string_view kFacets = "/api/v1/facets/";
   if (path.substr(0, kFacets.size()) == kFacets) {
     auto f = parts.search->Facet(path.substr(kFacets.size()));

@@ -46,7 +46,7 @@ using nlohmann::json;
 
 // Index metadata keys.
 constexpr const char* kFormatKey = "format";
-constexpr const char* kFormat = "12";
+constexpr const char* kFormat = "13";
 
 // The index's format with the versions of what shapes its terms and word
 // hashes (Xapian's stemmers and tokenizer, ICU's folding): a node upgraded
@@ -72,6 +72,15 @@ constexpr std::string_view kTranslationPrefix = "XR";
 // with a small weight so that, of equally good matches, those in the
 // reader's language come first.
 constexpr std::string_view kLanguageWeightPrefix = "XL";
+
+// A word in a text of `language` is the term "Z" + StemPrefix + its stem
+// ("ZXSfr:famill"), or + the word itself where Xapian has no stemmer for
+// the language ("ZXSsq:vize"): each language's words apart, so that a word
+// counts the documents of its own language, and stems of different
+// languages that collide ("new" is both English and the French stem of
+// "news") do not match each other's documents. StemPrefix alone, as a
+// boolean term, counts the language's documents.
+std::string StemPrefix(std::string_view language) { return "XS" + std::string(language) + ":"; }
 
 // Value slots, for reading order when a query has no words.
 constexpr Xapian::valueno kTopicOrderSlot = 0;  // a guide topic's place, "00".."99"
@@ -105,6 +114,17 @@ Xapian::Stem StemmerFor(const std::string& language) {
   } catch (const Xapian::InvalidArgumentError&) {
     return Xapian::Stem();
   }
+}
+
+// The prefix TermGenerator and QueryParser are given so that a word
+// becomes "Z" + StemPrefix + stem: Xapian adds the "Z" to stems itself;
+// without a stemmer, words are taken as they are (STEM_ALL_Z would make
+// no term at all) and the prefix brings the "Z".
+std::string ParsePrefix(const std::string& language, const Xapian::Stem& stem) {
+  return (stem.is_none() ? "Z" : "") + StemPrefix(language);
+}
+Xapian::TermGenerator::stem_strategy StemmingOf(const Xapian::Stem& stem) {
+  return stem.is_none() ? Xapian::TermGenerator::STEM_NONE : Xapian::TermGenerator::STEM_ALL_Z;
 }
 
 }  // namespace
@@ -785,24 +805,30 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id, bool known_absent) {
     doc.add_value(kTitleSlot, Xapian::Unicode::tolower(FoldForSearch(f.title)).substr(0, 200));
   }
 
-  Xapian::TermGenerator gen;
-  Xapian::Stem stem = StemmerFor(lang);
-  // The languages the index holds ("-" for content Xapian cannot stem):
-  // a query is parsed once for each.
-  std::string known = stem.is_none() ? std::string("-") : lang;
-  if (languages.insert(known).second) {
+  // The languages the index holds ("-" for content without one): a query
+  // is parsed once for each.
+  if (languages.insert(lang.empty() ? std::string("-") : lang).second) {
     std::string all;
     for (const auto& l : languages) all += (all.empty() ? "" : " ") + l;
     writer->set_metadata(kLanguagesKey, all);
   }
-  gen.set_stemmer(stem);
-  gen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-  gen.set_document(doc);
+  // Each word's stem in the text's language (the word itself where Xapian
+  // has no stemmer for it), under the language's prefix; every word's (a
+  // capital letter does not keep a word from its stem: "Visas" at the
+  // start of a sentence is a form of "visa").
   // Without word positions: they would double the index and its build time,
   // and serve only phrase queries, which Xapian then reads as "all of
   // these words" (snippets are cut from the text itself).
-  gen.index_text_without_positions(FoldForSearch(f.title), 3);  // a title word counts thrice
-  gen.index_text_without_positions(FoldForSearch(f.body));
+  Xapian::Stem stem = StemmerFor(lang);
+  Xapian::TermGenerator gen;
+  gen.set_document(doc);
+  gen.set_stemmer(stem);
+  gen.set_stemming_strategy(StemmingOf(stem));
+  std::string prefix = ParsePrefix(lang, stem);
+  gen.index_text_without_positions(FoldForSearch(f.title), 3,
+                                   prefix);  // a title word counts thrice
+  gen.index_text_without_positions(FoldForSearch(f.body), 1, prefix);
+  doc.add_boolean_term(StemPrefix(lang));  // counts the language's documents
   ranking::StoreImpacts(doc);
 
   StoredHit stored;
@@ -1082,58 +1108,75 @@ std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Fields& f,
 Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const SearchQuery& q,
                                                    const std::set<std::string>& index_languages) {
   std::string text = FoldForSearch(q.text);
-  // One parse per stemmer: the reader's language, the filter's, and every
-  // language the index holds (so a query finds content in other languages);
-  // plus one without a stemmer when the index holds content Xapian cannot
-  // stem ("-"). The parses are joined whole (OP_OR): merging them word by
-  // word would let a document match one word in one language's form and
-  // another in another's, and stems of different languages collide
-  // ("news" is "new" to the French stemmer).
+  // One parse per language: the filter's, or the reader's and every
+  // language the index holds (so that a query finds content in other
+  // languages), each with the language's stemmer and prefix, so that it
+  // matches that language's documents only, weighed among them. The parses
+  // are joined whole (OP_OR): merging them word by word would let a
+  // document match one word in one language's form and another in
+  // another's.
   std::set<std::string> langs;
   if (!q.language.empty()) {
     langs.insert(PrimaryLanguage(q.language));
-    if (StemmerFor(PrimaryLanguage(q.language)).is_none()) langs.insert("");
   } else {
-    langs = index_languages;
-    langs.insert(PrimaryLanguage(q.reader_language));
-    if (langs.erase("-") || langs.size() == 1) langs.insert("");
+    for (const auto& l : index_languages) langs.insert(l == "-" ? std::string() : l);
+    if (!q.reader_language.empty()) langs.insert(PrimaryLanguage(q.reader_language));
   }
+  const Xapian::doccount docs = db.get_doccount();
   std::vector<Xapian::Query> parsed;
   std::set<std::string> seen_queries;
   std::set<std::string> query_words, query_stems;  // for snippets
+  // What a match weighs at least, in idf: with every word required, every
+  // word's; with any word enough, the rarest one's. The strongest parse's.
+  double least_match_idf = 0;
   auto parse = [&](Xapian::Query::op default_op) {
     parsed.clear();
     seen_queries.clear();
-    query_words.clear();
     query_stems.clear();
+    least_match_idf = 0;
     for (const auto& lang : langs) {
+      if (db.get_termfreq(StemPrefix(lang)) == 0) continue;  // nothing in this language
       Xapian::Stem stem = StemmerFor(lang);
-      if (!lang.empty() && stem.is_none()) continue;
       Xapian::QueryParser qp;
       qp.set_stemmer(stem);
-      qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+      qp.set_stemming_strategy(stem.is_none() ? Xapian::QueryParser::STEM_NONE
+                                              : Xapian::QueryParser::STEM_ALL_Z);
       qp.set_default_op(default_op);
+      std::string prefix = ParsePrefix(lang, stem);
       Xapian::Query one;
       try {
-        one = qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT);
+        one = qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT, prefix);
       } catch (const Xapian::QueryParserError&) {
-        one = qp.parse_query(text, 0);  // quotes or operators that do not pair up
+        one = qp.parse_query(text, 0, prefix);  // quotes or operators that do not pair up
       }
       if (one.empty()) continue;
       if (!seen_queries.insert(one.get_description()).second) continue;
+      const std::size_t word_at = 1 + StemPrefix(lang).size();
+      double idf = 0;
       for (auto t = one.get_terms_begin(); t != one.get_terms_end(); ++t) {
         const std::string& term = *t;
         if (!ranking::IsWordTerm(term)) continue;
-        if (term[0] == 'Z')
-          query_stems.insert(term.substr(1));
-        else
-          query_words.insert(term);
+        double word_idf = ranking::Idf(db.get_termfreq(term), docs);
+        idf = default_op == Xapian::Query::OP_AND ? idf + word_idf : std::max(idf, word_idf);
+        query_stems.insert(term.substr(word_at));
       }
+      least_match_idf = std::max(least_match_idf, idf);
       parsed.push_back(common_words.Rewrite(db, one));
     }
   };
+  // The words as typed, for snippets.
+  {
+    Xapian::QueryParser qp;
+    Xapian::Query plain = qp.parse_query(text, 0);
+    for (auto t = plain.get_terms_begin(); t != plain.get_terms_end(); ++t) {
+      if (ranking::IsWordTerm(*t)) query_words.insert(*t);
+    }
+  }
   parse(Xapian::Query::OP_AND);
-  bool words = !parsed.empty();
+  // A query with words matches by them, or nothing (when no language of
+  // the index has documents: none is parsed); without, everything the
+  // filters let through, in reading order.
+  bool words = !query_words.empty() || !parsed.empty();
 
   std::vector<Xapian::Query> filters;
   auto filter = [&](std::string_view prefix, const std::string& value) {
@@ -1149,13 +1192,19 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
   auto build = [&]() {
     Xapian::Query query = words ? Xapian::Query(Xapian::Query::OP_OR, parsed.begin(), parsed.end())
                                 : Xapian::Query::MatchAll;
-    if (words && q.language.empty()) {
-      query = Xapian::Query(
-          Xapian::Query::OP_AND_MAYBE, query,
-          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                        common_words.Term(
-                            db, Term(kLanguageWeightPrefix, PrimaryLanguage(q.reader_language))),
-                        0.5));
+    // A document in the reader's language weighs as much more as the
+    // words it needs weigh in a text of the reference length that holds
+    // each once: of two matches about as good, the reader's language comes
+    // first; a match clearly better in another language still ranks above.
+    // The same share whatever share of the index the language holds:
+    // weighed by its own idf, a language held by most documents added
+    // almost nothing, and a rare one a lot.
+    std::string reader = Term(kLanguageWeightPrefix, PrimaryLanguage(q.reader_language));
+    Xapian::doccount reader_docs = db.get_termfreq(reader);
+    double reader_idf = ranking::Idf(reader_docs, docs);
+    if (words && q.language.empty() && least_match_idf > 0 && reader_docs > 0 && reader_idf > 0) {
+      query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
+                            common_words.Term(db, reader, least_match_idf / reader_idf));
     }
     if (!filters.empty()) {
       query = Xapian::Query(Xapian::Query::OP_FILTER, query,

@@ -26,7 +26,7 @@ void StoreImpacts(Xapian::Document& doc) {
   for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
     std::string term = *t;
     if (!IsWordTerm(term)) continue;
-    if (term[0] != 'Z') length += t.get_wdf();  // each word once, not its stem as well
+    length += t.get_wdf();  // each word is one term: its stem, or itself
     words.emplace_back(std::move(term), t.get_wdf());
   }
   for (const auto& [term, tf] : words) {
@@ -81,11 +81,15 @@ namespace {
 // weighed in full, here as there).
 class ImpactSource : public Xapian::PostingSource {
  public:
-  explicit ImpactSource(std::shared_ptr<const WordImpacts> word) : word_(std::move(word)) {}
+  // `scale` as OP_SCALE_WEIGHT's factor: ImpactWeight multiplies it with
+  // the idf before the impact, and so does this, so that both give the
+  // same weight to the last digit.
+  ImpactSource(std::shared_ptr<const WordImpacts> word, double scale)
+      : word_(std::move(word)), scale_(scale) {}
 
   void init(const Xapian::Database& db) override {
     at_ = 0;
-    per_impact_ = Idf(word_->documents, db.get_doccount());
+    per_impact_ = scale_ * Idf(word_->documents, db.get_doccount());
     set_maxweight(word_->max_impact * per_impact_);
   }
   Xapian::doccount get_termfreq_min() const override { return word_->documents; }
@@ -111,7 +115,7 @@ class ImpactSource : public Xapian::PostingSource {
     return true;
   }
   bool at_end() const override { return at_ >= word_->impact.size(); }
-  ImpactSource* clone() const override { return new ImpactSource(word_); }
+  ImpactSource* clone() const override { return new ImpactSource(word_, scale_); }
   std::string name() const override { return "mrc::ImpactSource"; }
 
  private:
@@ -132,6 +136,7 @@ class ImpactSource : public Xapian::PostingSource {
   }
 
   std::shared_ptr<const WordImpacts> word_;
+  double scale_;
   double per_impact_ = 0;
   Xapian::docid at_ = 0;
 };
@@ -158,7 +163,6 @@ Xapian::Query CommonWords::Rewrite(const Xapian::Database& db, const Xapian::Que
     Xapian::doccount n = db.get_termfreq(*t);
     if (n >= min) common.emplace_back(n, *t);
   }
-  if (common.empty()) return query;
   std::sort(common.rbegin(), common.rend());
   if (common.size() > kMaxWordsPerQuery) common.resize(kMaxWordsPerQuery);
   std::set<std::string> chosen;
@@ -166,10 +170,11 @@ Xapian::Query CommonWords::Rewrite(const Xapian::Database& db, const Xapian::Que
   return RewriteNode(db, query, chosen);
 }
 
-Xapian::Query CommonWords::Term(const Xapian::Database& db, const std::string& term) {
+Xapian::Query CommonWords::Term(const Xapian::Database& db, const std::string& term, double scale) {
   Xapian::doccount min = MinDocuments(db);
-  if (db.get_termfreq(term) < min) return Xapian::Query(term);
-  auto source = std::make_unique<ImpactSource>(Impacts(db, term));
+  if (db.get_termfreq(term) < min)
+    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), scale);
+  auto source = std::make_unique<ImpactSource>(Impacts(db, term), scale);
   return Xapian::Query(source.release()->release());
 }
 
@@ -180,8 +185,15 @@ Xapian::Query CommonWords::RewriteNode(const Xapian::Database& db, const Xapian:
       if (query.get_terms_begin() == query.get_terms_end()) return query;
       std::string term = *query.get_terms_begin();
       if (!chosen.count(term)) return query;
-      auto source = std::make_unique<ImpactSource>(Impacts(db, term));
+      auto source = std::make_unique<ImpactSource>(Impacts(db, term), 1.0);
       return Xapian::Query(source.release()->release());
+    }
+    case Xapian::Query::OP_PHRASE:
+    case Xapian::Query::OP_NEAR: {
+      std::vector<Xapian::Query> parts;
+      for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
+        parts.push_back(RewriteNode(db, query.get_subquery(i), chosen));
+      return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
     }
     case Xapian::Query::OP_AND:
     case Xapian::Query::OP_OR:

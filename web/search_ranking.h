@@ -30,7 +30,7 @@ static_assert(2 * kImpactOfOneWord <= 255);
 // gets the same impacts whenever and wherever it is indexed.
 Xapian::termcount Impact(Xapian::termcount tf, Xapian::termcount words);
 
-// Words (lowercase, or stems with the Z prefix) are the terms a query
+// Words (stems with the Z prefix, or lowercase as typed) are the terms a query
 // weighs; the other prefixes are filters and the language boost.
 bool IsWordTerm(const std::string& term);
 
@@ -83,12 +83,16 @@ class CommonWords {
 
   // `query` (as Xapian's QueryParser makes it: each word a term of its
   // own, within-query frequency 1) with the terms of its commonest words,
-  // up to kMaxWordsPerQuery, replaced by sources over their impacts; parts
-  // it does not know (phrases, synonyms, scaling) are kept as they are.
+  // up to kMaxWordsPerQuery, replaced by sources over their impacts;
+  // phrases become AND (the index keeps no positions, and Xapian would
+  // keep a phrase's words from being rewritten); parts it does not know
+  // (synonyms, scaling) are kept as they are.
   Xapian::Query Rewrite(const Xapian::Database& db, const Xapian::Query& query);
   // A query for one term of any prefix (such as the reader's language,
-  // held by a share of all documents), from memory when it is common.
-  Xapian::Query Term(const Xapian::Database& db, const std::string& term);
+  // held by a share of all documents), from memory when it is common, its
+  // weight multiplied by `scale` (as OP_SCALE_WEIGHT would, to the last
+  // digit either way).
+  Xapian::Query Term(const Xapian::Database& db, const std::string& term, double scale);
 
  private:
   static constexpr std::size_t kMaxWords = 64;

@@ -93,17 +93,19 @@ class RankingTest : public ::testing::Test {
   void ExpectSameEitherWay(const std::string& text, CommonWords& common,
                            const std::vector<std::string>& languages = {"en"}) {
     Xapian::Database db(dir_ + "/index");
-    Xapian::Query q = Parse(text, languages);
-    Xapian::Query rewritten = common.Rewrite(db, q);
+    CommonWords none(UINT32_MAX);
+    Xapian::Query q = none.Rewrite(db, Parse(text, languages));
+    EXPECT_EQ(std::string::npos, q.get_description().find("PostingSource"));
+    Xapian::Query rewritten = common.Rewrite(db, Parse(text, languages));
     EXPECT_NE(std::string::npos, rewritten.get_description().find("PostingSource"))
         << text << ": " << rewritten.get_description();
-    // And with the reader's-language boost, as a search adds it.
+    // And with the reader's-language boost, as a search adds it (a scale
+    // that is not a power of two, so that the order of the products shows).
     auto boosted = [](Xapian::Query words, Xapian::Query language) {
-      return Xapian::Query(Xapian::Query::OP_AND_MAYBE, words,
-                           Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, language, 0.5));
+      return Xapian::Query(Xapian::Query::OP_AND_MAYBE, words, language);
     };
-    Xapian::Query boosted_q = boosted(q, Xapian::Query("XLen"));
-    Xapian::Query boosted_rewritten = boosted(rewritten, common.Term(db, "XLen"));
+    Xapian::Query boosted_q = boosted(q, none.Term(db, "XLen", 0.37));
+    Xapian::Query boosted_rewritten = boosted(rewritten, common.Term(db, "XLen", 0.37));
     for (auto [offset, limit] : {std::pair{0u, 1u}, {0u, 5u}, {3u, 7u}, {0u, 1000u}}) {
       Hits plain = Run(db, q, offset, limit), from_memory = Run(db, rewritten, offset, limit);
       EXPECT_EQ(plain.ids, from_memory.ids) << text << " at " << offset << "+" << limit;
@@ -152,19 +154,69 @@ TEST_F(RankingTest, CommonWordsOfTwoLanguagesFromMemoryRankAsTheirPostingLists) 
   }
 }
 
+// As a search builds its query over an index of two languages, each
+// language's words under its own prefix: one parse per language, joined
+// by OR, with the reader's language boost; every limit, so that pruning
+// by weight bounds shows.
+TEST_F(RankingTest, ParsesPerLanguageFromMemoryRankAsTheirPostingLists) {
+  std::mt19937 random(5);
+  const std::vector<std::string> words = {"visa",    "permit", "work",   "family",  "residence",
+                                          "student", "quota",  "appeal", "pension", "border"};
+  std::discrete_distribution<std::size_t> pick({40, 30, 20, 12, 8, 6, 5, 4, 3, 2});
+  for (int i = 0; i < 160; ++i) {
+    std::string lang = i % 3 ? "en" : "fr";
+    Xapian::Stem stem(lang);
+    Xapian::Document doc;
+    int n = 5 + static_cast<int>(random() % 60);
+    for (int w = 0; w < n; ++w) doc.add_term("ZXS" + lang + ":" + stem(words[pick(random)]));
+    StoreImpacts(doc);
+    doc.add_boolean_term("XS" + lang + ":");
+    doc.add_term("XL" + lang, kImpactOfOneWord);
+    writer_->add_document(doc);
+  }
+  writer_->commit();
+  Xapian::Database db(dir_ + "/index");
+  auto build = [&](const std::string& text, CommonWords& common) {
+    std::vector<Xapian::Query> parses;
+    for (std::string lang : {"en", "fr"}) {
+      Xapian::QueryParser qp;
+      qp.set_stemmer(Xapian::Stem(lang));
+      qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
+      qp.set_default_op(Xapian::Query::OP_AND);
+      std::string prefix = "XS" + lang + ":";
+      Xapian::Query one = qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT, prefix);
+      parses.push_back(common.Rewrite(db, one));
+    }
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE,
+                         Xapian::Query(Xapian::Query::OP_OR, parses.begin(), parses.end()),
+                         common.Term(db, "XLen", 2.7));
+  };
+  CommonWords none(UINT32_MAX), common(1);
+  for (const char* text : {"pension OR visa work", "visa", "visa permit", "family OR quota",
+                           "work AND (visa OR permit OR family)", "visa -permit"}) {
+    Xapian::Query plain = build(text, none), from_memory = build(text, common);
+    ASSERT_NE(std::string::npos, from_memory.get_description().find("PostingSource"));
+    for (Xapian::doccount limit = 1; limit <= 60; ++limit) {
+      Hits a = Run(db, plain, 0, limit), b = Run(db, from_memory, 0, limit);
+      EXPECT_EQ(a.ids, b.ids) << text << " limit " << limit;
+      EXPECT_EQ(a.weights, b.weights) << text << " limit " << limit;
+    }
+  }
+}
+
 TEST_F(RankingTest, TheLanguageBoostFromMemoryWeighsAsItsTerm) {
   AddDocuments(300);
   Xapian::Database db(dir_ + "/index");
   CommonWords common(1);
   auto boosted = [](Xapian::Query words, Xapian::Query language) {
-    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, words,
-                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, language, 0.5));
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, words, language);
   };
   Xapian::Query words(Xapian::Query::OP_OR, Xapian::Query("Zquota"), Xapian::Query("Zappeal"));
-  Xapian::Query source = common.Term(db, "XLen");
+  Xapian::Query source = common.Term(db, "XLen", 0.37);
   ASSERT_NE(std::string::npos, source.get_description().find("PostingSource"));
+  Xapian::Query term(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query("XLen"), 0.37);
   for (auto [offset, limit] : {std::pair{0u, 3u}, {0u, 1000u}}) {
-    Hits plain = Run(db, boosted(words, Xapian::Query("XLen")), offset, limit);
+    Hits plain = Run(db, boosted(words, term), offset, limit);
     Hits from_memory = Run(db, boosted(words, source), offset, limit);
     EXPECT_EQ(plain.ids, from_memory.ids);
     EXPECT_EQ(plain.weights, from_memory.weights);

@@ -210,6 +210,76 @@ TEST_F(SearchTest, OfEquallyGoodMatchesTheReadersLanguageComesFirst) {
   EXPECT_THAT(Ids(Find(Q("visa schengen").Reader("fr"))), ElementsAre(fr, en));
 }
 
+// The boost is a share of what the query's words weigh, the strongest
+// language's parse's: weighed as a word of its own, the reader's language
+// (held by most documents, in most networks) counted for almost nothing
+// and a rare one for a lot, and a minority language's stems, rare for
+// being in a minority, outranked the reader's own language.
+TEST_F(SearchTest, TheReadersLanguageComesFirstWhateverItsShareOfTheIndex) {
+  OpenIndex();
+  for (int i = 0; i < 30; ++i)
+    Faq("Opening hours " + std::to_string(i), "The centre opens at nine on weekdays.", "en");
+  // A little better in French (the word twice), in texts of the same length.
+  std::string en = Faq("Schengen area", "The visa lets you travel in the area.", "en");
+  std::string fr = Faq("Espace Schengen", "Le visa, un visa pour voyager dans l'espace.", "fr");
+  EXPECT_THAT(Ids(Find(Q("visa").Reader("en"))), ElementsAre(en, fr));
+  EXPECT_THAT(Ids(Find(Q("visa").Reader("fr"))), ElementsAre(fr, en));
+  EXPECT_THAT(Ids(Find(Q("visa schengen").Reader("en"))), ElementsAre(en, fr));
+  EXPECT_THAT(Ids(Find(Q("visas").Reader("en"))), ElementsAre(en, fr));  // French stem "vis"
+
+  // A much better match in another language still comes first: the word
+  // in the title and four times in a short French text, once in a long
+  // English one.
+  for (int i = 0; i < 30; ++i)
+    Faq("Horaires " + std::to_string(i), "Le centre ouvre à neuf heures en semaine.", "fr");
+  std::string long_text = "Permit.";
+  for (int i = 0; i < 80; ++i) long_text += " The centre answers questions of every kind.";
+  std::string en_once = Faq("Residence", long_text, "en");
+  std::string fr_often = Faq("Permit", "Permit, permit, permit, permit.", "fr");
+  EXPECT_THAT(Ids(Find(Q("permit").Reader("en"))), ElementsAre(fr_often, en_once));
+}
+
+// Phones capitalise the first word typed, and sentences start with one: a
+// capital letter does not keep a word from its stem, in the query or in
+// the text.
+TEST_F(SearchTest, ACapitalLetterStillFindsEveryFormOfAWord) {
+  OpenIndex();
+  std::string lower = Faq("Fees", "A short-stay visa costs 80 euros.", "en");
+  std::string upper = Faq("Embassies", "Visas are issued by the embassy.", "en");
+  std::string fr = Faq("Regroupement", "Familles et enfants.", "fr");
+  for (const char* q : {"visa", "Visa", "visas", "Visas", "VISAS"})
+    EXPECT_THAT(Ids(Find(Q(q).Reader("en"))), UnorderedElementsAre(lower, upper)) << q;
+  for (const char* q : {"famille", "Famille", "Familles"})
+    EXPECT_THAT(Ids(Find(Q(q).Reader("en"))), ElementsAre(fr)) << q;
+}
+
+// Albanian has no stemmer in Xapian, and a centre no language: their
+// words are found as they are written (folded).
+TEST_F(SearchTest, ContentWithoutAStemmerOrALanguageIsFoundByItsWords) {
+  OpenIndex();
+  std::string sq = Faq("Vizat", "Cili është ndryshimi midis vizës afatshkurtër?", "sq");
+  std::string centre =
+      Create({{"kind", "centre"},
+              {"content",
+               {{"name", "MRC Shkodër"}, {"location", {{"city", "Shkodër"}, {"country", "AL"}}}}}});
+  Faq("Visa", "The visa.", "en");
+  for (const char* q : {"vizës", "vizes", "Vizes", "afatshkurter"})
+    EXPECT_THAT(Ids(Find(Q(q).Reader("en"))), ElementsAre(sq)) << q;
+  EXPECT_THAT(Ids(Find(Q("vizës").Reader("sq"))), ElementsAre(sq));
+  EXPECT_THAT(Ids(Find(Q("shkoder").Reader("en"))), ElementsAre(centre));
+  EXPECT_THAT(Ids(Find(Q("vizes").Language("sq"))), ElementsAre(sq));
+}
+
+// A stem of one language does not match another's documents: "news" is
+// "new" to the French stemmer, and English "new" is not news.
+TEST_F(SearchTest, StemsOfDifferentLanguagesDoNotMatchEachOther) {
+  OpenIndex();
+  std::string students = Faq("Students", "Visa rules for new students.", "en");
+  std::string news = Faq("Nouvelles", "Les news du visa.", "fr");
+  EXPECT_THAT(Ids(Find(Q("visa news").Reader("en"))), ElementsAre(news));
+  EXPECT_THAT(Ids(Find(Q("visa -news").Reader("en"))), ElementsAre(students));
+}
+
 TEST_F(SearchTest, RanksByHowOftenHowRareAndInHowLongAText) {
   OpenIndex();
   const std::string filler =
