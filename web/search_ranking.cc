@@ -90,7 +90,7 @@ class ImpactSource : public Xapian::PostingSource {
   void init(const Xapian::Database& db) override {
     at_ = 0;
     per_impact_ = scale_ * Idf(word_->documents, db.get_doccount());
-    set_maxweight(word_->max_impact * per_impact_);
+    set_maxweight(word_->bound * per_impact_);
   }
   Xapian::doccount get_termfreq_min() const override { return word_->documents; }
   Xapian::doccount get_termfreq_est() const override { return word_->documents; }
@@ -241,9 +241,10 @@ std::shared_ptr<const WordImpacts> CommonWords::Impacts(const Xapian::Database& 
     if (*p >= word->impact.size()) continue;
     auto impact = std::clamp<Xapian::termcount>(p.get_wdf(), 1, 255);
     word->impact[*p] = static_cast<std::uint8_t>(impact);
-    word->max_impact = std::max(word->max_impact, impact);
+    word->bound = std::max(word->bound, impact);
     ++word->documents;
   }
+  word->bound = std::max<Xapian::termcount>(word->bound, db.get_collection_freq(term));
   std::lock_guard lock(mu_);
   auto it = words_.find(term);
   if (it != words_.end()) {

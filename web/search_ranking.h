@@ -65,7 +65,16 @@ struct WordImpacts {
   Xapian::rev revision = 0;
   std::vector<std::uint8_t> impact;  // 0: not in the document
   Xapian::doccount documents = 0;
-  Xapian::termcount max_impact = 0;
+  // The bound on its impact that the source declares to Xapian's matcher:
+  // the word's collection frequency, as loose as the bound Xapian's own
+  // weighting takes for its posting list (~ the collection frequency), not
+  // the greatest impact. With that exact maximum, Xapian 1.4's matcher
+  // lost matches from a limited result: its OR and AND_MAYBE, turning
+  // into AND_MAYBE and AND once the result's lowest weight passed a
+  // branch's bound, skipped documents when bounds were attained
+  // (RankingTest.SourcesLoseNoMatchAtAnyLimit: 38 limited results of
+  // 60,000 wrong; none from posting lists, none with this bound).
+  Xapian::termcount bound = 0;
 };
 
 // Words held by at least `min_documents` documents (and by a sixteenth of
