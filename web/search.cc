@@ -127,6 +127,53 @@ Xapian::TermGenerator::stem_strategy StemmingOf(const Xapian::Stem& stem) {
   return stem.is_none() ? Xapian::TermGenerator::STEM_NONE : Xapian::TermGenerator::STEM_ALL_Z;
 }
 
+// What a document matching `query` can weigh at most, in idf (each of
+// its words at the greatest impact counts its idf twice over, a text's
+// words weigh less): the sum of its parts that can match; AND_NOT and
+// FILTER, their first. Negative when nothing can match (a word or filter
+// no document holds): such a parse must not size the reader's boost.
+double GreatestMatchIdf(const Xapian::Database& db, const Xapian::Query& query) {
+  const double docs = db.get_doccount();
+  switch (query.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+      if (query.get_terms_begin() == query.get_terms_end()) return 0;
+      const std::string& term = *query.get_terms_begin();
+      Xapian::doccount n = db.get_termfreq(term);
+      if (n == 0) return -1;
+      return ranking::IsWordTerm(term) ? ranking::Idf(n, docs) : 0;
+    }
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+      return -1;
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_PHRASE:
+    case Xapian::Query::OP_NEAR: {
+      double sum = 0;
+      for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
+        double part = GreatestMatchIdf(db, query.get_subquery(i));
+        if (part < 0) return -1;
+        sum += part;
+      }
+      return sum;
+    }
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE: {
+      double sum = -1;
+      for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
+        double part = GreatestMatchIdf(db, query.get_subquery(i));
+        if (i == 0 && query.get_type() == Xapian::Query::OP_AND_MAYBE && part < 0) return -1;
+        if (part >= 0) sum = std::max(sum, 0.0) + part;
+      }
+      return sum;
+    }
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_FILTER:
+      return query.get_num_subqueries() ? GreatestMatchIdf(db, query.get_subquery(0)) : 0;
+    default:
+      return 0;
+  }
+}
+
 }  // namespace
 
 bool StemKeepsFirstCharacter(std::string_view language) {
@@ -661,7 +708,7 @@ struct SearchIndex::Impl {
   // The writer: used by CatchUp (one at a time).
   std::mutex write_mu;
   std::unique_ptr<Xapian::WritableDatabase> writer;
-  std::set<std::string> languages;  // with a stemmer, in the index; guarded by write_mu
+  std::set<std::string> languages;  // in the index ("-": none); guarded by write_mu
 
   // Readers, each with the revision it was opened at: reopened when taken
   // after a commit (a reopen costs five system calls even when nothing
@@ -676,6 +723,19 @@ struct SearchIndex::Impl {
 
   std::atomic<std::uint64_t> through{0};
   std::atomic<std::uint64_t> revision{0};  // moves on at every commit of the writer
+
+  // After a commit of the writer: the languages it holds for searches,
+  // then its revision. A search reads the revision first, so that it never
+  // keeps a result made with an older list of languages under a newer
+  // revision (the first documents of a new language would stay unfound
+  // while the result is kept).
+  void Publish() {
+    {
+      std::lock_guard lock(pool_mu);
+      reader_languages = languages;
+    }
+    ++revision;
+  }
 
   // Recent results, valid while the index is at the same revision: the same
   // questions come back all day at a centre.
@@ -765,12 +825,10 @@ Status SearchIndex::Impl::OpenWriter() {
     std::istringstream langs(writer->get_metadata(kLanguagesKey));
     for (std::string l; langs >> l;) languages.insert(l);
     writer->commit();
-    ++revision;
   } catch (const std::exception& e) {
     return Status::IOError(std::string("search index metadata: ") + e.what());
   }
-  std::lock_guard lock(pool_mu);
-  reader_languages = languages;
+  Publish();
   return Status::Ok();
 }
 
@@ -856,10 +914,8 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id, bool known_absent) {
 void SearchIndex::Impl::Commit(std::uint64_t through_change) {
   writer->set_metadata(kThroughKey, std::to_string(through_change));
   writer->commit();
-  ++revision;
+  Publish();
   through = through_change;
-  std::lock_guard lock(pool_mu);
-  reader_languages = languages;
 }
 
 // Every document again, from a scan of the log: for a new index, or one
@@ -884,7 +940,9 @@ Status SearchIndex::Impl::Rebuild() {
     }
     batch.clear();
     writer->commit();
-    ++revision;
+    // Searches meanwhile parse the languages indexed so far: a rebuild
+    // into an empty index would otherwise find only the reader's.
+    Publish();
     return Status::Ok();
   };
   Status s = log->ScanDocs(nullptr, [&](const sync::DocState& d) {
@@ -1126,14 +1184,14 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
   std::vector<Xapian::Query> parsed;
   std::set<std::string> seen_queries;
   std::set<std::string> query_words, query_stems;  // for snippets
-  // What a match weighs at least, in idf: with every word required, every
-  // word's; with any word enough, the rarest one's. The strongest parse's.
-  double least_match_idf = 0;
+  // What a match can weigh at most, in idf (GreatestMatchIdf), in the
+  // strongest of the parses that can match.
+  double greatest_match_idf = 0;
   auto parse = [&](Xapian::Query::op default_op) {
     parsed.clear();
     seen_queries.clear();
     query_stems.clear();
-    least_match_idf = 0;
+    greatest_match_idf = 0;
     for (const auto& lang : langs) {
       if (db.get_termfreq(StemPrefix(lang)) == 0) continue;  // nothing in this language
       Xapian::Stem stem = StemmerFor(lang);
@@ -1152,22 +1210,23 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
       if (one.empty()) continue;
       if (!seen_queries.insert(one.get_description()).second) continue;
       const std::size_t word_at = 1 + StemPrefix(lang).size();
-      double idf = 0;
       for (auto t = one.get_terms_begin(); t != one.get_terms_end(); ++t) {
-        const std::string& term = *t;
-        if (!ranking::IsWordTerm(term)) continue;
-        double word_idf = ranking::Idf(db.get_termfreq(term), docs);
-        idf = default_op == Xapian::Query::OP_AND ? idf + word_idf : std::max(idf, word_idf);
-        query_stems.insert(term.substr(word_at));
+        if (ranking::IsWordTerm(*t)) query_stems.insert((*t).substr(word_at));
       }
-      least_match_idf = std::max(least_match_idf, idf);
+      greatest_match_idf = std::max(greatest_match_idf, GreatestMatchIdf(db, one));
       parsed.push_back(common_words.Rewrite(db, one));
     }
   };
-  // The words as typed, for snippets.
+  // The words as typed, for snippets (not the operators: "visa OR permit"
+  // marks no "or").
   {
     Xapian::QueryParser qp;
-    Xapian::Query plain = qp.parse_query(text, 0);
+    Xapian::Query plain;
+    try {
+      plain = qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT);
+    } catch (const Xapian::QueryParserError&) {
+      plain = qp.parse_query(text, 0);
+    }
     for (auto t = plain.get_terms_begin(); t != plain.get_terms_end(); ++t) {
       if (ranking::IsWordTerm(*t)) query_words.insert(*t);
     }
@@ -1192,19 +1251,21 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
   auto build = [&]() {
     Xapian::Query query = words ? Xapian::Query(Xapian::Query::OP_OR, parsed.begin(), parsed.end())
                                 : Xapian::Query::MatchAll;
-    // A document in the reader's language weighs as much more as the
-    // words it needs weigh in a text of the reference length that holds
-    // each once: of two matches about as good, the reader's language comes
-    // first; a match clearly better in another language still ranks above.
-    // The same share whatever share of the index the language holds:
-    // weighed by its own idf, a language held by most documents added
-    // almost nothing, and a rare one a lot.
+    // The reader's language first: a document in it gains the most any
+    // match can weigh (each word at twice the impact of one occurrence,
+    // above any text's), so that it ranks above every document in another
+    // language, which follow, ranked among themselves. Weighed as a word
+    // of its own by its idf, the boost added almost nothing for a language
+    // held by most documents (the reader's, in most networks), and a
+    // French stem, rare for being French, outranked the English FAQ for
+    // an English reader's "visas".
     std::string reader = Term(kLanguageWeightPrefix, PrimaryLanguage(q.reader_language));
     Xapian::doccount reader_docs = db.get_termfreq(reader);
     double reader_idf = ranking::Idf(reader_docs, docs);
-    if (words && q.language.empty() && least_match_idf > 0 && reader_docs > 0 && reader_idf > 0) {
+    if (words && q.language.empty() && greatest_match_idf > 0 && reader_docs > 0 &&
+        reader_idf > 0) {
       query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
-                            common_words.Term(db, reader, least_match_idf / reader_idf));
+                            common_words.Term(db, reader, 2 * greatest_match_idf / reader_idf));
     }
     if (!filters.empty()) {
       query = Xapian::Query(Xapian::Query::OP_FILTER, query,
@@ -1342,11 +1403,6 @@ Result<SearchResult> SearchIndex::Search(const SearchQuery& query) {
   if (query.offset > 10000) return Status::InvalidArgument("offset must be at most 10000");
   if (query.text.size() > 1000)
     return Status::InvalidArgument("the query is longer than 1000 bytes");
-  std::set<std::string> languages;
-  {
-    std::lock_guard lock(impl_->pool_mu);
-    languages = impl_->reader_languages;
-  }
   auto complete = [&](SearchResult r) -> Result<SearchResult> {
     auto last = impl_->log->LastDocChange();
     r.complete = last.ok() && impl_->through >= *last && !impl_->rebuilding;
@@ -1360,10 +1416,16 @@ Result<SearchResult> SearchIndex::Search(const SearchQuery& query) {
     key += '\x1f';
   }
   key += std::to_string(query.offset) + "/" + std::to_string(query.limit);
-  // Read before searching: a commit during the search makes the result
-  // older than the revision, never newer, so it is at worst not reused.
+  // Read before searching, and before the languages (Impl::Publish): a
+  // commit during the search makes the result older than the revision,
+  // never newer, so it is at worst not reused.
   std::uint64_t rev = impl_->revision;
   if (auto hit = impl_->Cached(key, rev)) return complete(std::move(*hit));
+  std::set<std::string> languages;
+  {
+    std::lock_guard lock(impl_->pool_mu);
+    languages = impl_->reader_languages;
+  }
   for (int attempt = 0;; ++attempt) {
     try {
       auto reader = impl_->TakeReader();

@@ -210,11 +210,11 @@ TEST_F(SearchTest, OfEquallyGoodMatchesTheReadersLanguageComesFirst) {
   EXPECT_THAT(Ids(Find(Q("visa schengen").Reader("fr"))), ElementsAre(fr, en));
 }
 
-// The boost is a share of what the query's words weigh, the strongest
-// language's parse's: weighed as a word of its own, the reader's language
-// (held by most documents, in most networks) counted for almost nothing
-// and a rare one for a lot, and a minority language's stems, rare for
-// being in a minority, outranked the reader's own language.
+// Every match in the reader's language ranks above matches in others,
+// whatever the languages' shares of the index: weighed as a word of its
+// own, the reader's language (held by most documents, in most networks)
+// counted for almost nothing and a rare one for a lot, and a minority
+// language's stems, rare for being in a minority, outranked it.
 TEST_F(SearchTest, TheReadersLanguageComesFirstWhateverItsShareOfTheIndex) {
   OpenIndex();
   for (int i = 0; i < 30; ++i)
@@ -227,16 +227,20 @@ TEST_F(SearchTest, TheReadersLanguageComesFirstWhateverItsShareOfTheIndex) {
   EXPECT_THAT(Ids(Find(Q("visa schengen").Reader("en"))), ElementsAre(en, fr));
   EXPECT_THAT(Ids(Find(Q("visas").Reader("en"))), ElementsAre(en, fr));  // French stem "vis"
 
-  // A much better match in another language still comes first: the word
-  // in the title and four times in a short French text, once in a long
-  // English one.
+  // However much better a match in another language (the word in the
+  // title and four times in a short French text, once in a long English
+  // one), it follows; others are ranked among themselves. (An Arabic text
+  // too, whose parse cannot match: it must not size the boost.)
+  Faq("تأشيرة", "تأشيرة الإقامة القصيرة.", "ar");
   for (int i = 0; i < 30; ++i)
     Faq("Horaires " + std::to_string(i), "Le centre ouvre à neuf heures en semaine.", "fr");
   std::string long_text = "Permit.";
   for (int i = 0; i < 80; ++i) long_text += " The centre answers questions of every kind.";
   std::string en_once = Faq("Residence", long_text, "en");
   std::string fr_often = Faq("Permit", "Permit, permit, permit, permit.", "fr");
-  EXPECT_THAT(Ids(Find(Q("permit").Reader("en"))), ElementsAre(fr_often, en_once));
+  EXPECT_THAT(Ids(Find(Q("permit").Reader("en"))), ElementsAre(en_once, fr_often));
+  EXPECT_THAT(Ids(Find(Q("permit").Reader("fr"))), ElementsAre(fr_often, en_once));
+  EXPECT_THAT(Ids(Find(Q("permit").Reader("ar"))), ElementsAre(fr_often, en_once));
 }
 
 // Phones capitalise the first word typed, and sentences start with one: a
@@ -444,6 +448,16 @@ TEST_F(SearchTest, SnippetsMarkTheMatchingWords) {
   }
   EXPECT_NE(plain.find("Most visas cost money"), std::string::npos) << plain;  // markup gone
   EXPECT_EQ(marked, "[visas][visa]");
+  // The query's operators are not words of it.
+  Faq("Choices", "A visa or a permit, and nothing else.", "en");
+  r = Find(Q("visa OR permit"));
+  for (const auto& hit : r.hits) {
+    for (const auto& p : hit.snippet) {
+      if (p.hit) {
+        EXPECT_THAT(p.text, ::testing::AnyOf("visa", "visas", "permit")) << p.text;
+      }
+    }
+  }
 }
 
 // A snippet is the 32-word window with the most matches, marked "…" where
