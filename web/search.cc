@@ -169,8 +169,14 @@ double GreatestMatchIdf(const Xapian::Database& db, const Xapian::Query& query) 
     case Xapian::Query::OP_AND_NOT:
     case Xapian::Query::OP_FILTER:
       return query.get_num_subqueries() ? GreatestMatchIdf(db, query.get_subquery(0)) : 0;
-    default:
-      return 0;
+    default: {
+      // Anything else the parser may make one day (synonyms, wildcards):
+      // every part that can match, so as not to fall short.
+      double sum = 0;
+      for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
+        sum += std::max(0.0, GreatestMatchIdf(db, query.get_subquery(i)));
+      return sum;
+    }
   }
 }
 
@@ -716,26 +722,16 @@ struct SearchIndex::Impl {
   struct Reader {
     std::unique_ptr<Xapian::Database> db;
     std::uint64_t revision = 0;
+    // The languages db holds, from its own metadata, committed with its
+    // documents: a list kept beside the index could be older or newer
+    // than the revision a search reads.
+    std::set<std::string> languages;
   };
   std::mutex pool_mu;
   std::vector<Reader> pool;
-  std::set<std::string> reader_languages;  // guarded by pool_mu
 
   std::atomic<std::uint64_t> through{0};
   std::atomic<std::uint64_t> revision{0};  // moves on at every commit of the writer
-
-  // After a commit of the writer: the languages it holds for searches,
-  // then its revision. A search reads the revision first, so that it never
-  // keeps a result made with an older list of languages under a newer
-  // revision (the first documents of a new language would stay unfound
-  // while the result is kept).
-  void Publish() {
-    {
-      std::lock_guard lock(pool_mu);
-      reader_languages = languages;
-    }
-    ++revision;
-  }
 
   // Recent results, valid while the index is at the same revision: the same
   // questions come back all day at a centre.
@@ -825,10 +821,10 @@ Status SearchIndex::Impl::OpenWriter() {
     std::istringstream langs(writer->get_metadata(kLanguagesKey));
     for (std::string l; langs >> l;) languages.insert(l);
     writer->commit();
+    ++revision;
   } catch (const std::exception& e) {
     return Status::IOError(std::string("search index metadata: ") + e.what());
   }
-  Publish();
   return Status::Ok();
 }
 
@@ -914,7 +910,7 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id, bool known_absent) {
 void SearchIndex::Impl::Commit(std::uint64_t through_change) {
   writer->set_metadata(kThroughKey, std::to_string(through_change));
   writer->commit();
-  Publish();
+  ++revision;
   through = through_change;
 }
 
@@ -940,9 +936,7 @@ Status SearchIndex::Impl::Rebuild() {
     }
     batch.clear();
     writer->commit();
-    // Searches meanwhile parse the languages indexed so far: a rebuild
-    // into an empty index would otherwise find only the reader's.
-    Publish();
+    ++revision;
     return Status::Ok();
   };
   Status s = log->ScanDocs(nullptr, [&](const sync::DocState& d) {
@@ -1070,10 +1064,14 @@ SearchIndex::Impl::Reader SearchIndex::Impl::TakeReader() {
   // Read before opening: a commit meanwhile leaves the reader marked
   // older than it is, never newer.
   std::uint64_t now = revision;
-  if (!r.db) {
-    r.db = std::make_unique<Xapian::Database>(dir, Xapian::DB_BACKEND_GLASS);
-  } else if (r.revision != now) {
-    r.db->reopen();
+  if (!r.db || r.revision != now) {
+    if (!r.db)
+      r.db = std::make_unique<Xapian::Database>(dir, Xapian::DB_BACKEND_GLASS);
+    else
+      r.db->reopen();
+    r.languages.clear();
+    std::istringstream langs(r.db->get_metadata(kLanguagesKey));
+    for (std::string l; langs >> l;) r.languages.insert(l);
   }
   r.revision = now;
   return r;
@@ -1416,20 +1414,14 @@ Result<SearchResult> SearchIndex::Search(const SearchQuery& query) {
     key += '\x1f';
   }
   key += std::to_string(query.offset) + "/" + std::to_string(query.limit);
-  // Read before searching, and before the languages (Impl::Publish): a
-  // commit during the search makes the result older than the revision,
-  // never newer, so it is at worst not reused.
+  // Read before searching: a commit during the search makes the result
+  // older than the revision, never newer, so it is at worst not reused.
   std::uint64_t rev = impl_->revision;
   if (auto hit = impl_->Cached(key, rev)) return complete(std::move(*hit));
-  std::set<std::string> languages;
-  {
-    std::lock_guard lock(impl_->pool_mu);
-    languages = impl_->reader_languages;
-  }
   for (int attempt = 0;; ++attempt) {
     try {
       auto reader = impl_->TakeReader();
-      auto result = impl_->SearchWith(*reader.db, query, languages);
+      auto result = impl_->SearchWith(*reader.db, query, reader.languages);
       impl_->GiveBack(std::move(reader));
       if (!result.ok()) return result;
       impl_->Remember(key, rev, *result);

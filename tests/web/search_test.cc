@@ -451,6 +451,10 @@ TEST_F(SearchTest, SnippetsMarkTheMatchingWords) {
   // The query's operators are not words of it.
   Faq("Choices", "A visa or a permit, and nothing else.", "en");
   r = Find(Q("visa OR permit"));
+  ASSERT_EQ(r.hits.size(), 2u);
+  EXPECT_EQ(r.hits[0].title, "Choices");  // both words
+  EXPECT_EQ(2, std::count_if(r.hits[0].snippet.begin(), r.hits[0].snippet.end(),
+                             [](const SearchHit::Piece& p) { return p.hit; }));
   for (const auto& hit : r.hits) {
     for (const auto& p : hit.snippet) {
       if (p.hit) {
