@@ -1381,6 +1381,9 @@ std::optional<SearchResult> SearchIndex::Impl::Cached(const std::string& key, st
 
 void SearchIndex::Impl::Remember(const std::string& key, std::uint64_t rev, const SearchResult& r) {
   std::lock_guard lock(cache_mu);
+  // A search that began before a commit and ends after another's result
+  // of the newer revision is not kept (and does not drop the newer ones).
+  if (rev < cache_revision) return;
   if (rev != cache_revision) {
     cache.clear();
     cache_index.clear();

@@ -169,6 +169,15 @@ TEST_F(SearchQualityTest, TheReadersLanguageComesFirstAndOthersAreMarked) {
   // reader meets their own language's first.
   EXPECT_EQ(kVisaTypes, Find("visas", "en").front().title);
   EXPECT_EQ("fr", Find("visas", "fr").front().language);
+  // Every match in the reader's language first, then the others.
+  for (const auto& [query, lang] : std::vector<std::pair<std::string, std::string>>{
+           {"visas", "en"}, {"visas", "fr"}, {"permis", "fr"}, {"residence", "en"}}) {
+    std::vector<Hit> hits = Find(query, lang);
+    auto others =
+        std::find_if(hits.begin(), hits.end(), [&](const Hit& h) { return h.language != lang; });
+    EXPECT_TRUE(std::none_of(others, hits.end(), [&](const Hit& h) { return h.language == lang; }))
+        << query << " for " << lang;
+  }
   // An English reader's query finds French content, marked French.
   std::vector<Hit> hits = Find("visas", "en");
   EXPECT_TRUE(
