@@ -1207,11 +1207,15 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
       }
       if (one.empty()) continue;
       if (!seen_queries.insert(one.get_description()).second) continue;
+      // A parse that needs a word its language's documents lack matches
+      // nothing: left out, it costs no posting lists.
+      double greatest = GreatestMatchIdf(db, one);
+      if (greatest < 0) continue;
+      greatest_match_idf = std::max(greatest_match_idf, greatest);
       const std::size_t word_at = 1 + StemPrefix(lang).size();
       for (auto t = one.get_terms_begin(); t != one.get_terms_end(); ++t) {
         if (ranking::IsWordTerm(*t)) query_stems.insert((*t).substr(word_at));
       }
-      greatest_match_idf = std::max(greatest_match_idf, GreatestMatchIdf(db, one));
       parsed.push_back(common_words.Rewrite(db, one));
     }
   };
