@@ -132,15 +132,18 @@ Xapian::TermGenerator::stem_strategy StemmingOf(const Xapian::Stem& stem) {
 // words weigh less): the sum of its parts that can match; AND_NOT and
 // FILTER, their first. Negative when nothing can match (a word or filter
 // no document holds): such a parse must not size the reader's boost.
-double GreatestMatchIdf(const Xapian::Database& db, const Xapian::Query& query) {
-  const double docs = db.get_doccount();
+// Words weigh as CommonWords::Rewrite weighs them: among `language_docs`.
+double GreatestMatchIdf(const Xapian::Database& db, const Xapian::Query& query,
+                        Xapian::doccount language_docs) {
   switch (query.get_type()) {
     case Xapian::Query::LEAF_TERM: {
       if (query.get_terms_begin() == query.get_terms_end()) return 0;
       const std::string& term = *query.get_terms_begin();
       Xapian::doccount n = db.get_termfreq(term);
       if (n == 0) return -1;
-      return ranking::IsWordTerm(term) ? ranking::Idf(n, docs) : 0;
+      if (!ranking::IsWordTerm(term)) return 0;
+      return language_docs ? ranking::LanguageIdf(n, language_docs)
+                           : ranking::Idf(n, db.get_doccount());
     }
     case Xapian::Query::LEAF_MATCH_NOTHING:
       return -1;
@@ -149,7 +152,7 @@ double GreatestMatchIdf(const Xapian::Database& db, const Xapian::Query& query) 
     case Xapian::Query::OP_NEAR: {
       double sum = 0;
       for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
-        double part = GreatestMatchIdf(db, query.get_subquery(i));
+        double part = GreatestMatchIdf(db, query.get_subquery(i), language_docs);
         if (part < 0) return -1;
         sum += part;
       }
@@ -160,7 +163,7 @@ double GreatestMatchIdf(const Xapian::Database& db, const Xapian::Query& query) 
     case Xapian::Query::OP_AND_MAYBE: {
       double sum = -1;
       for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
-        double part = GreatestMatchIdf(db, query.get_subquery(i));
+        double part = GreatestMatchIdf(db, query.get_subquery(i), language_docs);
         if (i == 0 && query.get_type() == Xapian::Query::OP_AND_MAYBE && part < 0) return -1;
         if (part >= 0) sum = std::max(sum, 0.0) + part;
       }
@@ -168,13 +171,14 @@ double GreatestMatchIdf(const Xapian::Database& db, const Xapian::Query& query) 
     }
     case Xapian::Query::OP_AND_NOT:
     case Xapian::Query::OP_FILTER:
-      return query.get_num_subqueries() ? GreatestMatchIdf(db, query.get_subquery(0)) : 0;
+      return query.get_num_subqueries() ? GreatestMatchIdf(db, query.get_subquery(0), language_docs)
+                                        : 0;
     default: {
       // Anything else the parser may make one day (synonyms, wildcards):
       // every part that can match, so as not to fall short.
       double sum = 0;
       for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
-        sum += std::max(0.0, GreatestMatchIdf(db, query.get_subquery(i)));
+        sum += std::max(0.0, GreatestMatchIdf(db, query.get_subquery(i), language_docs));
       return sum;
     }
   }
@@ -1191,7 +1195,11 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
     query_stems.clear();
     greatest_match_idf = 0;
     for (const auto& lang : langs) {
-      if (db.get_termfreq(StemPrefix(lang)) == 0) continue;  // nothing in this language
+      // A language's words are weighed among its own documents: among all,
+      // a minority language's words were rare for being in a minority, and
+      // its common and rare words weighed about alike.
+      Xapian::doccount language_docs = db.get_termfreq(StemPrefix(lang));
+      if (language_docs == 0) continue;  // nothing in this language
       Xapian::Stem stem = StemmerFor(lang);
       Xapian::QueryParser qp;
       qp.set_stemmer(stem);
@@ -1209,14 +1217,14 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
       if (!seen_queries.insert(one.get_description()).second) continue;
       // A parse that needs a word its language's documents lack matches
       // nothing: left out, it costs no posting lists.
-      double greatest = GreatestMatchIdf(db, one);
+      double greatest = GreatestMatchIdf(db, one, language_docs);
       if (greatest < 0) continue;
       greatest_match_idf = std::max(greatest_match_idf, greatest);
       const std::size_t word_at = 1 + StemPrefix(lang).size();
       for (auto t = one.get_terms_begin(); t != one.get_terms_end(); ++t) {
         if (ranking::IsWordTerm(*t)) query_stems.insert((*t).substr(word_at));
       }
-      parsed.push_back(common_words.Rewrite(db, one));
+      parsed.push_back(common_words.Rewrite(db, one, language_docs));
     }
   };
   // The words as typed, for snippets (not the operators: "visa OR permit"

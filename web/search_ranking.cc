@@ -41,6 +41,11 @@ double Idf(double docs_with_word, double docs) {
   return std::log(ratio);
 }
 
+double LanguageIdf(Xapian::doccount docs_with_word, Xapian::doccount language_docs) {
+  double with_word = std::min(docs_with_word, language_docs);
+  return Idf(with_word + 1, static_cast<double>(language_docs) + 16);
+}
+
 // ---- ImpactWeight ----
 
 ImpactWeight::ImpactWeight() {
@@ -153,21 +158,24 @@ Xapian::doccount CommonWords::MinDocuments(const Xapian::Database& db) {
   return std::max<Xapian::doccount>({min_documents_, db.get_doccount() / 16, 1});
 }
 
-Xapian::Query CommonWords::Rewrite(const Xapian::Database& db, const Xapian::Query& query) {
+Xapian::Query CommonWords::Rewrite(const Xapian::Database& db, const Xapian::Query& query,
+                                   Xapian::doccount language_docs) {
   Xapian::doccount min = MinDocuments(db);
+  const double docs = db.get_doccount();
   // The commonest words first, and at most kMaxWordsPerQuery of them, so
   // that a long query pins a bounded number of arrays.
+  Plan plan;
   std::vector<std::pair<Xapian::doccount, std::string>> common;
   for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
     if (!IsWordTerm(*t)) continue;
     Xapian::doccount n = db.get_termfreq(*t);
     if (n >= min) common.emplace_back(n, *t);
+    if (language_docs > 0 && n > 0) plan.scale[*t] = LanguageIdf(n, language_docs) / Idf(n, docs);
   }
   std::sort(common.rbegin(), common.rend());
   if (common.size() > kMaxWordsPerQuery) common.resize(kMaxWordsPerQuery);
-  std::set<std::string> chosen;
-  for (auto& [n, term] : common) chosen.insert(std::move(term));
-  return RewriteNode(db, query, chosen);
+  for (auto& [n, term] : common) plan.common.insert(std::move(term));
+  return RewriteNode(db, query, plan);
 }
 
 Xapian::Query CommonWords::Term(const Xapian::Database& db, const std::string& term, double scale) {
@@ -179,20 +187,25 @@ Xapian::Query CommonWords::Term(const Xapian::Database& db, const std::string& t
 }
 
 Xapian::Query CommonWords::RewriteNode(const Xapian::Database& db, const Xapian::Query& query,
-                                       const std::set<std::string>& chosen) {
+                                       const Plan& plan) {
   switch (query.get_type()) {
     case Xapian::Query::LEAF_TERM: {
       if (query.get_terms_begin() == query.get_terms_end()) return query;
       std::string term = *query.get_terms_begin();
-      if (!chosen.count(term)) return query;
-      auto source = std::make_unique<ImpactSource>(Impacts(db, term), 1.0);
-      return Xapian::Query(source.release()->release());
+      auto found = plan.scale.find(term);
+      double scale = found == plan.scale.end() ? 1.0 : found->second;
+      if (plan.common.count(term)) {
+        auto source = std::make_unique<ImpactSource>(Impacts(db, term), scale);
+        return Xapian::Query(source.release()->release());
+      }
+      if (scale == 1.0) return query;
+      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, query, scale);
     }
     case Xapian::Query::OP_PHRASE:
     case Xapian::Query::OP_NEAR: {
       std::vector<Xapian::Query> parts;
       for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
-        parts.push_back(RewriteNode(db, query.get_subquery(i), chosen));
+        parts.push_back(RewriteNode(db, query.get_subquery(i), plan));
       return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
     }
     case Xapian::Query::OP_AND:
@@ -203,7 +216,7 @@ Xapian::Query CommonWords::RewriteNode(const Xapian::Database& db, const Xapian:
     case Xapian::Query::OP_FILTER: {
       std::vector<Xapian::Query> parts;
       for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
-        parts.push_back(RewriteNode(db, query.get_subquery(i), chosen));
+        parts.push_back(RewriteNode(db, query.get_subquery(i), plan));
       return Xapian::Query(query.get_type(), parts.begin(), parts.end());
     }
     default:

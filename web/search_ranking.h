@@ -42,6 +42,13 @@ void StoreImpacts(Xapian::Document& doc);
 // half of the documents still counts a little.
 double Idf(double docs_with_word, double docs);
 
+// The idf of a word (a stem) among the documents of its language, as if
+// the language held 16 more documents, one of them with the word: a
+// language with few documents gets no extreme weights from them (a word
+// in the only French document is not "in every French document"); with
+// thousands, the plain idf among them.
+double LanguageIdf(Xapian::doccount docs_with_word, Xapian::doccount language_docs);
+
 // A word's weight in a document: its impact times Idf() times BM25's
 // query-frequency factor (k3 = 1).
 class ImpactWeight : public Xapian::Weight {
@@ -95,8 +102,11 @@ class CommonWords {
   // up to kMaxWordsPerQuery, replaced by sources over their impacts;
   // phrases become AND (the index keeps no positions, and Xapian would
   // keep a phrase's words from being rewritten); parts it does not know
-  // (synonyms, scaling) are kept as they are.
-  Xapian::Query Rewrite(const Xapian::Database& db, const Xapian::Query& query);
+  // (synonyms, scaling) are kept as they are. When `language_docs` is not
+  // 0, the words are one language's, which holds that many documents, and
+  // each is weighed with its LanguageIdf() instead of its idf among all.
+  Xapian::Query Rewrite(const Xapian::Database& db, const Xapian::Query& query,
+                        Xapian::doccount language_docs = 0);
   // A query for one term of any prefix (such as the reader's language,
   // held by a share of all documents), from memory when it is common, its
   // weight multiplied by `scale` (as OP_SCALE_WEIGHT would, to the last
@@ -110,8 +120,14 @@ class CommonWords {
   // How many documents make a word common in `db`.
   Xapian::doccount MinDocuments(const Xapian::Database& db);
   std::shared_ptr<const WordImpacts> Impacts(const Xapian::Database& db, const std::string& term);
+  // How a query's words are rewritten: those matched from memory, and
+  // each word's weight factor (LanguageIdf over its idf among all).
+  struct Plan {
+    std::set<std::string> common;
+    std::map<std::string, double> scale;
+  };
   Xapian::Query RewriteNode(const Xapian::Database& db, const Xapian::Query& query,
-                            const std::set<std::string>& chosen);
+                            const Plan& plan);
 
   struct Kept {
     std::shared_ptr<const WordImpacts> impacts;

@@ -90,13 +90,17 @@ class RankingTest : public ::testing::Test {
     return Xapian::Query(Xapian::Query::OP_OR, parses.begin(), parses.end());
   }
 
+  // `language_docs` as Rewrite() takes it: each word weighed among that
+  // many documents (the scale, which a word from memory applies itself,
+  // must come out the same to the last digit).
   void ExpectSameEitherWay(const std::string& text, CommonWords& common,
-                           const std::vector<std::string>& languages = {"en"}) {
+                           const std::vector<std::string>& languages = {"en"},
+                           Xapian::doccount language_docs = 0) {
     Xapian::Database db(dir_ + "/index");
     CommonWords none(UINT32_MAX);
-    Xapian::Query q = none.Rewrite(db, Parse(text, languages));
+    Xapian::Query q = none.Rewrite(db, Parse(text, languages), language_docs);
     EXPECT_EQ(std::string::npos, q.get_description().find("PostingSource"));
-    Xapian::Query rewritten = common.Rewrite(db, Parse(text, languages));
+    Xapian::Query rewritten = common.Rewrite(db, Parse(text, languages), language_docs);
     EXPECT_NE(std::string::npos, rewritten.get_description().find("PostingSource"))
         << text << ": " << rewritten.get_description();
     // And with the reader's-language boost, as a search adds it (a scale
@@ -133,6 +137,7 @@ TEST_F(RankingTest, CommonWordsFromMemoryRankAsTheirPostingLists) {
         "\"visa permit\" visa", "visa visa permit", "student OR visa OR border",
         "(visa OR permit) AND (work OR family)"}) {
     ExpectSameEitherWay(text, common);
+    ExpectSameEitherWay(text, common, {"en"}, 250);  // among a language's 250 documents
   }
 }
 
@@ -236,6 +241,7 @@ TEST_F(RankingTest, SourcesLoseNoMatchAtAnyLimit) {
         for (int w = 0; w < length; ++w)
           doc.add_term("ZXS" + lang + ":" + stem(words[pick(random)]));
         StoreImpacts(doc);
+        doc.add_boolean_term("XS" + lang + ":");
         doc.add_term("XL" + lang, kImpactOfOneWord);
         writer.add_document(doc);
       }
@@ -244,6 +250,9 @@ TEST_F(RankingTest, SourcesLoseNoMatchAtAnyLimit) {
     Xapian::Database db(dir);
     for (const auto& text : texts) {
       double boost = std::uniform_real_distribution<double>(0.1, 10)(random);
+      // Words weighed among all documents, or (odd seeds) among their
+      // language's, as a search weighs them.
+      bool by_language = seed % 2;
       auto build = [&](CommonWords& common) {
         std::vector<Xapian::Query> parses;
         for (std::string lang : {"en", "fr"}) {
@@ -251,8 +260,10 @@ TEST_F(RankingTest, SourcesLoseNoMatchAtAnyLimit) {
           qp.set_stemmer(Xapian::Stem(lang));
           qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
           qp.set_default_op(Xapian::Query::OP_AND);
-          parses.push_back(common.Rewrite(
-              db, qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT, "XS" + lang + ":")));
+          std::string prefix = "XS" + lang + ":";
+          parses.push_back(
+              common.Rewrite(db, qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT, prefix),
+                             by_language ? db.get_termfreq(prefix) : 0));
         }
         return Xapian::Query(Xapian::Query::OP_AND_MAYBE,
                              Xapian::Query(Xapian::Query::OP_OR, parses.begin(), parses.end()),
