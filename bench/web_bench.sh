@@ -12,6 +12,11 @@
 #   - nginx serving that guide page as a file;
 # plus the node's start-up time to answering HTTP, the time the search index
 # took to catch up, and the node's peak memory.
+#   MRC_BENCH_AGAINST=PATH/mrcnode bench/web_bench.sh ...
+# then also times new queries with that other build (one that reads the
+# same search index format) on the same data, the two builds alternating
+# three times: on these machines the speed moves by half between runs, so
+# two versions are compared only side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 docs=${1:-100000}
@@ -202,3 +207,29 @@ echo
 echo "guide page: $guide_bytes bytes; the node serves it at" \
   "$(calc %.0f "100 * $(cat "$work/guide.rps") / $(cat "$work/nginx.rps")")% of nginx's requests/s"
 printf "node peak RSS: %d MB\n" "$(($(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/${pids[0]}/status") / 1024))"
+
+if [[ -n "${MRC_BENCH_AGAINST:-}" ]]; then
+  other=$(realpath "$MRC_BENCH_AGAINST")
+  node=${pids[0]}
+  echo
+  echo "new queries, this build (A) and $other (B) alternating on the same data:"
+  echo
+  printf "| %-32s | %10s | %8s | %8s | %s |\n" "what" "requests/s" "p50" "p99" "errors"
+  printf "|%s|%s|%s|%s|%s|\n" "----------------------------------" "------------" "----------" "----------" "------"
+  for round in 1 2 3; do
+    for which in A B; do
+      kill "$node" 2>/dev/null || true
+      wait "$node" 2>/dev/null || true
+      b=$bin
+      [[ $which == B ]] && b=$other
+      "$b" run --data "$work/node" 2>>"$work/node.log" >/dev/null &
+      node=$!
+      pids+=("$node")
+      for _ in $(seq 1 1800); do
+        api "/api/v1/search?q=visa&limit=1" | grep -q '"complete":true' && break
+        sleep 0.2
+      done
+      run "ab-$round-$which" "$which, round $round" "http://127.0.0.1:$port" "$work/new.lua"
+    done
+  done
+fi
