@@ -175,10 +175,11 @@ double GreatestMatchIdf(const Xapian::Database& db, const Xapian::Query& query,
                                         : 0;
     default: {
       // Anything else the parser may make one day (synonyms, wildcards):
-      // every part that can match, so as not to fall short.
+      // every part that can match, weighed among all documents as
+      // CommonWords::Rewrite leaves such parts, so as not to fall short.
       double sum = 0;
       for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
-        sum += std::max(0.0, GreatestMatchIdf(db, query.get_subquery(i), language_docs));
+        sum += std::max(0.0, GreatestMatchIdf(db, query.get_subquery(i), 0));
       return sum;
     }
   }
