@@ -127,6 +127,17 @@ Xapian::TermGenerator::stem_strategy StemmingOf(const Xapian::Stem& stem) {
   return stem.is_none() ? Xapian::TermGenerator::STEM_NONE : Xapian::TermGenerator::STEM_ALL_Z;
 }
 
+// `text` with the parser's operators, or, where they do not pair up
+// (an open quote, "AND" at the end), every word read literally.
+Xapian::Query ParseLeniently(Xapian::QueryParser& qp, const std::string& text,
+                             const std::string& prefix = "") {
+  try {
+    return qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT, prefix);
+  } catch (const Xapian::QueryParserError&) {
+    return qp.parse_query(text, 0, prefix);
+  }
+}
+
 // What a document matching `query` can weigh at most, in idf (each of
 // its words at the greatest impact counts its idf twice over, a text's
 // words weigh less): the sum of its parts that can match; AND_NOT and
@@ -1185,14 +1196,12 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
   }
   const Xapian::doccount docs = db.get_doccount();
   std::vector<Xapian::Query> parsed;
-  std::set<std::string> seen_queries;
   std::set<std::string> query_words, query_stems;  // for snippets
   // What a match can weigh at most, in idf (GreatestMatchIdf), in the
   // strongest of the parses that can match.
   double greatest_match_idf = 0;
   auto parse = [&](Xapian::Query::op default_op) {
     parsed.clear();
-    seen_queries.clear();
     query_stems.clear();
     greatest_match_idf = 0;
     for (const auto& lang : langs) {
@@ -1207,15 +1216,8 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
       qp.set_stemming_strategy(stem.is_none() ? Xapian::QueryParser::STEM_NONE
                                               : Xapian::QueryParser::STEM_ALL_Z);
       qp.set_default_op(default_op);
-      std::string prefix = ParsePrefix(lang, stem);
-      Xapian::Query one;
-      try {
-        one = qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT, prefix);
-      } catch (const Xapian::QueryParserError&) {
-        one = qp.parse_query(text, 0, prefix);  // quotes or operators that do not pair up
-      }
+      Xapian::Query one = ParseLeniently(qp, text, ParsePrefix(lang, stem));
       if (one.empty()) continue;
-      if (!seen_queries.insert(one.get_description()).second) continue;
       // A parse that needs a word its language's documents lack matches
       // nothing: left out, it costs no posting lists.
       double greatest = GreatestMatchIdf(db, one, language_docs);
@@ -1232,12 +1234,7 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
   // marks no "or").
   {
     Xapian::QueryParser qp;
-    Xapian::Query plain;
-    try {
-      plain = qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT);
-    } catch (const Xapian::QueryParserError&) {
-      plain = qp.parse_query(text, 0);
-    }
+    Xapian::Query plain = ParseLeniently(qp, text);
     for (auto t = plain.get_terms_begin(); t != plain.get_terms_end(); ++t) {
       if (ranking::IsWordTerm(*t)) query_words.insert(*t);
     }

@@ -254,10 +254,10 @@ std::shared_ptr<const WordImpacts> CommonWords::Impacts(const Xapian::Database& 
     if (*p >= word->impact.size()) continue;
     auto impact = std::clamp<Xapian::termcount>(p.get_wdf(), 1, 255);
     word->impact[*p] = static_cast<std::uint8_t>(impact);
-    word->bound = std::max(word->bound, impact);
     ++word->documents;
   }
-  word->bound = std::max<Xapian::termcount>(word->bound, db.get_collection_freq(term));
+  // At least every impact: the collection frequency is their sum.
+  word->bound = std::max<Xapian::termcount>(1, db.get_collection_freq(term));
   std::lock_guard lock(mu_);
   auto it = words_.find(term);
   if (it != words_.end()) {

@@ -123,6 +123,52 @@ class RankingTest : public ::testing::Test {
     }
   }
 
+  // An index in `dir` as a search's index is of two languages: words drawn
+  // with falling frequencies, each under its language's prefix, the
+  // language counted and weighted.
+  static void AddLanguageDocuments(const std::string& dir, std::mt19937& random) {
+    static const std::vector<std::string> kLanguageWords = {
+        "visa",    "permit", "work",   "family",  "residence",
+        "student", "quota",  "appeal", "pension", "border"};
+    Xapian::WritableDatabase writer(dir, Xapian::DB_CREATE);
+    std::discrete_distribution<std::size_t> pick({40, 30, 20, 12, 8, 6, 5, 4, 3, 2});
+    int documents = 100 + static_cast<int>(random() % 300);
+    for (int i = 0; i < documents; ++i) {
+      std::string lang = random() % 3 ? "en" : "fr";
+      Xapian::Stem stem(lang);
+      Xapian::Document doc;
+      int length = 3 + static_cast<int>(random() % 80);
+      for (int w = 0; w < length; ++w)
+        doc.add_term("ZXS" + lang + ":" + stem(kLanguageWords[pick(random)]));
+      StoreImpacts(doc);
+      doc.add_boolean_term("XS" + lang + ":");
+      doc.add_term("XL" + lang, kImpactOfOneWord);
+      writer.add_document(doc);
+    }
+    writer.commit();
+  }
+
+  // As a search builds its query over such an index: one parse per
+  // language, joined by OR, with the reader's language boost; each
+  // language's words weighed among its documents when `by_language`.
+  static Xapian::Query PerLanguageQuery(const Xapian::Database& db, const std::string& text,
+                                        CommonWords& common, double boost, bool by_language) {
+    std::vector<Xapian::Query> parses;
+    for (std::string lang : {"en", "fr"}) {
+      Xapian::QueryParser qp;
+      qp.set_stemmer(Xapian::Stem(lang));
+      qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
+      qp.set_default_op(Xapian::Query::OP_AND);
+      std::string prefix = "XS" + lang + ":";
+      parses.push_back(
+          common.Rewrite(db, qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT, prefix),
+                         by_language ? db.get_termfreq(prefix) : 0));
+    }
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE,
+                         Xapian::Query(Xapian::Query::OP_OR, parses.begin(), parses.end()),
+                         common.Term(db, "XLen", boost));
+  }
+
   std::string dir_;
   std::unique_ptr<Xapian::WritableDatabase> writer_;
   std::mt19937 random_{17};
@@ -159,64 +205,13 @@ TEST_F(RankingTest, CommonWordsOfTwoLanguagesFromMemoryRankAsTheirPostingLists) 
   }
 }
 
-// As a search builds its query over an index of two languages, each
-// language's words under its own prefix: one parse per language, joined
-// by OR, with the reader's language boost; every limit, so that pruning
-// by weight bounds shows.
-TEST_F(RankingTest, ParsesPerLanguageFromMemoryRankAsTheirPostingLists) {
-  std::mt19937 random(5);
-  const std::vector<std::string> words = {"visa",    "permit", "work",   "family",  "residence",
-                                          "student", "quota",  "appeal", "pension", "border"};
-  std::discrete_distribution<std::size_t> pick({40, 30, 20, 12, 8, 6, 5, 4, 3, 2});
-  for (int i = 0; i < 160; ++i) {
-    std::string lang = i % 3 ? "en" : "fr";
-    Xapian::Stem stem(lang);
-    Xapian::Document doc;
-    int n = 5 + static_cast<int>(random() % 60);
-    for (int w = 0; w < n; ++w) doc.add_term("ZXS" + lang + ":" + stem(words[pick(random)]));
-    StoreImpacts(doc);
-    doc.add_boolean_term("XS" + lang + ":");
-    doc.add_term("XL" + lang, kImpactOfOneWord);
-    writer_->add_document(doc);
-  }
-  writer_->commit();
-  Xapian::Database db(dir_ + "/index");
-  auto build = [&](const std::string& text, CommonWords& common) {
-    std::vector<Xapian::Query> parses;
-    for (std::string lang : {"en", "fr"}) {
-      Xapian::QueryParser qp;
-      qp.set_stemmer(Xapian::Stem(lang));
-      qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
-      qp.set_default_op(Xapian::Query::OP_AND);
-      std::string prefix = "XS" + lang + ":";
-      Xapian::Query one = qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT, prefix);
-      parses.push_back(common.Rewrite(db, one));
-    }
-    return Xapian::Query(Xapian::Query::OP_AND_MAYBE,
-                         Xapian::Query(Xapian::Query::OP_OR, parses.begin(), parses.end()),
-                         common.Term(db, "XLen", 2.7));
-  };
-  CommonWords none(UINT32_MAX), common(1);
-  for (const char* text : {"pension OR visa work", "visa", "visa permit", "family OR quota",
-                           "work AND (visa OR permit OR family)", "visa -permit"}) {
-    Xapian::Query plain = build(text, none), from_memory = build(text, common);
-    ASSERT_NE(std::string::npos, from_memory.get_description().find("PostingSource"));
-    for (Xapian::doccount limit = 1; limit <= 60; ++limit) {
-      Hits a = Run(db, plain, 0, limit), b = Run(db, from_memory, 0, limit);
-      EXPECT_EQ(a.ids, b.ids) << text << " limit " << limit;
-      EXPECT_EQ(a.weights, b.weights) << text << " limit " << limit;
-    }
-  }
-}
-
 // A limited result is the start of the whole ranking, from memory as from
 // the posting lists, over indexes of many shapes: two languages, each
 // under its own prefix, queries of several operators with the reader's
 // boost, every limit from 1 to 60. (With sources declaring their exact
 // greatest weight as their bound, Xapian's matcher lost matches here.)
+// The whole ranking is the same from memory, to the last bit of a weight.
 TEST_F(RankingTest, SourcesLoseNoMatchAtAnyLimit) {
-  const std::vector<std::string> words = {"visa",    "permit", "work",   "family",  "residence",
-                                          "student", "quota",  "appeal", "pension", "border"};
   const std::vector<std::string> texts = {"pension OR visa work",
                                           "visa",
                                           "visa permit",
@@ -229,49 +224,20 @@ TEST_F(RankingTest, SourcesLoseNoMatchAtAnyLimit) {
   for (unsigned seed = 1; seed <= 40; ++seed) {
     std::mt19937 random(seed);
     std::string dir = dir_ + "/seed" + std::to_string(seed);
-    {
-      Xapian::WritableDatabase writer(dir, Xapian::DB_CREATE);
-      std::discrete_distribution<std::size_t> pick({40, 30, 20, 12, 8, 6, 5, 4, 3, 2});
-      int documents = 100 + static_cast<int>(random() % 300);
-      for (int i = 0; i < documents; ++i) {
-        std::string lang = random() % 3 ? "en" : "fr";
-        Xapian::Stem stem(lang);
-        Xapian::Document doc;
-        int length = 3 + static_cast<int>(random() % 80);
-        for (int w = 0; w < length; ++w)
-          doc.add_term("ZXS" + lang + ":" + stem(words[pick(random)]));
-        StoreImpacts(doc);
-        doc.add_boolean_term("XS" + lang + ":");
-        doc.add_term("XL" + lang, kImpactOfOneWord);
-        writer.add_document(doc);
-      }
-      writer.commit();
-    }
+    AddLanguageDocuments(dir, random);
     Xapian::Database db(dir);
     for (const auto& text : texts) {
       double boost = std::uniform_real_distribution<double>(0.1, 10)(random);
       // Words weighed among all documents, or (odd seeds) among their
       // language's, as a search weighs them.
       bool by_language = seed % 2;
-      auto build = [&](CommonWords& common) {
-        std::vector<Xapian::Query> parses;
-        for (std::string lang : {"en", "fr"}) {
-          Xapian::QueryParser qp;
-          qp.set_stemmer(Xapian::Stem(lang));
-          qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
-          qp.set_default_op(Xapian::Query::OP_AND);
-          std::string prefix = "XS" + lang + ":";
-          parses.push_back(
-              common.Rewrite(db, qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT, prefix),
-                             by_language ? db.get_termfreq(prefix) : 0));
-        }
-        return Xapian::Query(Xapian::Query::OP_AND_MAYBE,
-                             Xapian::Query(Xapian::Query::OP_OR, parses.begin(), parses.end()),
-                             common.Term(db, "XLen", boost));
-      };
       CommonWords none(UINT32_MAX), common(1);
-      Xapian::Query plain = build(none), from_memory = build(common);
+      Xapian::Query plain = PerLanguageQuery(db, text, none, boost, by_language);
+      Xapian::Query from_memory = PerLanguageQuery(db, text, common, boost, by_language);
       Hits whole = Run(db, plain, 0, 10000);
+      Hits whole_from_memory = Run(db, from_memory, 0, 10000);
+      EXPECT_EQ(whole.ids, whole_from_memory.ids) << text;
+      EXPECT_EQ(whole.weights, whole_from_memory.weights) << text;  // to the last bit
       for (Xapian::doccount limit = 1; limit <= 60; ++limit) {
         for (const Xapian::Query* q : {&plain, &from_memory}) {
           Hits part = Run(db, *q, 0, limit);
