@@ -46,7 +46,7 @@ using nlohmann::json;
 
 // Index metadata keys.
 constexpr const char* kFormatKey = "format";
-constexpr const char* kFormat = "13";
+constexpr const char* kFormat = "14";
 
 // The index's format with the versions of what shapes its terms and word
 // hashes (Xapian's stemmers and tokenizer, ICU's folding): a node upgraded
@@ -68,10 +68,6 @@ constexpr std::string_view kCountryPrefix = "XN";
 constexpr std::string_view kTopicPrefix = "XT";
 constexpr std::string_view kGuideCountryPrefix = "XG";
 constexpr std::string_view kTranslationPrefix = "XR";
-// The language again, as a weighted (not boolean) term: a query adds it
-// with a small weight so that, of equally good matches, those in the
-// reader's language come first.
-constexpr std::string_view kLanguageWeightPrefix = "XL";
 
 // A word in a text of `language` is the term "Z" + StemPrefix + its stem
 // ("ZXSfr:famill"), or + the word itself where Xapian has no stemmer for
@@ -858,7 +854,6 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id, bool known_absent) {
   std::string lang = PrimaryLanguage(f.language);
   if (!lang.empty()) {
     doc.add_boolean_term(Term(kLanguagePrefix, lang));
-    doc.add_term(Term(kLanguageWeightPrefix, lang), ranking::kImpactOfOneWord);
   }
   for (const auto& c : f.categories) doc.add_boolean_term(Term(kCategoryPrefix, c));
   for (const auto& c : f.countries) doc.add_boolean_term(Term(kCountryPrefix, c));
@@ -1194,14 +1189,17 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
     for (const auto& l : index_languages) langs.insert(l == "-" ? std::string() : l);
     if (!q.reader_language.empty()) langs.insert(PrimaryLanguage(q.reader_language));
   }
-  const Xapian::doccount docs = db.get_doccount();
   std::vector<Xapian::Query> parsed;
   std::set<std::string> query_words, query_stems;  // for snippets
   // What a match can weigh at most, in idf (GreatestMatchIdf), in the
   // strongest of the parses that can match.
   double greatest_match_idf = 0;
+  // Which of `parsed` is the reader's language's (SIZE_MAX: none).
+  const std::string reader_language = PrimaryLanguage(q.reader_language);
+  std::size_t reader_parse = SIZE_MAX;
   auto parse = [&](Xapian::Query::op default_op) {
     parsed.clear();
+    reader_parse = SIZE_MAX;
     query_stems.clear();
     greatest_match_idf = 0;
     for (const auto& lang : langs) {
@@ -1227,6 +1225,7 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
       for (auto t = one.get_terms_begin(); t != one.get_terms_end(); ++t) {
         if (ranking::IsWordTerm(*t)) query_stems.insert((*t).substr(word_at));
       }
+      if (!reader_language.empty() && lang == reader_language) reader_parse = parsed.size();
       parsed.push_back(common_words.Rewrite(db, one, language_docs));
     }
   };
@@ -1257,8 +1256,6 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
   if (!q.language.empty()) filters.emplace_back(Term(kLanguagePrefix, PrimaryLanguage(q.language)));
 
   auto build = [&]() {
-    Xapian::Query query = words ? Xapian::Query(Xapian::Query::OP_OR, parsed.begin(), parsed.end())
-                                : Xapian::Query::MatchAll;
     // The reader's language first: a document in it gains the most any
     // match can weigh (each word at twice the impact of one occurrence,
     // above any text's), so that it ranks above every document in another
@@ -1266,15 +1263,17 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
     // of its own by its idf, the boost added almost nothing for a language
     // held by most documents (the reader's, in most networks), and a
     // French stem, rare for being French, outranked the English FAQ for
-    // an English reader's "visas".
-    std::string reader = Term(kLanguageWeightPrefix, PrimaryLanguage(q.reader_language));
-    Xapian::doccount reader_docs = db.get_termfreq(reader);
-    double reader_idf = ranking::Idf(reader_docs, docs);
-    if (words && q.language.empty() && greatest_match_idf > 0 && reader_docs > 0 &&
-        reader_idf > 0) {
-      query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
-                            common_words.Term(db, reader, 2 * greatest_match_idf / reader_idf));
+    // an English reader's "visas". The reader's parse matches exactly the
+    // documents in the reader's language (its words are under that
+    // language's prefix), so the boost is a weight added to its matches:
+    // no reading of which documents are in the language.
+    std::vector<Xapian::Query> parts = parsed;
+    if (words && q.language.empty() && reader_parse < parts.size() && greatest_match_idf > 0) {
+      parts[reader_parse] = ranking::WithWeightAdded(
+          parts[reader_parse], 2 * ranking::kImpactOfOneWord * greatest_match_idf);
     }
+    Xapian::Query query = words ? Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end())
+                                : Xapian::Query::MatchAll;
     if (!filters.empty()) {
       query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                             Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));

@@ -146,7 +146,48 @@ class ImpactSource : public Xapian::PostingSource {
   Xapian::docid at_ = 0;
 };
 
+// Matches every document id, each with the same weight: a child of an
+// AND, which asks it only about the documents the other children match
+// (check(), or skip_to() when it leads). Its bound is twice its weight,
+// loose as a posting list's (see WordImpacts::bound).
+class ConstantSource : public Xapian::PostingSource {
+ public:
+  explicit ConstantSource(double weight) : weight_(weight) {}
+
+  void init(const Xapian::Database& db) override {
+    at_ = 0;
+    documents_ = db.get_doccount();
+    last_ = db.get_lastdocid();
+    set_maxweight(2 * weight_);
+  }
+  Xapian::doccount get_termfreq_min() const override { return documents_; }
+  Xapian::doccount get_termfreq_est() const override { return documents_; }
+  Xapian::doccount get_termfreq_max() const override { return documents_; }
+  double get_weight() const override { return weight_; }
+  Xapian::docid get_docid() const override { return at_; }
+  void next(double) override { ++at_; }
+  void skip_to(Xapian::docid did, double) override { at_ = std::max(at_, did); }
+  bool check(Xapian::docid did, double w_min) override {
+    skip_to(did, w_min);
+    return true;
+  }
+  bool at_end() const override { return at_ > last_; }
+  ConstantSource* clone() const override { return new ConstantSource(weight_); }
+  std::string name() const override { return "mrc::ConstantSource"; }
+
+ private:
+  double weight_;
+  Xapian::doccount documents_ = 0;
+  Xapian::docid last_ = 0;
+  Xapian::docid at_ = 0;
+};
+
 }  // namespace
+
+Xapian::Query WithWeightAdded(const Xapian::Query& query, double weight) {
+  auto source = std::make_unique<ConstantSource>(weight);
+  return Xapian::Query(Xapian::Query::OP_AND, query, Xapian::Query(source.release()->release()));
+}
 
 void CommonWords::SetMinDocuments(Xapian::doccount n) {
   std::lock_guard lock(mu_);
@@ -176,14 +217,6 @@ Xapian::Query CommonWords::Rewrite(const Xapian::Database& db, const Xapian::Que
   if (common.size() > kMaxWordsPerQuery) common.resize(kMaxWordsPerQuery);
   for (auto& [n, term] : common) plan.common.insert(std::move(term));
   return RewriteNode(db, query, plan);
-}
-
-Xapian::Query CommonWords::Term(const Xapian::Database& db, const std::string& term, double scale) {
-  Xapian::doccount min = MinDocuments(db);
-  if (db.get_termfreq(term) < min)
-    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), scale);
-  auto source = std::make_unique<ImpactSource>(Impacts(db, term), scale);
-  return Xapian::Query(source.release()->release());
 }
 
 Xapian::Query CommonWords::RewriteNode(const Xapian::Database& db, const Xapian::Query& query,

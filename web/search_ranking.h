@@ -49,6 +49,11 @@ double Idf(double docs_with_word, double docs);
 // thousands, the plain idf among them.
 double LanguageIdf(Xapian::doccount docs_with_word, Xapian::doccount language_docs);
 
+// `query` with `weight` added to the weight of each document it matches
+// (`weight` >= 0), at the cost of one more child of an AND that always
+// says yes: no posting list, no memory read.
+Xapian::Query WithWeightAdded(const Xapian::Query& query, double weight);
+
 // A word's weight in a document: its impact times Idf() times BM25's
 // query-frequency factor (k3 = 1).
 class ImpactWeight : public Xapian::Weight {
@@ -107,11 +112,6 @@ class CommonWords {
   // each is weighed with its LanguageIdf() instead of its idf among all.
   Xapian::Query Rewrite(const Xapian::Database& db, const Xapian::Query& query,
                         Xapian::doccount language_docs = 0);
-  // A query for one term of any prefix (such as the reader's language,
-  // held by a share of all documents), from memory when it is common, its
-  // weight multiplied by `scale` (as OP_SCALE_WEIGHT would, to the last
-  // digit either way).
-  Xapian::Query Term(const Xapian::Database& db, const std::string& term, double scale);
 
  private:
   static constexpr std::size_t kMaxWords = 64;

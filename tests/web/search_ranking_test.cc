@@ -47,8 +47,6 @@ class RankingTest : public ::testing::Test {
       }
       if (random_() % 3 == 0) doc.add_boolean_term("Kguide");
       StoreImpacts(doc);
-      // The reader's-language boost, as the index adds it.
-      if (random_() % 2 == 0) doc.add_term("XLen", kImpactOfOneWord);
       writer_->add_document(doc);
     }
     writer_->commit();
@@ -103,13 +101,10 @@ class RankingTest : public ::testing::Test {
     Xapian::Query rewritten = common.Rewrite(db, Parse(text, languages), language_docs);
     EXPECT_NE(std::string::npos, rewritten.get_description().find("PostingSource"))
         << text << ": " << rewritten.get_description();
-    // And with the reader's-language boost, as a search adds it (a scale
-    // that is not a power of two, so that the order of the products shows).
-    auto boosted = [](Xapian::Query words, Xapian::Query language) {
-      return Xapian::Query(Xapian::Query::OP_AND_MAYBE, words, language);
-    };
-    Xapian::Query boosted_q = boosted(q, none.Term(db, "XLen", 0.37));
-    Xapian::Query boosted_rewritten = boosted(rewritten, common.Term(db, "XLen", 0.37));
+    // And with a weight added, as a search adds the reader's-language
+    // boost to its parse.
+    Xapian::Query boosted_q = WithWeightAdded(q, 5.37);
+    Xapian::Query boosted_rewritten = WithWeightAdded(rewritten, 5.37);
     for (auto [offset, limit] : {std::pair{0u, 1u}, {0u, 5u}, {3u, 7u}, {0u, 1000u}}) {
       Hits plain = Run(db, q, offset, limit), from_memory = Run(db, rewritten, offset, limit);
       EXPECT_EQ(plain.ids, from_memory.ids) << text << " at " << offset << "+" << limit;
@@ -142,15 +137,14 @@ class RankingTest : public ::testing::Test {
         doc.add_term("ZXS" + lang + ":" + stem(kLanguageWords[pick(random)]));
       StoreImpacts(doc);
       doc.add_boolean_term("XS" + lang + ":");
-      doc.add_term("XL" + lang, kImpactOfOneWord);
       writer.add_document(doc);
     }
     writer.commit();
   }
 
   // As a search builds its query over such an index: one parse per
-  // language, joined by OR, with the reader's language boost; each
-  // language's words weighed among its documents when `by_language`.
+  // language, joined by OR, the reader's (English) with `boost` added;
+  // each language's words weighed among its documents when `by_language`.
   static Xapian::Query PerLanguageQuery(const Xapian::Database& db, const std::string& text,
                                         CommonWords& common, double boost, bool by_language) {
     std::vector<Xapian::Query> parses;
@@ -163,10 +157,9 @@ class RankingTest : public ::testing::Test {
       parses.push_back(
           common.Rewrite(db, qp.parse_query(text, Xapian::QueryParser::FLAG_DEFAULT, prefix),
                          by_language ? db.get_termfreq(prefix) : 0));
+      if (lang == std::string("en")) parses.back() = WithWeightAdded(parses.back(), boost);
     }
-    return Xapian::Query(Xapian::Query::OP_AND_MAYBE,
-                         Xapian::Query(Xapian::Query::OP_OR, parses.begin(), parses.end()),
-                         common.Term(db, "XLen", boost));
+    return Xapian::Query(Xapian::Query::OP_OR, parses.begin(), parses.end());
   }
 
   std::string dir_;
@@ -227,7 +220,7 @@ TEST_F(RankingTest, SourcesLoseNoMatchAtAnyLimit) {
     AddLanguageDocuments(dir, random);
     Xapian::Database db(dir);
     for (const auto& text : texts) {
-      double boost = std::uniform_real_distribution<double>(0.1, 10)(random);
+      double boost = std::uniform_real_distribution<double>(0.1, 200)(random);
       // Words weighed among all documents, or (odd seeds) among their
       // language's, as a search weighs them.
       bool by_language = seed % 2;
@@ -258,23 +251,29 @@ TEST_F(RankingTest, SourcesLoseNoMatchAtAnyLimit) {
   EXPECT_EQ(40u * texts.size() * 60 * 2, checked);
 }
 
-TEST_F(RankingTest, TheLanguageBoostFromMemoryWeighsAsItsTerm) {
+// A weight added to a query's matches: the same documents, each weighing
+// that much more, in the same order; at any limit, the start of the whole.
+TEST_F(RankingTest, AWeightAddedToAQueryAddsToEachMatch) {
   AddDocuments(300);
   Xapian::Database db(dir_ + "/index");
   CommonWords common(1);
-  auto boosted = [](Xapian::Query words, Xapian::Query language) {
-    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, words, language);
-  };
-  Xapian::Query words(Xapian::Query::OP_OR, Xapian::Query("Zquota"), Xapian::Query("Zappeal"));
-  Xapian::Query source = common.Term(db, "XLen", 0.37);
-  ASSERT_NE(std::string::npos, source.get_description().find("PostingSource"));
-  Xapian::Query term(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query("XLen"), 0.37);
-  for (auto [offset, limit] : {std::pair{0u, 3u}, {0u, 1000u}}) {
-    Hits plain = Run(db, boosted(words, term), offset, limit);
-    Hits from_memory = Run(db, boosted(words, source), offset, limit);
-    EXPECT_EQ(plain.ids, from_memory.ids);
-    EXPECT_EQ(plain.weights, from_memory.weights);
-    EXPECT_EQ(plain.percents, from_memory.percents);
+  for (const char* text : {"quota OR appeal", "visa permit", "student OR visa -border"}) {
+    Xapian::Query words = common.Rewrite(db, Parse(text));
+    Hits plain = Run(db, words, 0, 1000);
+    Hits added = Run(db, WithWeightAdded(words, 7.5), 0, 1000);
+    ASSERT_FALSE(plain.ids.empty()) << text;
+    EXPECT_EQ(plain.ids, added.ids) << text;
+    ASSERT_EQ(plain.weights.size(), added.weights.size());
+    for (std::size_t i = 0; i < plain.weights.size(); ++i)
+      EXPECT_DOUBLE_EQ(plain.weights[i] + 7.5, added.weights[i]) << text << " #" << i;
+    for (Xapian::doccount limit = 1; limit <= 30; ++limit) {
+      Hits part = Run(db, WithWeightAdded(words, 7.5), 0, limit);
+      EXPECT_EQ(std::vector<Xapian::docid>(
+                    added.ids.begin(),
+                    added.ids.begin() + std::min<std::size_t>(limit, added.ids.size())),
+                part.ids)
+          << text << ", limit " << limit;
+    }
   }
 }
 
