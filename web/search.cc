@@ -140,13 +140,13 @@ Xapian::Query ParseLeniently(Xapian::QueryParser& qp, const std::string& text,
 // FILTER, their first. Negative when nothing can match (a word or filter
 // no document holds): such a parse must not size the reader's boost.
 // Words weigh as CommonWords::Rewrite weighs them: among `language_docs`.
-double GreatestMatchIdf(const Xapian::Database& db, const Xapian::Query& query,
-                        Xapian::doccount language_docs) {
+double GreatestMatchIdf(const Xapian::Database& db, ranking::TermFreqs& freqs,
+                        const Xapian::Query& query, Xapian::doccount language_docs) {
   switch (query.get_type()) {
     case Xapian::Query::LEAF_TERM: {
       if (query.get_terms_begin() == query.get_terms_end()) return 0;
       const std::string& term = *query.get_terms_begin();
-      Xapian::doccount n = db.get_termfreq(term);
+      Xapian::doccount n = freqs(term);
       if (n == 0) return -1;
       if (!ranking::IsWordTerm(term)) return 0;
       return language_docs ? ranking::LanguageIdf(n, language_docs)
@@ -159,7 +159,7 @@ double GreatestMatchIdf(const Xapian::Database& db, const Xapian::Query& query,
     case Xapian::Query::OP_NEAR: {
       double sum = 0;
       for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
-        double part = GreatestMatchIdf(db, query.get_subquery(i), language_docs);
+        double part = GreatestMatchIdf(db, freqs, query.get_subquery(i), language_docs);
         if (part < 0) return -1;
         sum += part;
       }
@@ -170,7 +170,7 @@ double GreatestMatchIdf(const Xapian::Database& db, const Xapian::Query& query,
     case Xapian::Query::OP_AND_MAYBE: {
       double sum = -1;
       for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
-        double part = GreatestMatchIdf(db, query.get_subquery(i), language_docs);
+        double part = GreatestMatchIdf(db, freqs, query.get_subquery(i), language_docs);
         if (i == 0 && query.get_type() == Xapian::Query::OP_AND_MAYBE && part < 0) return -1;
         if (part >= 0) sum = std::max(sum, 0.0) + part;
       }
@@ -178,15 +178,16 @@ double GreatestMatchIdf(const Xapian::Database& db, const Xapian::Query& query,
     }
     case Xapian::Query::OP_AND_NOT:
     case Xapian::Query::OP_FILTER:
-      return query.get_num_subqueries() ? GreatestMatchIdf(db, query.get_subquery(0), language_docs)
-                                        : 0;
+      return query.get_num_subqueries()
+                 ? GreatestMatchIdf(db, freqs, query.get_subquery(0), language_docs)
+                 : 0;
     default: {
       // Anything else the parser may make one day (synonyms, wildcards):
       // every part that can match, weighed among all documents as
       // CommonWords::Rewrite leaves such parts, so as not to fall short.
       double sum = 0;
       for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
-        sum += std::max(0.0, GreatestMatchIdf(db, query.get_subquery(i), 0));
+        sum += std::max(0.0, GreatestMatchIdf(db, freqs, query.get_subquery(i), 0));
       return sum;
     }
   }
@@ -738,6 +739,7 @@ struct SearchIndex::Impl {
     // documents: a list kept beside the index could be older or newer
     // than the revision a search reads.
     std::set<std::string> languages;
+    std::unique_ptr<ranking::TermFreqs> freqs;  // of db, at its revision
   };
   std::mutex pool_mu;
   std::vector<Reader> pool;
@@ -787,8 +789,8 @@ struct SearchIndex::Impl {
 
   Reader TakeReader();
   void GiveBack(Reader r);
-  Result<SearchResult> SearchWith(Xapian::Database& db, const SearchQuery& q,
-                                  const std::set<std::string>& languages);
+  Result<SearchResult> SearchWith(Xapian::Database& db, ranking::TermFreqs& freqs,
+                                  const SearchQuery& q, const std::set<std::string>& languages);
   std::vector<SearchHit::Piece> Snippet(const Fields& f, QueryWordMatcher& matcher);
 };
 
@@ -1076,10 +1078,13 @@ SearchIndex::Impl::Reader SearchIndex::Impl::TakeReader() {
   // older than it is, never newer.
   std::uint64_t now = revision;
   if (!r.db || r.revision != now) {
-    if (!r.db)
+    if (!r.db) {
       r.db = std::make_unique<Xapian::Database>(dir, Xapian::DB_BACKEND_GLASS);
-    else
+      r.freqs = std::make_unique<ranking::TermFreqs>(r.db.get());
+    } else {
       r.db->reopen();
+      r.freqs->Clear();
+    }
     r.languages.clear();
     std::istringstream langs(r.db->get_metadata(kLanguagesKey));
     for (std::string l; langs >> l;) r.languages.insert(l);
@@ -1172,7 +1177,8 @@ std::vector<SearchHit::Piece> SearchIndex::Impl::Snippet(const Fields& f,
   return out;
 }
 
-Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const SearchQuery& q,
+Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, ranking::TermFreqs& freqs,
+                                                   const SearchQuery& q,
                                                    const std::set<std::string>& index_languages) {
   std::string text = FoldForSearch(q.text);
   // One parse per language: the filter's, or the reader's and every
@@ -1206,7 +1212,7 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
       // A language's words are weighed among its own documents: among all,
       // a minority language's words were rare for being in a minority, and
       // its common and rare words weighed about alike.
-      Xapian::doccount language_docs = db.get_termfreq(StemPrefix(lang));
+      Xapian::doccount language_docs = freqs(StemPrefix(lang));
       if (language_docs == 0) continue;  // nothing in this language
       Xapian::Stem stem = StemmerFor(lang);
       Xapian::QueryParser qp;
@@ -1218,7 +1224,7 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
       if (one.empty()) continue;
       // A parse that needs a word its language's documents lack matches
       // nothing: left out, it costs no posting lists.
-      double greatest = GreatestMatchIdf(db, one, language_docs);
+      double greatest = GreatestMatchIdf(db, freqs, one, language_docs);
       if (greatest < 0) continue;
       greatest_match_idf = std::max(greatest_match_idf, greatest);
       const std::size_t word_at = 1 + StemPrefix(lang).size();
@@ -1226,7 +1232,7 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, const S
         if (ranking::IsWordTerm(*t)) query_stems.insert((*t).substr(word_at));
       }
       if (!reader_language.empty() && lang == reader_language) reader_parse = parsed.size();
-      parsed.push_back(common_words.Rewrite(db, one, language_docs));
+      parsed.push_back(common_words.Rewrite(db, one, language_docs, &freqs));
     }
   };
   // The words as typed, for snippets (not the operators: "visa OR permit"
@@ -1433,7 +1439,7 @@ Result<SearchResult> SearchIndex::Search(const SearchQuery& query) {
   for (int attempt = 0;; ++attempt) {
     try {
       auto reader = impl_->TakeReader();
-      auto result = impl_->SearchWith(*reader.db, query, reader.languages);
+      auto result = impl_->SearchWith(*reader.db, *reader.freqs, query, reader.languages);
       impl_->GiveBack(std::move(reader));
       if (!result.ok()) return result;
       impl_->Remember(key, rev, *result);

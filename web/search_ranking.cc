@@ -46,6 +46,14 @@ double LanguageIdf(Xapian::doccount docs_with_word, Xapian::doccount language_do
   return Idf(with_word + 1, static_cast<double>(language_docs) + 16);
 }
 
+Xapian::doccount TermFreqs::operator()(const std::string& term) {
+  if (auto it = known_.find(term); it != known_.end()) return it->second;
+  if (known_.size() >= kMaxTerms) known_.clear();
+  Xapian::doccount n = db_->get_termfreq(term);
+  known_.emplace(term, n);
+  return n;
+}
+
 // ---- ImpactWeight ----
 
 ImpactWeight::ImpactWeight() {
@@ -200,7 +208,7 @@ Xapian::doccount CommonWords::MinDocuments(const Xapian::Database& db) {
 }
 
 Xapian::Query CommonWords::Rewrite(const Xapian::Database& db, const Xapian::Query& query,
-                                   Xapian::doccount language_docs) {
+                                   Xapian::doccount language_docs, TermFreqs* freqs) {
   Xapian::doccount min = MinDocuments(db);
   const double docs = db.get_doccount();
   // The commonest words first, and at most kMaxWordsPerQuery of them, so
@@ -209,7 +217,7 @@ Xapian::Query CommonWords::Rewrite(const Xapian::Database& db, const Xapian::Que
   std::vector<std::pair<Xapian::doccount, std::string>> common;
   for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
     if (!IsWordTerm(*t)) continue;
-    Xapian::doccount n = db.get_termfreq(*t);
+    Xapian::doccount n = freqs ? (*freqs)(*t) : db.get_termfreq(*t);
     if (n >= min) common.emplace_back(n, *t);
     if (language_docs > 0 && n > 0) plan.scale[*t] = LanguageIdf(n, language_docs) / Idf(n, docs);
   }

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace mrc::web::ranking {
@@ -48,6 +49,24 @@ double Idf(double docs_with_word, double docs);
 // in the only French document is not "in every French document"); with
 // thousands, the plain idf among them.
 double LanguageIdf(Xapian::doccount docs_with_word, Xapian::doccount language_docs);
+
+// How many documents of one revision of an index hold each term, each
+// looked up once: a lookup descends Xapian's B-tree, reading a block or
+// two through the kernel, and a search asks about the same terms several
+// times (to plan the query, then to weigh it), and about the language and
+// common terms in every query. Not thread-safe: one per reader.
+class TermFreqs {
+ public:
+  explicit TermFreqs(const Xapian::Database* db) : db_(db) {}
+  Xapian::doccount operator()(const std::string& term);
+  // After the database was reopened at another revision.
+  void Clear() { known_.clear(); }
+
+ private:
+  static constexpr std::size_t kMaxTerms = 1 << 16;
+  const Xapian::Database* db_;
+  std::unordered_map<std::string, Xapian::doccount> known_;
+};
 
 // `query` with `weight` added to the weight of each document it matches
 // (`weight` >= 0), at the cost of one more child of an AND that always
@@ -110,8 +129,9 @@ class CommonWords {
   // (synonyms, scaling) are kept as they are. When `language_docs` is not
   // 0, the words are one language's, which holds that many documents, and
   // each is weighed with its LanguageIdf() instead of its idf among all.
+  // Term frequencies from `freqs` when given (of `db`).
   Xapian::Query Rewrite(const Xapian::Database& db, const Xapian::Query& query,
-                        Xapian::doccount language_docs = 0);
+                        Xapian::doccount language_docs = 0, TermFreqs* freqs = nullptr);
 
  private:
   static constexpr std::size_t kMaxWords = 64;
