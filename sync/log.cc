@@ -573,12 +573,11 @@ Status Log::UpdateRecordSum(Txn& txn) {
 Status Log::LoadDocChange() {
   MRC_ASSIGN_OR_RETURN(doc_change_,
                        ReadU64Record(store_, Column::kMeta, kDocChangeKey, "document change"));
+  committed_doc_change_ = doc_change_;
   return Status::Ok();
 }
 
-Result<std::uint64_t> Log::LastDocChange() {
-  return ReadU64Record(store_, Column::kMeta, kDocChangeKey, "document change");
-}
+Result<std::uint64_t> Log::LastDocChange() { return committed_doc_change_.load(); }
 
 Result<Log::DocChanges> Log::DocChangesSince(std::uint64_t after, std::size_t max_changes,
                                              std::size_t max_docs) {
@@ -695,6 +694,7 @@ Status Log::ApplyAll(std::vector<Authenticated>& items, IngestReport* report,
   MRC_RETURN_IF_ERROR(UpdateRecordSum(txn));
   MRC_RETURN_IF_ERROR(txn.Commit());
   doc_change_ = change;
+  committed_doc_change_ = change;
   return Status::Ok();
 }
 

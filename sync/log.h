@@ -17,6 +17,7 @@
 // concurrently against RocksDB's consistent view.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -284,7 +285,8 @@ class Log {
   // thousands; the follower bounds what it holds at once).
   Result<DocChanges> DocChangesSince(std::uint64_t after, std::size_t max_changes,
                                      std::size_t max_docs = SIZE_MAX);
-  // The newest change number (0 before any).
+  // The newest committed change number (0 before any), from memory: pages
+  // ask it at every request, to know whether what they keep is current.
   Result<std::uint64_t> LastDocChange();
   // Drops the change records up to `through` (the follower has them).
   Status ForgetDocChanges(std::uint64_t through);
@@ -334,6 +336,7 @@ class Log {
   std::mutex write_mu_;
   HybridClock clock_;             // guarded by write_mu_
   std::uint64_t doc_change_ = 0;  // the last change number; guarded by write_mu_
+  std::atomic<std::uint64_t> committed_doc_change_{0};  // doc_change_ once committed
   void NotifyListeners();
   std::mutex listeners_mu_;
   std::vector<std::pair<int, std::function<void()>>> listeners_;  // guarded by listeners_mu_
