@@ -30,6 +30,7 @@
 #include <sstream>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "config/base/bytes.h"
 #include "config/base/log.h"
@@ -755,6 +756,10 @@ struct SearchIndex::Impl {
   std::list<std::pair<std::string, SearchResult>> cache;  // most recent first
   std::unordered_map<std::string, std::list<std::pair<std::string, SearchResult>>::iterator>
       cache_index;
+  // Hashes of the queries asked once at cache_revision (a result is kept
+  // when its query comes back), at most kAskedOnce.
+  static constexpr std::size_t kAskedOnce = 4096;
+  std::unordered_set<std::size_t> asked_once;
   std::optional<SearchResult> Cached(const std::string& key, std::uint64_t rev);
   // Words in a sixteenth of the documents or more, matched from memory.
   ranking::CommonWords common_words{2000};
@@ -1402,9 +1407,17 @@ void SearchIndex::Impl::Remember(const std::string& key, std::uint64_t rev, cons
   if (rev != cache_revision) {
     cache.clear();
     cache_index.clear();
+    asked_once.clear();
     cache_revision = rev;
   }
   if (cache_index.count(key)) return;
+  // Kept from its second asking: most queries are asked once, and
+  // copying every result in cost a new query 4%; one-off queries would
+  // also push out those that come back.
+  if (asked_once.insert(std::hash<std::string>{}(key)).second) {
+    if (asked_once.size() > kAskedOnce) asked_once = {std::hash<std::string>{}(key)};
+    return;
+  }
   cache.emplace_front(key, r);
   cache_index[key] = cache.begin();
   if (cache.size() > kCachedResults) {
