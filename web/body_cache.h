@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
 
 namespace mrc::web {
 
@@ -13,7 +14,9 @@ namespace mrc::web {
 // language and rights, kept until any document changes (the log's change
 // number, the generation, moves on). A country guide or a common search is
 // read far more often than anything is written, and costs far more to
-// render than to copy. At most 8 MiB; full, it starts again.
+// render than to copy. A body is kept from its second rendering: most
+// searches are asked once, and would fill the cache and empty it again.
+// At most 8 MiB; full, it starts again.
 class BodyCache {
  public:
   std::optional<std::string> Get(const std::string& key, std::uint64_t generation) {
@@ -23,27 +26,35 @@ class BodyCache {
     if (it == bodies_.end()) return std::nullopt;
     return it->second;
   }
-  void Put(const std::string& key, std::uint64_t generation, std::string body) {
+  void Put(const std::string& key, std::uint64_t generation, const std::string& body) {
     std::lock_guard lock(mu_);
     if (generation != generation_) {
       bodies_.clear();
       bytes_ = 0;
+      rendered_once_.clear();
       generation_ = generation;
+    }
+    std::size_t hash = std::hash<std::string>{}(key);
+    if (rendered_once_.insert(hash).second) {
+      if (rendered_once_.size() > kRenderedOnce) rendered_once_ = {hash};
+      return;
     }
     if (bytes_ + body.size() > kMaxBytes) {
       bodies_.clear();
       bytes_ = 0;
     }
     bytes_ += body.size();
-    bodies_[key] = std::move(body);
+    bodies_[key] = body;
   }
 
  private:
   static constexpr std::size_t kMaxBytes = 8 << 20;
+  static constexpr std::size_t kRenderedOnce = 4096;
   std::mutex mu_;
   std::uint64_t generation_ = 0;
   std::size_t bytes_ = 0;
   std::map<std::string, std::string> bodies_;
+  std::unordered_set<std::size_t> rendered_once_;  // hashes of keys, at this generation
 };
 
 }  // namespace mrc::web
