@@ -145,9 +145,12 @@ class CommonWords {
   struct Plan {
     std::set<std::string> common;
     std::map<std::string, double> scale;
+    std::map<std::string, Xapian::doccount> freq;  // of each word
   };
+  // `lead`: the rarest word read from its posting list among the words
+  // that must all match with the node (a sibling in an AND), or "".
   Xapian::Query RewriteNode(const Xapian::Database& db, const Xapian::Query& query,
-                            const Plan& plan);
+                            const Plan& plan, const std::string& lead = "");
 
   struct Kept {
     std::shared_ptr<const WordImpacts> impacts;
