@@ -1311,11 +1311,19 @@ Result<SearchResult> SearchIndex::Impl::SearchWith(Xapian::Database& db, ranking
   QueryWordMatcher matcher(std::move(query_words), std::move(query_stems));
   SearchResult result;
   result.estimated = mset.get_matches_estimated();
+  // The hits' stored data read in document order: neighbours share the
+  // index's blocks, which Xapian reads again for each document otherwise.
+  std::vector<std::pair<Xapian::docid, std::size_t>> order;
+  for (auto m = mset.begin(); m != mset.end(); ++m) order.emplace_back(*m, order.size());
+  std::sort(order.begin(), order.end());
+  std::vector<std::string> data(order.size());
+  for (const auto& [docid, rank] : order)
+    data[rank] = db.get_document(docid, Xapian::DOC_ASSUME_VALID).get_data();
+  std::size_t rank = 0;
   for (auto m = mset.begin(); m != mset.end(); ++m) {
-    Xapian::Document doc = m.get_document();
     SearchHit hit;
     StoredHit stored;
-    if (!UnpackStoredHit(doc.get_data(), &stored)) {
+    if (!UnpackStoredHit(std::move(data[rank++]), &stored)) {
       static std::atomic<bool> told{false};
       if (!told.exchange(true))
         log::Warn("search", "a document of the index has unreadable data; skipped (said once)");
