@@ -119,7 +119,7 @@ Status Users::Put(const User& u, std::string_view hash) {
             {"changed", u.changed_ms},  {"generation", u.generation}};
   storage::WriteBatch batch;
   batch.Put(Column::kLocal, std::string(kUserPrefix) + u.name, j.dump());
-  return store_->Write(&batch);
+  return Write(&batch);
 }
 
 Result<std::pair<User, std::string>> Users::Load(std::string_view name) {
@@ -193,7 +193,7 @@ Status Users::DeleteWithPrefix(std::string_view prefix, std::string_view user) {
     if (j.is_object() && j.value("user", "") == user) batch.Delete(Column::kLocal, it->key());
   }
   MRC_RETURN_IF_ERROR(it->status());
-  return store_->Write(&batch);
+  return Write(&batch);
 }
 
 Status Users::Remove(std::string_view name) {
@@ -202,7 +202,7 @@ Status Users::Remove(std::string_view name) {
   MRC_RETURN_IF_ERROR(DeleteWithPrefix(kTokenPrefix, name));
   storage::WriteBatch batch;
   batch.Delete(Column::kLocal, std::string(kUserPrefix) + std::string(name));
-  return store_->Write(&batch);
+  return Write(&batch);
 }
 
 Result<User> Users::Get(std::string_view name) {
@@ -300,7 +300,7 @@ Result<NewSession> Users::Login(std::string_view name_in, std::string_view passw
             {"generation", loaded->first.generation}};
   storage::WriteBatch batch;
   batch.Put(Column::kLocal, std::string(kSessionPrefix) + HashHex(s.token), j.dump());
-  MRC_RETURN_IF_ERROR(store_->Write(&batch));
+  MRC_RETURN_IF_ERROR(Write(&batch));
   const User& u = loaded->first;
   s.principal = Principal{u.name, u.role, u.language, s.csrf, false, false};
   return s;
@@ -324,7 +324,7 @@ Result<Principal> Users::Session(std::string_view token) {
     if (!loaded.ok() && !loaded.status().IsNotFound()) return loaded.status();
     storage::WriteBatch batch;
     batch.Delete(Column::kLocal, key);
-    MRC_RETURN_IF_ERROR(store_->Write(&batch));
+    MRC_RETURN_IF_ERROR(Write(&batch));
     return bad;
   }
   const User& u = loaded->first;
@@ -335,7 +335,7 @@ Status Users::Logout(std::string_view token) {
   if (token.size() != 64) return Status::Ok();
   storage::WriteBatch batch;
   batch.Delete(Column::kLocal, std::string(kSessionPrefix) + HashHex(token));
-  return store_->Write(&batch);
+  return Write(&batch);
 }
 
 Result<std::string> Users::CreateToken(std::string_view name, std::string_view label) {
@@ -346,7 +346,7 @@ Result<std::string> Users::CreateToken(std::string_view name, std::string_view l
   json j = {{"user", name}, {"label", label}, {"created", Now()}};
   storage::WriteBatch batch;
   batch.Put(Column::kLocal, std::string(kTokenPrefix) + HashHex(token), j.dump());
-  MRC_RETURN_IF_ERROR(store_->Write(&batch));
+  MRC_RETURN_IF_ERROR(Write(&batch));
   return token;
 }
 
@@ -379,12 +379,24 @@ Status Users::RevokeToken(std::string_view name, std::string_view id) {
                             "'");
   storage::WriteBatch batch;
   batch.Delete(Column::kLocal, it->key());
-  return store_->Write(&batch);
+  return Write(&batch);
+}
+
+Status Users::Write(storage::WriteBatch* batch) {
+  Status s = store_->Write(batch);
+  ++writes_;  // even when it failed: part of it may be in
+  return s;
 }
 
 Result<Principal> Users::Token(std::string_view token) {
   const Status bad = Status::Unauthenticated("unknown or revoked API token");
   if (token.size() != 68 || token.substr(0, 4) != "mrc_") return bad;
+  const std::uint64_t writes = writes_;
+  {
+    std::lock_guard lock(tokens_mu_);
+    auto it = known_tokens_.find(std::string(token));
+    if (it != known_tokens_.end() && it->second.writes == writes) return it->second.principal;
+  }
   auto raw = store_->Get(Column::kLocal, std::string(kTokenPrefix) + HashHex(token));
   if (raw.status().IsNotFound()) return bad;
   if (!raw.ok()) return raw.status();
@@ -394,7 +406,11 @@ Result<Principal> Users::Token(std::string_view token) {
   if (loaded.status().IsNotFound()) return bad;
   if (!loaded.ok()) return loaded.status();
   const User& u = loaded->first;
-  return Principal{u.name, u.role, u.language, "", true, false};
+  Principal p{u.name, u.role, u.language, "", true, false};
+  std::lock_guard lock(tokens_mu_);
+  if (known_tokens_.size() >= kKnownTokens) known_tokens_.clear();
+  known_tokens_[std::string(token)] = KnownToken{p, writes};
+  return p;
 }
 
 }  // namespace mrc::web

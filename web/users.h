@@ -18,6 +18,7 @@
 // last until revoked.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -25,13 +26,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "config/base/status.h"
 
 namespace mrc::storage {
 class Store;
-}
+class WriteBatch;
+}  // namespace mrc::storage
 
 namespace mrc::web {
 
@@ -129,11 +132,28 @@ class Users {
   Status CheckLocked(const std::string& name, const std::string& client);
   void RecordFailure(const std::string& name, const std::string& client);
   Status DeleteWithPrefix(std::string_view prefix, std::string_view user);
+  // Every change to users, sessions and tokens is written through this: it
+  // moves `writes_` on once the change is in the store.
+  Status Write(storage::WriteBatch* batch);
 
   storage::Store* store_;
   std::uint64_t (*now_)() = nullptr;
 
   std::mutex hash_mu_;  // one Argon2id computation at a time
+
+  // API tokens' principals, as read at a count of writes: a client
+  // sends its token with every request, and reading it is two records
+  // and two JSON documents. An entry read before a write (a revocation, a
+  // role changed, a user removed) is not used after it: the count is
+  // taken before the records are read, and moves on after a write.
+  std::atomic<std::uint64_t> writes_{0};
+  struct KnownToken {
+    Principal principal;
+    std::uint64_t writes;
+  };
+  static constexpr std::size_t kKnownTokens = 1024;
+  std::mutex tokens_mu_;
+  std::unordered_map<std::string, KnownToken> known_tokens_;  // by token
 
   std::mutex fail_mu_;
   std::map<std::string, std::vector<std::uint64_t>> failures_;  // "n:" name / "c:" client

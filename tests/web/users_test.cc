@@ -104,6 +104,28 @@ TEST_F(UsersTest, ANewPasswordRevokesTheUsersApiTokens) {
   EXPECT_TRUE(users_->Token(*bob).ok()) << "other users keep theirs";
 }
 
+// A token's principal is kept between requests; every change to its
+// user shows at the next request all the same.
+TEST_F(UsersTest, AKnownTokenFollowsEveryChangeToItsUser) {
+  ASSERT_TRUE(users_->Add("ana", Role::kCounsellor, "long enough").ok());
+  auto t = users_->CreateToken("ana", "script");
+  ASSERT_TRUE(t.ok());
+  ASSERT_EQ(Role::kCounsellor, users_->Token(*t)->role);
+  ASSERT_TRUE(users_->SetRole("ana", Role::kEditor).ok());
+  EXPECT_EQ(Role::kEditor, users_->Token(*t)->role);
+  ASSERT_TRUE(users_->SetLanguage("ana", "ar").ok());
+  EXPECT_EQ("ar", users_->Token(*t)->language);
+  auto listed = users_->Tokens("ana");
+  ASSERT_TRUE(listed.ok() && listed->size() == 1);
+  ASSERT_TRUE(users_->RevokeToken("ana", listed->front().id).ok());
+  EXPECT_EQ(Status::Code::kUnauthenticated, users_->Token(*t).status().code());
+
+  auto again = users_->CreateToken("ana", "script");
+  ASSERT_TRUE(again.ok() && users_->Token(*again).ok());
+  ASSERT_TRUE(users_->SetPassword("ana", "another long one").ok());
+  EXPECT_EQ(Status::Code::kUnauthenticated, users_->Token(*again).status().code());
+}
+
 TEST_F(UsersTest, OneClientGuessingManyNamesIsStopped) {
   ASSERT_TRUE(users_->Add("ana", Role::kAdmin, "long enough").ok());
   for (int i = 0; i < Users::kMaxFailuresPerClient; ++i) {
