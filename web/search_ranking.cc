@@ -97,16 +97,17 @@ class ImpactSource : public Xapian::PostingSource {
   // `scale` as OP_SCALE_WEIGHT's factor: ImpactWeight multiplies it with
   // the idf before the impact, and so does this, so that both give the
   // same weight to the last digit.
-  // `lead`: a rarer word every match also holds (or ""), whose documents
-  // are the ones Xapian will ask about.
-  ImpactSource(std::shared_ptr<const WordImpacts> word, double scale, std::string lead = "")
+  // `lead`: the documents of a rarer word every match also holds (or
+  // null): those Xapian will ask about.
+  ImpactSource(std::shared_ptr<const WordImpacts> word, double scale,
+               std::shared_ptr<const WordPostings> lead = nullptr)
       : word_(std::move(word)), scale_(scale), lead_(std::move(lead)) {}
 
   void init(const Xapian::Database& db) override {
     at_ = 0;
     per_impact_ = scale_ * Idf(word_->documents, db.get_doccount());
     set_maxweight(word_->bound * per_impact_);
-    Prefetch(db);
+    Prefetch();
   }
   Xapian::doccount get_termfreq_min() const override { return word_->documents; }
   Xapian::doccount get_termfreq_est() const override { return word_->documents; }
@@ -139,17 +140,15 @@ class ImpactSource : public Xapian::PostingSource {
   // each read of this word's impact for one of them missed the
   // processor's caches (a line of 64 bytes per document asked; the arrays
   // of a query's words are 100 KB each at 100,000 documents): a sixth of
-  // a new query's time. The rarer word's documents are read ahead from
-  // its posting list (a block or two, which its own reading decodes
-  // again), and their impacts' lines fetched into the cache all together.
-  void Prefetch(const Xapian::Database& db) {
-    if (lead_.empty() || db.get_termfreq(lead_) > kMaxPrefetch) return;
+  // a new query's time. Their lines are fetched into the cache all
+  // together first.
+  void Prefetch() {
+    if (!lead_) return;
     const auto& impact = word_->impact;
-    for (auto p = db.postlist_begin(lead_); p != db.postlist_end(lead_); ++p) {
-      if (*p < impact.size()) __builtin_prefetch(impact.data() + *p);
+    for (Xapian::docid did : lead_->docids) {
+      if (did < impact.size()) __builtin_prefetch(impact.data() + did);
     }
   }
-  static constexpr Xapian::doccount kMaxPrefetch = 2048;
 
   // On the first document from at_ that holds the word, or at the end;
   // eight documents at a time across runs without it.
@@ -169,9 +168,55 @@ class ImpactSource : public Xapian::PostingSource {
 
   std::shared_ptr<const WordImpacts> word_;
   double scale_;
-  std::string lead_;
+  std::shared_ptr<const WordPostings> lead_;
   double per_impact_ = 0;
   Xapian::docid at_ = 0;
+};
+
+// A rare word's postings read once for a query, weighed as ImpactWeight
+// weighs them (as ImpactSource does a common word's): Xapian would read
+// the list again where this serves it from memory.
+class ListSource : public Xapian::PostingSource {
+ public:
+  ListSource(std::shared_ptr<const WordPostings> word, double scale)
+      : word_(std::move(word)), scale_(scale) {}
+
+  void init(const Xapian::Database& db) override {
+    at_ = kBefore;
+    per_impact_ = scale_ * Idf(word_->termfreq, db.get_doccount());
+    // As loose as a posting list's bound (see WordImpacts::bound).
+    set_maxweight(std::max<Xapian::termcount>(1, word_->collection_freq) * per_impact_);
+  }
+  Xapian::doccount get_termfreq_min() const override { return word_->docids.size(); }
+  Xapian::doccount get_termfreq_est() const override { return word_->docids.size(); }
+  Xapian::doccount get_termfreq_max() const override { return word_->docids.size(); }
+  double get_weight() const override { return word_->impacts[at_] * per_impact_; }
+  Xapian::docid get_docid() const override { return word_->docids[at_]; }
+  void next(double) override { at_ = at_ == kBefore ? 0 : at_ + 1; }
+  void skip_to(Xapian::docid did, double) override {
+    const auto& ids = word_->docids;
+    std::size_t from = at_ == kBefore ? 0 : at_;
+    if (from < ids.size() && ids[from] >= did) {
+      at_ = from;
+      return;
+    }
+    at_ = std::lower_bound(ids.begin() + std::min(from, ids.size()), ids.end(), did) - ids.begin();
+  }
+  bool check(Xapian::docid did, double w_min) override {
+    skip_to(did, w_min);  // always on a definite position, as ImpactSource::check
+    return true;
+  }
+  bool at_end() const override { return at_ != kBefore && at_ >= word_->docids.size(); }
+  ListSource* clone() const override { return new ListSource(word_, scale_); }
+  std::string name() const override { return "mrc::ListSource"; }
+  std::string get_description() const override { return "mrc::ListSource"; }
+
+ private:
+  static constexpr std::size_t kBefore = SIZE_MAX;
+  std::shared_ptr<const WordPostings> word_;
+  double scale_;
+  double per_impact_ = 0;
+  std::size_t at_ = kBefore;
 };
 
 // Matches every document id, each with the same weight: a child of an
@@ -217,6 +262,37 @@ Xapian::Query WithWeightAdded(const Xapian::Query& query, double weight) {
   return Xapian::Query(Xapian::Query::OP_AND, query, Xapian::Query(source.release()->release()));
 }
 
+namespace {
+
+// The term of a query of one term, else "".
+std::string LeafTerm(const Xapian::Query& q) {
+  if (q.get_type() != Xapian::Query::LEAF_TERM || q.get_terms_begin() == q.get_terms_end())
+    return {};
+  return *q.get_terms_begin();
+}
+
+}  // namespace
+
+double CommonWords::Plan::ScaleOf(const std::string& term) const {
+  auto found = scale.find(term);
+  return found == scale.end() ? 1.0 : found->second;
+}
+
+std::shared_ptr<const WordPostings> CommonWords::Postings(const Xapian::Database& db,
+                                                          const std::string& term,
+                                                          Xapian::doccount termfreq) {
+  auto word = std::make_shared<WordPostings>();
+  word->termfreq = termfreq;
+  word->docids.reserve(termfreq);
+  word->impacts.reserve(termfreq);
+  for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+    word->docids.push_back(*p);
+    word->impacts.push_back(p.get_wdf());
+    word->collection_freq += p.get_wdf();
+  }
+  return word;
+}
+
 void CommonWords::SetMinDocuments(Xapian::doccount n) {
   std::lock_guard lock(mu_);
   min_documents_ = n;
@@ -249,15 +325,14 @@ Xapian::Query CommonWords::Rewrite(const Xapian::Database& db, const Xapian::Que
 }
 
 Xapian::Query CommonWords::RewriteNode(const Xapian::Database& db, const Xapian::Query& query,
-                                       const Plan& plan, const std::string& lead) {
+                                       const Plan& plan) {
   switch (query.get_type()) {
     case Xapian::Query::LEAF_TERM: {
       if (query.get_terms_begin() == query.get_terms_end()) return query;
       std::string term = *query.get_terms_begin();
-      auto found = plan.scale.find(term);
-      double scale = found == plan.scale.end() ? 1.0 : found->second;
+      double scale = plan.ScaleOf(term);
       if (plan.common.count(term)) {
-        auto source = std::make_unique<ImpactSource>(Impacts(db, term), scale, lead);
+        auto source = std::make_unique<ImpactSource>(Impacts(db, term), scale);
         return Xapian::Query(source.release()->release());
       }
       if (scale == 1.0) return query;
@@ -271,21 +346,42 @@ Xapian::Query CommonWords::RewriteNode(const Xapian::Database& db, const Xapian:
       return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
     }
     case Xapian::Query::OP_AND: {
-      // The rarest word of the AND read from its posting list leads.
+      // The rarest word of the AND that is read from its posting list,
+      // when rare enough, is read once into memory: Xapian asks the
+      // common words' sources about its documents, whose impacts they
+      // fetch into the cache beforehand.
       std::string rarest;
       Xapian::doccount fewest = UINT32_MAX;
+      bool common = false;
+      for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
+        std::string term = LeafTerm(query.get_subquery(i));
+        auto freq = plan.freq.find(term);
+        if (freq == plan.freq.end()) continue;
+        if (plan.common.count(term)) {
+          common = true;
+        } else if (freq->second < fewest) {
+          fewest = freq->second;
+          rarest = term;
+        }
+      }
+      std::shared_ptr<const WordPostings> lead;
+      if (common && !rarest.empty() && fewest <= kMaxListed) lead = Postings(db, rarest, fewest);
+      std::vector<Xapian::Query> parts;
       for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
         Xapian::Query part = query.get_subquery(i);
-        if (part.get_type() != Xapian::Query::LEAF_TERM) continue;
-        if (part.get_terms_begin() == part.get_terms_end()) continue;
-        std::string term = *part.get_terms_begin();
-        auto freq = plan.freq.find(term);
-        if (freq == plan.freq.end() || plan.common.count(term)) continue;
-        if (freq->second < fewest) fewest = freq->second, rarest = term;
+        std::string term = lead ? LeafTerm(part) : std::string();
+        if (term.empty()) {
+          parts.push_back(RewriteNode(db, part, plan));
+        } else if (term == rarest) {
+          auto source = std::make_unique<ListSource>(lead, plan.ScaleOf(term));
+          parts.emplace_back(source.release()->release());
+        } else if (plan.common.count(term)) {
+          auto source = std::make_unique<ImpactSource>(Impacts(db, term), plan.ScaleOf(term), lead);
+          parts.emplace_back(source.release()->release());
+        } else {
+          parts.push_back(RewriteNode(db, part, plan));
+        }
       }
-      std::vector<Xapian::Query> parts;
-      for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
-        parts.push_back(RewriteNode(db, query.get_subquery(i), plan, rarest));
       return Xapian::Query(query.get_type(), parts.begin(), parts.end());
     }
     case Xapian::Query::OP_OR:

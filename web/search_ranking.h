@@ -108,6 +108,15 @@ struct WordImpacts {
   Xapian::termcount bound = 0;
 };
 
+// The documents of one word, in order, with its impact in each, as read
+// from its posting list for one query.
+struct WordPostings {
+  std::vector<Xapian::docid> docids;
+  std::vector<Xapian::termcount> impacts;
+  Xapian::doccount termfreq = 0;          // as the index counts it
+  Xapian::termcount collection_freq = 0;  // the sum of the impacts
+};
+
 // Words held by at least `min_documents` documents (and by a sixteenth of
 // all) are matched from impacts kept in memory, which skip to any document
 // at once, where Xapian would decode most of their posting lists. Ranking
@@ -146,11 +155,16 @@ class CommonWords {
     std::set<std::string> common;
     std::map<std::string, double> scale;
     std::map<std::string, Xapian::doccount> freq;  // of each word
+    double ScaleOf(const std::string& term) const;
   };
-  // `lead`: the rarest word read from its posting list among the words
-  // that must all match with the node (a sibling in an AND), or "".
   Xapian::Query RewriteNode(const Xapian::Database& db, const Xapian::Query& query,
-                            const Plan& plan, const std::string& lead = "");
+                            const Plan& plan);
+  // A rare word of an AND with common words is read into memory when it
+  // is in at most this many documents.
+  static constexpr Xapian::doccount kMaxListed = 2048;
+  static std::shared_ptr<const WordPostings> Postings(const Xapian::Database& db,
+                                                      const std::string& term,
+                                                      Xapian::doccount termfreq);
 
   struct Kept {
     std::shared_ptr<const WordImpacts> impacts;

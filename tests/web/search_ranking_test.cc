@@ -33,9 +33,11 @@ class RankingTest : public ::testing::Test {
   // `french`: every third document stemmed as French, as the index would
   // stem a French text.
   void AddDocuments(int n, bool french = false) {
-    static const std::vector<std::string> kWords = {"visa",    "permit", "work",   "family",
-                                                    "student", "quota",  "appeal", "border"};
-    std::discrete_distribution<std::size_t> pick({40, 25, 15, 10, 5, 3, 1, 1});
+    // "asylum" in a few documents: matched from its posting list, or
+    // read into memory when it leads an AND of common words.
+    static const std::vector<std::string> kWords = {
+        "visa", "permit", "work", "family", "student", "quota", "appeal", "border", "asylum"};
+    std::discrete_distribution<std::size_t> pick({40, 25, 15, 10, 5, 3, 1, 1, 0.03});
     for (int i = 0; i < n; ++i) {
       Xapian::Document doc;
       int words = 3 + static_cast<int>(random_() % 200);
@@ -101,6 +103,12 @@ class RankingTest : public ::testing::Test {
     Xapian::Query rewritten = common.Rewrite(db, Parse(text, languages), language_docs);
     EXPECT_NE(std::string::npos, rewritten.get_description().find("PostingSource"))
         << text << ": " << rewritten.get_description();
+    if (text.find("asylum") != std::string::npos && text.find("OR") == std::string::npos &&
+        text.find('-') == std::string::npos) {
+      // A rare word with common ones, all needed: read into memory.
+      EXPECT_NE(std::string::npos, rewritten.get_description().find("ListSource"))
+          << text << ": " << rewritten.get_description();
+    }
     // And with a weight added, as a search adds the reader's-language
     // boost to its parse.
     Xapian::Query boosted_q = WithWeightAdded(q, 5.37);
@@ -123,10 +131,10 @@ class RankingTest : public ::testing::Test {
   // language counted and weighted.
   static void AddLanguageDocuments(const std::string& dir, std::mt19937& random) {
     static const std::vector<std::string> kLanguageWords = {
-        "visa",    "permit", "work",   "family",  "residence",
-        "student", "quota",  "appeal", "pension", "border"};
+        "visa",  "permit", "work",    "family", "residence", "student",
+        "quota", "appeal", "pension", "border", "asylum"};
     Xapian::WritableDatabase writer(dir, Xapian::DB_CREATE);
-    std::discrete_distribution<std::size_t> pick({40, 30, 20, 12, 8, 6, 5, 4, 3, 2});
+    std::discrete_distribution<std::size_t> pick({40, 30, 20, 12, 8, 6, 5, 4, 3, 2, 0.1});
     int documents = 100 + static_cast<int>(random() % 300);
     for (int i = 0; i < documents; ++i) {
       std::string lang = random() % 3 ? "en" : "fr";
@@ -174,7 +182,7 @@ TEST_F(RankingTest, CommonWordsFromMemoryRankAsTheirPostingLists) {
        {"visa", "visa permit", "visa OR quota", "visa work family", "visa -permit",
         "visa AND NOT family", "+work visa", "visa kind:guide", "permit OR appeal kind:guide",
         "\"visa permit\" visa", "visa visa permit", "student OR visa OR border",
-        "(visa OR permit) AND (work OR family)"}) {
+        "(visa OR permit) AND (work OR family)", "visa asylum", "asylum permit work"}) {
     ExpectSameEitherWay(text, common);
     ExpectSameEitherWay(text, common, {"en"}, 250);  // among a language's 250 documents
   }
@@ -191,7 +199,8 @@ TEST_F(RankingTest, CommonWordsOfTwoLanguagesFromMemoryRankAsTheirPostingLists) 
           "(visa OR permit) AND (work OR family)",
           "(visa OR permit OR work) AND (family OR student)",
           "(visa OR work) AND (permit OR family) AND (student OR quota)",
-          "work AND (visa OR permit OR family OR student)"}) {
+          "work AND (visa OR permit OR family OR student)", "visa asylum", "asylum work -family",
+          "(asylum OR quota) visa"}) {
       ExpectSameEitherWay(text, common, {"en", "fr"});
       ExpectSameEitherWay(text, common, {"", "en", "fr"});  // and unstemmed
     }
@@ -205,7 +214,10 @@ TEST_F(RankingTest, CommonWordsOfTwoLanguagesFromMemoryRankAsTheirPostingLists) 
 // greatest weight as their bound, Xapian's matcher lost matches here.)
 // The whole ranking is the same from memory, to the last bit of a weight.
 TEST_F(RankingTest, SourcesLoseNoMatchAtAnyLimit) {
-  const std::vector<std::string> texts = {"pension OR visa work",
+  const std::vector<std::string> texts = {"visa asylum",
+                                          "asylum work family",
+                                          "asylum OR visa permit",
+                                          "pension OR visa work",
                                           "visa",
                                           "visa permit",
                                           "family OR quota",
@@ -213,7 +225,7 @@ TEST_F(RankingTest, SourcesLoseNoMatchAtAnyLimit) {
                                           "visa -permit",
                                           "student OR visa OR border",
                                           "quota OR pension OR work"};
-  std::size_t wrong = 0, checked = 0;
+  std::size_t wrong = 0, checked = 0, listed = 0;
   for (unsigned seed = 1; seed <= 40; ++seed) {
     std::mt19937 random(seed);
     std::string dir = dir_ + "/seed" + std::to_string(seed);
@@ -227,6 +239,7 @@ TEST_F(RankingTest, SourcesLoseNoMatchAtAnyLimit) {
       CommonWords none(UINT32_MAX), common(1);
       Xapian::Query plain = PerLanguageQuery(db, text, none, boost, by_language);
       Xapian::Query from_memory = PerLanguageQuery(db, text, common, boost, by_language);
+      listed += from_memory.get_description().find("ListSource") != std::string::npos;
       Hits whole = Run(db, plain, 0, 10000);
       Hits whole_from_memory = Run(db, from_memory, 0, 10000);
       EXPECT_EQ(whole.ids, whole_from_memory.ids) << text;
@@ -249,6 +262,7 @@ TEST_F(RankingTest, SourcesLoseNoMatchAtAnyLimit) {
     }
   }
   EXPECT_EQ(40u * texts.size() * 60 * 2, checked);
+  EXPECT_GT(listed, 0u) << "no rare word was read into memory";
 }
 
 // A weight added to a query's matches: the same documents, each weighing
