@@ -103,14 +103,23 @@ std::string PrimaryLanguage(std::string_view tag) {
 }
 
 // The Snowball stemmer for a language, or none (Xapian::Stem() stems
-// nothing) when Xapian has no stemmer for it.
+// nothing) when Xapian has no stemmer for it. Each thread makes a
+// language's once: making one allocates Snowball's state (and throws for
+// a language without a stemmer), and a search needs one per language for
+// its parses and per hit for its snippet; a stemmer keeps state while it
+// works, so threads do not share them.
 Xapian::Stem StemmerFor(const std::string& language) {
   if (language.empty()) return Xapian::Stem();
+  thread_local std::map<std::string, Xapian::Stem, std::less<>> made;
+  if (auto it = made.find(language); it != made.end()) return it->second;
+  if (made.size() >= 64) made.clear();  // languages come from content: bounded
+  Xapian::Stem stem;
   try {
-    return Xapian::Stem(language);
+    stem = Xapian::Stem(language);
   } catch (const Xapian::InvalidArgumentError&) {
-    return Xapian::Stem();
   }
+  made.emplace(language, stem);
+  return stem;
 }
 
 // The prefix TermGenerator and QueryParser are given so that a word
