@@ -103,9 +103,9 @@ class SearchIndex {
   // Forgets the results kept for repeated queries.
   void SetCommonWordDocuments(std::uint32_t documents);
   // Whether snippets use the word hashes stored with each document to skip
-  // the words that cannot match (the default); the marked words are the
-  // same either way, and tests check that they are. Forgets the results
-  // kept for repeated queries.
+  // the words that cannot match, and the words' places stored with them
+  // (the default); the snippets are the same either way, and tests check
+  // that they are. Forgets the results kept for repeated queries.
   void UseStoredWordHashes(bool use);
 
   // The values a filter can take, with how many documents have each:

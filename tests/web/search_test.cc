@@ -20,6 +20,7 @@
 #include "sync/crypto.h"
 #include "sync/doc_service.h"
 #include "sync/log.h"
+#include "web/search_words.h"
 
 namespace mrc::web {
 namespace {
@@ -356,14 +357,14 @@ TEST_F(SearchTest, CommonWordsMatchedFromMemoryRankExactlyAsFromTheIndex) {
   }
 }
 
-TEST_F(SearchTest, StoredWordHashesMarkTheSameWordsAsLookingEachUp) {
+TEST_F(SearchTest, StoredWordHashesAndPlacesMakeTheSameSnippetsAsLookingEachWordUp) {
   OpenIndex();
   // Inflected forms in four languages, accents, capitals, digits, words
   // of other languages mixed in.
   const std::map<std::string, std::vector<std::string>> words = {
       {"en",
        {"visa", "visas", "Permits", "permit", "working", "worked", "families", "Family", "studies",
-        "w2026", "Österreich"}},
+        "w2026", "Österreich", "Rechtsschutzversicherungsgesellschaften"}},
       {"fr",
        {"visa", "visas", "permis", "travail", "travailler", "famille", "familles", "réfugié",
         "refugies", "études"}},
@@ -380,7 +381,9 @@ TEST_F(SearchTest, StoredWordHashesMarkTheSameWordsAsLookingEachUp) {
     for (int w = 0; w < 20 + static_cast<int>(random() % 80); ++w) {
       const std::string& word =
           random() % 5 ? list[random() % list.size()] : all[random() % all.size()];
-      text += word + (random() % 7 ? " " : ", ");
+      // Separators of one to many bytes, as the stored word places are
+      // written in a byte each or more.
+      text += word + (random() % 7 ? " " : random() % 2 ? ", " : " — (see below) — ");
     }
     Faq("Question " + std::to_string(i), text, lang);
   }
@@ -408,6 +411,35 @@ TEST_F(SearchTest, StoredWordHashesMarkTheSameWordsAsLookingEachUp) {
     }
   }
   index_->UseStoredWordHashes(true);
+}
+
+// Word places as the index stores them come back as FindWords finds
+// them: short words a byte each, long words and separators escaped; and
+// anything else is refused, so that a snippet finds the words again.
+TEST(WordSpansTest, StoredPlacesComeBackAsFound) {
+  const std::vector<std::string> texts = {
+      "",
+      "visa",
+      "  Most visas cost money.",
+      "Rechtsschutzversicherungsgesellschaften, " + std::string(300, '-') + " Österreich",
+      "виза — семья … تأشيرة, w2026_x",
+      std::string(5000, 'a') + " b"};
+  for (const auto& text : texts) {
+    std::vector<WordSpan> found, back;
+    FindWords(text, &found);
+    std::string stored = EncodeWordSpans(found);
+    ASSERT_TRUE(DecodeWordSpans(stored, found.size(), text.size(), &back)) << text;
+    EXPECT_EQ(found, back) << text;
+    if (found.empty()) continue;
+    EXPECT_FALSE(DecodeWordSpans(stored, found.size() + 1, text.size(), &back)) << text;
+    EXPECT_FALSE(DecodeWordSpans(stored, found.size(), found.back().end - 1, &back)) << text;
+    EXPECT_FALSE(DecodeWordSpans(stored + '\0', found.size(), text.size(), &back)) << text;
+  }
+  std::vector<WordSpan> spans;
+  FindWords("a few short words", &spans);
+  EXPECT_EQ(4u, EncodeWordSpans(spans).size()) << "a byte a word";
+  EXPECT_FALSE(DecodeWordSpans(std::string("\0\x80", 2), 1, 100, &spans)) << "cut short";
+  EXPECT_FALSE(DecodeWordSpans(std::string("\0\x01\x00", 3), 1, 100, &spans)) << "empty word";
 }
 
 TEST_F(SearchTest, AllWordsRankFirstAndAnyWordIsTheFallback) {
