@@ -13,10 +13,13 @@
 # plus the node's start-up time to answering HTTP, the time the search index
 # took to catch up, and the node's peak memory.
 #   MRC_BENCH_AGAINST=PATH/mrcnode bench/web_bench.sh ...
-# then also times new queries with that other build (one that reads the
-# same search index format) on the same data, the two builds alternating
-# three times: on these machines the speed moves by half between runs, so
-# two versions are compared only side by side.
+# then also times new queries with that other build on the same content,
+# the two builds alternating three times: on these machines the speed moves
+# by half between runs, so two versions are compared only side by side.
+# The other build runs on its own copy of the data, so that a build with
+# another index format rebuilds its own index once, not each other's.
+#   MRC_BENCH_SAME_WORDS=1 bench/web_bench.sh ...
+# writes the same (English) words into every language's texts (see below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 docs=${1:-100000}
@@ -45,23 +48,52 @@ nginx_port=$((port + 1))
 echo "bench-password" | "$bin" user add bench --role counsellor --password-stdin --data "$work/node" >/dev/null
 token=$("$bin" user token bench --data "$work/node" | sed -n 's/.*"token": "\(mrc_[0-9a-f]*\)".*/\1/p')
 
-# Content shaped like a real network's: FAQ entries in four languages,
-# guides for 200 countries (12 topics in 4 languages), bulletins, centres;
-# words drawn from a vocabulary with a Zipf-like distribution.
-python3 - "$work/content" "$docs" <<'PY'
+# Content shaped like a real network's: FAQ entries in four languages, each
+# in its own words (the common ones translated, the rare ones of the
+# language's own script); guides for 200 countries (12 topics in 4
+# languages), bulletins, centres; words drawn from each language's
+# vocabulary with a Zipf-like distribution. MRC_BENCH_SAME_WORDS=1 writes
+# the English words into every language's texts instead, as this bench did
+# before 2026-12-06: no network's texts look like that, and with words
+# indexed per language, a query then matches four times over.
+python3 - "$work/content" "$docs" "${MRC_BENCH_SAME_WORDS:-0}" <<'PY'
 import json, os, random, sys
-out, total = sys.argv[1], int(sys.argv[2])
+out, total, same_words = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
 random.seed(7)
 os.makedirs(out)
-base = ("visa permit residence work family reunification asylum embassy passport employer contract "
-        "study university health insurance return quota agreement citizenship support centre office "
-        "application document fee appointment deadline renewal extension border entry stay season "
-        "worker student spouse child parent refugee protection interview court appeal decision right "
-        "obligation language course integration housing rent tax bank account social security pension").split()
-vocab = base + ["w%05d" % i for i in range(5000)]
-weights = [1.0 / (i + 1) for i in range(len(vocab))]
-def words(n):
-    return " ".join(random.choices(vocab, weights, k=n))
+common = {
+    "en": "visa permit residence work family reunification asylum embassy passport employer contract "
+          "study university health insurance return quota agreement citizenship support centre office "
+          "application document fee appointment deadline renewal extension border entry stay season "
+          "worker student spouse child parent refugee protection interview court appeal decision right "
+          "obligation language course integration housing rent tax bank account social security pension",
+    "fr": "visa permis résidence travail famille regroupement asile ambassade passeport employeur contrat "
+          "études université santé assurance retour quota accord citoyenneté soutien centre bureau "
+          "demande document frais rendezvous délai renouvellement prolongation frontière entrée séjour "
+          "saison travailleur étudiant conjoint enfant parent réfugié protection entretien tribunal "
+          "recours décision droit obligation langue cours intégration logement loyer impôt banque compte "
+          "social sécurité retraite",
+    "ru": "виза разрешение проживание работа семья воссоединение убежище посольство паспорт работодатель "
+          "договор учёба университет здоровье страховка возвращение квота соглашение гражданство "
+          "поддержка центр офис заявление документ пошлина запись срок продление пролонгация граница "
+          "въезд пребывание сезон работник студент супруг ребёнок родитель беженец защита собеседование "
+          "суд апелляция решение право обязанность язык курс интеграция жильё аренда налог банк счёт "
+          "социальный обеспечение пенсия",
+    "ar": "تأشيرة تصريح إقامة عمل أسرة لمّ لجوء سفارة جواز مشغّل عقد دراسة جامعة صحة تأمين عودة حصة "
+          "اتفاقية جنسية دعم مركز مكتب طلب وثيقة رسوم موعد مهلة تجديد تمديد حدود دخول بقاء موسم عامل "
+          "طالب زوج طفل والد لاجئ حماية مقابلة محكمة استئناف قرار حق التزام لغة دورة اندماج سكن إيجار "
+          "ضريبة بنك حساب اجتماعي ضمان معاش",
+}
+rare_letter = {"en": "w", "fr": "x", "ru": "ж", "ar": "ع"}
+langs = ["en", "fr", "ru", "ar"]
+vocab = {}
+for l in langs:
+    w = "en" if same_words else l
+    vocab[l] = common[w].split() + [rare_letter[w] + "%05d" % i for i in range(5000)]
+weights = [1.0 / (i + 1) for i in range(len(vocab["en"]))]
+def words(n, lang):
+    return " ".join(random.choices(vocab[lang], weights, k=n))
+categories = common["en"].split()[:20]
 countries = ["AF","AL","DZ","AR","AM","AU","AT","AZ","BD","BY","BE","BJ","BO","BA","BR","BG","BF","KH","CM","CA",
              "CL","CN","CO","CD","CR","HR","CU","CY","CZ","DK","DO","EC","EG","SV","ER","EE","ET","FI","FR","GE",
              "DE","GH","GR","GT","GN","HT","HN","HU","IS","IN","ID","IR","IQ","IE","IL","IT","CI","JM","JP","JO",
@@ -75,29 +107,30 @@ countries = ["AF","AL","DZ","AR","AM","AU","AT","AZ","BD","BY","BE","BJ","BO","B
 topics = ["entry-and-stay","visas-and-embassy","residence-and-work-permits","job-search","quotas-and-agreements",
           "study","family-reunification","health-and-social-insurance","support-services","citizenship","return",
           "legislation"]
-langs = ["en", "fr", "ru", "ar"]
 items = []
 for c in countries:
     for t in topics:
         for l in langs:
             items.append({"kind": "guide", "content": {"country": c, "topic": t, "language": l,
-                          "body": words(120), "verified_on": "2026-10-01", "sources": ["ministry website"]}})
+                          "body": words(120, l), "verified_on": "2026-10-01", "sources": ["ministry website"]}})
 for i in range(400):
     items.append({"kind": "centre", "content": {"name": "Centre %d" % i,
                   "location": {"city": "City %d" % i, "country": random.choice(countries)},
                   "languages": ["en", "fr"], "services": ["counselling", "referral"]}})
 for i in range(1000):
-    items.append({"kind": "bulletin", "content": {"title": words(6), "body": words(150),
+    l = random.choice(langs)
+    items.append({"kind": "bulletin", "content": {"title": words(6, l), "body": words(150, l),
                   "effective_date": "2026-%02d-%02d" % (1 + i % 12, 1 + i % 28), "urgency": "normal",
-                  "language": random.choice(langs), "countries": [random.choice(countries)]}})
+                  "language": l, "countries": [random.choice(countries)]}})
 i = 0
 while len(items) < total:
-    items.append({"kind": "faq", "content": {"question": words(8) + "?", "answer": words(110),
-                  "language": langs[i % 4], "categories": [random.choice(base[:20])]}})
+    l = langs[i % 4]
+    items.append({"kind": "faq", "content": {"question": words(8, l) + "?", "answer": words(110, l),
+                  "language": l, "categories": [random.choice(categories)]}})
     i += 1
 for k in range(0, len(items), 10000):
     with open(os.path.join(out, "part%03d.json" % (k // 10000)), "w") as f:
-        json.dump(items[k:k + 10000], f)
+        json.dump(items[k:k + 10000], f, ensure_ascii=False)
 PY
 t0=$(date +%s.%N)
 "$bin" import --data "$work/node" "$work/content" >/dev/null
@@ -211,6 +244,9 @@ printf "node peak RSS: %d MB\n" "$(($(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB
 if [[ -n "${MRC_BENCH_AGAINST:-}" ]]; then
   other=$(realpath "$MRC_BENCH_AGAINST")
   node=${pids[0]}
+  kill "$node" 2>/dev/null || true
+  wait "$node" 2>/dev/null || true
+  cp -a "$work/node" "$work/node-b"
   echo
   echo "new queries, this build (A) and $other (B) alternating on the same data:"
   echo
@@ -220,9 +256,9 @@ if [[ -n "${MRC_BENCH_AGAINST:-}" ]]; then
     for which in A B; do
       kill "$node" 2>/dev/null || true
       wait "$node" 2>/dev/null || true
-      b=$bin
-      [[ $which == B ]] && b=$other
-      "$b" run --data "$work/node" 2>>"$work/node.log" >/dev/null &
+      b=$bin data=$work/node
+      [[ $which == B ]] && b=$other data=$work/node-b
+      "$b" run --data "$data" 2>>"$work/node.log" >/dev/null &
       node=$!
       pids+=("$node")
       for _ in $(seq 1 1800); do
