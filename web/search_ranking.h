@@ -63,7 +63,7 @@ class TermFreqs {
   void Clear() { known_.clear(); }
 
  private:
-  static constexpr std::size_t kMaxTerms = 1 << 16;
+  static constexpr std::size_t kMaxTerms = 8192;  // then it starts again
   const Xapian::Database* db_;
   std::unordered_map<std::string, Xapian::doccount> known_;
 };
