@@ -243,6 +243,7 @@ printf "node peak RSS: %d MB\n" "$(($(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB
 
 if [[ -n "${MRC_BENCH_AGAINST:-}" ]]; then
   other=$(realpath "$MRC_BENCH_AGAINST")
+  declare -A rss peak
   node=${pids[0]}
   kill "$node" 2>/dev/null || true
   wait "$node" 2>/dev/null || true
@@ -266,6 +267,10 @@ if [[ -n "${MRC_BENCH_AGAINST:-}" ]]; then
         sleep 0.2
       done
       run "ab-$round-$which" "$which, round $round" "http://127.0.0.1:$port" "$work/new.lua"
+      rss[$which]=$(( $(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$node/status") / 1024 ))
+      peak[$which]=$(( rss[$which] > ${peak[$which]:-0} ? rss[$which] : ${peak[$which]:-0} ))
     done
   done
+  echo
+  echo "node peak RSS over the rounds (each from a start, new queries only): A ${peak[A]} MB, B ${peak[B]} MB"
 fi
