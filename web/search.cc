@@ -1520,9 +1520,16 @@ Result<SearchResult> SearchIndex::Search(const SearchQuery& query) {
   if (query.offset > 10000) return Status::InvalidArgument("offset must be at most 10000");
   if (query.text.size() > 1000)
     return Status::InvalidArgument("the query is longer than 1000 bytes");
+  // What the index holds, read before the revision the search reads: a
+  // commit moves `revision` on before `through`, so a reader of `rev` or
+  // later holds every change through `through_seen`. (Read after the
+  // search, a commit meanwhile marked complete a result without it, and
+  // pages kept it as current.)
+  const std::uint64_t through_seen = impl_->through;
+  const bool rebuilding_seen = impl_->rebuilding;
   auto complete = [&](SearchResult r) -> Result<SearchResult> {
     auto last = impl_->log->LastDocChange();
-    r.complete = last.ok() && impl_->through >= *last && !impl_->rebuilding;
+    r.complete = last.ok() && through_seen >= *last && !rebuilding_seen && !impl_->rebuilding;
     return r;
   };
   std::string key;
