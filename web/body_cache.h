@@ -28,6 +28,7 @@ class BodyCache {
   }
   void Put(const std::string& key, std::uint64_t generation, const std::string& body) {
     std::lock_guard lock(mu_);
+    if (generation < generation_) return;  // a slow request's: newer ones are kept
     if (generation != generation_) {
       bodies_.clear();
       bytes_ = 0;
