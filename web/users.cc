@@ -146,6 +146,7 @@ Result<std::pair<User, std::string>> Users::Load(std::string_view name) {
 Status Users::Add(std::string_view name, Role role, std::string_view password) {
   MRC_RETURN_IF_ERROR(CheckName(name));
   MRC_RETURN_IF_ERROR(CheckPassword(password));
+  std::lock_guard change(change_mu_);
   auto existing = Load(name);
   if (existing.ok()) return Status::Conflict("user '" + std::string(name) + "' exists already");
   if (!existing.status().IsNotFound()) return existing.status();
@@ -159,6 +160,7 @@ Status Users::Add(std::string_view name, Role role, std::string_view password) {
 
 Status Users::SetPassword(std::string_view name, std::string_view password) {
   MRC_RETURN_IF_ERROR(CheckPassword(password));
+  std::lock_guard change(change_mu_);
   MRC_ASSIGN_OR_RETURN(auto loaded, Load(name));
   MRC_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   loaded.first.changed_ms = Now();
@@ -170,6 +172,7 @@ Status Users::SetPassword(std::string_view name, std::string_view password) {
 }
 
 Status Users::SetRole(std::string_view name, Role role) {
+  std::lock_guard change(change_mu_);
   MRC_ASSIGN_OR_RETURN(auto loaded, Load(name));
   if (loaded.first.role == role) return Status::Ok();
   loaded.first.role = role;
@@ -180,6 +183,7 @@ Status Users::SetRole(std::string_view name, Role role) {
 
 Status Users::SetLanguage(std::string_view name, std::string_view language) {
   MRC_RETURN_IF_ERROR(CheckLanguage(language));
+  std::lock_guard change(change_mu_);
   MRC_ASSIGN_OR_RETURN(auto loaded, Load(name));
   loaded.first.language = std::string(language);
   return Put(loaded.first, loaded.second);
@@ -197,6 +201,7 @@ Status Users::DeleteWithPrefix(std::string_view prefix, std::string_view user) {
 }
 
 Status Users::Remove(std::string_view name) {
+  std::lock_guard change(change_mu_);
   MRC_RETURN_IF_ERROR(Load(name).status());
   MRC_RETURN_IF_ERROR(DeleteWithPrefix(kSessionPrefix, name));
   MRC_RETURN_IF_ERROR(DeleteWithPrefix(kTokenPrefix, name));
@@ -288,6 +293,13 @@ Result<NewSession> Users::Login(std::string_view name_in, std::string_view passw
     RecordFailure(name, client);
     return kBadLogin;
   }
+  // The session is written for the user as checked: not for one removed
+  // (and perhaps added again) or given a new password meanwhile.
+  std::lock_guard change(change_mu_);
+  auto still = Load(name);
+  if (!still.ok() || still->first.generation != loaded->first.generation ||
+      still->first.created_ms != loaded->first.created_ms)
+    return kBadLogin;
   NewSession s;
   s.token = RandomHex(32);
   s.csrf = RandomHex(16);
@@ -339,6 +351,7 @@ Status Users::Logout(std::string_view token) {
 }
 
 Result<std::string> Users::CreateToken(std::string_view name, std::string_view label) {
+  std::lock_guard change(change_mu_);
   MRC_RETURN_IF_ERROR(Load(name).status());
   if (label.size() > 100 || !IsValidUtf8(label))
     return Status::InvalidArgument("a token label is at most 100 bytes of UTF-8");
@@ -366,6 +379,7 @@ Result<std::vector<TokenInfo>> Users::Tokens(std::string_view name) {
 
 Status Users::RevokeToken(std::string_view name, std::string_view id) {
   if (id.size() != 16) return Status::NotFound("no token '" + std::string(id.substr(0, 20)) + "'");
+  std::lock_guard change(change_mu_);
   std::string prefix = std::string(kTokenPrefix) + std::string(id);
   auto it = store_->NewPrefixIterator(Column::kLocal, prefix);
   it->Seek(prefix);

@@ -140,6 +140,11 @@ class Users {
   std::uint64_t (*now_)() = nullptr;
 
   std::mutex hash_mu_;  // one Argon2id computation at a time
+  // One change to users and their tokens at a time, each from its check
+  // to its write: a token made, or a session opened, while its user was
+  // removed or given a new password would otherwise outlive the change
+  // (and serve an account added again under the same name).
+  std::mutex change_mu_;
 
   // API tokens' principals, as read at a count of writes: a client
   // sends its token with every request, and reading it is two records
