@@ -21,8 +21,6 @@
 
 namespace mrc::e2e {
 
-inline const std::string kBin = MRCNODE_BIN;
-
 class Cluster : public ::testing::Test {
  protected:
   using json = nlohmann::json;

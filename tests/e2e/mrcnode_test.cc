@@ -16,8 +16,6 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-const std::string kBin = MRCNODE_BIN;
-const std::string kSample = std::string(MRC_SOURCE_DIR) + "/scripts/sample";
 
 class MrcnodeTest : public ::testing::Test {
  protected:

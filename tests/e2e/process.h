@@ -19,6 +19,10 @@
 
 namespace mrc::e2e {
 
+// The mrcnode program under test, and the sample content it imports.
+inline const std::string kBin = MRCNODE_BIN;
+inline const std::string kSample = std::string(MRC_SOURCE_DIR) + "/scripts/sample";
+
 struct Output {
   int status = -1;  // exit code, or 128 + signal
   std::string out, err;

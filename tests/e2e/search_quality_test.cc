@@ -20,8 +20,6 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-const std::string kBin = MRCNODE_BIN;
-const std::string kSample = std::string(MRC_SOURCE_DIR) + "/scripts/sample";
 
 // The sample's English FAQ entries, as titled.
 const std::string kVisaTypes =
