@@ -325,14 +325,15 @@ Xapian::Query CommonWords::Rewrite(const Xapian::Database& db, const Xapian::Que
 }
 
 Xapian::Query CommonWords::RewriteNode(const Xapian::Database& db, const Xapian::Query& query,
-                                       const Plan& plan) {
+                                       const Plan& plan,
+                                       const std::shared_ptr<const WordPostings>& lead) {
   switch (query.get_type()) {
     case Xapian::Query::LEAF_TERM: {
       if (query.get_terms_begin() == query.get_terms_end()) return query;
       std::string term = *query.get_terms_begin();
       double scale = plan.ScaleOf(term);
       if (plan.common.count(term)) {
-        auto source = std::make_unique<ImpactSource>(Impacts(db, term), scale);
+        auto source = std::make_unique<ImpactSource>(Impacts(db, term), scale, lead);
         return Xapian::Query(source.release()->release());
       }
       if (scale == 1.0) return query;
@@ -369,17 +370,11 @@ Xapian::Query CommonWords::RewriteNode(const Xapian::Database& db, const Xapian:
       std::vector<Xapian::Query> parts;
       for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
         Xapian::Query part = query.get_subquery(i);
-        std::string term = lead ? LeafTerm(part) : std::string();
-        if (term.empty()) {
-          parts.push_back(RewriteNode(db, part, plan));
-        } else if (term == rarest) {
-          auto source = std::make_unique<ListSource>(lead, plan.ScaleOf(term));
-          parts.emplace_back(source.release()->release());
-        } else if (plan.common.count(term)) {
-          auto source = std::make_unique<ImpactSource>(Impacts(db, term), plan.ScaleOf(term), lead);
+        if (lead && LeafTerm(part) == rarest) {
+          auto source = std::make_unique<ListSource>(lead, plan.ScaleOf(rarest));
           parts.emplace_back(source.release()->release());
         } else {
-          parts.push_back(RewriteNode(db, part, plan));
+          parts.push_back(RewriteNode(db, part, plan, lead));
         }
       }
       return Xapian::Query(query.get_type(), parts.begin(), parts.end());

@@ -157,8 +157,11 @@ class CommonWords {
     std::map<std::string, Xapian::doccount> freq;  // of each word
     double ScaleOf(const std::string& term) const;
   };
+  // `lead`: for a word of an AND, the documents of the AND's rarest word
+  // as read into memory (a common word's source prefetches from them).
   Xapian::Query RewriteNode(const Xapian::Database& db, const Xapian::Query& query,
-                            const Plan& plan);
+                            const Plan& plan,
+                            const std::shared_ptr<const WordPostings>& lead = nullptr);
   // A rare word of an AND with common words is read into memory when it
   // is in at most this many documents.
   static constexpr Xapian::doccount kMaxListed = 2048;
