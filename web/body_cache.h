@@ -1,4 +1,4 @@
-// A small cache of rendered response bodies (internal to web/).
+// Small caches of what pages and searches work out (internal to web/).
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,27 @@
 #include <unordered_set>
 
 namespace mrc::web {
+
+// Which keys a cache has been offered, by hash, so that it takes a value
+// from its second offering: most searches are asked once, and would fill
+// the cache (each at the cost of a copy) and empty it again. Not
+// thread-safe: used under the cache's own lock.
+class OfferedBefore {
+ public:
+  // Whether `key` was offered before (since Clear()); remembers it. At
+  // most kKeys are remembered; then it starts again.
+  bool Check(const std::string& key) {
+    std::size_t hash = std::hash<std::string>{}(key);
+    if (!hashes_.insert(hash).second) return true;
+    if (hashes_.size() > kKeys) hashes_ = {hash};
+    return false;
+  }
+  void Clear() { hashes_.clear(); }
+
+ private:
+  static constexpr std::size_t kKeys = 4096;
+  std::unordered_set<std::size_t> hashes_;
+};
 
 // Rendered bodies that are the same for every reader with the same
 // language and rights, kept until any document changes (the log's change
@@ -32,14 +53,10 @@ class BodyCache {
     if (generation != generation_) {
       bodies_.clear();
       bytes_ = 0;
-      rendered_once_.clear();
+      offered_.Clear();
       generation_ = generation;
     }
-    std::size_t hash = std::hash<std::string>{}(key);
-    if (rendered_once_.insert(hash).second) {
-      if (rendered_once_.size() > kRenderedOnce) rendered_once_ = {hash};
-      return;
-    }
+    if (!offered_.Check(key)) return;
     if (bytes_ + body.size() > kMaxBytes) {
       bodies_.clear();
       bytes_ = 0;
@@ -50,12 +67,11 @@ class BodyCache {
 
  private:
   static constexpr std::size_t kMaxBytes = 8 << 20;
-  static constexpr std::size_t kRenderedOnce = 4096;
   std::mutex mu_;
   std::uint64_t generation_ = 0;
   std::size_t bytes_ = 0;
   std::map<std::string, std::string> bodies_;
-  std::unordered_set<std::size_t> rendered_once_;  // hashes of keys, at this generation
+  OfferedBefore offered_;  // at this generation
 };
 
 }  // namespace mrc::web

@@ -30,12 +30,12 @@
 #include <sstream>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "config/base/bytes.h"
 #include "config/base/log.h"
 #include "sync/content.h"
 #include "sync/log.h"
+#include "web/body_cache.h"
 #include "web/json_fields.h"
 #include "web/markdown.h"
 #include "web/search_ranking.h"
@@ -730,20 +730,19 @@ class QueryWordMatcher {
   bool keeps_first_character_ = false;
 };
 
-// Two 16-bit hashes for each word of a snippet's text (FindWords), worked
+// Two 16-bit hashes for each word of a snippet's text (its `spans`), worked
 // out when it is indexed: of the word folded to lowercase, and of its stem
 // in the text's language (the folded word again when there is no
 // stemmer). A query then finds the few words that may match it by
 // comparing small numbers, where looking each word up (folding, stemming,
 // or a table of words already seen) was most of a new query's cost; it
 // checks those few exactly.
-std::string WordHashes(std::string_view text, const std::string& language) {
+std::string WordHashes(std::string_view text, const std::vector<WordSpan>& spans,
+                       const std::string& language) {
   Xapian::Stem stem = StemmerFor(language);
   WordForms& forms = WordForms::ForThisThread();
   WordForms::Language& words = forms.Of(language);
   std::string out;
-  std::vector<WordSpan> spans;
-  FindWords(text, &spans);
   for (const WordSpan& w : spans) {
     WordForms::Forms& f = forms.Get(words, text.substr(w.start, w.end - w.start));
     if (!f.stemmed && !stem.is_none()) {
@@ -826,10 +825,7 @@ struct SearchIndex::Impl {
   std::list<std::pair<std::string, SearchResult>> cache;  // most recent first
   std::unordered_map<std::string, std::list<std::pair<std::string, SearchResult>>::iterator>
       cache_index;
-  // Hashes of the queries asked once at cache_revision (a result is kept
-  // when its query comes back), at most kAskedOnce.
-  static constexpr std::size_t kAskedOnce = 4096;
-  std::unordered_set<std::size_t> asked_once;
+  OfferedBefore offered;  // the queries asked at cache_revision
   std::optional<SearchResult> Cached(const std::string& key, std::uint64_t rev);
   // Words in a sixteenth of the documents or more, matched from memory.
   ranking::CommonWords common_words{2000};
@@ -983,12 +979,10 @@ Status SearchIndex::Impl::IndexDoc(const Hash32& id, bool known_absent) {
   stored.translation_group = f.translation_group;
   stored.categories = f.categories;
   stored.text = SnippetSource(f.body);
-  stored.word_hashes = WordHashes(stored.text, lang);
-  {
-    std::vector<WordSpan> spans;
-    FindWords(stored.text, &spans);
-    stored.word_spans = EncodeWordSpans(spans);
-  }
+  std::vector<WordSpan> spans;
+  FindWords(stored.text, &spans);
+  stored.word_hashes = WordHashes(stored.text, spans, lang);
+  stored.word_spans = EncodeWordSpans(spans);
   doc.set_data(PackStoredHit(stored));
   // Replacing by the unique term looks for an older copy; a document known
   // to be absent (a rebuild into an empty index) is simply added, several
@@ -1495,17 +1489,13 @@ void SearchIndex::Impl::Remember(const std::string& key, std::uint64_t rev, cons
   if (rev != cache_revision) {
     cache.clear();
     cache_index.clear();
-    asked_once.clear();
+    offered.Clear();
     cache_revision = rev;
   }
   if (cache_index.count(key)) return;
-  // Kept from its second asking: most queries are asked once, and
-  // copying every result in cost a new query 4%; one-off queries would
-  // also push out those that come back.
-  if (asked_once.insert(std::hash<std::string>{}(key)).second) {
-    if (asked_once.size() > kAskedOnce) asked_once = {std::hash<std::string>{}(key)};
-    return;
-  }
+  // Kept from its second asking: copying every result in cost a new query
+  // 4%, and one-off queries would push out those that come back.
+  if (!offered.Check(key)) return;
   cache.emplace_front(key, r);
   cache_index[key] = cache.begin();
   if (cache.size() > kCachedResults) {

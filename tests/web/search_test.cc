@@ -20,6 +20,7 @@
 #include "sync/crypto.h"
 #include "sync/doc_service.h"
 #include "sync/log.h"
+#include "web/body_cache.h"
 #include "web/search_words.h"
 
 namespace mrc::web {
@@ -440,6 +441,29 @@ TEST(WordSpansTest, StoredPlacesComeBackAsFound) {
   EXPECT_EQ(4u, EncodeWordSpans(spans).size()) << "a byte a word";
   EXPECT_FALSE(DecodeWordSpans(std::string("\0\x80", 2), 1, 100, &spans)) << "cut short";
   EXPECT_FALSE(DecodeWordSpans(std::string("\0\x01\x00", 3), 1, 100, &spans)) << "empty word";
+}
+
+// A body is kept from its second rendering, until the generation moves
+// on; a slow request's older generation changes nothing.
+TEST(BodyCacheTest, KeepsABodyFromItsSecondRenderingUntilTheGenerationMoves) {
+  BodyCache cache;
+  cache.Put("visa", 5, "first");
+  EXPECT_FALSE(cache.Get("visa", 5)) << "asked once";
+  cache.Put("visa", 5, "second");
+  EXPECT_EQ("second", cache.Get("visa", 5).value_or(""));
+  cache.Put("permit", 4, "older");  // began before the change to 5
+  EXPECT_EQ("second", cache.Get("visa", 5).value_or(""));
+  EXPECT_FALSE(cache.Get("visa", 6));
+  cache.Put("visa", 6, "newer");
+  EXPECT_FALSE(cache.Get("visa", 6)) << "asked once at this generation";
+  cache.Put("visa", 6, "newer");
+  EXPECT_EQ("newer", cache.Get("visa", 6).value_or(""));
+
+  OfferedBefore offered;
+  EXPECT_FALSE(offered.Check("a"));
+  EXPECT_TRUE(offered.Check("a"));
+  for (int i = 0; i < 5000; ++i) offered.Check(std::to_string(i));  // bounded: starts again
+  EXPECT_FALSE(offered.Check("a"));
 }
 
 TEST_F(SearchTest, AllWordsRankFirstAndAnyWordIsTheFallback) {
