@@ -376,9 +376,9 @@ HttpResponse App::Impl::ApiSearch(const HttpRequest& r, const Principal& who) {
   if (!limit.ok()) return JsonError(limit.status());
   sq.offset = *offset;
   sq.limit = *limit;
-  // The answer depends on the query and the reader's language alone:
-  // kept until a document changes
-  // (building the JSON costs several times more than the cached search).
+  // The answer depends on the query and the reader's language alone: kept
+  // until a document changes (building the JSON costs several times more
+  // than the cached search).
   auto generation = parts.log->LastDocChange();
   std::string key = sq.reader_language + ' ' + std::string(TargetQuery(r.target));
   if (generation.ok()) {

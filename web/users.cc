@@ -297,6 +297,7 @@ Result<NewSession> Users::Login(std::string_view name_in, std::string_view passw
   // (and perhaps added again) or given a new password meanwhile.
   std::lock_guard change(change_mu_);
   auto still = Load(name);
+  if (!still.ok() && !still.status().IsNotFound()) return still.status();
   if (!still.ok() || still->first.generation != loaded->first.generation ||
       still->first.created_ms != loaded->first.created_ms)
     return kBadLogin;
