@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "storage/store.h"
-#include "sync/crypto.h"
-#include "sync/entry.h"
-#include "sync/log.h"
-#include "sync/trust.h"
+#include "sync/crypto/crypto.h"
+#include "sync/log/entry.h"
+#include "sync/log/log.h"
+#include "sync/trust/trust.h"
 
 namespace {
 

@@ -36,13 +36,13 @@
 #include <vector>
 
 #include "storage/store.h"
-#include "sync/content.h"
-#include "sync/crypto.h"
-#include "sync/entry.h"
-#include "sync/log.h"
-#include "sync/peer_session.h"
-#include "sync/trust.h"
-#include "sync/wire.h"
+#include "sync/content/content.h"
+#include "sync/crypto/crypto.h"
+#include "sync/log/entry.h"
+#include "sync/log/log.h"
+#include "sync/peer/peer_session.h"
+#include "sync/trust/trust.h"
+#include "sync/peer/wire.h"
 
 namespace {
 
@@ -475,7 +475,7 @@ class Simulation {
   }
 
   // The node's log gained entries: every live session of it offers them
-  // (sync/peer_service.cc does the same on the log's change listener).
+  // (sync/peer/peer_service.cc does the same on the log's change listener).
   void PumpNode(std::size_t n, std::size_t except = SIZE_MAX) {
     if (!nodes_[n].changed) return;
     nodes_[n].changed = false;

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/base/status.h"
+#include "config/foundation/status.h"
 
 namespace mrc::config {
 

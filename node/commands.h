@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "node/context.h"
-#include "sync/doc_service.h"
+#include "sync/content/doc_service.h"
 
 namespace mrc::node {
 

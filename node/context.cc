@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "config/base/log.h"
+#include "config/foundation/log.h"
 
 namespace mrc::node {
 namespace fs = std::filesystem;

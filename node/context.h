@@ -5,7 +5,7 @@
 //   config.toml      settings, with comments (config/config.h)
 //   identity.key     this node's Ed25519 secret key, mode 0600
 //   identity.pub     its public key, hex
-//   genesis.txt      the network genesis, text form (sync/identity.h)
+//   genesis.txt      the network genesis, text form (sync/crypto/identity.h)
 //   db/              the RocksDB store
 //   node.json        present while `mrcnode run` serves: {"pid", "http"}
 #pragma once
@@ -13,13 +13,13 @@
 #include <memory>
 #include <string>
 
-#include "config/base/status.h"
+#include "config/foundation/status.h"
 #include "config/config.h"
 #include "storage/store.h"
-#include "sync/doc_service.h"
-#include "sync/identity.h"
-#include "sync/log.h"
-#include "sync/trust_service.h"
+#include "sync/content/doc_service.h"
+#include "sync/crypto/identity.h"
+#include "sync/log/log.h"
+#include "sync/trust/trust_service.h"
 
 namespace mrc::node {
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "config/base/status.h"
+#include "config/foundation/status.h"
 #include "node/context.h"
-#include "sync/doc_service.h"
+#include "sync/content/doc_service.h"
 
 namespace mrc::node {
 

@@ -16,8 +16,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "config/base/bytes.h"
-#include "sync/content.h"
+#include "config/foundation/bytes.h"
+#include "sync/content/content.h"
 
 namespace mrc::node {
 namespace fs = std::filesystem;

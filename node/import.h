@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "config/base/status.h"
-#include "sync/log.h"
+#include "config/foundation/status.h"
+#include "sync/log/log.h"
 
 namespace mrc::node {
 

@@ -11,8 +11,8 @@
 
 #include "node/commands.h"
 #include "node/doc_client.h"
-#include "sync/entry.h"
-#include "sync/trust.h"
+#include "sync/log/entry.h"
+#include "sync/trust/trust.h"
 
 namespace mrc::node {
 namespace {

@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "config/base/status.h"
+#include "config/foundation/status.h"
 
 namespace mrc::storage {
 
@@ -28,7 +28,7 @@ enum class Column : int {
   kForks,      // author(32) seq(8) entry id(32) -> evidence
   kRejects,    // entry id(32) -> reason (entries refused by a rule)
   kLocal,      // node-local data that never replicates (users, sessions)
-  kTrust,      // membership and revocation records (sync/trust.h)
+  kTrust,      // membership and revocation records (sync/trust/trust.h)
   kReceipts,   // bulletin doc(32) author(32) type(1) version(32) -> hlc
   kProposals,  // doc(32) proposal(32) [decision(32)] -> proposal or decision
   kReferrals,  // referral(32) [step(32)] -> referral or status record

@@ -13,9 +13,9 @@
 #include <string_view>
 #include <vector>
 
-#include "config/base/log.h"
-#include "sync/doc_service.h"
-#include "sync/trust_service.h"
+#include "config/foundation/log.h"
+#include "sync/content/doc_service.h"
+#include "sync/trust/trust_service.h"
 #include "web/forms.h"
 
 namespace mrc::web {

@@ -1,7 +1,7 @@
 // Api: the JSON API, as a function from HttpRequest to HttpResponse.
 //
 // Routes (ids are 64 lowercase hex characters; bodies are DocService's JSON,
-// see sync/doc_service.h for the shapes):
+// see sync/content/doc_service.h for the shapes):
 //   GET    /healthz                       200 {"status":"ok"}
 //   GET    /api/v1/docs                   List; query: kind, after, limit,
 //                                         include_deleted=true|false,
@@ -39,7 +39,7 @@
 
 #include <functional>
 
-#include "config/base/status.h"
+#include "config/foundation/status.h"
 #include "web/http_types.h"
 
 namespace mrc::sync {

@@ -9,11 +9,11 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "config/base/bytes.h"
-#include "config/base/log.h"
-#include "sync/bundle.h"
-#include "sync/log.h"
-#include "sync/referral_service.h"
+#include "config/foundation/bytes.h"
+#include "config/foundation/log.h"
+#include "sync/bundle/bundle.h"
+#include "sync/log/log.h"
+#include "sync/referrals/referral_service.h"
 #include "web/api.h"
 #include "web/body_cache.h"
 #include "web/embedded.h"

@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "config/base/status.h"
+#include "config/foundation/status.h"
 #include "web/http_types.h"
 #include "web/users.h"
 

@@ -1,5 +1,5 @@
 // The one translation unit that compiles Beast. Every other TU sees
 // BOOST_BEAST_SEPARATE_COMPILATION (a public definition of mrc_web) and only
 // declares what is defined here, which saves seconds of parsing and
-// instantiation per TU that uses Beast. Asio is compiled in sync/asio_impl.cc.
+// instantiation per TU that uses Beast. Asio is compiled in sync/peer/asio_impl.cc.
 #include <boost/beast/src.hpp>

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "config/base/status.h"
+#include "config/foundation/status.h"
 #include "web/http_types.h"
 
 namespace mrc::web {

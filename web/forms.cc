@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "config/base/bytes.h"
+#include "config/foundation/bytes.h"
 
 namespace mrc::web {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "config/base/status.h"
+#include "config/foundation/status.h"
 
 namespace mrc::web {
 

@@ -1,6 +1,6 @@
 #include "web/html.h"
 
-#include "config/base/bytes.h"
+#include "config/foundation/bytes.h"
 
 namespace mrc::web {
 

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
-#include "config/base/log.h"
+#include "config/foundation/log.h"
 #include "web/embedded.h"
 
 namespace mrc::web {

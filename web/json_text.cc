@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "config/base/bytes.h"
+#include "config/foundation/bytes.h"
 #include "web/html.h"
 
 namespace mrc::web {

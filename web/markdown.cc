@@ -11,7 +11,7 @@
 #include <mutex>
 #include <vector>
 
-#include "config/base/bytes.h"
+#include "config/foundation/bytes.h"
 #include "web/html.h"
 
 namespace mrc::web {

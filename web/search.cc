@@ -31,10 +31,10 @@
 #include <thread>
 #include <unordered_map>
 
-#include "config/base/bytes.h"
-#include "config/base/log.h"
-#include "sync/content.h"
-#include "sync/log.h"
+#include "config/foundation/bytes.h"
+#include "config/foundation/log.h"
+#include "sync/content/content.h"
+#include "sync/log/log.h"
 #include "web/body_cache.h"
 #include "web/json_fields.h"
 #include "web/markdown.h"

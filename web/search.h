@@ -27,7 +27,7 @@
 #include <utility>
 #include <vector>
 
-#include "config/base/status.h"
+#include "config/foundation/status.h"
 
 namespace mrc::sync {
 class Log;

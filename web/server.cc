@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "config/base/log.h"
+#include "config/foundation/log.h"
 #include "config/config.h"
 #include "web/session.h"
 

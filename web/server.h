@@ -23,7 +23,7 @@
 #include <memory>
 #include <string>
 
-#include "config/base/status.h"
+#include "config/foundation/status.h"
 #include "web/http_types.h"
 
 namespace mrc::web {

@@ -31,7 +31,7 @@
 #include <cstdio>
 #include <optional>
 
-#include "config/base/log.h"
+#include "config/foundation/log.h"
 #include "config/config.h"
 
 namespace mrc::web::detail {

@@ -14,12 +14,12 @@
 #include <optional>
 #include <set>
 
-#include "config/base/bytes.h"
-#include "config/base/time.h"
-#include "sync/content.h"
-#include "sync/doc_service.h"
-#include "sync/log.h"
-#include "sync/trust_service.h"
+#include "config/foundation/bytes.h"
+#include "config/foundation/time.h"
+#include "sync/content/content.h"
+#include "sync/content/doc_service.h"
+#include "sync/log/log.h"
+#include "sync/trust/trust_service.h"
 #include "web/api.h"
 #include "web/body_cache.h"
 #include "web/diff.h"
@@ -627,7 +627,7 @@ HttpResponse CentresPage(Page& p, const AppParts& parts) {
 // ---------------------------------------------------------------------------
 // Editing
 
-// A form field: a content field (sync/content.h, the list validation uses),
+// A form field: a content field (sync/content/content.h, the list validation uses),
 // or one inside an object-shaped field ("location.city").
 struct FormField {
   std::string name;

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "config/base/bytes.h"
+#include "config/foundation/bytes.h"
 #include "web/api.h"
 #include "web/embedded.h"
 

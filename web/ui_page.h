@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "config/base/status.h"
-#include "sync/log.h"
+#include "config/foundation/status.h"
+#include "sync/log/log.h"
 #include "web/app.h"
 #include "web/html.h"
 #include "web/i18n.h"

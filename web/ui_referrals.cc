@@ -4,7 +4,7 @@
 // through sync::ReferralService, as the JSON API does.
 #include <nlohmann/json.hpp>
 
-#include "sync/referral_service.h"
+#include "sync/referrals/referral_service.h"
 #include "web/forms.h"
 #include "web/ui_page.h"
 

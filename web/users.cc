@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "config/base/bytes.h"
-#include "config/base/time.h"
+#include "config/foundation/bytes.h"
+#include "config/foundation/time.h"
 #include "storage/store.h"
 
 namespace mrc::web {

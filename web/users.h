@@ -29,7 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "config/base/status.h"
+#include "config/foundation/status.h"
 
 namespace mrc::storage {
 class Store;

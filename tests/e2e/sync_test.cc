@@ -11,12 +11,12 @@
 #include <random>
 #include <set>
 
-#include "sync/entry.h"
-#include "sync/handshake.h"
-#include "sync/identity.h"
-#include "sync/peer_session.h"
-#include "sync/secure_frames.h"
-#include "sync/wire.h"
+#include "sync/log/entry.h"
+#include "sync/peer/handshake.h"
+#include "sync/crypto/identity.h"
+#include "sync/peer/peer_session.h"
+#include "sync/peer/secure_frames.h"
+#include "sync/peer/wire.h"
 #include "tests/e2e/cluster.h"
 #include "tests/e2e/process.h"
 #include "tests/e2e/proxy.h"

@@ -8,14 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "config/base/status.h"
+#include "config/foundation/status.h"
 #include "storage/store.h"
-#include "sync/crypto.h"
-#include "sync/doc_service.h"
-#include "sync/log.h"
-#include "sync/referral_service.h"
-#include "sync/sealed.h"
-#include "sync/trust_service.h"
+#include "sync/crypto/crypto.h"
+#include "sync/content/doc_service.h"
+#include "sync/log/log.h"
+#include "sync/referrals/referral_service.h"
+#include "sync/crypto/sealed.h"
+#include "sync/trust/trust_service.h"
 #include "web/app.h"
 #include "web/search.h"
 #include "web/users.h"

@@ -11,10 +11,10 @@
 #include <string>
 
 #include "storage/store.h"
-#include "sync/content.h"
-#include "sync/entry.h"
-#include "sync/log.h"
-#include "sync/trust.h"
+#include "sync/content/content.h"
+#include "sync/log/entry.h"
+#include "sync/log/log.h"
+#include "sync/trust/trust.h"
 
 namespace mrc::sync::testing {
 

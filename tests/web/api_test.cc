@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "storage/store.h"
-#include "sync/crypto.h"
-#include "sync/doc_service.h"
-#include "sync/log.h"
+#include "sync/crypto/crypto.h"
+#include "sync/content/doc_service.h"
+#include "sync/log/log.h"
 
 namespace mrc::web {
 namespace {

@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "storage/store.h"
-#include "sync/crypto.h"
-#include "sync/doc_service.h"
-#include "sync/log.h"
-#include "sync/referral_service.h"
-#include "sync/trust_service.h"
+#include "sync/crypto/crypto.h"
+#include "sync/content/doc_service.h"
+#include "sync/log/log.h"
+#include "sync/referrals/referral_service.h"
+#include "sync/trust/trust_service.h"
 #include "tests/support/node_parts.h"
 #include "web/search.h"
 #include "web/users.h"

@@ -10,7 +10,7 @@
 #include <random>
 #include <string>
 
-#include "config/base/bytes.h"
+#include "config/foundation/bytes.h"
 #include "web/html.h"
 
 namespace mrc::web {

@@ -17,9 +17,9 @@
 #include <thread>
 
 #include "storage/store.h"
-#include "sync/crypto.h"
-#include "sync/doc_service.h"
-#include "sync/log.h"
+#include "sync/crypto/crypto.h"
+#include "sync/content/doc_service.h"
+#include "sync/log/log.h"
 #include "web/body_cache.h"
 #include "web/search_words.h"
 

@@ -14,7 +14,7 @@
 #include <future>
 #include <thread>
 
-#include "config/base/log.h"
+#include "config/foundation/log.h"
 #include "web/client.h"
 
 namespace mrc::web {

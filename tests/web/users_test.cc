@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "storage/store.h"
-#include "sync/crypto.h"
+#include "sync/crypto/crypto.h"
 
 namespace mrc::web {
 namespace {

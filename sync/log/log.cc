@@ -1,0 +1,1069 @@
+// Ingest and apply: how entries enter the log and change documents.
+//
+// Authentication: received entries are grouped into runs (same author,
+// consecutive seq, each naming the previous one's id as prev). Only the last
+// entry of a run has its signature checked: its signed body contains the hash
+// of its predecessor's body, and so on back, so one valid signature
+// authenticates the whole run by hash (~1 µs per entry instead of ~85 µs per
+// Ed25519 verification). A run whose last signature fails is checked entry by
+// entry. See docs/architecture.md, "Authentication of runs".
+//
+// Application: entries go through a work queue so that an arrival can wake
+// the entries waiting for it (log waits, then effect waits) inside the same
+// WriteBatch. The batch commits once, atomically, at the end.
+#include "sync/log/log.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <thread>
+#include <unordered_set>
+
+#include "config/foundation/log.h"
+#include "storage/store.h"
+#include "sync/content/content.h"
+#include "sync/log/log_apply.h"
+#include "sync/log/log_txn.h"
+#include "sync/log/record_sum.h"
+#include "sync/log/records.h"
+#include "sync/referrals/referral.h"
+#include "sync/referrals/referral_rules.h"
+#include "sync/trust/trust.h"
+#include "sync/trust/trust_rules.h"
+
+namespace mrc::sync {
+
+using storage::Column;
+namespace rec = records;
+
+namespace detail {
+struct Authenticated {
+  Entry entry;
+  Hash32 id{};
+  Bytes stored;           // records::EncodeStored(signed form, payload)
+  std::size_t index = 0;  // position in the caller's input, for refusals
+  // The payload's content was already checked: authored here from validated
+  // content (Log::Append), or validated in parallel before the write lock
+  // (Log::Ingest). `content` then holds the outcome.
+  bool content_checked = false;
+  Status content;
+};
+}  // namespace detail
+using detail::Authenticated;
+
+namespace {
+
+constexpr std::string_view kClockKey = "hlc";
+constexpr std::string_view kReceiptDuePrefix = "receipt-due/";
+// kLocal: a referral to this node that it has not yet signed "received"
+// for; a referral whose sealed parts were erased here and must be scrubbed
+// from RocksDB's files. Both keyed by the referral id, values empty.
+constexpr std::string_view kReferralDuePrefix = "referral-due/";
+constexpr std::string_view kScrubDuePrefix = "scrub-due/";
+// kMeta: the last document change number. kLocal: "doc-changes/" + number
+// (u64) -> the changed doc ids (32 bytes each); "doc-changes-forgotten" ->
+// the number through which records were dropped.
+constexpr std::string_view kDocChangeKey = "doc-change";
+constexpr std::string_view kDocChangesPrefix = "doc-changes/";
+constexpr std::string_view kDocChangesForgottenKey = "doc-changes-forgotten";
+
+std::string DocChangeKey(std::uint64_t n) {
+  std::string k(kDocChangesPrefix);
+  PutU64(&k, n);
+  return k;
+}
+
+Result<std::uint64_t> ReadU64Record(storage::Store* store, Column c, std::string_view key,
+                                    std::string_view what) {
+  auto r = store->Get(c, key);
+  if (r.status().IsNotFound()) return std::uint64_t{0};
+  if (!r.ok()) return r.status();
+  std::string_view v = *r;
+  std::uint64_t n = 0;
+  if (!GetU64(&v, &n)) return Status::Corruption("unreadable " + std::string(what) + " record");
+  return n;
+}
+
+// kLocal key: a bulletin version applied here that this node has not yet
+// signed a receipt for; the value is the bulletin's doc id.
+Bytes ReceiptDueKey(const Hash32& version) {
+  Bytes k(kReceiptDuePrefix);
+  PutHash(&k, version);
+  return k;
+}
+
+// Runs the ingest of one batch: the queue of entries to accept and of effects
+// to re-evaluate, sharing one Txn.
+class Ingestor {
+ public:
+  Ingestor(Txn& txn, HybridClock& clock, IngestReport* report, const Hash32& root,
+           const Hash32& self)
+      : txn_(txn), clock_(clock), report_(report), self_(self), applier_(txn, root, flags_) {}
+
+  Status Accept(Authenticated& a);  // defined below Authenticated use
+  Status Drain();
+  // Recomputes every effect from the entries in the log, when a trust change
+  // reached back into entries already judged (a revocation, a second
+  // approval). Runs at most once per batch, at its end.
+  Status RebuildIfNeeded();
+
+ private:
+  enum class TaskKind { kFromPending, kReevaluate };
+  struct Task {
+    TaskKind kind;
+    Hash32 id;
+  };
+
+  Status Refuse(const Authenticated& a, Status reason) {
+    if (a.index != SIZE_MAX) report_->refused.push_back({a.index, std::move(reason)});
+    return Status::Ok();
+  }
+  Status Park(const Authenticated& a, bool with_wait, bool frozen = false);
+  Status RecordFork(const Authenticated& a, Problem p, std::string detail);
+  Status FillSealedPart(const Authenticated& a, std::string_view id_record);
+  Status KeepRejectedNote(const Entry& e, const Hash32& id, std::string_view payload);
+  Status Resolve(const Entry& e, const Hash32& id, std::string_view payload, std::uint64_t prev_hlc,
+                 bool checked = false, const Status& content = Status::Ok());
+  Status Wake(char tag, const Hash32& id);
+  Status RunTask(const Task& t);
+  Status Rebuild();
+
+  Txn& txn_;
+  HybridClock& clock_;
+  IngestReport* report_;
+  const Hash32& self_;
+  ApplyFlags flags_;
+  Applier applier_;
+  // What the store's waits await (tag + id, 33 bytes), read once per batch:
+  // a wake then asks the store only when something there waits for it.
+  // nullopt when the store holds too many waits to keep (each wake asks).
+  bool store_waits_read_ = false;
+  std::optional<std::unordered_set<std::string>> store_awaited_;
+  std::deque<Task> queue_;
+};
+
+}  // namespace
+
+namespace {
+
+Status Ingestor::Park(const Authenticated& a, bool with_wait, bool frozen) {
+  if (a.entry.kind == Kind::kReferral) {
+    // A status of a referral erased here waits in its erased form, as does
+    // any referral entry of a frozen feed (it never applies).
+    std::optional<ReferralInfo> referral;
+    if (!a.entry.IsRoot()) {
+      MRC_ASSIGN_OR_RETURN(referral, referrals::Get(txn_, a.entry.doc));
+    }
+    std::string_view signed_form, payload;
+    rec::DecodeStored(a.stored, &signed_form, &payload);
+    auto held = DecodeReferralPayload(payload);
+    if ((frozen || (referral && referral->erased)) && held.ok() && !held->erased &&
+        held->sealed_size > 0) {
+      MRC_ASSIGN_OR_RETURN(Bytes erased, EraseReferralPayload(payload));
+      txn_.Put(Column::kPending, AsView(a.id), rec::EncodeStored(signed_form, erased));
+      if (with_wait) txn_.Put(Column::kWaits, rec::WaitKey(rec::kWaitLog, a.entry.prev, a.id), "");
+      report_->pending++;
+      return Status::Ok();
+    }
+  }
+  txn_.Put(Column::kPending, AsView(a.id), a.stored);
+  if (with_wait) txn_.Put(Column::kWaits, rec::WaitKey(rec::kWaitLog, a.entry.prev, a.id), "");
+  report_->pending++;
+  return Status::Ok();
+}
+
+Status Ingestor::RecordFork(const Authenticated& a, Problem p, std::string detail) {
+  // Keep the conflicting signed entry as evidence and freeze the feed: the
+  // author's key signed two histories, and no node may pick one silently.
+  const Entry& e = a.entry;
+  Bytes key = rec::FeedKey(e.author, e.seq);
+  PutHash(&key, a.id);
+  // Evidence never applies: a referral entry's sealed part is not kept
+  // (the erased form proves the same signature).
+  std::string_view signed_form, payload;
+  rec::DecodeStored(a.stored, &signed_form, &payload);
+  auto held = e.kind == Kind::kReferral ? DecodeReferralPayload(payload)
+                                        : Result<ReferralPayload>(Status::NotFound(""));
+  if (held.ok() && !held->erased && held->sealed_size > 0) {
+    MRC_ASSIGN_OR_RETURN(Bytes erased, EraseReferralPayload(payload));
+    txn_.Put(Column::kForks, key, rec::EncodeStored(signed_form, erased));
+  } else {
+    txn_.Put(Column::kForks, key, a.stored);
+  }
+  MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds,
+                                                              AsView(e.author), rec::DecodeFeed));
+  if (feed && (!feed->forked || e.seq < feed->fork_seq)) {
+    // The fork point is the lowest seq with two entries known; everything
+    // of this feed from there on loses its effect, on every node alike.
+    feed->forked = true;
+    feed->fork_seq = e.seq;
+    txn_.Put(Column::kFeeds, AsView(e.author), rec::EncodeFeed(*feed));
+    flags_.rebuild = true;
+    applier_.ForgetCaches();
+  }
+  report_->forks++;
+  return Refuse(a, MakeProblem(p, Describe(e, a.id) + ": " + detail));
+}
+
+Status Ingestor::Accept(Authenticated& a) {
+  const Entry& e = a.entry;
+  MRC_ASSIGN_OR_RETURN(auto known, txn_.Get(Column::kIds, AsView(a.id)));
+  if (known) {
+    report_->duplicates++;
+    if (e.kind == Kind::kReferral) return FillSealedPart(a, *known);
+    return Status::Ok();
+  }
+  MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds,
+                                                              AsView(e.author), rec::DecodeFeed));
+  rec::FeedRecord f = feed.value_or(rec::FeedRecord{});
+  if (f.forked && e.seq > f.seq)
+    return Park(a, /*with_wait=*/false, /*frozen=*/true);  // kept, not applied
+  if (e.seq <= f.seq) {
+    // Already held under another id: a second entry for this seq (evidence
+    // that is already known is a duplicate).
+    Bytes key = rec::FeedKey(e.author, e.seq);
+    PutHash(&key, a.id);
+    MRC_ASSIGN_OR_RETURN(auto evidence, txn_.Get(Column::kForks, key));
+    if (evidence) {
+      report_->duplicates++;
+      return Status::Ok();
+    }
+    return RecordFork(a, Problem::kFork, "another entry holds seq " + std::to_string(e.seq));
+  }
+  if (e.seq > f.seq + 1) return Park(a, /*with_wait=*/true);
+  if (e.seq > 1 && e.prev != f.head) {
+    return RecordFork(a, Problem::kBrokenChain,
+                      "prev does not match the author's entry " + std::to_string(e.seq - 1));
+  }
+  std::uint64_t prev_hlc = f.hlc;
+  txn_.Put(Column::kEntries, rec::FeedKey(e.author, e.seq), a.stored);
+  if (a.index == SIZE_MAX) {  // it was parked: release it
+    txn_.Delete(Column::kPending, AsView(a.id));
+    if (e.seq > 1) txn_.Delete(Column::kWaits, rec::WaitKey(rec::kWaitLog, e.prev, a.id));
+  }
+  f.seq = e.seq;
+  f.head = a.id;
+  f.hlc = e.hlc;
+  txn_.Put(Column::kFeeds, AsView(e.author), rec::EncodeFeed(f));
+  clock_.Observe(e.hlc);
+  report_->accepted++;
+  std::string_view signed_form, payload;
+  rec::DecodeStored(a.stored, &signed_form, &payload);
+  MRC_RETURN_IF_ERROR(Resolve(e, a.id, payload, prev_hlc, a.content_checked, a.content));
+  return Wake(rec::kWaitLog, a.id);
+}
+
+// A referral status whose effect was rejected still carries what was
+// sealed in it: remember it with its referral, so that an erasure takes it
+// too (now, if the referral was erased already).
+Status Ingestor::KeepRejectedNote(const Entry& e, const Hash32& id, std::string_view payload) {
+  auto p = DecodeReferralPayload(payload);
+  if (!p.ok() || p->erased || p->sealed_size == 0) return Status::Ok();
+  txn_.Put(Column::kLocal,
+           "referral-rejected/" + std::string(AsView(e.doc)) + std::string(AsView(id)), "");
+  MRC_ASSIGN_OR_RETURN(auto referral, referrals::Get(txn_, e.doc));
+  // Erased now if its referral was, or has no effect (nothing would ever
+  // erase it then).
+  if (!referral || referral->erased) MRC_RETURN_IF_ERROR(applier_.EraseStored(e.author, e.seq));
+  return Status::Ok();
+}
+
+// A referral entry held here in its erased form, arriving whole: a relay
+// may have passed on only the erased form (withholding the sealed part).
+// The sealed part's hash is signed, so the whole form is the author's; it
+// is stored unless the referral was erased here.
+Status Ingestor::FillSealedPart(const Authenticated& a, std::string_view id_record) {
+  auto r = rec::DecodeId(id_record);
+  if (!r) return Status::Corruption("unreadable id record");
+  std::string_view signed_form, incoming;
+  rec::DecodeStored(a.stored, &signed_form, &incoming);
+  auto in = DecodeReferralPayload(incoming);
+  if (!in.ok() || in->erased) return Status::Ok();
+  Bytes key = rec::FeedKey(r->author, r->seq);
+  MRC_ASSIGN_OR_RETURN(auto stored, txn_.Get(Column::kEntries, key));
+  std::string_view held_form, held;
+  if (!stored || !rec::DecodeStored(*stored, &held_form, &held)) return Status::Ok();
+  auto mine = DecodeReferralPayload(held);
+  if (!mine.ok() || !mine->erased) return Status::Ok();
+  MRC_ASSIGN_OR_RETURN(auto referral, referrals::Get(txn_, r->doc));
+  if (!referral || referral->erased) return Status::Ok();
+  txn_.Put(Column::kEntries, key, a.stored);
+  report_->filled++;
+  // Addressed here and never received (its envelope was missing): now it is.
+  // (Only when the receiving centre has said nothing yet: a "received"
+  // after its decision would reopen the referral.)
+  bool received =
+      std::any_of(referral->steps.begin(), referral->steps.end(), [](const ReferralStep& s) {
+        return s.status != ReferralStatus::kSent && s.status != ReferralStatus::kWithdrawn &&
+               s.status != ReferralStatus::kErased;
+      });
+  if (r->doc == a.id && referral->to == self_ && !received && !flags_.rebuilding)
+    txn_.Put(Column::kLocal, std::string(kReferralDuePrefix) + std::string(AsView(a.id)), "");
+  return Status::Ok();
+}
+
+Status Ingestor::Resolve(const Entry& e, const Hash32& id, std::string_view payload,
+                         std::uint64_t prev_hlc, bool checked, const Status& content) {
+  MRC_ASSIGN_OR_RETURN(Decision d, applier_.Evaluate(e, id, payload, prev_hlc, checked, content));
+  rec::IdRecord r{e.author, e.seq, d.effect, e.DocId(id), e.hlc, e.kind, e.op, d.authoritative};
+  txn_.Put(Column::kIds, AsView(id), rec::EncodeId(r));
+  if (d.effect == Effect::kWaiting) {
+    txn_.Put(Column::kWaits, rec::WaitKey(d.wait_tag, d.wait_on, id), "");
+    return Status::Ok();
+  }
+  if (d.effect == Effect::kRejected) {
+    txn_.Put(Column::kRejects, AsView(id), d.reason.message());
+    // A referral that has no effect (its sender revoked or forked from
+    // before it, or malformed) is shown nowhere and nobody acts on it:
+    // the client's details it carries are erased at once.
+    if (e.kind == Kind::kReferral && e.IsRoot()) {
+      MRC_RETURN_IF_ERROR(applier_.EraseStored(e.author, e.seq));
+    } else if (e.kind == Kind::kReferral) {
+      MRC_RETURN_IF_ERROR(KeepRejectedNote(e, id, payload));
+    }
+    if (!flags_.rebuilding) log::Warn("log", "rejected " + d.reason.message());
+  }
+  if (d.effect == Effect::kApplied && e.kind == Kind::kBulletin && e.author != self_ &&
+      !flags_.rebuilding) {
+    // This node owes headquarters a receipt (appended after the commit).
+    txn_.Put(Column::kLocal, ReceiptDueKey(id), AsView(e.DocId(id)));
+  }
+  if (d.effect == Effect::kApplied && e.kind == Kind::kReferral && !flags_.rebuilding) {
+    auto p = DecodeReferralPayload(payload);
+    auto meta = p.ok() ? ParseReferralMeta(p->meta) : Result<ReferralMeta>(p.status());
+    if (meta.ok() && meta->status == ReferralStatus::kSent && meta->to == self_) {
+      txn_.Put(Column::kLocal, std::string(kReferralDuePrefix) + std::string(AsView(id)), "");
+    }
+    if (meta.ok() && meta->status == ReferralStatus::kErased) {
+      // The pending column is scrubbed too, even when no stored entry had
+      // to be (Applier::EraseStored keeps the range of those).
+      std::string due_key = std::string(kScrubDuePrefix) + std::string(AsView(e.doc));
+      MRC_ASSIGN_OR_RETURN(auto due, txn_.Get(Column::kLocal, due_key));
+      if (!due) txn_.Put(Column::kLocal, due_key, "");
+    }
+  }
+  if (auto key = applier_.TakeWakeMember()) MRC_RETURN_IF_ERROR(Wake(rec::kWaitMember, *key));
+  return Wake(rec::kWaitEffect, id);
+}
+
+Status Ingestor::Wake(char tag, const Hash32& id) {
+  Bytes prefix(1, tag);
+  PutHash(&prefix, id);
+  // Most batches (a catch-up in feed order) park nothing, and the store
+  // holds few waits if any: a wake looks only at the batch's own waits
+  // unless the store holds one for this id. (A store seek for each wake,
+  // two per entry, took ~4% of a catch-up's CPU at a node holding a single
+  // wait.)
+  if (!store_waits_read_) {
+    constexpr std::size_t kMaxKeptWaits = 4096;
+    MRC_ASSIGN_OR_RETURN(auto held, txn_.StoreKeys(Column::kWaits, kMaxKeptWaits));
+    if (held) {
+      store_awaited_.emplace();
+      for (const auto& k : *held) store_awaited_->insert(k.substr(0, 33));
+    }
+    store_waits_read_ = true;
+  }
+  std::vector<std::string> keys;
+  if (!store_awaited_ || store_awaited_->contains(prefix)) {
+    MRC_ASSIGN_OR_RETURN(keys, txn_.KeysWithPrefix(Column::kWaits, prefix));
+  } else {
+    keys = txn_.OverlayKeysWithPrefix(Column::kWaits, prefix);
+  }
+  for (const auto& k : keys) {
+    Hash32 waiter = Hash32FromView(std::string_view(k).substr(33));
+    if (tag != rec::kWaitLog) txn_.Delete(Column::kWaits, k);
+    queue_.push_back(
+        {tag == rec::kWaitLog ? TaskKind::kFromPending : TaskKind::kReevaluate, waiter});
+  }
+  return Status::Ok();
+}
+
+Status Ingestor::RunTask(const Task& t) {
+  if (t.kind == TaskKind::kFromPending) {
+    MRC_ASSIGN_OR_RETURN(auto stored, txn_.Get(Column::kPending, AsView(t.id)));
+    if (!stored) return Status::Ok();
+    std::string_view signed_form, payload;
+    if (!rec::DecodeStored(*stored, &signed_form, &payload))
+      return Status::Corruption("unreadable pending entry");
+    MRC_ASSIGN_OR_RETURN(auto d, DecodeEntry(signed_form));
+    Authenticated a{d.entry, d.id, std::move(*stored), SIZE_MAX, false, Status()};
+    return Accept(a);
+  }
+  MRC_ASSIGN_OR_RETURN(auto r,
+                       GetDecoded<rec::IdRecord>(txn_, Column::kIds, AsView(t.id), rec::DecodeId));
+  if (!r || r->effect != Effect::kWaiting) return Status::Ok();
+  MRC_ASSIGN_OR_RETURN(auto stored, txn_.Get(Column::kEntries, rec::FeedKey(r->author, r->seq)));
+  std::string_view signed_form, payload;
+  if (!stored || !rec::DecodeStored(*stored, &signed_form, &payload)) {
+    return Status::Corruption("entry " + Short(t.id) + " indexed but not stored");
+  }
+  MRC_ASSIGN_OR_RETURN(auto d, DecodeEntry(signed_form));
+  std::uint64_t prev_hlc = 0;
+  if (d.entry.seq > 1) {
+    MRC_ASSIGN_OR_RETURN(auto prev, GetDecoded<rec::IdRecord>(txn_, Column::kIds,
+                                                              AsView(d.entry.prev), rec::DecodeId));
+    if (prev) prev_hlc = prev->hlc;
+  }
+  return Resolve(d.entry, d.id, payload, prev_hlc);
+}
+
+Status Ingestor::RebuildIfNeeded() {
+  if (!flags_.rebuild || flags_.rebuilding) return Status::Ok();
+  flags_.rebuilding = true;
+  Status s = Rebuild();
+  flags_.rebuilding = false;
+  flags_.rebuild = false;
+  return s;
+}
+
+// Forgets every effect and judges every entry in the log again, in an order
+// that settles trust first: the root key's statements (which alone revoke),
+// then every other trust statement, then everything else. Within a phase the
+// waits resolve dependencies as in a normal ingest, so the result is what a
+// new node receiving the same entries computes.
+Status Ingestor::Rebuild() {
+  applier_.ForgetCaches();
+  for (Column c : {Column::kDocs, Column::kRejects, Column::kTrust, Column::kReceipts,
+                   Column::kProposals, Column::kReferrals, Column::kIds}) {
+    MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(c, ""));
+    for (const auto& k : keys) txn_.Delete(c, k);
+  }
+  for (char tag : {rec::kWaitEffect, rec::kWaitMember}) {
+    MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(Column::kWaits, std::string(1, tag)));
+    for (const auto& k : keys) txn_.Delete(Column::kWaits, k);
+  }
+  MRC_ASSIGN_OR_RETURN(auto entries, txn_.KeysWithPrefix(Column::kEntries, ""));
+  const Hash32& root = applier_.root();
+  for (int phase = 0; phase < 3; ++phase) {
+    for (const auto& key : entries) {
+      MRC_ASSIGN_OR_RETURN(auto stored, txn_.Get(Column::kEntries, key));
+      std::string_view signed_form, payload;
+      if (!stored || !rec::DecodeStored(*stored, &signed_form, &payload)) {
+        return Status::Corruption("unreadable entry during rebuild");
+      }
+      MRC_ASSIGN_OR_RETURN(auto d, DecodeEntry(signed_form));
+      const Entry& e = d.entry;
+      int wanted = e.kind != Kind::kMember ? 2 : (e.author == root ? 0 : 1);
+      if (wanted != phase) continue;
+      std::uint64_t prev_hlc = 0;
+      if (e.seq > 1) {
+        MRC_ASSIGN_OR_RETURN(auto prev,
+                             txn_.Get(Column::kEntries, rec::FeedKey(e.author, e.seq - 1)));
+        std::string_view prev_form, prev_payload;
+        if (!prev || !rec::DecodeStored(*prev, &prev_form, &prev_payload)) {
+          return Status::Corruption("feed gap during rebuild");
+        }
+        MRC_ASSIGN_OR_RETURN(auto pd, DecodeEntry(prev_form));
+        prev_hlc = pd.entry.hlc;
+      }
+      MRC_RETURN_IF_ERROR(Resolve(e, d.id, payload, prev_hlc));
+      MRC_RETURN_IF_ERROR(Drain());
+    }
+  }
+  return Status::Ok();
+}
+
+Status Ingestor::Drain() {
+  while (!queue_.empty()) {
+    Task t = queue_.front();
+    queue_.pop_front();
+    MRC_RETURN_IF_ERROR(RunTask(t));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Log::Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id,
+         const Hash32& root)
+    : store_(store), identity_(identity), network_id_(network_id), root_(root) {}
+
+Log::~Log() = default;
+
+Result<std::unique_ptr<Log>> Log::Open(storage::Store* store, const KeyPair& identity,
+                                       const Hash32& network_id, const Hash32& root) {
+  MRC_RETURN_IF_ERROR(InitCrypto());
+  std::unique_ptr<Log> log(new Log(store, identity, network_id, root));
+  MRC_RETURN_IF_ERROR(log->CheckStoreFormat());
+  MRC_RETURN_IF_ERROR(log->LoadClock());
+  MRC_RETURN_IF_ERROR(log->LoadDocChange());
+  MRC_RETURN_IF_ERROR(log->EnsureRecordSum());
+  // Receipts owed from before a crash or a stop.
+  MRC_RETURN_IF_ERROR(log->AppendDueReceipts());
+  // Erasures committed just before a crash or a stop.
+  MRC_RETURN_IF_ERROR(log->ScrubErased());
+  return log;
+}
+
+// A store in a layout newer than this version knows is left untouched:
+// reading it could misread records, and writing to it could damage them.
+// (A newer version that adds a column is caught earlier, by Store::Open.)
+// An older layout is brought up to date here, the last step of the change
+// writing the new format in the same batch, so that a crash midway leaves
+// the old format recorded and the change is made again. Format 1 is the
+// first: a store recording none is in it, and only gets the record.
+Status Log::CheckStoreFormat() {
+  auto r = store_->Get(Column::kMeta, records::kStoreFormatKey);
+  if (!r.ok() && !r.status().IsNotFound()) return r.status();
+  if (r.ok()) {
+    std::string_view v = *r;
+    std::uint32_t held = 0;
+    if (!GetU32(&v, &held) || !v.empty() || held == 0)
+      return Status::Corruption("unreadable store format record");
+    if (held > records::kStoreFormat) {
+      return Status::InvalidArgument(
+          "this data directory holds store format " + std::to_string(held) +
+          ", written by a newer mrcnode; this version reads format " +
+          std::to_string(records::kStoreFormat) +
+          " at most. Run the newer version, or restore a backup made with this one");
+    }
+    if (held == records::kStoreFormat) return Status::Ok();
+  }
+  Bytes value;
+  PutU32(&value, records::kStoreFormat);
+  storage::WriteBatch batch;
+  batch.Put(Column::kMeta, records::kStoreFormatKey, value);
+  return store_->Write(&batch);
+}
+
+Status Log::LoadClock() {
+  auto r = store_->Get(Column::kMeta, kClockKey);
+  if (r.status().IsNotFound()) return Status::Ok();
+  if (!r.ok()) return r.status();
+  std::string_view v = *r;
+  std::uint64_t last = 0;
+  if (!GetU64(&v, &last)) return Status::Corruption("unreadable clock record");
+  clock_.Observe(last);
+  return Status::Ok();
+}
+
+// A store written before the sum was kept gets it from one full scan; so
+// does one whose kept sum is unreadable (it is derived from the records).
+Status Log::EnsureRecordSum() {
+  auto r = store_->Get(Column::kMeta, kRecordSumKey);
+  if (r.ok() && RecordSum::Decode(*r)) return Status::Ok();
+  if (!r.ok() && !r.status().IsNotFound()) return r.status();
+  if (r.ok()) log::Warn("log", "the digest's record sum was unreadable: computed again");
+  MRC_ASSIGN_OR_RETURN(RecordSum sum, ScanRecordSum(*store_));
+  storage::WriteBatch batch;
+  batch.Put(Column::kMeta, kRecordSumKey, sum.Encode());
+  return store_->Write(&batch);
+}
+
+// Moves the kept sum by what this batch changes in the summed columns.
+Status Log::UpdateRecordSum(Txn& txn) {
+  MRC_ASSIGN_OR_RETURN(auto raw, txn.Get(Column::kMeta, kRecordSumKey));
+  std::optional<RecordSum> sum = raw ? RecordSum::Decode(*raw) : std::nullopt;
+  if (!sum) return Status::Corruption("record sum missing or unreadable");
+  bool changed = false;
+  for (Column c : kSummedColumns) {
+    for (const auto& [key, value] : txn.Writes(c)) {
+      MRC_ASSIGN_OR_RETURN(auto old, txn.StoreValue(c, key));
+      if (old == value) continue;
+      if (old) sum->Remove(c, key, *old);
+      if (value) sum->Add(c, key, *value);
+      changed = true;
+    }
+  }
+  if (changed) txn.Put(Column::kMeta, kRecordSumKey, sum->Encode());
+  return Status::Ok();
+}
+
+Status Log::LoadDocChange() {
+  MRC_ASSIGN_OR_RETURN(doc_change_,
+                       ReadU64Record(store_, Column::kMeta, kDocChangeKey, "document change"));
+  committed_doc_change_ = doc_change_;
+  return Status::Ok();
+}
+
+Result<std::uint64_t> Log::LastDocChange() { return committed_doc_change_.load(); }
+
+Result<Log::DocChanges> Log::DocChangesSince(std::uint64_t after, std::size_t max_changes,
+                                             std::size_t max_docs) {
+  DocChanges out;
+  out.through = after;
+  MRC_ASSIGN_OR_RETURN(
+      std::uint64_t forgotten,
+      ReadU64Record(store_, Column::kLocal, kDocChangesForgottenKey, "forgotten document changes"));
+  if (after < forgotten) {
+    out.gap = true;
+    return out;
+  }
+  std::vector<Hash32> docs;
+  std::string from = DocChangeKey(after + 1);
+  auto it = store_->NewPrefixIterator(Column::kLocal, kDocChangesPrefix);
+  std::size_t n = 0;
+  for (it->Seek(from); it->Valid() && n < max_changes && docs.size() < max_docs; it->Next(), ++n) {
+    std::string_view key = it->key(), value = it->value();
+    if (key.substr(0, kDocChangesPrefix.size()) != kDocChangesPrefix) break;
+    key.remove_prefix(kDocChangesPrefix.size());
+    std::uint64_t number = 0;
+    if (!GetU64(&key, &number) || value.size() % 32 != 0) {
+      return Status::Corruption("unreadable document change record");
+    }
+    for (std::size_t i = 0; i < value.size(); i += 32) {
+      docs.push_back(Hash32FromView(value.substr(i, 32)));
+    }
+    out.through = number;
+  }
+  MRC_RETURN_IF_ERROR(it->status());
+  std::sort(docs.begin(), docs.end());
+  docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
+  out.docs = std::move(docs);
+  return out;
+}
+
+Status Log::ForgetDocChanges(std::uint64_t through) {
+  storage::WriteBatch batch;
+  auto it = store_->NewPrefixIterator(Column::kLocal, kDocChangesPrefix);
+  std::string end = DocChangeKey(through);
+  for (it->Seek(kDocChangesPrefix); it->Valid() && it->key() <= std::string_view(end); it->Next()) {
+    if (it->key().substr(0, kDocChangesPrefix.size()) != kDocChangesPrefix) break;
+    batch.Delete(Column::kLocal, it->key());
+  }
+  MRC_RETURN_IF_ERROR(it->status());
+  Bytes mark;
+  PutU64(&mark, through);
+  batch.Put(Column::kLocal, kDocChangesForgottenKey, mark);
+  return store_->Write(&batch);
+}
+
+int Log::AddChangeListener(std::function<void()> listener) {
+  std::lock_guard lock(listeners_mu_);
+  listeners_.emplace_back(next_listener_, std::move(listener));
+  return next_listener_++;
+}
+
+void Log::RemoveChangeListener(int handle) {
+  std::lock_guard lock(listeners_mu_);
+  std::erase_if(listeners_, [handle](const auto& l) { return l.first == handle; });
+}
+
+// Under the lock, so that a listener removed is never called afterwards.
+void Log::NotifyListeners() {
+  std::lock_guard lock(listeners_mu_);
+  for (const auto& [handle, fn] : listeners_) fn();
+}
+
+Status Log::ApplyAll(std::vector<Authenticated>& items, IngestReport* report,
+                     const std::vector<std::string>* local_deletes,
+                     const std::function<void(std::size_t)>& ready) {
+  Txn txn(store_);
+  for (Column c : kSummedColumns) txn.KeepStoreValues(c);
+  Ingestor ingestor(txn, clock_, report, root_, self());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    Authenticated& a = items[i];
+    if (ready) ready(i);
+    MRC_RETURN_IF_ERROR(ingestor.Accept(a));
+    MRC_RETURN_IF_ERROR(ingestor.Drain());
+  }
+  MRC_RETURN_IF_ERROR(ingestor.RebuildIfNeeded());
+  if (local_deletes) {
+    // Our own changes: one that every node would reject (a rule it breaks)
+    // is refused here instead, before anything is signed into the log.
+    for (const auto& a : items) {
+      MRC_ASSIGN_OR_RETURN(auto raw, txn.Get(Column::kIds, AsView(a.id)));
+      auto r = raw ? rec::DecodeId(*raw) : std::nullopt;
+      if (!r || r->effect != Effect::kRejected) continue;
+      MRC_ASSIGN_OR_RETURN(auto reason, txn.Get(Column::kRejects, AsView(a.id)));
+      std::string why = reason.value_or("rejected");
+      Problem p;
+      bool denied = ProblemOf(Status::Corruption(why), &p) &&
+                    (p == Problem::kNotAuthorised || p == Problem::kRevoked);
+      return denied ? Status::PermissionDenied(why) : Status::InvalidArgument(why);
+    }
+    for (const auto& k : *local_deletes) txn.Delete(Column::kLocal, k);
+  }
+  Bytes clock;
+  PutU64(&clock, clock_.last());
+  txn.Put(Column::kMeta, kClockKey, clock);
+  std::uint64_t change = doc_change_;
+  if (!txn.doc_writes().empty()) {
+    std::vector<std::string> docs = txn.doc_writes();
+    std::sort(docs.begin(), docs.end());
+    docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
+    std::string value;
+    value.reserve(docs.size() * 32);
+    for (const auto& d : docs) value += d;
+    Bytes number;
+    PutU64(&number, ++change);
+    txn.Put(Column::kLocal, DocChangeKey(change), value);
+    txn.Put(Column::kMeta, kDocChangeKey, number);
+  }
+  MRC_RETURN_IF_ERROR(UpdateRecordSum(txn));
+  MRC_RETURN_IF_ERROR(txn.Commit());
+  doc_change_ = change;
+  committed_doc_change_ = change;
+  return Status::Ok();
+}
+
+struct PreparedIngest::Data {
+  std::vector<Authenticated> good;
+  IngestReport report;  // the refusals found while preparing
+};
+PreparedIngest::PreparedIngest() : data_(std::make_unique<Data>()) {}
+PreparedIngest::~PreparedIngest() = default;
+PreparedIngest::PreparedIngest(PreparedIngest&&) noexcept = default;
+PreparedIngest& PreparedIngest::operator=(PreparedIngest&&) noexcept = default;
+
+Result<IngestReport> Log::Ingest(const std::vector<Incoming>& in) {
+  return CommitIngest(PrepareIngest(in));
+}
+
+PreparedIngest Log::PrepareIngest(const std::vector<Incoming>& in) const {
+  PreparedIngest prepared;
+  IngestReport& report = prepared.data_->report;
+  std::vector<Authenticated> items;
+  items.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    auto d = DecodeEntry(in[i].signed_form);
+    if (!d.ok()) {
+      report.refused.push_back({i, d.status()});
+      continue;
+    }
+    Status s = CheckPayload(d->entry, in[i].payload);
+    if (!s.ok()) {
+      Problem p = Problem::kPayloadMismatch;
+      ProblemOf(s, &p);
+      std::string detail = s.message().substr(ProblemName(p).size() + 2);
+      report.refused.push_back({i, MakeProblem(p, Describe(d->entry, d->id) + ": " + detail)});
+      continue;
+    }
+    items.push_back(
+        {d->entry, d->id, rec::EncodeStored(in[i].signed_form, in[i].payload), i, false, Status()});
+  }
+  std::sort(items.begin(), items.end(), [](const Authenticated& a, const Authenticated& b) {
+    if (a.entry.author != b.entry.author) return a.entry.author < b.entry.author;
+    if (a.entry.seq != b.entry.seq) return a.entry.seq < b.entry.seq;
+    return a.id < b.id;
+  });
+  // Authenticate runs by their last signature (see the file comment).
+  std::vector<bool> authentic(items.size(), false);
+  for (std::size_t start = 0; start < items.size();) {
+    std::size_t end = start + 1;
+    while (end < items.size() && items[end].entry.author == items[start].entry.author &&
+           items[end].entry.seq == items[end - 1].entry.seq + 1 &&
+           items[end].entry.prev == items[end - 1].id) {
+      ++end;
+    }
+    auto check = [&](std::size_t k) {
+      std::string_view signed_form, payload;
+      rec::DecodeStored(items[k].stored, &signed_form, &payload);
+      auto d = DecodeEntry(signed_form);
+      return d.ok() && CheckSignature(network_id_, *d);
+    };
+    if (check(end - 1)) {
+      std::fill(authentic.begin() + start, authentic.begin() + end, true);
+    } else {
+      for (std::size_t k = start; k < end; ++k) authentic[k] = check(k);
+    }
+    start = end;
+  }
+  // Content validation is a pure function of (kind, payload): do it on both
+  // cores before taking the write lock (JSON parsing is ~10% of applying).
+  auto validate = [&](std::size_t from, std::size_t to) {
+    for (std::size_t k = from; k < to; ++k) {
+      if (!authentic[k] || items[k].entry.op == Op::kDelete) continue;
+      std::string_view signed_form, payload;
+      rec::DecodeStored(items[k].stored, &signed_form, &payload);
+      items[k].content = ValidateEntryPayload(items[k].entry.kind, items[k].entry.op, payload);
+      items[k].content_checked = true;
+    }
+  };
+  if (items.size() >= 64) {
+    std::thread helper(validate, items.size() / 2, items.size());
+    validate(0, items.size() / 2);
+    helper.join();
+  } else {
+    validate(0, items.size());
+  }
+  std::vector<Authenticated>& good = prepared.data_->good;
+  good.reserve(items.size());
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    if (authentic[k]) {
+      good.push_back(std::move(items[k]));
+    } else {
+      report.refused.push_back(
+          {items[k].index,
+           MakeProblem(Problem::kBadSignature, Describe(items[k].entry, items[k].id))});
+    }
+  }
+  return prepared;
+}
+
+Result<IngestReport> Log::CommitIngest(PreparedIngest batch) {
+  IngestReport report = std::move(batch.data_->report);
+  {
+    std::lock_guard lock(write_mu_);
+    MRC_RETURN_IF_ERROR(ApplyAll(batch.data_->good, &report));
+  }
+  if (report.accepted > 0 || report.filled > 0) AfterCommit();
+  return report;
+}
+
+void Log::AfterCommit() {
+  // A receipt that cannot be written now (our own feed frozen, say) stays
+  // due; the entries received are safely applied either way.
+  if (Status s = AppendDueReceipts(); !s.ok())
+    log::Warn("log", "receipts not written: " + s.message());
+  if (Status s = AppendDueReferralReceipts(); !s.ok())
+    log::Warn("log", "referral receipts not written: " + s.message());
+  if (Status s = ScrubErased(); !s.ok())
+    log::Warn("log", "erased referrals not yet scrubbed from disk: " + s.message());
+  NotifyListeners();
+}
+
+Status Log::SetReferralKeys(std::vector<BoxKeyPair> keys) {
+  {
+    std::lock_guard lock(referral_keys_mu_);
+    referral_keys_ = std::move(keys);
+  }
+  MRC_RETURN_IF_ERROR(AppendDueReferralReceipts());
+  NotifyListeners();
+  return Status::Ok();
+}
+
+Status Log::AppendDueReferralReceipts() {
+  std::vector<BoxKeyPair> keys;
+  {
+    std::lock_guard lock(referral_keys_mu_);
+    keys = referral_keys_;
+  }
+  if (keys.empty()) return Status::Ok();  // not yet known: stays due
+  std::lock_guard due_lock(due_mu_);
+  std::vector<std::string> due;
+  {
+    auto it = store_->NewPrefixIterator(Column::kLocal, kReferralDuePrefix);
+    for (it->Seek(kReferralDuePrefix); it->Valid() && due.size() < 256; it->Next())
+      due.emplace_back(it->key());
+    MRC_RETURN_IF_ERROR(it->status());
+  }
+  for (const auto& key : due) {
+    if (key.size() != kReferralDuePrefix.size() + 32)
+      return Status::Corruption("unreadable referral-due record");
+    Hash32 referral = Hash32FromView(std::string_view(key).substr(kReferralDuePrefix.size()));
+    MRC_ASSIGN_OR_RETURN(Version sent, GetVersion(referral));
+    MRC_ASSIGN_OR_RETURN(ReferralPayload p, DecodeReferralPayload(sent.payload));
+    MRC_ASSIGN_OR_RETURN(ReferralInfo info, Referral(referral));
+    bool withdrawn = std::any_of(info.steps.begin(), info.steps.end(), [](const ReferralStep& s) {
+      return s.status == ReferralStatus::kWithdrawn;
+    });
+    // Erased or withdrawn before this node saw it: nothing to receive.
+    if (p.erased || withdrawn) {
+      storage::WriteBatch forget;
+      forget.Delete(Column::kLocal, key);
+      MRC_RETURN_IF_ERROR(store_->Write(&forget));
+      continue;
+    }
+    // Opened, and signed inside by the centre that sent it.
+    bool opened = false;
+    for (const auto& k : keys) {
+      auto o = sync::Open(k, SentContext(self()), p.sealed);
+      if (o.ok() && o->sender == sent.entry.author) opened = true;
+      if (opened) break;
+    }
+    ReferralMeta meta;
+    meta.status = ReferralStatus::kReceived;
+    meta.opened = opened;
+    Draft d{Kind::kReferral,
+            Op::kPut,
+            referral,
+            {referral},
+            EncodeReferralPayload(ReferralMetaJson(meta), "")};
+    auto ids = AppendLocked({d}, {key});
+    if (ids.ok()) continue;
+    Status::Code code = ids.status().code();
+    if (code != Status::Code::kPermissionDenied && code != Status::Code::kInvalidArgument)
+      return ids.status();
+    // The rules refuse it (withdrawn first, our key revoked): never retry.
+    log::Warn("log", "referral receipt not signed: " + ids.status().message());
+    storage::WriteBatch forget;
+    forget.Delete(Column::kLocal, key);
+    MRC_RETURN_IF_ERROR(store_->Write(&forget));
+  }
+  return due.size() == 256 ? AppendDueReferralReceipts() : Status::Ok();
+}
+
+Status Log::ScrubErased() {
+  std::vector<std::pair<std::string, std::string>> due;  // key, range
+  auto read_due = [&]() -> Status {
+    due.clear();
+    auto it = store_->NewPrefixIterator(Column::kLocal, kScrubDuePrefix);
+    for (it->Seek(kScrubDuePrefix); it->Valid(); it->Next())
+      due.emplace_back(it->key(), it->value());
+    return it->status();
+  };
+  MRC_RETURN_IF_ERROR(read_due());
+  if (due.empty()) return Status::Ok();
+  // Erasures are rare; holding writes back while their bytes leave the
+  // disk means no erasure can commit between what this scrub reads and
+  // the records it deletes (it would be deleted unscrubbed).
+  std::lock_guard lock(write_mu_);
+  MRC_RETURN_IF_ERROR(read_due());
+  if (due.empty()) return Status::Ok();
+  // The range of feed keys holding the erased entries, over all of them.
+  std::string lo, hi;
+  for (const auto& [key, range] : due) {
+    std::string_view first, last;
+    if (rec::DecodeScrubRange(range, &first, &last)) {
+      if (lo.empty() || first < lo) lo = first;
+      if (hi.empty() || last > hi) hi = last;
+      continue;
+    }
+    auto r = Referral(Hash32FromView(std::string_view(key).substr(kScrubDuePrefix.size())));
+    if (!r.ok() && !r.status().IsNotFound()) return r.status();
+    if (!r.ok()) continue;
+    for (const auto& s : r->steps) {
+      auto raw = store_->Get(Column::kIds, AsView(s.id));
+      if (!raw.ok()) continue;
+      auto rec = rec::DecodeId(*raw);
+      if (!rec) continue;
+      Bytes k = rec::FeedKey(rec->author, rec->seq);
+      if (lo.empty() || k < lo) lo = k;
+      if (hi.empty() || k > hi) hi = k;
+    }
+  }
+  if (!lo.empty()) MRC_RETURN_IF_ERROR(store_->Scrub(Column::kEntries, lo, hi));
+  MRC_RETURN_IF_ERROR(store_->Scrub(Column::kPending, "", std::string(33, '\xff')));
+  storage::WriteBatch done;
+  for (const auto& [key, range] : due) done.Delete(Column::kLocal, key);
+  return store_->Write(&done);
+}
+
+Status Log::AppendDueReceipts() {
+  std::lock_guard due(due_mu_);
+  std::vector<Draft> drafts;
+  std::vector<std::string> due_keys;
+  {
+    auto it = store_->NewPrefixIterator(Column::kLocal, kReceiptDuePrefix);
+    for (it->Seek(kReceiptDuePrefix); it->Valid() && drafts.size() < 1000; it->Next()) {
+      std::string_view key = it->key(), value = it->value();
+      if (key.size() != kReceiptDuePrefix.size() + 32 || value.size() != 32) {
+        return Status::Corruption("unreadable receipt-due record");
+      }
+      Hash32 version = Hash32FromView(key.substr(kReceiptDuePrefix.size()));
+      drafts.push_back(Draft{Kind::kReceipt,
+                             Op::kPut,
+                             Hash32FromView(value),
+                             {version},
+                             ReceiptPayload(ReceiptBody{})});
+      due_keys.emplace_back(key);
+    }
+    MRC_RETURN_IF_ERROR(it->status());
+  }
+  if (drafts.empty()) return Status::Ok();
+  auto ids = AppendLocked(drafts, due_keys);
+  if (!ids.ok()) {
+    Status::Code code = ids.status().code();
+    if (code != Status::Code::kPermissionDenied && code != Status::Code::kInvalidArgument)
+      return ids.status();
+    // A receipt the rules refuse (our key revoked or our feed frozen, or
+    // its bulletin version rejected since) can never be written: one by
+    // one, write what can be and forget the rest, rather than retry forever.
+    for (std::size_t i = 0; i < drafts.size(); ++i) {
+      auto one = AppendLocked({drafts[i]}, {due_keys[i]});
+      if (one.ok()) continue;
+      code = one.status().code();
+      if (code != Status::Code::kPermissionDenied && code != Status::Code::kInvalidArgument)
+        return one.status();
+      log::Warn("log", "receipt not signed: " + one.status().message());
+      storage::WriteBatch forget;
+      forget.Delete(Column::kLocal, due_keys[i]);
+      MRC_RETURN_IF_ERROR(store_->Write(&forget));
+    }
+  }
+  NotifyListeners();
+  // More than one batch's worth: go on (bounded by what is due).
+  return drafts.size() == 1000 ? AppendDueReceipts() : Status::Ok();
+}
+
+Result<std::vector<Hash32>> Log::Append(const std::vector<Draft>& drafts) {
+  auto ids = AppendLocked(drafts);
+  if (ids.ok() && !ids->empty()) {
+    bool referral = std::any_of(drafts.begin(), drafts.end(),
+                                [](const Draft& d) { return d.kind == Kind::kReferral; });
+    if (referral) {
+      if (Status s = ScrubErased(); !s.ok())
+        log::Warn("log", "erased referrals not yet scrubbed from disk: " + s.message());
+    }
+    NotifyListeners();
+  }
+  return ids;
+}
+
+Result<std::vector<Hash32>> Log::AppendLocked(const std::vector<Draft>& drafts,
+                                              const std::vector<std::string>& local_deletes) {
+  std::lock_guard lock(write_mu_);
+  rec::FeedRecord feed;
+  auto raw = store_->Get(Column::kFeeds, AsView(self()));
+  if (raw.ok()) {
+    auto f = rec::DecodeFeed(*raw);
+    if (!f) return Status::Corruption("unreadable feed record for this node");
+    feed = *f;
+  } else if (!raw.status().IsNotFound()) {
+    return raw.status();
+  }
+  if (feed.forked) return Status::PermissionDenied("this node's own feed is frozen by a fork");
+  // Each entry's prev is the id of the previous signed form, so entries are
+  // signed in order (~12 µs each here). For a large batch a second thread
+  // signs while this one applies what is signed: handing over progress every
+  // 64 entries keeps thread wake-ups off the per-entry path.
+  std::vector<Authenticated> items(drafts.size());
+  for (std::size_t i = 0; i < drafts.size(); ++i) {
+    const Draft& d = drafts[i];
+    // An edit must be later than what it replaces, even when a parent's
+    // author had a clock far ahead of ours.
+    for (const auto& p : d.parents) {
+      auto raw_parent = store_->Get(Column::kIds, AsView(p));
+      if (!raw_parent.ok()) continue;  // not here yet: its effect will wait
+      if (auto r = rec::DecodeId(*raw_parent)) clock_.Advance(r->hlc);
+    }
+    items[i].entry = Entry{
+        d.kind, d.op, self(), feed.seq + i + 1, {}, clock_.Now(), d.doc, d.parents, {}, 0, {}};
+    MRC_RETURN_IF_ERROR(PayloadDigest(d.kind, d.payload, &items[i].entry.payload_hash,
+                                      &items[i].entry.payload_size));
+    if (Status shape = CheckShape(items[i].entry); !shape.ok()) {
+      return Status::InvalidArgument(shape.message());
+    }
+    items[i].index = i;
+    items[i].content_checked = true;
+  }
+  std::mutex progress_mu;
+  std::condition_variable progress_cv;
+  std::size_t signed_count = 0;
+  auto sign_all = [&] {
+    Hash32 prev = feed.head;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      items[i].entry.prev = prev;
+      Bytes signed_form = SignEntry(identity_, network_id_, &items[i].entry, &items[i].id);
+      prev = items[i].id;
+      items[i].stored = rec::EncodeStored(signed_form, drafts[i].payload);
+      if ((i + 1) % 64 == 0 || i + 1 == items.size()) {
+        std::lock_guard progress(progress_mu);
+        signed_count = i + 1;
+        progress_cv.notify_one();
+      }
+    }
+  };
+  std::function<void(std::size_t)> ready;
+  std::jthread signer;  // joined before `items` goes, whatever ApplyAll returns
+  if (items.size() >= 256) {
+    ready = [&](std::size_t i) {
+      std::unique_lock progress(progress_mu);
+      progress_cv.wait(progress, [&] { return signed_count > i; });
+    };
+    signer = std::jthread(sign_all);
+  } else {
+    sign_all();
+  }
+  IngestReport report;
+  MRC_RETURN_IF_ERROR(ApplyAll(items, &report, &local_deletes, ready));
+  if (!report.refused.empty()) return report.refused.front().reason;
+  std::vector<Hash32> ids;
+  ids.reserve(items.size());
+  for (const auto& a : items) ids.push_back(a.id);
+  return ids;
+}
+
+}  // namespace mrc::sync

@@ -1,0 +1,361 @@
+// Log: this node's copy of the replicated log and the documents it produces.
+//
+// Every change, local or received, enters through one path: decode, check
+// payload, authenticate, then apply in a single storage WriteBatch together
+// with the document state it changes. Two levels of acceptance keep feeds
+// contiguous while documents wait for each other:
+//   1. into the log: needs only the author's previous entry (prev). Missing
+//      predecessors park the entry durably in `pending` until it arrives.
+//   2. onto documents ("effect"): needs every parent version's effect. An
+//      entry whose parents are missing waits durably; one that breaks a rule
+//      (invalid content, parent of another document, clock not after its
+//      parents) is rejected on every node alike and the reason kept.
+// Because both waits are resolved by the arrival of a specific entry id, any
+// arrival order of the same entries gives the same documents and digest.
+//
+// Thread-safe: writes are serialised by an internal mutex; reads run
+// concurrently against RocksDB's consistent view.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/foundation/bytes.h"
+#include "config/foundation/status.h"
+#include "sync/crypto/crypto.h"
+#include "sync/log/entry.h"
+#include "sync/referrals/referral.h"
+#include "sync/crypto/sealed.h"
+
+namespace mrc::storage {
+class Store;
+}
+
+namespace mrc::sync {
+
+namespace detail {
+struct Authenticated;  // an entry whose signature or chain has been checked
+}
+class Txn;
+
+// A change this node authors; Log fills in author, seq, prev, hlc, signature.
+struct Draft {
+  Kind kind = Kind::kFaq;
+  Op op = Op::kPut;
+  Hash32 doc{};                 // zero to create a document
+  std::vector<Hash32> parents;  // must be sorted ascending and unique
+  std::string payload;          // canonical content JSON ("" for a delete)
+};
+
+// An entry as it travels: signed form plus payload.
+struct Incoming {
+  Bytes signed_form;
+  Bytes payload;
+};
+
+struct IngestReport {
+  std::size_t accepted = 0;    // added to the log (effect applied, rejected or waiting)
+  std::size_t duplicates = 0;  // already held
+  std::size_t pending = 0;     // held until a predecessor arrives
+  std::size_t forks = 0;       // evidence recorded
+  std::size_t filled = 0;      // referral entries held erased, now received whole
+  struct Refusal {
+    std::size_t index;  // position in the input
+    Status reason;      // made with MakeProblem
+  };
+  std::vector<Refusal> refused;
+};
+
+// A received batch checked without the store (decoded, payloads hashed,
+// runs authenticated, content validated): the part of ingesting that can
+// run while the previous batch is being written. Log::PrepareIngest makes
+// one, Log::CommitIngest applies it.
+class PreparedIngest {
+ public:
+  PreparedIngest();
+  ~PreparedIngest();
+  PreparedIngest(PreparedIngest&&) noexcept;
+  PreparedIngest& operator=(PreparedIngest&&) noexcept;
+
+ private:
+  friend class Log;
+  struct Data;
+  std::unique_ptr<Data> data_;
+};
+
+enum class Effect : std::uint8_t { kApplied = 0, kRejected = 1, kWaiting = 2 };
+
+struct Head {
+  Hash32 id{};
+  std::uint64_t hlc = 0;
+  Hash32 author{};
+  Op op = Op::kPut;
+};
+
+struct DocState {
+  Hash32 id{};
+  Kind kind = Kind::kFaq;
+  Hash32 creator{};
+  std::uint64_t created_hlc = 0;
+  std::vector<Head> heads;  // sorted by id
+  Head winner;              // the highest (hlc, id) among heads
+  std::uint32_t versions = 0;
+  bool deleted() const { return winner.op == Op::kDelete; }
+  bool conflict() const { return heads.size() > 1; }
+};
+
+struct Version {
+  Hash32 id{};
+  Hash32 doc{};
+  Entry entry;
+  Effect effect = Effect::kApplied;
+  std::string payload;
+};
+
+struct DigestInfo {
+  Hash32 digest{};
+  std::uint64_t documents = 0;
+  std::uint64_t entries = 0;
+  std::uint64_t authors = 0;
+  std::uint64_t pending = 0;  // waiting for a predecessor or a parent
+  std::uint64_t forks = 0;
+};
+
+struct FeedHead {
+  Hash32 author{};
+  std::uint64_t seq = 0;
+  Hash32 id{};
+  bool forked = false;
+  std::uint64_t fork_seq = 0;  // when forked: the lowest seq with two entries known
+};
+
+// A key known to the trust rules: the root key, and every key approved or
+// revoked by a statement this node holds.
+struct MemberInfo {
+  Hash32 key{};
+  bool member = false;  // approved (or the root key)
+  bool hq = false;
+  bool root = false;
+  std::string name, city, country;
+  std::vector<Hash32> replaces;    // keys it succeeds (rotation)
+  std::uint64_t revoked_from = 0;  // 0: not revoked
+  std::string revoke_reason;
+  std::uint64_t seq = 0;                 // entries of its feed held here
+  std::uint64_t waiting = 0;             // of them, waiting for its membership
+  std::optional<Hash32> encryption_key;  // X25519, for referrals sealed to it
+};
+
+// One centre's receipt or acknowledgement of a bulletin version.
+struct ReceiptInfo {
+  Hash32 author{};
+  bool acknowledged = false;
+  Hash32 version{};
+  std::uint64_t hlc = 0;
+  std::string by;
+};
+
+// A proposed change to a document and what became of it.
+struct ProposalInfo {
+  Version version;  // the proposal entry (op kPropose) and its content
+  struct Decision {
+    Hash32 id{};  // the accepting edit or the decline
+    bool accepted = false;
+    Hash32 author{};
+    std::uint64_t hlc = 0;
+    std::string reason;  // a decline's
+  };
+  std::vector<Decision> decisions;
+};
+
+// One step of a referral: its sent entry or a status applied to it.
+struct ReferralStep {
+  Hash32 id{};
+  ReferralStatus status = ReferralStatus::kSent;
+  Hash32 author{};
+  std::uint64_t hlc = 0;
+  std::uint32_t sealed_size = 0;  // 0: no sealed part (a note, the client's details)
+};
+
+// A referral as every node sees it: who sent it to whom, its steps, and
+// whether its sealed parts were erased. Nothing here is secret.
+struct ReferralInfo {
+  Hash32 id{};  // the sent entry's id
+  Hash32 sender{}, to{};
+  std::uint64_t hlc = 0;
+  bool erased = false;
+  Hash32 erased_by{};
+  std::uint64_t erased_hlc = 0;
+  Hash32 erase_entry{};
+  std::vector<ReferralStep> steps;  // by (hlc, id): the sent entry first
+};
+
+class Log {
+ public:
+  ~Log();
+  // `store` must outlive the Log. `identity` signs this node's entries;
+  // `root` is the network's root key from the genesis (headquarters).
+  static Result<std::unique_ptr<Log>> Open(storage::Store* store, const KeyPair& identity,
+                                           const Hash32& network_id, const Hash32& root);
+
+  // Signs and applies local changes in one batch; returns their entry ids.
+  // Content is not re-validated here: callers pass CanonicalContent output.
+  Result<std::vector<Hash32>> Append(const std::vector<Draft>& drafts);
+  // Verifies and applies received entries in one batch. Refusals are reported
+  // per entry; the Status is an error only when storage fails.
+  Result<IngestReport> Ingest(const std::vector<Incoming>& entries);
+  // Ingest in two steps, so that a link can check its next batch while the
+  // previous one is written. PrepareIngest reads nothing from the store and
+  // may run on any thread; batches of one source must be committed in the
+  // order they arrived (later entries chain onto earlier ones).
+  PreparedIngest PrepareIngest(const std::vector<Incoming>& entries) const;
+  Result<IngestReport> CommitIngest(PreparedIngest batch);
+
+  // NotFound when the document does not exist.
+  Result<DocState> GetDoc(const Hash32& doc_id);
+  // Calls fn for each document in id order after `after` (exclusive) until fn
+  // returns false.
+  Status ScanDocs(const Hash32* after, const std::function<bool(const DocState&)>& fn);
+  Result<Version> GetVersion(const Hash32& entry_id);
+  // Every applied version of a document, ordered by (hlc, id).
+  Result<std::vector<Version>> History(const Hash32& doc_id);
+  // The reason an entry's effect was rejected; NotFound when it was not.
+  Result<std::string> RejectReason(const Hash32& entry_id);
+  // Entries whose effect was rejected by a rule: the count, and up to `max`
+  // of them (by id) with their reasons.
+  struct Rejection {
+    Hash32 id{};
+    std::string reason;
+  };
+  Result<std::pair<std::uint64_t, std::vector<Rejection>>> Rejections(std::size_t max);
+
+  // Up to `max` entries of one author's feed from `from_seq` on, in order,
+  // as they travel (for replication and bundles).
+  Result<std::vector<Incoming>> ReadFeed(const Hash32& author, std::uint64_t from_seq,
+                                         std::size_t max);
+
+  // Every key the trust rules know, in key order; and one key (NotFound
+  // when it is neither the root key, approved nor revoked).
+  Result<std::vector<MemberInfo>> Members();
+  Result<MemberInfo> Member(const Hash32& key);
+  // This node's key and every key it succeeds through approved rotations
+  // (`mrcnode key rotate`): what the centre signed before a rotation is
+  // still its own.
+  Result<std::vector<Hash32>> OwnKeys();
+  // Proposals made to a document, oldest id first, with their decisions.
+  Result<std::vector<ProposalInfo>> Proposals(const Hash32& doc);
+  // Receipts and acknowledgements of a bulletin document, by author.
+  Result<std::vector<ReceiptInfo>> Receipts(const Hash32& bulletin);
+
+  // Referrals known here (sent, received or relayed), and one of them
+  // (NotFound when unknown).
+  Result<std::vector<ReferralInfo>> Referrals();
+  Result<ReferralInfo> Referral(const Hash32& id);
+  // The keys this node opens referral envelopes with, the current one
+  // first. Setting them signs the "received" statuses owed for referrals
+  // addressed to this node (each says whether its envelope opened).
+  Status SetReferralKeys(std::vector<BoxKeyPair> keys);
+
+  Result<DigestInfo> Digest();
+  Result<std::vector<FeedHead>> Feeds();
+  // The evidence of a forked feed: the entries that conflict with this log's
+  // own entries of that author (as they travel).
+  Result<std::vector<Incoming>> ForkEvidence(const Hash32& author);
+  // Re-checks every stored entry: signatures, chains, seq gaps, payloads,
+  // index consistency. Calls problem() for each finding; returns the count.
+  Result<std::uint64_t> Verify(const std::function<void(const Status&)>& problem);
+
+  // The documents whose state changed, in commit order: every commit that
+  // changes documents records their ids under the next change number, so a
+  // derived index (search) can follow the log with its own progress marker.
+  struct DocChanges {
+    std::uint64_t through = 0;  // the last change number included
+    std::vector<Hash32> docs;   // deduplicated
+    // The changes after `after` were forgotten (ForgetDocChanges): the
+    // follower must start again from a scan of every document.
+    bool gap = false;
+  };
+  // Changes after number `after`: at most `max_changes` of them, and no
+  // more once `max_docs` document ids are gathered (a commit can change
+  // thousands; the follower bounds what it holds at once).
+  Result<DocChanges> DocChangesSince(std::uint64_t after, std::size_t max_changes,
+                                     std::size_t max_docs = SIZE_MAX);
+  // The newest committed change number (0 before any), from memory: pages
+  // ask it at every request, to know whether what they keep is current.
+  Result<std::uint64_t> LastDocChange();
+  // Drops the change records up to `through` (the follower has them).
+  Status ForgetDocChanges(std::uint64_t through);
+
+  // Called after every commit that added entries to the log, on the thread
+  // that wrote them, outside the write lock. Add listeners before writes
+  // begin; `AddChangeListener` returns a handle for RemoveChangeListener.
+  int AddChangeListener(std::function<void()> listener);
+  void RemoveChangeListener(int handle);
+
+  const Hash32& self() const { return identity_.public_key; }
+  const Hash32& network_id() const { return network_id_; }
+  const Hash32& root() const { return root_; }
+
+ private:
+  Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id, const Hash32& root);
+  Status CheckStoreFormat();
+  Status LoadClock();
+  Status LoadDocChange();
+  Status EnsureRecordSum();
+  Status UpdateRecordSum(Txn& txn);
+  // `local_deletes`: kLocal keys removed in the same batch (receipts owed).
+  Result<std::vector<Hash32>> AppendLocked(const std::vector<Draft>& drafts,
+                                           const std::vector<std::string>& local_deletes = {});
+  // With `local_deletes` (our own changes), refuses the whole batch when any
+  // of them would be rejected by a rule.
+  // `ready(i)`, when set, is called before item i is used (it may still be
+  // being signed on another thread).
+  Status ApplyAll(std::vector<detail::Authenticated>& items, IngestReport* report,
+                  const std::vector<std::string>* local_deletes = nullptr,
+                  const std::function<void(std::size_t)>& ready = nullptr);
+  // Ids of the entries at a forked feed's fork point: its own and the evidence.
+  Result<std::vector<Hash32>> EntriesAtForkPoint(const FeedHead& f);
+  // Signs the receipts owed for bulletins applied here.
+  Status AppendDueReceipts();
+  // Signs the "received" statuses owed for referrals to this node (once
+  // SetReferralKeys was called), and scrubs erased sealed parts from disk.
+  Status AppendDueReferralReceipts();
+  Status ScrubErased();
+  // After a commit that added entries: what is owed, then the listeners.
+  void AfterCommit();
+
+  storage::Store* store_;
+  KeyPair identity_;
+  Hash32 network_id_;
+  Hash32 root_;
+  std::mutex write_mu_;
+  HybridClock clock_;             // guarded by write_mu_
+  std::uint64_t doc_change_ = 0;  // the last change number; guarded by write_mu_
+  std::atomic<std::uint64_t> committed_doc_change_{0};  // doc_change_ once committed
+  void NotifyListeners();
+  std::mutex listeners_mu_;
+  std::vector<std::pair<int, std::function<void()>>> listeners_;  // guarded by listeners_mu_
+  int next_listener_ = 1;
+  // Held while signing what is owed (receipts, "received"), so that two
+  // threads finishing commits at once do not both sign the same one.
+  std::recursive_mutex due_mu_;
+  std::mutex referral_keys_mu_;
+  std::vector<BoxKeyPair> referral_keys_;  // guarded by referral_keys_mu_
+  // The last digest and the store generation it was computed at: a digest
+  // scans every document, and the status page and convergence checks ask
+  // for it again and again while nothing changes.
+  Result<DigestInfo> ComputeDigest();
+  std::mutex digest_mu_;
+  std::optional<std::pair<std::uint64_t, DigestInfo>> digest_cache_;  // guarded by digest_mu_
+  // The feed heads, likewise: a session reads them on every acknowledgement
+  // and every change, one session per peer, more often than the store moves.
+  std::mutex feeds_mu_;
+  std::optional<std::pair<std::uint64_t, std::vector<FeedHead>>> feeds_cache_;  // by feeds_mu_
+};
+
+}  // namespace mrc::sync

@@ -1,0 +1,459 @@
+// Reads of the log and documents: lookups, history, the state digest and full
+// re-verification. None of these take the write lock.
+#include <algorithm>
+#include <optional>
+#include <set>
+
+#include "storage/store.h"
+#include "sync/log/log.h"
+#include "sync/log/log_txn.h"
+#include "sync/log/record_sum.h"
+#include "sync/log/records.h"
+#include "sync/referrals/referral_rules.h"
+#include "sync/trust/trust_rules.h"
+
+namespace mrc::sync {
+
+using storage::Column;
+namespace rec = records;
+
+namespace {
+
+// What `compute` gives, kept while the store's generation stays the same:
+// only a value computed while no write began or ended is kept.
+template <typename T, typename F>
+Result<T> CachedAt(storage::Store* store, std::mutex* mu,
+                   std::optional<std::pair<std::uint64_t, T>>* cache, F compute) {
+  std::uint64_t generation = store->Generation();
+  {
+    std::lock_guard lock(*mu);
+    if (*cache && (*cache)->first == generation) return (*cache)->second;
+  }
+  MRC_ASSIGN_OR_RETURN(T value, compute());
+  if (store->Generation() == generation && generation % 2 == 0) {
+    std::lock_guard lock(*mu);
+    cache->emplace(generation, value);
+  }
+  return value;
+}
+
+Status Unreadable(std::string_view what, const Hash32& id) {
+  return Status::Corruption("unreadable " + std::string(what) + " record " + ToHex(id));
+}
+
+}  // namespace
+
+Result<DocState> Log::GetDoc(const Hash32& doc_id) {
+  auto raw = store_->Get(Column::kDocs, AsView(doc_id));
+  if (raw.status().IsNotFound())
+    return Status::NotFound("document " + ToHex(doc_id) + " does not exist");
+  if (!raw.ok()) return raw.status();
+  auto doc = rec::DecodeDoc(doc_id, *raw);
+  if (!doc) return Unreadable("document", doc_id);
+  return *doc;
+}
+
+Status Log::ScanDocs(const Hash32* after, const std::function<bool(const DocState&)>& fn) {
+  auto it = store_->NewIterator(Column::kDocs);
+  if (after) {
+    it->Seek(AsView(*after));
+    if (it->Valid() && it->key() == AsView(*after)) it->Next();
+  } else {
+    it->SeekToFirst();
+  }
+  for (; it->Valid(); it->Next()) {
+    if (it->key().size() != 32) return Status::Corruption("bad key in docs");
+    Hash32 id = Hash32FromView(it->key());
+    auto doc = rec::DecodeDoc(id, it->value());
+    if (!doc) return Unreadable("document", id);
+    if (!fn(*doc)) break;
+  }
+  return it->status();
+}
+
+Result<Version> Log::GetVersion(const Hash32& entry_id) {
+  auto raw = store_->Get(Column::kIds, AsView(entry_id));
+  if (raw.status().IsNotFound())
+    return Status::NotFound("version " + ToHex(entry_id) + " does not exist");
+  if (!raw.ok()) return raw.status();
+  auto r = rec::DecodeId(*raw);
+  if (!r) return Unreadable("id", entry_id);
+  MRC_ASSIGN_OR_RETURN(auto stored, store_->Get(Column::kEntries, rec::FeedKey(r->author, r->seq)));
+  std::string_view signed_form, payload;
+  if (!rec::DecodeStored(stored, &signed_form, &payload)) return Unreadable("entry", entry_id);
+  MRC_ASSIGN_OR_RETURN(auto d, DecodeEntry(signed_form));
+  return Version{entry_id, r->doc, d.entry, r->effect, std::string(payload)};
+}
+
+Result<std::vector<Version>> Log::History(const Hash32& doc_id) {
+  MRC_ASSIGN_OR_RETURN(DocState doc, GetDoc(doc_id));
+  // Every applied version is a head or an ancestor of one: walk parents
+  // (accepted proposals are ancestors too, and show in the history).
+  std::vector<Version> out;
+  std::set<Hash32> seen;
+  std::vector<Hash32> todo;
+  for (const auto& h : doc.heads) todo.push_back(h.id);
+  while (!todo.empty()) {  // `seen` bounds it: every id is visited once
+    Hash32 id = todo.back();
+    todo.pop_back();
+    if (!seen.insert(id).second) continue;
+    MRC_ASSIGN_OR_RETURN(Version v, GetVersion(id));
+    for (const auto& p : v.entry.parents) todo.push_back(p);
+    out.push_back(std::move(v));
+  }
+  std::sort(out.begin(), out.end(), [](const Version& a, const Version& b) {
+    return a.entry.hlc != b.entry.hlc ? a.entry.hlc < b.entry.hlc : a.id < b.id;
+  });
+  return out;
+}
+
+Result<std::string> Log::RejectReason(const Hash32& entry_id) {
+  return store_->Get(Column::kRejects, AsView(entry_id));
+}
+
+Result<std::vector<FeedHead>> Log::Feeds() {
+  return CachedAt<std::vector<FeedHead>>(store_, &feeds_mu_, &feeds_cache_, [&] {
+    std::vector<FeedHead> out;
+    auto it = store_->NewIterator(Column::kFeeds);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      auto f = rec::DecodeFeed(it->value());
+      if (!f || it->key().size() != 32)
+        return Result<std::vector<FeedHead>>(Status::Corruption("unreadable feed record"));
+      out.push_back(
+          {Hash32FromView(it->key()), f->seq, f->head, f->forked, f->forked ? f->fork_seq : 0});
+    }
+    if (!it->status().ok()) return Result<std::vector<FeedHead>>(it->status());
+    return Result<std::vector<FeedHead>>(std::move(out));
+  });
+}
+
+Result<std::pair<std::uint64_t, std::vector<Log::Rejection>>> Log::Rejections(std::size_t max) {
+  std::pair<std::uint64_t, std::vector<Rejection>> out;
+  auto it = store_->NewIterator(Column::kRejects);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (out.second.size() < max && it->key().size() == 32) {
+      out.second.push_back({Hash32FromView(it->key()), std::string(it->value())});
+    }
+    out.first++;
+  }
+  MRC_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
+Result<std::vector<Incoming>> Log::ForkEvidence(const Hash32& author) {
+  std::vector<Incoming> out;
+  auto it = store_->NewPrefixIterator(Column::kForks, AsView(author));
+  for (it->Seek(AsView(author)); it->Valid(); it->Next()) {
+    std::string_view signed_form, payload;
+    if (!rec::DecodeStored(it->value(), &signed_form, &payload))
+      return Unreadable("fork evidence", author);
+    out.push_back({Bytes(signed_form), Bytes(payload)});
+  }
+  MRC_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
+Result<std::vector<Incoming>> Log::ReadFeed(const Hash32& author, std::uint64_t from_seq,
+                                            std::size_t max) {
+  std::vector<Incoming> out;
+  auto it = store_->NewScanIterator(Column::kEntries, AsView(author));
+  for (it->Seek(rec::FeedKey(author, from_seq)); it->Valid() && out.size() < max; it->Next()) {
+    std::string_view signed_form, payload;
+    if (!rec::DecodeStored(it->value(), &signed_form, &payload)) return Unreadable("entry", author);
+    out.push_back({Bytes(signed_form), Bytes(payload)});
+  }
+  MRC_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
+Result<std::vector<Hash32>> Log::OwnKeys() {
+  std::vector<Hash32> keys = {self()};
+  // Rotations are approved one key at a time; 16 steps is more than a
+  // centre makes in its life, and bounds a cycle no honest history holds.
+  for (std::size_t i = 0; i < keys.size() && keys.size() <= 16; ++i) {
+    MRC_ASSIGN_OR_RETURN(MemberInfo m, Member(keys[i]));
+    for (const auto& old : m.replaces)
+      if (std::find(keys.begin(), keys.end(), old) == keys.end()) keys.push_back(old);
+  }
+  return keys;
+}
+
+namespace {
+
+MemberInfo ToInfo(const Hash32& key, const trust::Membership& m) {
+  MemberInfo i;
+  i.key = key;
+  i.member = m.member;
+  i.hq = m.hq;
+  i.root = m.root;
+  i.name = m.name;
+  i.city = m.city;
+  i.country = m.country;
+  i.replaces = m.replaces;
+  i.revoked_from = m.revoked_from == trust::kNotRevoked ? 0 : m.revoked_from;
+  i.revoke_reason = m.revoke_reason;
+  i.encryption_key = m.encryption_key;
+  return i;
+}
+
+}  // namespace
+
+namespace {
+
+// The key's entries held here, and how many of them wait for its approval.
+Status AddCounts(storage::Store* store, MemberInfo* info) {
+  auto feed = store->Get(Column::kFeeds, AsView(info->key));
+  if (feed.ok()) {
+    auto f = rec::DecodeFeed(*feed);
+    if (!f) return Unreadable("feed", info->key);
+    info->seq = f->seq;
+  } else if (!feed.status().IsNotFound()) {
+    return feed.status();
+  }
+  Bytes prefix(1, rec::kWaitMember);
+  PutHash(&prefix, info->key);
+  auto it = store->NewPrefixIterator(Column::kWaits, prefix);
+  for (it->Seek(prefix); it->Valid(); it->Next()) info->waiting++;
+  return it->status();
+}
+
+}  // namespace
+
+Result<std::vector<MemberInfo>> Log::Members() {
+  Txn view(store_);  // never committed: reads only
+  MRC_ASSIGN_OR_RETURN(auto all, trust::AllMembers(view, root_));
+  std::vector<MemberInfo> out;
+  for (const auto& r : all) {
+    MemberInfo info = ToInfo(r.key, r.membership);
+    MRC_RETURN_IF_ERROR(AddCounts(store_, &info));
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+Result<MemberInfo> Log::Member(const Hash32& key) {
+  Txn view(store_);
+  MRC_ASSIGN_OR_RETURN(trust::Membership m, trust::Lookup(view, root_, key));
+  if (!m.member && m.revoked_from == trust::kNotRevoked) {
+    return Status::NotFound("key " + ToHex(key) + " is not a member of this network");
+  }
+  MemberInfo info = ToInfo(key, m);
+  MRC_RETURN_IF_ERROR(AddCounts(store_, &info));
+  return info;
+}
+
+Result<std::vector<ReferralInfo>> Log::Referrals() {
+  Txn view(store_);
+  return referrals::All(view);
+}
+
+Result<ReferralInfo> Log::Referral(const Hash32& id) {
+  Txn view(store_);
+  MRC_ASSIGN_OR_RETURN(auto r, referrals::Get(view, id));
+  if (!r) return Status::NotFound("referral " + ToHex(id) + " is not known here");
+  return std::move(*r);
+}
+
+Result<std::vector<ProposalInfo>> Log::Proposals(const Hash32& doc) {
+  Txn view(store_);
+  MRC_ASSIGN_OR_RETURN(auto records, trust::ProposalsOf(view, doc));
+  std::vector<ProposalInfo> out;
+  for (auto& r : records) {
+    ProposalInfo p;
+    MRC_ASSIGN_OR_RETURN(Version v, GetVersion(r.id));
+    p.version = std::move(v);
+    for (auto& d : r.decisions) {
+      p.decisions.push_back({d.id, d.accepted, d.author, d.hlc, std::move(d.reason)});
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Result<std::vector<ReceiptInfo>> Log::Receipts(const Hash32& bulletin) {
+  Txn view(store_);
+  MRC_ASSIGN_OR_RETURN(auto records, trust::ReceiptsOf(view, bulletin));
+  std::vector<ReceiptInfo> out;
+  for (auto& r : records)
+    out.push_back({r.author, r.acknowledged, r.version, r.hlc, std::move(r.by)});
+  return out;
+}
+
+Result<std::vector<Hash32>> Log::EntriesAtForkPoint(const FeedHead& f) {
+  std::vector<Hash32> ids;
+  auto own = store_->Get(Column::kEntries, rec::FeedKey(f.author, f.fork_seq));
+  if (own.ok()) {
+    std::string_view signed_form, payload;
+    if (!rec::DecodeStored(*own, &signed_form, &payload)) return Unreadable("entry", f.author);
+    MRC_ASSIGN_OR_RETURN(auto d, DecodeEntry(signed_form));
+    ids.push_back(d.id);
+  } else if (!own.status().IsNotFound()) {
+    return own.status();
+  }
+  Bytes prefix = rec::FeedKey(f.author, f.fork_seq);
+  auto it = store_->NewPrefixIterator(Column::kForks, prefix);
+  for (it->Seek(prefix); it->Valid(); it->Next())
+    ids.push_back(Hash32FromView(it->key().substr(40, 32)));
+  MRC_RETURN_IF_ERROR(it->status());
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+Result<DigestInfo> Log::Digest() {
+  return CachedAt<DigestInfo>(store_, &digest_mu_, &digest_cache_, [&] { return ComputeDigest(); });
+}
+
+Result<DigestInfo> Log::ComputeDigest() {
+  // One consistent pass would need a snapshot; the digest is compared after
+  // quiescence, so separate passes over docs and feeds are enough.
+  DigestInfo info;
+  Hasher h;
+  h.Update("mrc-digest-v2");
+  // Documents, trust, receipt, proposal and referral records, summed as they
+  // were written (sync/log/record_sum.h). Trust and receipt records are keyed by
+  // the statements that made them, so they too are equal on nodes holding
+  // the same entries.
+  MRC_ASSIGN_OR_RETURN(std::string raw, store_->Get(Column::kMeta, kRecordSumKey));
+  auto sum = RecordSum::Decode(raw);
+  if (!sum) return Status::Corruption("unreadable record sum");
+  h.Update(sum->SumBytes());
+  info.documents = sum->documents();
+  MRC_ASSIGN_OR_RETURN(auto feeds, Feeds());
+  for (const auto& f : feeds) {
+    Bytes b;
+    PutHash(&b, f.author);
+    if (f.forked) {
+      // Nodes may hold different branches of a forked feed; what they share
+      // is the fork point and the entries known at it (own and evidence).
+      MRC_ASSIGN_OR_RETURN(auto at_fork, EntriesAtForkPoint(f));
+      PutU64(&b, f.fork_seq);
+      for (const auto& id : at_fork) PutHash(&b, id);
+    } else {
+      PutU64(&b, f.seq);
+      PutHash(&b, f.id);
+    }
+    h.Update(b);
+    info.entries += f.seq;
+    info.authors++;
+  }
+  info.digest = h.Finish();
+  auto count = [&](Column c, char tag) -> Result<std::uint64_t> {
+    std::uint64_t n = 0;
+    auto i = store_->NewIterator(c);
+    for (i->SeekToFirst(); i->Valid(); i->Next()) {
+      if (tag == 0 || i->key()[0] == tag) n++;
+    }
+    MRC_RETURN_IF_ERROR(i->status());
+    return n;
+  };
+  MRC_ASSIGN_OR_RETURN(auto parked, count(Column::kPending, 0));
+  MRC_ASSIGN_OR_RETURN(auto waiting, count(Column::kWaits, rec::kWaitEffect));
+  MRC_ASSIGN_OR_RETURN(auto unenrolled, count(Column::kWaits, rec::kWaitMember));
+  waiting += unenrolled;
+  MRC_ASSIGN_OR_RETURN(info.forks, count(Column::kForks, 0));
+  info.pending = parked + waiting;
+  return info;
+}
+
+Result<std::uint64_t> Log::Verify(const std::function<void(const Status&)>& problem) {
+  std::uint64_t found = 0;
+  auto report = [&](Problem p, const Hash32& author, std::uint64_t seq, std::string what) {
+    found++;
+    problem(MakeProblem(
+        p, "feed " + ToHex(author).substr(0, 12) + " seq " + std::to_string(seq) + ": " + what));
+  };
+  // An entry's id is the hash of its signed form, signature included, and
+  // the feed's next entry names it as prev: one valid signature at the end
+  // of a run of linked entries vouches for every entry of the run. So a
+  // signature is checked at the end of each run (a feed's last entry, or
+  // the last before a gap or a broken link), and verify is bound by
+  // hashing and reading rather than by Ed25519 (~11,000 a second).
+  struct Tail {
+    Bytes signed_form;
+    Hash32 author{};
+    std::uint64_t seq = 0;
+  };
+  std::optional<Tail> tail;
+  auto check_tail = [&] {
+    if (!tail) return;
+    auto d = DecodeEntry(tail->signed_form);
+    if (!d.ok() || !CheckSignature(network_id_, *d))
+      report(Problem::kBadSignature, tail->author, tail->seq, "signature does not verify");
+    tail.reset();
+  };
+  Hash32 author{};
+  std::uint64_t expect = 0;
+  Hash32 prev{};
+  bool first = true;
+  auto it = store_->NewIterator(Column::kEntries);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key = it->key();
+    Hash32 a;
+    std::uint64_t seq = 0;
+    if (!GetHash(&key, &a) || !GetU64(&key, &seq) || !key.empty()) {
+      report(Problem::kMalformed, a, 0, "bad key");
+      continue;
+    }
+    if (first || a != author) {
+      check_tail();
+      author = a;
+      expect = 1;
+      prev = Hash32{};
+      first = false;
+    }
+    std::string_view signed_form, payload;
+    if (!rec::DecodeStored(it->value(), &signed_form, &payload)) {
+      report(Problem::kMalformed, a, seq, "unreadable stored entry");
+      continue;
+    }
+    auto d = DecodeEntry(signed_form);
+    if (!d.ok()) {
+      found++;
+      problem(d.status());
+      continue;
+    }
+    const Entry& e = d->entry;
+    bool linked = true;
+    if (e.author != a || e.seq != seq) {
+      report(Problem::kMalformed, a, seq, "stored under the wrong key");
+      linked = false;
+    }
+    if (seq != expect) {
+      report(Problem::kSeqGap, a, seq, "expected seq " + std::to_string(expect));
+      linked = false;
+    } else if (e.prev != prev) {
+      report(Problem::kBrokenChain, a, seq, "prev does not match the previous entry");
+      linked = false;
+    }
+    // Linked: this entry vouches for the run so far. Not: the run ends
+    // before it, and its last entry's signature is checked on its own.
+    if (!linked) check_tail();
+    tail = Tail{Bytes(signed_form), a, seq};
+    if (!CheckPayload(e, payload).ok())
+      report(Problem::kPayloadMismatch, a, seq, "payload does not match its hash");
+    auto idrec = store_->Get(Column::kIds, AsView(d->id));
+    auto r = idrec.ok() ? rec::DecodeId(*idrec) : std::nullopt;
+    if (!r || r->author != a || r->seq != seq)
+      report(Problem::kMalformed, a, seq, "id index missing or wrong");
+    expect = seq + 1;
+    prev = d->id;
+  }
+  check_tail();
+  MRC_RETURN_IF_ERROR(it->status());
+  MRC_ASSIGN_OR_RETURN(auto feeds, Feeds());
+  for (const auto& f : feeds) {
+    auto stored = store_->Get(Column::kEntries, rec::FeedKey(f.author, f.seq));
+    if (!stored.ok()) report(Problem::kSeqGap, f.author, f.seq, "feed head entry is missing");
+  }
+  MRC_ASSIGN_OR_RETURN(RecordSum scanned, ScanRecordSum(*store_));
+  auto kept = store_->Get(Column::kMeta, kRecordSumKey);
+  if (!kept.ok() || RecordSum::Decode(*kept) != scanned) {
+    found++;
+    problem(MakeProblem(Problem::kMalformed,
+                        "the digest's kept record sum does not match the records"));
+  }
+  return found;
+}
+
+}  // namespace mrc::sync

@@ -1,0 +1,56 @@
+// PeerService: this node's peer links (Boost.Asio), kept free of Asio
+// headers. It listens for peers, dials the configured ones (reconnecting with
+// exponential backoff and jitter), runs the handshake (sync/peer/handshake.h) and
+// encrypted frames (sync/peer/secure_frames.h) on each link, and drives one
+// PeerSession per link. All links run on one thread of their own; the log
+// tells the service when it changed so that new entries go out at once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/foundation/status.h"
+#include "sync/crypto/crypto.h"
+
+namespace mrc::sync {
+
+class Log;
+
+struct PeerOptions {
+  std::string listen;              // "HOST:PORT" to accept peers on; "" = do not listen
+  std::vector<std::string> peers;  // "HOST:PORT" of peers to dial
+  std::uint32_t handshake_seconds = 10;
+  std::uint32_t keepalive_seconds = 15;     // ping an idle link this often
+  std::uint32_t idle_timeout_seconds = 60;  // close a link silent this long
+  std::uint32_t max_backoff_seconds = 30;
+};
+
+class PeerService {
+ public:
+  ~PeerService();
+  // Binds the listener (when options.listen is set). `log` must outlive the
+  // service; the service registers itself as the log's change listener.
+  static Result<std::unique_ptr<PeerService>> Create(Log* log, const KeyPair& identity,
+                                                     const Hash32& network_id,
+                                                     const PeerOptions& options);
+  // Starts accepting and dialing on the service's own thread.
+  void Start();
+  // Closes every link and joins the thread. Idempotent.
+  void Stop();
+  // "127.0.0.1:7400" (the bound address), or "" when not listening.
+  std::string listen_address() const;
+  // {"peers": [{"address", "peer", "connected", "direction", "last_contact",
+  //  "entries_sent", "entries_received", "peer_lacks", "we_lack",
+  //  "bytes_sent", "bytes_received", "last_error"}]}
+  std::string StatusJson() const;
+
+  struct Impl;
+
+ private:
+  explicit PeerService(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mrc::sync
