@@ -458,8 +458,8 @@ class Simulation {
     l.at_a = std::make_unique<sync::PeerSession>(nodes_[l.a].log.get(), keys_[l.b].public_key);
     l.at_b = std::make_unique<sync::PeerSession>(nodes_[l.b].log.get(), keys_[l.a].public_key);
     connections_++;
-    Send(li, 0, {Must(l.at_a->Start(), "start")});
-    Send(li, 1, {Must(l.at_b->Start(), "start")});
+    Send(li, 0, Must(l.at_a->Start(), "start"));
+    Send(li, 1, Must(l.at_b->Start(), "start"));
     if (!measuring_) Schedule(At(now_ + Exponential(l.mean_up), Event::kLinkDown, li));
   }
 

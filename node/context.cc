@@ -233,6 +233,7 @@ Result<std::string> NodeStatusJson(Context& ctx, const std::string& peers_json) 
                         {"entries", d.entries},
                         {"authors", d.authors},
                         {"pending", d.pending},
+                        {"awaiting_upgrade", d.awaiting_upgrade},
                         {"forks", d.forks},
                         {"digest", ToHex(d.digest)},
                         {"peers", peers},

@@ -24,6 +24,8 @@ std::string_view Status::CodeName() const {
       return "UNAUTHENTICATED";
     case Code::kResourceExhausted:
       return "RESOURCE_EXHAUSTED";
+    case Code::kNotSupported:
+      return "NOT_SUPPORTED";
   }
   return "UNKNOWN";
 }

@@ -28,6 +28,7 @@ class [[nodiscard]] Status {
     kPermissionDenied,   // refused by a rule (file modes, loopback-only bind)
     kUnauthenticated,    // no valid credentials (not logged in, bad password)
     kResourceExhausted,  // too many attempts: try again later
+    kNotSupported,       // the other side speaks a version or format this one does not
   };
 
   Status() = default;
@@ -43,6 +44,7 @@ class [[nodiscard]] Status {
   static Status PermissionDenied(std::string msg) {
     return {Code::kPermissionDenied, std::move(msg)};
   }
+  static Status NotSupported(std::string msg) { return {Code::kNotSupported, std::move(msg)}; }
   static Status Unauthenticated(std::string msg) {
     return {Code::kUnauthenticated, std::move(msg)};
   }

@@ -18,7 +18,17 @@
 namespace mrc::sync {
 namespace {
 
+// The magic's last character is the bundle format: a change to the records
+// or the trailer writes a new one (docs/protocol.md, "Versions").
+constexpr std::string_view kMagicName = "MRCBNDL";
 constexpr std::string_view kMagic = "MRCBNDL1";
+
+// A format character as it may be shown: printable ASCII, else its code.
+std::string FormatChar(std::string_view c) {
+  unsigned char ch = c.empty() ? 0 : static_cast<unsigned char>(c[0]);
+  if (ch >= 0x21 && ch < 0x7f) return std::string(1, static_cast<char>(ch));
+  return "0x" + ToHex(std::string_view(c.data(), c.empty() ? 0 : 1));
+}
 constexpr std::size_t kBatch = 1000;
 
 Status Errno(std::string_view what, const std::string& path) {
@@ -213,8 +223,15 @@ class BundleReader {
     Hasher h;
     std::string header(kMagic.size() + 32, '\0');
     if (!in.read(header.data(), static_cast<std::streamsize>(header.size())) ||
-        header.substr(0, kMagic.size()) != kMagic) {
+        !header.starts_with(kMagicName)) {
       return Status::InvalidArgument(path_ + " is not an mrcnode bundle");
+    }
+    if (header.substr(0, kMagic.size()) != kMagic) {
+      // Another format of bundle: a version of mrcnode that writes it reads it.
+      return Status::InvalidArgument(
+          "bundle " + path_ + " is of format " + FormatChar(header.substr(kMagicName.size(), 1)) +
+          "; this mrcnode reads format " + std::string(kMagic.substr(kMagicName.size())) +
+          " (import it with the version that wrote it, or upgrade this node)");
     }
     if (header.substr(kMagic.size()) != AsView(network)) {
       return Status::InvalidArgument("bundle " + path_ + " belongs to another network (" +

@@ -347,6 +347,7 @@ Result<std::string> DocService::Digest() {
                            {"entries", d.entries},
                            {"authors", d.authors},
                            {"pending", d.pending},
+                           {"awaiting_upgrade", d.awaiting_upgrade},
                            {"forks", d.forks}});
 }
 

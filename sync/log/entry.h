@@ -45,7 +45,16 @@ enum class Kind : std::uint8_t {
   kReferral = 7,  // doc zero: sent; else doc = the referral, one parent = its previous status
 };
 inline constexpr std::uint8_t kMaxKind = 7;
-inline bool IsDocumentKind(Kind k) { return static_cast<std::uint8_t>(k) <= 4; }
+// Kinds above kMaxKind belong to later versions: this version verifies,
+// stores and relays their entries, and leaves them waiting for rules it
+// does not have (docs/protocol.md, "Nodes of mixed versions"). Kind 0 is
+// not a kind.
+inline bool IsKnownKind(Kind k) {
+  return static_cast<std::uint8_t>(k) >= 1 && static_cast<std::uint8_t>(k) <= kMaxKind;
+}
+inline bool IsDocumentKind(Kind k) {
+  return static_cast<std::uint8_t>(k) >= 1 && static_cast<std::uint8_t>(k) <= 4;
+}
 // kPropose: a change offered to a document's owner (it does not change the
 // document; an edit naming it as a parent accepts it). kDecline: the owner
 // turns a proposal down (its one parent is the proposal).
@@ -58,7 +67,8 @@ inline constexpr std::size_t kFixedBodyBytes = 3 + 32 + 8 + 32 + 8 + 32 + 2 + 32
 inline constexpr std::size_t kMaxEntryBytes = kFixedBodyBytes + 32 * kMaxParents + 64;
 inline constexpr std::uint32_t kMaxPayloadBytes = 1 << 20;
 
-// "faq", "guide", "bulletin", "centre", "member", "receipt", "referral"
+// "faq", "guide", "bulletin", "centre", "member", "receipt", "referral";
+// "unknown" for a kind of a later version.
 std::string_view KindName(Kind k);
 // Parses the name of a document kind (faq, guide, bulletin, centre) only.
 bool ParseKind(std::string_view name, Kind* kind);
@@ -85,7 +95,7 @@ struct Entry {
 // and tests: the Status message starts with "<name>: ".
 enum class Problem {
   kMalformed,         // "malformed"
-  kUnknownKind,       // "unknown-kind"
+  kUnknownKind,       // "unknown-kind": kind 0
   kOversizedEntry,    // "oversized-entry"
   kOversizedPayload,  // "oversized-payload"
   kBadSignature,      // "bad-signature"

@@ -98,11 +98,17 @@ Bytes ReceiptDueKey(const Hash32& version) {
 class Ingestor {
  public:
   Ingestor(Txn& txn, HybridClock& clock, IngestReport* report, const Hash32& root,
-           const Hash32& self)
-      : txn_(txn), clock_(clock), report_(report), self_(self), applier_(txn, root, flags_) {}
+           const Hash32& self, const KindRules& rules)
+      : txn_(txn),
+        clock_(clock),
+        report_(report),
+        self_(self),
+        applier_(txn, root, rules, flags_) {}
 
   Status Accept(Authenticated& a);  // defined below Authenticated use
   Status Drain();
+  // Queues the entries that wait for the rules of `kind`.
+  Status WakeKind(Kind kind) { return Wake(rec::kWaitKind, rec::KindWaitId(kind)); }
   // Recomputes every effect from the entries in the log, when a trust change
   // reached back into entries already judged (a revocation, a second
   // approval). Runs at most once per batch, at its end.
@@ -429,7 +435,7 @@ Status Ingestor::Rebuild() {
     MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(c, ""));
     for (const auto& k : keys) txn_.Delete(c, k);
   }
-  for (char tag : {rec::kWaitEffect, rec::kWaitMember}) {
+  for (char tag : {rec::kWaitEffect, rec::kWaitMember, rec::kWaitKind}) {
     MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(Column::kWaits, std::string(1, tag)));
     for (const auto& k : keys) txn_.Delete(Column::kWaits, k);
   }
@@ -475,20 +481,32 @@ Status Ingestor::Drain() {
 
 }  // namespace
 
+KindRules KindRules::All() { return AllBut({}); }
+
+KindRules KindRules::AllBut(const std::vector<Kind>& left_out) {
+  KindRules r;
+  for (int k = 1; k <= kMaxKind; ++k) r.applies[k] = true;
+  for (Kind k : left_out) r.applies[static_cast<std::uint8_t>(k)] = false;
+  return r;
+}
+
 Log::Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id,
-         const Hash32& root)
-    : store_(store), identity_(identity), network_id_(network_id), root_(root) {}
+         const Hash32& root, const KindRules& rules)
+    : store_(store), identity_(identity), network_id_(network_id), root_(root), rules_(rules) {}
 
 Log::~Log() = default;
 
 Result<std::unique_ptr<Log>> Log::Open(storage::Store* store, const KeyPair& identity,
-                                       const Hash32& network_id, const Hash32& root) {
+                                       const Hash32& network_id, const Hash32& root,
+                                       const KindRules& rules) {
   MRC_RETURN_IF_ERROR(InitCrypto());
-  std::unique_ptr<Log> log(new Log(store, identity, network_id, root));
+  std::unique_ptr<Log> log(new Log(store, identity, network_id, root, rules));
   MRC_RETURN_IF_ERROR(log->CheckStoreFormat());
   MRC_RETURN_IF_ERROR(log->LoadClock());
   MRC_RETURN_IF_ERROR(log->LoadDocChange());
   MRC_RETURN_IF_ERROR(log->EnsureRecordSum());
+  // Entries a version without their kind's rules held (this node upgraded).
+  MRC_RETURN_IF_ERROR(log->ApplyUpgradedKinds());
   // Receipts owed from before a crash or a stop.
   MRC_RETURN_IF_ERROR(log->AppendDueReceipts());
   // Erasures committed just before a crash or a stop.
@@ -651,7 +669,7 @@ Status Log::ApplyAll(std::vector<Authenticated>& items, IngestReport* report,
                      const std::function<void(std::size_t)>& ready) {
   Txn txn(store_);
   for (Column c : kSummedColumns) txn.KeepStoreValues(c);
-  Ingestor ingestor(txn, clock_, report, root_, self());
+  Ingestor ingestor(txn, clock_, report, root_, self(), rules_);
   for (std::size_t i = 0; i < items.size(); ++i) {
     Authenticated& a = items[i];
     if (ready) ready(i);
@@ -675,6 +693,37 @@ Status Log::ApplyAll(std::vector<Authenticated>& items, IngestReport* report,
     }
     for (const auto& k : *local_deletes) txn.Delete(Column::kLocal, k);
   }
+  return CommitTxn(txn);
+}
+
+Status Log::ApplyUpgradedKinds() {
+  std::lock_guard lock(write_mu_);
+  std::vector<Kind> waiting;
+  for (int k = 1; k < 256; ++k) {
+    Kind kind = static_cast<Kind>(k);
+    if (!rules_.Has(kind)) continue;
+    Bytes prefix(1, rec::kWaitKind);
+    PutHash(&prefix, rec::KindWaitId(kind));
+    auto it = store_->NewPrefixIterator(Column::kWaits, prefix);
+    it->Seek(prefix);
+    MRC_RETURN_IF_ERROR(it->status());
+    if (it->Valid()) waiting.push_back(kind);
+  }
+  if (waiting.empty()) return Status::Ok();
+  Txn txn(store_);
+  for (Column c : kSummedColumns) txn.KeepStoreValues(c);
+  IngestReport report;
+  Ingestor ingestor(txn, clock_, &report, root_, self(), rules_);
+  for (Kind k : waiting) MRC_RETURN_IF_ERROR(ingestor.WakeKind(k));
+  MRC_RETURN_IF_ERROR(ingestor.Drain());
+  MRC_RETURN_IF_ERROR(ingestor.RebuildIfNeeded());
+  MRC_RETURN_IF_ERROR(CommitTxn(txn));
+  log::Info("log", "applied the entries of " + std::to_string(waiting.size()) +
+                       " kind(s) held for this version's rules");
+  return Status::Ok();
+}
+
+Status Log::CommitTxn(Txn& txn) {
   Bytes clock;
   PutU64(&clock, clock_.last());
   txn.Put(Column::kMeta, kClockKey, clock);

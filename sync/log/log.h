@@ -17,6 +17,7 @@
 // concurrently against RocksDB's consistent view.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -125,6 +126,9 @@ struct DigestInfo {
   std::uint64_t authors = 0;
   std::uint64_t pending = 0;  // waiting for a predecessor or a parent
   std::uint64_t forks = 0;
+  // Of the entries, those of a kind this version has no rules for (a later
+  // version's): held and relayed, applied once the node is upgraded.
+  std::uint64_t awaiting_upgrade = 0;
 };
 
 struct FeedHead {
@@ -195,13 +199,29 @@ struct ReferralInfo {
   std::vector<ReferralStep> steps;  // by (hlc, id): the sent entry first
 };
 
+// Which kinds a log applies: every kind this version knows, less any left
+// out. Entries of a kind without rules are verified (signature, chain,
+// size), stored, counted and relayed like any other, and wait; a log that
+// has the rules applies them when it opens the store, from what it holds.
+struct KindRules {
+  std::array<bool, 256> applies{};
+  static KindRules All();
+  // Every known kind but `left_out`: a node of a version that predates it
+  // (a test seam for nodes of mixed versions).
+  static KindRules AllBut(const std::vector<Kind>& left_out);
+  bool Has(Kind k) const { return applies[static_cast<std::uint8_t>(k)]; }
+};
+
 class Log {
  public:
   ~Log();
   // `store` must outlive the Log. `identity` signs this node's entries;
   // `root` is the network's root key from the genesis (headquarters).
+  // Entries held waiting for rules that `rules` has are applied before it
+  // returns.
   static Result<std::unique_ptr<Log>> Open(storage::Store* store, const KeyPair& identity,
-                                           const Hash32& network_id, const Hash32& root);
+                                           const Hash32& network_id, const Hash32& root,
+                                           const KindRules& rules = KindRules::All());
 
   // Signs and applies local changes in one batch; returns their entry ids.
   // Content is not re-validated here: callers pass CanonicalContent output.
@@ -302,8 +322,14 @@ class Log {
   const Hash32& root() const { return root_; }
 
  private:
-  Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id, const Hash32& root);
+  Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id, const Hash32& root,
+      const KindRules& rules);
   Status CheckStoreFormat();
+  // Applies the entries that waited for rules this log has.
+  Status ApplyUpgradedKinds();
+  // The end of every write: the clock, the document change record, the
+  // digest's sum, then the commit.
+  Status CommitTxn(Txn& txn);
   Status LoadClock();
   Status LoadDocChange();
   Status EnsureRecordSum();
@@ -333,6 +359,7 @@ class Log {
   KeyPair identity_;
   Hash32 network_id_;
   Hash32 root_;
+  KindRules rules_;
   std::mutex write_mu_;
   HybridClock clock_;             // guarded by write_mu_
   std::uint64_t doc_change_ = 0;  // the last change number; guarded by write_mu_

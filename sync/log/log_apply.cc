@@ -28,11 +28,15 @@ Result<Decision> Applier::Evaluate(const Entry& e, const Hash32& id, std::string
                                                        ": clock is not after the author's "
                                                        "previous entry"));
   }
-  if (e.op == Op::kDelete && e.payload_size != 0) {
+  // A later version's kind is judged by its own rules (content, ops); the
+  // author must be a member all the same, so that no stranger fills a
+  // relay's disk.
+  bool ruled = rules_.Has(e.kind);
+  if (ruled && e.op == Op::kDelete && e.payload_size != 0) {
     return Reject(
         MakeProblem(Problem::kInvalidContent, Describe(e, id) + ": a deletion carries no content"));
   }
-  if (e.op != Op::kDelete) {
+  if (ruled && e.op != Op::kDelete) {
     Status s = checked ? content : ValidateEntryPayload(e.kind, e.op, payload);
     if (!s.ok())
       return Reject(MakeProblem(Problem::kInvalidContent, Describe(e, id) + ": " + s.message()));
@@ -50,6 +54,7 @@ Result<Decision> Applier::Evaluate(const Entry& e, const Hash32& id, std::string
                                                      m.revoke_reason + ")"));
   }
   if (!m.member) return Wait(rec::kWaitMember, e.author);
+  if (!ruled) return Wait(rec::kWaitKind, rec::KindWaitId(e.kind));
   if (e.kind == Kind::kMember) return ApplyStatement(e, id, payload, m);
   if (e.kind == Kind::kReceipt) return ApplyReceipt(e, id, payload);
   if (e.kind == Kind::kReferral) return ApplyReferral(e, id, payload);

@@ -64,8 +64,8 @@ struct ApplyFlags {
 // and trust records whose later arrival forces a rebuild.
 class Applier {
  public:
-  Applier(Txn& txn, const Hash32& root, ApplyFlags& flags)
-      : txn_(txn), root_(root), flags_(flags) {}
+  Applier(Txn& txn, const Hash32& root, const KindRules& rules, ApplyFlags& flags)
+      : txn_(txn), root_(root), rules_(rules), flags_(flags) {}
 
   // `checked`: the payload was validated earlier (before signing, or in
   // parallel before the write lock) with outcome `content`; parsing it again
@@ -145,6 +145,7 @@ class Applier {
  private:
   Txn& txn_;
   const Hash32& root_;
+  const KindRules& rules_;
   ApplyFlags& flags_;
   std::optional<Hash32> wake_member_;
   std::map<Hash32, trust::Membership> members_;

@@ -351,6 +351,7 @@ Result<DigestInfo> Log::ComputeDigest() {
   MRC_ASSIGN_OR_RETURN(auto waiting, count(Column::kWaits, rec::kWaitEffect));
   MRC_ASSIGN_OR_RETURN(auto unenrolled, count(Column::kWaits, rec::kWaitMember));
   waiting += unenrolled;
+  MRC_ASSIGN_OR_RETURN(info.awaiting_upgrade, count(Column::kWaits, rec::kWaitKind));
   MRC_ASSIGN_OR_RETURN(info.forks, count(Column::kForks, 0));
   info.pending = parked + waiting;
   return info;

@@ -61,13 +61,19 @@ Bytes EncodeId(const IdRecord& r) {
   return out;
 }
 
+Hash32 KindWaitId(Kind kind) {
+  Hash32 h{};
+  h[31] = static_cast<std::uint8_t>(kind);
+  return h;
+}
+
 std::optional<IdRecord> DecodeId(std::string_view v) {
   IdRecord r;
   std::uint8_t effect, kind, op, flags;
   if (!GetHash(&v, &r.author) || !GetU64(&v, &r.seq) || !GetU8(&v, &effect) ||
       !GetHash(&v, &r.doc) || !GetU64(&v, &r.hlc) || !GetU8(&v, &kind) || !GetU8(&v, &op) ||
-      !GetU8(&v, &flags) || !v.empty() || effect > 2 || kind < 1 || kind > kMaxKind ||
-      op > kMaxOp || flags > 1) {
+      !GetU8(&v, &flags) || !v.empty() || effect > 2 || kind == 0 ||
+      (kind <= kMaxKind && op > kMaxOp) || flags > 1) {
     return std::nullopt;
   }
   r.authoritative = flags == 1;

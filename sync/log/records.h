@@ -66,6 +66,10 @@ void PickWinner(DocState* d);
 inline constexpr char kWaitLog = 'p';     // waits to enter the log (predecessor)
 inline constexpr char kWaitEffect = 'e';  // waits for a parent's effect
 inline constexpr char kWaitMember = 'm';  // waits for its author's membership (awaited = key)
+// Waits for the rules of its kind, which a later version has (awaited =
+// KindWaitId(kind)): woken when a log with those rules opens the store.
+inline constexpr char kWaitKind = 'k';
+Hash32 KindWaitId(Kind kind);
 Bytes WaitKey(char tag, const Hash32& awaited, const Hash32& waiter);
 
 }  // namespace mrc::sync::records

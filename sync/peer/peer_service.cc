@@ -422,7 +422,7 @@ awaitable<void> Link::Run() {
   if (!start.ok()) {
     Fail("replication: " + start.status().message());
   } else {
-    Queue({*start});
+    Queue(*start);
     Touch();
     asio::co_spawn(socket_.get_executor(), Writer(), asio::detached);
   }

@@ -6,7 +6,20 @@
 
 namespace mrc::sync {
 
-Result<wire::Message> PeerSession::Start() {
+namespace {
+
+// What a peer says of itself, fit for a log line: printable ASCII only.
+std::string Printable(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c < 0x20 || c > 0x7e) c = '?';
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<wire::Message>> PeerSession::Start() {
   MRC_ASSIGN_OR_RETURN(auto feeds, log_->Feeds());
   std::vector<reconcile::Head> heads;
   heads.reserve(feeds.size());
@@ -17,10 +30,37 @@ Result<wire::Message> PeerSession::Start() {
   open_[root.range] = OpenRange{.ours = root.fingerprint, .theirs = {}};
   wire::ReconcileMsg m;
   m.items.push_back(std::move(root));
-  return wire::Message(std::move(m));
+  std::vector<wire::Message> first;
+  first.emplace_back(wire::VersionMsg{kOldestProtocolVersion, kProtocolVersion,
+                                      "mrcnode " MRC_VERSION});
+  first.emplace_back(std::move(m));
+  return first;
+}
+
+Status PeerSession::OnVersion(const wire::VersionMsg& m) {
+  if (protocol_ != 0) return Status::Corruption("peer sent its protocol version twice");
+  auto range = [](std::uint16_t lo, std::uint16_t hi) {
+    return lo == hi ? std::to_string(lo) : std::to_string(lo) + "-" + std::to_string(hi);
+  };
+  if (m.highest < kOldestProtocolVersion || m.lowest > kProtocolVersion) {
+    std::string sw = m.software.empty() ? "" : " (" + Printable(m.software) + ")";
+    return Status::NotSupported(
+        "peer" + sw + " speaks peer protocol " + range(m.lowest, m.highest) +
+        "; this node (mrcnode " MRC_VERSION ") speaks " +
+        range(kOldestProtocolVersion, kProtocolVersion) + ": upgrade the older of the two");
+  }
+  protocol_ = std::min(m.highest, kProtocolVersion);
+  return Status::Ok();
 }
 
 Status PeerSession::OnMessage(wire::Message message, std::vector<wire::Message>* out) {
+  if (auto* v = std::get_if<wire::VersionMsg>(&message)) return OnVersion(*v);
+  if (protocol_ == 0) {
+    return Status::NotSupported(
+        "peer sent no protocol version: it runs an mrcnode older than peer protocol 1; this "
+        "node (mrcnode " MRC_VERSION ") speaks " + std::to_string(kOldestProtocolVersion) +
+        "-" + std::to_string(kProtocolVersion) + ": upgrade it");
+  }
   if (auto* r = std::get_if<wire::ReconcileMsg>(&message)) return OnRanges(*r, out);
   if (auto* ping = std::get_if<wire::PingMsg>(&message)) {
     if (!ping->pong)

@@ -49,10 +49,18 @@ class PeerSession {
   // side holds at most this many feeds there, then listed.
   static constexpr std::uint32_t kListFeeds = 8;
 
-  // The first message: the fingerprint of every feed we hold.
-  Result<wire::Message> Start();
+  // The peer protocol's versions this session speaks: the lowest it still
+  // accepts and its own. A change to the messages or to what they mean
+  // raises kProtocolVersion (docs/protocol.md, "Versions").
+  static constexpr std::uint16_t kProtocolVersion = 1;
+  static constexpr std::uint16_t kOldestProtocolVersion = 1;
+
+  // The first messages: the protocol versions we speak, then the
+  // fingerprint of every feed we hold.
+  Result<std::vector<wire::Message>> Start();
   // Handles one message; appends what to send to *out. An error means the
-  // peer misbehaved and the link must close.
+  // peer misbehaved and the link must close: NotSupported when it
+  // speaks no protocol version this one does (the message says which).
   Status OnMessage(wire::Message message, std::vector<wire::Message>* out);
   // Sends whatever the peer lacks, within the window.
   Status Pump(std::vector<wire::Message>* out);
@@ -82,6 +90,8 @@ class PeerSession {
 
   PeerStats Stats() const;
   const Hash32& peer() const { return peer_; }
+  // The version both sides speak; 0 until the peer's version message came.
+  std::uint16_t protocol() const { return protocol_; }
 
  private:
   // A range whose reconciliation waits for the peer.
@@ -103,8 +113,11 @@ class PeerSession {
   Status NoteHeads(const std::vector<reconcile::Head>& heads);
   void NoteHeld(const Hash32& author, std::uint64_t seq);
 
+  Status OnVersion(const wire::VersionMsg& m);
+
   Log* log_;
   Hash32 peer_;
+  std::uint16_t protocol_ = 0;
   std::optional<reconcile::Snapshot> snapshot_;  // while reconciling
   std::map<reconcile::Range, OpenRange> open_;
   std::vector<Unlisted> unlisted_;

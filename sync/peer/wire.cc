@@ -47,6 +47,14 @@ struct Encoder {
       out.append(e.payload);
     }
   }
+  void operator()(const VersionMsg& m) {
+    out.push_back('V');
+    PutU16(&out, m.lowest);
+    PutU16(&out, m.highest);
+    std::string_view sw = std::string_view(m.software).substr(0, kMaxSoftwareBytes);
+    out.push_back(static_cast<char>(sw.size()));
+    out.append(sw);
+  }
   void operator()(const AckMsg& m) {
     out.push_back('A');
     PutU64(&out, m.batch);
@@ -138,6 +146,16 @@ Result<Message> Decode(std::string_view in) {
         MRC_RETURN_IF_ERROR(GetField(&in, kMaxPayloadBytes, &e.payload));
       }
       if (!in.empty()) return Bad("trailing bytes");
+      return Message(std::move(m));
+    }
+    case 'V': {
+      VersionMsg m;
+      std::uint8_t n;
+      std::string_view sw;
+      if (!GetU16(&in, &m.lowest) || !GetU16(&in, &m.highest) || !GetU8(&in, &n) ||
+          n > kMaxSoftwareBytes || !GetBytes(&in, n, &sw) || !in.empty() || m.lowest > m.highest)
+        return Bad("version");
+      m.software = sw;
       return Message(std::move(m));
     }
     case 'A': {

@@ -5,6 +5,7 @@
 //   'E' entries:  u64 batch, u32 n, n x (u32 len, signed form, u32 len, payload)
 //   'A' ack:      u64 batch                                 one entries batch applied
 //   'P' ping, 'Q' pong: u64 nonce                           keepalive
+//   'V' version:  u16 lowest, u16 highest, u8 n, software(n) the first message
 // A range item: u8 depth, (depth + 1) / 2 prefix bytes, u8 kind, then
 //   kind 0 fingerprint: u32 count, u64 entries, 16-byte sum
 //   kind 1 heads, 2 answer: u32 n, n x (author(32) seq(8) head id(32)),
@@ -52,7 +53,16 @@ struct PingMsg {
   std::uint64_t nonce = 0;
   bool pong = false;
 };
-using Message = std::variant<ReconcileMsg, EntriesMsg, AckMsg, PingMsg>;
+// The protocol versions the sender speaks, and its software ("mrcnode
+// 0.1.0") for messages: each side's first message (docs/protocol.md,
+// "Versions").
+struct VersionMsg {
+  std::uint16_t lowest = 0;
+  std::uint16_t highest = 0;
+  std::string software;  // at most kMaxSoftwareBytes
+};
+inline constexpr std::size_t kMaxSoftwareBytes = 64;
+using Message = std::variant<ReconcileMsg, EntriesMsg, AckMsg, PingMsg, VersionMsg>;
 
 Bytes Encode(const Message& m);
 Result<Message> Decode(std::string_view frame);

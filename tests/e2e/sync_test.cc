@@ -298,12 +298,16 @@ class RawPeer {
     return std::move(m).value();
   }
   const sync::KeyPair& key() const { return key_; }
-  // The reconciliation of a peer that holds nothing: its fingerprint of no
-  // feed, then its (empty) list, the turn of the side that holds fewer.
+  // A peer of this version that holds nothing: its protocol version, its
+  // fingerprint of no feed, then its (empty) list, the turn of the side
+  // that holds fewer.
   bool SendHoldingNothing() {
     sync::wire::RangeItem fingerprint, heads;
     heads.kind = sync::wire::RangeItem::Kind::kHeads;
-    return SendMessage(sync::wire::Message(sync::wire::ReconcileMsg{{fingerprint}})) &&
+    return SendMessage(sync::wire::VersionMsg{sync::PeerSession::kOldestProtocolVersion,
+                                              sync::PeerSession::kProtocolVersion,
+                                              "mrcnode test peer"}) &&
+           SendMessage(sync::wire::Message(sync::wire::ReconcileMsg{{fingerprint}})) &&
            SendMessage(sync::wire::Message(sync::wire::ReconcileMsg{{heads}}));
   }
 

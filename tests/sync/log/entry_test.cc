@@ -70,8 +70,13 @@ TEST(EntryTest, StrictDecoding) {
   bad_format[0] = 2;
   EXPECT_EQ("malformed", DecodeProblem(bad_format));
   Bytes bad_kind = good;
-  bad_kind[1] = 9;
+  bad_kind[1] = 0;
   EXPECT_EQ("unknown-kind", DecodeProblem(bad_kind));
+  // A later version's kind, with an op of its own, is an entry all the same.
+  Bytes later_kind = good;
+  later_kind[1] = 9;
+  later_kind[2] = 7;
+  EXPECT_EQ("ok", DecodeProblem(later_kind));
   Bytes bad_op = good;
   bad_op[2] = 5;
   EXPECT_EQ("malformed", DecodeProblem(bad_op));

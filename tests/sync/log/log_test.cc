@@ -297,7 +297,7 @@ TEST_F(LogTest, EveryVerificationFailureIsNamed) {
   EXPECT_EQ(std::vector<std::string>{"payload-mismatch"}, Refusals(n, {mismatch}));
 
   Incoming unknown_kind = good;
-  unknown_kind.signed_form[1] = 42;
+  unknown_kind.signed_form[1] = 0;
   EXPECT_EQ(std::vector<std::string>{"unknown-kind"}, Refusals(n, {unknown_kind}));
 
   Incoming oversized = good;

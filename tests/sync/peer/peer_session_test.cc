@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <deque>
 #include <map>
 #include <random>
@@ -15,13 +17,19 @@ using testing::NewFaq;
 using testing::Node;
 using testing::TempDir;
 
+// What a peer of this version says first.
+wire::Message PeerVersion() {
+  return wire::VersionMsg{PeerSession::kOldestProtocolVersion, PeerSession::kProtocolVersion,
+                          "mrcnode test"};
+}
+
 // Two sessions joined by in-memory queues; every message is encoded and
 // decoded as it would be on the wire.
 class Link {
  public:
   Link(Node& a, Node& b) : a_(a.log.get(), b.log->self()), b_(b.log.get(), a.log->self()) {
-    Send(&to_b_, {a_.Start().value()});
-    Send(&to_a_, {b_.Start().value()});
+    Send(&to_b_, a_.Start().value());
+    Send(&to_a_, b_.Start().value());
   }
   // Delivers until both queues are empty; false on a protocol error. Bounded.
   bool Settle(std::uint64_t* max_in_flight = nullptr) {
@@ -41,8 +49,11 @@ class Link {
   // the other lacks and before any entry arrives. Bounded.
   bool Reconcile() {
     for (int i = 0; i < 10000 && !(a_.Stats().reconciled && b_.Stats().reconciled); ++i) {
-      bool b_next = !to_b_.empty() && to_b_.front()[0] == 'R';
-      bool a_next = !to_a_.empty() && to_a_.front()[0] == 'R';
+      auto reconciling = [](const std::deque<Bytes>& q) {
+        return !q.empty() && (q.front()[0] == 'R' || q.front()[0] == 'V');
+      };
+      bool b_next = reconciling(to_b_);
+      bool a_next = reconciling(to_a_);
       if (!a_next && !b_next) return false;
       if (b_next && !Step(&to_b_, &b_, &to_a_)) return false;
       if (a_next && !Step(&to_a_, &a_, &to_b_)) return false;
@@ -352,6 +363,7 @@ TEST_F(PeerSessionTest, APeerOutOfTurnIsRefused) {
     PeerSession s(a.log.get(), peer);
     EXPECT_TRUE(s.Start().ok());
     std::vector<wire::Message> out;
+    EXPECT_TRUE(s.OnMessage(PeerVersion(), &out).ok());
     for (auto& m : msgs) {
       Status st = s.OnMessage(std::move(m), &out);
       if (!st.ok()) return st.code() == Status::Code::kCorruption;
@@ -374,6 +386,7 @@ TEST_F(PeerSessionTest, APeerOutOfTurnIsRefused) {
     PeerSession s(a.log.get(), peer);
     ASSERT_TRUE(s.Start().ok());
     std::vector<wire::Message> out;
+    ASSERT_TRUE(s.OnMessage(PeerVersion(), &out).ok());
     ASSERT_TRUE(s.OnMessage(msg({empty}), &out).ok());
     ASSERT_TRUE(s.OnMessage(msg({listed}), &out).ok());
     EXPECT_TRUE(s.Stats().reconciled);
@@ -397,6 +410,94 @@ TEST_F(PeerSessionTest, APeerOutOfTurnIsRefused) {
   EXPECT_FALSE(refused({msg({one}), msg({other_feed})})) << "the list it fingerprinted";
   EXPECT_TRUE(refused({wire::Message(wire::EntriesMsg{1, {}})})) << "entries first";
   EXPECT_TRUE(refused({msg({empty}), wire::Message(wire::AckMsg{1})})) << "an ack mid-way";
+}
+
+
+// Nodes of mixed versions: a node without the rules of a kind (as a version
+// that predates it) sits between two that have them. The kind's entries
+// cross it, held and relayed, and apply at the far end; once the middle
+// node opens its store with every rule (upgraded), it applies what it held
+// and its state equals the others'.
+TEST_F(PeerSessionTest, AKindWithoutRulesCrossesANodeAndAppliesWhenItIsUpgraded) {
+  Node a(tmp_.Sub("a")), b(tmp_.Sub("b")), c(tmp_.Sub("c"));
+  Hash32 root = b.log->root();
+  auto reopen_b = [&](const KindRules& rules) {
+    b.log.reset();
+    auto l = Log::Open(b.store.get(), b.key, testing::TestNetwork(), root, rules);
+    ASSERT_TRUE(l.ok()) << l.status().ToString();
+    b.log = std::move(l).value();
+  };
+  reopen_b(KindRules::AllBut({Kind::kFaq}));
+  auto ids = a.log->Append({NewFaq("written at a"), NewFaq("and another")}).value();
+  a.log->Append({testing::EditFaq(ids[0], {ids[0]}, "edited at a")}).value();
+  {
+    Link ab(a, b);
+    ASSERT_TRUE(ab.Settle());
+  }
+  {
+    Link bc(b, c);
+    ASSERT_TRUE(bc.Settle());
+  }
+  EXPECT_EQ(3u, b.Entries()) << "held and counted";
+  EXPECT_EQ(3u, b.log->Digest().value().awaiting_upgrade);
+  EXPECT_TRUE(b.log->GetDoc(ids[0]).status().IsNotFound()) << "not applied without the rules";
+  EXPECT_EQ(3u, c.Entries()) << "relayed";
+  EXPECT_EQ(a.DigestHex(), c.DigestHex());
+  EXPECT_EQ("edited at a",
+            nlohmann::json::parse(
+                c.log->GetVersion(c.log->GetDoc(ids[0]).value().winner.id).value().payload)
+                .value("question", ""));
+  EXPECT_NE(a.DigestHex(), b.DigestHex());
+
+  reopen_b(KindRules::All());
+  EXPECT_EQ(0u, b.log->Digest().value().awaiting_upgrade);
+  EXPECT_EQ(a.DigestHex(), b.DigestHex()) << "applied from what it held, with no re-sync";
+  EXPECT_EQ(2u, b.log->GetDoc(ids[0]).value().versions);
+}
+
+// An entry of a kind no node here knows (a later version's) is verified,
+// stored and relayed like any other: every node holds it, waiting.
+TEST_F(PeerSessionTest, AnEntryOfALaterVersionsKindIsHeldAndRelayed) {
+  Node a(tmp_.Sub("a")), b(tmp_.Sub("b")), c(tmp_.Sub("c"));
+  Forge(a, static_cast<Kind>(42), Op::kPut, Hash32{}, {}, R"({"later":"version"})");
+  a.log->Append({NewFaq("after it")}).value();
+  {
+    Link ab(a, b);
+    ASSERT_TRUE(ab.Settle());
+  }
+  {
+    Link bc(b, c);
+    ASSERT_TRUE(bc.Settle());
+  }
+  for (Node* n : {&a, &b, &c}) {
+    EXPECT_EQ(2u, n->Entries());
+    EXPECT_EQ(1u, n->log->Digest().value().awaiting_upgrade);
+    EXPECT_EQ(0u, n->log->Digest().value().pending) << "the entry after it applies";
+  }
+  EXPECT_EQ(a.DigestHex(), c.DigestHex());
+  EXPECT_TRUE(c.log->Verify([](const Status& s) { ADD_FAILURE() << s.ToString(); }).ok());
+}
+
+TEST_F(PeerSessionTest, APeerOfAnotherProtocolVersionIsRefusedWithTheReason) {
+  Node a(tmp_.Sub("a"));
+  Hash32 peer{};
+  peer.fill(9);
+  auto first = [&](wire::Message m) {
+    PeerSession s(a.log.get(), peer);
+    EXPECT_TRUE(s.Start().ok());
+    std::vector<wire::Message> out;
+    return s.OnMessage(std::move(m), &out);
+  };
+  std::uint16_t v = PeerSession::kProtocolVersion;
+  Status newer = first(wire::VersionMsg{static_cast<std::uint16_t>(v + 1),
+                                        static_cast<std::uint16_t>(v + 2), "mrcnode 9.0"});
+  EXPECT_EQ(Status::Code::kNotSupported, newer.code());
+  EXPECT_NE(std::string::npos, newer.message().find("mrcnode 9.0")) << newer.message();
+  EXPECT_NE(std::string::npos, newer.message().find("upgrade the older")) << newer.message();
+  Status older = first(wire::ReconcileMsg{{wire::RangeItem{}}});
+  EXPECT_EQ(Status::Code::kNotSupported, older.code());
+  EXPECT_NE(std::string::npos, older.message().find("no protocol version")) << older.message();
+  EXPECT_TRUE(first(wire::VersionMsg{0, v, ""}).ok()) << "a range that includes ours";
 }
 
 }  // namespace
