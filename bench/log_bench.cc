@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "storage/store.h"
+#include "sync/kinds.h"
 #include "sync/crypto/crypto.h"
 #include "sync/log/entry.h"
 #include "sync/log/log.h"
@@ -79,7 +80,7 @@ Rates RunOnce(std::size_t n, std::size_t batch, const std::string& root) {
   r.verify = kRaw / Seconds(t1, t2);
 
   TempStore a(root, "author"), b(root, "replica");
-  auto log_a = sync::Log::Open(a.store.get(), key, Network(), key.public_key).value();
+  auto log_a = sync::OpenLog(a.store.get(), key, Network(), key.public_key).value();
   double append_secs = 0;
   for (std::size_t i = 0; i < n; i += batch) {
     std::vector<sync::Draft> drafts;  // the import's input, built untimed
@@ -93,7 +94,7 @@ Rates RunOnce(std::size_t n, std::size_t batch, const std::string& root) {
   r.append = n / append_secs;
 
   auto log_b =
-      sync::Log::Open(b.store.get(), sync::GenerateKeyPair(), Network(), key.public_key).value();
+      sync::OpenLog(b.store.get(), sync::GenerateKeyPair(), Network(), key.public_key).value();
   std::size_t bytes = 0;
   double apply_secs = 0;
   for (std::uint64_t seq = 1; seq <= n; seq += batch) {
@@ -114,7 +115,7 @@ Rates RunOnce(std::size_t n, std::size_t batch, const std::string& root) {
   // the root key, writes one entry; then the root key revokes it from seq 1.
   TempStore c(root, "centre");
   sync::KeyPair key_c = sync::GenerateKeyPair();
-  auto log_c = sync::Log::Open(c.store.get(), key_c, Network(), key.public_key).value();
+  auto log_c = sync::OpenLog(c.store.get(), key_c, Network(), key.public_key).value();
   auto statement = [&](sync::Statement st) {
     auto payload = sync::StatementPayload(st).value();
     if (!log_a->Append({{sync::Kind::kMember, sync::Op::kPut, Hash32{}, {}, payload}}).ok())

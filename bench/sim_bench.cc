@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "storage/store.h"
+#include "sync/kinds.h"
 #include "sync/content/content.h"
 #include "sync/crypto/crypto.h"
 #include "sync/log/entry.h"
@@ -321,7 +322,7 @@ class Simulation {
       if (i > 0) keys_.push_back(sync::GenerateKeyPair());
       Node node;
       node.store = Must(storage::Store::Open("/mrc-sim/n" + std::to_string(i), opts), "open store");
-      node.log = Must(sync::Log::Open(node.store.get(), keys_[i], Network(), root), "open log");
+      node.log = Must(sync::OpenLog(node.store.get(), keys_[i], Network(), root), "open log");
       nodes_.push_back(std::move(node));
     }
     for (std::size_t i = 0; i < n; ++i) {

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "config/foundation/log.h"
+#include "sync/kinds.h"
 
 namespace mrc::node {
 namespace fs = std::filesystem;
@@ -152,7 +153,7 @@ Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
     if (!retired.ok()) return retired.status().Annotate(f.path().string());
     ctx->retired_encryption.push_back(*retired);
   }
-  MRC_ASSIGN_OR_RETURN(ctx->log, sync::Log::Open(ctx->store.get(), ctx->identity,
+  MRC_ASSIGN_OR_RETURN(ctx->log, sync::OpenLog(ctx->store.get(), ctx->identity,
                                                  ctx->genesis.network_id(), ctx->genesis.root_key));
   ctx->docs = std::make_unique<sync::DocService>(ctx->log.get());
   ctx->trust = std::make_unique<sync::TrustService>(ctx->log.get(), ctx->identity);

@@ -6,7 +6,7 @@
 #include <ctime>
 
 #include "config/foundation/time.h"
-#include "sync/referrals/referral.h"
+#include "sync/log/erasable.h"
 
 namespace mrc::sync {
 namespace {

@@ -22,15 +22,11 @@
 
 #include "config/foundation/log.h"
 #include "storage/store.h"
-#include "sync/content/content.h"
+#include "sync/log/erasable.h"
 #include "sync/log/log_apply.h"
 #include "sync/log/log_txn.h"
 #include "sync/log/record_sum.h"
 #include "sync/log/records.h"
-#include "sync/referrals/referral.h"
-#include "sync/referrals/referral_rules.h"
-#include "sync/trust/trust.h"
-#include "sync/trust/trust_rules.h"
 
 namespace mrc::sync {
 
@@ -55,12 +51,6 @@ using detail::Authenticated;
 namespace {
 
 constexpr std::string_view kClockKey = "hlc";
-constexpr std::string_view kReceiptDuePrefix = "receipt-due/";
-// kLocal: a referral to this node that it has not yet signed "received"
-// for; a referral whose sealed parts were erased here and must be scrubbed
-// from RocksDB's files. Both keyed by the referral id, values empty.
-constexpr std::string_view kReferralDuePrefix = "referral-due/";
-constexpr std::string_view kScrubDuePrefix = "scrub-due/";
 // kMeta: the last document change number. kLocal: "doc-changes/" + number
 // (u64) -> the changed doc ids (32 bytes each); "doc-changes-forgotten" ->
 // the number through which records were dropped.
@@ -85,25 +75,17 @@ Result<std::uint64_t> ReadU64Record(storage::Store* store, Column c, std::string
   return n;
 }
 
-// kLocal key: a bulletin version applied here that this node has not yet
-// signed a receipt for; the value is the bulletin's doc id.
-Bytes ReceiptDueKey(const Hash32& version) {
-  Bytes k(kReceiptDuePrefix);
-  PutHash(&k, version);
-  return k;
-}
-
 // Runs the ingest of one batch: the queue of entries to accept and of effects
 // to re-evaluate, sharing one Txn.
 class Ingestor {
  public:
   Ingestor(Txn& txn, HybridClock& clock, IngestReport* report, const Hash32& root,
-           const Hash32& self, const KindRules& rules)
+           const Hash32& self, const KindRegistry& kinds)
       : txn_(txn),
         clock_(clock),
         report_(report),
-        self_(self),
-        applier_(txn, root, rules, flags_) {}
+        kinds_(kinds),
+        applier_(txn, root, self, kinds, flags_) {}
 
   Status Accept(Authenticated& a);  // defined below Authenticated use
   Status Drain();
@@ -127,8 +109,8 @@ class Ingestor {
   }
   Status Park(const Authenticated& a, bool with_wait, bool frozen = false);
   Status RecordFork(const Authenticated& a, Problem p, std::string detail);
-  Status FillSealedPart(const Authenticated& a, std::string_view id_record);
-  Status KeepRejectedNote(const Entry& e, const Hash32& id, std::string_view payload);
+  // The form to keep of an entry held without effect (EntryRules::HeldForm).
+  Result<Bytes> HeldForm(const Authenticated& a, bool frozen, bool evidence);
   Status Resolve(const Entry& e, const Hash32& id, std::string_view payload, std::uint64_t prev_hlc,
                  bool checked = false, const Status& content = Status::Ok());
   Status Wake(char tag, const Hash32& id);
@@ -138,7 +120,7 @@ class Ingestor {
   Txn& txn_;
   HybridClock& clock_;
   IngestReport* report_;
-  const Hash32& self_;
+  const KindRegistry& kinds_;
   ApplyFlags flags_;
   Applier applier_;
   // What the store's waits await (tag + id, 33 bytes), read once per batch:
@@ -153,27 +135,19 @@ class Ingestor {
 
 namespace {
 
+Result<Bytes> Ingestor::HeldForm(const Authenticated& a, bool frozen, bool evidence) {
+  const EntryRules* rules = kinds_.For(a.entry.kind);
+  if (!rules) return a.stored;
+  std::string_view signed_form, payload;
+  rec::DecodeStored(a.stored, &signed_form, &payload);
+  MRC_ASSIGN_OR_RETURN(auto form, rules->HeldForm(applier_, a.entry, payload, frozen, evidence));
+  if (!form) return a.stored;
+  return rec::EncodeStored(signed_form, *form);
+}
+
 Status Ingestor::Park(const Authenticated& a, bool with_wait, bool frozen) {
-  if (a.entry.kind == Kind::kReferral) {
-    // A status of a referral erased here waits in its erased form, as does
-    // any referral entry of a frozen feed (it never applies).
-    std::optional<ReferralInfo> referral;
-    if (!a.entry.IsRoot()) {
-      MRC_ASSIGN_OR_RETURN(referral, referrals::Get(txn_, a.entry.doc));
-    }
-    std::string_view signed_form, payload;
-    rec::DecodeStored(a.stored, &signed_form, &payload);
-    auto held = DecodeReferralPayload(payload);
-    if ((frozen || (referral && referral->erased)) && held.ok() && !held->erased &&
-        held->sealed_size > 0) {
-      MRC_ASSIGN_OR_RETURN(Bytes erased, EraseReferralPayload(payload));
-      txn_.Put(Column::kPending, AsView(a.id), rec::EncodeStored(signed_form, erased));
-      if (with_wait) txn_.Put(Column::kWaits, rec::WaitKey(rec::kWaitLog, a.entry.prev, a.id), "");
-      report_->pending++;
-      return Status::Ok();
-    }
-  }
-  txn_.Put(Column::kPending, AsView(a.id), a.stored);
+  MRC_ASSIGN_OR_RETURN(Bytes stored, HeldForm(a, frozen, /*evidence=*/false));
+  txn_.Put(Column::kPending, AsView(a.id), stored);
   if (with_wait) txn_.Put(Column::kWaits, rec::WaitKey(rec::kWaitLog, a.entry.prev, a.id), "");
   report_->pending++;
   return Status::Ok();
@@ -185,18 +159,9 @@ Status Ingestor::RecordFork(const Authenticated& a, Problem p, std::string detai
   const Entry& e = a.entry;
   Bytes key = rec::FeedKey(e.author, e.seq);
   PutHash(&key, a.id);
-  // Evidence never applies: a referral entry's sealed part is not kept
-  // (the erased form proves the same signature).
-  std::string_view signed_form, payload;
-  rec::DecodeStored(a.stored, &signed_form, &payload);
-  auto held = e.kind == Kind::kReferral ? DecodeReferralPayload(payload)
-                                        : Result<ReferralPayload>(Status::NotFound(""));
-  if (held.ok() && !held->erased && held->sealed_size > 0) {
-    MRC_ASSIGN_OR_RETURN(Bytes erased, EraseReferralPayload(payload));
-    txn_.Put(Column::kForks, key, rec::EncodeStored(signed_form, erased));
-  } else {
-    txn_.Put(Column::kForks, key, a.stored);
-  }
+  // Evidence never applies: it keeps no more than the signature needs.
+  MRC_ASSIGN_OR_RETURN(Bytes evidence, HeldForm(a, /*frozen=*/true, /*evidence=*/true));
+  txn_.Put(Column::kForks, key, evidence);
   MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds,
                                                               AsView(e.author), rec::DecodeFeed));
   if (feed && (!feed->forked || e.seq < feed->fork_seq)) {
@@ -217,7 +182,12 @@ Status Ingestor::Accept(Authenticated& a) {
   MRC_ASSIGN_OR_RETURN(auto known, txn_.Get(Column::kIds, AsView(a.id)));
   if (known) {
     report_->duplicates++;
-    if (e.kind == Kind::kReferral) return FillSealedPart(a, *known);
+    const EntryRules* rules = kinds_.For(e.kind);
+    if (!rules) return Status::Ok();
+    auto held = rec::DecodeId(*known);
+    if (!held) return Status::Corruption("unreadable id record");
+    MRC_ASSIGN_OR_RETURN(bool replaced, rules->Again(applier_, e, a.id, a.stored, *held));
+    if (replaced) report_->filled++;
     return Status::Ok();
   }
   MRC_ASSIGN_OR_RETURN(auto feed, GetDecoded<rec::FeedRecord>(txn_, Column::kFeeds,
@@ -260,55 +230,6 @@ Status Ingestor::Accept(Authenticated& a) {
   return Wake(rec::kWaitLog, a.id);
 }
 
-// A referral status whose effect was rejected still carries what was
-// sealed in it: remember it with its referral, so that an erasure takes it
-// too (now, if the referral was erased already).
-Status Ingestor::KeepRejectedNote(const Entry& e, const Hash32& id, std::string_view payload) {
-  auto p = DecodeReferralPayload(payload);
-  if (!p.ok() || p->erased || p->sealed_size == 0) return Status::Ok();
-  txn_.Put(Column::kLocal,
-           "referral-rejected/" + std::string(AsView(e.doc)) + std::string(AsView(id)), "");
-  MRC_ASSIGN_OR_RETURN(auto referral, referrals::Get(txn_, e.doc));
-  // Erased now if its referral was, or has no effect (nothing would ever
-  // erase it then).
-  if (!referral || referral->erased) MRC_RETURN_IF_ERROR(applier_.EraseStored(e.author, e.seq));
-  return Status::Ok();
-}
-
-// A referral entry held here in its erased form, arriving whole: a relay
-// may have passed on only the erased form (withholding the sealed part).
-// The sealed part's hash is signed, so the whole form is the author's; it
-// is stored unless the referral was erased here.
-Status Ingestor::FillSealedPart(const Authenticated& a, std::string_view id_record) {
-  auto r = rec::DecodeId(id_record);
-  if (!r) return Status::Corruption("unreadable id record");
-  std::string_view signed_form, incoming;
-  rec::DecodeStored(a.stored, &signed_form, &incoming);
-  auto in = DecodeReferralPayload(incoming);
-  if (!in.ok() || in->erased) return Status::Ok();
-  Bytes key = rec::FeedKey(r->author, r->seq);
-  MRC_ASSIGN_OR_RETURN(auto stored, txn_.Get(Column::kEntries, key));
-  std::string_view held_form, held;
-  if (!stored || !rec::DecodeStored(*stored, &held_form, &held)) return Status::Ok();
-  auto mine = DecodeReferralPayload(held);
-  if (!mine.ok() || !mine->erased) return Status::Ok();
-  MRC_ASSIGN_OR_RETURN(auto referral, referrals::Get(txn_, r->doc));
-  if (!referral || referral->erased) return Status::Ok();
-  txn_.Put(Column::kEntries, key, a.stored);
-  report_->filled++;
-  // Addressed here and never received (its envelope was missing): now it is.
-  // (Only when the receiving centre has said nothing yet: a "received"
-  // after its decision would reopen the referral.)
-  bool received =
-      std::any_of(referral->steps.begin(), referral->steps.end(), [](const ReferralStep& s) {
-        return s.status != ReferralStatus::kSent && s.status != ReferralStatus::kWithdrawn &&
-               s.status != ReferralStatus::kErased;
-      });
-  if (r->doc == a.id && referral->to == self_ && !received && !flags_.rebuilding)
-    txn_.Put(Column::kLocal, std::string(kReferralDuePrefix) + std::string(AsView(a.id)), "");
-  return Status::Ok();
-}
-
 Status Ingestor::Resolve(const Entry& e, const Hash32& id, std::string_view payload,
                          std::uint64_t prev_hlc, bool checked, const Status& content) {
   MRC_ASSIGN_OR_RETURN(Decision d, applier_.Evaluate(e, id, payload, prev_hlc, checked, content));
@@ -320,34 +241,10 @@ Status Ingestor::Resolve(const Entry& e, const Hash32& id, std::string_view payl
   }
   if (d.effect == Effect::kRejected) {
     txn_.Put(Column::kRejects, AsView(id), d.reason.message());
-    // A referral that has no effect (its sender revoked or forked from
-    // before it, or malformed) is shown nowhere and nobody acts on it:
-    // the client's details it carries are erased at once.
-    if (e.kind == Kind::kReferral && e.IsRoot()) {
-      MRC_RETURN_IF_ERROR(applier_.EraseStored(e.author, e.seq));
-    } else if (e.kind == Kind::kReferral) {
-      MRC_RETURN_IF_ERROR(KeepRejectedNote(e, id, payload));
-    }
     if (!flags_.rebuilding) log::Warn("log", "rejected " + d.reason.message());
   }
-  if (d.effect == Effect::kApplied && e.kind == Kind::kBulletin && e.author != self_ &&
-      !flags_.rebuilding) {
-    // This node owes headquarters a receipt (appended after the commit).
-    txn_.Put(Column::kLocal, ReceiptDueKey(id), AsView(e.DocId(id)));
-  }
-  if (d.effect == Effect::kApplied && e.kind == Kind::kReferral && !flags_.rebuilding) {
-    auto p = DecodeReferralPayload(payload);
-    auto meta = p.ok() ? ParseReferralMeta(p->meta) : Result<ReferralMeta>(p.status());
-    if (meta.ok() && meta->status == ReferralStatus::kSent && meta->to == self_) {
-      txn_.Put(Column::kLocal, std::string(kReferralDuePrefix) + std::string(AsView(id)), "");
-    }
-    if (meta.ok() && meta->status == ReferralStatus::kErased) {
-      // The pending column is scrubbed too, even when no stored entry had
-      // to be (Applier::EraseStored keeps the range of those).
-      std::string due_key = std::string(kScrubDuePrefix) + std::string(AsView(e.doc));
-      MRC_ASSIGN_OR_RETURN(auto due, txn_.Get(Column::kLocal, due_key));
-      if (!due) txn_.Put(Column::kLocal, due_key, "");
-    }
+  if (const EntryRules* rules = kinds_.For(e.kind)) {
+    MRC_RETURN_IF_ERROR(rules->Recorded(applier_, e, id, payload, d));
   }
   if (auto key = applier_.TakeWakeMember()) MRC_RETURN_IF_ERROR(Wake(rec::kWaitMember, *key));
   return Wake(rec::kWaitEffect, id);
@@ -430,8 +327,11 @@ Status Ingestor::RebuildIfNeeded() {
 // new node receiving the same entries computes.
 Status Ingestor::Rebuild() {
   applier_.ForgetCaches();
-  for (Column c : {Column::kDocs, Column::kRejects, Column::kTrust, Column::kReceipts,
-                   Column::kProposals, Column::kReferrals, Column::kIds}) {
+  std::vector<Column> columns = {Column::kDocs, Column::kRejects, Column::kIds};
+  for (const EntryRules* rules : kinds_.all()) {
+    for (Column c : rules->Columns()) columns.push_back(c);
+  }
+  for (Column c : columns) {
     MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(c, ""));
     for (const auto& k : keys) txn_.Delete(c, k);
   }
@@ -450,7 +350,8 @@ Status Ingestor::Rebuild() {
       }
       MRC_ASSIGN_OR_RETURN(auto d, DecodeEntry(signed_form));
       const Entry& e = d.entry;
-      int wanted = e.kind != Kind::kMember ? 2 : (e.author == root ? 0 : 1);
+      const EntryRules* rules = kinds_.For(e.kind);
+      int wanted = rules ? rules->RebuildPhase(e, root) : 2;
       if (wanted != phase) continue;
       std::uint64_t prev_hlc = 0;
       if (e.seq > 1) {
@@ -481,34 +382,25 @@ Status Ingestor::Drain() {
 
 }  // namespace
 
-KindRules KindRules::All() { return AllBut({}); }
-
-KindRules KindRules::AllBut(const std::vector<Kind>& left_out) {
-  KindRules r;
-  for (int k = 1; k <= kMaxKind; ++k) r.applies[k] = true;
-  for (Kind k : left_out) r.applies[static_cast<std::uint8_t>(k)] = false;
-  return r;
-}
-
 Log::Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id,
-         const Hash32& root, const KindRules& rules)
-    : store_(store), identity_(identity), network_id_(network_id), root_(root), rules_(rules) {}
+         const Hash32& root, const KindRegistry& kinds)
+    : store_(store), identity_(identity), network_id_(network_id), root_(root), kinds_(kinds) {}
 
 Log::~Log() = default;
 
 Result<std::unique_ptr<Log>> Log::Open(storage::Store* store, const KeyPair& identity,
                                        const Hash32& network_id, const Hash32& root,
-                                       const KindRules& rules) {
+                                       const KindRegistry& kinds) {
   MRC_RETURN_IF_ERROR(InitCrypto());
-  std::unique_ptr<Log> log(new Log(store, identity, network_id, root, rules));
+  std::unique_ptr<Log> log(new Log(store, identity, network_id, root, kinds));
   MRC_RETURN_IF_ERROR(log->CheckStoreFormat());
   MRC_RETURN_IF_ERROR(log->LoadClock());
   MRC_RETURN_IF_ERROR(log->LoadDocChange());
   MRC_RETURN_IF_ERROR(log->EnsureRecordSum());
   // Entries a version without their kind's rules held (this node upgraded).
   MRC_RETURN_IF_ERROR(log->ApplyUpgradedKinds());
-  // Receipts owed from before a crash or a stop.
-  MRC_RETURN_IF_ERROR(log->AppendDueReceipts());
+  // Entries owed from before a crash or a stop (receipts).
+  MRC_RETURN_IF_ERROR(log->AppendOwedEntries());
   // Erasures committed just before a crash or a stop.
   MRC_RETURN_IF_ERROR(log->ScrubErased());
   return log;
@@ -669,7 +561,7 @@ Status Log::ApplyAll(std::vector<Authenticated>& items, IngestReport* report,
                      const std::function<void(std::size_t)>& ready) {
   Txn txn(store_);
   for (Column c : kSummedColumns) txn.KeepStoreValues(c);
-  Ingestor ingestor(txn, clock_, report, root_, self(), rules_);
+  Ingestor ingestor(txn, clock_, report, root_, self(), kinds_);
   for (std::size_t i = 0; i < items.size(); ++i) {
     Authenticated& a = items[i];
     if (ready) ready(i);
@@ -701,7 +593,7 @@ Status Log::ApplyUpgradedKinds() {
   std::vector<Kind> waiting;
   for (int k = 1; k < 256; ++k) {
     Kind kind = static_cast<Kind>(k);
-    if (!rules_.Has(kind)) continue;
+    if (!kinds_.Has(kind)) continue;
     Bytes prefix(1, rec::kWaitKind);
     PutHash(&prefix, rec::KindWaitId(kind));
     auto it = store_->NewPrefixIterator(Column::kWaits, prefix);
@@ -713,7 +605,7 @@ Status Log::ApplyUpgradedKinds() {
   Txn txn(store_);
   for (Column c : kSummedColumns) txn.KeepStoreValues(c);
   IngestReport report;
-  Ingestor ingestor(txn, clock_, &report, root_, self(), rules_);
+  Ingestor ingestor(txn, clock_, &report, root_, self(), kinds_);
   for (Kind k : waiting) MRC_RETURN_IF_ERROR(ingestor.WakeKind(k));
   MRC_RETURN_IF_ERROR(ingestor.Drain());
   MRC_RETURN_IF_ERROR(ingestor.RebuildIfNeeded());
@@ -810,13 +702,14 @@ PreparedIngest Log::PrepareIngest(const std::vector<Incoming>& in) const {
     start = end;
   }
   // Content validation is a pure function of (kind, payload): do it on both
-  // cores before taking the write lock (JSON parsing is ~10% of applying).
+  // cores before taking the write lock.
   auto validate = [&](std::size_t from, std::size_t to) {
     for (std::size_t k = from; k < to; ++k) {
-      if (!authentic[k] || items[k].entry.op == Op::kDelete) continue;
+      const EntryRules* rules = kinds_.For(items[k].entry.kind);
+      if (!authentic[k] || !rules || items[k].entry.op == Op::kDelete) continue;
       std::string_view signed_form, payload;
       rec::DecodeStored(items[k].stored, &signed_form, &payload);
-      items[k].content = ValidateEntryPayload(items[k].entry.kind, items[k].entry.op, payload);
+      items[k].content = rules->Validate(items[k].entry, payload);
       items[k].content_checked = true;
     }
   };
@@ -852,15 +745,27 @@ Result<IngestReport> Log::CommitIngest(PreparedIngest batch) {
 }
 
 void Log::AfterCommit() {
-  // A receipt that cannot be written now (our own feed frozen, say) stays
-  // due; the entries received are safely applied either way.
-  if (Status s = AppendDueReceipts(); !s.ok())
-    log::Warn("log", "receipts not written: " + s.message());
-  if (Status s = AppendDueReferralReceipts(); !s.ok())
-    log::Warn("log", "referral receipts not written: " + s.message());
+  // Work that cannot be done now (our own feed frozen, say) stays owed;
+  // the entries received are safely applied either way.
+  if (Status s = AppendOwedEntries(); !s.ok()) log::Warn("log", "owed entries not written: " + s.message());
   if (Status s = ScrubErased(); !s.ok())
-    log::Warn("log", "erased referrals not yet scrubbed from disk: " + s.message());
+    log::Warn("log", "erased payloads not yet scrubbed from disk: " + s.message());
   NotifyListeners();
+}
+
+Status Log::AppendOwedEntries() {
+  std::lock_guard due(due_mu_);
+  Status first;
+  for (const EntryRules* rules : kinds_.all()) {
+    Status s = rules->AfterCommit(*this);
+    if (!s.ok() && first.ok()) first = s;
+  }
+  return first;
+}
+
+Result<std::vector<Hash32>> Log::AppendOwed(const std::vector<Draft>& drafts,
+                                            const std::vector<std::string>& due_keys) {
+  return AppendLocked(drafts, due_keys);
 }
 
 Status Log::SetReferralKeys(std::vector<BoxKeyPair> keys) {
@@ -868,78 +773,22 @@ Status Log::SetReferralKeys(std::vector<BoxKeyPair> keys) {
     std::lock_guard lock(referral_keys_mu_);
     referral_keys_ = std::move(keys);
   }
-  MRC_RETURN_IF_ERROR(AppendDueReferralReceipts());
+  MRC_RETURN_IF_ERROR(AppendOwedEntries());
   NotifyListeners();
   return Status::Ok();
 }
 
-Status Log::AppendDueReferralReceipts() {
-  std::vector<BoxKeyPair> keys;
-  {
-    std::lock_guard lock(referral_keys_mu_);
-    keys = referral_keys_;
-  }
-  if (keys.empty()) return Status::Ok();  // not yet known: stays due
-  std::lock_guard due_lock(due_mu_);
-  std::vector<std::string> due;
-  {
-    auto it = store_->NewPrefixIterator(Column::kLocal, kReferralDuePrefix);
-    for (it->Seek(kReferralDuePrefix); it->Valid() && due.size() < 256; it->Next())
-      due.emplace_back(it->key());
-    MRC_RETURN_IF_ERROR(it->status());
-  }
-  for (const auto& key : due) {
-    if (key.size() != kReferralDuePrefix.size() + 32)
-      return Status::Corruption("unreadable referral-due record");
-    Hash32 referral = Hash32FromView(std::string_view(key).substr(kReferralDuePrefix.size()));
-    MRC_ASSIGN_OR_RETURN(Version sent, GetVersion(referral));
-    MRC_ASSIGN_OR_RETURN(ReferralPayload p, DecodeReferralPayload(sent.payload));
-    MRC_ASSIGN_OR_RETURN(ReferralInfo info, Referral(referral));
-    bool withdrawn = std::any_of(info.steps.begin(), info.steps.end(), [](const ReferralStep& s) {
-      return s.status == ReferralStatus::kWithdrawn;
-    });
-    // Erased or withdrawn before this node saw it: nothing to receive.
-    if (p.erased || withdrawn) {
-      storage::WriteBatch forget;
-      forget.Delete(Column::kLocal, key);
-      MRC_RETURN_IF_ERROR(store_->Write(&forget));
-      continue;
-    }
-    // Opened, and signed inside by the centre that sent it.
-    bool opened = false;
-    for (const auto& k : keys) {
-      auto o = sync::Open(k, SentContext(self()), p.sealed);
-      if (o.ok() && o->sender == sent.entry.author) opened = true;
-      if (opened) break;
-    }
-    ReferralMeta meta;
-    meta.status = ReferralStatus::kReceived;
-    meta.opened = opened;
-    Draft d{Kind::kReferral,
-            Op::kPut,
-            referral,
-            {referral},
-            EncodeReferralPayload(ReferralMetaJson(meta), "")};
-    auto ids = AppendLocked({d}, {key});
-    if (ids.ok()) continue;
-    Status::Code code = ids.status().code();
-    if (code != Status::Code::kPermissionDenied && code != Status::Code::kInvalidArgument)
-      return ids.status();
-    // The rules refuse it (withdrawn first, our key revoked): never retry.
-    log::Warn("log", "referral receipt not signed: " + ids.status().message());
-    storage::WriteBatch forget;
-    forget.Delete(Column::kLocal, key);
-    MRC_RETURN_IF_ERROR(store_->Write(&forget));
-  }
-  return due.size() == 256 ? AppendDueReferralReceipts() : Status::Ok();
+std::vector<BoxKeyPair> Log::referral_keys() const {
+  std::lock_guard lock(referral_keys_mu_);
+  return referral_keys_;
 }
 
 Status Log::ScrubErased() {
   std::vector<std::pair<std::string, std::string>> due;  // key, range
   auto read_due = [&]() -> Status {
     due.clear();
-    auto it = store_->NewPrefixIterator(Column::kLocal, kScrubDuePrefix);
-    for (it->Seek(kScrubDuePrefix); it->Valid(); it->Next())
+    auto it = store_->NewPrefixIterator(Column::kLocal, rec::kScrubDuePrefix);
+    for (it->Seek(rec::kScrubDuePrefix); it->Valid(); it->Next())
       due.emplace_back(it->key(), it->value());
     return it->status();
   };
@@ -960,71 +809,18 @@ Status Log::ScrubErased() {
       if (hi.empty() || last > hi) hi = last;
       continue;
     }
-    auto r = Referral(Hash32FromView(std::string_view(key).substr(kScrubDuePrefix.size())));
-    if (!r.ok() && !r.status().IsNotFound()) return r.status();
-    if (!r.ok()) continue;
-    for (const auto& s : r->steps) {
-      auto raw = store_->Get(Column::kIds, AsView(s.id));
-      if (!raw.ok()) continue;
-      auto rec = rec::DecodeId(*raw);
-      if (!rec) continue;
-      Bytes k = rec::FeedKey(rec->author, rec->seq);
-      if (lo.empty() || k < lo) lo = k;
-      if (hi.empty() || k > hi) hi = k;
-    }
+    // A record without a range names no entry on disk, unless it was kept
+    // before ranges were: the kernel cannot tell which entries it covers,
+    // so the whole column is rewritten (erasures are rare, and a byte of
+    // an erased payload must not stay behind).
+    lo = std::string(1, '\0');
+    hi = std::string(41, '\xff');
   }
   if (!lo.empty()) MRC_RETURN_IF_ERROR(store_->Scrub(Column::kEntries, lo, hi));
   MRC_RETURN_IF_ERROR(store_->Scrub(Column::kPending, "", std::string(33, '\xff')));
   storage::WriteBatch done;
   for (const auto& [key, range] : due) done.Delete(Column::kLocal, key);
   return store_->Write(&done);
-}
-
-Status Log::AppendDueReceipts() {
-  std::lock_guard due(due_mu_);
-  std::vector<Draft> drafts;
-  std::vector<std::string> due_keys;
-  {
-    auto it = store_->NewPrefixIterator(Column::kLocal, kReceiptDuePrefix);
-    for (it->Seek(kReceiptDuePrefix); it->Valid() && drafts.size() < 1000; it->Next()) {
-      std::string_view key = it->key(), value = it->value();
-      if (key.size() != kReceiptDuePrefix.size() + 32 || value.size() != 32) {
-        return Status::Corruption("unreadable receipt-due record");
-      }
-      Hash32 version = Hash32FromView(key.substr(kReceiptDuePrefix.size()));
-      drafts.push_back(Draft{Kind::kReceipt,
-                             Op::kPut,
-                             Hash32FromView(value),
-                             {version},
-                             ReceiptPayload(ReceiptBody{})});
-      due_keys.emplace_back(key);
-    }
-    MRC_RETURN_IF_ERROR(it->status());
-  }
-  if (drafts.empty()) return Status::Ok();
-  auto ids = AppendLocked(drafts, due_keys);
-  if (!ids.ok()) {
-    Status::Code code = ids.status().code();
-    if (code != Status::Code::kPermissionDenied && code != Status::Code::kInvalidArgument)
-      return ids.status();
-    // A receipt the rules refuse (our key revoked or our feed frozen, or
-    // its bulletin version rejected since) can never be written: one by
-    // one, write what can be and forget the rest, rather than retry forever.
-    for (std::size_t i = 0; i < drafts.size(); ++i) {
-      auto one = AppendLocked({drafts[i]}, {due_keys[i]});
-      if (one.ok()) continue;
-      code = one.status().code();
-      if (code != Status::Code::kPermissionDenied && code != Status::Code::kInvalidArgument)
-        return one.status();
-      log::Warn("log", "receipt not signed: " + one.status().message());
-      storage::WriteBatch forget;
-      forget.Delete(Column::kLocal, due_keys[i]);
-      MRC_RETURN_IF_ERROR(store_->Write(&forget));
-    }
-  }
-  NotifyListeners();
-  // More than one batch's worth: go on (bounded by what is due).
-  return drafts.size() == 1000 ? AppendDueReceipts() : Status::Ok();
 }
 
 Result<std::vector<Hash32>> Log::Append(const std::vector<Draft>& drafts) {

@@ -31,6 +31,7 @@
 #include "config/foundation/status.h"
 #include "sync/crypto/crypto.h"
 #include "sync/log/entry.h"
+#include "sync/log/kind_rules.h"
 #include "sync/referrals/referral.h"
 #include "sync/crypto/sealed.h"
 
@@ -90,7 +91,6 @@ class PreparedIngest {
   std::unique_ptr<Data> data_;
 };
 
-enum class Effect : std::uint8_t { kApplied = 0, kRejected = 1, kWaiting = 2 };
 
 struct Head {
   Hash32 id{};
@@ -199,29 +199,17 @@ struct ReferralInfo {
   std::vector<ReferralStep> steps;  // by (hlc, id): the sent entry first
 };
 
-// Which kinds a log applies: every kind this version knows, less any left
-// out. Entries of a kind without rules are verified (signature, chain,
-// size), stored, counted and relayed like any other, and wait; a log that
-// has the rules applies them when it opens the store, from what it holds.
-struct KindRules {
-  std::array<bool, 256> applies{};
-  static KindRules All();
-  // Every known kind but `left_out`: a node of a version that predates it
-  // (a test seam for nodes of mixed versions).
-  static KindRules AllBut(const std::vector<Kind>& left_out);
-  bool Has(Kind k) const { return applies[static_cast<std::uint8_t>(k)]; }
-};
-
 class Log {
  public:
   ~Log();
   // `store` must outlive the Log. `identity` signs this node's entries;
   // `root` is the network's root key from the genesis (headquarters).
-  // Entries held waiting for rules that `rules` has are applied before it
-  // returns.
+  // `kinds` (which must outlive the Log) are the rules it applies
+  // (sync/kinds.h: every kind of this version); entries held waiting for
+  // rules it has are applied before Open returns.
   static Result<std::unique_ptr<Log>> Open(storage::Store* store, const KeyPair& identity,
                                            const Hash32& network_id, const Hash32& root,
-                                           const KindRules& rules = KindRules::All());
+                                           const KindRegistry& kinds);
 
   // Signs and applies local changes in one batch; returns their entry ids.
   // Content is not re-validated here: callers pass CanonicalContent output.
@@ -317,13 +305,23 @@ class Log {
   int AddChangeListener(std::function<void()> listener);
   void RemoveChangeListener(int handle);
 
+  // For the kinds' rules (kind_rules.h): the store, to read their records
+  // and what this node owes; entries owed, signed and applied with the
+  // kLocal `due_keys` deleted in the same batch (PermissionDenied or
+  // InvalidArgument when a rule would reject one: the batch is refused);
+  // the keys that open referral envelopes addressed here.
+  storage::Store* store() const { return store_; }
+  Result<std::vector<Hash32>> AppendOwed(const std::vector<Draft>& drafts,
+                                         const std::vector<std::string>& due_keys);
+  std::vector<BoxKeyPair> referral_keys() const;
+
   const Hash32& self() const { return identity_.public_key; }
   const Hash32& network_id() const { return network_id_; }
   const Hash32& root() const { return root_; }
 
  private:
   Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id, const Hash32& root,
-      const KindRules& rules);
+      const KindRegistry& kinds);
   Status CheckStoreFormat();
   // Applies the entries that waited for rules this log has.
   Status ApplyUpgradedKinds();
@@ -346,11 +344,9 @@ class Log {
                   const std::function<void(std::size_t)>& ready = nullptr);
   // Ids of the entries at a forked feed's fork point: its own and the evidence.
   Result<std::vector<Hash32>> EntriesAtForkPoint(const FeedHead& f);
-  // Signs the receipts owed for bulletins applied here.
-  Status AppendDueReceipts();
-  // Signs the "received" statuses owed for referrals to this node (once
-  // SetReferralKeys was called), and scrubs erased sealed parts from disk.
-  Status AppendDueReferralReceipts();
+  // Signs what the kinds' rules say this node owes (EntryRules::AfterCommit).
+  Status AppendOwedEntries();
+  // Makes erased payloads' old bytes leave RocksDB's files.
   Status ScrubErased();
   // After a commit that added entries: what is owed, then the listeners.
   void AfterCommit();
@@ -359,7 +355,7 @@ class Log {
   KeyPair identity_;
   Hash32 network_id_;
   Hash32 root_;
-  KindRules rules_;
+  const KindRegistry& kinds_;
   std::mutex write_mu_;
   HybridClock clock_;             // guarded by write_mu_
   std::uint64_t doc_change_ = 0;  // the last change number; guarded by write_mu_
@@ -371,7 +367,7 @@ class Log {
   // Held while signing what is owed (receipts, "received"), so that two
   // threads finishing commits at once do not both sign the same one.
   std::recursive_mutex due_mu_;
-  std::mutex referral_keys_mu_;
+  mutable std::mutex referral_keys_mu_;
   std::vector<BoxKeyPair> referral_keys_;  // guarded by referral_keys_mu_
   // The last digest and the store generation it was computed at: a digest
   // scans every document, and the status page and convergence checks ask

@@ -9,8 +9,8 @@
 #include "sync/log/log_txn.h"
 #include "sync/log/record_sum.h"
 #include "sync/log/records.h"
-#include "sync/referrals/referral_rules.h"
-#include "sync/trust/trust_rules.h"
+#include "sync/referrals/referral_records.h"
+#include "sync/trust/trust_records.h"
 
 namespace mrc::sync {
 

@@ -63,4 +63,15 @@ class Txn {
   std::unique_ptr<storage::Iterator> scans_[storage::kColumnCount];
 };
 
+// A record read through the Txn and decoded; nullopt when absent.
+template <typename T>
+Result<std::optional<T>> GetDecoded(Txn& txn, storage::Column c, std::string_view key,
+                                    std::optional<T> (*decode)(std::string_view)) {
+  MRC_ASSIGN_OR_RETURN(auto raw, txn.Get(c, key));
+  if (!raw) return std::optional<T>();
+  auto v = decode(*raw);
+  if (!v) return Status::Corruption(std::string("unreadable record in ") + storage::ColumnName(c));
+  return v;
+}
+
 }  // namespace mrc::sync

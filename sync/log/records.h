@@ -69,6 +69,12 @@ inline constexpr char kWaitMember = 'm';  // waits for its author's membership (
 // Waits for the rules of its kind, which a later version has (awaited =
 // KindWaitId(kind)): woken when a log with those rules opens the store.
 inline constexpr char kWaitKind = 'k';
+
+// kLocal: an erasure whose old bytes must leave RocksDB's files
+// (Log::ScrubErased), keyed by the erased document; the value is the range
+// of feed keys holding them (WidenScrubRange), or empty for the pending
+// column only.
+inline constexpr std::string_view kScrubDuePrefix = "scrub-due/";
 Hash32 KindWaitId(Kind kind);
 Bytes WaitKey(char tag, const Hash32& awaited, const Hash32& waiter);
 

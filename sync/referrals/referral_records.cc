@@ -1,4 +1,4 @@
-#include "sync/referrals/referral_rules.h"
+#include "sync/referrals/referral_records.h"
 
 #include <algorithm>
 

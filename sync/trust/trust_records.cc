@@ -1,4 +1,4 @@
-#include "sync/trust/trust_rules.h"
+#include "sync/trust/trust_records.h"
 
 #include <algorithm>
 #include <map>

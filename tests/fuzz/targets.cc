@@ -19,6 +19,7 @@
 #include <span>
 #include <thread>
 
+#include "sync/kinds.h"
 #include "sync/bundle/bundle.h"
 #include "sync/content/content.h"
 #include "sync/crypto/crypto.h"
@@ -141,7 +142,7 @@ struct Node {
     options.sync_writes = false;
     auto store = storage::Store::Open(dir + "-hq", options);
     Require(store.ok(), "headquarters' store opens");
-    auto hq_log = sync::Log::Open(store->get(), hq, Network(), hq.public_key);
+    auto hq_log = sync::OpenLog(store->get(), hq, Network(), hq.public_key);
     Require(hq_log.ok(), "headquarters' log opens");
     sync::TrustService hq_trust(hq_log->get(), hq);
     std::string request =
@@ -735,8 +736,8 @@ struct SessionLogs {
     sync::KeyPair root = FixedKey(3), peer_key = FixedKey(4);
     ours_store = storage::Store::Open(dir + "-ours", options).value();
     peer_store = storage::Store::Open(dir + "-peer", options).value();
-    ours = sync::Log::Open(ours_store.get(), root, Network(), root.public_key).value();
-    peer = sync::Log::Open(peer_store.get(), peer_key, Network(), root.public_key).value();
+    ours = sync::OpenLog(ours_store.get(), root, Network(), root.public_key).value();
+    peer = sync::OpenLog(peer_store.get(), peer_key, Network(), root.public_key).value();
     std::vector<sync::KeyPair> members{peer_key};
     for (std::uint8_t i = 0; i < 60; ++i)
       members.push_back(FixedKey(static_cast<std::uint8_t>(10 + i)));

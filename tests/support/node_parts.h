@@ -10,6 +10,7 @@
 
 #include "config/foundation/status.h"
 #include "storage/store.h"
+#include "sync/kinds.h"
 #include "sync/crypto/crypto.h"
 #include "sync/content/doc_service.h"
 #include "sync/log/log.h"
@@ -47,7 +48,7 @@ struct NodeParts {
     storage::Options options;
     options.sync_writes = false;
     MRC_ASSIGN_OR_RETURN(n->store, storage::Store::Open(dir + "/db", options));
-    MRC_ASSIGN_OR_RETURN(n->log, sync::Log::Open(n->store.get(), identity, network, root));
+    MRC_ASSIGN_OR_RETURN(n->log, sync::OpenLog(n->store.get(), identity, network, root));
     n->docs = std::make_unique<sync::DocService>(n->log.get());
     n->trust = std::make_unique<sync::TrustService>(n->log.get(), n->identity);
     n->box = sync::GenerateBoxKeyPair();

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "storage/store.h"
+#include "sync/kinds.h"
 #include "sync/content/content.h"
 #include "sync/log/entry.h"
 #include "sync/log/log.h"
@@ -119,7 +120,7 @@ struct Node {
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     store = std::move(s).value();
     Hash32 root = mode == Mode::kOwnRoot ? key.public_key : TestRoot::Get().key().public_key;
-    auto l = Log::Open(store.get(), key, network, root);
+    auto l = OpenLog(store.get(), key, network, root);
     EXPECT_TRUE(l.ok()) << l.status().ToString();
     log = std::move(l).value();
     joined = mode == Mode::kJoin;
@@ -177,7 +178,7 @@ inline void TestRoot::Broadcast() {
 // headquarters, for tests that open their own store.
 inline std::unique_ptr<Log> OpenAsRoot(storage::Store* store) {
   KeyPair key = GenerateKeyPair();
-  return Log::Open(store, key, TestNetwork(), key.public_key).value();
+  return OpenLog(store, key, TestNetwork(), key.public_key).value();
 }
 
 // A correctly signed entry of `n`'s feed that skips the local checks of

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "storage/store.h"
+#include "sync/kinds.h"
 #include "sync/crypto/crypto.h"
 #include "sync/content/doc_service.h"
 #include "sync/log/log.h"
@@ -56,7 +57,7 @@ std::unique_ptr<Service> MakeService(const std::string& dir) {
   Hash32 network{};
   network.fill(7);
   auto key = sync::GenerateKeyPair();
-  auto log = sync::Log::Open(service->store.get(), key, network, key.public_key);
+  auto log = sync::OpenLog(service->store.get(), key, network, key.public_key);
   if (!log.ok()) return nullptr;
   service->log = std::move(log).value();
   service->docs = std::make_unique<sync::DocService>(service->log.get());

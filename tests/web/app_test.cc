@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "storage/store.h"
+#include "sync/kinds.h"
 #include "sync/crypto/crypto.h"
 #include "sync/content/doc_service.h"
 #include "sync/log/log.h"
@@ -447,7 +448,7 @@ TEST_F(AppTest, ScriptInAReferralNeverReachesAPage) {
   auto store2 = storage::Store::Open(dir_ + "/c2", options);
   ASSERT_TRUE(store2.ok());
   sync::KeyPair key2 = sync::GenerateKeyPair();
-  auto log2 = sync::Log::Open(store2->get(), key2, network_, key_.public_key);
+  auto log2 = sync::OpenLog(store2->get(), key2, network_, key_.public_key);
   ASSERT_TRUE(log2.ok());
   sync::TrustService trust2(log2->get(), key2);
   const std::string evil = "<script>alert(1)</script><img src=x onerror=alert(2)>";

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "storage/store.h"
+#include "sync/kinds.h"
 #include "sync/crypto/crypto.h"
 #include "sync/content/doc_service.h"
 #include "sync/log/log.h"
@@ -78,7 +79,7 @@ class SearchTest : public ::testing::Test {
     Hash32 network{};
     network.fill(3);
     key_ = sync::GenerateKeyPair();
-    auto log = sync::Log::Open(store_.get(), key_, network, key_.public_key);
+    auto log = sync::OpenLog(store_.get(), key_, network, key_.public_key);
     ASSERT_TRUE(log.ok()) << log.status().ToString();
     log_ = std::move(log).value();
     docs_ = std::make_unique<sync::DocService>(log_.get());

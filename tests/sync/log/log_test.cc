@@ -1,3 +1,4 @@
+#include "sync/kinds.h"
 #include "sync/log/log.h"
 
 #include <gtest/gtest.h>
@@ -64,7 +65,7 @@ TEST_F(LogTest, AStoreRecordsItsFormatAndANewerOneIsRefused) {
   };
   auto reopen = [&] {
     a.log.reset();
-    return Log::Open(a.store.get(), a.key, testing::TestNetwork(),
+    return OpenLog(a.store.get(), a.key, testing::TestNetwork(),
                      testing::TestRoot::Get().key().public_key);
   };
   auto put = [&](const Bytes& value) {
@@ -198,7 +199,7 @@ TEST_F(LogTest, TheKeptRecordSumEqualsAFullScan) {
   storage::WriteBatch forget;
   forget.Delete(storage::Column::kMeta, kRecordSumKey);
   ASSERT_TRUE(a.store->Write(&forget).ok());
-  a.log = Log::Open(a.store.get(), a.key, testing::TestNetwork(),
+  a.log = OpenLog(a.store.get(), a.key, testing::TestNetwork(),
                     testing::TestRoot::Get().key().public_key)
               .value();
   EXPECT_EQ(digest, a.DigestHex());
@@ -208,7 +209,7 @@ TEST_F(LogTest, TheKeptRecordSumEqualsAFullScan) {
   storage::WriteBatch garble;
   garble.Put(storage::Column::kMeta, kRecordSumKey, "garbled");
   ASSERT_TRUE(a.store->Write(&garble).ok());
-  a.log = Log::Open(a.store.get(), a.key, testing::TestNetwork(),
+  a.log = OpenLog(a.store.get(), a.key, testing::TestNetwork(),
                     testing::TestRoot::Get().key().public_key)
               .value();
   EXPECT_EQ(digest, a.DigestHex());

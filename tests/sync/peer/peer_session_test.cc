@@ -8,6 +8,7 @@
 #include <map>
 #include <random>
 
+#include "sync/kinds.h"
 #include "tests/sync/test_util.h"
 
 namespace mrc::sync {
@@ -421,13 +422,14 @@ TEST_F(PeerSessionTest, APeerOutOfTurnIsRefused) {
 TEST_F(PeerSessionTest, AKindWithoutRulesCrossesANodeAndAppliesWhenItIsUpgraded) {
   Node a(tmp_.Sub("a")), b(tmp_.Sub("b")), c(tmp_.Sub("c"));
   Hash32 root = b.log->root();
-  auto reopen_b = [&](const KindRules& rules) {
+  KindRegistry without_faq = StandardKinds().Without({Kind::kFaq});
+  auto reopen_b = [&](const KindRegistry& rules) {
     b.log.reset();
     auto l = Log::Open(b.store.get(), b.key, testing::TestNetwork(), root, rules);
     ASSERT_TRUE(l.ok()) << l.status().ToString();
     b.log = std::move(l).value();
   };
-  reopen_b(KindRules::AllBut({Kind::kFaq}));
+  reopen_b(without_faq);
   auto ids = a.log->Append({NewFaq("written at a"), NewFaq("and another")}).value();
   a.log->Append({testing::EditFaq(ids[0], {ids[0]}, "edited at a")}).value();
   {
@@ -449,7 +451,7 @@ TEST_F(PeerSessionTest, AKindWithoutRulesCrossesANodeAndAppliesWhenItIsUpgraded)
                 .value("question", ""));
   EXPECT_NE(a.DigestHex(), b.DigestHex());
 
-  reopen_b(KindRules::All());
+  reopen_b(StandardKinds());
   EXPECT_EQ(0u, b.log->Digest().value().awaiting_upgrade);
   EXPECT_EQ(a.DigestHex(), b.DigestHex()) << "applied from what it held, with no re-sync";
   EXPECT_EQ(2u, b.log->GetDoc(ids[0]).value().versions);

@@ -1,0 +1,26 @@
+#include "sync/kinds.h"
+
+#include "sync/content/document_rules.h"
+#include "sync/content/receipt_rules.h"
+#include "sync/referrals/referral_rules.h"
+#include "sync/trust/trust_rules.h"
+
+namespace mrc::sync {
+
+const KindRegistry& StandardKinds() {
+  static const trust::TrustAuthority authority;
+  static const trust::StatementRules statements;
+  static const DocumentRules documents;
+  static const ReceiptRules receipts;
+  static const referrals::ReferralRules referral_rules;
+  static const KindRegistry registry(&authority,
+                                     {&statements, &documents, &receipts, &referral_rules});
+  return registry;
+}
+
+Result<std::unique_ptr<Log>> OpenLog(storage::Store* store, const KeyPair& identity,
+                                     const Hash32& network_id, const Hash32& root) {
+  return Log::Open(store, identity, network_id, root, StandardKinds());
+}
+
+}  // namespace mrc::sync
