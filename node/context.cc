@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "config/foundation/log.h"
+#include "sync/trust/trust_records.h"
 #include "sync/kinds.h"
 
 namespace mrc::node {
@@ -172,7 +173,7 @@ namespace {
 // standing, forked feeds, keys awaiting approval and rejected entries.
 Result<nlohmann::json> TrustStatusJson(sync::Log& log) {
   using nlohmann::json;
-  MRC_ASSIGN_OR_RETURN(auto members, log.Members());
+  MRC_ASSIGN_OR_RETURN(auto members, sync::trust::Members(log));
   auto name_of = [&](const Hash32& key) {
     for (const auto& m : members) {
       if (m.key == key) return m.name;

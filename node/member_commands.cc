@@ -11,6 +11,7 @@
 
 #include "node/commands.h"
 #include "node/doc_client.h"
+#include "sync/trust/trust_records.h"
 #include "sync/log/entry.h"
 #include "sync/trust/trust.h"
 
@@ -173,7 +174,7 @@ int CmdKeyRotate(const std::string& data_dir, const std::string& out) {
   auto ctx = OpenExclusive(data_dir, "key rotate");
   if (!ctx.ok()) return Fail(ctx.status());
   Context& c = **ctx;
-  auto me = c.log->Member(c.identity.public_key);
+  auto me = sync::trust::Member(*c.log, c.identity.public_key);
   if (!me.ok() || !me->member) {
     return Fail(
         Status::PermissionDenied("this node is not an approved member yet: nothing to rotate "

@@ -16,6 +16,7 @@
 
 #include "config/foundation/bytes.h"
 #include "config/foundation/time.h"
+#include "sync/trust/trust_records.h"
 #include "sync/content/content.h"
 #include "sync/content/doc_service.h"
 #include "sync/log/log.h"
@@ -583,7 +584,7 @@ HttpResponse BulletinsPage(Page& p, const AppParts& parts) {
   if (bulletins.empty()) b += "<p>" + p.H("bulletins.none") + "</p>";
   // Only headquarters publishes bulletins: elsewhere the button would lead
   // to a form whose saving is always refused.
-  auto me = parts.log->Member(parts.log->self());
+  auto me = sync::trust::Member(*parts.log, parts.log->self());
   if (p.Can(Role::kEditor) && me.ok() && me->hq)
     b += "<p><a class=\"button\" href=\"/docs/new?kind=bulletin\">" + p.H("bulletins.new") +
          "</a></p>";

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/foundation/status.h"
+#include "sync/trust/trust_records.h"
 #include "sync/log/log.h"
 #include "web/app.h"
 #include "web/html.h"
@@ -66,7 +67,7 @@ class Page {
   // key hex -> centre name, for authors.
   std::string AuthorName(const std::string& key_hex) {
     if (authors_.empty()) {
-      auto members = parts_.log->Members();
+      auto members = sync::trust::Members(*parts_.log);
       if (members.ok()) {
         for (const auto& m : *members) authors_[ToHex(m.key)] = m.name;
       }

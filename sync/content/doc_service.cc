@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "sync/content/content.h"
+#include "sync/trust/document_records.h"
 #include "sync/log/log.h"
 #include "sync/log/request_json.h"
 #include "sync/trust/trust.h"
@@ -244,7 +245,7 @@ Result<std::string> DocService::Propose(std::string_view doc_id, std::string_vie
 Result<std::string> DocService::Proposals(std::string_view doc_id) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
-  MRC_ASSIGN_OR_RETURN(auto proposals, log_->Proposals(id));
+  MRC_ASSIGN_OR_RETURN(auto proposals, DocProposals(*log_, id));
   json list = json::array();
   for (const auto& p : proposals) {
     json base = json::array();
@@ -288,7 +289,7 @@ static Result<Version> ProposalOf(Log* log, const Hash32& doc, std::string_view 
 // the same time, each before seeing the other's decision, both stand:
 // Proposals() says accepted.)
 static Status Undecided(Log* log, const Hash32& doc, const Version& proposal) {
-  MRC_ASSIGN_OR_RETURN(auto proposals, log->Proposals(doc));
+  MRC_ASSIGN_OR_RETURN(auto proposals, DocProposals(*log, doc));
   for (const auto& p : proposals) {
     if (p.version.id != proposal.id || p.decisions.empty()) continue;
     bool accepted = std::any_of(p.decisions.begin(), p.decisions.end(),

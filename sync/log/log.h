@@ -32,7 +32,6 @@
 #include "sync/crypto/crypto.h"
 #include "sync/log/entry.h"
 #include "sync/log/kind_rules.h"
-#include "sync/referrals/referral.h"
 #include "sync/crypto/sealed.h"
 
 namespace mrc::storage {
@@ -139,66 +138,6 @@ struct FeedHead {
   std::uint64_t fork_seq = 0;  // when forked: the lowest seq with two entries known
 };
 
-// A key known to the trust rules: the root key, and every key approved or
-// revoked by a statement this node holds.
-struct MemberInfo {
-  Hash32 key{};
-  bool member = false;  // approved (or the root key)
-  bool hq = false;
-  bool root = false;
-  std::string name, city, country;
-  std::vector<Hash32> replaces;    // keys it succeeds (rotation)
-  std::uint64_t revoked_from = 0;  // 0: not revoked
-  std::string revoke_reason;
-  std::uint64_t seq = 0;                 // entries of its feed held here
-  std::uint64_t waiting = 0;             // of them, waiting for its membership
-  std::optional<Hash32> encryption_key;  // X25519, for referrals sealed to it
-};
-
-// One centre's receipt or acknowledgement of a bulletin version.
-struct ReceiptInfo {
-  Hash32 author{};
-  bool acknowledged = false;
-  Hash32 version{};
-  std::uint64_t hlc = 0;
-  std::string by;
-};
-
-// A proposed change to a document and what became of it.
-struct ProposalInfo {
-  Version version;  // the proposal entry (op kPropose) and its content
-  struct Decision {
-    Hash32 id{};  // the accepting edit or the decline
-    bool accepted = false;
-    Hash32 author{};
-    std::uint64_t hlc = 0;
-    std::string reason;  // a decline's
-  };
-  std::vector<Decision> decisions;
-};
-
-// One step of a referral: its sent entry or a status applied to it.
-struct ReferralStep {
-  Hash32 id{};
-  ReferralStatus status = ReferralStatus::kSent;
-  Hash32 author{};
-  std::uint64_t hlc = 0;
-  std::uint32_t sealed_size = 0;  // 0: no sealed part (a note, the client's details)
-};
-
-// A referral as every node sees it: who sent it to whom, its steps, and
-// whether its sealed parts were erased. Nothing here is secret.
-struct ReferralInfo {
-  Hash32 id{};  // the sent entry's id
-  Hash32 sender{}, to{};
-  std::uint64_t hlc = 0;
-  bool erased = false;
-  Hash32 erased_by{};
-  std::uint64_t erased_hlc = 0;
-  Hash32 erase_entry{};
-  std::vector<ReferralStep> steps;  // by (hlc, id): the sent entry first
-};
-
 class Log {
  public:
   ~Log();
@@ -244,26 +183,12 @@ class Log {
 
   // Up to `max` entries of one author's feed from `from_seq` on, in order,
   // as they travel (for replication and bundles).
+  // What the trust rules say of a key now (kind_rules.h, Authority).
+  Result<Standing> StandingOf(const Hash32& key);
+
   Result<std::vector<Incoming>> ReadFeed(const Hash32& author, std::uint64_t from_seq,
                                          std::size_t max);
 
-  // Every key the trust rules know, in key order; and one key (NotFound
-  // when it is neither the root key, approved nor revoked).
-  Result<std::vector<MemberInfo>> Members();
-  Result<MemberInfo> Member(const Hash32& key);
-  // This node's key and every key it succeeds through approved rotations
-  // (`mrcnode key rotate`): what the centre signed before a rotation is
-  // still its own.
-  Result<std::vector<Hash32>> OwnKeys();
-  // Proposals made to a document, oldest id first, with their decisions.
-  Result<std::vector<ProposalInfo>> Proposals(const Hash32& doc);
-  // Receipts and acknowledgements of a bulletin document, by author.
-  Result<std::vector<ReceiptInfo>> Receipts(const Hash32& bulletin);
-
-  // Referrals known here (sent, received or relayed), and one of them
-  // (NotFound when unknown).
-  Result<std::vector<ReferralInfo>> Referrals();
-  Result<ReferralInfo> Referral(const Hash32& id);
   // The keys this node opens referral envelopes with, the current one
   // first. Setting them signs the "received" statuses owed for referrals
   // addressed to this node (each says whether its envelope opened).

@@ -9,8 +9,6 @@
 #include "sync/log/log_txn.h"
 #include "sync/log/record_sum.h"
 #include "sync/log/records.h"
-#include "sync/referrals/referral_records.h"
-#include "sync/trust/trust_records.h"
 
 namespace mrc::sync {
 
@@ -166,117 +164,22 @@ Result<std::vector<Incoming>> Log::ReadFeed(const Hash32& author, std::uint64_t 
   return out;
 }
 
-Result<std::vector<Hash32>> Log::OwnKeys() {
-  std::vector<Hash32> keys = {self()};
-  // Rotations are approved one key at a time; 16 steps is more than a
-  // centre makes in its life, and bounds a cycle no honest history holds.
-  for (std::size_t i = 0; i < keys.size() && keys.size() <= 16; ++i) {
-    MRC_ASSIGN_OR_RETURN(MemberInfo m, Member(keys[i]));
-    for (const auto& old : m.replaces)
-      if (std::find(keys.begin(), keys.end(), old) == keys.end()) keys.push_back(old);
-  }
-  return keys;
-}
-
-namespace {
-
-MemberInfo ToInfo(const Hash32& key, const trust::Membership& m) {
-  MemberInfo i;
-  i.key = key;
-  i.member = m.member;
-  i.hq = m.hq;
-  i.root = m.root;
-  i.name = m.name;
-  i.city = m.city;
-  i.country = m.country;
-  i.replaces = m.replaces;
-  i.revoked_from = m.revoked_from == trust::kNotRevoked ? 0 : m.revoked_from;
-  i.revoke_reason = m.revoke_reason;
-  i.encryption_key = m.encryption_key;
-  return i;
-}
-
-}  // namespace
 
 namespace {
 
 // The key's entries held here, and how many of them wait for its approval.
-Status AddCounts(storage::Store* store, MemberInfo* info) {
-  auto feed = store->Get(Column::kFeeds, AsView(info->key));
-  if (feed.ok()) {
-    auto f = rec::DecodeFeed(*feed);
-    if (!f) return Unreadable("feed", info->key);
-    info->seq = f->seq;
-  } else if (!feed.status().IsNotFound()) {
-    return feed.status();
-  }
-  Bytes prefix(1, rec::kWaitMember);
-  PutHash(&prefix, info->key);
-  auto it = store->NewPrefixIterator(Column::kWaits, prefix);
-  for (it->Seek(prefix); it->Valid(); it->Next()) info->waiting++;
-  return it->status();
-}
 
 }  // namespace
 
-Result<std::vector<MemberInfo>> Log::Members() {
+
+
+
+
+
+
+Result<Standing> Log::StandingOf(const Hash32& key) {
   Txn view(store_);  // never committed: reads only
-  MRC_ASSIGN_OR_RETURN(auto all, trust::AllMembers(view, root_));
-  std::vector<MemberInfo> out;
-  for (const auto& r : all) {
-    MemberInfo info = ToInfo(r.key, r.membership);
-    MRC_RETURN_IF_ERROR(AddCounts(store_, &info));
-    out.push_back(std::move(info));
-  }
-  return out;
-}
-
-Result<MemberInfo> Log::Member(const Hash32& key) {
-  Txn view(store_);
-  MRC_ASSIGN_OR_RETURN(trust::Membership m, trust::Lookup(view, root_, key));
-  if (!m.member && m.revoked_from == trust::kNotRevoked) {
-    return Status::NotFound("key " + ToHex(key) + " is not a member of this network");
-  }
-  MemberInfo info = ToInfo(key, m);
-  MRC_RETURN_IF_ERROR(AddCounts(store_, &info));
-  return info;
-}
-
-Result<std::vector<ReferralInfo>> Log::Referrals() {
-  Txn view(store_);
-  return referrals::All(view);
-}
-
-Result<ReferralInfo> Log::Referral(const Hash32& id) {
-  Txn view(store_);
-  MRC_ASSIGN_OR_RETURN(auto r, referrals::Get(view, id));
-  if (!r) return Status::NotFound("referral " + ToHex(id) + " is not known here");
-  return std::move(*r);
-}
-
-Result<std::vector<ProposalInfo>> Log::Proposals(const Hash32& doc) {
-  Txn view(store_);
-  MRC_ASSIGN_OR_RETURN(auto records, trust::ProposalsOf(view, doc));
-  std::vector<ProposalInfo> out;
-  for (auto& r : records) {
-    ProposalInfo p;
-    MRC_ASSIGN_OR_RETURN(Version v, GetVersion(r.id));
-    p.version = std::move(v);
-    for (auto& d : r.decisions) {
-      p.decisions.push_back({d.id, d.accepted, d.author, d.hlc, std::move(d.reason)});
-    }
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
-Result<std::vector<ReceiptInfo>> Log::Receipts(const Hash32& bulletin) {
-  Txn view(store_);
-  MRC_ASSIGN_OR_RETURN(auto records, trust::ReceiptsOf(view, bulletin));
-  std::vector<ReceiptInfo> out;
-  for (auto& r : records)
-    out.push_back({r.author, r.acknowledged, r.version, r.hlc, std::move(r.by)});
-  return out;
+  return kinds_.authority().StandingOf(view, root_, key);
 }
 
 Result<std::vector<Hash32>> Log::EntriesAtForkPoint(const FeedHead& f) {

@@ -327,7 +327,7 @@ awaitable<bool> Link::Handshake() {
   peer_ = hs.peer();
   // A revoked key is no longer part of the network: no link, either way.
   // (A key not yet approved may link: it must receive its approval.)
-  if (auto m = svc_->log->Member(peer_); m.ok() && m->revoked_from != 0) {
+  if (auto m = svc_->log->StandingOf(peer_); m.ok() && m->revoked_from != Standing::kNotRevoked) {
     Fail("refused " + ToHex(peer_).substr(0, 12) + ": its key is revoked (" + m->revoke_reason +
          ")");
     co_return false;

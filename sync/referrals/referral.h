@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/foundation/bytes.h"
 #include "sync/log/erasable.h"
@@ -48,5 +49,27 @@ std::string ReferralMetaJson(const ReferralMeta& m);
 // when it is sealed), a status note to the referral and the status.
 std::string SentContext(const Hash32& to);
 std::string NoteContext(const Hash32& referral, ReferralStatus s);
+
+// One step of a referral: its sent entry or a status applied to it.
+struct ReferralStep {
+  Hash32 id{};
+  ReferralStatus status = ReferralStatus::kSent;
+  Hash32 author{};
+  std::uint64_t hlc = 0;
+  std::uint32_t sealed_size = 0;  // 0: no sealed part (a note, the client's details)
+};
+
+// A referral as every node sees it: who sent it to whom, its steps, and
+// whether its sealed parts were erased. Nothing here is secret.
+struct ReferralInfo {
+  Hash32 id{};  // the sent entry's id
+  Hash32 sender{}, to{};
+  std::uint64_t hlc = 0;
+  bool erased = false;
+  Hash32 erased_by{};
+  std::uint64_t erased_hlc = 0;
+  Hash32 erase_entry{};
+  std::vector<ReferralStep> steps;  // by (hlc, id): the sent entry first
+};
 
 }  // namespace mrc::sync

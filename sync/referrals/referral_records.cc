@@ -107,4 +107,16 @@ Result<std::vector<ReferralInfo>> All(Txn& txn) {
   return out;
 }
 
+Result<std::vector<ReferralInfo>> List(Log& log) {
+  Txn view(log.store());
+  return All(view);
+}
+
+Result<ReferralInfo> Find(Log& log, const Hash32& id) {
+  Txn view(log.store());
+  MRC_ASSIGN_OR_RETURN(auto r, Get(view, id));
+  if (!r) return Status::NotFound("referral " + ToHex(id) + " is not known here");
+  return std::move(*r);
+}
+
 }  // namespace mrc::sync::referrals

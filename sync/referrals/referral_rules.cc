@@ -311,7 +311,7 @@ Status ReferralRules::AfterCommit(Log& log) const {
     Hash32 referral = Hash32FromView(std::string_view(key).substr(kReferralDuePrefix.size()));
     MRC_ASSIGN_OR_RETURN(Version sent, log.GetVersion(referral));
     MRC_ASSIGN_OR_RETURN(ReferralPayload p, DecodeReferralPayload(sent.payload));
-    MRC_ASSIGN_OR_RETURN(ReferralInfo info, log.Referral(referral));
+    MRC_ASSIGN_OR_RETURN(ReferralInfo info, referrals::Find(log, referral));
     bool withdrawn = std::any_of(info.steps.begin(), info.steps.end(), [](const ReferralStep& s) {
       return s.status == ReferralStatus::kWithdrawn;
     });

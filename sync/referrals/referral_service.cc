@@ -9,6 +9,8 @@
 #include "config/foundation/time.h"
 #include "storage/store.h"
 #include "sync/log/log.h"
+#include "sync/referrals/referral_records.h"
+#include "sync/trust/trust_records.h"
 #include "sync/referrals/referral.h"
 #include "sync/log/request_json.h"
 #include "sync/trust/trust_service.h"
@@ -122,7 +124,7 @@ struct Own {
 };
 
 Result<Own> OwnKeys(Log* log) {
-  MRC_ASSIGN_OR_RETURN(auto keys, log->OwnKeys());
+  MRC_ASSIGN_OR_RETURN(auto keys, trust::OwnKeys(*log));
   return Own{std::move(keys)};
 }
 
@@ -130,13 +132,13 @@ struct View {
   Log* log;
   const std::vector<BoxKeyPair>& keys;
   Own own;
-  std::map<Hash32, MemberInfo> members;
+  std::map<Hash32, trust::MemberInfo> members;
 
   json Centre(const Hash32& key) {
     auto it = members.find(key);
     if (it == members.end()) {
-      auto m = log->Member(key);
-      MemberInfo unknown;
+      auto m = trust::Member(*log, key);
+      trust::MemberInfo unknown;
       unknown.key = key;
       it = members.emplace(key, m.ok() ? *m : unknown).first;
     }
@@ -266,7 +268,7 @@ Result<std::string> ReferralService::Create(std::string_view request_json, std::
 
   MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
   if (own(to)) return Bad("to", "a centre does not refer clients to itself");
-  auto target = log_->Member(to);
+  auto target = trust::Member(*log_, to);
   if (!target.ok() || !target->member) {
     return Status::NotFound("to: " + ToHex(to) + " is not a member centre of this network");
   }
@@ -306,7 +308,7 @@ Result<std::string> ReferralService::List(std::string_view direction, std::strin
   S wanted{};
   if (!status.empty() && !ParseReferralStatus(status, &wanted))
     return Bad("status", "unknown status \"" + std::string(status) + "\"");
-  MRC_ASSIGN_OR_RETURN(auto all, log_->Referrals());
+  MRC_ASSIGN_OR_RETURN(auto all, referrals::List(*log_));
   std::sort(all.begin(), all.end(),
             [](const ReferralInfo& a, const ReferralInfo& b) { return a.hlc > b.hlc; });
   MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
@@ -334,7 +336,7 @@ Result<std::string> ReferralService::List(std::string_view direction, std::strin
 
 Result<std::string> ReferralService::Get(std::string_view id_hex, std::string_view user) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(id_hex, "referral id"));
-  MRC_ASSIGN_OR_RETURN(ReferralInfo r, log_->Referral(id));
+  MRC_ASSIGN_OR_RETURN(ReferralInfo r, referrals::Find(*log_, id));
   MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
   View view{log_, keys_, own, {}};
   json j = view.Summary(r, /*read=*/true);
@@ -416,7 +418,7 @@ Result<std::string> ReferralService::SetStatus(std::string_view id_hex,
   }
   bool note_required = status == S::kDeclined || status == S::kCompleted;
   MRC_ASSIGN_OR_RETURN(std::string note, Text(req, "note", note_required, 4000));
-  MRC_ASSIGN_OR_RETURN(ReferralInfo r, log_->Referral(id));
+  MRC_ASSIGN_OR_RETURN(ReferralInfo r, referrals::Find(*log_, id));
   if (r.erased) return Status::Conflict("the referral was erased");
   MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
   if (status == S::kWithdrawn ? !own(r.sender) : !own(r.to)) {
@@ -436,7 +438,7 @@ Result<std::string> ReferralService::SetStatus(std::string_view id_hex,
   if (!note.empty()) {
     std::vector<Hash32> recipients;
     for (const Hash32& centre : {r.to, r.sender}) {
-      auto m = log_->Member(centre);
+      auto m = trust::Member(*log_, centre);
       if (m.ok() && m->encryption_key &&
           std::find(recipients.begin(), recipients.end(), *m->encryption_key) == recipients.end())
         recipients.push_back(*m->encryption_key);
@@ -460,7 +462,7 @@ Result<std::string> ReferralService::SetStatus(std::string_view id_hex,
 
 Result<std::string> ReferralService::Erase(std::string_view id_hex, std::string_view user) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(id_hex, "referral id"));
-  MRC_ASSIGN_OR_RETURN(ReferralInfo r, log_->Referral(id));
+  MRC_ASSIGN_OR_RETURN(ReferralInfo r, referrals::Find(*log_, id));
   MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
   if (!own(r.to) && !own(r.sender))
     return Status::PermissionDenied("only the sending or the receiving centre erases a referral");
@@ -495,7 +497,7 @@ Result<std::string> ReferralService::Targets(std::string_view service, std::stri
     by_name.emplace(Lower(c.value("name", "")), std::make_pair(d.id, c));
     return true;
   }));
-  MRC_ASSIGN_OR_RETURN(auto members, log_->Members());
+  MRC_ASSIGN_OR_RETURN(auto members, trust::Members(*log_));
   MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
   json out = json::array();
   for (const auto& m : members) {
@@ -539,7 +541,7 @@ Result<std::string> ReferralService::Targets(std::string_view service, std::stri
 }
 
 Result<std::size_t> ReferralService::EraseExpired(std::uint64_t now_millis, std::uint32_t days) {
-  MRC_ASSIGN_OR_RETURN(auto all, log_->Referrals());
+  MRC_ASSIGN_OR_RETURN(auto all, referrals::List(*log_));
   MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
   std::uint64_t limit = std::uint64_t{days} * 24 * 3600 * 1000;
   std::size_t erased = 0;

@@ -1,6 +1,11 @@
 #include "sync/trust/trust_records.h"
 
 #include <algorithm>
+
+#include "sync/log/log.h"
+#include "sync/log/records.h"
+
+#include <algorithm>
 #include <map>
 
 namespace mrc::sync::trust {
@@ -252,6 +257,78 @@ Result<std::vector<ProposalRecord>> ProposalsOf(Txn& txn, const Hash32& doc) {
     }
   }
   return out;
+}
+
+namespace {
+
+MemberInfo ToInfo(const Hash32& key, const Membership& m) {
+  MemberInfo i;
+  i.key = key;
+  i.member = m.member;
+  i.hq = m.hq;
+  i.root = m.root;
+  i.name = m.name;
+  i.city = m.city;
+  i.country = m.country;
+  i.replaces = m.replaces;
+  i.revoked_from = m.revoked_from == kNotRevoked ? 0 : m.revoked_from;
+  i.revoke_reason = m.revoke_reason;
+  i.encryption_key = m.encryption_key;
+  return i;
+}
+
+// The key's entries held here, and how many of them wait for its approval.
+Status AddCounts(storage::Store* store, MemberInfo* info) {
+  auto feed = store->Get(Column::kFeeds, AsView(info->key));
+  if (feed.ok()) {
+    auto f = records::DecodeFeed(*feed);
+    if (!f) return Status::Corruption("unreadable feed record of " + ToHex(info->key));
+    info->seq = f->seq;
+  } else if (!feed.status().IsNotFound()) {
+    return feed.status();
+  }
+  Bytes prefix(1, records::kWaitMember);
+  PutHash(&prefix, info->key);
+  auto it = store->NewPrefixIterator(Column::kWaits, prefix);
+  for (it->Seek(prefix); it->Valid(); it->Next()) info->waiting++;
+  return it->status();
+}
+
+}  // namespace
+
+Result<std::vector<MemberInfo>> Members(Log& log) {
+  Txn view(log.store());  // never committed: reads only
+  MRC_ASSIGN_OR_RETURN(auto all, AllMembers(view, log.root()));
+  std::vector<MemberInfo> out;
+  for (const auto& r : all) {
+    MemberInfo info = ToInfo(r.key, r.membership);
+    MRC_RETURN_IF_ERROR(AddCounts(log.store(), &info));
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+Result<MemberInfo> Member(Log& log, const Hash32& key) {
+  Txn view(log.store());
+  MRC_ASSIGN_OR_RETURN(Membership m, Lookup(view, log.root(), key));
+  if (!m.member && m.revoked_from == kNotRevoked) {
+    return Status::NotFound("key " + ToHex(key) + " is not a member of this network");
+  }
+  MemberInfo info = ToInfo(key, m);
+  MRC_RETURN_IF_ERROR(AddCounts(log.store(), &info));
+  return info;
+}
+
+Result<std::vector<Hash32>> OwnKeys(Log& log) {
+  std::vector<Hash32> keys = {log.self()};
+  // Rotations are approved one key at a time; 16 steps is more than a
+  // centre makes in its life, and bounds a cycle no honest history holds.
+  for (std::size_t i = 0; i < keys.size() && keys.size() <= 16; ++i) {
+    MRC_ASSIGN_OR_RETURN(MemberInfo m, Member(log, keys[i]));
+    for (const auto& old : m.replaces)
+      if (std::find(keys.begin(), keys.end(), old) == keys.end()) keys.push_back(old);
+  }
+  return keys;
 }
 
 }  // namespace mrc::sync::trust

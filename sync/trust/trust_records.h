@@ -24,7 +24,37 @@
 #include "sync/log/log_txn.h"
 #include "sync/trust/trust.h"
 
+namespace mrc::sync {
+class Log;
+}  // namespace mrc::sync
+
 namespace mrc::sync::trust {
+
+// A key known to the trust rules: the root key, and every key approved or
+// revoked by a statement this node holds.
+struct MemberInfo {
+  Hash32 key{};
+  bool member = false;  // approved (or the root key)
+  bool hq = false;
+  bool root = false;
+  std::string name, city, country;
+  std::vector<Hash32> replaces;    // keys it succeeds (rotation)
+  std::uint64_t revoked_from = 0;  // 0: not revoked
+  std::string revoke_reason;
+  std::uint64_t seq = 0;                 // entries of its feed held here
+  std::uint64_t waiting = 0;             // of them, waiting for its membership
+  std::optional<Hash32> encryption_key;  // X25519, for referrals sealed to it
+};
+
+// Every key the trust rules know, in key order; and one key (NotFound
+// when it is neither the root key, approved nor revoked).
+Result<std::vector<MemberInfo>> Members(Log& log);
+Result<MemberInfo> Member(Log& log, const Hash32& key);
+// This node's key and every key it succeeds through approved rotations
+// (`mrcnode key rotate`): what the centre signed before a rotation is
+// still its own.
+Result<std::vector<Hash32>> OwnKeys(Log& log);
+
 
 inline constexpr std::uint64_t kNotRevoked = std::numeric_limits<std::uint64_t>::max();
 

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "sync/log/log.h"
+#include "sync/trust/document_records.h"
+#include "sync/trust/trust_records.h"
 #include "sync/log/request_json.h"
 #include "sync/trust/trust.h"
 
@@ -13,7 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-json MemberJson(const MemberInfo& m) {
+json MemberJson(const trust::MemberInfo& m) {
   json roles = json::array();
   if (m.member && !m.hq) roles.push_back("centre");
   if (m.hq) roles.push_back("hq");
@@ -49,9 +51,9 @@ Status AppendStatement(Log* log, const Statement& st, std::vector<Hash32> parent
 // centre not yet approved would otherwise sign one that waits, unapplied,
 // for its own approval, and be rejected by every node after it.
 Status RequireOwnRole(Log* log, bool root_only) {
-  auto found = log->Member(log->self());
+  auto found = trust::Member(*log, log->self());
   if (!found.ok() && !found.status().IsNotFound()) return found.status();
-  MemberInfo me = found.ok() ? *found : MemberInfo{};  // not found: not (yet) a member
+  trust::MemberInfo me = found.ok() ? *found : trust::MemberInfo{};  // not found: not (yet) a member
   if (root_only && !me.root) {
     return Status::PermissionDenied("only the network's root key revokes keys; this node's key " +
                                     ToHex(log->self()).substr(0, 12) + " is not the root");
@@ -74,7 +76,7 @@ Status RequireOwnRole(Log* log, bool root_only) {
 
 Result<bool> TrustService::PublishEncryptionKey(const Hash32& x25519) {
   const Hash32& self = log_->self();
-  auto me = log_->Member(self);
+  auto me = trust::Member(*log_, self);
   if (me.ok() && me->encryption_key == x25519) return false;
   if (!me.ok() && !me.status().IsNotFound()) return me.status();
   // Until headquarters approves this centre its statements wait unapplied:
@@ -101,7 +103,7 @@ Result<bool> TrustService::PublishEncryptionKey(const Hash32& x25519) {
 }
 
 Result<std::string> TrustService::Members() {
-  MRC_ASSIGN_OR_RETURN(auto members, log_->Members());
+  MRC_ASSIGN_OR_RETURN(auto members, trust::Members(*log_));
   json list = json::array();
   for (const auto& m : members) list.push_back(MemberJson(m));
   return DumpResponse(json{{"members", list}});
@@ -109,7 +111,7 @@ Result<std::string> TrustService::Members() {
 
 Result<std::string> TrustService::Member(std::string_view key_hex) {
   MRC_ASSIGN_OR_RETURN(Hash32 key, ParseHexId(key_hex, "key"));
-  MRC_ASSIGN_OR_RETURN(MemberInfo m, log_->Member(key));
+  MRC_ASSIGN_OR_RETURN(trust::MemberInfo m, trust::Member(*log_, key));
   return DumpResponse(MemberJson(m));
 }
 
@@ -139,7 +141,7 @@ Result<std::string> TrustService::Approve(std::string_view request_json) {
     st.roles = roles.get<std::vector<std::string>>();
     std::sort(st.roles.begin(), st.roles.end());
   } else if (r.replaces) {
-    auto old = log_->Member(*r.replaces);
+    auto old = trust::Member(*log_, *r.replaces);
     st.roles = {old.ok() && old->hq ? "hq" : "centre"};
   } else {
     st.roles = {"centre"};
@@ -156,7 +158,7 @@ Result<std::string> TrustService::Approve(std::string_view request_json) {
   std::vector<Hash32> parents;
   if (r.rotation) parents.push_back(*r.rotation);
   MRC_RETURN_IF_ERROR(AppendStatement(log_, st, parents));
-  auto m = log_->Member(r.key);
+  auto m = trust::Member(*log_, r.key);
   if (m.ok() && m->member) return DumpResponse(MemberJson(*m));
   if (!m.ok() && !m.status().IsNotFound()) return m.status();
   // A rotation approved before the old key's rotate statement arrived here:
@@ -194,7 +196,7 @@ Result<std::string> TrustService::Revoke(std::string_view key_hex, std::string_v
     st.from_seq = held + 1;
   }
   MRC_RETURN_IF_ERROR(AppendStatement(log_, st));
-  MRC_ASSIGN_OR_RETURN(MemberInfo m, log_->Member(key));
+  MRC_ASSIGN_OR_RETURN(trust::MemberInfo m, trust::Member(*log_, key));
   return DumpResponse(MemberJson(m));
 }
 
@@ -211,7 +213,7 @@ Result<std::string> TrustService::Receipts(std::string_view bulletin_id) {
     json content = json::parse(v.payload, nullptr, false);
     if (content.is_object()) title = content.value("title", "");
   }
-  MRC_ASSIGN_OR_RETURN(auto receipts, log_->Receipts(id));
+  MRC_ASSIGN_OR_RETURN(auto receipts, BulletinReceipts(*log_, id));
   // The latest receipt and acknowledgement of each author.
   std::map<Hash32, const ReceiptInfo*> received, acked;
   for (const auto& r : receipts) {
@@ -226,7 +228,7 @@ Result<std::string> TrustService::Receipts(std::string_view bulletin_id) {
     if (!r->by.empty()) j["by"] = r->by;
     return j;
   };
-  MRC_ASSIGN_OR_RETURN(auto members, log_->Members());
+  MRC_ASSIGN_OR_RETURN(auto members, trust::Members(*log_));
   json centres = json::array(), not_received = json::array(), not_acked = json::array();
   for (const auto& m : members) {
     if (!m.member || m.hq || m.revoked_from) continue;

@@ -19,6 +19,7 @@
 #include <span>
 #include <thread>
 
+#include "sync/trust/trust_records.h"
 #include "sync/kinds.h"
 #include "sync/bundle/bundle.h"
 #include "sync/content/content.h"
@@ -153,7 +154,7 @@ struct Node {
             approved.ok() ? "" : approved.status().ToString());
     auto feed = (*hq_log)->ReadFeed(hq.public_key, 1, SIZE_MAX);
     Require(feed.ok() && parts->log->Ingest(*feed).ok(), "the node takes in its approval");
-    auto me = parts->log->Member(parts->identity.public_key);
+    auto me = sync::trust::Member(*parts->log, parts->identity.public_key);
     Require(me.ok() && me->member, "the node is a member");
   }
 

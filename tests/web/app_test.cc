@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "storage/store.h"
+#include "sync/trust/document_records.h"
 #include "sync/kinds.h"
 #include "sync/crypto/crypto.h"
 #include "sync/content/doc_service.h"
@@ -587,7 +588,7 @@ TEST_F(AppTest, AnAcknowledgementNamesTheUserWhoMakesIt) {
   EXPECT_EQ(400, Do("POST", target, &counsellor, "[1]").status);
   HttpResponse ok = Do("POST", target, &counsellor, "{}");
   ASSERT_EQ(200, ok.status) << ok.body;
-  auto receipts = log_->Receipts(*Hash32FromHex(id));
+  auto receipts = sync::BulletinReceipts(*log_, *Hash32FromHex(id));
   ASSERT_TRUE(receipts.ok());
   bool named = false;
   for (const auto& r : *receipts) named |= r.acknowledged && r.by == "counsellor";

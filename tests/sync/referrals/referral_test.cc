@@ -3,6 +3,7 @@
 // leaves the log verifiable and the sealed bytes gone from disk. The
 // multi-process version, through a relay over TCP, is in
 // tests/e2e/referral_test.cc.
+#include "sync/referrals/referral_records.h"
 #include "sync/referrals/referral.h"
 
 #include <gtest/gtest.h>
@@ -352,8 +353,8 @@ TEST_F(ReferralTest, TwoErasuresGiveTheSameStateInEitherOrder) {
   Sync(receiver, late);  // late: the receiver's first
   Sync(sender, late);
   EXPECT_EQ(hq.node->DigestHex(), late.node->DigestHex());
-  EXPECT_EQ(hq.node->log->Referral(id).value().erase_entry,
-            late.node->log->Referral(id).value().erase_entry);
+  EXPECT_EQ(referrals::Find(*hq.node->log, id).value().erase_entry,
+            referrals::Find(*late.node->log, id).value().erase_entry);
 }
 
 TEST_F(ReferralTest, DetailsOfTheWrongShapeAreShownAsFarAsTheyGo) {
@@ -450,7 +451,7 @@ TEST_F(ReferralTest, AfterASigningKeyRotationTheCentreStillActsOnItsReferrals) {
   ASSERT_TRUE(receiver.node->log->Ingest(all).ok());
   EXPECT_EQ("withdrawn", Status(receiver, id));
   // It reached the receiving centre already withdrawn: nothing to receive.
-  for (const auto& step : receiver.node->log->Referral(id).value().steps)
+  for (const auto& step : referrals::Find(*receiver.node->log, id).value().steps)
     EXPECT_NE(ReferralStatus::kReceived, step.status);
   // Retention reaches what the old key sent.
   EXPECT_EQ(1u, service.EraseExpired(WallMillis() + 400ull * 24 * 3600 * 1000, 30).value());
@@ -479,7 +480,7 @@ TEST_F(ReferralTest, AReferralThatLosesItsEffectKeepsNoDetails) {
           .SetStatus(ToHex(id), R"({"status":"accepted","note":"Note-Canary-5150"})", "bora")
           .ok());
   for (Centre* y : {&hq, &sender}) Sync(receiver, *y);
-  Hash32 accepted = hq.node->log->Referral(id).value().steps.back().id;
+  Hash32 accepted = referrals::Find(*hq.node->log, id).value().steps.back().id;
   std::string sent_chunk = SealedOf(hq, id).substr(SealedOf(hq, id).size() - 48);
   std::string note_chunk = SealedOf(hq, accepted).substr(SealedOf(hq, accepted).size() - 32);
   ASSERT_EQ(48u, sent_chunk.size());
@@ -495,7 +496,7 @@ TEST_F(ReferralTest, AReferralThatLosesItsEffectKeepsNoDetails) {
   TestRoot::Get().Sign(revoke);
   TestRoot::Get().Broadcast();
   for (Centre* c : {&hq, &sender, &receiver}) {
-    EXPECT_TRUE(c->node->log->Referral(id).status().IsNotFound());
+    EXPECT_TRUE(referrals::Find(*c->node->log, id).status().IsNotFound());
     EXPECT_EQ("", SealedOf(*c, id));
     EXPECT_EQ("", SealedOf(*c, accepted));
     EXPECT_FALSE(DirContains(c->node->store->path(), sent_chunk));
@@ -530,7 +531,7 @@ TEST_F(ReferralTest, ForkEvidenceKeepsNoSealedNote) {
       receiver.service
           .SetStatus(ToHex(id), R"({"status":"accepted","note":"Note-Canary-6006"})", "bora")
           .ok());
-  Hash32 accepted = receiver.node->log->Referral(id).value().steps.back().id;
+  Hash32 accepted = referrals::Find(*receiver.node->log, id).value().steps.back().id;
   auto real = receiver.node->log->GetVersion(accepted).value();
   auto p = DecodeReferralPayload(real.payload).value();
   ReferralMeta meta = ParseReferralMeta(p.meta).value();

@@ -2,6 +2,7 @@
 // authoritative content, revocation (also when it arrives after what it
 // revokes), rotation, and bulletin receipts. Multi-process versions of the
 // main cases are in tests/e2e/trust_test.cc.
+#include "sync/trust/trust_records.h"
 #include "sync/trust/trust.h"
 
 #include <gtest/gtest.h>
@@ -67,7 +68,7 @@ TEST_F(TrustTest, ANonMembersEntriesWaitEverywhereThenApplyOnApproval) {
   EXPECT_TRUE(r.refused.empty());
   EXPECT_TRUE(hq.log->GetDoc(doc).status().IsNotFound());
   EXPECT_EQ(1u, hq.log->Digest().value().pending);
-  EXPECT_TRUE(hq.log->Member(newcomer->log->self()).status().IsNotFound());
+  EXPECT_TRUE(sync::trust::Member(*hq.log, newcomer->log->self()).status().IsNotFound());
   TestRoot::Get().Approve(newcomer->log->self(), {"centre"});
   TestRoot::Get().Broadcast();
   newcomer->log->Ingest(TestRoot::Get().feed()).value();
@@ -85,7 +86,7 @@ TEST_F(TrustTest, ACentrePublishesItsEncryptionKeyOnceAndTheLatestCounts) {
   ASSERT_TRUE(trust.PublishEncryptionKey(first.public_key).value());
   EXPECT_FALSE(trust.PublishEncryptionKey(first.public_key).value()) << "said once";
   hq.log->Ingest(c1->AllEntries()).value();
-  auto seen = hq.log->Member(c1->log->self());
+  auto seen = sync::trust::Member(*hq.log, c1->log->self());
   ASSERT_TRUE(seen.ok());
   ASSERT_TRUE(seen->encryption_key.has_value());
   EXPECT_EQ(first.public_key, *seen->encryption_key);
@@ -93,10 +94,10 @@ TEST_F(TrustTest, ACentrePublishesItsEncryptionKeyOnceAndTheLatestCounts) {
   BoxKeyPair second = GenerateBoxKeyPair();
   ASSERT_TRUE(trust.PublishEncryptionKey(second.public_key).value());
   hq.log->Ingest(c1->AllEntries()).value();
-  EXPECT_EQ(second.public_key, *hq.log->Member(c1->log->self())->encryption_key);
+  EXPECT_EQ(second.public_key, *sync::trust::Member(*hq.log, c1->log->self())->encryption_key);
   EXPECT_EQ(hq.DigestHex(), c1->DigestHex());
   // Each statement is about its author only: hq's own is separate.
-  EXPECT_FALSE(hq.log->Member(hq.log->self())->encryption_key.has_value());
+  EXPECT_FALSE(sync::trust::Member(*hq.log, hq.log->self())->encryption_key.has_value());
 }
 
 TEST_F(TrustTest, ANewcomersEncryptionKeyWaitsForItsApprovalAndIsNotSaidTwice) {
@@ -109,12 +110,12 @@ TEST_F(TrustTest, ANewcomersEncryptionKeyWaitsForItsApprovalAndIsNotSaidTwice) {
   // Waiting (not a member yet): a second start does not append it again.
   EXPECT_FALSE(trust.PublishEncryptionKey(key.public_key).value());
   hq.log->Ingest(newcomer->AllEntries()).value();
-  EXPECT_TRUE(hq.log->Member(newcomer->log->self()).status().IsNotFound());
+  EXPECT_TRUE(sync::trust::Member(*hq.log, newcomer->log->self()).status().IsNotFound());
   TestRoot::Get().Approve(newcomer->log->self(), {"centre"});
   TestRoot::Get().Broadcast();
   newcomer->log->Ingest(TestRoot::Get().feed()).value();
-  EXPECT_EQ(key.public_key, *hq.log->Member(newcomer->log->self())->encryption_key);
-  EXPECT_EQ(key.public_key, *newcomer->log->Member(newcomer->log->self())->encryption_key);
+  EXPECT_EQ(key.public_key, *sync::trust::Member(*hq.log, newcomer->log->self())->encryption_key);
+  EXPECT_EQ(key.public_key, *sync::trust::Member(*newcomer->log, newcomer->log->self())->encryption_key);
 }
 
 TEST_F(TrustTest, ACentreEditsOnlyItsOwnDocumentsAndHeadquartersEditsAll) {
@@ -331,10 +332,10 @@ TEST_F(TrustTest, ARotatedKeyKeepsTheDocumentsAndTheOldKeyStops) {
   Hash32 v2 = renewed.log->Append({EditFaq(doc, {doc}, "edited with the new key")}).value().front();
   hq.log->Ingest(renewed.AllEntries()).value();
   EXPECT_EQ(v2, hq.log->GetDoc(doc).value().winner.id);
-  auto m = hq.log->Member(next.public_key).value();
+  auto m = sync::trust::Member(*hq.log, next.public_key).value();
   EXPECT_EQ(std::vector<Hash32>{c1->log->self()}, m.replaces);
   EXPECT_EQ(3u,
-            hq.log->Member(c1->log->self()).value().revoked_from);  // after the rotate statement
+            sync::trust::Member(*hq.log, c1->log->self()).value().revoked_from);  // after the rotate statement
 }
 
 TEST_F(TrustTest, CentresReceiptAndAcknowledgeBulletins) {
