@@ -19,8 +19,8 @@
 #include <thread>
 
 #include "config/foundation/bytes.h"
+#include "config/foundation/clock.h"
 #include "config/foundation/log.h"
-#include "config/foundation/time.h"
 #include "node/doc_client.h"
 #include "node/import.h"
 #include "sync/bundle/bundle.h"
@@ -91,13 +91,15 @@ int CmdInit(const InitOptions& options) {
 // Erases closed referrals past the retention period: at start, then hourly.
 class RetentionTimer {
  public:
-  RetentionTimer(sync::ReferralService* service, std::uint32_t days) {
+  // `clock` (the node's, which its entries are stamped from) must outlive
+  // the timer.
+  RetentionTimer(sync::ReferralService* service, std::uint32_t days, const Clock* clock) {
     if (days == 0) return;
-    thread_ = std::jthread([service, days](std::stop_token stop) {
+    thread_ = std::jthread([service, days, clock](std::stop_token stop) {
       std::mutex mu;
       std::condition_variable_any cv;
       while (!stop.stop_requested()) {
-        auto erased = service->EraseExpired(WallMillis(), days);
+        auto erased = service->EraseExpired(clock->NowMillis(), days);
         if (!erased.ok()) {
           log::Warn("referrals", "retention: " + erased.status().message());
         } else if (*erased > 0) {
@@ -147,7 +149,7 @@ int CmdRun(const std::string& data_dir) {
   if (Status s = c.log->SetReferralKeys(c.EncryptionKeys()); !s.ok())
     log::Warn("referrals", "received statuses not signed yet: " + s.message());
   sync::ReferralService referrals(c.log.get(), c.store.get(), c.identity, c.EncryptionKeys());
-  RetentionTimer retention(&referrals, c.config.referrals_retention_days);
+  RetentionTimer retention(&referrals, c.config.referrals_retention_days, c.clock);
   web::AppParts parts;
   parts.log = c.log.get();
   parts.docs = c.docs.get();

@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -25,6 +27,27 @@ Result<std::string> ReadText(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// A test seam (docs/testing.md): MRC_CLOCK_OFFSET_MS=<signed milliseconds>
+// makes this process stamp its entries as if its clock were that far ahead
+// (or behind, when negative), so that a test can run a node with a wrong
+// clock without changing the machine's.
+Status ApplyClockOffset(Context* ctx) {
+  const char* env = std::getenv("MRC_CLOCK_OFFSET_MS");
+  if (!env || !*env) return Status::Ok();
+  std::string_view text(env);
+  std::int64_t offset = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), offset);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return Status::InvalidArgument("MRC_CLOCK_OFFSET_MS: expected signed milliseconds, got \"" +
+                                   std::string(text) + "\"");
+  }
+  ctx->test_clock = std::make_unique<OffsetClock>(SystemClock(), offset);
+  ctx->clock = ctx->test_clock.get();
+  log::Warn("node", "the clock is shifted by " + std::to_string(offset) +
+                        " ms (MRC_CLOCK_OFFSET_MS, a test setting)");
+  return Status::Ok();
 }
 
 Status WriteText(const std::string& path, const std::string& text) {
@@ -154,8 +177,12 @@ Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
     if (!retired.ok()) return retired.status().Annotate(f.path().string());
     ctx->retired_encryption.push_back(*retired);
   }
+  MRC_RETURN_IF_ERROR(ApplyClockOffset(ctx.get()));
+  sync::LogOptions lo;
+  lo.clock = ctx->clock;
   MRC_ASSIGN_OR_RETURN(ctx->log, sync::OpenLog(ctx->store.get(), ctx->identity,
-                                                 ctx->genesis.network_id(), ctx->genesis.root_key));
+                                                 ctx->genesis.network_id(), ctx->genesis.root_key,
+                                                 lo));
   ctx->docs = std::make_unique<sync::DocService>(ctx->log.get());
   ctx->trust = std::make_unique<sync::TrustService>(ctx->log.get(), ctx->identity);
   return ctx;

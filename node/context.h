@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "config/foundation/clock.h"
 #include "config/foundation/status.h"
 #include "config/config.h"
 #include "storage/store.h"
@@ -40,6 +41,11 @@ Result<std::string> InitDataDir(const InitOptions& options);
 struct Context {
   std::string data_dir;
   config::Config config;
+  // The wall clock this node's entries are stamped from: the system clock,
+  // or for tests one shifted by MRC_CLOCK_OFFSET_MS (docs/testing.md).
+  // Declared before the log, which reads it until it closes.
+  std::unique_ptr<OffsetClock> test_clock;
+  const Clock* clock = SystemClock();
   sync::KeyPair identity;
   sync::BoxKeyPair encryption;  // for referrals (docs/referrals.md)
   // Earlier encryption keys (DATA/encryption.key.retired-*), kept to open

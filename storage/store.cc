@@ -62,6 +62,15 @@ void WriteBatch::Clear() {
   rep_->bytes = 0;
 }
 
+void WriteBatch::Iterate(Handler* handler) const {
+  for (const auto& op : rep_->ops) {
+    if (op.put)
+      handler->Put(op.column, op.key, op.value);
+    else
+      handler->Delete(op.column, op.key);
+  }
+}
+
 namespace {
 
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {

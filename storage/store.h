@@ -70,6 +70,15 @@ class WriteBatch {
   std::size_t ByteSize() const;
   void Clear();
 
+  // Receives a batch's operations, in the order they were added.
+  class Handler {
+   public:
+    virtual ~Handler() = default;
+    virtual void Put(Column c, std::string_view key, std::string_view value) = 0;
+    virtual void Delete(Column c, std::string_view key) = 0;
+  };
+  void Iterate(Handler* handler) const;
+
  private:
   friend class StoreImpl;
   struct Rep;

@@ -19,8 +19,9 @@ const KindRegistry& StandardKinds() {
 }
 
 Result<std::unique_ptr<Log>> OpenLog(storage::Store* store, const KeyPair& identity,
-                                     const Hash32& network_id, const Hash32& root) {
-  return Log::Open(store, identity, network_id, root, StandardKinds());
+                                     const Hash32& network_id, const Hash32& root,
+                                     const LogOptions& options) {
+  return Log::Open(store, identity, network_id, root, StandardKinds(), options);
 }
 
 }  // namespace mrc::sync

@@ -16,6 +16,7 @@ const KindRegistry& StandardKinds();
 
 // Log::Open with StandardKinds().
 Result<std::unique_ptr<Log>> OpenLog(storage::Store* store, const KeyPair& identity,
-                                     const Hash32& network_id, const Hash32& root);
+                                     const Hash32& network_id, const Hash32& root,
+                                     const LogOptions& options = LogOptions());
 
 }  // namespace mrc::sync

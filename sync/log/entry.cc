@@ -234,13 +234,13 @@ Status CheckPayload(const Entry& e, std::string_view payload) {
 }
 
 std::uint64_t HybridClock::Now() {
-  std::uint64_t wall = WallMillis() << 16;
+  std::uint64_t wall = wall_->NowMillis() << 16;
   last_ = wall > last_ ? wall : last_ + 1;
   return last_;
 }
 
 void HybridClock::Observe(std::uint64_t remote) {
-  if ((remote >> 16) > WallMillis() + kMaxDriftMillis) return;
+  if ((remote >> 16) > wall_->NowMillis() + kMaxDriftMillis) return;
   Advance(remote);
 }
 

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "config/foundation/bytes.h"
+#include "config/foundation/clock.h"
 #include "config/foundation/status.h"
 #include "sync/crypto/crypto.h"
 
@@ -148,13 +149,16 @@ Status CheckPayload(const Entry& e, std::string_view payload);
 
 // A hybrid logical clock value: milliseconds since the Unix epoch in the top
 // 48 bits, a counter in the low 16. Orders events across nodes whose clocks
-// disagree, while staying close to wall time for display.
+// disagree, while staying close to wall time for display. Not thread-safe.
 class HybridClock {
  public:
   // A remote clock more than this far ahead of ours is not followed: one
   // node with a wrong clock must not drag every other node's clock into the
   // future.
   static constexpr std::uint64_t kMaxDriftMillis = 10 * 60 * 1000;
+
+  // Reads wall time from `wall`, which must outlive this clock.
+  explicit HybridClock(const Clock* wall = SystemClock()) : wall_(wall) {}
 
   // A value greater than every value returned or observed before.
   std::uint64_t Now();
@@ -165,6 +169,7 @@ class HybridClock {
   std::uint64_t last() const { return last_; }
 
  private:
+  const Clock* wall_;
   std::uint64_t last_ = 0;
 };
 std::uint64_t HlcMillis(std::uint64_t hlc);

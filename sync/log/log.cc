@@ -383,16 +383,21 @@ Status Ingestor::Drain() {
 }  // namespace
 
 Log::Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id,
-         const Hash32& root, const KindRegistry& kinds)
-    : store_(store), identity_(identity), network_id_(network_id), root_(root), kinds_(kinds) {}
+         const Hash32& root, const KindRegistry& kinds, const LogOptions& options)
+    : store_(store),
+      identity_(identity),
+      network_id_(network_id),
+      root_(root),
+      kinds_(kinds),
+      clock_(options.clock) {}
 
 Log::~Log() = default;
 
 Result<std::unique_ptr<Log>> Log::Open(storage::Store* store, const KeyPair& identity,
                                        const Hash32& network_id, const Hash32& root,
-                                       const KindRegistry& kinds) {
+                                       const KindRegistry& kinds, const LogOptions& options) {
   MRC_RETURN_IF_ERROR(InitCrypto());
-  std::unique_ptr<Log> log(new Log(store, identity, network_id, root, kinds));
+  std::unique_ptr<Log> log(new Log(store, identity, network_id, root, kinds, options));
   MRC_RETURN_IF_ERROR(log->CheckStoreFormat());
   MRC_RETURN_IF_ERROR(log->LoadClock());
   MRC_RETURN_IF_ERROR(log->LoadDocChange());
@@ -850,6 +855,11 @@ Result<std::vector<Hash32>> Log::AppendLocked(const std::vector<Draft>& drafts,
     return raw.status();
   }
   if (feed.forked) return Status::PermissionDenied("this node's own feed is frozen by a fork");
+  // Every node rejects an entry that is not later than its author's
+  // previous one. That entry may be far ahead of the wall clock (an edit of
+  // a document from a node whose clock runs ahead), and then the clock
+  // loaded at open did not follow it (HybridClock::Observe).
+  clock_.Advance(feed.hlc);
   // Each entry's prev is the id of the previous signed form, so entries are
   // signed in order (~12 µs each here). For a large batch a second thread
   // signs while this one applies what is signed: handing over progress every

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "config/foundation/bytes.h"
+#include "config/foundation/clock.h"
 #include "config/foundation/status.h"
 #include "sync/crypto/crypto.h"
 #include "sync/log/entry.h"
@@ -138,6 +139,13 @@ struct FeedHead {
   std::uint64_t fork_seq = 0;  // when forked: the lowest seq with two entries known
 };
 
+struct LogOptions {
+  // The wall clock the times of this node's entries (their hybrid clock
+  // values) are read from; must outlive the Log. Tests pass a manual or a
+  // skewed clock.
+  const Clock* clock = SystemClock();
+};
+
 class Log {
  public:
   ~Log();
@@ -148,7 +156,8 @@ class Log {
   // rules it has are applied before Open returns.
   static Result<std::unique_ptr<Log>> Open(storage::Store* store, const KeyPair& identity,
                                            const Hash32& network_id, const Hash32& root,
-                                           const KindRegistry& kinds);
+                                           const KindRegistry& kinds,
+                                           const LogOptions& options = LogOptions());
 
   // Signs and applies local changes in one batch; returns their entry ids.
   // Content is not re-validated here: callers pass CanonicalContent output.
@@ -246,7 +255,7 @@ class Log {
 
  private:
   Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id, const Hash32& root,
-      const KindRegistry& kinds);
+      const KindRegistry& kinds, const LogOptions& options);
   Status CheckStoreFormat();
   // Applies the entries that waited for rules this log has.
   Status ApplyUpgradedKinds();

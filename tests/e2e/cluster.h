@@ -64,9 +64,10 @@ class Cluster : public ::testing::Test {
     o = Mrc({"member", "approve", "--data", Dir(hq), req});
     ASSERT_EQ(0, o.status) << o.err;
   }
-  // Starts `name`; returns its HTTP address.
-  std::string Start(const std::string& name) {
-    nodes_[name] = std::make_unique<Server>(kBin, Dir(name));
+  // Starts `name`, with `env` added to its environment; returns its HTTP
+  // address.
+  std::string Start(const std::string& name, const std::vector<std::string>& env = {}) {
+    nodes_[name] = std::make_unique<Server>(kBin, Dir(name), env);
     std::string addr = nodes_[name]->WaitForAddress();
     EXPECT_FALSE(addr.empty()) << nodes_[name]->Stderr();
     http_[name] = addr;

@@ -28,7 +28,18 @@ struct Output {
   std::string out, err;
 };
 
-inline pid_t Spawn(const std::vector<std::string>& args, int in_fd, int out_fd, int err_fd) {
+// `env`: "NAME=value" settings added to this process's environment.
+inline pid_t Spawn(const std::vector<std::string>& args, int in_fd, int out_fd, int err_fd,
+                   const std::vector<std::string>& env = {}) {
+  // Built before the fork: the child only calls what is safe after one.
+  // The added settings come first: getenv finds the first of a name.
+  std::vector<char*> envp;
+  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  for (char** e = environ; *e; ++e) envp.push_back(*e);
+  envp.push_back(nullptr);
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
   pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(in_fd, 0);
@@ -37,10 +48,7 @@ inline pid_t Spawn(const std::vector<std::string>& args, int in_fd, int out_fd, 
     // Drop every other inherited descriptor (the parent's pipe ends among
     // them), or the child would hold its own stdin open.
     for (int fd = 3; fd < 1024; ++fd) ::close(fd);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   return pid;
@@ -87,13 +95,16 @@ inline Output Run(const std::vector<std::string>& args, const std::string& input
 }
 
 // A `mrcnode run` in the background; its output goes to files in `dir`.
+// `env` as for Spawn.
 class Server {
  public:
-  Server(const std::string& bin, const std::string& data_dir) : data_dir_(data_dir) {
+  Server(const std::string& bin, const std::string& data_dir,
+         const std::vector<std::string>& env = {})
+      : data_dir_(data_dir) {
     int null_in = ::open("/dev/null", O_RDONLY);
     int out = ::open((data_dir + "/run.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int err = ::open((data_dir + "/run.err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_ = Spawn({bin, "run", "--data", data_dir}, null_in, out, err);
+    pid_ = Spawn({bin, "run", "--data", data_dir}, null_in, out, err, env);
     ::close(null_in);
     ::close(out);
     ::close(err);

@@ -111,20 +111,34 @@ struct Node {
   static std::unique_ptr<Node> Observe(const std::string& dir) {
     return std::make_unique<Node>(dir, GenerateKeyPair(), TestNetwork(), Mode::kObserve);
   }
-  Node(const std::string& dir, KeyPair key_pair, Hash32 network, Mode mode,
-       std::vector<std::string> roles = {"hq"})
-      : key(key_pair) {
+  // A member (hq) whose entries are stamped from `clock` (which must
+  // outlive it).
+  static std::unique_ptr<Node> WithClock(const std::string& dir, const Clock* clock) {
+    LogOptions options;
+    options.clock = clock;
+    return std::make_unique<Node>(dir, GenerateKeyPair(), TestNetwork(), Mode::kJoin,
+                                  std::vector<std::string>{"hq"}, options);
+  }
+  Node(const std::string& dir, KeyPair key_pair, Hash32 network_id, Mode mode,
+       std::vector<std::string> roles = {"hq"}, LogOptions log_options = LogOptions())
+      : key(key_pair), network(network_id), options(log_options) {
     storage::Options opts;
     opts.sync_writes = false;  // tests that need durability open their own store
     auto s = storage::Store::Open(dir, opts);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     store = std::move(s).value();
-    Hash32 root = mode == Mode::kOwnRoot ? key.public_key : TestRoot::Get().key().public_key;
-    auto l = OpenLog(store.get(), key, network, root);
-    EXPECT_TRUE(l.ok()) << l.status().ToString();
-    log = std::move(l).value();
+    root = mode == Mode::kOwnRoot ? key.public_key : TestRoot::Get().key().public_key;
+    Restart();
     joined = mode == Mode::kJoin;
     if (joined) TestRoot::Get().Join(this, std::move(roles));
+  }
+  // Closes the log and opens it again on the same store, as a node
+  // restarting does.
+  void Restart() {
+    log.reset();
+    auto l = OpenLog(store.get(), key, network, root, options);
+    EXPECT_TRUE(l.ok()) << l.status().ToString();
+    log = std::move(l).value();
   }
   ~Node() {
     if (joined) TestRoot::Get().Leave(this);
@@ -153,6 +167,8 @@ struct Node {
   }
 
   KeyPair key;
+  Hash32 network{}, root{};
+  LogOptions options;
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<Log> log;
   bool joined = false;

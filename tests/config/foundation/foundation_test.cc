@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "config/foundation/bytes.h"
+#include "config/foundation/clock.h"
 #include "config/foundation/status.h"
 
 namespace mrc {
@@ -74,6 +75,19 @@ TEST(BytesTest, Utf8Validation) {
   EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong
   EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
   EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // truncated
+}
+
+TEST(ClockTest, OffsetAndManualClocks) {
+  ManualClock base(10'000);
+  OffsetClock ahead(&base, 2'500), behind(&base, -2'500), before_epoch(&base, -20'000);
+  EXPECT_EQ(12'500u, ahead.NowMillis());
+  EXPECT_EQ(7'500u, behind.NowMillis());
+  EXPECT_EQ(0u, before_epoch.NowMillis());
+  base.Advance(1);
+  EXPECT_EQ(12'501u, ahead.NowMillis());
+  base.Set(5);
+  EXPECT_EQ(2'505u, ahead.NowMillis());
+  EXPECT_LT(1'577'836'800'000u, SystemClock()->NowMillis());  // after 2020-01-01
 }
 
 }  // namespace

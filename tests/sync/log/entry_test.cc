@@ -142,6 +142,25 @@ TEST(EntryTest, HybridClockIsMonotonic) {
   EXPECT_EQ("1970-01-01T00:00:01.500Z", FormatTime(1500));
 }
 
+TEST(EntryTest, HybridClockReadsTheClockItIsGiven) {
+  ManualClock wall(1'000'000);
+  HybridClock clock(&wall);
+  EXPECT_EQ(1'000'000ULL << 16, clock.Now());
+  EXPECT_EQ((1'000'000ULL << 16) + 1, clock.Now());  // the same millisecond: the counter
+  wall.Advance(5);
+  EXPECT_EQ(1'000'005ULL << 16, clock.Now());
+  // Observed: a remote clock up to the drift limit ahead of this wall clock,
+  // not one beyond it.
+  std::uint64_t limit = (1'000'005 + HybridClock::kMaxDriftMillis) << 16;
+  clock.Observe(limit + (1ULL << 16));
+  EXPECT_EQ((1'000'005ULL << 16) + 1, clock.Now());
+  clock.Observe(limit);
+  EXPECT_EQ(limit + 1, clock.Now());
+  // Advanced: any value (a parent's time, this node's own last entry).
+  clock.Advance(limit << 1);
+  EXPECT_EQ((limit << 1) + 1, clock.Now());
+}
+
 }  // namespace
 }  // namespace mrc::sync
 
