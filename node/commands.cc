@@ -28,12 +28,12 @@
 #include "sync/peer_service.h"
 #include "sync/referral_service.h"
 #include "sync/trust_service.h"
-#include "web/api.h"
-#include "web/app.h"
-#include "web/client.h"
-#include "web/search.h"
-#include "web/server.h"
-#include "web/users.h"
+#include "web/api/api.h"
+#include "web/app/app.h"
+#include "web/http/client.h"
+#include "web/search/index.h"
+#include "web/http/server.h"
+#include "web/users/users.h"
 
 namespace mrc::node {
 namespace {

@@ -16,9 +16,9 @@
 #include "sync/referral_service.h"
 #include "sync/sealed.h"
 #include "sync/trust_service.h"
-#include "web/app.h"
-#include "web/search.h"
-#include "web/users.h"
+#include "web/app/app.h"
+#include "web/search/index.h"
+#include "web/users/users.h"
 
 namespace mrc::testing {
 
