@@ -28,7 +28,6 @@
 #include "sync/peer_service.h"
 #include "sync/referral_service.h"
 #include "sync/trust_service.h"
-#include "web/api/api.h"
 #include "web/app/app.h"
 #include "web/http/client.h"
 #include "web/search/index.h"

@@ -8,8 +8,8 @@
 // cookie must also carry the session's CSRF token (form field "csrf" or
 // header X-CSRF-Token) and, when the browser sends one, an Origin of this
 // node; bearer tokens are not sent by browsers on their own, so they need
-// neither. The role each route needs is in one table (Routes()), checked
-// before any handler runs.
+// neither. The role each route needs is in the route table (Routes()),
+// with its handler, checked before the handler runs.
 #pragma once
 
 #include <memory>
@@ -17,10 +17,12 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/base/status.h"
 #include "web/http/http_types.h"
 #include "web/route/parts.h"
+#include "web/route/route.h"
 #include "web/users/users.h"
 
 namespace mrc::web {
@@ -41,23 +43,24 @@ class App {
 
  private:
   HttpResponse HandleRequest(const HttpRequest& request);
+  std::optional<Principal> Authenticate(const HttpRequest& r, Status* why);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-// One route, with the least role it needs (nullopt: open to anyone).
-struct RouteRule {
-  const char* method;   // "GET", "POST", ... or "*"
-  const char* pattern;  // "/docs/{id}/edit"; "{x}" is one path segment, "*" the rest
-  std::optional<Role> role;
-};
-// Every route of the node, HTML and API; the first rule that matches a
-// request decides.
+// Every route of the node, HTML and API, with its role and handler
+// (web/app/routes.cc); the first rule that matches a request decides.
 std::span<const RouteRule> Routes();
-// The rule for a request, or nullptr: a request no rule names is refused
-// (404, or 405 when the path has rules for other methods) before any
-// handler sees it, so a route added without a rule is closed, not open.
-const RouteRule* FindRoute(std::string_view method, std::string_view path);
+// The rule for a request, with its path's variables in `args`, or nullptr:
+// a request no rule names is refused (404, or 405 when the path has rules
+// for other methods) before any handler sees it, so a route added without
+// a rule is closed, not open.
+const RouteRule* FindRoute(std::string_view method, std::string_view path,
+                           std::vector<std::string_view>* args = nullptr);
+// The open rule (no role) that answers a request before login: one of its
+// method, else one for the path that answers every method itself.
+const RouteRule* FindOpenRoute(std::string_view method, std::string_view path,
+                               std::vector<std::string_view>* args);
 // Whether any rule names the path, whatever the method.
 bool PathHasRoute(std::string_view path);
 

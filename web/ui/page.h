@@ -91,8 +91,4 @@ std::string Options(const std::vector<std::pair<std::string, std::string>>& valu
 HttpResponse ErrorHtml(Page& p, int status, std::string_view message);
 HttpResponse FromStatus(Page& p, const Status& s);
 
-// The referral pages under /referrals (web/ui/referral_pages.cc).
-HttpResponse ReferralPages(Page& p, const AppParts& parts,
-                           const std::vector<std::string>& segments);
-
 }  // namespace mrc::web::page

@@ -318,21 +318,34 @@ HttpResponse AuditPage(Page& p, const AppParts& parts) {
   return p.Render(200, p.T("referral.audit"), h, "/referrals");
 }
 
-}  // namespace
+// The referral pages answer 503 on a node without referrals.
+HttpResponse Unavailable(Page& p) { return ErrorHtml(p, 503, p.T("referral.unavailable")); }
 
-HttpResponse ReferralPages(Page& p, const AppParts& parts,
-                           const std::vector<std::string>& segments) {
-  if (parts.referrals == nullptr) return ErrorHtml(p, 503, p.T("referral.unavailable"));
-  const std::string& method = p.req().http->method;
-  if (segments.size() == 1) return ListPage(p, parts);
-  if (segments.size() == 2 && segments[1] == "new") return NewPage(p, parts);
-  if (segments.size() == 2 && segments[1] == "audit") return AuditPage(p, parts);
-  if (segments.size() >= 2 && IsId(segments[1])) {
-    if (segments.size() == 2 && method == "GET") return DetailPage(p, parts, segments[1]);
-    if (segments.size() == 3 && segments[2] == "status") return StatusPost(p, parts, segments[1]);
-    if (segments.size() == 3 && segments[2] == "erase") return ErasePost(p, parts, segments[1]);
-  }
-  return ErrorHtml(p, 404, p.T("error.not_found"));
+HttpResponse WithReferralId(Call& c,
+                            HttpResponse (*render)(Page&, const AppParts&, const std::string&)) {
+  Page p(c.req, c.parts);
+  if (c.parts.referrals == nullptr) return Unavailable(p);
+  std::string id = c.Arg(0);
+  if (!IsId(id)) return ErrorHtml(p, 404, p.T("error.not_found"));
+  return render(p, c.parts, id);
 }
 
+HttpResponse Whole(Call& c, HttpResponse (*render)(Page&, const AppParts&)) {
+  Page p(c.req, c.parts);
+  if (c.parts.referrals == nullptr) return Unavailable(p);
+  return render(p, c.parts);
+}
+
+}  // namespace
 }  // namespace mrc::web::page
+
+namespace mrc::web::pages {
+
+HttpResponse Referrals(Call& c) { return page::Whole(c, page::ListPage); }
+HttpResponse NewReferral(Call& c) { return page::Whole(c, page::NewPage); }
+HttpResponse ReferralAudit(Call& c) { return page::Whole(c, page::AuditPage); }
+HttpResponse Referral(Call& c) { return page::WithReferralId(c, page::DetailPage); }
+HttpResponse ReferralStatus(Call& c) { return page::WithReferralId(c, page::StatusPost); }
+HttpResponse EraseReferral(Call& c) { return page::WithReferralId(c, page::ErasePost); }
+
+}  // namespace mrc::web::pages

@@ -1354,7 +1354,9 @@ std::string XmlText(std::string_view s) {
   return Esc(clean);
 }
 
-HttpResponse BulletinFeed(const AppParts& parts, const std::string& base) {
+namespace {
+
+HttpResponse AtomFeed(const AppParts& parts, const std::string& base) {
   auto bulletins = AllOfKind(parts, "bulletin");
   std::sort(bulletins.begin(), bulletins.end(), [](const json& a, const json& b) {
     return JsonString(a["content"], "effective_date") > JsonString(b["content"], "effective_date");
@@ -1395,6 +1397,8 @@ HttpResponse BulletinFeed(const AppParts& parts, const std::string& base) {
   AddStandardHeaders(&r);
   return r;
 }
+
+}  // namespace
 
 HttpResponse HtmlResponse(int status, std::string body) {
   HttpResponse r;
@@ -1454,41 +1458,78 @@ HttpResponse Ui::LoginPage(const PageRequest& r, int status, std::string_view er
   return p.Render(status, p.T("login.title"), b, "");
 }
 
-HttpResponse Ui::Handle(const PageRequest& r) {
-  Page p(r, parts_);
-  const std::string& path = r.path;
-  const std::string& method = r.http->method;
-  auto segments = SplitList(path, '/');
-  if (path == "/") return SearchPage(p, parts_);
-  if (path == "/faq") return FaqPage(p, parts_);
-  if (path == "/guides") return GuidesPage(p, parts_);
-  if (segments.size() == 2 && segments[0] == "guides") return GuidePage(p, parts_, segments[1]);
-  if (path == "/bulletins") return BulletinsPage(p, parts_);
-  if (segments.size() == 3 && segments[0] == "bulletins" && segments[2] == "read" &&
-      IsId(segments[1]))
-    return MarkRead(p, parts_, segments[1]);
-  if (path == "/centres") return CentresPage(p, parts_);
-  if (path == "/conflicts") return ConflictsPage(p, parts_);
-  if (path == "/sync") return SyncPage(p, parts_);
-  if (path == "/settings") return SettingsPage(p, parts_);
-  if (path == "/admin/users")
-    return method == "POST" ? UsersPost(p, parts_, "") : UsersPage(p, parts_, "");
-  if (segments.size() == 3 && segments[0] == "admin" && segments[1] == "users")
-    return UsersPost(p, parts_, segments[2]);
-  if (!segments.empty() && segments[0] == "referrals") return ReferralPages(p, parts_, segments);
-  if (path == "/docs/new") return EditPage(p, parts_, "");
-  if (segments.size() >= 2 && segments[0] == "docs") {
-    const std::string& id = segments[1];
-    if (!IsId(id)) return ErrorHtml(p, 404, p.T("doc.no_such"));
-    if (segments.size() == 2) return DocPage(p, parts_, id);
-    if (segments.size() == 3 && segments[2] == "history") return HistoryPage(p, parts_, id);
-    if (segments.size() == 3 && segments[2] == "edit") return EditPage(p, parts_, id);
-    if (segments.size() == 3 && segments[2] == "proposals") return ProposalsPage(p, parts_, id);
-    if (segments.size() == 5 && segments[2] == "proposals" && IsId(segments[3]) &&
-        (segments[4] == "accept" || segments[4] == "decline"))
-      return DecideProposal(p, parts_, id, segments[3], segments[4] == "accept");
-  }
-  return ErrorHtml(p, 404, p.T("error.not_found"));
+namespace pages {
+namespace {
+
+// A page about one document: the path's id checked first.
+HttpResponse WithDocId(Call& c,
+                       HttpResponse (*render)(Page&, const AppParts&, const std::string&)) {
+  Page p(c.req, c.parts);
+  std::string id = c.Arg(0);
+  if (!IsId(id)) return ErrorHtml(p, 404, p.T("doc.no_such"));
+  return render(p, c.parts, id);
 }
+
+HttpResponse Whole(Call& c, HttpResponse (*render)(Page&, const AppParts&)) {
+  Page p(c.req, c.parts);
+  return render(p, c.parts);
+}
+
+HttpResponse Decide(Call& c, bool accept) {
+  Page p(c.req, c.parts);
+  std::string id = c.Arg(0), proposal = c.Arg(1);
+  if (!IsId(id)) return ErrorHtml(p, 404, p.T("doc.no_such"));
+  if (!IsId(proposal)) return ErrorHtml(p, 404, p.T("error.not_found"));
+  return DecideProposal(p, c.parts, id, proposal, accept);
+}
+
+}  // namespace
+
+HttpResponse Search(Call& c) { return Whole(c, SearchPage); }
+HttpResponse Faq(Call& c) { return Whole(c, FaqPage); }
+HttpResponse Guides(Call& c) { return Whole(c, GuidesPage); }
+HttpResponse Guide(Call& c) {
+  Page p(c.req, c.parts);
+  return GuidePage(p, c.parts, c.Arg(0));
+}
+HttpResponse Bulletins(Call& c) { return Whole(c, BulletinsPage); }
+HttpResponse MarkBulletinRead(Call& c) {
+  Page p(c.req, c.parts);
+  std::string id = c.Arg(0);
+  if (!IsId(id)) return ErrorHtml(p, 404, p.T("error.not_found"));
+  return MarkRead(p, c.parts, id);
+}
+HttpResponse Centres(Call& c) { return Whole(c, CentresPage); }
+HttpResponse NewDoc(Call& c) {
+  Page p(c.req, c.parts);
+  return EditPage(p, c.parts, "");
+}
+HttpResponse Doc(Call& c) { return WithDocId(c, DocPage); }
+HttpResponse DocHistory(Call& c) { return WithDocId(c, HistoryPage); }
+HttpResponse EditDoc(Call& c) { return WithDocId(c, EditPage); }
+HttpResponse Proposals(Call& c) { return WithDocId(c, ProposalsPage); }
+HttpResponse AcceptProposal(Call& c) { return Decide(c, true); }
+HttpResponse DeclineProposal(Call& c) { return Decide(c, false); }
+HttpResponse Conflicts(Call& c) { return Whole(c, ConflictsPage); }
+HttpResponse Settings(Call& c) { return Whole(c, SettingsPage); }
+HttpResponse Sync(Call& c) { return Whole(c, SyncPage); }
+HttpResponse Users(Call& c) {
+  Page p(c.req, c.parts);
+  return UsersPage(p, c.parts, "");
+}
+HttpResponse AddUser(Call& c) {
+  Page p(c.req, c.parts);
+  return UsersPost(p, c.parts, "");
+}
+HttpResponse ChangeUser(Call& c) {
+  Page p(c.req, c.parts);
+  return UsersPost(p, c.parts, c.Arg(0));
+}
+HttpResponse BulletinFeed(Call& c) {
+  const std::string* host = c.http().Header("host");
+  return AtomFeed(c.parts, "http://" + (host ? *host : std::string("localhost")));
+}
+
+}  // namespace pages
 
 }  // namespace mrc::web

@@ -1,6 +1,6 @@
 // Api::Handle without a socket: routing, methods, media types, query strings,
 // error bodies and headers, and document round trips over a real DocService.
-#include "web/api/api.h"
+#include "web/app/doc_api.h"
 
 #include <gtest/gtest.h>
 
