@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "web/markdown.h"
+#include "web/text/markdown.h"
 
 namespace {
 

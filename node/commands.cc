@@ -28,12 +28,11 @@
 #include "sync/peer/peer_service.h"
 #include "sync/referrals/referral_service.h"
 #include "sync/trust/trust_service.h"
-#include "web/api.h"
-#include "web/app.h"
-#include "web/client.h"
-#include "web/search.h"
-#include "web/server.h"
-#include "web/users.h"
+#include "web/app/app.h"
+#include "web/http/client.h"
+#include "web/search/index.h"
+#include "web/http/server.h"
+#include "web/users/users.h"
 
 namespace mrc::node {
 namespace {

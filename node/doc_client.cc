@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "node/context.h"
-#include "web/client.h"
+#include "web/http/client.h"
 
 namespace mrc::node {
 namespace {

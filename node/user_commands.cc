@@ -10,8 +10,8 @@
 
 #include "node/commands.h"
 #include "node/doc_client.h"
-#include "web/forms.h"
-#include "web/users.h"
+#include "web/http/forms.h"
+#include "web/users/users.h"
 
 namespace mrc::node {
 namespace {

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "tests/e2e/process.h"
-#include "web/client.h"
+#include "web/http/client.h"
 
 namespace mrc::e2e {
 

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/process.h"
-#include "web/client.h"
+#include "web/http/client.h"
 
 namespace mrc::e2e {
 namespace {

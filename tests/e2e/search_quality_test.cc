@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "tests/e2e/process.h"
-#include "web/client.h"
+#include "web/http/client.h"
 
 namespace mrc::e2e {
 namespace {

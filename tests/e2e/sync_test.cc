@@ -20,7 +20,7 @@
 #include "tests/e2e/cluster.h"
 #include "tests/e2e/process.h"
 #include "tests/e2e/proxy.h"
-#include "web/client.h"
+#include "web/http/client.h"
 
 namespace mrc::e2e {
 namespace {

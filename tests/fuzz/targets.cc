@@ -32,8 +32,8 @@
 #include "sync/trust/trust.h"
 #include "sync/peer/wire.h"
 #include "tests/support/node_parts.h"
-#include "web/markdown.h"
-#include "web/server.h"
+#include "web/text/markdown.h"
+#include "web/http/server.h"
 
 namespace mrc::fuzz {
 namespace {

@@ -17,9 +17,9 @@
 #include "sync/referrals/referral_service.h"
 #include "sync/crypto/sealed.h"
 #include "sync/trust/trust_service.h"
-#include "web/app.h"
-#include "web/search.h"
-#include "web/users.h"
+#include "web/app/app.h"
+#include "web/search/index.h"
+#include "web/users/users.h"
 
 namespace mrc::testing {
 

@@ -1,0 +1,78 @@
+#include "web/api/members.h"
+
+#include <nlohmann/json.hpp>
+
+#include "sync/trust/trust_service.h"
+#include "web/api/common.h"
+
+namespace mrc::web::api {
+namespace {
+
+using nlohmann::json;
+
+HttpResponse Unavailable() {
+  return ErrorResponse(503, "UNAVAILABLE", "membership is not available here");
+}
+
+Status CheckId(const Call& c, const char* what, const char* ids) {
+  if (c.args.empty() || IsHexId(c.args[0])) return Status::Ok();
+  return Status::NotFound(std::string("no ") + what + " '" + std::string(c.args[0].substr(0, 80)) +
+                          "': " + ids + " are 64 lowercase hex characters");
+}
+
+HttpResponse Acknowledge(Call& c) {
+  if (!c.parts.trust) return Unavailable();
+  return FromResult(c.parts.trust->Acknowledge(c.args[0], c.http().body));
+}
+
+}  // namespace
+
+Status CheckMemberKey(const Call& c) { return CheckId(c, "member", "keys"); }
+Status CheckBulletinId(const Call& c) { return CheckId(c, "bulletin", "ids"); }
+
+HttpResponse Members(Call& c) {
+  if (!c.parts.trust) return Unavailable();
+  return FromResult(c.parts.trust->Members());
+}
+
+HttpResponse ApproveMember(Call& c) {
+  if (!c.parts.trust) return Unavailable();
+  return FromResult(c.parts.trust->Approve(c.http().body), 201);
+}
+
+HttpResponse Member(Call& c) {
+  if (!c.parts.trust) return Unavailable();
+  return FromResult(c.parts.trust->Member(c.args[0]));
+}
+
+HttpResponse RevokeMember(Call& c) {
+  if (!c.parts.trust) return Unavailable();
+  return FromResult(c.parts.trust->Revoke(c.args[0], c.http().body));
+}
+
+HttpResponse Receipts(Call& c) {
+  if (!c.parts.trust) return Unavailable();
+  return FromResult(c.parts.trust->Receipts(c.args[0]));
+}
+
+HttpResponse AcknowledgeBulletin(Call& c) {
+  const Principal* who = c.req.who;
+  if (who == nullptr || who->local) return RunService(c, Acknowledge, false);
+  const HttpRequest& r = c.http();
+  auto body = r.body.empty() ? Result<json>(json::object()) : ParseBody(r);
+  if (!body.ok()) return JsonError(body.status());
+  if (body->contains("by") && (*body)["by"] != who->user) {
+    return ErrorResponse(
+        403, "PERMISSION_DENIED",
+        "an acknowledgement names the user who makes it (\"by\" may only be " + who->user + ")");
+  }
+  HttpRequest named = r;
+  (*body)["by"] = who->user;
+  named.body = body->dump();
+  PageRequest req = c.req;
+  req.http = &named;
+  Call signed_by{req, c.parts, c.state, c.rule, c.args};
+  return RunService(signed_by, Acknowledge, false);
+}
+
+}  // namespace mrc::web::api

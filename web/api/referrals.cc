@@ -1,0 +1,72 @@
+#include "web/api/referrals.h"
+
+#include "sync/referrals/referral_service.h"
+#include "web/api/common.h"
+
+namespace mrc::web::api {
+namespace {
+
+// Every referral route takes the same query parameters (each reads its
+// own), and answers 503 when the node has no referrals.
+HttpResponse Run(Call& c,
+                 Result<std::string> (*act)(Call&, sync::ReferralService&, const Params&),
+                 int ok_status = 200) {
+  sync::ReferralService* service = c.parts.referrals;
+  if (service == nullptr) return ErrorResponse(503, "UNAVAILABLE", "referrals are not set up");
+  auto q = ParseQuery(TargetQuery(c.http().target), {"direction", "status", "urgency", "service",
+                                                     "language", "place", "max"});
+  if (!q.ok()) return JsonError(q.status());
+  return FromResult(act(c, *service, *q), ok_status);
+}
+
+const std::string& User(const Call& c) { return c.req.who->user; }
+
+}  // namespace
+
+HttpResponse ListReferrals(Call& c) {
+  return Run(c, [](Call&, sync::ReferralService& s, const Params& q) {
+    return s.List(Param(q, "direction"), Param(q, "status"), Param(q, "urgency"));
+  });
+}
+
+HttpResponse CreateReferral(Call& c) {
+  return Run(
+      c,
+      [](Call& call, sync::ReferralService& s, const Params&) {
+        return s.Create(call.http().body, User(call));
+      },
+      201);
+}
+
+HttpResponse ReferralTargets(Call& c) {
+  return Run(c, [](Call&, sync::ReferralService& s, const Params& q) {
+    return s.Targets(Param(q, "service"), Param(q, "language"), Param(q, "place"));
+  });
+}
+
+HttpResponse ReferralAudit(Call& c) {
+  return Run(c, [](Call&, sync::ReferralService& s, const Params& q) -> Result<std::string> {
+    MRC_ASSIGN_OR_RETURN(std::uint32_t max, ParseCount(q, "max", 200));
+    return s.Audit(max);
+  });
+}
+
+HttpResponse GetReferral(Call& c) {
+  return Run(c, [](Call& call, sync::ReferralService& s, const Params&) {
+    return s.Get(call.args[0], User(call));
+  });
+}
+
+HttpResponse SetReferralStatus(Call& c) {
+  return Run(c, [](Call& call, sync::ReferralService& s, const Params&) {
+    return s.SetStatus(call.args[0], call.http().body, User(call));
+  });
+}
+
+HttpResponse EraseReferral(Call& c) {
+  return Run(c, [](Call& call, sync::ReferralService& s, const Params&) {
+    return s.Erase(call.args[0], User(call));
+  });
+}
+
+}  // namespace mrc::web::api

@@ -1,0 +1,103 @@
+#include "web/api/search.h"
+
+#include <nlohmann/json.hpp>
+
+#include "sync/log/log.h"
+#include "web/api/common.h"
+#include "web/search/index.h"
+#include "web/text/json_text.h"
+
+namespace mrc::web::api {
+
+HttpResponse Search(Call& c) {
+  const HttpRequest& r = c.http();
+  auto q = ParseQuery(TargetQuery(r.target),
+                      {"q", "kind", "category", "country", "topic", "language", "offset", "limit"});
+  if (!q.ok()) return JsonError(q.status());
+  SearchQuery sq;
+  sq.text = Param(*q, "q");
+  sq.kind = Param(*q, "kind");
+  sq.category = Param(*q, "category");
+  sq.country = Param(*q, "country");
+  sq.topic = Param(*q, "topic");
+  sq.language = Param(*q, "language");
+  // Ranked for the reader as the search page ranks: their language first.
+  sq.reader_language = c.req.lang;
+  auto offset = ParseCount(*q, "offset", 0);
+  auto limit = ParseCount(*q, "limit", 20);
+  if (!offset.ok()) return JsonError(offset.status());
+  if (!limit.ok()) return JsonError(limit.status());
+  sq.offset = *offset;
+  sq.limit = *limit;
+  // The answer depends on the query and the reader's language alone: kept
+  // until a document changes (building the JSON costs several times more
+  // than the cached search).
+  auto generation = c.parts.log->LastDocChange();
+  std::string key = sq.reader_language + ' ' + std::string(TargetQuery(r.target));
+  if (generation.ok()) {
+    if (auto body = c.state.search_answers.Get(key, *generation)) {
+      HttpResponse cached;
+      cached.body = std::move(*body);
+      AddStandardHeaders(&cached);
+      return cached;
+    }
+  }
+  auto res = c.parts.search->Search(sq);
+  if (!res.ok()) return JsonError(res.status());
+  // Written directly (a json value would be a tree of maps: most of the
+  // cost of a new query's answer); keys in the order json::dump gives.
+  HttpResponse out;
+  std::string& b = out.body;
+  b.reserve(512 + 1024 * res->hits.size());
+  b += R"({"complete":)";
+  b += res->complete ? "true" : "false";
+  b += R"(,"estimated":)" + std::to_string(res->estimated) + R"(,"hits":[)";
+  for (std::size_t i = 0; i < res->hits.size(); ++i) {
+    const SearchHit& h = res->hits[i];
+    b += i ? ",{" : "{";
+    auto field = [&b](std::string_view key, std::string_view value) {
+      AppendJsonString(&b, key);
+      b += ':';
+      AppendJsonString(&b, value);
+      b += ',';
+    };
+    b += R"("categories":[)";
+    for (std::size_t c = 0; c < h.categories.size(); ++c) {
+      if (c) b += ',';
+      AppendJsonString(&b, h.categories[c]);
+    }
+    b += "],";
+    field("country", h.country);
+    field("id", h.id);
+    field("kind", h.kind);
+    field("language", h.language);
+    b += R"("percent":)" + std::to_string(h.percent) + R"(,"snippet":[)";
+    for (std::size_t p = 0; p < h.snippet.size(); ++p) {
+      b += p ? R"(,{"hit":)" : R"({"hit":)";
+      b += h.snippet[p].hit ? "true" : "false";
+      b += R"(,"text":)";
+      AppendJsonString(&b, h.snippet[p].text);
+      b += '}';
+    }
+    b += "],";
+    field("title", h.title);
+    AppendJsonString(&b, "topic");
+    b += ':';
+    AppendJsonString(&b, h.topic);
+    b += '}';
+  }
+  b += "]}";
+  AddStandardHeaders(&out);
+  if (generation.ok() && res->complete) c.state.search_answers.Put(key, *generation, out.body);
+  return out;
+}
+
+HttpResponse Facet(Call& c) {
+  auto f = c.parts.search->Facet(c.Arg(0));
+  if (!f.ok()) return JsonError(f.status());
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [v, n] : *f) out.push_back({{"value", v}, {"count", n}});
+  return Json(200, {{"values", out}});
+}
+
+}  // namespace mrc::web::api

@@ -1,0 +1,148 @@
+// App: authentication, CSRF and role checks from the route table, then the
+// route's handler. See app.h for the rules.
+#include "web/app/app.h"
+
+#include <mutex>
+
+#include "config/foundation/log.h"
+#include "web/app/doc_api.h"
+#include "web/app/login.h"
+#include "web/http/forms.h"
+#include "web/ui/ui.h"
+
+namespace mrc::web {
+namespace {
+
+// HEAD never gets here: App::Handle runs it as a GET.
+bool IsStateChanging(std::string_view method) { return method != "GET"; }
+
+}  // namespace
+
+struct App::Impl {
+  AppParts parts;
+  AppState state;
+  Ui ui;
+  std::mutex local_mu;
+  std::string local_token;  // guarded by local_mu
+
+  explicit Impl(AppParts p) : parts(std::move(p)), ui(parts) {}
+};
+
+App::App(AppParts parts) : impl_(std::make_unique<Impl>(std::move(parts))) {}
+App::~App() = default;
+
+void App::SetLocalToken(std::string token) {
+  std::lock_guard lock(impl_->local_mu);
+  impl_->local_token = std::move(token);
+}
+
+HttpResponse App::Handle(const HttpRequest& request) {
+  // Never throws: a handler's unexpected exception is a 500, not the end of
+  // the process.
+  try {
+    if (request.method == "HEAD") {
+      // HEAD is GET without the body (the server leaves it out): it runs
+      // the GET handler and nothing else, so that a handler that tells a
+      // read from a write by "not GET" can never write on a HEAD, which
+      // passes no CSRF check.
+      HttpRequest get = request;
+      get.method = "GET";
+      get.body.clear();
+      return HandleRequest(get);
+    }
+    return HandleRequest(request);
+  } catch (const std::exception& e) {
+    log::Warn("http", std::string("request failed: ") + e.what());
+    return ErrorResponse(500, "INTERNAL", "the request failed; see the node's log");
+  }
+}
+
+std::optional<Principal> App::Authenticate(const HttpRequest& r, Status* why) {
+  std::string bearer = app::BearerToken(r);
+  if (!bearer.empty()) {
+    {
+      std::lock_guard lock(impl_->local_mu);
+      if (app::SameSecret(bearer, impl_->local_token))
+        return Principal{"local", Role::kAdmin, "", "", true, true};
+    }
+    auto p = impl_->parts.users->Token(bearer);
+    if (p.ok()) return *p;
+    *why = p.status();
+    return std::nullopt;
+  }
+  std::string cookie = app::CookieValue(r, kSessionCookie);
+  if (cookie.empty()) {
+    *why = Status::Unauthenticated("log in first (a session cookie or an API token is needed)");
+    return std::nullopt;
+  }
+  auto p = impl_->parts.users->Session(cookie);
+  if (p.ok()) return *p;
+  *why = p.status();
+  return std::nullopt;
+}
+
+HttpResponse App::HandleRequest(const HttpRequest& request) {
+  Impl& s = *impl_;
+  std::string_view path = TargetPath(request.target);
+  bool api = path.substr(0, 5) == "/api/";  // answered in JSON, not with pages
+  PageRequest page;
+  page.http = &request;
+  page.path = std::string(path);
+  page.lang = app::Language(request, nullptr);
+  std::vector<std::string_view> args;
+
+  // Routes open to anyone: no login, no page parsing (the login page
+  // parses its own).
+  if (const RouteRule* open = FindOpenRoute(request.method, path, &args)) {
+    if (open->doc_api) return ServeDocApi(s.parts, s.state, request);
+    Call c{page, s.parts, s.state, *open, std::move(args)};
+    return open->handler(c);
+  }
+  if (!api) {
+    if (auto error = app::ParsePage(request, s.parts, &page)) return *error;
+  }
+
+  Status why;
+  auto who = Authenticate(request, &why);
+  if (!who) {
+    if (api) return ErrorResponse(HttpStatusOf(why), why.CodeName(), why.message());
+    if (request.method == "GET") return Redirect("/login?next=" + PercentEncode(request.target));
+    return s.ui.LoginPage(page, 401, "login.expired", "/");
+  }
+  page.who = &*who;
+  page.lang = app::Language(request, &*who);
+
+  const RouteRule* rule = FindRoute(request.method, path, &args);
+  if (rule == nullptr) {
+    if (PathHasRoute(path)) {
+      std::string message = request.method.substr(0, 20) + " is not allowed here";
+      return api ? ErrorResponse(405, "METHOD_NOT_ALLOWED", message)
+                 : s.ui.ErrorPage(page, 405, message);
+    }
+    return api ? ErrorResponse(404, "NOT_FOUND",
+                               "no such path: " + std::string(path.substr(0, 200)))
+               : s.ui.ErrorPage(page, 404, "not_found");
+  }
+  if (IsStateChanging(request.method) && !who->api_token) {
+    std::string sent =
+        api ? (request.Header(std::string(kCsrfHeader)) ? *request.Header(std::string(kCsrfHeader))
+                                                        : std::string())
+            : Param(page.form, kCsrfField);
+    if (!app::SameSecret(sent, who->csrf) || !app::OriginAllowed(request)) {
+      if (api) {
+        return ErrorResponse(
+            403, "CSRF", "missing or wrong CSRF token (send the session's token in X-CSRF-Token)");
+      }
+      return s.ui.ErrorPage(page, 403, "csrf");
+    }
+  }
+  if (rule->role && static_cast<int>(who->role) < static_cast<int>(*rule->role)) {
+    std::string msg = "this needs the " + std::string(RoleName(*rule->role)) + " role; " +
+                      who->user + " is " + std::string(RoleName(who->role));
+    return api ? ErrorResponse(403, "PERMISSION_DENIED", msg) : s.ui.ErrorPage(page, 403, "role");
+  }
+  Call c{page, s.parts, s.state, *rule, std::move(args)};
+  return rule->handler(c);
+}
+
+}  // namespace mrc::web

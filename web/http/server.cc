@@ -1,0 +1,234 @@
+// Server: the listener and the lifecycle, after Beast's
+// example/http/server/async (connections are in session.cc).
+//
+// The Server's strand owns the acceptor, the signal set and one timer. Run()
+// runs the io_context on `threads` threads. Shutdown (signal or Stop()):
+// close the acceptor, close connections idle between requests, let the others
+// finish their current request (their response says Connection: close), poll
+// until none is left, and give up on stragglers after 5 s.
+#include "web/http/server.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/error.hpp>
+#include <chrono>
+#include <csignal>
+#include <thread>
+#include <vector>
+
+#include "config/foundation/log.h"
+#include "config/config.h"
+#include "web/http/session.h"
+
+namespace mrc::web {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// How long requests in progress may run on after shutdown begins.
+constexpr auto kShutdownGrace = std::chrono::seconds(5);
+// Open connections beyond this are closed at once: a centre has a handful of
+// browsers (~6 connections each), and each connection holds a descriptor
+// that RocksDB competes for under the usual limit of 1024.
+constexpr std::size_t kMaxConnections = 256;
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(const ServerOptions& options, Handler handler)
+      : ioc(static_cast<int>(options.threads)),
+        strand(net::make_strand(ioc)),
+        acceptor(strand),
+        signals(strand),
+        timer(strand) {
+    shared.options = options;
+    shared.handler = std::move(handler);
+  }
+
+  void DoAccept() {
+    acceptor.async_accept(net::make_strand(ioc), beast::bind_front_handler(&Impl::OnAccept, this));
+  }
+
+  void OnAccept(beast::error_code ec, tcp::socket socket) {
+    if (shared.stopping || !acceptor.is_open()) return;
+    if (ec) {
+      // Out of file descriptors and the like: retrying at once would spin.
+      log::Warn("http", "accept failed: " + ec.message());
+      timer.expires_after(std::chrono::milliseconds(100));
+      timer.async_wait([this](beast::error_code e) {
+        if (!e && !shared.stopping) DoAccept();
+      });
+      return;
+    }
+    if (shared.Count() >= kMaxConnections) {
+      log::Warn("http", "refusing a connection: " + std::to_string(kMaxConnections) +
+                            " connections are open");
+      socket.close(ec);
+    } else {
+      detail::StartSession(std::move(socket), &shared);
+    }
+    DoAccept();
+  }
+
+  // On the strand.
+  void BeginShutdown() {
+    if (shared.stopping.exchange(true)) return;
+    beast::error_code ec;
+    acceptor.close(ec);
+    signals.cancel(ec);
+    signals.clear(ec);  // restores default handling: a second Ctrl-C ends the process
+    timer.cancel();
+    auto live = shared.Live();
+    log::Info("http", "shutting down (" + std::to_string(live.size()) + " open connections)");
+    for (auto& s : live) detail::ShutdownSession(s);
+    give_up_at = Clock::now() + kShutdownGrace;
+    if (!live.empty()) PollDrained();
+  }
+
+  // Until every session is gone or the grace period is over. Polling every
+  // 20 ms keeps sessions free of any call back into the server.
+  void PollDrained() {
+    timer.expires_after(std::chrono::milliseconds(20));
+    timer.async_wait([this](beast::error_code ec) {
+      if (ec || shared.Count() == 0) return;
+      if (Clock::now() >= give_up_at) {
+        log::Warn("http", "closing " + std::to_string(shared.Count()) +
+                              " connections still busy after the grace period");
+        ioc.stop();
+        return;
+      }
+      PollDrained();
+    });
+  }
+
+  // Runs handlers until the io_context is out of work or stopped. A handler
+  // that throws is logged; the server keeps serving.
+  void RunLoop() {
+    for (;;) {
+      try {
+        ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        log::Error("http", std::string("unexpected exception: ") + e.what());
+      }
+    }
+  }
+
+  // Destroyed in reverse order: `shared` must outlive the io_context, whose
+  // destructor destroys sessions that may still be queued.
+  detail::Shared shared;
+  net::io_context ioc;
+  net::strand<net::io_context::executor_type> strand;
+  tcp::acceptor acceptor;
+  net::signal_set signals;
+  net::steady_timer timer;  // accept retry, then the shutdown poll
+  tcp::endpoint endpoint;
+  Clock::time_point give_up_at;
+  std::atomic<bool> ran{false};
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() = default;
+
+namespace {
+
+Status BindError(const std::string& where, const beast::error_code& ec) {
+  std::string msg = "cannot listen on " + where + ": " + ec.message();
+  if (ec == net::error::address_in_use) {
+    return Status::Unavailable(msg + " (is another mrcnode running? choose another http.listen)");
+  }
+  if (ec == net::error::access_denied) return Status::PermissionDenied(msg);
+  return Status::IOError(msg);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options, Handler handler) {
+  if (!handler) return Status::InvalidArgument("HTTP server: no request handler");
+  if (options.threads == 0) return Status::InvalidArgument("HTTP server: threads must be >= 1");
+  auto hp = config::ParseHostPort(options.listen, /*allow_port_zero=*/true);
+  if (!hp.ok()) return hp.status().Annotate("HTTP listen address");
+  const std::string refused = "refusing to listen on '" + options.listen +
+                              "': not a loopback address; the HTTP server has no TLS, so it "
+                              "binds to 127.0.0.1 or [::1] only, where passwords and session "
+                              "cookies never cross a network";
+  if (!config::IsLoopback(hp->host)) return Status::PermissionDenied(refused);
+  beast::error_code ec;
+  net::ip::address address = hp->host == "localhost" ? net::ip::make_address("127.0.0.1")
+                                                     : net::ip::make_address(hp->host, ec);
+  if (ec) {
+    return Status::InvalidArgument("HTTP listen address '" + options.listen + "': '" + hp->host +
+                                   "' is not an IP address");
+  }
+  if (!address.is_loopback()) return Status::PermissionDenied(refused);
+  try {
+    auto impl = std::make_unique<Impl>(options, std::move(handler));
+    tcp::endpoint ep(address, hp->port);
+    const std::string where = detail::EndpointString(ep);
+    auto& acc = impl->acceptor;
+    if (acc.open(ep.protocol(), ec); ec) return BindError(where, ec);
+    if (acc.set_option(net::socket_base::reuse_address(true), ec); ec) return BindError(where, ec);
+    if (acc.bind(ep, ec); ec) return BindError(where, ec);
+    if (acc.listen(net::socket_base::max_listen_connections, ec); ec) return BindError(where, ec);
+    impl->endpoint = acc.local_endpoint(ec);
+    if (ec) return BindError(where, ec);
+    return std::unique_ptr<Server>(new Server(std::move(impl)));
+  } catch (const std::exception& e) {
+    return Status::IOError("cannot start the HTTP server on " + options.listen + ": " + e.what());
+  }
+}
+
+std::uint16_t Server::port() const { return impl_->endpoint.port(); }
+
+std::string Server::address() const { return detail::EndpointString(impl_->endpoint); }
+
+Status Server::Run() {
+  Impl& s = *impl_;
+  if (s.ran.exchange(true)) return Status::InvalidArgument("HTTP server: Run() called twice");
+  beast::error_code ec;
+  s.signals.add(SIGINT, ec);
+  s.signals.add(SIGTERM, ec);
+  if (ec) return Status::IOError("HTTP server: cannot handle SIGINT/SIGTERM: " + ec.message());
+  s.signals.async_wait([&s](beast::error_code e, int signal) {
+    if (e) return;
+    log::Info("http", std::string(signal == SIGINT ? "SIGINT" : "SIGTERM") + " received");
+    s.BeginShutdown();
+  });
+  // Stop() may have run before Run(): its BeginShutdown is queued and closes
+  // the acceptor before this accept can complete.
+  s.DoAccept();
+  log::Info("http", "listening on " + address() + " (" + std::to_string(s.shared.options.threads) +
+                        " threads)");
+
+  std::vector<std::thread> threads;
+  Status status;
+  try {
+    for (std::uint32_t i = 1; i < s.shared.options.threads; ++i) {
+      threads.emplace_back([&s] { s.RunLoop(); });
+    }
+  } catch (const std::system_error& e) {
+    status = Status::IOError(std::string("HTTP server: cannot start threads: ") + e.what());
+    Stop();
+  }
+  s.RunLoop();
+  for (auto& t : threads) t.join();
+  // Sessions abandoned by a stop after the grace period: close their sockets
+  // now; the objects go with the io_context.
+  for (auto& session : s.shared.Live()) detail::ForceCloseSession(session);
+  log::Info("http", "stopped");
+  return status;
+}
+
+void Server::Stop() {
+  Impl* s = impl_.get();
+  net::post(s->strand, [s] { s->BeginShutdown(); });
+}
+
+}  // namespace mrc::web

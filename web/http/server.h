@@ -1,0 +1,71 @@
+// Server: the HTTP/1.1 transport. It reads requests, hands each to a Handler
+// (usually Api::Handle) and writes the response; it knows nothing of routes.
+//
+//   auto server = web::Server::Create(options, [&api](const web::HttpRequest& r) {
+//     return api.Handle(r);
+//   });
+//   if (!server.ok()) ...;
+//   Status s = (*server)->Run();  // until SIGINT/SIGTERM or Stop()
+//
+// Limits: headers 8 KiB (431), body `body_limit` (413), `timeout_seconds` for
+// each request read and response write and for an idle keep-alive connection.
+// A request that is malformed, or smuggles a body (Transfer-Encoding other
+// than exactly "chunked", or Transfer-Encoding with Content-Length), gets a
+// 400 and its connection is closed; the server carries on. A Host header that
+// is not a loopback address gets 421 (a DNS-rebinding page in a browser).
+// These errors are JSON like Api's: {"error":{"code":"BAD_REQUEST",...}},
+// codes BAD_REQUEST, PAYLOAD_TOO_LARGE, HEADERS_TOO_LARGE, MISDIRECTED_REQUEST.
+// At most 256 connections are open at once; more are closed on accept.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "config/foundation/status.h"
+#include "web/http/http_types.h"
+
+namespace mrc::web {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT, loopback only; port 0 = any free port
+  std::uint64_t body_limit = 1 << 20;     // bytes of request body; larger gets 413
+  std::uint32_t timeout_seconds = 30;     // per read/write, and idle keep-alive
+  std::uint32_t threads = 2;              // threads running connections (>= 1)
+};
+
+// Maps a request to a response. Called on the connection's thread, one
+// request at a time per connection but concurrently across connections, so
+// it must be thread-safe. It should not throw; if it does, the client gets a
+// 500.
+using Handler = std::function<HttpResponse(const HttpRequest&)>;
+
+class Server {
+ public:
+  // Binds and listens. PermissionDenied for a non-loopback address,
+  // InvalidArgument for a malformed one, Unavailable when the address is in
+  // use, IOError for other socket failures.
+  static Result<std::unique_ptr<Server>> Create(const ServerOptions& options, Handler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  std::uint16_t port() const;   // the bound port (useful with port 0)
+  std::string address() const;  // "127.0.0.1:8080", "[::1]:8080"
+
+  // Serves on `threads` threads (the caller's among them) until SIGINT or
+  // SIGTERM arrives or Stop() is called; then stops accepting, lets requests
+  // in progress finish (up to 5 s), closes idle connections and returns.
+  // Call at most once; the Server must not be destroyed while Run() runs.
+  Status Run();
+  // Thread-safe; may be called before, during or after Run().
+  void Stop();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mrc::web

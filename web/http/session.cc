@@ -1,0 +1,368 @@
+// One HTTP connection, after Beast's example/http/server/async: the session
+// lives on its own strand, kept alive by its pending operation
+// (shared_from_this); DoX starts an operation and OnX finishes it, checking
+// the error first. One request at a time, so one write in flight.
+//
+// A request is read in two steps, header then body, so the framing can be
+// vetted before a body byte is consumed: a Transfer-Encoding other than
+// exactly "chunked", a repeated one, or one beside Content-Length is how
+// request smuggling starts, and gets a 400. An error response closes the
+// connection after a "lingering close" (stop sending, then read and discard
+// for up to 2 s) so that a client still sending an oversized body reads the
+// 413 instead of a connection reset.
+#include "web/http/session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/buffers_generator.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/message_generator.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <chrono>
+#include <cstdio>
+#include <optional>
+
+#include "config/foundation/log.h"
+#include "config/config.h"
+
+namespace mrc::web::detail {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::uint32_t kHeaderLimit = 8 * 1024;
+// Lingering close after an error response: long enough for a client on
+// loopback or a LAN to finish sending, short enough not to tie up a slot.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::size_t kDrainChunk = 16 * 1024;
+// What a connection's read buffer may hold. The parser's limits cover the
+// header block and the body, but not a chunk's size line (with its
+// extensions) or the trailers, which it waits to see whole: without a cap
+// on the buffer they grew as long as a client kept sending. Body bytes pass
+// through the buffer a read at a time, so the cap does not limit them.
+constexpr std::size_t kReadBufferLimit = 32 * 1024;
+
+// Empty when the request's framing is acceptable, otherwise why it is not.
+std::string FramingProblem(const http::request<http::string_body>& req) {
+  auto te = req.equal_range(http::field::transfer_encoding);
+  auto count = std::distance(te.first, te.second);
+  if (count == 0) return {};
+  if (count > 1) return "Transfer-Encoding is given more than once";
+  if (req.count(http::field::content_length) > 0) {
+    return "a request must not have both Transfer-Encoding and Content-Length";
+  }
+  if (!beast::iequals(te.first->value(), "chunked")) {
+    return "Transfer-Encoding '" + std::string(te.first->value().substr(0, 80)) +
+           "' is not supported; only 'chunked' is";
+  }
+  if (req.version() < 11) return "Transfer-Encoding is not allowed in an HTTP/1.0 request";
+  return {};
+}
+
+// Empty when the Host header names a loopback address, otherwise why not. A
+// web page on another site can make the browser send requests here through
+// DNS rebinding (evil.example resolving to 127.0.0.1); its Host header still
+// says evil.example, and that is the only sign.
+// A missing or repeated Host is malformed (400); a foreign one is 421.
+std::string HostProblem(const http::request<http::string_body>& req, int* status) {
+  *status = 400;
+  auto hosts = req.equal_range(http::field::host);
+  auto count = std::distance(hosts.first, hosts.second);
+  if (count == 0) return req.version() < 11 ? "" : "an HTTP/1.1 request needs a Host header";
+  if (count > 1) return "Host is given more than once";
+  *status = 421;
+  std::string_view host = hosts.first->value();
+  if (!host.empty() && host.front() == '[') {
+    auto close = host.find(']');
+    host = close == std::string_view::npos ? std::string_view() : host.substr(1, close - 1);
+  } else {
+    host = host.substr(0, host.rfind(':'));
+  }
+  if (!config::IsLoopback(host)) {
+    return "Host '" + std::string(hosts.first->value().substr(0, 100)) +
+           "' is not a loopback address; open the node as http://127.0.0.1:PORT/";
+  }
+  return {};
+}
+
+HttpRequest ToHttpRequest(http::request<http::string_body>&& req) {
+  HttpRequest r;
+  r.method = std::string(req.method_string());
+  r.target = std::string(req.target());
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto [it, inserted] = r.headers.emplace(std::move(name), std::string(field.value()));
+    if (!inserted) {
+      it->second += ", ";
+      it->second += field.value();
+    }
+  }
+  r.body = std::move(req.body());
+  return r;
+}
+
+// Headers the transport owns, and values that would split the header block.
+bool HandlerMaySet(std::string_view name, std::string_view value) {
+  for (std::string_view own :
+       {"content-length", "content-type", "connection", "transfer-encoding"}) {
+    if (beast::iequals(name, own)) return false;
+  }
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (c <= ' ' || c == ':' || c == 127) return false;
+  }
+  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+// A response to HEAD keeps its Content-Length but sends no body; a body would
+// be read as the start of the next response.
+http::message_generator MakeResponse(HttpResponse r, unsigned version, bool keep_alive,
+                                     bool head = false) {
+  if (r.status < 100 || r.status > 599) {
+    r = ErrorResponse(500, "INTERNAL", "handler returned HTTP status " + std::to_string(r.status));
+  }
+  AddStandardHeaders(&r);
+  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+  res.set(http::field::content_type, r.content_type);
+  for (const auto& [name, value] : r.headers) {
+    if (HandlerMaySet(name, value)) res.set(name, value);
+  }
+  res.keep_alive(keep_alive);
+  res.body() = std::move(r.body);
+  res.prepare_payload();
+  if (head) res.body().clear();
+  return http::message_generator(std::move(res));
+}
+
+}  // namespace
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, Shared* shared) : stream_(std::move(socket)), shared_(shared) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    peer_ = ec ? "?" : EndpointString(ep);
+  }
+  ~Session() { shared_->Unregister(this); }
+
+  // Called on the server's strand, which serialises it with shutdown.
+  void Start() {
+    shared_->Register(this, weak_from_this());
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::DoReadHeader, shared_from_this()));
+  }
+  // Any thread: close if idle, else finish the current request and close.
+  void Shutdown() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] { self->OnShutdown(); });
+  }
+  // Only once no thread runs the io_context.
+  void ForceClose() {
+    beast::error_code ec;
+    stream_.socket().close(ec);
+  }
+
+ private:
+  enum class State { kIdle, kReading, kHandling, kClosing };
+
+  std::chrono::seconds timeout() const {
+    return std::chrono::seconds(shared_->options.timeout_seconds);
+  }
+
+  void DoReadHeader() {
+    state_ = State::kIdle;
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(shared_->options.body_limit);
+    stream_.expires_after(timeout());
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnReadHeader, shared_from_this()));
+  }
+
+  void OnReadHeader(beast::error_code ec, std::size_t) {
+    if (ec) return OnReadError(ec);
+    state_ = State::kReading;
+    started_ = Clock::now();
+    if (std::string why = FramingProblem(parser_->get()); !why.empty()) {
+      return SendError(400, "BAD_REQUEST", why);
+    }
+    int status = 0;
+    if (std::string why = HostProblem(parser_->get(), &status); !why.empty()) {
+      return SendError(status, status == 421 ? "MISDIRECTED_REQUEST" : "BAD_REQUEST", why);
+    }
+    if (parser_->is_done()) return OnRead({}, 0);
+    stream_.expires_after(timeout());
+    if (parser_->get().version() >= 11 &&
+        beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      // curl and others wait up to 1 s for this before sending a body.
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      return net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                              beast::bind_front_handler(&Session::OnContinue, shared_from_this()));
+    }
+    DoReadBody();
+  }
+
+  void OnContinue(beast::error_code ec, std::size_t) {
+    if (ec) return;
+    DoReadBody();
+  }
+
+  void DoReadBody() {
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == http::error::end_of_stream) return DoClose();  // closed between requests
+    if (ec == http::error::body_limit) {
+      return SendError(413, "PAYLOAD_TOO_LARGE",
+                       "request body exceeds the limit of " +
+                           std::to_string(shared_->options.body_limit) + " bytes");
+    }
+    if (ec == http::error::buffer_overflow) {
+      return SendError(431, "HEADERS_TOO_LARGE",
+                       "a chunk's size line or the trailers exceed " +
+                           std::to_string(kReadBufferLimit) + " bytes");
+    }
+    if (ec == http::error::header_limit) {
+      return SendError(
+          431, "HEADERS_TOO_LARGE",
+          "request headers exceed the limit of " + std::to_string(kHeaderLimit) + " bytes");
+    }
+    if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+        ec != http::error::partial_message) {
+      return SendError(400, "BAD_REQUEST", "malformed HTTP request: " + ec.message());
+    }
+    // Timeout (tcp_stream has closed the socket), reset, shutdown, client gone.
+    if (ec != net::error::operation_aborted) {
+      log::Debug("http", peer_ + ": connection closed: " + ec.message());
+    }
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec) return OnReadError(ec);
+    state_ = State::kHandling;
+    http::request<http::string_body> req = parser_->release();
+    unsigned version = req.version();
+    bool keep_alive = req.keep_alive() && !shared_->stopping;
+    bool head = req.method() == http::verb::head;
+    HttpRequest request = ToHttpRequest(std::move(req));
+    request.remote = peer_;
+    HttpResponse response;
+    try {
+      response = shared_->handler(request);
+    } catch (const std::exception& e) {
+      log::Error("http", request.method + " " + request.target + ": handler threw: " + e.what());
+      response = ErrorResponse(500, "INTERNAL", std::string("internal error: ") + e.what());
+    } catch (...) {
+      log::Error("http", request.method + " " + request.target + ": handler threw");
+      response = ErrorResponse(500, "INTERNAL", "internal error");
+    }
+    LogRequest(request.method, request.target, response.status, response.body.size());
+    Write(MakeResponse(std::move(response), version, keep_alive, head), /*linger=*/false);
+  }
+
+  // An error response ends the connection: after a framing or size error the
+  // rest of the byte stream cannot be trusted to start a request.
+  void SendError(int status, std::string_view code, std::string message) {
+    const auto& req = parser_->get();
+    LogRequest(std::string(req.method_string()), std::string(req.target()), status, 0);
+    log::Debug("http", peer_ + ": " + message);
+    state_ = State::kHandling;
+    unsigned version = req.version() == 10 ? 10 : 11;
+    Write(MakeResponse(ErrorResponse(status, code, message), version, false), /*linger=*/true);
+  }
+
+  void Write(http::message_generator msg, bool linger) {
+    bool keep_alive = msg.keep_alive();
+    stream_.expires_after(timeout());
+    beast::async_write(
+        stream_, std::move(msg),
+        beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive, linger));
+  }
+
+  void OnWrite(bool keep_alive, bool linger, beast::error_code ec, std::size_t) {
+    if (ec) return;
+    if (linger) return DoLinger();
+    if (!keep_alive || shared_->stopping) return DoClose();
+    DoReadHeader();
+  }
+
+  // Sends FIN; the socket closes when the last handler releases the session.
+  void DoClose() {
+    state_ = State::kClosing;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  void DoLinger() {
+    DoClose();
+    stream_.expires_after(kLingerTime);  // one deadline for all the reads below
+    buffer_.clear();
+    DoDrain();
+  }
+
+  void DoDrain() {
+    stream_.async_read_some(buffer_.prepare(kDrainChunk),
+                            beast::bind_front_handler(&Session::OnDrain, shared_from_this()));
+  }
+
+  void OnDrain(beast::error_code ec, std::size_t) {
+    if (ec) return;  // EOF, timeout or reset: done
+    DoDrain();
+  }
+
+  void OnShutdown() {
+    if ((state_ == State::kIdle && buffer_.size() == 0) || state_ == State::kClosing) {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+      stream_.close();  // cancels the pending read; its handler releases us
+    }
+    // Otherwise the current request completes and OnWrite closes.
+  }
+
+  void LogRequest(const std::string& method, const std::string& target, int status,
+                  std::size_t bytes) {
+    if (log::GetLevel() > log::Level::kDebug) return;
+    std::chrono::duration<double, std::milli> took = Clock::now() - started_;
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.3f ms", took.count());
+    log::Debug("http", peer_ + " " + method.substr(0, 20) + " " + target.substr(0, 200) + " " +
+                           std::to_string(status) + " " + std::to_string(bytes) + " B " + ms);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_{kReadBufferLimit};
+  std::optional<http::request_parser<http::string_body>> parser_;
+  Shared* shared_;
+  std::string peer_;
+  State state_ = State::kIdle;
+  Clock::time_point started_ = Clock::now();
+};
+
+std::string EndpointString(const tcp::endpoint& endpoint) {
+  return config::HostPort{endpoint.address().to_string(), endpoint.port()}.ToString();
+}
+
+void StartSession(tcp::socket socket, Shared* shared) {
+  std::make_shared<Session>(std::move(socket), shared)->Start();
+}
+
+void ShutdownSession(const std::shared_ptr<Session>& session) { session->Shutdown(); }
+
+void ForceCloseSession(const std::shared_ptr<Session>& session) { session->ForceClose(); }
+
+}  // namespace mrc::web::detail

@@ -1,0 +1,35 @@
+// AppParts: the node's services that every page and API handler reaches
+// through. A header of its own, below the pages, the API and the App that
+// wires them, so that none of them includes another to learn its context.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "config/foundation/status.h"
+
+namespace mrc::sync {
+class Log;
+class DocService;
+class TrustService;
+class ReferralService;
+}  // namespace mrc::sync
+
+namespace mrc::web {
+
+class SearchIndex;
+class Users;
+
+struct AppParts {
+  sync::Log* log = nullptr;  // none of these is owned; all outlive the App
+  sync::DocService* docs = nullptr;
+  sync::TrustService* trust = nullptr;
+  sync::ReferralService* referrals = nullptr;
+  SearchIndex* search = nullptr;
+  Users* users = nullptr;
+  // What GET /api/v1/status answers, and what the sync page shows.
+  std::function<Result<std::string>()> status;
+  std::string node_name;  // this centre's name, for page titles
+};
+
+}  // namespace mrc::web

@@ -1,0 +1,431 @@
+#include "web/users/users.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "config/foundation/bytes.h"
+#include "config/foundation/time.h"
+#include "storage/store.h"
+
+namespace mrc::web {
+namespace {
+
+// 127.0.0.0/8 and ::1, as ClientAddress() gives them (no port).
+bool IsLoopbackClient(std::string_view client) {
+  return client.rfind("127.", 0) == 0 || client == "::1" || client.rfind("::ffff:127.", 0) == 0;
+}
+
+using nlohmann::json;
+using storage::Column;
+
+// kLocal keys.
+constexpr std::string_view kUserPrefix = "user/";        // name -> user JSON
+constexpr std::string_view kSessionPrefix = "session/";  // hex(hash(token)) -> session JSON
+constexpr std::string_view kTokenPrefix = "api-token/";  // hex(hash(token)) -> token JSON
+
+std::string HashHex(std::string_view token) {
+  unsigned char out[32];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(token.data()),
+                     token.size(), nullptr, 0);
+  return ToHex(std::string_view(reinterpret_cast<const char*>(out), sizeof out));
+}
+
+std::string RandomHex(std::size_t bytes) {
+  std::string raw(bytes, '\0');
+  randombytes_buf(raw.data(), raw.size());
+  return ToHex(raw);
+}
+
+Status CheckName(std::string_view name) {
+  bool ok = !name.empty() && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+  });
+  if (!ok) {
+    return Status::InvalidArgument("user name '" + std::string(name.substr(0, 40)) +
+                                   "' must be 1 to 32 of a-z, 0-9, '.', '_' and '-'");
+  }
+  return Status::Ok();
+}
+
+Status CheckPassword(std::string_view password) {
+  if (password.size() < 8)
+    return Status::InvalidArgument("the password must have at least 8 characters");
+  if (password.size() > 1024)
+    return Status::InvalidArgument("the password is longer than 1024 bytes");
+  return Status::Ok();
+}
+
+Status CheckLanguage(std::string_view tag) {
+  if (tag.empty()) return Status::Ok();
+  std::string_view primary = tag.substr(0, tag.find('-'));
+  auto letters = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  };
+  bool ok = primary.size() >= 2 && primary.size() <= 3 && letters(primary);
+  if (ok && primary.size() < tag.size()) {
+    std::string_view region = tag.substr(primary.size() + 1);
+    ok = region.size() >= 2 && region.size() <= 4 &&
+         std::all_of(region.begin(), region.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+  }
+  if (!ok) {
+    return Status::InvalidArgument("language '" + std::string(tag.substr(0, 20)) +
+                                   "' is not a language tag like 'fr' or 'pt-BR'");
+  }
+  return Status::Ok();
+}
+
+const Status kBadLogin = Status::Unauthenticated("wrong user name or password");
+
+}  // namespace
+
+std::string_view RoleName(Role r) {
+  switch (r) {
+    case Role::kCounsellor:
+      return "counsellor";
+    case Role::kEditor:
+      return "editor";
+    case Role::kAdmin:
+      return "admin";
+  }
+  return "counsellor";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (Role r : {Role::kCounsellor, Role::kEditor, Role::kAdmin}) {
+    if (RoleName(r) == name) return r;
+  }
+  return std::nullopt;
+}
+
+std::uint64_t Users::Now() const { return now_ ? now_() : WallMillis(); }
+
+Result<std::string> Users::HashPassword(std::string_view password) {
+  char hash[crypto_pwhash_STRBYTES];
+  std::lock_guard lock(hash_mu_);
+  if (crypto_pwhash_str_alg(hash, password.data(), password.size(),
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return Status::Unavailable("not enough memory to hash the password");
+  }
+  return std::string(hash);
+}
+
+Status Users::Put(const User& u, std::string_view hash) {
+  json j = {{"role", RoleName(u.role)}, {"hash", hash},
+            {"language", u.language},   {"created", u.created_ms},
+            {"changed", u.changed_ms},  {"generation", u.generation}};
+  storage::WriteBatch batch;
+  batch.Put(Column::kLocal, std::string(kUserPrefix) + u.name, j.dump());
+  return Write(&batch);
+}
+
+Result<std::pair<User, std::string>> Users::Load(std::string_view name) {
+  auto raw = store_->Get(Column::kLocal, std::string(kUserPrefix) + std::string(name));
+  if (raw.status().IsNotFound()) return Status::NotFound("no user '" + std::string(name) + "'");
+  if (!raw.ok()) return raw.status();
+  json j = json::parse(*raw, nullptr, false);
+  std::optional<Role> role;
+  if (j.is_object() && j.contains("role") && j["role"].is_string())
+    role = ParseRole(j["role"].get<std::string>());
+  if (!role || !j.contains("hash") || !j["hash"].is_string()) {
+    return Status::Corruption("unreadable record of user '" + std::string(name) + "'");
+  }
+  User u;
+  u.name = std::string(name);
+  u.role = *role;
+  u.language = j.value("language", "");
+  u.created_ms = j.value("created", std::uint64_t{0});
+  u.changed_ms = j.value("changed", std::uint64_t{0});
+  u.generation = j.value("generation", std::uint64_t{0});
+  return std::make_pair(u, j["hash"].get<std::string>());
+}
+
+Status Users::Add(std::string_view name, Role role, std::string_view password) {
+  MRC_RETURN_IF_ERROR(CheckName(name));
+  MRC_RETURN_IF_ERROR(CheckPassword(password));
+  std::lock_guard change(change_mu_);
+  auto existing = Load(name);
+  if (existing.ok()) return Status::Conflict("user '" + std::string(name) + "' exists already");
+  if (!existing.status().IsNotFound()) return existing.status();
+  MRC_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+  User u;
+  u.name = std::string(name);
+  u.role = role;
+  u.created_ms = u.changed_ms = Now();
+  return Put(u, hash);
+}
+
+Status Users::SetPassword(std::string_view name, std::string_view password) {
+  MRC_RETURN_IF_ERROR(CheckPassword(password));
+  std::lock_guard change(change_mu_);
+  MRC_ASSIGN_OR_RETURN(auto loaded, Load(name));
+  MRC_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+  loaded.first.changed_ms = Now();
+  loaded.first.generation++;
+  MRC_RETURN_IF_ERROR(Put(loaded.first, hash));
+  // A new password usually means the old one may have leaked: the API
+  // tokens made under it go too (sessions end by the generation).
+  return DeleteWithPrefix(kTokenPrefix, loaded.first.name);
+}
+
+Status Users::SetRole(std::string_view name, Role role) {
+  std::lock_guard change(change_mu_);
+  MRC_ASSIGN_OR_RETURN(auto loaded, Load(name));
+  if (loaded.first.role == role) return Status::Ok();
+  loaded.first.role = role;
+  loaded.first.changed_ms = Now();
+  loaded.first.generation++;
+  return Put(loaded.first, loaded.second);
+}
+
+Status Users::SetLanguage(std::string_view name, std::string_view language) {
+  MRC_RETURN_IF_ERROR(CheckLanguage(language));
+  std::lock_guard change(change_mu_);
+  MRC_ASSIGN_OR_RETURN(auto loaded, Load(name));
+  loaded.first.language = std::string(language);
+  return Put(loaded.first, loaded.second);
+}
+
+Status Users::DeleteWithPrefix(std::string_view prefix, std::string_view user) {
+  storage::WriteBatch batch;
+  auto it = store_->NewPrefixIterator(Column::kLocal, prefix);
+  for (it->Seek(prefix); it->Valid() && it->key().substr(0, prefix.size()) == prefix; it->Next()) {
+    json j = json::parse(it->value(), nullptr, false);
+    if (j.is_object() && j.value("user", "") == user) batch.Delete(Column::kLocal, it->key());
+  }
+  MRC_RETURN_IF_ERROR(it->status());
+  return Write(&batch);
+}
+
+Status Users::Remove(std::string_view name) {
+  std::lock_guard change(change_mu_);
+  MRC_RETURN_IF_ERROR(Load(name).status());
+  MRC_RETURN_IF_ERROR(DeleteWithPrefix(kSessionPrefix, name));
+  MRC_RETURN_IF_ERROR(DeleteWithPrefix(kTokenPrefix, name));
+  storage::WriteBatch batch;
+  batch.Delete(Column::kLocal, std::string(kUserPrefix) + std::string(name));
+  return Write(&batch);
+}
+
+Result<User> Users::Get(std::string_view name) {
+  MRC_ASSIGN_OR_RETURN(auto loaded, Load(name));
+  return loaded.first;
+}
+
+Result<std::vector<User>> Users::List() {
+  std::vector<User> out;
+  auto it = store_->NewPrefixIterator(Column::kLocal, kUserPrefix);
+  for (it->Seek(kUserPrefix); it->Valid() && it->key().substr(0, kUserPrefix.size()) == kUserPrefix;
+       it->Next()) {
+    MRC_ASSIGN_OR_RETURN(auto loaded, Load(it->key().substr(kUserPrefix.size())));
+    out.push_back(std::move(loaded.first));
+  }
+  MRC_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
+Result<std::size_t> Users::Count() {
+  MRC_ASSIGN_OR_RETURN(auto all, List());
+  return all.size();
+}
+
+Status Users::CheckLocked(const std::string& name, const std::string& client) {
+  std::lock_guard lock(fail_mu_);
+  std::uint64_t now = Now();
+  auto recent = [&](const std::string& key) {
+    auto it = failures_.find(key);
+    if (it == failures_.end()) return 0;
+    std::erase_if(it->second, [&](std::uint64_t t) { return t + kFailureWindowMillis <= now; });
+    int n = static_cast<int>(it->second.size());
+    if (n == 0) failures_.erase(it);
+    return n;
+  };
+  if (recent("n:" + name) >= kMaxFailuresPerName ||
+      (!IsLoopbackClient(client) && recent("c:" + client) >= kMaxFailuresPerClient)) {
+    return Status::ResourceExhausted("too many failed logins; try again in 15 minutes");
+  }
+  // Forget everything old now and then, so that the map stays small.
+  if (failures_.size() > 10000) failures_.clear();
+  return Status::Ok();
+}
+
+void Users::RecordFailure(const std::string& name, const std::string& client) {
+  std::lock_guard lock(fail_mu_);
+  std::uint64_t now = Now();
+  failures_["n:" + name].push_back(now);
+  if (!IsLoopbackClient(client)) failures_["c:" + client].push_back(now);
+}
+
+Result<NewSession> Users::Login(std::string_view name_in, std::string_view password,
+                                std::string_view client_in) {
+  std::string name(name_in.substr(0, 64)), client(client_in.substr(0, 64));
+  MRC_RETURN_IF_ERROR(CheckLocked(name, client));
+  auto loaded = Load(name);
+  bool good = false;
+  {
+    std::lock_guard lock(hash_mu_);
+    if (loaded.ok()) {
+      good =
+          crypto_pwhash_str_verify(loaded->second.c_str(), password.data(), password.size()) == 0;
+    } else {
+      // Take as long for an unknown name as for a wrong password, so that
+      // timing does not tell which names exist.
+      static const std::string dummy = [] {
+        char h[crypto_pwhash_STRBYTES] = {0};
+        if (crypto_pwhash_str_alg(h, "x", 1, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                  crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                                  crypto_pwhash_ALG_ARGON2ID13) != 0) {
+          return std::string();
+        }
+        return std::string(h);
+      }();
+      if (!dummy.empty() &&
+          crypto_pwhash_str_verify(dummy.c_str(), password.data(), password.size()) == 0) {
+        good = false;  // the dummy matched by chance: still no such user
+      }
+    }
+  }
+  if (!loaded.ok() && !loaded.status().IsNotFound()) return loaded.status();
+  if (!good) {
+    RecordFailure(name, client);
+    return kBadLogin;
+  }
+  // The session is written for the user as checked: not for one removed
+  // (and perhaps added again) or given a new password meanwhile.
+  std::lock_guard change(change_mu_);
+  auto still = Load(name);
+  if (!still.ok() && !still.status().IsNotFound()) return still.status();
+  if (!still.ok() || still->first.generation != loaded->first.generation ||
+      still->first.created_ms != loaded->first.created_ms)
+    return kBadLogin;
+  NewSession s;
+  s.token = RandomHex(32);
+  s.csrf = RandomHex(16);
+  std::uint64_t now = Now();
+  s.expires_ms = now + kSessionMillis;
+  json j = {{"user", name},
+            {"csrf", s.csrf},
+            {"created", now},
+            {"expires", s.expires_ms},
+            {"generation", loaded->first.generation}};
+  storage::WriteBatch batch;
+  batch.Put(Column::kLocal, std::string(kSessionPrefix) + HashHex(s.token), j.dump());
+  MRC_RETURN_IF_ERROR(Write(&batch));
+  const User& u = loaded->first;
+  s.principal = Principal{u.name, u.role, u.language, s.csrf, false, false};
+  return s;
+}
+
+Result<Principal> Users::Session(std::string_view token) {
+  const Status bad = Status::Unauthenticated("not logged in, or the session has expired");
+  if (token.size() != 64) return bad;
+  std::string key = std::string(kSessionPrefix) + HashHex(token);
+  auto raw = store_->Get(Column::kLocal, key);
+  if (raw.status().IsNotFound()) return bad;
+  if (!raw.ok()) return raw.status();
+  json j = json::parse(*raw, nullptr, false);
+  if (!j.is_object()) return Status::Corruption("unreadable session record");
+  std::uint64_t now = Now();
+  std::string name = j.value("user", "");
+  auto loaded = Load(name);
+  bool valid = j.value("expires", std::uint64_t{0}) > now && loaded.ok() &&
+               j.value("generation", std::uint64_t{0}) == loaded->first.generation;
+  if (!valid) {
+    if (!loaded.ok() && !loaded.status().IsNotFound()) return loaded.status();
+    storage::WriteBatch batch;
+    batch.Delete(Column::kLocal, key);
+    MRC_RETURN_IF_ERROR(Write(&batch));
+    return bad;
+  }
+  const User& u = loaded->first;
+  return Principal{u.name, u.role, u.language, j.value("csrf", ""), false, false};
+}
+
+Status Users::Logout(std::string_view token) {
+  if (token.size() != 64) return Status::Ok();
+  storage::WriteBatch batch;
+  batch.Delete(Column::kLocal, std::string(kSessionPrefix) + HashHex(token));
+  return Write(&batch);
+}
+
+Result<std::string> Users::CreateToken(std::string_view name, std::string_view label) {
+  std::lock_guard change(change_mu_);
+  MRC_RETURN_IF_ERROR(Load(name).status());
+  if (label.size() > 100 || !IsValidUtf8(label))
+    return Status::InvalidArgument("a token label is at most 100 bytes of UTF-8");
+  std::string token = "mrc_" + RandomHex(32);
+  json j = {{"user", name}, {"label", label}, {"created", Now()}};
+  storage::WriteBatch batch;
+  batch.Put(Column::kLocal, std::string(kTokenPrefix) + HashHex(token), j.dump());
+  MRC_RETURN_IF_ERROR(Write(&batch));
+  return token;
+}
+
+Result<std::vector<TokenInfo>> Users::Tokens(std::string_view name) {
+  std::vector<TokenInfo> out;
+  auto it = store_->NewPrefixIterator(Column::kLocal, kTokenPrefix);
+  for (it->Seek(kTokenPrefix);
+       it->Valid() && it->key().substr(0, kTokenPrefix.size()) == kTokenPrefix; it->Next()) {
+    json j = json::parse(it->value(), nullptr, false);
+    if (!j.is_object() || j.value("user", "") != name) continue;
+    out.push_back({std::string(it->key().substr(kTokenPrefix.size(), 16)), j.value("label", ""),
+                   j.value("created", std::uint64_t{0})});
+  }
+  MRC_RETURN_IF_ERROR(it->status());
+  return out;
+}
+
+Status Users::RevokeToken(std::string_view name, std::string_view id) {
+  if (id.size() != 16) return Status::NotFound("no token '" + std::string(id.substr(0, 20)) + "'");
+  std::lock_guard change(change_mu_);
+  std::string prefix = std::string(kTokenPrefix) + std::string(id);
+  auto it = store_->NewPrefixIterator(Column::kLocal, prefix);
+  it->Seek(prefix);
+  if (!it->Valid() || it->key().substr(0, prefix.size()) != prefix) {
+    MRC_RETURN_IF_ERROR(it->status());
+    return Status::NotFound("no token '" + std::string(id) + "'");
+  }
+  json j = json::parse(it->value(), nullptr, false);
+  if (!j.is_object() || j.value("user", "") != name)
+    return Status::NotFound("no token '" + std::string(id) + "' of user '" + std::string(name) +
+                            "'");
+  storage::WriteBatch batch;
+  batch.Delete(Column::kLocal, it->key());
+  return Write(&batch);
+}
+
+Status Users::Write(storage::WriteBatch* batch) {
+  Status s = store_->Write(batch);
+  ++writes_;  // even when it failed: part of it may be in
+  return s;
+}
+
+Result<Principal> Users::Token(std::string_view token) {
+  const Status bad = Status::Unauthenticated("unknown or revoked API token");
+  if (token.size() != 68 || token.substr(0, 4) != "mrc_") return bad;
+  const std::uint64_t writes = writes_;
+  {
+    std::lock_guard lock(tokens_mu_);
+    auto it = known_tokens_.find(std::string(token));
+    if (it != known_tokens_.end() && it->second.writes == writes) return it->second.principal;
+  }
+  auto raw = store_->Get(Column::kLocal, std::string(kTokenPrefix) + HashHex(token));
+  if (raw.status().IsNotFound()) return bad;
+  if (!raw.ok()) return raw.status();
+  json j = json::parse(*raw, nullptr, false);
+  if (!j.is_object()) return Status::Corruption("unreadable API token record");
+  auto loaded = Load(j.value("user", ""));
+  if (loaded.status().IsNotFound()) return bad;
+  if (!loaded.ok()) return loaded.status();
+  const User& u = loaded->first;
+  Principal p{u.name, u.role, u.language, "", true, false};
+  std::lock_guard lock(tokens_mu_);
+  if (known_tokens_.size() >= kKnownTokens) known_tokens_.clear();
+  known_tokens_[std::string(token)] = KnownToken{p, writes};
+  return p;
+}
+
+}  // namespace mrc::web
