@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include "config/foundation/bytes.h"
-#include "sync/referrals/referral.h"
 #include "sync/trust/trust.h"
 
 namespace mrc::sync {
@@ -591,7 +590,6 @@ Result<std::string> CanonicalContent(Kind kind, const json& content) {
 }
 
 Status ValidateEntryPayload(Kind kind, Op op, std::string_view payload) {
-  if (!IsKnownKind(kind)) return Status::Ok();  // its own version's rules check it
   switch (op) {
     case Op::kPut:
     case Op::kPropose:
@@ -612,11 +610,8 @@ bool GuideIsAuthoritative(std::string_view payload) {
 }
 
 Status ValidatePayload(Kind kind, std::string_view payload) {
-  if (kind == Kind::kMember) return ParseStatement(payload).status();
-  if (kind == Kind::kReceipt) return ParseReceipt(payload).status();
-  if (kind == Kind::kReferral) {
-    MRC_ASSIGN_OR_RETURN(ReferralPayload p, DecodeReferralPayload(payload));
-    return ParseReferralMeta(p.meta).status();
+  if (!IsDocumentKind(kind)) {
+    return Status::InvalidArgument("kind " + std::string(KindName(kind)) + " is not a document");
   }
   if (QuickAccept(kind, payload)) return Status::Ok();
   if (!JsonNestsAtMost(payload, kMaxJsonNesting))

@@ -63,8 +63,8 @@ Status ValidateContent(Kind kind, const nlohmann::json& content);
 // Validates and returns the canonical text (sorted keys, no whitespace): the
 // payload bytes that get signed.
 Result<std::string> CanonicalContent(Kind kind, const nlohmann::json& content);
-// Parses payload bytes and validates them. The statement kinds (member,
-// receipt) are checked by their own parsers (sync/trust/trust.h).
+// Parses payload bytes of a document kind and validates them (the other
+// kinds' payloads are checked by their own rules).
 Status ValidatePayload(Kind kind, std::string_view payload);
 // The payload of an entry of this kind and op: content for a put or a
 // proposal, {"reason"} for a decline, nothing for a delete.
