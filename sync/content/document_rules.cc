@@ -165,6 +165,19 @@ std::vector<Kind> DocumentRules::kinds() const {
   return {Kind::kFaq, Kind::kGuide, Kind::kBulletin, Kind::kCentre};
 }
 
+Status DocumentRules::CheckShape(const Entry& e) const {
+  auto malformed = [](std::string_view what) { return MakeProblem(Problem::kMalformed, what); };
+  if (e.op > Op::kDecline) return malformed("unknown op");
+  if ((e.op == Op::kPropose || e.op == Op::kDecline) && e.IsRoot())
+    return malformed("a proposal or a decline names a document");
+  if (e.op == Op::kDecline && e.parents.size() != 1)
+    return malformed("a decline names exactly one proposal");
+  if (e.IsRoot() && (!e.parents.empty() || e.op != Op::kPut))
+    return malformed("a document's first entry must be a put without parents");
+  if (!e.IsRoot() && e.parents.empty()) return malformed("an edit must name its parent versions");
+  return Status::Ok();
+}
+
 Status DocumentRules::Validate(const Entry& e, std::string_view payload) const {
   return ValidateEntryPayload(e.kind, e.op, payload);
 }

@@ -19,6 +19,14 @@ Bytes ReceiptDueKey(const Hash32& version) {
 
 std::vector<Kind> ReceiptRules::kinds() const { return {Kind::kReceipt}; }
 
+Status ReceiptRules::CheckShape(const Entry& e) const {
+  if (e.IsRoot() || e.parents.size() != 1 || e.op != Op::kPut) {
+    return MakeProblem(Problem::kMalformed,
+                       "a receipt names a bulletin and exactly one version of it");
+  }
+  return Status::Ok();
+}
+
 Status ReceiptRules::Validate(const Entry&, std::string_view payload) const {
   return ParseReceipt(payload).status();
 }

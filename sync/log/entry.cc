@@ -124,28 +124,6 @@ Status CheckShape(const Entry& e) {
   for (std::size_t i = 1; i < e.parents.size(); ++i) {
     if (!(e.parents[i - 1] < e.parents[i])) return Malformed("parents not strictly ascending");
   }
-  if (!IsKnownKind(e.kind)) {
-    // Its shape is its own version's business; this one checks the frame.
-  } else if (e.kind == Kind::kMember) {
-    if (!e.IsRoot() || e.op != Op::kPut)
-      return Malformed("a trust statement is a put with no document");
-  } else if (e.kind == Kind::kReceipt) {
-    if (e.IsRoot() || e.parents.size() != 1 || e.op != Op::kPut) {
-      return Malformed("a receipt names a bulletin and exactly one version of it");
-    }
-  } else if (e.kind == Kind::kReferral) {
-    if (e.op != Op::kPut || e.parents.size() != (e.IsRoot() ? 0u : 1u)) {
-      return Malformed("a referral entry is a put: the first with no parent, a status with one");
-    }
-  } else if ((e.op == Op::kPropose || e.op == Op::kDecline) && e.IsRoot()) {
-    return Malformed("a proposal or a decline names a document");
-  } else if (e.op == Op::kDecline && e.parents.size() != 1) {
-    return Malformed("a decline names exactly one proposal");
-  } else if (e.IsRoot() && (!e.parents.empty() || e.op != Op::kPut)) {
-    return Malformed("a document's first entry must be a put without parents");
-  } else if (!e.IsRoot() && e.parents.empty()) {
-    return Malformed("an edit must name its parent versions");
-  }
   if (e.payload_size > kMaxPayloadBytes) {
     return MakeProblem(
         Problem::kOversizedPayload,

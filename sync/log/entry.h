@@ -132,11 +132,14 @@ struct DecodedEntry {
   Hash32 body_hash{};     // what the signature covers
   std::string_view body;  // points into the decoded buffer
 };
-// Strict decode of a signed form; does not check the signature.
+// Strict decode of a signed form; does not check the signature nor the
+// kind's own shape.
 Result<DecodedEntry> DecodeEntry(std::string_view signed_form);
-// The rules on an entry's kind, op, document and parents that DecodeEntry
-// applies (a malformed-entry problem when one is broken); checked before a
-// local change is signed too, so that no node signs what others refuse.
+// The frame every entry follows whatever its kind, which DecodeEntry
+// applies (a malformed-entry problem when broken): parents strictly
+// ascending, the payload within its limit. Each kind's rules add their own
+// (EntryRules::CheckShape, applied by the log to arrivals and to what it
+// signs), so that no node signs what others refuse.
 Status CheckShape(const Entry& e);
 
 bool CheckSignature(const Hash32& network_id, const DecodedEntry& d);

@@ -111,6 +111,11 @@ class EntryRules {
 
   // The kinds these rules are for.
   virtual std::vector<Kind> kinds() const = 0;
+  // The shape of an entry of these kinds beyond the frame every entry has
+  // (CheckShape in entry.h): its op, whether it names a document, its
+  // parents. A malformed-entry problem when broken: the entry is refused
+  // on arrival, and never signed here.
+  virtual Status CheckShape(const Entry& e) const = 0;
   // The payload's content (not a deletion's): InvalidArgument naming the
   // problem. Pure: runs on any thread, before the write lock.
   virtual Status Validate(const Entry& e, std::string_view payload) const = 0;

@@ -274,6 +274,11 @@ Status Log::ApplyAll(std::vector<Authenticated>& items, IngestReport* report,
   return CommitTxn(txn);
 }
 
+Status Log::CheckKindShape(const Entry& e) const {
+  const EntryRules* rules = kinds_.For(e.kind);
+  return rules ? rules->CheckShape(e) : Status::Ok();
+}
+
 Status Log::ApplyUpgradedKinds() {
   std::lock_guard lock(write_mu_);
   std::vector<Kind> waiting;
@@ -347,6 +352,10 @@ PreparedIngest Log::PrepareIngest(const std::vector<Incoming>& in) const {
     auto d = DecodeEntry(in[i].signed_form);
     if (!d.ok()) {
       report.refused.push_back({i, d.status()});
+      continue;
+    }
+    if (Status shape = CheckKindShape(d->entry); !shape.ok()) {
+      report.refused.push_back({i, std::move(shape)});
       continue;
     }
     Status s = CheckPayload(d->entry, in[i].payload);
@@ -559,9 +568,9 @@ Result<std::vector<Hash32>> Log::AppendLocked(const std::vector<Draft>& drafts,
         d.kind, d.op, self(), feed.seq + i + 1, {}, clock_.Now(), d.doc, d.parents, {}, 0, {}};
     MRC_RETURN_IF_ERROR(PayloadDigest(d.kind, d.payload, &items[i].entry.payload_hash,
                                       &items[i].entry.payload_size));
-    if (Status shape = CheckShape(items[i].entry); !shape.ok()) {
-      return Status::InvalidArgument(shape.message());
-    }
+    Status shape = CheckShape(items[i].entry);
+    if (shape.ok()) shape = CheckKindShape(items[i].entry);
+    if (!shape.ok()) return Status::InvalidArgument(shape.message());
     items[i].index = i;
     items[i].content_checked = true;
   }

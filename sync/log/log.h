@@ -257,6 +257,8 @@ class Log {
   Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id, const Hash32& root,
       const KindRegistry& kinds, const LogOptions& options);
   Status CheckStoreFormat();
+  // The shape rules of the entry's kind, when this log has them.
+  Status CheckKindShape(const Entry& e) const;
   // Applies the entries that waited for rules this log has.
   Status ApplyUpgradedKinds();
   // The end of every write: the clock, the document change record, the

@@ -312,6 +312,9 @@ Result<std::uint64_t> Log::Verify(const std::function<void(const Status&)>& prob
       continue;
     }
     auto d = DecodeEntry(signed_form);
+    if (d.ok()) {
+      if (Status shape = CheckKindShape(d->entry); !shape.ok()) d = shape;
+    }
     if (!d.ok()) {
       found++;
       problem(d.status());

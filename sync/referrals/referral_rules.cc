@@ -100,6 +100,14 @@ Status KeepRejectedNote(Txn& txn, const Entry& e, const Hash32& id, std::string_
 
 std::vector<Kind> ReferralRules::kinds() const { return {Kind::kReferral}; }
 
+Status ReferralRules::CheckShape(const Entry& e) const {
+  if (e.op != Op::kPut || e.parents.size() != (e.IsRoot() ? 0u : 1u)) {
+    return MakeProblem(Problem::kMalformed,
+                       "a referral entry is a put: the first with no parent, a status with one");
+  }
+  return Status::Ok();
+}
+
 Status ReferralRules::Validate(const Entry&, std::string_view payload) const {
   MRC_ASSIGN_OR_RETURN(ReferralPayload p, DecodeReferralPayload(payload));
   return ParseReferralMeta(p.meta).status();

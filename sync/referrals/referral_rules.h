@@ -18,6 +18,7 @@ namespace mrc::sync::referrals {
 class ReferralRules : public EntryRules {
  public:
   std::vector<Kind> kinds() const override;
+  Status CheckShape(const Entry& e) const override;
   Status Validate(const Entry& e, std::string_view payload) const override;
   Result<Decision> Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
                          std::string_view payload, const Standing& author) const override;

@@ -31,6 +31,12 @@ Result<std::optional<std::pair<Hash32, Statement>>> RotationOf(Txn& txn, const H
 
 std::vector<Kind> StatementRules::kinds() const { return {Kind::kMember}; }
 
+Status StatementRules::CheckShape(const Entry& e) const {
+  if (!e.IsRoot() || e.op != Op::kPut)
+    return MakeProblem(Problem::kMalformed, "a trust statement is a put with no document");
+  return Status::Ok();
+}
+
 Status StatementRules::Validate(const Entry&, std::string_view payload) const {
   return ParseStatement(payload).status();
 }

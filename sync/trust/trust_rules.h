@@ -12,6 +12,7 @@ namespace mrc::sync::trust {
 class StatementRules : public EntryRules {
  public:
   std::vector<Kind> kinds() const override;
+  Status CheckShape(const Entry& e) const override;
   Status Validate(const Entry& e, std::string_view payload) const override;
   // The root key's statements first (they alone revoke), then the others.
   int RebuildPhase(const Entry& e, const Hash32& root) const override;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "sync/kinds.h"
 #include "tests/sync/test_util.h"
 
 namespace mrc::sync {
@@ -26,9 +27,14 @@ Entry Sample() {
   return e;
 }
 
+// What a node with this version's rules finds wrong in an entry as it
+// arrives: its frame (DecodeEntry), then its kind's shape.
 std::string DecodeProblem(std::string_view bytes) {
   auto d = DecodeEntry(bytes);
-  return d.ok() ? "ok" : ProblemNameOf(d.status());
+  if (!d.ok()) return ProblemNameOf(d.status());
+  const EntryRules* rules = StandardKinds().For(d->entry.kind);
+  Status shape = rules ? rules->CheckShape(d->entry) : Status::Ok();
+  return shape.ok() ? "ok" : ProblemNameOf(shape);
 }
 
 TEST(EntryTest, RoundTripIsCanonical) {
