@@ -8,13 +8,12 @@
 namespace mrc::sync {
 
 const KindRegistry& StandardKinds() {
-  static const trust::TrustAuthority authority;
-  static const trust::StatementRules statements;
-  static const DocumentRules documents;
-  static const ReceiptRules receipts;
-  static const referrals::ReferralRules referral_rules;
-  static const KindRegistry registry(&authority,
-                                     {&statements, &documents, &receipts, &referral_rules});
+  static const KindRegistry registry(&trust::TrustAuthority(), {
+                                                                   &trust::StatementRules(),
+                                                                   &DocumentRules(),
+                                                                   &ReceiptRules(),
+                                                                   &referrals::ReferralRules(),
+                                                               });
   return registry;
 }
 

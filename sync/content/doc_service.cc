@@ -5,9 +5,9 @@
 #include <optional>
 
 #include "sync/content/content.h"
-#include "sync/trust/document_records.h"
 #include "sync/log/log.h"
 #include "sync/log/request_json.h"
+#include "sync/trust/document_records.h"
 #include "sync/trust/trust.h"
 
 namespace mrc::sync {

@@ -16,6 +16,24 @@ using storage::Column;
 
 namespace {
 
+class DocumentRulesImpl : public EntryRules {
+ public:
+  DocumentRulesImpl()
+      : EntryRules({Kind::kFaq, Kind::kGuide, Kind::kBulletin, Kind::kCentre},
+                   {Column::kProposals}) {}
+  Status CheckShape(const Entry& e) const override;
+  Status Validate(const Entry& e, std::string_view payload) const override;
+  Result<Decision> Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
+                         std::string_view payload, const Standing& author) const override;
+  // A bulletin of another centre applied here: a receipt is owed.
+  Status Recorded(ApplyContext& ctx, const Entry& e, const Hash32& id, std::string_view payload,
+                  const Decision& d) const override;
+};
+
+}  // namespace
+
+namespace {
+
 bool IsAuthoritative(Kind kind, std::string_view payload) {
   if (kind == Kind::kBulletin) return true;
   if (kind != Kind::kGuide || payload.find("authoritative") == std::string_view::npos) return false;
@@ -31,8 +49,8 @@ Result<bool> BasedOnAuthoritative(Txn& txn, const Hash32& proposal_id, const rec
   }
   MRC_ASSIGN_OR_RETURN(auto d, DecodeEntry(signed_form));
   for (const auto& p : d.entry.parents) {
-    MRC_ASSIGN_OR_RETURN(auto base,
-                         GetDecoded<records::IdRecord>(txn, Column::kIds, AsView(p), records::DecodeId));
+    MRC_ASSIGN_OR_RETURN(
+        auto base, GetDecoded<records::IdRecord>(txn, Column::kIds, AsView(p), records::DecodeId));
     if (base && base->authoritative) return true;
   }
   return false;
@@ -58,13 +76,16 @@ Result<Decision> EditDoc(ApplyContext& ctx, const Entry& e, const Hash32& id, co
   for (std::size_t i = 0; i < parents.size(); ++i) {
     std::string what = Describe(e, id) + ": parent " + Short(e.parents[i]);
     if (parents[i].op == Op::kDecline) {
-      return Decision::Rejected(MakeProblem(Problem::kBadParent, what + " is a decline, not a version"));
+      return Decision::Rejected(
+          MakeProblem(Problem::kBadParent, what + " is a decline, not a version"));
     }
     if (parents[i].doc != e.doc) {
-      return Decision::Rejected(MakeProblem(Problem::kBadParent, what + " is a version of another document"));
+      return Decision::Rejected(
+          MakeProblem(Problem::kBadParent, what + " is a version of another document"));
     }
     if (parents[i].hlc >= e.hlc) {
-      return Decision::Rejected(MakeProblem(Problem::kBadParent, what + " is not earlier than its child"));
+      return Decision::Rejected(
+          MakeProblem(Problem::kBadParent, what + " is not earlier than its child"));
     }
     parent_authoritative |= parents[i].authoritative;
   }
@@ -73,23 +94,23 @@ Result<Decision> EditDoc(ApplyContext& ctx, const Entry& e, const Hash32& id, co
   if (raw) doc = records::DecodeDoc(e.doc, *raw);
   if (!doc) return Status::Corruption("document " + Short(e.doc) + " missing or unreadable");
   if (doc->kind != e.kind) {
-    return Decision::Rejected(MakeProblem(Problem::kInvalidContent, Describe(e, id) + ": kind " +
-                                                            std::string(KindName(e.kind)) +
-                                                            " differs from the document's " +
-                                                            std::string(KindName(doc->kind))));
+    return Decision::Rejected(MakeProblem(
+        Problem::kInvalidContent, Describe(e, id) + ": kind " + std::string(KindName(e.kind)) +
+                                      " differs from the document's " +
+                                      std::string(KindName(doc->kind))));
   }
   if (!m.hq) {
     if (parent_authoritative) {
-      return Decision::Rejected(MakeProblem(Problem::kNotAuthorised,
-                                Describe(e, id) +
-                                    ": the document is authoritative; only "
-                                    "headquarters edits it (propose a change instead)"));
+      return Decision::Rejected(MakeProblem(
+          Problem::kNotAuthorised, Describe(e, id) +
+                                       ": the document is authoritative; only "
+                                       "headquarters edits it (propose a change instead)"));
     }
     MRC_ASSIGN_OR_RETURN(bool owns, trust::Succeeds(ctx.txn(), ctx.root(), e.author, doc->creator));
     if (!owns) {
-      return Decision::Rejected(MakeProblem(Problem::kNotAuthorised,
-                                Describe(e, id) + ": document " + Short(e.doc) + " belongs to " +
-                                    Short(doc->creator) + " (propose a change instead)"));
+      return Decision::Rejected(MakeProblem(
+          Problem::kNotAuthorised, Describe(e, id) + ": document " + Short(e.doc) + " belongs to " +
+                                       Short(doc->creator) + " (propose a change instead)"));
     }
   }
   std::erase_if(doc->heads, [&](const Head& h) {
@@ -121,7 +142,8 @@ Result<Decision> Propose(ApplyContext& ctx, const Entry& e, const Hash32& id) {
     std::string what = Describe(e, id) + ": base " + Short(e.parents[i]);
     if (parents[i].doc != e.doc || parents[i].kind != e.kind ||
         (parents[i].op != Op::kPut && parents[i].op != Op::kDelete)) {
-      return Decision::Rejected(MakeProblem(Problem::kBadParent, what + " is not a version of this document"));
+      return Decision::Rejected(
+          MakeProblem(Problem::kBadParent, what + " is not a version of this document"));
     }
     if (parents[i].hlc >= e.hlc)
       return Decision::Rejected(MakeProblem(Problem::kBadParent, what + " is not earlier"));
@@ -139,15 +161,16 @@ Result<Decision> Decline(ApplyContext& ctx, const Entry& e, const Hash32& id, co
   const records::IdRecord& proposal = parents.front();
   if (proposal.op != Op::kPropose || proposal.doc != e.doc || proposal.hlc >= e.hlc) {
     return Decision::Rejected(MakeProblem(Problem::kBadParent, Describe(e, id) +
-                                                       ": its parent is not an earlier "
-                                                       "proposal for this document"));
+                                                                   ": its parent is not an earlier "
+                                                                   "proposal for this document"));
   }
   if (!m.hq) {
     MRC_ASSIGN_OR_RETURN(auto raw, ctx.txn().Get(Column::kDocs, AsView(e.doc)));
     auto doc = raw ? records::DecodeDoc(e.doc, *raw) : std::nullopt;
     if (!doc) return Status::Corruption("document " + Short(e.doc) + " missing or unreadable");
     MRC_ASSIGN_OR_RETURN(bool owns, trust::Succeeds(ctx.txn(), ctx.root(), e.author, doc->creator));
-    MRC_ASSIGN_OR_RETURN(bool on_authoritative, BasedOnAuthoritative(ctx.txn(), e.parents.front(), proposal));
+    MRC_ASSIGN_OR_RETURN(bool on_authoritative,
+                         BasedOnAuthoritative(ctx.txn(), e.parents.front(), proposal));
     if (!owns || on_authoritative) {
       return NotAuthorised(e, id,
                            on_authoritative ? "only headquarters decides on authoritative content"
@@ -155,17 +178,14 @@ Result<Decision> Decline(ApplyContext& ctx, const Entry& e, const Hash32& id, co
     }
   }
   MRC_ASSIGN_OR_RETURN(std::string reason, ParseDecline(payload));
-  trust::PutDecision(ctx.txn(), e.doc, e.parents.front(), id, trust::kDeclined, e.author, e.hlc, reason);
+  trust::PutDecision(ctx.txn(), e.doc, e.parents.front(), id, trust::kDeclined, e.author, e.hlc,
+                     reason);
   return Decision::Applied();
 }
 
 }  // namespace
 
-std::vector<Kind> DocumentRules::kinds() const {
-  return {Kind::kFaq, Kind::kGuide, Kind::kBulletin, Kind::kCentre};
-}
-
-Status DocumentRules::CheckShape(const Entry& e) const {
+Status DocumentRulesImpl::CheckShape(const Entry& e) const {
   auto malformed = [](std::string_view what) { return MakeProblem(Problem::kMalformed, what); };
   if (e.op > Op::kDecline) return malformed("unknown op");
   if ((e.op == Op::kPropose || e.op == Op::kDecline) && e.IsRoot())
@@ -178,12 +198,12 @@ Status DocumentRules::CheckShape(const Entry& e) const {
   return Status::Ok();
 }
 
-Status DocumentRules::Validate(const Entry& e, std::string_view payload) const {
+Status DocumentRulesImpl::Validate(const Entry& e, std::string_view payload) const {
   return ValidateEntryPayload(e.kind, e.op, payload);
 }
 
-Result<Decision> DocumentRules::Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
-                                     std::string_view payload, const Standing& m) const {
+Result<Decision> DocumentRulesImpl::Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
+                                          std::string_view payload, const Standing& m) const {
   bool authoritative = e.op == Op::kPut && IsAuthoritative(e.kind, payload);
   if (!m.hq && authoritative) {
     return Decision::Rejected(
@@ -199,8 +219,8 @@ Result<Decision> DocumentRules::Apply(ApplyContext& ctx, const Entry& e, const H
   return d;
 }
 
-Status DocumentRules::Recorded(ApplyContext& ctx, const Entry& e, const Hash32& id,
-                               std::string_view, const Decision& d) const {
+Status DocumentRulesImpl::Recorded(ApplyContext& ctx, const Entry& e, const Hash32& id,
+                                   std::string_view, const Decision& d) const {
   if (d.effect == Effect::kApplied && e.kind == Kind::kBulletin && e.author != ctx.self() &&
       !ctx.rebuilding()) {
     // This node owes headquarters a receipt (ReceiptRules::AfterCommit).
@@ -209,6 +229,9 @@ Status DocumentRules::Recorded(ApplyContext& ctx, const Entry& e, const Hash32& 
   return Status::Ok();
 }
 
-std::vector<storage::Column> DocumentRules::Columns() const { return {Column::kProposals}; }
+const EntryRules& DocumentRules() {
+  static const DocumentRulesImpl rules;
+  return rules;
+}
 
 }  // namespace mrc::sync

@@ -11,35 +11,44 @@ namespace mrc::sync {
 
 using storage::Column;
 
+namespace {
+
+class ReceiptRulesImpl : public EntryRules {
+ public:
+  ReceiptRulesImpl() : EntryRules({Kind::kReceipt}, {Column::kReceipts}) {}
+  Status CheckShape(const Entry& e) const override {
+    if (e.IsRoot() || e.parents.size() != 1 || e.op != Op::kPut) {
+      return MakeProblem(Problem::kMalformed,
+                         "a receipt names a bulletin and exactly one version of it");
+    }
+    return Status::Ok();
+  }
+  Status Validate(const Entry&, std::string_view payload) const override {
+    return ParseReceipt(payload).status();
+  }
+  Result<Decision> Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
+                         std::string_view payload, const Standing& author) const override;
+  // Signs the receipts owed for bulletins applied here.
+  Status AfterCommit(Log& log) const override;
+};
+
+}  // namespace
+
 Bytes ReceiptDueKey(const Hash32& version) {
   Bytes k(kReceiptDuePrefix);
   PutHash(&k, version);
   return k;
 }
 
-std::vector<Kind> ReceiptRules::kinds() const { return {Kind::kReceipt}; }
-
-Status ReceiptRules::CheckShape(const Entry& e) const {
-  if (e.IsRoot() || e.parents.size() != 1 || e.op != Op::kPut) {
-    return MakeProblem(Problem::kMalformed,
-                       "a receipt names a bulletin and exactly one version of it");
-  }
-  return Status::Ok();
-}
-
-Status ReceiptRules::Validate(const Entry&, std::string_view payload) const {
-  return ParseReceipt(payload).status();
-}
-
-Result<Decision> ReceiptRules::Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
-                                    std::string_view payload, const Standing&) const {
+Result<Decision> ReceiptRulesImpl::Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
+                                         std::string_view payload, const Standing&) const {
   MRC_ASSIGN_OR_RETURN(ReceiptBody body, ParseReceipt(payload));
   std::vector<records::IdRecord> parents;
   MRC_ASSIGN_OR_RETURN(auto pending, ctx.Parents(e, id, &parents));
   if (pending) return *pending;
   if (parents.front().kind != Kind::kBulletin || parents.front().doc != e.doc) {
-    return Decision::Rejected(MakeProblem(Problem::kBadParent,
-                              Describe(e, id) + ": a receipt must name a version of the bulletin"));
+    return Decision::Rejected(MakeProblem(
+        Problem::kBadParent, Describe(e, id) + ": a receipt must name a version of the bulletin"));
   }
   trust::PutReceipt(ctx.txn(), e.doc, e.author,
                     body.acknowledged ? trust::kAcknowledged : trust::kReceived, e.parents.front(),
@@ -47,9 +56,7 @@ Result<Decision> ReceiptRules::Apply(ApplyContext& ctx, const Entry& e, const Ha
   return Decision::Applied();
 }
 
-std::vector<storage::Column> ReceiptRules::Columns() const { return {Column::kReceipts}; }
-
-Status ReceiptRules::AfterCommit(Log& log) const {
+Status ReceiptRulesImpl::AfterCommit(Log& log) const {
   std::vector<Draft> drafts;
   std::vector<std::string> due_keys;
   {
@@ -92,6 +99,11 @@ Status ReceiptRules::AfterCommit(Log& log) const {
   }
   // More than one batch's worth: go on (bounded by what is due).
   return drafts.size() == 1000 ? AfterCommit(log) : Status::Ok();
+}
+
+const EntryRules& ReceiptRules() {
+  static const ReceiptRulesImpl rules;
+  return rules;
 }
 
 }  // namespace mrc::sync

@@ -16,16 +16,7 @@ namespace mrc::sync {
 inline constexpr std::string_view kReceiptDuePrefix = "receipt-due/";
 Bytes ReceiptDueKey(const Hash32& version);
 
-class ReceiptRules : public EntryRules {
- public:
-  std::vector<Kind> kinds() const override;
-  Status CheckShape(const Entry& e) const override;
-  Status Validate(const Entry& e, std::string_view payload) const override;
-  Result<Decision> Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
-                         std::string_view payload, const Standing& author) const override;
-  std::vector<storage::Column> Columns() const override;
-  // Signs the receipts owed for bulletins applied here.
-  Status AfterCommit(Log& log) const override;
-};
+// The rules of bulletin receipts.
+const EntryRules& ReceiptRules();
 
 }  // namespace mrc::sync

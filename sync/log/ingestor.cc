@@ -202,7 +202,7 @@ Status Ingestor::Rebuild() {
   applier_.ForgetCaches();
   std::vector<Column> columns = {Column::kDocs, Column::kRejects, Column::kIds};
   for (const EntryRules* rules : kinds_.all()) {
-    for (Column c : rules->Columns()) columns.push_back(c);
+    for (Column c : rules->columns()) columns.push_back(c);
   }
   for (Column c : columns) {
     MRC_ASSIGN_OR_RETURN(auto keys, txn_.KeysWithPrefix(c, ""));

@@ -110,7 +110,9 @@ class EntryRules {
   virtual ~EntryRules() = default;
 
   // The kinds these rules are for.
-  virtual std::vector<Kind> kinds() const = 0;
+  const std::vector<Kind>& kinds() const { return kinds_; }
+  // The columns holding these kinds' records: emptied before a rebuild.
+  const std::vector<storage::Column>& columns() const { return columns_; }
   // The shape of an entry of these kinds beyond the frame every entry has
   // (CheckShape in entry.h): its op, whether it names a document, its
   // parents. A malformed-entry problem when broken: the entry is refused
@@ -139,12 +141,18 @@ class EntryRules {
   // payload, records::EncodeStored): true when it replaced what was held.
   virtual Result<bool> Again(ApplyContext& ctx, const Entry& e, const Hash32& id,
                              std::string_view stored, const records::IdRecord& held) const;
-  // The columns holding this kind's records: emptied before a rebuild.
-  virtual std::vector<storage::Column> Columns() const;
   // Entries this node owes after a commit (receipts), appended through
   // `log`. Called outside the write lock; a failure is logged and the work
   // stays owed.
   virtual Status AfterCommit(Log& log) const;
+
+ protected:
+  EntryRules(std::vector<Kind> kinds, std::vector<storage::Column> columns)
+      : kinds_(std::move(kinds)), columns_(std::move(columns)) {}
+
+ private:
+  std::vector<Kind> kinds_;
+  std::vector<storage::Column> columns_;
 };
 
 // Who may write: the trust rules' answer for a key, read through the batch.

@@ -49,8 +49,6 @@ Result<bool> EntryRules::Again(ApplyContext&, const Entry&, const Hash32&, std::
   return false;
 }
 
-std::vector<storage::Column> EntryRules::Columns() const { return {}; }
-
 Status EntryRules::AfterCommit(Log&) const { return Status::Ok(); }
 
 KindRegistry::KindRegistry(const Authority* authority, std::vector<const EntryRules*> rules)

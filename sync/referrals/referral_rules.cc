@@ -17,6 +17,39 @@ using storage::Column;
 
 namespace {
 
+class ReferralRulesImpl : public EntryRules {
+ public:
+  ReferralRulesImpl() : EntryRules({Kind::kReferral}, {Column::kReferrals}) {}
+  Status CheckShape(const Entry& e) const override {
+    if (e.op != Op::kPut || e.parents.size() != (e.IsRoot() ? 0u : 1u)) {
+      return MakeProblem(Problem::kMalformed,
+                         "a referral entry is a put: the first with no parent, a status with one");
+    }
+    return Status::Ok();
+  }
+  Status Validate(const Entry&, std::string_view payload) const override {
+    MRC_ASSIGN_OR_RETURN(ReferralPayload p, DecodeReferralPayload(payload));
+    return ParseReferralMeta(p.meta).status();
+  }
+  Result<Decision> Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
+                         std::string_view payload, const Standing& author) const override;
+  // A rejected referral loses its sealed parts; one sent here is owed a
+  // "received"; an erasure is scrubbed from disk after the commit.
+  Status Recorded(ApplyContext& ctx, const Entry& e, const Hash32& id, std::string_view payload,
+                  const Decision& d) const override;
+  Result<std::optional<Bytes>> HeldForm(ApplyContext& ctx, const Entry& e, std::string_view payload,
+                                        bool frozen, bool evidence) const override;
+  Result<bool> Again(ApplyContext& ctx, const Entry& e, const Hash32& id, std::string_view stored,
+                     const records::IdRecord& held) const override;
+  // Signs the "received" statuses owed for referrals to this node, once
+  // the log has the keys to open their envelopes (Log::SetReferralKeys).
+  Status AfterCommit(Log& log) const override;
+};
+
+}  // namespace
+
+namespace {
+
 // kLocal: a referral to this node that it has not yet signed "received"
 // for, keyed by the referral id; the value is empty.
 constexpr std::string_view kReferralDuePrefix = "referral-due/";
@@ -39,7 +72,8 @@ Status EraseStored(Txn& txn, const Hash32& author, std::uint64_t seq) {
   MRC_ASSIGN_OR_RETURN(auto on_disk, txn.StoreValue(Column::kEntries, key));
   if (!on_disk) return Status::Ok();
   MRC_ASSIGN_OR_RETURN(auto d, DecodeEntry(signed_form));
-  std::string due_key = std::string(records::kScrubDuePrefix) + std::string(AsView(d.entry.DocId(d.id)));
+  std::string due_key =
+      std::string(records::kScrubDuePrefix) + std::string(AsView(d.entry.DocId(d.id)));
   MRC_ASSIGN_OR_RETURN(auto due, txn.Get(Column::kLocal, due_key));
   txn.Put(Column::kLocal, due_key, records::WidenScrubRange(due.value_or(""), key));
   return Status::Ok();
@@ -59,8 +93,8 @@ Status EraseSealedParts(Txn& txn, const ReferralInfo& r) {
       txn.KeysWithPrefix(Column::kLocal, "referral-rejected/" + std::string(AsView(r.id))));
   for (const auto& k : rejected) {
     Hash32 entry = Hash32FromView(std::string_view(k).substr(k.size() - 32));
-    MRC_ASSIGN_OR_RETURN(
-        auto id, GetDecoded<records::IdRecord>(txn, Column::kIds, AsView(entry), records::DecodeId));
+    MRC_ASSIGN_OR_RETURN(auto id, GetDecoded<records::IdRecord>(txn, Column::kIds, AsView(entry),
+                                                                records::DecodeId));
     if (id) MRC_RETURN_IF_ERROR(EraseStored(txn, id->author, id->seq));
   }
   // Entries of the referral still waiting for a predecessor.
@@ -88,7 +122,7 @@ Status KeepRejectedNote(Txn& txn, const Entry& e, const Hash32& id, std::string_
   auto p = DecodeReferralPayload(payload);
   if (!p.ok() || p->erased || p->sealed_size == 0) return Status::Ok();
   txn.Put(Column::kLocal,
-           "referral-rejected/" + std::string(AsView(e.doc)) + std::string(AsView(id)), "");
+          "referral-rejected/" + std::string(AsView(e.doc)) + std::string(AsView(id)), "");
   MRC_ASSIGN_OR_RETURN(auto referral, Get(txn, e.doc));
   // Erased now if its referral was, or has no effect (nothing would ever
   // erase it then).
@@ -98,30 +132,15 @@ Status KeepRejectedNote(Txn& txn, const Entry& e, const Hash32& id, std::string_
 
 }  // namespace
 
-std::vector<Kind> ReferralRules::kinds() const { return {Kind::kReferral}; }
-
-Status ReferralRules::CheckShape(const Entry& e) const {
-  if (e.op != Op::kPut || e.parents.size() != (e.IsRoot() ? 0u : 1u)) {
-    return MakeProblem(Problem::kMalformed,
-                       "a referral entry is a put: the first with no parent, a status with one");
-  }
-  return Status::Ok();
-}
-
-Status ReferralRules::Validate(const Entry&, std::string_view payload) const {
-  MRC_ASSIGN_OR_RETURN(ReferralPayload p, DecodeReferralPayload(payload));
-  return ParseReferralMeta(p.meta).status();
-}
-
-Result<Decision> ReferralRules::Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
-                                     std::string_view payload, const Standing&) const {
+Result<Decision> ReferralRulesImpl::Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
+                                          std::string_view payload, const Standing&) const {
   MRC_ASSIGN_OR_RETURN(ReferralPayload p, DecodeReferralPayload(payload));
   MRC_ASSIGN_OR_RETURN(ReferralMeta meta, ParseReferralMeta(p.meta));
   ReferralStep step{id, meta.status, e.author, e.hlc, p.sealed_size};
   if (e.IsRoot()) {
     if (meta.status != ReferralStatus::kSent) {
-      return Decision::Rejected(MakeProblem(Problem::kInvalidContent,
-                                Describe(e, id) + ": a referral's first entry is its sending"));
+      return Decision::Rejected(MakeProblem(
+          Problem::kInvalidContent, Describe(e, id) + ": a referral's first entry is its sending"));
     }
     if (meta.to == e.author || p.sealed_size == 0) {
       return Decision::Rejected(MakeProblem(
@@ -166,8 +185,9 @@ Result<Decision> ReferralRules::Apply(ApplyContext& ctx, const Entry& e, const H
   S prior = before ? before->status : S::kErased;  // an erasure needs none
   std::string_view status = ReferralStatusName(meta.status);
   auto not_after = [&] {
-    return Decision::Rejected(MakeProblem(Problem::kBadParent, what + std::string(status) + " cannot follow " +
-                                                       std::string(ReferralStatusName(prior))));
+    return Decision::Rejected(MakeProblem(
+        Problem::kBadParent,
+        what + std::string(status) + " cannot follow " + std::string(ReferralStatusName(prior))));
   };
   switch (meta.status) {
     case S::kSent:
@@ -224,8 +244,8 @@ Result<Decision> ReferralRules::Apply(ApplyContext& ctx, const Entry& e, const H
   return Decision::Applied();
 }
 
-Status ReferralRules::Recorded(ApplyContext& ctx, const Entry& e, const Hash32& id,
-                               std::string_view payload, const Decision& d) const {
+Status ReferralRulesImpl::Recorded(ApplyContext& ctx, const Entry& e, const Hash32& id,
+                                   std::string_view payload, const Decision& d) const {
   if (d.effect == Effect::kRejected) {
     // A referral that has no effect (its sender revoked or forked from
     // before it, or malformed) is shown nowhere and nobody acts on it:
@@ -249,9 +269,9 @@ Status ReferralRules::Recorded(ApplyContext& ctx, const Entry& e, const Hash32& 
   return Status::Ok();
 }
 
-Result<std::optional<Bytes>> ReferralRules::HeldForm(ApplyContext& ctx, const Entry& e,
-                                                    std::string_view payload, bool frozen,
-                                                    bool evidence) const {
+Result<std::optional<Bytes>> ReferralRulesImpl::HeldForm(ApplyContext& ctx, const Entry& e,
+                                                         std::string_view payload, bool frozen,
+                                                         bool evidence) const {
   // Evidence never applies, nor does an entry of a frozen feed; a status of
   // a referral erased here waits in its erased form too. None of them keeps
   // its sealed part (the erased form proves the same signature).
@@ -272,8 +292,9 @@ Result<std::optional<Bytes>> ReferralRules::HeldForm(ApplyContext& ctx, const En
 // may have passed on only the erased form (withholding the sealed part).
 // The sealed part's hash is signed, so the whole form is the author's; it
 // is stored unless the referral was erased here.
-Result<bool> ReferralRules::Again(ApplyContext& ctx, const Entry&, const Hash32& id,
-                                  std::string_view stored_in, const records::IdRecord& held_id) const {
+Result<bool> ReferralRulesImpl::Again(ApplyContext& ctx, const Entry&, const Hash32& id,
+                                      std::string_view stored_in,
+                                      const records::IdRecord& held_id) const {
   const records::IdRecord* r = &held_id;
   std::string_view signed_form, incoming;
   records::DecodeStored(stored_in, &signed_form, &incoming);
@@ -301,9 +322,7 @@ Result<bool> ReferralRules::Again(ApplyContext& ctx, const Entry&, const Hash32&
   return true;
 }
 
-std::vector<storage::Column> ReferralRules::Columns() const { return {Column::kReferrals}; }
-
-Status ReferralRules::AfterCommit(Log& log) const {
+Status ReferralRulesImpl::AfterCommit(Log& log) const {
   std::vector<BoxKeyPair> keys = log.referral_keys();
   if (keys.empty()) return Status::Ok();  // not yet known: stays due
   std::vector<std::string> due;
@@ -357,6 +376,11 @@ Status ReferralRules::AfterCommit(Log& log) const {
     MRC_RETURN_IF_ERROR(log.store()->Write(&forget));
   }
   return due.size() == 256 ? AfterCommit(log) : Status::Ok();
+}
+
+const EntryRules& ReferralRules() {
+  static const ReferralRulesImpl rules;
+  return rules;
 }
 
 }  // namespace mrc::sync::referrals

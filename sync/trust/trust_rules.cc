@@ -11,6 +11,27 @@ namespace {
 
 using storage::Column;
 
+namespace {
+
+class StatementRulesImpl : public EntryRules {
+ public:
+  StatementRulesImpl() : EntryRules({Kind::kMember}, {Column::kTrust}) {}
+  Status CheckShape(const Entry& e) const override {
+    if (!e.IsRoot() || e.op != Op::kPut)
+      return MakeProblem(Problem::kMalformed, "a trust statement is a put with no document");
+    return Status::Ok();
+  }
+  Status Validate(const Entry&, std::string_view payload) const override {
+    return ParseStatement(payload).status();
+  }
+  // The root key's statements first (they alone revoke), then the others.
+  int RebuildPhase(const Entry& e, const Hash32& root) const override;
+  Result<Decision> Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
+                         std::string_view payload, const Standing& author) const override;
+};
+
+}  // namespace
+
 // The (old key, statement) of a rotate statement, or nullopt if the entry
 // is not one.
 Result<std::optional<std::pair<Hash32, Statement>>> RotationOf(Txn& txn, const Hash32& id,
@@ -29,24 +50,12 @@ Result<std::optional<std::pair<Hash32, Statement>>> RotationOf(Txn& txn, const H
 
 }  // namespace
 
-std::vector<Kind> StatementRules::kinds() const { return {Kind::kMember}; }
-
-Status StatementRules::CheckShape(const Entry& e) const {
-  if (!e.IsRoot() || e.op != Op::kPut)
-    return MakeProblem(Problem::kMalformed, "a trust statement is a put with no document");
-  return Status::Ok();
-}
-
-Status StatementRules::Validate(const Entry&, std::string_view payload) const {
-  return ParseStatement(payload).status();
-}
-
-int StatementRules::RebuildPhase(const Entry& e, const Hash32& root) const {
+int StatementRulesImpl::RebuildPhase(const Entry& e, const Hash32& root) const {
   return e.author == root ? 0 : 1;
 }
 
-Result<Decision> StatementRules::Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
-                                      std::string_view payload, const Standing& author) const {
+Result<Decision> StatementRulesImpl::Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
+                                           std::string_view payload, const Standing& author) const {
   ctx.StandingsChanged(std::nullopt);
   MRC_ASSIGN_OR_RETURN(Statement s, ParseStatement(payload));
   std::vector<records::IdRecord> parents;
@@ -62,7 +71,8 @@ Result<Decision> StatementRules::Apply(ApplyContext& ctx, const Entry& e, const 
       std::optional<std::uint64_t> rotated_at;
       if (!parents.empty()) {
         // A rotation: the parent is the old key's statement naming this key.
-        MRC_ASSIGN_OR_RETURN(auto rotation, RotationOf(ctx.txn(), e.parents.front(), parents.front()));
+        MRC_ASSIGN_OR_RETURN(auto rotation,
+                             RotationOf(ctx.txn(), e.parents.front(), parents.front()));
         if (parents.size() != 1 || !s.replaces || !rotation || rotation->first != *s.replaces ||
             rotation->second.key != s.key) {
           return NotAuthorised(e, id,
@@ -77,7 +87,7 @@ Result<Decision> StatementRules::Apply(ApplyContext& ctx, const Entry& e, const 
       if (before.member && seq > 0) ctx.RequestRebuild();  // roles or ownership may change
       if (rotated_at) {
         PutRevocation(ctx.txn(), *s.replaces, id, *rotated_at + 1, e.author, e.hlc,
-                             "rotated to " + Short(s.key));
+                      "rotated to " + Short(s.key));
         MRC_ASSIGN_OR_RETURN(std::uint64_t old_seq, ctx.FeedSeq(*s.replaces));
         if (old_seq > *rotated_at) ctx.RequestRebuild();
       }
@@ -104,9 +114,17 @@ Result<Decision> StatementRules::Apply(ApplyContext& ctx, const Entry& e, const 
   return Decision::Applied();
 }
 
-std::vector<storage::Column> StatementRules::Columns() const { return {Column::kTrust}; }
+namespace {
 
-Result<Standing> TrustAuthority::StandingOf(Txn& txn, const Hash32& root, const Hash32& key) const {
+class TrustAuthorityImpl : public Authority {
+ public:
+  Result<Standing> StandingOf(Txn& txn, const Hash32& root, const Hash32& key) const override;
+};
+
+}  // namespace
+
+Result<Standing> TrustAuthorityImpl::StandingOf(Txn& txn, const Hash32& root,
+                                                const Hash32& key) const {
   MRC_ASSIGN_OR_RETURN(Membership m, Lookup(txn, root, key));
   Standing s;
   s.member = m.member;
@@ -115,6 +133,16 @@ Result<Standing> TrustAuthority::StandingOf(Txn& txn, const Hash32& root, const 
   s.revoked_from = m.revoked_from;
   s.revoke_reason = std::move(m.revoke_reason);
   return s;
+}
+
+const Authority& TrustAuthority() {
+  static const TrustAuthorityImpl authority;
+  return authority;
+}
+
+const EntryRules& StatementRules() {
+  static const StatementRulesImpl rules;
+  return rules;
 }
 
 }  // namespace mrc::sync::trust

@@ -9,22 +9,10 @@
 
 namespace mrc::sync::trust {
 
-class StatementRules : public EntryRules {
- public:
-  std::vector<Kind> kinds() const override;
-  Status CheckShape(const Entry& e) const override;
-  Status Validate(const Entry& e, std::string_view payload) const override;
-  // The root key's statements first (they alone revoke), then the others.
-  int RebuildPhase(const Entry& e, const Hash32& root) const override;
-  Result<Decision> Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
-                         std::string_view payload, const Standing& author) const override;
-  std::vector<storage::Column> Columns() const override;
-};
+// The rules of trust statements.
+const EntryRules& StatementRules();
 
 // A key's standing from its approvals and revocations (trust_records.h).
-class TrustAuthority : public Authority {
- public:
-  Result<Standing> StandingOf(Txn& txn, const Hash32& root, const Hash32& key) const override;
-};
+const Authority& TrustAuthority();
 
 }  // namespace mrc::sync::trust

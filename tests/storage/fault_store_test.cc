@@ -4,20 +4,19 @@
 
 #include <filesystem>
 
+#include "tests/support/temp_dir.h"
+
 namespace mrc::storage {
 namespace {
 
 class FaultStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "mrc-fault-XXXXXX").string();
-    dir_ = ::mkdtemp(tmpl.data());
     Reopen(/*sync_writes=*/false);
   }
   void TearDown() override {
     fault_.reset();
     base_.reset();
-    std::filesystem::remove_all(dir_);
   }
   // Closes and opens the RocksDB store again, under a new wrapper.
   void Reopen(bool sync_writes) {
@@ -45,7 +44,8 @@ class FaultStoreTest : public ::testing::Test {
     return out;
   }
 
-  std::string dir_;
+  mrc::testing::TempDir tmp_;
+  const std::string dir_ = tmp_.path();
   std::unique_ptr<Store> base_;
   std::unique_ptr<FaultStore> fault_;
 };

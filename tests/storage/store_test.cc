@@ -6,19 +6,18 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "tests/support/temp_dir.h"
+
 namespace mrc::storage {
 namespace {
 
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "mrc-store-XXXXXX").string();
-    dir_ = ::mkdtemp(tmpl.data());
     store_ = Store::Open(dir_ + "/db", Options{}).value();
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
   std::string Get(Column c, const std::string& k) {
     auto r = store_->Get(c, k);
@@ -31,7 +30,8 @@ class StoreTest : public ::testing::Test {
     return out;
   }
 
-  std::string dir_;
+  mrc::testing::TempDir tmp_;
+  const std::string dir_ = tmp_.path();
   std::unique_ptr<Store> store_;
 };
 

@@ -16,22 +16,11 @@
 #include "sync/log/entry.h"
 #include "sync/log/log.h"
 #include "sync/trust/trust.h"
+#include "tests/support/temp_dir.h"
 
 namespace mrc::sync::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "mrc-test-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using mrc::testing::TempDir;
 
 inline Hash32 TestNetwork() {
   Hash32 n{};

@@ -10,10 +10,7 @@
 namespace mrc::sync {
 namespace {
 
-using testing::EditFaq;
-using testing::NewFaq;
 using testing::Node;
-using testing::TempDir;
 
 constexpr std::int64_t kYearMillis = 365LL * 24 * 3600 * 1000;
 
@@ -49,7 +46,7 @@ class ClockSkewTest : public ::testing::Test {
   }
   Hash32 Winner(Node& n, const Hash32& doc) { return n.log->GetDoc(doc).value().winner.id; }
 
-  TempDir tmp_;
+  testing::TempDir tmp_;
   OffsetClock ahead_clock_, behind_clock_;
   std::vector<std::unique_ptr<Node>> nodes_;  // ahead, behind, correct
 };
@@ -58,7 +55,7 @@ TEST_F(ClockSkewTest, NodesAYearApartConvergeAndRefuseNothing) {
   // Each node writes a document of its own, and the ahead node a bulletin
   // (which the others sign receipts for, stamped with their own clocks).
   std::vector<Hash32> docs;
-  for (auto& n : nodes_) docs.push_back(Write(*n, NewFaq("by " + ToHex(n->log->self()))));
+  for (auto& n : nodes_) docs.push_back(Write(*n, testing::NewFaq("by " + ToHex(n->log->self()))));
   Write(*nodes_[0], Draft{Kind::kBulletin, Op::kPut, {}, {}, Bulletin("from the future")});
   Exchange();
   // Each edits the other two's documents, one edit after another, so that
@@ -68,7 +65,7 @@ TEST_F(ClockSkewTest, NodesAYearApartConvergeAndRefuseNothing) {
     for (std::size_t j = 0; j < nodes_.size(); ++j) {
       if (i == j) continue;
       Node& n = *nodes_[i];
-      Hash32 edit = Write(n, EditFaq(docs[j], {Winner(n, docs[j])}, "edit " + std::to_string(i)));
+      Hash32 edit = Write(n, testing::EditFaq(docs[j], {Winner(n, docs[j])}, "edit " + std::to_string(i)));
       Exchange();
       for (auto& other : nodes_) EXPECT_EQ(edit, Winner(*other, docs[j])) << i << " on " << j;
     }
@@ -77,7 +74,7 @@ TEST_F(ClockSkewTest, NodesAYearApartConvergeAndRefuseNothing) {
   // again, behind its own latest entry in wall time or not.
   for (auto& n : nodes_) {
     n->Restart();
-    Write(*n, NewFaq("after a restart, by " + ToHex(n->log->self())));
+    Write(*n, testing::NewFaq("after a restart, by " + ToHex(n->log->self())));
   }
   Exchange();
 
