@@ -2,8 +2,8 @@
 // out when a document is indexed and stored as each word's wdf (its
 // "impact"), so that a query reads no document lengths; and, for words held
 // by a large share of the documents, their impacts kept in memory, so that
-// a query does not decode their long posting lists. Included by search.cc
-// only (it brings in Xapian).
+// a query does not decode their long posting lists. Internal to
+// web/search/ (it brings in Xapian).
 #pragma once
 
 #include <xapian.h>
