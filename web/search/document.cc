@@ -134,11 +134,10 @@ bool DecodeStoredHit(std::string_view in, StoredHit* h) {
 
 // A stored hit as its index document's data, whitened: XORed with a fixed
 // pseudo-random stream. Xapian deflates any document data it can shrink,
-// and inflating the 20 hits of a new query was a quarter of the query's
-// time (zstd instead cost nearly as much: on a few kilobytes both spend
-// most of their time building decoding tables). Whitened data does not
-// shrink, so Xapian keeps it as it is, and unwhitening costs next to
-// nothing. The index's document data is ~40% larger than deflated.
+// and a query would inflate each of its hits again (on a few kilobytes a
+// decompressor spends most of its time building decoding tables).
+// Whitened data does not shrink, so Xapian keeps it as it is, and
+// unwhitening costs next to nothing; the price is disk space.
 void Whiten(char* data, std::size_t size) {
   std::uint64_t state = 0x6d72636e6f646521;  // fixed: the same stream every time
   for (std::size_t i = 0; i < size; i += 8) {

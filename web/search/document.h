@@ -35,7 +35,7 @@ Result<std::optional<Fields>> ReadFields(sync::Log* log, const Hash32& id);
 Xapian::Document MakeDocument(const Hash32& id, const Fields& f, const std::string& language);
 
 // What a hit shows, kept as its index document's data: the id, then
-// length-prefixed fields (reading JSON back cost a tenth of a new query).
+// length-prefixed fields (read back without parsing, as JSON would need).
 // `text` is what snippets are cut from, kept so that a hit needs no read
 // of the log and no Markdown rendering: the document's plain text, up to
 // 3,000 bytes (cut at a character boundary).

@@ -60,8 +60,8 @@ std::int64_t SteadyMillis() {
 
 // Marks a thread as background work: SCHED_IDLE, so that it runs only on
 // a core nothing else wants (a nice level still takes a share of a busy
-// core: at nice 10, indexing slowed a catch-up it was not part of, at the
-// sending node, by ~10%). The index answers meanwhile, marked incomplete.
+// core, and slows the node's other work, such as serving a catch-up to a
+// peer). The index answers meanwhile, marked incomplete.
 // Where SCHED_IDLE is refused, the lowest nice level.
 void LowerThreadPriority() {
   sched_param param{};

@@ -51,8 +51,8 @@ struct SearchIndex::Impl {
   std::atomic<bool> stopping{false};
   // When the log last committed, in steady-clock milliseconds: the follower
   // waits for a quiet moment, so that a catch-up of many entries is not
-  // slowed by indexing them as they arrive (it costs a third of its speed
-  // on two cores); they are indexed once the burst is over.
+  // slowed by indexing them as they arrive (on two cores, indexing and
+  // applying compete); they are indexed once the burst is over.
   std::atomic<std::int64_t> last_commit_ms{0};
 
   std::mutex run_mu;

@@ -155,8 +155,8 @@ Parses ParseInLanguages(const ParseContext& c, const std::string& text,
   Parses out;
   for (const auto& lang : c.langs) {
     // A language's words are weighed among its own documents: among all,
-    // a minority language's words were rare for being in a minority, and
-    // its common and rare words weighed about alike.
+    // a minority language's words would be rare for being in a minority,
+    // and its common and rare words would weigh about alike.
     Xapian::doccount language_docs = c.freqs(StemPrefix(lang));
     if (language_docs == 0) continue;  // nothing in this language
     Xapian::Stem stem = StemmerFor(lang);
@@ -205,14 +205,13 @@ Xapian::Query Combine(const Parses& p, bool words, const std::vector<Xapian::Que
   // The reader's language first: a document in it gains the most any
   // match can weigh (each word at twice the impact of one occurrence,
   // above any text's), so that it ranks above every document in another
-  // language, which follow, ranked among themselves. Weighed as a word
-  // of its own by its idf, the boost added almost nothing for a language
-  // held by most documents (the reader's, in most networks), and a
-  // French stem, rare for being French, outranked the English FAQ for
-  // an English reader's "visas". The reader's parse matches exactly the
-  // documents in the reader's language (its words are under that
-  // language's prefix), so the boost is a weight added to its matches:
-  // no reading of which documents are in the language.
+  // language, which follow, ranked among themselves. (Weighed as a word
+  // of its own by its idf, a boost would add almost nothing for a
+  // language held by most documents, the reader's in most networks.)
+  // The reader's parse matches exactly the documents in the reader's
+  // language (its words are under that language's prefix), so the boost
+  // is a weight added to its matches: no reading of which documents are
+  // in the language.
   std::vector<Xapian::Query> parts = p.parsed;
   if (words && q.language.empty() && p.reader_parse < parts.size() && p.greatest_match_idf > 0) {
     parts[p.reader_parse] = ranking::WithWeightAdded(

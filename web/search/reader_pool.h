@@ -36,10 +36,9 @@ class ReaderPool {
   ReaderPool(std::string dir, const std::atomic<std::uint64_t>* revision)
       : dir_(std::move(dir)), revision_(revision) {}
 
-  // A reader at the index's current revision: one kept, reopened when
-  // taken after a commit (a reopen costs five system calls even when
-  // nothing changed, as many as the rest of a query's outside its reads),
-  // or a new one.
+  // A reader at the index's current revision: one kept, reopened only
+  // when taken after a commit (a reopen costs five system calls even when
+  // nothing changed), or a new one.
   Reader Take();
   // Keeps `r` for a later Take (up to 16 readers).
   void GiveBack(Reader r);

@@ -35,8 +35,8 @@ void ResultCache::Put(const std::string& key, std::uint64_t rev, const SearchRes
     revision_ = rev;
   }
   if (index_.count(key)) return;
-  // Kept from its second asking: copying every result in cost a new query
-  // 4%, and one-off queries would push out those that come back.
+  // Kept from its second asking: most queries are asked once, would each
+  // cost a copy, and would push out those that come back.
   if (!offered_.Check(key)) return;
   entries_.emplace_front(key, r);
   index_[key] = entries_.begin();

@@ -24,8 +24,8 @@ namespace mrc::web::search {
 std::uint16_t Hash16(std::string_view s);
 
 // A word's folded lowercase form and its stem in a language. Folding and
-// stemming (ICU, Unicode case tables, Snowball) cost more than the rest of
-// a search's snippets together, while a network's texts share a vocabulary
+// stemming (ICU, Unicode case tables, Snowball) are the dear part of a
+// snippet, while a network's texts share a vocabulary
 // of some tens of thousands of words: each thread keeps the forms it has
 // worked out, for every query after, up to kMaxWords (then it starts
 // again, so that memory stays bounded).
@@ -102,9 +102,9 @@ class QueryWordMatcher {
 // out when it is indexed: of the word folded to lowercase, and of its stem
 // in the text's language (the folded word again when there is no
 // stemmer). A query then finds the few words that may match it by
-// comparing small numbers, where looking each word up (folding, stemming,
-// or a table of words already seen) was most of a new query's cost; it
-// checks those few exactly.
+// comparing small numbers, rather than looking each word up (folding,
+// stemming, or a table of words already seen); it checks those few
+// exactly.
 std::string WordHashes(std::string_view text, const std::vector<WordSpan>& spans,
                        const std::string& language);
 
