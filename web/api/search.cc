@@ -30,8 +30,8 @@ HttpResponse Search(Call& c) {
   sq.offset = *offset;
   sq.limit = *limit;
   // The answer depends on the query and the reader's language alone: kept
-  // until a document changes (building the JSON costs several times more
-  // than the cached search).
+  // until a document changes (building the JSON costs more than a search
+  // whose result the index has kept).
   auto generation = c.parts.log->LastDocChange();
   std::string key = sq.reader_language + ' ' + std::string(TargetQuery(r.target));
   if (generation.ok()) {
@@ -44,8 +44,8 @@ HttpResponse Search(Call& c) {
   }
   auto res = c.parts.search->Search(sq);
   if (!res.ok()) return JsonError(res.status());
-  // Written directly (a json value would be a tree of maps: most of the
-  // cost of a new query's answer); keys in the order json::dump gives.
+  // Written directly (a json value would be a tree of maps, built only to
+  // be written out); keys in the order json::dump gives.
   HttpResponse out;
   std::string& b = out.body;
   b.reserve(512 + 1024 * res->hits.size());

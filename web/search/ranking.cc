@@ -137,11 +137,10 @@ class ImpactSource : public Xapian::PostingSource {
 
  private:
   // Xapian asks about the documents of the rarer word one at a time, and
-  // each read of this word's impact for one of them missed the
+  // each read of this word's impact for one of them would miss the
   // processor's caches (a line of 64 bytes per document asked; the arrays
-  // of a query's words are 100 KB each at 100,000 documents): a sixth of
-  // a new query's time. Their lines are fetched into the cache all
-  // together first.
+  // of a query's words are 100 KB each at 100,000 documents). Their lines
+  // are fetched into the cache all together first.
   void Prefetch() {
     if (!lead_) return;
     const auto& impact = word_->impact;

@@ -2,8 +2,8 @@
 // out when a document is indexed and stored as each word's wdf (its
 // "impact"), so that a query reads no document lengths; and, for words held
 // by a large share of the documents, their impacts kept in memory, so that
-// a query does not decode their long posting lists. Included by search.cc
-// only (it brings in Xapian).
+// a query does not decode their long posting lists. Internal to
+// web/search/ (it brings in Xapian).
 #pragma once
 
 #include <xapian.h>
@@ -100,11 +100,10 @@ struct WordImpacts {
   // the word's collection frequency, as loose as the bound Xapian's own
   // weighting takes for its posting list (~ the collection frequency), not
   // the greatest impact. With that exact maximum, Xapian 1.4's matcher
-  // lost matches from a limited result: its OR and AND_MAYBE, turning
-  // into AND_MAYBE and AND once the result's lowest weight passed a
-  // branch's bound, skipped documents when bounds were attained
-  // (RankingTest.SourcesLoseNoMatchAtAnyLimit: 38 limited results of
-  // 60,000 wrong; none from posting lists, none with this bound).
+  // loses matches from a limited result: its OR and AND_MAYBE, turning
+  // into AND_MAYBE and AND once the result's lowest weight passes a
+  // branch's bound, skip documents when bounds are attained
+  // (RankingTest.SourcesLoseNoMatchAtAnyLimit checks this bound).
   Xapian::termcount bound = 0;
 };
 

@@ -1,5 +1,5 @@
 // Where the words of a search hit's text are, for its snippet (internal to
-// web/search/index.cc; declared here for its tests).
+// web/search/; declared here for its tests).
 #pragma once
 
 #include <cstdint>
