@@ -3,37 +3,57 @@
 #include <nlohmann/json.hpp>
 
 #include "node/context.h"
+#include "web/api/doc_json.h"
 #include "web/http/client.h"
 
 namespace mrc::node {
 namespace {
 
+// The service's values written as the API writes them, so that a command
+// prints the same whether or not a node is running.
+using web::api::Written;
+
 class LocalClient final : public DocClient {
  public:
   explicit LocalClient(sync::DocService* docs, std::string dir)
       : docs_(docs), dir_(std::move(dir)) {}
-  Result<std::string> Create(const std::string& r) override { return docs_->Create(r); }
+  Result<std::string> Create(const std::string& r) override {
+    MRC_ASSIGN_OR_RETURN(auto req, web::api::ReadCreateDoc(r));
+    return Written(docs_->Create(req), web::api::SavedDocJson);
+  }
   Result<std::string> Update(const std::string& id, const std::string& r) override {
-    return docs_->Update(id, r);
+    MRC_ASSIGN_OR_RETURN(auto req, web::api::ReadUpdateDoc(r));
+    return Written(docs_->Update(id, req), web::api::SavedDocJson);
   }
   Result<std::string> Delete(const std::string& id, const std::vector<std::string>& b) override {
-    return docs_->Delete(id, b);
+    return Written(docs_->Delete(id, b), web::api::DocJson);
   }
-  Result<std::string> Get(const std::string& id) override { return docs_->Get(id); }
-  Result<std::string> List(const sync::ListQuery& q) override { return docs_->List(q); }
-  Result<std::string> History(const std::string& id) override { return docs_->History(id); }
-  Result<std::string> Digest() override { return docs_->Digest(); }
+  Result<std::string> Get(const std::string& id) override {
+    return Written(docs_->Get(id), web::api::DocJson);
+  }
+  Result<std::string> List(const sync::ListQuery& q) override {
+    return Written(docs_->List(q), web::api::DocListJson);
+  }
+  Result<std::string> History(const std::string& id) override {
+    return Written(docs_->History(id), web::api::HistoryJson);
+  }
+  Result<std::string> Digest() override { return Written(docs_->Digest(), web::api::DigestJson); }
   Result<std::string> Propose(const std::string& id, const std::string& r) override {
-    return docs_->Propose(id, r);
+    MRC_ASSIGN_OR_RETURN(auto content, web::api::ReadProposal(r));
+    return Written(docs_->Propose(id, content), web::api::ProposedJson);
   }
-  Result<std::string> Proposals(const std::string& id) override { return docs_->Proposals(id); }
+  Result<std::string> Proposals(const std::string& id) override {
+    return Written(docs_->Proposals(id), web::api::ProposalsJson);
+  }
   Result<std::string> Accept(const std::string& id, const std::string& p,
                              const std::string& r) override {
-    return docs_->Accept(id, p, r);
+    MRC_ASSIGN_OR_RETURN(auto content, web::api::ReadAcceptance(r));
+    return Written(docs_->Accept(id, p, content), web::api::DocJson);
   }
   Result<std::string> Decline(const std::string& id, const std::string& p,
                               const std::string& r) override {
-    return docs_->Decline(id, p, r);
+    MRC_ASSIGN_OR_RETURN(auto reason, web::api::ReadDecline(r));
+    return Written(docs_->Decline(id, p, reason), web::api::ProposalsJson);
   }
   std::string Describe() const override { return "local " + dir_; }
 

@@ -17,20 +17,33 @@ using nlohmann::json;
 
 std::string Hex(const Hash32& h) { return ToHex(h); }
 
-json DocJson(const DocState& d) {
-  json heads = json::array();
-  for (const auto& h : d.heads) heads.push_back(Hex(h.id));
-  return json{{"id", Hex(d.id)},
-              {"kind", KindName(d.kind)},
-              {"version", Hex(d.winner.id)},
-              {"heads", heads},
-              {"conflict", d.conflict()},
-              {"deleted", d.deleted()},
-              {"created_by", Hex(d.creator)},
-              {"created_at", FormatTime(HlcMillis(d.created_hlc))},
-              {"updated_by", Hex(d.winner.author)},
-              {"updated_at", FormatTime(HlcMillis(d.winner.hlc))},
-              {"versions", d.versions}};
+std::string When(std::uint64_t hlc) { return FormatTime(HlcMillis(hlc)); }
+
+DocSummary Summarize(const DocState& d) {
+  DocSummary s;
+  s.id = Hex(d.id);
+  s.kind = KindName(d.kind);
+  s.version = Hex(d.winner.id);
+  for (const auto& h : d.heads) s.heads.push_back(Hex(h.id));
+  s.conflict = d.conflict();
+  s.deleted = d.deleted();
+  s.created_by = Hex(d.creator);
+  s.created_at = When(d.created_hlc);
+  s.updated_by = Hex(d.winner.author);
+  s.updated_at = When(d.winner.hlc);
+  s.versions = d.versions;
+  return s;
+}
+
+// The canonical payload of content that arrives as JSON text (already
+// bounded in size and nesting where it was read).
+Result<std::string> CanonicalText(Kind kind, const std::string& text) {
+  if (!JsonNestsAtMost(text, kMaxJsonNesting))
+    return Status::InvalidArgument("\"content\" nests deeper than " +
+                                   std::to_string(kMaxJsonNesting) + " levels");
+  json content = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (content.is_discarded()) return Status::InvalidArgument("\"content\" is not valid JSON");
+  return CanonicalContent(kind, content);
 }
 
 const char* OpName(Op op) {
@@ -77,26 +90,24 @@ static Result<std::vector<Hash32>> ResolveBase(const DocState& doc,
   return base;
 }
 
-Result<std::string> DocService::Create(std::string_view request_json) {
-  MRC_ASSIGN_OR_RETURN(json req, ParseRequestObject(request_json));
-  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"kind", "content"}));
-  if (!req.contains("kind") || !req["kind"].is_string()) {
+Result<SavedDoc> DocService::Create(const CreateDocRequest& req) {
+  if (!req.kind) {
     return Status::InvalidArgument("\"kind\" is required: faq, guide, bulletin or centre");
   }
   Kind kind;
-  if (!ParseKind(req["kind"].get<std::string>(), &kind)) {
-    return Status::InvalidArgument("unknown kind '" + req["kind"].get<std::string>() +
+  if (!ParseKind(*req.kind, &kind)) {
+    return Status::InvalidArgument("unknown kind '" + *req.kind +
                                    "': expected faq, guide, bulletin or centre");
   }
-  if (!req.contains("content")) return Status::InvalidArgument("\"content\" is required");
-  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalContent(kind, req["content"]));
+  if (!req.content) return Status::InvalidArgument("\"content\" is required");
+  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalText(kind, *req.content));
   Draft draft{kind, Op::kPut, Hash32{}, {}, std::move(payload)};
   MRC_ASSIGN_OR_RETURN(auto ids, log_->Append({draft}));
-  MRC_ASSIGN_OR_RETURN(auto waiting, WaitingNote(ids.front()));
-  if (waiting)
-    return DumpResponse(
-        json{{"id", Hex(ids.front())}, {"version", Hex(ids.front())}, {"waiting", *waiting}});
-  return Get(Hex(ids.front()));
+  SavedDoc saved{Hex(ids.front()), Hex(ids.front()), std::nullopt, std::nullopt};
+  MRC_ASSIGN_OR_RETURN(saved.waiting, WaitingNote(ids.front()));
+  if (saved.waiting) return saved;
+  MRC_ASSIGN_OR_RETURN(saved.doc, Get(saved.id));
+  return saved;
 }
 
 // Why a version this node just wrote is not applied yet (a centre not yet
@@ -109,44 +120,28 @@ Result<std::optional<std::string>> DocService::WaitingNote(const Hash32& version
       "then it applies here and everywhere");
 }
 
-Result<std::string> DocService::Update(std::string_view doc_id, std::string_view request_json) {
+Result<SavedDoc> DocService::Update(std::string_view doc_id, const UpdateDocRequest& req) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
-  MRC_ASSIGN_OR_RETURN(json req, ParseRequestObject(request_json));
-  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"content", "base", "kind", "id"}));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
-  if (req.contains("kind") && req["kind"] != KindName(doc.kind)) {
+  if (req.kind && *req.kind != KindName(doc.kind)) {
     return Status::InvalidArgument("a document's kind cannot change (it is " +
                                    std::string(KindName(doc.kind)) + ")");
   }
-  if (req.contains("id") && req["id"] != Hex(id)) {
+  if (req.id && *req.id != Hex(id)) {
     return Status::InvalidArgument("\"id\" in the body does not match the URL");
   }
-  std::vector<std::string> named;
-  if (req.contains("base")) {
-    const json& b = req["base"];
-    if (b.is_string())
-      named.push_back(b.get<std::string>());
-    else if (b.is_array() &&
-             std::all_of(b.begin(), b.end(), [](const json& x) { return x.is_string(); }))
-      named = b.get<std::vector<std::string>>();
-    else
-      return Status::InvalidArgument("\"base\" must be a version id or a list of them");
-  }
-  if (!req.contains("content")) return Status::InvalidArgument("\"content\" is required");
-  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalContent(doc.kind, req["content"]));
-  MRC_ASSIGN_OR_RETURN(auto parents, ResolveBase(doc, named));
+  if (!req.content) return Status::InvalidArgument("\"content\" is required");
+  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalText(doc.kind, *req.content));
+  MRC_ASSIGN_OR_RETURN(auto parents, ResolveBase(doc, req.base));
   MRC_ASSIGN_OR_RETURN(auto ids,
                        log_->Append({Draft{doc.kind, Op::kPut, id, parents, std::move(payload)}}));
-  MRC_ASSIGN_OR_RETURN(std::string out, Get(Hex(id)));
-  MRC_ASSIGN_OR_RETURN(auto waiting, WaitingNote(ids.front()));
-  if (!waiting) return out;
-  json j = json::parse(out);
-  j["waiting"] = *waiting;
-  return DumpResponse(j);
+  SavedDoc saved{Hex(id), Hex(ids.front()), std::nullopt, std::nullopt};
+  MRC_ASSIGN_OR_RETURN(saved.doc, Get(saved.id));
+  MRC_ASSIGN_OR_RETURN(saved.waiting, WaitingNote(ids.front()));
+  return saved;
 }
 
-Result<std::string> DocService::Delete(std::string_view doc_id,
-                                       const std::vector<std::string>& base) {
+Result<DocView> DocService::Delete(std::string_view doc_id, const std::vector<std::string>& base) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   if (doc.deleted() && !doc.conflict())
@@ -156,19 +151,18 @@ Result<std::string> DocService::Delete(std::string_view doc_id,
   return Get(Hex(id));
 }
 
-Result<std::string> DocService::Get(std::string_view doc_id) {
+Result<DocView> DocService::Get(std::string_view doc_id) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
-  json out = DocJson(doc);
-  out["content"] = nullptr;
+  DocView out{Summarize(doc), std::nullopt};
   if (!doc.deleted()) {
     MRC_ASSIGN_OR_RETURN(Version v, log_->GetVersion(doc.winner.id));
-    out["content"] = json::parse(v.payload, nullptr, false);
+    out.content = std::move(v.payload);
   }
-  return DumpResponse(out);
+  return out;
 }
 
-Result<std::string> DocService::List(const ListQuery& q) {
+Result<DocList> DocService::List(const ListQuery& q) {
   if (q.limit < 1 || q.limit > 1000)
     return Status::InvalidArgument("limit must be between 1 and 1000");
   Kind kind{};
@@ -180,97 +174,85 @@ Result<std::string> DocService::List(const ListQuery& q) {
   if (!q.after.empty()) {
     MRC_ASSIGN_OR_RETURN(after, ParseHexId(q.after, "after"));
   }
-  json docs = json::array();
+  DocList out;
   bool more = false;
   MRC_RETURN_IF_ERROR(log_->ScanDocs(after ? &*after : nullptr, [&](const DocState& d) {
     if (!q.kind.empty() && d.kind != kind) return true;
     if (d.deleted() && !q.include_deleted && !d.conflict()) return true;
     if (q.conflicts_only && !d.conflict()) return true;
-    if (docs.size() == q.limit) {
+    if (out.docs.size() == q.limit) {
       more = true;
       return false;
     }
-    docs.push_back(DocJson(d));
+    out.docs.push_back(Summarize(d));
     return true;
   }));
-  json out{{"docs", docs}, {"next", nullptr}};
-  if (more) out["next"] = docs.back()["id"];
-  return DumpResponse(out);
+  if (more) out.next = out.docs.back().id;
+  return out;
 }
 
-Result<std::string> DocService::History(std::string_view doc_id) {
+Result<HistoryView> DocService::History(std::string_view doc_id) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   MRC_ASSIGN_OR_RETURN(auto versions, log_->History(id));
-  json list = json::array();
-  for (const auto& v : versions) {
-    json parents = json::array();
-    for (const auto& p : v.entry.parents) parents.push_back(Hex(p));
-    bool head = std::any_of(doc.heads.begin(), doc.heads.end(),
+  HistoryView out{Hex(id), {}};
+  for (auto& v : versions) {
+    VersionView item;
+    item.version = Hex(v.id);
+    item.author = Hex(v.entry.author);
+    item.seq = v.entry.seq;
+    item.at = When(v.entry.hlc);
+    item.hlc = v.entry.hlc;
+    for (const auto& p : v.entry.parents) item.parents.push_back(Hex(p));
+    item.op = OpName(v.entry.op);
+    item.head = std::any_of(doc.heads.begin(), doc.heads.end(),
                             [&](const Head& h) { return h.id == v.id; });
-    json content = nullptr;
-    if (v.entry.op == Op::kPut || v.entry.op == Op::kPropose)
-      content = json::parse(v.payload, nullptr, false);
-    list.push_back({{"version", Hex(v.id)},
-                    {"author", Hex(v.entry.author)},
-                    {"seq", v.entry.seq},
-                    {"at", FormatTime(HlcMillis(v.entry.hlc))},
-                    {"hlc", v.entry.hlc},
-                    {"parents", parents},
-                    {"op", OpName(v.entry.op)},
-                    {"head", head},
-                    {"content", content}});
+    if (v.entry.op == Op::kPut || v.entry.op == Op::kPropose) item.content = std::move(v.payload);
+    out.versions.push_back(std::move(item));
   }
-  return DumpResponse(json{{"id", Hex(id)}, {"versions", list}});
+  return out;
 }
 
-Result<std::string> DocService::Propose(std::string_view doc_id, std::string_view request_json) {
+Result<ProposedChange> DocService::Propose(std::string_view doc_id,
+                                           const std::optional<std::string>& content) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
-  MRC_ASSIGN_OR_RETURN(json req, ParseRequestObject(request_json));
-  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"content"}));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
-  if (!req.contains("content"))
-    return Status::InvalidArgument("\"content\" is required: the proposed content");
-  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalContent(doc.kind, req["content"]));
+  if (!content) return Status::InvalidArgument("\"content\" is required: the proposed content");
+  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalText(doc.kind, *content));
   std::vector<Hash32> base;
   for (const auto& h : doc.heads) base.push_back(h.id);
   MRC_ASSIGN_OR_RETURN(auto ids,
                        log_->Append({Draft{doc.kind, Op::kPropose, id, base, std::move(payload)}}));
-  json out{{"document", Hex(id)}, {"proposal", Hex(ids.front())}, {"status", "open"}};
-  MRC_ASSIGN_OR_RETURN(auto waiting, WaitingNote(ids.front()));
-  if (waiting) out["waiting"] = *waiting;
-  return DumpResponse(out);
+  ProposedChange out{Hex(id), Hex(ids.front()), "open", std::nullopt};
+  MRC_ASSIGN_OR_RETURN(out.waiting, WaitingNote(ids.front()));
+  return out;
 }
 
-Result<std::string> DocService::Proposals(std::string_view doc_id) {
+Result<ProposalList> DocService::Proposals(std::string_view doc_id) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   MRC_ASSIGN_OR_RETURN(auto proposals, DocProposals(*log_, id));
-  json list = json::array();
+  ProposalList out{Hex(doc.id), {}};
   for (const auto& p : proposals) {
-    json base = json::array();
-    for (const auto& b : p.version.entry.parents) base.push_back(Hex(b));
-    json item{{"proposal", Hex(p.version.id)},
-              {"author", Hex(p.version.entry.author)},
-              {"at", FormatTime(HlcMillis(p.version.entry.hlc))},
-              {"base", base},
-              {"content", json::parse(p.version.payload, nullptr, false)},
-              {"status", "open"}};
+    ProposalView item;
+    item.proposal = Hex(p.version.id);
+    item.author = Hex(p.version.entry.author);
+    item.at = When(p.version.entry.hlc);
+    for (const auto& b : p.version.entry.parents) item.base.push_back(Hex(b));
+    item.content = p.version.payload;
+    item.status = "open";
     // Accepted wins over declined when both happened (an edit cannot be undone).
     for (const auto& d : p.decisions) {
-      if (item["status"] == "accepted" && !d.accepted) continue;
-      item["status"] = d.accepted ? "accepted" : "declined";
-      item["decided_by"] = Hex(d.author);
-      item["decided_at"] = FormatTime(HlcMillis(d.hlc));
-      item["decision"] = Hex(d.id);
-      if (!d.accepted)
-        item["reason"] = d.reason;
-      else
-        item.erase("reason");
+      if (item.status == "accepted" && !d.accepted) continue;
+      item.status = d.accepted ? "accepted" : "declined";
+      item.decided_by = Hex(d.author);
+      item.decided_at = When(d.hlc);
+      item.decision = Hex(d.id);
+      item.reason = d.accepted ? std::nullopt : std::optional<std::string>(d.reason);
     }
-    list.push_back(std::move(item));
+    out.proposals.push_back(std::move(item));
   }
-  return DumpResponse(json{{"id", Hex(doc.id)}, {"proposals", list}});
+  return out;
 }
 
 // The proposal `proposal_id` of document `doc`, checked to be one.
@@ -300,19 +282,17 @@ static Status Undecided(Log* log, const Hash32& doc, const Version& proposal) {
   return Status::Ok();
 }
 
-Result<std::string> DocService::Accept(std::string_view doc_id, std::string_view proposal_id,
-                                       std::string_view request_json) {
+Result<DocView> DocService::Accept(std::string_view doc_id, std::string_view proposal_id,
+                                   const std::optional<std::string>& amended_content) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
-  MRC_ASSIGN_OR_RETURN(json req, ParseOptionalRequestObject(request_json));
-  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"content"}));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   MRC_ASSIGN_OR_RETURN(Version proposal, ProposalOf(log_, id, proposal_id));
   std::lock_guard deciding(decide_mu_);
   MRC_RETURN_IF_ERROR(Undecided(log_, id, proposal));
   // The accepter signs the content: the proposal's, or its own amendment.
   std::string payload = proposal.payload;
-  if (req.contains("content")) {
-    MRC_ASSIGN_OR_RETURN(payload, CanonicalContent(doc.kind, req["content"]));
+  if (amended_content) {
+    MRC_ASSIGN_OR_RETURN(payload, CanonicalText(doc.kind, *amended_content));
   }
   std::vector<Hash32> parents{proposal.id};
   for (const auto& h : doc.heads) parents.push_back(h.id);
@@ -322,34 +302,23 @@ Result<std::string> DocService::Accept(std::string_view doc_id, std::string_view
   return Get(Hex(id));
 }
 
-Result<std::string> DocService::Decline(std::string_view doc_id, std::string_view proposal_id,
-                                        std::string_view request_json) {
+Result<ProposalList> DocService::Decline(std::string_view doc_id, std::string_view proposal_id,
+                                         const std::string& reason) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
-  MRC_ASSIGN_OR_RETURN(json req, ParseRequestObject(request_json));
-  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"reason"}));
-  if (!req.contains("reason") || !req["reason"].is_string()) {
+  if (reason.empty()) {
     return Status::InvalidArgument("\"reason\" is required: why the proposal is declined");
   }
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   MRC_ASSIGN_OR_RETURN(Version proposal, ProposalOf(log_, id, proposal_id));
   std::lock_guard deciding(decide_mu_);
   MRC_RETURN_IF_ERROR(Undecided(log_, id, proposal));
-  std::string payload = DeclinePayload(req["reason"].get<std::string>());
+  std::string payload = DeclinePayload(reason);
   MRC_RETURN_IF_ERROR(ParseDecline(payload).status());
   MRC_RETURN_IF_ERROR(
       log_->Append({Draft{doc.kind, Op::kDecline, id, {proposal.id}, payload}}).status());
   return Proposals(Hex(id));
 }
 
-Result<std::string> DocService::Digest() {
-  MRC_ASSIGN_OR_RETURN(DigestInfo d, log_->Digest());
-  return DumpResponse(json{{"digest", Hex(d.digest)},
-                           {"documents", d.documents},
-                           {"entries", d.entries},
-                           {"authors", d.authors},
-                           {"pending", d.pending},
-                           {"awaiting_upgrade", d.awaiting_upgrade},
-                           {"forks", d.forks}});
-}
+Result<DigestInfo> DocService::Digest() { return log_->Digest(); }
 
 }  // namespace mrc::sync

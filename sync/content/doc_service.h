@@ -1,32 +1,21 @@
-// DocService: the document operations of the JSON API, JSON text in and out.
+// DocService: the document operations, C++ values in and out.
 //
-// The HTTP API (web/) and the command line (node/) both call this, so a
-// document created through either is validated, signed and applied the same
-// way. Methods are thread-safe. Every error is a Status whose message is fit
-// to show a user; web/ maps codes to HTTP statuses:
-//   InvalidArgument -> 400 (malformed JSON, unknown field, invalid content)
+// The HTTP API (web/api/), the pages (web/ui/) and the command line (node/)
+// all call this, so a document created through any of them is validated,
+// signed and applied the same way; each writes or reads JSON at its own
+// edge (web/api/doc_json.h holds the API's shapes). Methods are
+// thread-safe. Every error is a Status whose message is fit to show a user;
+// web/ maps codes to HTTP statuses:
+//   InvalidArgument -> 400 (a missing or invalid field, invalid content)
 //   NotFound        -> 404
 //   Conflict        -> 409 (the edit is based on versions that are no longer
 //                           the document's heads)
 //   others          -> 500/503
 //
-// JSON shapes (ids are 64 lowercase hex characters; times are RFC 3339 UTC):
-//   document: {"id", "kind", "version", "heads": [..], "conflict": bool,
-//              "deleted": bool, "created_by", "created_at", "updated_by",
-//              "updated_at", "versions": n, "content": {..} | null}
-//   Create request:  {"kind": "faq"|"guide"|"bulletin"|"centre", "content": {..}}
-//   Create result:   the document; or, while this centre is not yet approved
-//                    by headquarters, {"id", "version", "waiting": why}
-//                    (Update adds "waiting" to the document likewise)
-//   Update request:  {"content": {..}, "base": ["version", ..]}   base optional:
-//                    omitted means "the current head" and is refused with
-//                    Conflict when the document has several heads.
-//   List result:     {"docs": [document without "content"...], "next": id|null}
-//   History result:  {"id", "versions": [{"version", "author", "at", "hlc",
-//                    "parents": [..], "op": "put"|"delete", "head": bool,
-//                    "content": {..}|null}]}   oldest first
-//   Digest result:   {"digest", "documents", "entries", "authors", "pending",
-//                    "forks"}
+// Ids are 64 lowercase hex characters and times RFC 3339 UTC, as shown.
+// Content is the document's own format, a JSON object whose fields each
+// kind defines (sync/content/content.h): it travels as that text, checked
+// and made canonical here, and is the payload that gets signed.
 #pragma once
 
 #include <cstdint>
@@ -38,10 +27,9 @@
 
 #include "config/foundation/bytes.h"
 #include "config/foundation/status.h"
+#include "sync/log/log.h"
 
 namespace mrc::sync {
-
-class Log;
 
 struct ListQuery {
   std::string kind;           // "" = every kind
@@ -51,34 +39,118 @@ struct ListQuery {
   bool conflicts_only = false;
 };
 
+// A document's state without its content: one item of a list.
+struct DocSummary {
+  std::string id;
+  std::string kind;     // faq, guide, bulletin, centre
+  std::string version;  // the winning head
+  std::vector<std::string> heads;
+  bool conflict = false;  // more than one head
+  bool deleted = false;
+  std::string created_by, created_at;
+  std::string updated_by, updated_at;
+  std::uint32_t versions = 0;
+};
+
+struct DocView : DocSummary {
+  // The canonical content text; nullopt once deleted.
+  std::optional<std::string> content;
+};
+
+// What a save answers: the document, or, while this centre is not yet
+// approved by headquarters, only the new version's ids and why it waits
+// (an update that waits still has the document as it was).
+struct SavedDoc {
+  std::string id;
+  std::string version;
+  std::optional<DocView> doc;
+  std::optional<std::string> waiting;
+};
+
+struct DocList {
+  std::vector<DocSummary> docs;
+  std::optional<std::string> next;  // the id to resume after; nullopt at the end
+};
+
+struct VersionView {
+  std::string version, author;
+  std::uint64_t seq = 0;
+  std::string at;
+  std::uint64_t hlc = 0;
+  std::vector<std::string> parents;
+  std::string op;  // put, delete, propose, decline
+  bool head = false;
+  std::optional<std::string> content;  // the content of a put or a proposal
+};
+
+struct HistoryView {
+  std::string id;
+  std::vector<VersionView> versions;  // oldest first
+};
+
+struct ProposalView {
+  std::string proposal, author, at;
+  std::vector<std::string> base;
+  std::string content;
+  std::string status;  // open, accepted, declined
+  // Set once decided (accepted wins over declined when both happened).
+  std::optional<std::string> decided_by, decided_at, decision;
+  std::optional<std::string> reason;  // only when declined
+};
+
+struct ProposalList {
+  std::string id;
+  std::vector<ProposalView> proposals;
+};
+
+struct ProposedChange {
+  std::string document, proposal;
+  std::string status = "open";
+  std::optional<std::string> waiting;
+};
+
+// A field that is absent, or not a string where one is expected, is
+// nullopt; the service answers which is required.
+struct CreateDocRequest {
+  std::optional<std::string> kind;
+  std::optional<std::string> content;  // JSON text of the content object
+};
+
+struct UpdateDocRequest {
+  std::optional<std::string> content;  // JSON text of the content object
+  // The versions the edit replaces; empty means the current head, refused
+  // with Conflict when the document has several heads.
+  std::vector<std::string> base;
+  // Echoes a client may send back; each must match the document. A value
+  // that is not a string is carried as its JSON text (which never matches).
+  std::optional<std::string> kind, id;
+};
+
 class DocService {
  public:
   explicit DocService(Log* log) : log_(log) {}
 
-  Result<std::string> Create(std::string_view request_json);
-  Result<std::string> Update(std::string_view doc_id, std::string_view request_json);
+  Result<SavedDoc> Create(const CreateDocRequest& request);
+  Result<SavedDoc> Update(std::string_view doc_id, const UpdateDocRequest& request);
   // `base` lists the versions the deletion replaces; empty means the head.
-  Result<std::string> Delete(std::string_view doc_id, const std::vector<std::string>& base);
-  Result<std::string> Get(std::string_view doc_id);
-  Result<std::string> List(const ListQuery& query);
-  Result<std::string> History(std::string_view doc_id);
-  Result<std::string> Digest();
+  Result<DocView> Delete(std::string_view doc_id, const std::vector<std::string>& base);
+  Result<DocView> Get(std::string_view doc_id);
+  Result<DocList> List(const ListQuery& query);
+  Result<HistoryView> History(std::string_view doc_id);
+  Result<DigestInfo> Digest();
 
   // Proposals: anyone proposes a change to a document it may not edit; the
   // owner (or headquarters) accepts it, signing the change itself (with the
-  // proposed content, or its own amendment: {"content"?}), or declines it
-  // ({"reason"}). Shapes:
-  //   Propose request: {"content": {..}}  -> {"document", "proposal", "status"}
-  //   Proposals: {"id", "proposals": [{"proposal", "author", "at", "base",
-  //              "content", "status": "open"|"accepted"|"declined",
-  //              "decided_by"?, "decided_at"?, "decision"?, "reason"?}]}
-  // Accept answers the document; Decline answers Proposals.
-  Result<std::string> Propose(std::string_view doc_id, std::string_view request_json);
-  Result<std::string> Proposals(std::string_view doc_id);
-  Result<std::string> Accept(std::string_view doc_id, std::string_view proposal_id,
-                             std::string_view request_json);
-  Result<std::string> Decline(std::string_view doc_id, std::string_view proposal_id,
-                              std::string_view request_json);
+  // proposed content, or its own amendment), or declines it with a reason.
+  // Propose's content is required (nullopt: InvalidArgument). Accept answers
+  // the document; Decline answers the proposals.
+  Result<ProposedChange> Propose(std::string_view doc_id,
+                                 const std::optional<std::string>& content);
+  Result<ProposalList> Proposals(std::string_view doc_id);
+  Result<DocView> Accept(std::string_view doc_id, std::string_view proposal_id,
+                         const std::optional<std::string>& amended_content);
+  Result<ProposalList> Decline(std::string_view doc_id, std::string_view proposal_id,
+                               const std::string& reason);
 
  private:
   Result<std::optional<std::string>> WaitingNote(const Hash32& version);

@@ -1,12 +1,12 @@
 #include "web/api/docs.h"
 
 #include <charconv>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "sync/content/doc_service.h"
 #include "web/api/common.h"
+#include "web/api/doc_json.h"
 #include "web/http/forms.h"
 
 namespace mrc::web::api {
@@ -72,6 +72,14 @@ Result<std::vector<std::string>> ParseBase(std::string_view text) {
   return base;
 }
 
+// A service's value as the API's JSON, or the service's error.
+template <typename T>
+HttpResponse Answer(const Result<T>& r, Result<std::string> (*write)(const T&),
+                    int ok_status = 200) {
+  if (!r.ok()) return JsonError(r.status());
+  return FromResult(write(*r), ok_status);
+}
+
 }  // namespace
 
 Status CheckDocIds(const Call& c) {
@@ -88,7 +96,7 @@ Status CheckDocIds(const Call& c) {
 
 HttpResponse Health(Call&) { return JsonText(200, R"({"status":"ok"})"); }
 
-HttpResponse Digest(Call& c) { return FromResult(c.parts.docs->Digest()); }
+HttpResponse Digest(Call& c) { return Answer(c.parts.docs->Digest(), DigestJson); }
 
 HttpResponse NodeStatus(Call& c) {
   if (!c.parts.status) return ErrorResponse(503, "UNAVAILABLE", "status is not available");
@@ -98,48 +106,55 @@ HttpResponse NodeStatus(Call& c) {
 HttpResponse ListDocs(Call& c) {
   auto q = ParseListQuery(TargetQuery(c.http().target));
   if (!q.ok()) return JsonError(q.status());
-  return FromResult(c.parts.docs->List(*q));
+  return Answer(c.parts.docs->List(*q), DocListJson);
 }
 
 // 201 with a Location naming the new document.
 HttpResponse CreateDoc(Call& c) {
-  auto r = c.parts.docs->Create(c.http().body);
-  if (!r.ok()) return JsonError(r.status());
-  HttpResponse res = JsonText(201, std::move(r).value());
-  nlohmann::json doc = nlohmann::json::parse(res.body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_object() && doc.contains("id") && doc["id"].is_string() &&
-      IsHexId(doc["id"].get_ref<const std::string&>())) {
-    res.headers.emplace_back("Location", std::string(kDocs) + "/" + doc["id"].get<std::string>());
-  }
+  auto req = ReadCreateDoc(c.http().body);
+  if (!req.ok()) return JsonError(req.status());
+  auto saved = c.parts.docs->Create(*req);
+  HttpResponse res = Answer(saved, SavedDocJson, 201);
+  if (res.status == 201) res.headers.emplace_back("Location", std::string(kDocs) + "/" + saved->id);
   return res;
 }
 
-HttpResponse GetDoc(Call& c) { return FromResult(c.parts.docs->Get(c.args[0])); }
+HttpResponse GetDoc(Call& c) { return Answer(c.parts.docs->Get(c.args[0]), DocJson); }
 
 HttpResponse UpdateDoc(Call& c) {
-  return FromResult(c.parts.docs->Update(c.args[0], c.http().body));
+  auto req = ReadUpdateDoc(c.http().body);
+  if (!req.ok()) return JsonError(req.status());
+  return Answer(c.parts.docs->Update(c.args[0], *req), SavedDocJson);
 }
 
 HttpResponse DeleteDoc(Call& c) {
   auto base = ParseBase(TargetQuery(c.http().target));
   if (!base.ok()) return JsonError(base.status());
-  return FromResult(c.parts.docs->Delete(c.args[0], *base));
+  return Answer(c.parts.docs->Delete(c.args[0], *base), DocJson);
 }
 
-HttpResponse DocHistory(Call& c) { return FromResult(c.parts.docs->History(c.args[0])); }
+HttpResponse DocHistory(Call& c) { return Answer(c.parts.docs->History(c.args[0]), HistoryJson); }
 
-HttpResponse DocProposals(Call& c) { return FromResult(c.parts.docs->Proposals(c.args[0])); }
+HttpResponse DocProposals(Call& c) {
+  return Answer(c.parts.docs->Proposals(c.args[0]), ProposalsJson);
+}
 
 HttpResponse Propose(Call& c) {
-  return FromResult(c.parts.docs->Propose(c.args[0], c.http().body), 201);
+  auto content = ReadProposal(c.http().body);
+  if (!content.ok()) return JsonError(content.status());
+  return Answer(c.parts.docs->Propose(c.args[0], *content), ProposedJson, 201);
 }
 
 HttpResponse AcceptProposal(Call& c) {
-  return FromResult(c.parts.docs->Accept(c.args[0], c.args[1], c.http().body));
+  auto content = ReadAcceptance(c.http().body);
+  if (!content.ok()) return JsonError(content.status());
+  return Answer(c.parts.docs->Accept(c.args[0], c.args[1], *content), DocJson);
 }
 
 HttpResponse DeclineProposal(Call& c) {
-  return FromResult(c.parts.docs->Decline(c.args[0], c.args[1], c.http().body));
+  auto reason = ReadDecline(c.http().body);
+  if (!reason.ok()) return JsonError(reason.status());
+  return Answer(c.parts.docs->Decline(c.args[0], c.args[1], *reason), ProposalsJson);
 }
 
 }  // namespace mrc::web::api

@@ -1,5 +1,5 @@
-// The document routes of the JSON API, over sync::DocService (bodies are
-// its JSON; see sync/content/doc_service.h for the shapes):
+// The document routes of the JSON API, over sync::DocService (the bodies'
+// shapes are in web/api/doc_json.h):
 //   GET    /healthz                       200 {"status":"ok"}
 //   GET    /api/v1/docs                   List; query: kind, after, limit,
 //                                         include_deleted=true|false,

@@ -16,18 +16,18 @@
 
 #include "config/foundation/bytes.h"
 #include "config/foundation/time.h"
-#include "sync/trust/trust_records.h"
 #include "sync/content/content.h"
 #include "sync/content/doc_service.h"
 #include "sync/log/log.h"
+#include "sync/trust/trust_records.h"
 #include "sync/trust/trust_service.h"
+#include "web/search/index.h"
 #include "web/text/body_cache.h"
 #include "web/text/diff.h"
-#include "web/ui/embedded.h"
 #include "web/text/html.h"
 #include "web/text/json_fields.h"
 #include "web/text/markdown.h"
-#include "web/search/index.h"
+#include "web/ui/embedded.h"
 #include "web/ui/page.h"
 
 namespace mrc::web {
@@ -207,6 +207,21 @@ HttpResponse SearchPage(Page& p, const AppParts& parts) {
   return p.Render(200, p.T("search.title"), b, "/");
 }
 
+// A document's content as JSON to render: null when there is none (a
+// deleted document) or, never expected of a validated payload, it is not
+// JSON.
+json ContentOf(const std::optional<std::string>& text) {
+  if (!text) return nullptr;
+  json c = json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  return c.is_discarded() ? json() : c;
+}
+
+// A listed document with its content ready to render.
+struct Listed {
+  sync::DocView doc;
+  json content;
+};
+
 // ---------------------------------------------------------------------------
 // Reading
 
@@ -330,16 +345,16 @@ std::string ReceiptsHtml(Page& p, const AppParts& parts, const std::string& id) 
 HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id) {
   auto r = parts.docs->Get(id);
   if (!r.ok()) return FromStatus(p, r.status());
-  json d = json::parse(*r);
-  std::string kind = JsonString(d, "kind");
-  const json& c = d["content"];
+  const sync::DocView& d = *r;
+  const std::string& kind = d.kind;
+  json c = ContentOf(d.content);
   std::string b;
-  if (d.value("deleted", false) || !c.is_object()) {
+  if (d.deleted || !c.is_object()) {
     b += "<h1>" + p.H("doc.deleted") + "</h1>";
   } else {
     std::string lang = JsonString(c, "language");
     b += "<article" + LangAttrs(lang) + "><h1>" + Esc(DocTitle(p, kind, c)) + "</h1>";
-    if (d.value("conflict", false)) {
+    if (d.conflict) {
       b += "<p class=\"warning\" role=\"alert\">" + p.H("doc.in_conflict") + " <a href=\"/docs/" +
            Esc(id) + "/edit\">" + p.H("doc.resolve") + "</a></p>";
     }
@@ -364,26 +379,23 @@ HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id) {
     }
   }
   b += "<dl class=\"meta\"><dt>" + p.H("doc.kind") + "</dt><dd>" + p.H("kind." + kind) + "</dd>";
-  b += "<dt>" + p.H("doc.updated") + "</dt><dd>" + Esc(ShortTime(JsonString(d, "updated_at"))) +
-       " · " + Esc(p.AuthorName(JsonString(d, "updated_by"))) + "</dd>";
-  b += "<dt>" + p.H("doc.created") + "</dt><dd>" + Esc(ShortTime(JsonString(d, "created_at"))) +
-       " · " + Esc(p.AuthorName(JsonString(d, "created_by"))) + "</dd>";
-  b += "<dt>" + p.H("doc.versions") + "</dt><dd>" + std::to_string(d.value("versions", 0)) +
-       "</dd></dl>";
+  b += "<dt>" + p.H("doc.updated") + "</dt><dd>" + Esc(ShortTime(d.updated_at)) + " · " +
+       Esc(p.AuthorName(d.updated_by)) + "</dd>";
+  b += "<dt>" + p.H("doc.created") + "</dt><dd>" + Esc(ShortTime(d.created_at)) + " · " +
+       Esc(p.AuthorName(d.created_by)) + "</dd>";
+  b += "<dt>" + p.H("doc.versions") + "</dt><dd>" + std::to_string(d.versions) + "</dd></dl>";
   b += "<p class=\"actions\"><a href=\"/docs/" + Esc(id) + "/history\">" + p.H("doc.history") +
        "</a>";
   // Open proposals are counted on the link, so that the owner sees them.
   std::size_t open_proposals = 0;
   if (auto props = parts.docs->Proposals(id); props.ok()) {
-    json listed = json::parse(*props);
-    for (const auto& prop : listed["proposals"])
-      open_proposals += JsonString(prop, "status") == "open";
+    for (const auto& prop : props->proposals) open_proposals += prop.status == "open";
   }
   b += " <a href=\"/docs/" + Esc(id) + "/proposals\">" +
        (open_proposals ? p.H("doc.proposals_open", {{"count", std::to_string(open_proposals)}})
                        : p.H("doc.proposals")) +
        "</a>";
-  if (p.Can(Role::kEditor) && !d.value("deleted", false))
+  if (p.Can(Role::kEditor) && !d.deleted)
     b += " <a class=\"button\" href=\"/docs/" + Esc(id) + "/edit\">" + p.H("doc.edit") + "</a>";
   b += "</p>";
   std::string title = c.is_object() ? DocTitle(p, kind, c) : p.T("doc.deleted");
@@ -480,8 +492,7 @@ HttpResponse GuidePage(Page& p, const AppParts& parts, std::string country) {
   auto section_html = [&](const SearchHit& h) {
     auto doc = parts.docs->Get(h.id);
     if (!doc.ok()) return std::string();
-    json d = json::parse(*doc);
-    const json& c = d["content"];
+    json c = ContentOf(doc->content);
     if (!c.is_object()) return std::string();
     std::string s = "<section class=\"guide-section\"" + LangAttrs(JsonString(c, "language")) + ">";
     if (!JsonString(c, "section").empty()) s += "<h3>" + Esc(JsonString(c, "section")) + "</h3>";
@@ -515,38 +526,38 @@ HttpResponse GuidePage(Page& p, const AppParts& parts, std::string country) {
 }
 
 // Every document of a kind with its content (bulletins and centres are few).
-std::vector<json> AllOfKind(const AppParts& parts, const std::string& kind) {
-  std::vector<json> out;
+std::vector<Listed> AllOfKind(const AppParts& parts, const std::string& kind) {
+  std::vector<Listed> out;
   sync::ListQuery q;
   q.kind = kind;
   q.limit = 1000;
   for (int pages = 0; pages < 100; ++pages) {
     auto list = parts.docs->List(q);
     if (!list.ok()) break;
-    json l = json::parse(*list);
-    for (const auto& d : l["docs"]) {
-      auto full = parts.docs->Get(JsonString(d, "id"));
-      if (full.ok()) out.push_back(json::parse(*full));
+    for (const auto& d : list->docs) {
+      auto full = parts.docs->Get(d.id);
+      if (!full.ok()) continue;
+      json content = ContentOf(full->content);
+      out.push_back({std::move(full).value(), std::move(content)});
     }
-    if (!l["next"].is_string()) break;
-    q.after = l["next"].get<std::string>();
+    if (!list->next) break;
+    q.after = *list->next;
   }
   return out;
 }
 
 HttpResponse BulletinsPage(Page& p, const AppParts& parts) {
   auto bulletins = AllOfKind(parts, "bulletin");
-  std::sort(bulletins.begin(), bulletins.end(), [](const json& a, const json& b) {
-    return JsonString(a["content"], "effective_date") > JsonString(b["content"], "effective_date");
+  std::sort(bulletins.begin(), bulletins.end(), [](const Listed& a, const Listed& b) {
+    return JsonString(a.content, "effective_date") > JsonString(b.content, "effective_date");
   });
   std::string self = ToHex(parts.log->self());
   std::string b = "<h1>" + p.H("bulletins.title") + "</h1>";
   b += "<p><a href=\"/api/v1/bulletins/feed.atom\">" + p.H("bulletins.feed") +
        "</a></p><ul class=\"bulletins\">";
-  for (const auto& d : bulletins) {
-    const json& c = d["content"];
+  for (const auto& [d, c] : bulletins) {
     if (!c.is_object()) continue;
-    std::string id = JsonString(d, "id");
+    const std::string& id = d.id;
     // Unread: this centre has not acknowledged the current version.
     bool unread = false, centre = false;
     if (parts.trust) {
@@ -600,20 +611,19 @@ HttpResponse MarkRead(Page& p, const AppParts& parts, const std::string& id) {
 
 HttpResponse CentresPage(Page& p, const AppParts& parts) {
   auto centres = AllOfKind(parts, "centre");
-  std::sort(centres.begin(), centres.end(), [](const json& a, const json& b) {
-    return JsonString(a["content"], "name") < JsonString(b["content"], "name");
+  std::sort(centres.begin(), centres.end(), [](const Listed& a, const Listed& b) {
+    return JsonString(a.content, "name") < JsonString(b.content, "name");
   });
   std::string b = "<h1>" + p.H("centres.title") + "</h1><table><thead><tr><th scope=\"col\">" +
                   p.H("centres.name") + "</th><th scope=\"col\">" + p.H("centres.place") +
                   "</th><th scope=\"col\">" + p.H("centres.contact") + "</th><th scope=\"col\">" +
                   p.H("centre.languages") + "</th></tr></thead><tbody>";
-  for (const auto& d : centres) {
-    const json& c = d["content"];
+  for (const auto& [d, c] : centres) {
     if (!c.is_object()) continue;
     json loc = c.value("location", json::object());
     json contact = c.value("contact", json::object());
-    b += "<tr><td><a href=\"/docs/" + Esc(JsonString(d, "id")) + "\">" +
-         Esc(JsonString(c, "name")) + "</a></td><td>" + Esc(JsonString(loc, "city")) + ", " +
+    b += "<tr><td><a href=\"/docs/" + Esc(d.id) + "\">" + Esc(JsonString(c, "name")) +
+         "</a></td><td>" + Esc(JsonString(loc, "city")) + ", " +
          Esc(CountryName(JsonString(loc, "country"), p.lang())) + "</td><td>" +
          Esc(JsonString(contact, "phone")) + " " + Esc(JsonString(contact, "email")) + "</td><td>" +
          Esc(Join(JsonStrings(c, "languages"), ", ")) + "</td></tr>";
@@ -828,7 +838,7 @@ HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
   bool is_new = id.empty();
   std::string kind;
   json current = json::object();
-  json doc;
+  json stored;  // the document's content as loaded
   std::vector<std::string> heads;
   if (is_new) {
     kind = Param(r.query, "kind").empty() ? Param(r.form, "kind") : Param(r.query, "kind");
@@ -837,10 +847,10 @@ HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
   } else {
     auto got = parts.docs->Get(id);
     if (!got.ok()) return FromStatus(p, got.status());
-    doc = json::parse(*got);
-    kind = JsonString(doc, "kind");
-    if (doc["content"].is_object()) current = doc["content"];
-    heads = JsonStrings(doc, "heads");
+    kind = got->kind;
+    stored = ContentOf(got->content);
+    if (stored.is_object()) current = stored;
+    heads = got->heads;
   }
   std::string error;
   bool changed_meanwhile = false;
@@ -850,18 +860,10 @@ HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
   json content = posted ? ContentFromForm(kind, r.form) : current;
   std::string base = posted ? Param(r.form, "base") : Join(heads, ",");
   if (posted && action == "save") {
-    json req = {{"content", content}};
-    if (is_new) {
-      req["kind"] = kind;
-    } else {
-      req["base"] = SplitList(base);
-    }
-    Result<std::string> saved =
-        is_new ? parts.docs->Create(req.dump()) : parts.docs->Update(id, req.dump());
-    if (saved.ok()) {
-      json s = json::parse(*saved);
-      return Redirect("/docs/" + JsonString(s, "id"));
-    }
+    Result<sync::SavedDoc> saved =
+        is_new ? parts.docs->Create({kind, content.dump()})
+               : parts.docs->Update(id, {content.dump(), SplitList(base), {}, {}});
+    if (saved.ok()) return Redirect("/docs/" + saved->id);
     if (saved.status().code() == Status::Code::kConflict && !is_new) {
       // Someone else's version arrived meanwhile: it is shown beside the
       // editor's text, and the form now builds on it, so that saving again
@@ -877,7 +879,7 @@ HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
     }
   }
   if (posted && action == "propose" && !is_new) {
-    Result<std::string> proposed = parts.docs->Propose(id, json{{"content", content}}.dump());
+    auto proposed = parts.docs->Propose(id, content.dump());
     if (proposed.ok()) return Redirect("/docs/" + id + "/proposals");
     error = proposed.status().message();
   }
@@ -891,20 +893,18 @@ HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
          p.H("edit.conflict_help") + "</p><div class=\"side-by-side\">";
     auto hist = parts.docs->History(id);
     if (hist.ok()) {
-      json h = json::parse(*hist);
-      for (const auto& v : h["versions"]) {
-        if (!v.value("head", false)) continue;
+      for (const auto& v : hist->versions) {
+        if (!v.head) continue;
         b += "<div class=\"version\"><h3>" +
-             p.H("edit.version_by", {{"author", p.AuthorName(JsonString(v, "author"))},
-                                     {"at", ShortTime(JsonString(v, "at"))}}) +
+             p.H("edit.version_by", {{"author", p.AuthorName(v.author)}, {"at", ShortTime(v.at)}}) +
              "</h3>";
-        b += VersionHtml(p, kind, v["content"]) + "</div>";
+        b += VersionHtml(p, kind, ContentOf(v.content)) + "</div>";
       }
     }
     b += "</div></section>";
   } else if (changed_meanwhile) {
     b += "<section class=\"conflict\" aria-labelledby=\"current-h\"><h2 id=\"current-h\">" +
-         p.H("edit.current_title") + "</h2>" + VersionHtml(p, kind, doc["content"]) + "</section>";
+         p.H("edit.current_title") + "</h2>" + VersionHtml(p, kind, stored) + "</section>";
   }
   b += "<form method=\"post\" class=\"edit\">" + p.CsrfField();
   if (is_new) b += "<input type=\"hidden\" name=\"kind\" value=\"" + Esc(kind) + "\">";
@@ -949,34 +949,30 @@ std::vector<std::string> ContentLines(const std::string& kind, const json& c) {
 HttpResponse HistoryPage(Page& p, const AppParts& parts, const std::string& id) {
   auto got = parts.docs->Get(id);
   if (!got.ok()) return FromStatus(p, got.status());
-  json doc = json::parse(*got);
-  std::string kind = JsonString(doc, "kind");
+  const std::string& kind = got->kind;
+  json content = ContentOf(got->content);
   auto hist = parts.docs->History(id);
   if (!hist.ok()) return FromStatus(p, hist.status());
-  json h = json::parse(*hist);
-  const json& versions = h["versions"];
-  std::string title =
-      doc["content"].is_object() ? DocTitle(p, kind, doc["content"]) : p.T("doc.deleted");
+  const std::vector<sync::VersionView>& versions = hist->versions;
+  std::string title = content.is_object() ? DocTitle(p, kind, content) : p.T("doc.deleted");
   std::string b = "<h1>" + p.H("history.title", {{"title", title}}) + "</h1>";
   std::string a = Param(p.req().query, "a"), bb = Param(p.req().query, "b");
   if (versions.size() >= 2 && (a.empty() || bb.empty())) {
-    a = JsonString(versions[versions.size() - 2], "version");
-    bb = JsonString(versions[versions.size() - 1], "version");
+    a = versions[versions.size() - 2].version;
+    bb = versions[versions.size() - 1].version;
   }
   // The diff between the two chosen versions.
-  const json *va = nullptr, *vb = nullptr;
+  const sync::VersionView *va = nullptr, *vb = nullptr;
   for (const auto& v : versions) {
-    if (JsonString(v, "version") == a) va = &v;
-    if (JsonString(v, "version") == bb) vb = &v;
+    if (v.version == a) va = &v;
+    if (v.version == bb) vb = &v;
   }
   if (va && vb) {
-    auto lines_a = ContentLines(kind, (*va)["content"]);
-    auto lines_b = ContentLines(kind, (*vb)["content"]);
+    auto lines_a = ContentLines(kind, ContentOf(va->content));
+    auto lines_b = ContentLines(kind, ContentOf(vb->content));
     b += "<section aria-labelledby=\"diff-h\"><h2 id=\"diff-h\">" +
-         p.H("history.diff", {{"a", ShortTime(JsonString(*va, "at")) + " · " +
-                                        p.AuthorName(JsonString(*va, "author"))},
-                              {"b", ShortTime(JsonString(*vb, "at")) + " · " +
-                                        p.AuthorName(JsonString(*vb, "author"))}}) +
+         p.H("history.diff", {{"a", ShortTime(va->at) + " · " + p.AuthorName(va->author)},
+                              {"b", ShortTime(vb->at) + " · " + p.AuthorName(vb->author)}}) +
          "</h2><pre class=\"diff\">";
     for (const auto& d : DiffLines(lines_a, lines_b)) {
       const char* cls = d.op == DiffOp::kDelete ? "del" : d.op == DiffOp::kInsert ? "ins" : "same";
@@ -992,16 +988,15 @@ HttpResponse HistoryPage(Page& p, const AppParts& parts, const std::string& id) 
        "</th><th scope=\"col\">" + p.H("history.who") + "</th><th scope=\"col\">" +
        p.H("history.what") + "</th></tr></thead><tbody>";
   for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
-    const json& v = *it;
-    std::string ver = JsonString(v, "version");
-    std::string label = ShortTime(JsonString(v, "at"));
+    const sync::VersionView& v = *it;
+    const std::string& ver = v.version;
+    std::string label = ShortTime(v.at);
     b += "<tr><td><input type=\"radio\" name=\"a\" value=\"" + Esc(ver) + "\"" +
          (ver == a ? " checked" : "") + " aria-label=\"" + p.H("history.from") + " " + Esc(label) +
          "\"></td><td><input type=\"radio\" name=\"b\" value=\"" + Esc(ver) + "\"" +
          (ver == bb ? " checked" : "") + " aria-label=\"" + p.H("history.to") + " " + Esc(label) +
-         "\"></td><td>" + Esc(label) + "</td><td>" + Esc(p.AuthorName(JsonString(v, "author"))) +
-         "</td><td>" + p.H("history.op_" + JsonString(v, "op")) +
-         (v.value("head", false) ? " · " + p.H("history.head") : "") + "</td></tr>";
+         "\"></td><td>" + Esc(label) + "</td><td>" + Esc(p.AuthorName(v.author)) + "</td><td>" +
+         p.H("history.op_" + v.op) + (v.head ? " · " + p.H("history.head") : "") + "</td></tr>";
   }
   b += "</tbody></table><button type=\"submit\">" + p.H("history.compare") + "</button></form>";
   b += "<p><a href=\"/docs/" + Esc(id) + "\">" + p.H("history.back") + "</a></p>";
@@ -1014,102 +1009,95 @@ HttpResponse ConflictsPage(Page& p, const AppParts& parts) {
   q.limit = 1000;
   auto list = parts.docs->List(q);
   if (!list.ok()) return FromStatus(p, list.status());
-  json l = json::parse(*list);
   std::string b = "<h1>" + p.H("conflicts.title") + "</h1><p>" + p.H("conflicts.help") +
                   "</p><ul class=\"list\">";
-  for (const auto& d : l["docs"]) {
-    std::string id = JsonString(d, "id");
-    auto full = parts.docs->Get(id);
-    std::string title = id.substr(0, 12);
+  for (const auto& d : list->docs) {
+    auto full = parts.docs->Get(d.id);
+    std::string title = d.id.substr(0, 12);
     if (full.ok()) {
-      json f = json::parse(*full);
-      if (f["content"].is_object()) title = DocTitle(p, JsonString(f, "kind"), f["content"]);
+      json c = ContentOf(full->content);
+      if (c.is_object()) title = DocTitle(p, full->kind, c);
     }
-    b += "<li><a href=\"/docs/" + Esc(id) + "/edit\">" + Esc(title) +
-         "</a> <span class=\"badge\">" + p.H("kind." + JsonString(d, "kind")) + "</span></li>";
+    b += "<li><a href=\"/docs/" + Esc(d.id) + "/edit\">" + Esc(title) +
+         "</a> <span class=\"badge\">" + p.H("kind." + d.kind) + "</span></li>";
   }
   b += "</ul>";
-  if (l["docs"].empty()) b += "<p>" + p.H("conflicts.none") + "</p>";
+  if (list->docs.empty()) b += "<p>" + p.H("conflicts.none") + "</p>";
   return p.Render(200, p.T("conflicts.title"), b, "/conflicts");
+}
+
+// One proposal's diff: an open one against the document as it is (what
+// accepting would change), a decided one against the version it was
+// proposed on (what it asked for), since the document has moved on since.
+std::string ProposalDiff(const std::string& kind, const sync::ProposalView& prop,
+                         const json& current, const std::map<std::string, json>& versions) {
+  const json* base = &current;
+  if (prop.status != "open" && !prop.base.empty()) {
+    if (auto it = versions.find(prop.base[0]); it != versions.end()) base = &it->second;
+  }
+  auto before = ContentLines(kind, *base);
+  auto after = ContentLines(kind, ContentOf(prop.content));
+  std::string b = "<pre class=\"diff\">";
+  for (const auto& d : DiffLines(before, after)) {
+    std::string tag = d.op == DiffOp::kDelete ? "del" : d.op == DiffOp::kInsert ? "ins" : "span";
+    const char* mark = d.op == DiffOp::kDelete ? "- " : d.op == DiffOp::kInsert ? "+ " : "  ";
+    b += "<" + tag + ">" + mark + Esc(d.text) + "\n</" + tag + ">";
+  }
+  return b + "</pre>";
+}
+
+// The accept and decline forms of an open proposal.
+std::string DecideForms(Page& p, const std::string& id, const std::string& pid) {
+  return "<form method=\"post\" action=\"/docs/" + Esc(id) + "/proposals/" + Esc(pid) +
+         "/accept\" class=\"inline\">" + p.CsrfField() +
+         "<button type=\"submit\" class=\"primary\">" + p.H("proposals.accept") +
+         "</button></form>" + "<form method=\"post\" action=\"/docs/" + Esc(id) + "/proposals/" +
+         Esc(pid) + "/decline\">" + p.CsrfField() + "<label for=\"reason-" + Esc(pid) + "\">" +
+         p.H("proposals.reason") + "</label><input id=\"reason-" + Esc(pid) +
+         "\" name=\"reason\" required><button type=\"submit\">" + p.H("proposals.decline") +
+         "</button></form>";
 }
 
 HttpResponse ProposalsPage(Page& p, const AppParts& parts, const std::string& id) {
   auto got = parts.docs->Get(id);
   if (!got.ok()) return FromStatus(p, got.status());
-  json doc = json::parse(*got);
-  std::string kind = JsonString(doc, "kind");
-  auto props = parts.docs->Proposals(id);
-  if (!props.ok()) return FromStatus(p, props.status());
-  json pr = json::parse(*props);
-  std::string title =
-      doc["content"].is_object() ? DocTitle(p, kind, doc["content"]) : p.T("doc.deleted");
+  const std::string& kind = got->kind;
+  json current = ContentOf(got->content);
+  auto listed = parts.docs->Proposals(id);
+  if (!listed.ok()) return FromStatus(p, listed.status());
+  const std::vector<sync::ProposalView>& proposals = listed->proposals;
+  std::string title = current.is_object() ? DocTitle(p, kind, current) : p.T("doc.deleted");
   std::string b = "<h1>" + p.H("proposals.title", {{"title", title}}) + "</h1>";
-  if (pr["proposals"].empty()) b += "<p>" + p.H("proposals.none") + "</p>";
+  if (proposals.empty()) b += "<p>" + p.H("proposals.none") + "</p>";
   // A diff costs up to 4 million cells: open proposals get one first, then
   // decided ones, at most kMaxDiffs on a page (any member may propose, so a
   // document can gather many).
   constexpr int kMaxDiffs = 20;
   int open = 0;
-  for (const auto& prop : pr["proposals"]) open += JsonString(prop, "status") == "open";
+  for (const auto& prop : proposals) open += prop.status == "open";
   int diffs_left = kMaxDiffs, decided_diffs = std::max(0, kMaxDiffs - open);
-  // An open proposal is compared with the document as it is (what accepting
-  // would change); a decided one with the version it was proposed on (what
-  // it asked for), since the document has moved on since.
-  json history;
-  std::map<std::string, const json*> version_content;
-  if (open < static_cast<int>(pr["proposals"].size())) {
+  // Decided proposals are compared with the versions they were made on.
+  std::map<std::string, json> version_content;
+  if (open < static_cast<int>(proposals.size())) {
     if (auto h = parts.docs->History(id); h.ok()) {
-      history = json::parse(*h);
-      for (const auto& v : history["versions"])
-        version_content[JsonString(v, "version")] = &v["content"];
+      for (const auto& v : h->versions) version_content[v.version] = ContentOf(v.content);
     }
   }
-  for (const auto& prop : pr["proposals"]) {
-    std::string pid = JsonString(prop, "proposal");
-    std::string status = JsonString(prop, "status");
+  for (const auto& prop : proposals) {
     b += "<section class=\"proposal\"><h2>" +
-         p.H("proposals.by", {{"author", p.AuthorName(JsonString(prop, "author"))},
-                              {"at", ShortTime(JsonString(prop, "at"))}}) +
-         " <span class=\"badge\">" + p.H("proposals.status_" + status) + "</span></h2>";
-    bool diff =
-        prop["content"].is_object() && diffs_left > 0 && (status == "open" || decided_diffs > 0);
-    if (prop["content"].is_object() && !diff)
-      b += "<p class=\"note\">" + p.H("proposals.no_diff") + "</p>";
+         p.H("proposals.by", {{"author", p.AuthorName(prop.author)}, {"at", ShortTime(prop.at)}}) +
+         " <span class=\"badge\">" + p.H("proposals.status_" + prop.status) + "</span></h2>";
+    bool has_content = ContentOf(prop.content).is_object();
+    bool diff = has_content && diffs_left > 0 && (prop.status == "open" || decided_diffs > 0);
+    if (has_content && !diff) b += "<p class=\"note\">" + p.H("proposals.no_diff") + "</p>";
     if (diff) {
       --diffs_left;
-      if (status != "open") --decided_diffs;
-      const json* base = &doc["content"];
-      if (status != "open") {
-        auto bases = JsonStrings(prop, "base");
-        if (auto it = bases.empty() ? version_content.end() : version_content.find(bases[0]);
-            it != version_content.end())
-          base = it->second;
-      }
-      auto before = ContentLines(kind, *base);
-      auto after = ContentLines(kind, prop["content"]);
-      b += "<pre class=\"diff\">";
-      for (const auto& d : DiffLines(before, after)) {
-        std::string tag = d.op == DiffOp::kDelete   ? "del"
-                          : d.op == DiffOp::kInsert ? "ins"
-                                                    : "span";
-        const char* mark = d.op == DiffOp::kDelete ? "- " : d.op == DiffOp::kInsert ? "+ " : "  ";
-        b += "<" + tag + ">" + mark + Esc(d.text) + "\n</" + tag + ">";
-      }
-      b += "</pre>";
+      if (prop.status != "open") --decided_diffs;
+      b += ProposalDiff(kind, prop, current, version_content);
     }
-    if (!JsonString(prop, "reason").empty())
-      b += "<p>" + p.H("proposals.reason") + ": " + Esc(JsonString(prop, "reason")) + "</p>";
-    if (status == "open" && p.Can(Role::kEditor)) {
-      b += "<form method=\"post\" action=\"/docs/" + Esc(id) + "/proposals/" + Esc(pid) +
-           "/accept\" class=\"inline\">" + p.CsrfField() +
-           "<button type=\"submit\" class=\"primary\">" + p.H("proposals.accept") +
-           "</button></form>";
-      b += "<form method=\"post\" action=\"/docs/" + Esc(id) + "/proposals/" + Esc(pid) +
-           "/decline\">" + p.CsrfField() + "<label for=\"reason-" + Esc(pid) + "\">" +
-           p.H("proposals.reason") + "</label><input id=\"reason-" + Esc(pid) +
-           "\" name=\"reason\" required><button type=\"submit\">" + p.H("proposals.decline") +
-           "</button></form>";
-    }
+    if (prop.reason && !prop.reason->empty())
+      b += "<p>" + p.H("proposals.reason") + ": " + Esc(*prop.reason) + "</p>";
+    if (prop.status == "open" && p.Can(Role::kEditor)) b += DecideForms(p, id, prop.proposal);
     b += "</section>";
   }
   b += "<p><a href=\"/docs/" + Esc(id) + "\">" + p.H("history.back") + "</a></p>";
@@ -1118,11 +1106,9 @@ HttpResponse ProposalsPage(Page& p, const AppParts& parts, const std::string& id
 
 HttpResponse DecideProposal(Page& p, const AppParts& parts, const std::string& id,
                             const std::string& proposal, bool accept) {
-  Result<std::string> r =
-      accept ? parts.docs->Accept(id, proposal, "{}")
-             : parts.docs->Decline(id, proposal,
-                                   json({{"reason", Param(p.req().form, "reason")}}).dump());
-  if (!r.ok()) return FromStatus(p, r.status());
+  Status s = accept ? parts.docs->Accept(id, proposal, std::nullopt).status()
+                    : parts.docs->Decline(id, proposal, Param(p.req().form, "reason")).status();
+  if (!s.ok()) return FromStatus(p, s);
   return Redirect("/docs/" + id + "/proposals");
 }
 
@@ -1145,9 +1131,8 @@ HttpResponse SyncPage(Page& p, const AppParts& parts) {
   conflicts.conflicts_only = true;
   conflicts.limit = 1000;
   if (auto list = parts.docs->List(conflicts); list.ok()) {
-    json l = json::parse(*list);
     b += "<dt>" + p.H("sync.conflicts") + "</dt><dd><a href=\"/conflicts\">" +
-         std::to_string(l["docs"].size()) + "</a></dd>";
+         std::to_string(list->docs.size()) + "</a></dd>";
   }
   b += "</dl>";
   if (s.contains("search") && s["search"].is_object()) {
@@ -1359,11 +1344,11 @@ namespace {
 
 HttpResponse AtomFeed(const AppParts& parts, const std::string& base) {
   auto bulletins = AllOfKind(parts, "bulletin");
-  std::sort(bulletins.begin(), bulletins.end(), [](const json& a, const json& b) {
-    return JsonString(a["content"], "effective_date") > JsonString(b["content"], "effective_date");
+  std::sort(bulletins.begin(), bulletins.end(), [](const Listed& a, const Listed& b) {
+    return JsonString(a.content, "effective_date") > JsonString(b.content, "effective_date");
   });
   std::string updated = "1970-01-01T00:00:00Z";
-  for (const auto& d : bulletins) updated = std::max(updated, JsonString(d, "updated_at"));
+  for (const auto& listed : bulletins) updated = std::max(updated, listed.doc.updated_at);
   std::string x =
       "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">";
   x += "<title>" + XmlText(parts.node_name.empty() ? "mrcnode" : parts.node_name) +
@@ -1374,14 +1359,13 @@ HttpResponse AtomFeed(const AppParts& parts, const std::string& base) {
   // RFC 4287: a feed whose entries name no author names one for them.
   x += "<author><name>" + XmlText(parts.node_name.empty() ? "mrcnode" : parts.node_name) +
        "</name></author>";
-  for (const auto& d : bulletins) {
-    const json& c = d["content"];
+  for (const auto& [d, c] : bulletins) {
     if (!c.is_object()) continue;
-    std::string id = JsonString(d, "id");
+    const std::string& id = d.id;
     x += "<entry><id>urn:mrcnode:doc:" + XmlText(id) + "</id><title>" +
          XmlText(JsonString(c, "title")) + "</title>";
-    x += "<updated>" + XmlText(JsonString(d, "updated_at")) + "</updated><published>" +
-         XmlText(JsonString(d, "created_at")) + "</published>";
+    x += "<updated>" + XmlText(d.updated_at) + "</updated><published>" + XmlText(d.created_at) +
+         "</published>";
     x += "<link href=\"" + XmlText(base) + "/docs/" + XmlText(id) + "\"/>";
     x += "<category term=\"" + XmlText(JsonString(c, "urgency")) + "\"/>";
     if (!JsonString(c, "summary").empty())

@@ -19,16 +19,25 @@ class DocServiceTest : public ::testing::Test {
     service_ = std::make_unique<DocService>(node_->log.get());
   }
 
-  json Ok(const Result<std::string>& r) {
+  template <typename T>
+  T Ok(const Result<T>& r) {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? json::parse(*r) : json();
+    return r.ok() ? *r : T();
   }
   // The error code name of a failed call, or "OK".
-  std::string Code(const Result<std::string>& r) { return std::string(r.status().CodeName()); }
+  template <typename T>
+  std::string Code(const Result<T>& r) {
+    return std::string(r.status().CodeName());
+  }
   std::uint64_t Entries() { return node_->Entries(); }
+  static json Content(const DocView& d) { return d.content ? json::parse(*d.content) : json(); }
+  static UpdateDocRequest Edit(std::string content, std::vector<std::string> base = {}) {
+    return UpdateDocRequest{std::move(content), std::move(base), {}, {}};
+  }
 
-  static constexpr const char* kFaq =
-      R"({"kind":"faq","content":{"question":"How do I get a work permit?","answer":"Ask us.","language":"en"}})";
+  static constexpr const char* kFaqContent =
+      R"({"question":"How do I get a work permit?","answer":"Ask us.","language":"en"})";
+  static CreateDocRequest Faq() { return {"faq", kFaqContent}; }
 
   testing::TempDir tmp_;
   std::unique_ptr<testing::Node> node_;
@@ -36,99 +45,100 @@ class DocServiceTest : public ::testing::Test {
 };
 
 TEST_F(DocServiceTest, CreateGetUpdateDeleteHistory) {
-  json doc = Ok(service_->Create(kFaq));
-  std::string id = doc["id"];
-  EXPECT_EQ("faq", doc["kind"]);
-  EXPECT_EQ(id, doc["version"]);
-  EXPECT_EQ("Ask us.", doc["content"]["answer"]);
-  EXPECT_EQ(json(Ok(service_->Get(id))), doc);
+  DocView doc = *Ok(service_->Create(Faq())).doc;
+  std::string id = doc.id;
+  EXPECT_EQ("faq", doc.kind);
+  EXPECT_EQ(id, doc.version);
+  EXPECT_EQ("Ask us.", Content(doc)["answer"]);
+  DocView got = Ok(service_->Get(id));
+  EXPECT_EQ(doc.content, got.content);
+  EXPECT_EQ(doc.heads, got.heads);
+  EXPECT_EQ(doc.updated_at, got.updated_at);
 
-  json updated = Ok(service_->Update(
-      id,
-      R"({"content":{"question":"How do I get a work permit?","answer":"Visit a centre.","language":"en"}})"));
-  EXPECT_EQ("Visit a centre.", updated["content"]["answer"]);
-  EXPECT_EQ(2, updated["versions"]);
+  DocView updated =
+      *Ok(service_->Update(
+              id,
+              Edit(
+                  R"({"question":"How do I get a work permit?","answer":"Visit a centre.","language":"en"})")))
+           .doc;
+  EXPECT_EQ("Visit a centre.", Content(updated)["answer"]);
+  EXPECT_EQ(2u, updated.versions);
 
-  json deleted = Ok(service_->Delete(id, {}));
-  EXPECT_TRUE(deleted["deleted"].get<bool>());
-  EXPECT_TRUE(deleted["content"].is_null());
+  DocView deleted = Ok(service_->Delete(id, {}));
+  EXPECT_TRUE(deleted.deleted);
+  EXPECT_FALSE(deleted.content.has_value());
 
-  json history = Ok(service_->History(id));
-  ASSERT_EQ(3u, history["versions"].size());
-  EXPECT_EQ("put", history["versions"][0]["op"]);
-  EXPECT_EQ("delete", history["versions"][2]["op"]);
-  EXPECT_TRUE(history["versions"][2]["head"].get<bool>());
+  HistoryView history = Ok(service_->History(id));
+  ASSERT_EQ(3u, history.versions.size());
+  EXPECT_EQ("put", history.versions[0].op);
+  EXPECT_EQ("delete", history.versions[2].op);
+  EXPECT_TRUE(history.versions[2].head);
   EXPECT_EQ(3u, Entries());
 }
 
 TEST_F(DocServiceTest, BadRequestsWriteNothing) {
-  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create("{not json")));
-  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create("[1,2]")));
-  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create(R"({"kind":"poem","content":{}})")));
-  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create(R"({"kind":"faq"})")));
-  EXPECT_EQ("INVALID_ARGUMENT",
-            Code(service_->Create(R"({"kind":"faq","content":{"question":"Q"}})")));
-  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create(R"({"kind":"faq","content":{},"extra":1})")));
-  EXPECT_EQ("INVALID_ARGUMENT",
-            Code(service_->Create("{\"kind\":\"faq\",\"content\":{\"question\":\"\xff\"}}")));
+  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create({"faq", "{not json"})));
+  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create({"faq", "[1,2]"})));
+  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create({"poem", "{}"})));
+  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create({"faq", std::nullopt})));
+  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create({std::nullopt, kFaqContent})));
+  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create({"faq", R"({"question":"Q"})"})));
+  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Create({"faq", "{\"question\":\"\xff\"}"})));
   EXPECT_EQ(0u, Entries());
   EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Get("xyz")));
   EXPECT_EQ("NOT_FOUND", Code(service_->Get(std::string(64, 'a'))));
 }
 
 TEST_F(DocServiceTest, StaleBaseIsAConflict) {
-  json doc = Ok(service_->Create(kFaq));
-  std::string id = doc["id"], v1 = doc["version"];
-  std::string edit =
-      R"({"content":{"question":"Q2","answer":"A","language":"en"},"base":[")" + v1 + "\"]}";
+  DocView doc = *Ok(service_->Create(Faq())).doc;
+  std::string id = doc.id, v1 = doc.version;
+  auto edit = Edit(R"({"question":"Q2","answer":"A","language":"en"})", {v1});
   Ok(service_->Update(id, edit));
   EXPECT_EQ("CONFLICT", Code(service_->Update(id, edit)));
-  EXPECT_EQ(
-      "INVALID_ARGUMENT",
-      Code(service_->Update(
-          id, R"({"kind":"guide","content":{"question":"Q","answer":"A","language":"en"}})")));
+  UpdateDocRequest other_kind = Edit(R"({"question":"Q","answer":"A","language":"en"})");
+  other_kind.kind = "guide";
+  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->Update(id, other_kind)));
   EXPECT_EQ(2u, Entries());
 }
 
 TEST_F(DocServiceTest, ConflictNeedsAnExplicitMerge) {
-  json doc = Ok(service_->Create(kFaq));
-  std::string id = doc["id"];
+  std::string id = Ok(service_->Create(Faq())).id;
   // A second node edits the same version concurrently.
   testing::Node other(tmp_.Sub("other"));
   other.log->Ingest(node_->AllEntries()).value();
   DocService remote(other.log.get());
-  Ok(remote.Update(id, R"({"content":{"question":"remote","answer":"A","language":"en"}})"));
-  Ok(service_->Update(id, R"({"content":{"question":"local","answer":"A","language":"en"}})"));
+  Ok(remote.Update(id, Edit(R"({"question":"remote","answer":"A","language":"en"})")));
+  Ok(service_->Update(id, Edit(R"({"question":"local","answer":"A","language":"en"})")));
   node_->log->Ingest(other.AllEntries()).value();
-  json now = Ok(service_->Get(id));
-  EXPECT_TRUE(now["conflict"].get<bool>());
-  EXPECT_EQ("CONFLICT", Code(service_->Update(
-                            id, R"({"content":{"question":"x","answer":"A","language":"en"}})")));
-  json listed = Ok(service_->List(ListQuery{"", "", 100, false, true}));
-  ASSERT_EQ(1u, listed["docs"].size());
-  json merge{{"content", {{"question", "merged"}, {"answer", "A"}, {"language", "en"}}},
-             {"base", now["heads"]}};
-  json merged = Ok(service_->Update(id, merge.dump()));
-  EXPECT_FALSE(merged["conflict"].get<bool>());
-  EXPECT_EQ("merged", merged["content"]["question"]);
+  DocView now = Ok(service_->Get(id));
+  EXPECT_TRUE(now.conflict);
+  EXPECT_EQ("CONFLICT",
+            Code(service_->Update(id, Edit(R"({"question":"x","answer":"A","language":"en"})"))));
+  DocList listed = Ok(service_->List(ListQuery{"", "", 100, false, true}));
+  ASSERT_EQ(1u, listed.docs.size());
+  DocView merged =
+      *Ok(service_->Update(
+              id, Edit(R"({"question":"merged","answer":"A","language":"en"})", now.heads)))
+           .doc;
+  EXPECT_FALSE(merged.conflict);
+  EXPECT_EQ("merged", Content(merged)["question"]);
 }
 
 TEST_F(DocServiceTest, ListPagesAndFilters) {
-  for (int i = 0; i < 5; ++i) Ok(service_->Create(kFaq));
-  Ok(service_->Create(
-      R"({"kind":"centre","content":{"name":"MRC","location":{"city":"Tirana","country":"AL"}}})"));
-  json page = Ok(service_->List(ListQuery{"faq", "", 3, false, false}));
-  ASSERT_EQ(3u, page["docs"].size());
-  ASSERT_TRUE(page["next"].is_string());
-  json rest = Ok(service_->List(ListQuery{"faq", page["next"], 3, false, false}));
-  EXPECT_EQ(2u, rest["docs"].size());
-  EXPECT_TRUE(rest["next"].is_null());
-  EXPECT_EQ(1u, Ok(service_->List(ListQuery{"centre", "", 10, false, false}))["docs"].size());
+  for (int i = 0; i < 5; ++i) Ok(service_->Create(Faq()));
+  Ok(service_->Create({"centre", R"({"name":"MRC","location":{"city":"Tirana","country":"AL"}})"}));
+  DocList page = Ok(service_->List(ListQuery{"faq", "", 3, false, false}));
+  ASSERT_EQ(3u, page.docs.size());
+  ASSERT_TRUE(page.next.has_value());
+  DocList rest = Ok(service_->List(ListQuery{"faq", *page.next, 3, false, false}));
+  EXPECT_EQ(2u, rest.docs.size());
+  EXPECT_FALSE(rest.next.has_value());
+  EXPECT_EQ(1u, Ok(service_->List(ListQuery{"centre", "", 10, false, false})).docs.size());
   EXPECT_EQ("INVALID_ARGUMENT", Code(service_->List(ListQuery{"", "", 0, false, false})));
   EXPECT_EQ("INVALID_ARGUMENT", Code(service_->List(ListQuery{"nope", "", 10, false, false})));
-  json digest = Ok(service_->Digest());
-  EXPECT_EQ(6, digest["documents"]);
-  EXPECT_EQ(64u, digest["digest"].get<std::string>().size());
+  DigestInfo digest = Ok(service_->Digest());
+  EXPECT_EQ(6u, digest.documents);
+  EXPECT_EQ(64u, ToHex(digest.digest).size());
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 // authoritative content, revocation (also when it arrives after what it
 // revokes), rotation, and bulletin receipts. Multi-process versions of the
 // main cases are in tests/e2e/trust_test.cc.
-#include "sync/trust/trust_records.h"
 #include "sync/trust/trust.h"
 
 #include <gtest/gtest.h>
@@ -13,6 +12,7 @@
 
 #include "sync/content/doc_service.h"
 #include "sync/crypto/sealed.h"
+#include "sync/trust/trust_records.h"
 #include "sync/trust/trust_service.h"
 #include "tests/sync/test_util.h"
 
@@ -115,7 +115,8 @@ TEST_F(TrustTest, ANewcomersEncryptionKeyWaitsForItsApprovalAndIsNotSaidTwice) {
   TestRoot::Get().Broadcast();
   newcomer->log->Ingest(TestRoot::Get().feed()).value();
   EXPECT_EQ(key.public_key, *sync::trust::Member(*hq.log, newcomer->log->self())->encryption_key);
-  EXPECT_EQ(key.public_key, *sync::trust::Member(*newcomer->log, newcomer->log->self())->encryption_key);
+  EXPECT_EQ(key.public_key,
+            *sync::trust::Member(*newcomer->log, newcomer->log->self())->encryption_key);
 }
 
 TEST_F(TrustTest, ACentreEditsOnlyItsOwnDocumentsAndHeadquartersEditsAll) {
@@ -334,8 +335,9 @@ TEST_F(TrustTest, ARotatedKeyKeepsTheDocumentsAndTheOldKeyStops) {
   EXPECT_EQ(v2, hq.log->GetDoc(doc).value().winner.id);
   auto m = sync::trust::Member(*hq.log, next.public_key).value();
   EXPECT_EQ(std::vector<Hash32>{c1->log->self()}, m.replaces);
-  EXPECT_EQ(3u,
-            sync::trust::Member(*hq.log, c1->log->self()).value().revoked_from);  // after the rotate statement
+  EXPECT_EQ(3u, sync::trust::Member(*hq.log, c1->log->self())
+                    .value()
+                    .revoked_from);  // after the rotate statement
 }
 
 TEST_F(TrustTest, CentresReceiptAndAcknowledgeBulletins) {
@@ -393,67 +395,56 @@ TEST_F(TrustTest, ProposalsAreAcceptedOrDeclinedByTheOwnerOrHeadquarters) {
     }
   };
   DocService d1(c1->log.get()), d2(c2->log.get()), dhq(hq.log.get());
-  std::string doc = json::parse(
-      d1.Create(R"({"kind":"faq","content":{"question":"Q","answer":"Old","language":"en"}})")
-          .value())["id"];
+  std::string doc =
+      d1.Create({"faq", R"({"question":"Q","answer":"Old","language":"en"})"}).value().id;
   sync_all();
   // c2 may not edit c1's entry, but may propose.
-  std::string change = R"({"content":{"question":"Q","answer":"Better","language":"en"}})";
-  EXPECT_EQ(Status::Code::kPermissionDenied, d2.Update(doc, change).status().code());
-  std::string p1 = json::parse(d2.Propose(doc, change).value())["proposal"];
-  std::string p2 = json::parse(
-      d2.Propose(doc, R"({"content":{"question":"Q","answer":"Worse","language":"en"}})")
-          .value())["proposal"];
+  std::string change = R"({"question":"Q","answer":"Better","language":"en"})";
+  EXPECT_EQ(Status::Code::kPermissionDenied, d2.Update(doc, {change, {}, {}, {}}).status().code());
+  std::string p1 = d2.Propose(doc, change).value().proposal;
+  std::string p2 =
+      d2.Propose(doc, R"({"question":"Q","answer":"Worse","language":"en"})").value().proposal;
   sync_all();
-  json listed = json::parse(d1.Proposals(doc).value())["proposals"];
+  auto listed = d1.Proposals(doc).value().proposals;
   ASSERT_EQ(2u, listed.size());
-  for (const auto& p : listed) EXPECT_EQ("open", p["status"]);
+  for (const auto& p : listed) EXPECT_EQ("open", p.status);
   // Nobody but the owner or headquarters decides.
-  EXPECT_EQ(Status::Code::kPermissionDenied, d2.Accept(doc, p1, "").status().code());
-  EXPECT_EQ(Status::Code::kPermissionDenied,
-            d2.Decline(doc, p2, R"({"reason":"mine"})").status().code());
-  json accepted = json::parse(d1.Accept(doc, p1, "").value());
-  EXPECT_EQ("Better", accepted["content"]["answer"]);
-  EXPECT_EQ(ToHex(c1->log->self()), accepted["updated_by"]) << "the accepter signs the change";
-  ASSERT_TRUE(d1.Decline(doc, p2, R"({"reason":"not accurate"})").ok());
+  EXPECT_EQ(Status::Code::kPermissionDenied, d2.Accept(doc, p1, {}).status().code());
+  EXPECT_EQ(Status::Code::kPermissionDenied, d2.Decline(doc, p2, "mine").status().code());
+  DocView accepted = d1.Accept(doc, p1, {}).value();
+  EXPECT_EQ("Better", json::parse(*accepted.content)["answer"]);
+  EXPECT_EQ(ToHex(c1->log->self()), accepted.updated_by) << "the accepter signs the change";
+  ASSERT_TRUE(d1.Decline(doc, p2, "not accurate").ok());
   // A decision is final: nothing is written again over later changes.
-  EXPECT_EQ(Status::Code::kConflict, d1.Accept(doc, p1, "").status().code());
-  EXPECT_EQ(Status::Code::kConflict, d1.Accept(doc, p2, "").status().code());
-  EXPECT_EQ(Status::Code::kConflict,
-            d1.Decline(doc, p1, R"({"reason":"changed my mind"})").status().code());
-  EXPECT_EQ(Status::Code::kConflict, d1.Decline(doc, p2, R"({"reason":"twice"})").status().code());
+  EXPECT_EQ(Status::Code::kConflict, d1.Accept(doc, p1, {}).status().code());
+  EXPECT_EQ(Status::Code::kConflict, d1.Accept(doc, p2, {}).status().code());
+  EXPECT_EQ(Status::Code::kConflict, d1.Decline(doc, p1, "changed my mind").status().code());
+  EXPECT_EQ(Status::Code::kConflict, d1.Decline(doc, p2, "twice").status().code());
   sync_all();
   for (DocService* ds : {&d1, &d2, &dhq}) {
-    json ps = json::parse(ds->Proposals(doc).value())["proposals"];
-    for (const auto& p : ps) {
-      EXPECT_EQ(p["proposal"] == p1 ? "accepted" : "declined", p["status"]) << p.dump();
-      if (p["proposal"] == p2) {
-        EXPECT_EQ("not accurate", p["reason"]);
+    for (const auto& p : ds->Proposals(doc).value().proposals) {
+      EXPECT_EQ(p.proposal == p1 ? "accepted" : "declined", p.status) << p.proposal;
+      if (p.proposal == p2) {
+        EXPECT_EQ("not accurate", p.reason.value_or(""));
       }
     }
-    EXPECT_EQ("Better", json::parse(ds->Get(doc).value())["content"]["answer"]);
+    EXPECT_EQ("Better", json::parse(*ds->Get(doc).value().content)["answer"]);
   }
-  json history = json::parse(d2.History(doc).value())["versions"];
-  EXPECT_EQ(3u, history.size()) << "created, proposed, accepted: " << history.dump();
+  auto history = d2.History(doc).value().versions;
+  EXPECT_EQ(3u, history.size()) << "created, proposed, accepted";
   EXPECT_EQ(hq.DigestHex(), c2->DigestHex());
   EXPECT_EQ(hq.DigestHex(), c1->DigestHex());
   // On authoritative content only headquarters decides, not the centre.
-  std::string guide =
-      json::parse(dhq.Create(json{{"kind", "guide"}, {"content", json::parse(Guide(true))}}.dump())
-                      .value())["id"];
+  std::string guide = dhq.Create({"guide", Guide(true)}).value().id;
   sync_all();
-  std::string p3 =
-      json::parse(d1.Propose(guide, json{{"content", json::parse(Guide(false, "Fix"))}}.dump())
-                      .value())["proposal"];
+  std::string p3 = d1.Propose(guide, Guide(false, "Fix")).value().proposal;
   sync_all();
-  EXPECT_EQ(Status::Code::kPermissionDenied, d1.Accept(guide, p3, "").status().code());
-  json amended = json::parse(
-      dhq.Accept(guide, p3, json{{"content", json::parse(Guide(true, "Fix, checked"))}}.dump())
-          .value());
-  EXPECT_EQ("Fix, checked", amended["content"]["body"]);
+  EXPECT_EQ(Status::Code::kPermissionDenied, d1.Accept(guide, p3, {}).status().code());
+  DocView amended = dhq.Accept(guide, p3, Guide(true, "Fix, checked")).value();
+  EXPECT_EQ("Fix, checked", json::parse(*amended.content)["body"]);
   // Bad requests: an unknown proposal, no reason.
-  EXPECT_EQ(Status::Code::kNotFound, d1.Accept(doc, std::string(64, 'a'), "").status().code());
-  EXPECT_EQ(Status::Code::kInvalidArgument, d1.Decline(doc, p1, "{}").status().code());
+  EXPECT_EQ(Status::Code::kNotFound, d1.Accept(doc, std::string(64, 'a'), {}).status().code());
+  EXPECT_EQ(Status::Code::kInvalidArgument, d1.Decline(doc, p1, "").status().code());
 }
 
 TEST_F(TrustTest, ARevokedNodeStillReceivesBulletinsButSignsNoReceipt) {

@@ -13,14 +13,15 @@
 #include <vector>
 
 #include "storage/store.h"
-#include "sync/trust/document_records.h"
-#include "sync/kinds.h"
-#include "sync/crypto/crypto.h"
 #include "sync/content/doc_service.h"
+#include "sync/crypto/crypto.h"
+#include "sync/kinds.h"
 #include "sync/log/log.h"
 #include "sync/referrals/referral_service.h"
+#include "sync/trust/document_records.h"
 #include "sync/trust/trust_service.h"
 #include "tests/support/node_parts.h"
+#include "tests/web/doc_calls.h"
 #include "web/search/index.h"
 #include "web/users/users.h"
 
@@ -127,7 +128,7 @@ class AppTest : public ::testing::Test {
                   {"effective_date", "2027-01-01"},
                   {"urgency", "high"},
                   {"language", "en"}}}};
-    auto r = docs_->Create(req.dump());
+    auto r = doc_calls::Create(*docs_, req.dump());
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? json::parse(*r)["id"].get<std::string>() : "";
   }
@@ -135,7 +136,7 @@ class AppTest : public ::testing::Test {
   std::string CreateFaq(const std::string& question, const std::string& answer) {
     json req = {{"kind", "faq"},
                 {"content", {{"question", question}, {"answer", answer}, {"language", "en"}}}};
-    auto r = docs_->Create(req.dump());
+    auto r = doc_calls::Create(*docs_, req.dump());
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? json::parse(*r)["id"].get<std::string>() : "";
   }
@@ -415,12 +416,12 @@ TEST_F(AppTest, ScriptInContentNeverReachesAPage) {
   std::string id =
       CreateFaq(evil + " visa",
                 "Text " + evil + " [x](javascript:alert(3)) <a href=\"javascript:alert(4)\">y</a>");
-  auto centre = docs_->Create(json({{"kind", "centre"},
-                                    {"content",
-                                     {{"name", evil},
-                                      {"location", {{"city", evil}, {"country", "AL"}}},
-                                      {"services", {evil}}}}})
-                                  .dump());
+  auto centre = doc_calls::Create(*docs_, json({{"kind", "centre"},
+                                                {"content",
+                                                 {{"name", evil},
+                                                  {"location", {{"city", evil}, {"country", "AL"}}},
+                                                  {"services", {evil}}}}})
+                                              .dump());
   ASSERT_TRUE(centre.ok()) << centre.status().ToString();
   ASSERT_TRUE(search_->CatchUp().ok());
   Session editor = Login("editor");
@@ -544,7 +545,7 @@ TEST_F(AppTest, TheProposalsPageComparesAtMostTwentyProposals) {
                  {{"question", "Which office?"},
                   {"answer", "Office " + std::to_string(i)},
                   {"language", "en"}}}};
-    auto r = docs_->Propose(id, change.dump());
+    auto r = doc_calls::Propose(*docs_, id, change.dump());
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
   Session editor = Login("editor");
@@ -563,11 +564,12 @@ TEST_F(AppTest, DecidedProposalsAreComparedWithTheVersionTheyWereMadeOn) {
   auto propose = [&](const std::string& answer) {
     json change{
         {"content", {{"question", "Which office?"}, {"answer", answer}, {"language", "en"}}}};
-    return json::parse(docs_->Propose(id, change.dump()).value())["proposal"].get<std::string>();
+    return json::parse(doc_calls::Propose(*docs_, id, change.dump()).value())["proposal"]
+        .get<std::string>();
   };
   std::string a = propose("Office A"), b = propose("Office B");
-  ASSERT_TRUE(docs_->Accept(id, a, "").ok());
-  ASSERT_TRUE(docs_->Decline(id, b, R"({"reason":"no"})").ok());
+  ASSERT_TRUE(doc_calls::Accept(*docs_, id, a, "").ok());
+  ASSERT_TRUE(doc_calls::Decline(*docs_, id, b, R"({"reason":"no"})").ok());
   Session editor = Login("editor");
   HttpResponse page = Do("GET", "/docs/" + id + "/proposals", &editor);
   ASSERT_EQ(200, page.status);
@@ -627,20 +629,21 @@ TEST_F(AppTest, TheSyncPageCountsDocumentsInConflict) {
   mrc::testing::NodeParts& centre = **opened;
   const Hash32 centre_key = centre.identity.public_key;
   ASSERT_TRUE(centre.log->Ingest(log_->ReadFeed(key_.public_key, 1, SIZE_MAX).value()).ok());
-  auto made = centre.docs->Create(
+  auto made = doc_calls::Create(
+      *centre.docs,
       json({{"kind", "faq"},
             {"content", {{"question", "Fees?"}, {"answer", "Ten."}, {"language", "en"}}}})
           .dump());
   ASSERT_TRUE(made.ok()) << made.status().ToString();
   std::string id = json::parse(*made)["id"];
   ASSERT_TRUE(log_->Ingest(centre.log->ReadFeed(centre_key, 1, SIZE_MAX).value()).ok());
-  std::string v1 = json::parse(*docs_->Get(id))["heads"][0];
+  std::string v1 = json::parse(*doc_calls::Get(*docs_, id))["heads"][0];
   auto edit = [&](sync::DocService* docs, const std::string& answer) {
-    return docs
-        ->Update(
-            id, json({{"base", {v1}},
-                      {"content", {{"question", "Fees?"}, {"answer", answer}, {"language", "en"}}}})
-                    .dump())
+    return doc_calls::Update(
+               *docs, id,
+               json({{"base", {v1}},
+                     {"content", {{"question", "Fees?"}, {"answer", answer}, {"language", "en"}}}})
+                   .dump())
         .status();
   };
   ASSERT_TRUE(edit(docs_, "Twelve.").ok());
@@ -676,7 +679,7 @@ TEST_F(AppTest, TheEditFormFollowsTheContentRulesNestedFieldsIncluded) {
          "f.location.country=AL&f.location.lat=41.32&f.services=counselling%0D%0Areferral");
   ASSERT_EQ(303, saved.status) << saved.body.substr(0, 300);
   std::string id = saved.Header("Location")->substr(6);
-  json doc = json::parse(*docs_->Get(id));
+  json doc = json::parse(*doc_calls::Get(*docs_, id));
   EXPECT_DOUBLE_EQ(41.32, doc["content"]["location"]["lat"].get<double>());
   EXPECT_EQ(json({"counselling", "referral"}), doc["content"]["services"]);
 }
@@ -698,7 +701,8 @@ TEST_F(AppTest, AnEditThatMeetsAnotherVersionKeepsTheTextAndSavesOnTheSecondTry)
   std::string opened_at = base_of(form.body);
   ASSERT_FALSE(opened_at.empty());
   // Another version arrives while the editor types.
-  auto theirs = docs_->Update(id, json({{"base", {opened_at}},
+  auto theirs = doc_calls::Update(*docs_, id,
+                                  json({{"base", {opened_at}},
                                         {"content",
                                          {{"question", "Visa fees?"},
                                           {"answer", "Sixty euros since May."},
@@ -722,7 +726,7 @@ TEST_F(AppTest, AnEditThatMeetsAnotherVersionKeepsTheTextAndSavesOnTheSecondTry)
   HttpResponse second = Do("POST", "/docs/" + id + "/edit", &editor,
                            typed.substr(0, typed.find("&base=")) + "&base=" + now_at);
   ASSERT_EQ(303, second.status) << second.body.substr(0, 400);
-  json doc = json::parse(*docs_->Get(id));
+  json doc = json::parse(*doc_calls::Get(*docs_, id));
   EXPECT_EQ("Forty euros, paid at the embassy.", doc["content"]["answer"]);
   EXPECT_EQ(1u, doc["heads"].size());
 }
@@ -742,7 +746,7 @@ TEST_F(AppTest, AnEditorAtACentreProposesAChangeToADocumentItDoesNotOwn) {
   HttpResponse form = DoAt(app, "GET", "/docs/" + id + "/edit", &editor);
   ASSERT_EQ(200, form.status) << form.body.substr(0, 300);
   EXPECT_NE(std::string::npos, form.body.find("value=\"propose\""));
-  std::string base = json::parse(*centre.docs->Get(id))["heads"][0];
+  std::string base = json::parse(*doc_calls::Get(*centre.docs, id))["heads"][0];
   std::string typed =
       "f.question=Visa+fees%3F&f.answer=Sixty+euros+since+May.&f.language=en&base=" + base;
   HttpResponse saved = DoAt(app, "POST", "/docs/" + id + "/edit", &editor, "action=save&" + typed);
@@ -756,10 +760,10 @@ TEST_F(AppTest, AnEditorAtACentreProposesAChangeToADocumentItDoesNotOwn) {
       DoAt(app, "POST", "/docs/" + id + "/edit", &editor, "action=propose&" + typed);
   ASSERT_EQ(303, proposed.status) << proposed.body.substr(0, 400);
   EXPECT_EQ("/docs/" + id + "/proposals", *proposed.Header("Location"));
-  json listed = json::parse(*centre.docs->Proposals(id));
+  json listed = json::parse(*doc_calls::Proposals(*centre.docs, id));
   ASSERT_EQ(1u, listed["proposals"].size());
   EXPECT_EQ("open", listed["proposals"][0]["status"]);
-  EXPECT_EQ("Forty euros.", json::parse(*centre.docs->Get(id))["content"]["answer"])
+  EXPECT_EQ("Forty euros.", json::parse(*doc_calls::Get(*centre.docs, id))["content"]["answer"])
       << "the document itself is unchanged until its owner accepts";
   // Nor does a centre offer to write bulletins, which only headquarters may.
   HttpResponse bulletins = DoAt(app, "GET", "/bulletins", &editor);
@@ -819,15 +823,16 @@ TEST_F(AppTest, ABodyNestedTooDeepOrOfTheWrongShapeGetsAClearError) {
 // The Atom feed is well-formed XML whatever the text holds, and names its
 // author (RFC 4287).
 TEST_F(AppTest, TheBulletinFeedIsValidAtomWithControlCharactersInTheText) {
-  auto made = docs_->Create(json({{"kind", "bulletin"},
-                                  {"content",
-                                   {{"title", "New quota\x07"},
-                                    {"summary", "Bell\x07 and tab\x0b here\uFFFE\uFFFF"},
-                                    {"body", "Text\x01 with \x1f controls"},
-                                    {"effective_date", "2026-12-01"},
-                                    {"urgency", "high"},
-                                    {"language", "en"}}}})
-                                .dump());
+  auto made =
+      doc_calls::Create(*docs_, json({{"kind", "bulletin"},
+                                      {"content",
+                                       {{"title", "New quota\x07"},
+                                        {"summary", "Bell\x07 and tab\x0b here\uFFFE\uFFFF"},
+                                        {"body", "Text\x01 with \x1f controls"},
+                                        {"effective_date", "2026-12-01"},
+                                        {"urgency", "high"},
+                                        {"language", "en"}}}})
+                                    .dump());
   ASSERT_TRUE(made.ok()) << made.status().ToString();
   Session counsellor = Login("counsellor");
   HttpResponse feed = Do("GET", "/api/v1/bulletins/feed.atom", &counsellor);
@@ -847,14 +852,14 @@ TEST_F(AppTest, GuidePagesAreForRealCountriesAndSayWhoseTextASectionIs) {
   Session counsellor = Login("counsellor");
   EXPECT_EQ(404, Do("GET", "/guides/ZZ", &counsellor).status);
   EXPECT_EQ(404, Do("GET", "/guides/12", &counsellor).status);
-  auto made = docs_->Create(json({{"kind", "guide"},
-                                  {"content",
-                                   {{"country", "DE"},
-                                    {"topic", "study"},
-                                    {"language", "en"},
-                                    {"body", "Universities charge no fees."},
-                                    {"verified_on", "2026-10-01"}}}})
-                                .dump());
+  auto made = doc_calls::Create(*docs_, json({{"kind", "guide"},
+                                              {"content",
+                                               {{"country", "DE"},
+                                                {"topic", "study"},
+                                                {"language", "en"},
+                                                {"body", "Universities charge no fees."},
+                                                {"verified_on", "2026-10-01"}}}})
+                                            .dump());
   ASSERT_TRUE(made.ok()) << made.status().ToString();
   ASSERT_TRUE(search_->CatchUp().ok());
   HttpResponse de = Do("GET", "/guides/de", &counsellor);
@@ -866,7 +871,8 @@ TEST_F(AppTest, GuidePagesAreForRealCountriesAndSayWhoseTextASectionIs) {
 // Content is laid out in its own language's direction, whatever the
 // interface's.
 TEST_F(AppTest, ContentInAnRtlLanguageIsLaidOutRightToLeftOnAnyPage) {
-  auto made = docs_->Create(
+  auto made = doc_calls::Create(
+      *docs_,
       json({{"kind", "faq"},
             {"content",
              {{"question", "ما هي التأشيرة؟"}, {"answer", "وثيقة سفر."}, {"language", "ar"}}}})

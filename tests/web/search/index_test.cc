@@ -17,12 +17,13 @@
 #include <thread>
 
 #include "storage/store.h"
-#include "sync/kinds.h"
-#include "sync/crypto/crypto.h"
 #include "sync/content/doc_service.h"
+#include "sync/crypto/crypto.h"
+#include "sync/kinds.h"
 #include "sync/log/log.h"
-#include "web/text/body_cache.h"
+#include "tests/web/doc_calls.h"
 #include "web/search/words.h"
+#include "web/text/body_cache.h"
 
 namespace mrc::web {
 namespace {
@@ -100,7 +101,7 @@ class SearchTest : public ::testing::Test {
   }
 
   std::string Create(const json& request) {
-    auto r = docs_->Create(request.dump());
+    auto r = doc_calls::Create(*docs_, request.dump());
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? json::parse(*r)["id"].get<std::string>() : "";
   }
@@ -703,8 +704,8 @@ TEST_F(SearchTest, FollowsEditsAndDeletionsOfTheLog) {
     return false;
   };
   EXPECT_TRUE(eventually("passports", 1));
-  auto updated = docs_->Update(
-      id,
+  auto updated = doc_calls::Update(
+      *docs_, id,
       json({{"content",
              {{"question", "New question"}, {"answer", "About residence."}, {"language", "en"}}}})
           .dump());
