@@ -197,8 +197,11 @@ int CmdRun(const std::string& data_dir) {
   {
     std::ofstream out(info_path + ".tmp");
     out << info.dump() << "\n";
+    if (!out.flush()) return Fail(Status::IOError("cannot write " + info_path + ".tmp"));
   }
-  std::filesystem::rename(info_path + ".tmp", info_path);
+  std::error_code ec;
+  std::filesystem::rename(info_path + ".tmp", info_path, ec);
+  if (ec) return Fail(Status::IOError("cannot write " + info_path + ": " + ec.message()));
   log::Info("node", "serving " + c.genesis.network_name + " as " +
                         ToHex(c.identity.public_key).substr(0, 16) + " from " + data_dir);
   std::cout << "mrcnode: serving http://" << address << "/ (data " << data_dir << ")";
@@ -213,8 +216,10 @@ int CmdRun(const std::string& data_dir) {
   Status s = (*server)->Run();
   (*peers)->Stop();
   (*search)->Stop();
-  std::filesystem::remove(info_path);
-  std::filesystem::remove(token_path);
+  // Best effort: a file left behind names a node that no longer answers,
+  // which its readers find out at their first request.
+  std::filesystem::remove(info_path, ec);
+  std::filesystem::remove(token_path, ec);
   if (!s.ok()) return Fail(s);
   return 0;
 }
@@ -239,7 +244,7 @@ int CmdPeerAdd(const std::string& data_dir, const std::string& address) {
   auto hp = config::ParseHostPort(address, /*allow_port_zero=*/false);
   if (!hp.ok()) return Fail(hp.status());
   std::string path = data_dir + "/config.toml";
-  if (!std::filesystem::exists(data_dir + "/identity.key")) {
+  if (std::error_code ec; !std::filesystem::exists(data_dir + "/identity.key", ec)) {
     return Fail(Status::NotFound(data_dir + " is not an mrcnode data directory"));
   }
   auto cfg = config::LoadFile(path);
@@ -472,7 +477,9 @@ int CmdBundleExport(const std::string& data_dir, const std::string& out,
   } else {
     auto running = RunningInstead(data_dir, ctx.status());
     if (!running.ok()) return Fail(running.status());
-    json req = {{"path", std::filesystem::absolute(out).string()}};
+    std::error_code ec;
+    json req = {{"path", std::filesystem::absolute(out, ec).string()}};
+    if (ec) return Fail(Status::InvalidArgument("bad path " + out + ": " + ec.message()));
     if (peer) req["summary"] = json::parse(summary_text);
     auto got = ApiCall(*running, "POST", "/api/v1/bundles/export", req.dump(), kBundleCallSeconds);
     if (!got.ok()) return Fail(got.status());
@@ -495,7 +502,9 @@ int CmdBundleImport(const std::string& data_dir, const std::string& file) {
   } else {
     auto running = RunningInstead(data_dir, ctx.status());
     if (!running.ok()) return Fail(running.status());
-    json req = {{"path", std::filesystem::absolute(file).string()}};
+    std::error_code ec;
+    json req = {{"path", std::filesystem::absolute(file, ec).string()}};
+    if (ec) return Fail(Status::InvalidArgument("bad path " + file + ": " + ec.message()));
     auto got = ApiCall(*running, "POST", "/api/v1/bundles/import", req.dump(), kBundleCallSeconds);
     if (!got.ok()) return Fail(got.status());
     json j = json::parse(*got);
@@ -517,7 +526,8 @@ int CmdBundleImport(const std::string& data_dir, const std::string& file) {
 }
 
 int CmdBackup(const std::string& data_dir, const std::string& dest) {
-  if (std::filesystem::exists(dest)) return Fail(Status::InvalidArgument(dest + " already exists"));
+  if (std::error_code ec; std::filesystem::exists(dest, ec) || ec)
+    return Fail(Status::InvalidArgument(dest + " already exists or cannot be checked"));
   auto ctx = OpenExclusive(data_dir, "backup");
   if (!ctx.ok()) return Fail(ctx.status());
   Status s = (*ctx)->store->Checkpoint(dest);

@@ -62,7 +62,7 @@ Status WriteText(const std::string& path, const std::string& text) {
 
 Result<std::string> InitDataDir(const InitOptions& o) {
   if (o.data_dir.empty()) return Status::InvalidArgument("--data is required");
-  if (fs::exists(o.data_dir + "/identity.key")) {
+  if (std::error_code ec; fs::exists(o.data_dir + "/identity.key", ec)) {
     return Status::InvalidArgument(o.data_dir + " is already initialised (identity.key exists)");
   }
   if (o.hq == !o.genesis.empty()) {
@@ -127,7 +127,7 @@ Result<std::string> InitDataDir(const InitOptions& o) {
 }
 
 Result<Identity> LoadIdentity(const std::string& data_dir) {
-  if (!fs::exists(data_dir + "/identity.key")) {
+  if (std::error_code ec; !fs::exists(data_dir + "/identity.key", ec)) {
     return Status::NotFound(data_dir +
                             " is not an mrcnode data directory (run `mrcnode init --data " +
                             data_dir + "` first)");
@@ -145,7 +145,7 @@ Result<Identity> LoadIdentity(const std::string& data_dir) {
 Result<std::string> ReadTextFile(const std::string& path) { return ReadText(path); }
 
 Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
-  if (!fs::exists(data_dir + "/identity.key")) {
+  if (std::error_code ec; !fs::exists(data_dir + "/identity.key", ec)) {
     return Status::NotFound(data_dir +
                             " is not an mrcnode data directory (run `mrcnode init --data " +
                             data_dir + "` first)");

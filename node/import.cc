@@ -182,7 +182,8 @@ Result<std::vector<ImportItem>> ReadImportDir(const std::string& dir,
   std::sort(files.begin(), files.end());
   std::vector<ImportItem> items;
   for (const auto& path : files) {
-    std::string name = fs::relative(path, dir).string();
+    std::string name = fs::relative(path, dir, ec).string();
+    if (ec) name = path.string();
     auto text = ReadFile(path);
     if (!text.ok()) {
       errors->push_back(name + ": cannot read");

@@ -188,7 +188,7 @@ int CmdKeyRotate(const std::string& data_dir, const std::string& out) {
   std::string key_path = c.Path("identity.key"), next_path = key_path + ".next";
   std::optional<sync::KeyPair> next;
   Hash32 rotation{};
-  if (fs::exists(next_path)) {
+  if (std::error_code ec; fs::exists(next_path, ec)) {
     auto spare = sync::LoadSecretKey(next_path);
     if (!spare.ok()) return Fail(spare.status().Annotate(next_path));
     auto announced = AnnouncedRotation(*c.log, spare->public_key);
@@ -197,7 +197,8 @@ int CmdKeyRotate(const std::string& data_dir, const std::string& out) {
       next = *spare;
       rotation = **announced;
     } else {
-      fs::remove(next_path);
+      std::error_code ec;
+      fs::remove(next_path, ec);  // an unannounced spare: made again below
     }
   }
   if (!next) {
