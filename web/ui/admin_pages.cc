@@ -1,0 +1,238 @@
+// Administration: sync status and peers, staff accounts, settings.
+#include <sodium.h>
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+
+#include "config/foundation/bytes.h"
+#include "config/foundation/time.h"
+#include "sync/content/content.h"
+#include "sync/content/doc_service.h"
+#include "sync/log/log.h"
+#include "sync/trust/trust_records.h"
+#include "sync/trust/trust_service.h"
+#include "web/search/index.h"
+#include "web/text/body_cache.h"
+#include "web/text/diff.h"
+#include "web/text/html.h"
+#include "web/text/json_fields.h"
+#include "web/text/markdown.h"
+#include "web/ui/embedded.h"
+#include "web/ui/page.h"
+#include "web/ui/pages_impl.h"
+
+namespace mrc::web::pages_impl {
+
+// ---------------------------------------------------------------------------
+// Administration
+
+HttpResponse SyncPage(Page& p, const AppParts& parts) {
+  if (!parts.status) return ErrorHtml(p, 503, "status is not available");
+  auto st = parts.status();
+  if (!st.ok()) return FromStatus(p, st.status());
+  json s = json::parse(*st);
+  std::string b = "<h1>" + p.H("sync.title") + "</h1>";
+  b += "<dl class=\"meta\"><dt>" + p.H("sync.documents") + "</dt><dd>" +
+       std::to_string(s.value("documents", 0)) + "</dd><dt>" + p.H("sync.entries") + "</dt><dd>" +
+       std::to_string(s.value("entries", 0)) + "</dd><dt>" + p.H("sync.pending") + "</dt><dd>" +
+       std::to_string(s.value("pending", 0)) + "</dd><dt>" + p.H("sync.digest") +
+       "</dt><dd><code>" + Esc(JsonString(s, "digest").substr(0, 16)) + "</code></dd>";
+  // Documents edited at two centres before either saw the other's version.
+  sync::ListQuery conflicts;
+  conflicts.conflicts_only = true;
+  conflicts.limit = 1000;
+  if (auto list = parts.docs->List(conflicts); list.ok()) {
+    b += "<dt>" + p.H("sync.conflicts") + "</dt><dd><a href=\"/conflicts\">" +
+         std::to_string(list->docs.size()) + "</a></dd>";
+  }
+  b += "</dl>";
+  if (s.contains("search") && s["search"].is_object()) {
+    const json& idx = s["search"];
+    bool complete = idx.value("complete", false);
+    std::uint64_t last = idx.value("log_change", std::uint64_t{0});
+    std::uint64_t through = std::min(last, idx.value("indexed_through", std::uint64_t{0}));
+    b += "<p class=\"" + std::string(complete ? "note" : "warning") + "\">" +
+         p.H(complete ? "sync.search_complete" : "sync.search_behind",
+             {{"documents", std::to_string(idx.value("documents", 0))},
+              {"behind", std::to_string(last - through)}}) +
+         "</p>";
+  }
+  b += "<h2>" + p.H("sync.peers") + "</h2><table><thead><tr><th scope=\"col\">" +
+       p.H("sync.address") + "</th><th scope=\"col\">" + p.H("sync.state") +
+       "</th><th scope=\"col\">" + p.H("sync.last_contact") + "</th><th scope=\"col\">" +
+       p.H("sync.behind") + "</th><th scope=\"col\">" + p.H("sync.error") +
+       "</th></tr></thead><tbody>";
+  for (const auto& peer : s.value("peers", json::array())) {
+    bool connected = peer.value("connected", false);
+    // The centre's name when its key is known; the address as it dialled.
+    std::string key = JsonString(peer, "peer");
+    std::string who = key.empty() ? std::string() : p.AuthorName(key) + " · ";
+    b += "<tr><td>" + Esc(who) + Esc(JsonString(peer, "address")) + " (" +
+         Esc(JsonString(peer, "direction")) + ")</td><td class=\"" + (connected ? "ok" : "off") +
+         "\">" + p.H(connected ? "sync.connected" : "sync.disconnected") + "</td><td>" +
+         Esc(ShortTime(JsonString(peer, "last_contact"))) + "</td><td>" +
+         std::to_string(peer.value("we_lack", 0)) + " / " +
+         std::to_string(peer.value("peer_lacks", 0)) + "</td><td>" +
+         Esc(JsonString(peer, "last_error")) + "</td></tr>";
+  }
+  b += "</tbody></table><p class=\"hint\">" + p.H("sync.behind_help") + "</p>";
+  json trust = s.value("trust", json::object());
+  b += "<h2>" + p.H("sync.forks") + "</h2>";
+  if (trust.value("forked_feeds", json::array()).empty())
+    b += "<p>" + p.H("sync.no_forks") + "</p>";
+  for (const auto& f : trust.value("forked_feeds", json::array()))
+    b += "<p class=\"warning\">" + Esc(JsonString(f, "name")) + " (" +
+         Esc(JsonString(f, "author").substr(0, 12)) + "): " + Esc(JsonString(f, "advice")) + "</p>";
+  b += "<h2>" + p.H("sync.rejected", {{"count", std::to_string(trust.value("rejected", 0))}}) +
+       "</h2><ul class=\"list\">";
+  for (const auto& r : trust.value("rejections", json::array()))
+    b += "<li><code>" + Esc(JsonString(r, "entry").substr(0, 12)) + "</code> " +
+         Esc(JsonString(r, "reason")) + "</li>";
+  b += "</ul>";
+  return p.Render(200, p.T("sync.title"), b, "/sync");
+}
+
+HttpResponse UsersPage(Page& p, const AppParts& parts, std::string notice, int status) {
+  auto list = parts.users->List();
+  if (!list.ok()) return FromStatus(p, list.status());
+  std::vector<std::pair<std::string, std::string>> roles;
+  for (Role r : {Role::kCounsellor, Role::kEditor, Role::kAdmin})
+    roles.emplace_back(std::string(RoleName(r)), p.T("role." + std::string(RoleName(r))));
+  std::string b = "<h1>" + p.H("users.title") + "</h1>";
+  if (!notice.empty())
+    b += "<p class=\"" + std::string(status == 200 ? "note" : "error") + "\" role=\"status\">" +
+         Esc(notice) + "</p>";
+  b += "<table><thead><tr><th scope=\"col\">" + p.H("users.name") + "</th><th scope=\"col\">" +
+       p.H("users.role") + "</th><th scope=\"col\">" + p.H("users.actions") +
+       "</th></tr></thead><tbody>";
+  for (const auto& u : *list) {
+    std::string action = "/admin/users/" + PercentEncode(u.name);
+    b += "<tr><td>" + Esc(u.name) + "</td><td><form method=\"post\" action=\"" + Esc(action) +
+         "\" class=\"inline\">" + p.CsrfField() +
+         "<input type=\"hidden\" name=\"op\" value=\"role\"><select name=\"role\" aria-label=\"" +
+         p.H("users.role") + " " + Esc(u.name) + "\">" +
+         Options(roles, std::string(RoleName(u.role))) + "</select><button type=\"submit\">" +
+         p.H("users.set_role") + "</button></form></td><td>";
+    b += "<form method=\"post\" action=\"" + Esc(action) + "\" class=\"inline\">" + p.CsrfField() +
+         "<input type=\"hidden\" name=\"op\" value=\"password\"><input type=\"password\" "
+         "name=\"password\" autocomplete=\"new-password\" aria-label=\"" +
+         p.H("users.new_password") + " " + Esc(u.name) +
+         "\" minlength=\"8\" required><button type=\"submit\">" + p.H("users.set_password") +
+         "</button></form> ";
+    if (u.name != p.req().who->user) {
+      b += "<form method=\"post\" action=\"" + Esc(action) + "\" class=\"inline\">" +
+           p.CsrfField() +
+           "<input type=\"hidden\" name=\"op\" value=\"remove\"><button type=\"submit\" "
+           "class=\"danger\">" +
+           p.H("users.remove") + "</button></form>";
+    }
+    b += "</td></tr>";
+  }
+  b += "</tbody></table>";
+  b += "<h2>" + p.H("users.add") + "</h2><form method=\"post\" action=\"/admin/users\">" +
+       p.CsrfField();
+  // After a refused addition the form keeps what was typed (but the
+  // password).
+  const Params& typed = p.req().form;
+  bool refused_add = status != 200 && Param(typed, "op").empty();
+  std::string typed_role = refused_add ? Param(typed, "role") : "";
+  b += "<div class=\"field\"><label for=\"nu-name\">" + p.H("users.name") +
+       "</label><input id=\"nu-name\" name=\"name\" required pattern=\"[a-z0-9._-]{1,32}\" "
+       "autocomplete=\"off\" value=\"" +
+       Esc(refused_add ? Param(typed, "name") : "") + "\"></div>";
+  b += "<div class=\"field\"><label for=\"nu-role\">" + p.H("users.role") +
+       "</label><select id=\"nu-role\" name=\"role\">" +
+       Options(roles, typed_role.empty() ? "counsellor" : typed_role) + "</select></div>";
+  b += "<div class=\"field\"><label for=\"nu-pw\">" + p.H("users.password") +
+       "</label><input id=\"nu-pw\" type=\"password\" name=\"password\" minlength=\"8\" required "
+       "autocomplete=\"new-password\"></div>";
+  b += "<button type=\"submit\" class=\"primary\">" + p.H("users.add_button") + "</button></form>";
+  return p.Render(status, p.T("users.title"), b, "/admin/users");
+}
+
+HttpResponse UsersPost(Page& p, const AppParts& parts, const std::string& name_in) {
+  const Params& f = p.req().form;
+  Status s;
+  std::string done;
+  if (name_in.empty()) {
+    auto role = ParseRole(Param(f, "role"));
+    s = role ? parts.users->Add(Param(f, "name"), *role, Param(f, "password"))
+             : Status::InvalidArgument("unknown role");
+    done = p.T("users.added", {{"name", Param(f, "name")}});
+  } else {
+    auto name = PercentDecode(name_in);
+    if (!name.ok()) return FromStatus(p, name.status());
+    std::string op = Param(f, "op");
+    if (op == "role") {
+      auto role = ParseRole(Param(f, "role"));
+      s = role ? parts.users->SetRole(*name, *role) : Status::InvalidArgument("unknown role");
+    } else if (op == "password") {
+      s = parts.users->SetPassword(*name, Param(f, "password"));
+    } else if (op == "remove") {
+      s = *name == p.req().who->user ? Status::InvalidArgument(p.T("users.not_yourself"))
+                                     : parts.users->Remove(*name);
+    } else {
+      s = Status::InvalidArgument("unknown operation");
+    }
+    done = p.T("users.changed", {{"name", *name}});
+  }
+  if (!s.ok()) return UsersPage(p, parts, s.message(), HttpStatusOf(s));
+  return UsersPage(p, parts, done);
+}
+
+HttpResponse SettingsPage(Page& p, const AppParts& parts) {
+  const PageRequest& r = p.req();
+  std::string notice;
+  int status = 200;
+  if (r.http->method == "POST") {
+    Status s;
+    if (r.who->local) {
+      s = Status::InvalidArgument("the local token has no account");
+    } else if (Param(r.form, "op") == "language") {
+      s = parts.users->SetLanguage(r.who->user, Param(r.form, "language"));
+      if (s.ok()) return Redirect("/settings");
+    } else if (Param(r.form, "op") == "password") {
+      auto check =
+          parts.users->Login(r.who->user, Param(r.form, "current"), r.http->ClientAddress());
+      s = check.status();
+      if (check.ok()) {
+        (void)parts.users->Logout(check->token);
+        s = parts.users->SetPassword(r.who->user, Param(r.form, "password"));
+        if (s.ok()) return Redirect("/login");
+      }
+    }
+    if (!s.ok()) {
+      notice = s.message();
+      status = HttpStatusOf(s);
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> langs = {{"", p.T("settings.browser_language")}};
+  for (const auto& l : Catalogues::Get().languages())
+    langs.emplace_back(l, Catalogues::Get().Name(l));
+  std::string b = "<h1>" + p.H("settings.title") + "</h1>";
+  if (!notice.empty()) b += "<p class=\"error\" role=\"alert\">" + Esc(notice) + "</p>";
+  b += "<h2>" + p.H("settings.language") + "</h2><form method=\"post\">" + p.CsrfField() +
+       "<input type=\"hidden\" name=\"op\" value=\"language\"><label for=\"lang\">" +
+       p.H("settings.language") + "</label><select id=\"lang\" name=\"language\">" +
+       Options(langs, r.who->language) + "</select><button type=\"submit\">" +
+       p.H("settings.save") + "</button></form>";
+  b += "<h2>" + p.H("settings.password") + "</h2><form method=\"post\">" + p.CsrfField() +
+       "<input type=\"hidden\" name=\"op\" value=\"password\"><div class=\"field\"><label "
+       "for=\"cur\">" +
+       p.H("settings.current_password") +
+       "</label><input id=\"cur\" type=\"password\" name=\"current\" required "
+       "autocomplete=\"current-password\"></div><div class=\"field\"><label for=\"new\">" +
+       p.H("settings.new_password") +
+       "</label><input id=\"new\" type=\"password\" name=\"password\" minlength=\"8\" required "
+       "autocomplete=\"new-password\"></div><button type=\"submit\">" +
+       p.H("settings.change_password") + "</button></form>";
+  return p.Render(status, p.T("settings.title"), b, "/settings");
+}
+
+}  // namespace mrc::web::pages_impl

@@ -1,0 +1,116 @@
+// The pages' parts shared by the files that render them (internal to
+// web/ui/): search (search_page.cc), reading (reading.cc), editing and
+// proposals (editing.cc), administration (admin_pages.cc); ui.cc routes to
+// them.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sync/content/content.h"
+#include "sync/content/doc_service.h"
+#include "web/route/parts.h"
+#include "web/search/index.h"
+#include "web/text/body_cache.h"
+#include "web/ui/page.h"
+#include "web/ui/ui.h"
+
+namespace mrc::web::pages_impl {
+
+using nlohmann::json;
+using namespace page;  // NOLINT: the shared page helpers
+
+bool IsMarkdownField(std::string_view kind, std::string_view field);
+
+std::string SnippetHtml(const std::vector<SearchHit::Piece>& pieces);
+
+std::string LangAttrs(std::string_view lang);
+
+std::string DocTitle(const Page& p, const std::string& kind, const json& c);
+
+HttpResponse SearchPage(Page& p, const AppParts& parts);
+
+json ContentOf(const std::optional<std::string>& text);
+
+// A listed document with its content ready to render.
+struct Listed {
+  sync::DocView doc;
+  json content;
+};
+
+std::string ContentHtml(Page& p, const std::string& kind, const json& c);
+
+std::string ReceiptsHtml(Page& p, const AppParts& parts, const std::string& id);
+
+HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id);
+
+HttpResponse FaqPage(Page& p, const AppParts& parts);
+
+HttpResponse GuidesPage(Page& p, const AppParts& parts);
+
+BodyCache& GuideCache();
+
+HttpResponse GuidePage(Page& p, const AppParts& parts, std::string country);
+
+std::vector<Listed> AllOfKind(const AppParts& parts, const std::string& kind);
+
+HttpResponse BulletinsPage(Page& p, const AppParts& parts);
+
+HttpResponse MarkRead(Page& p, const AppParts& parts, const std::string& id);
+
+HttpResponse CentresPage(Page& p, const AppParts& parts);
+
+// A form field: a content field (sync/content/content.h, the list
+// validation uses), or one inside an object-shaped field ("location.city").
+struct FormField {
+  std::string name;
+  enum Type { kText, kMarkdown, kList, kLines, kDate, kBool, kTopic, kUrgency, kNumber } type;
+  bool required;
+};
+
+FormField::Type FormTypeOf(sync::FieldShape shape);
+
+std::vector<FormField> FieldsOf(const std::string& kind_name);
+
+std::string FieldText(const json& c, const FormField& f);
+
+json ContentFromForm(const std::string& kind, const Params& form);
+
+std::string FormHtml(Page& p, const std::string& kind, const json& c, bool hq_only_note);
+
+std::string PreviewHtml(Page& p, const std::string& kind, const json& c);
+
+std::string VersionHtml(Page& p, const std::string& kind, const json& c);
+
+HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id);
+
+std::vector<std::string> ContentLines(const std::string& kind, const json& c);
+
+HttpResponse HistoryPage(Page& p, const AppParts& parts, const std::string& id);
+
+HttpResponse ConflictsPage(Page& p, const AppParts& parts);
+
+std::string ProposalDiff(const std::string& kind, const sync::ProposalView& prop,
+                         const json& current, const std::map<std::string, json>& versions);
+
+std::string DecideForms(Page& p, const std::string& id, const std::string& pid);
+
+HttpResponse ProposalsPage(Page& p, const AppParts& parts, const std::string& id);
+
+HttpResponse DecideProposal(Page& p, const AppParts& parts, const std::string& id,
+                            const std::string& proposal, bool accept);
+
+HttpResponse SyncPage(Page& p, const AppParts& parts);
+
+HttpResponse UsersPage(Page& p, const AppParts& parts, std::string notice, int status = 200);
+
+HttpResponse UsersPost(Page& p, const AppParts& parts, const std::string& name_in);
+
+HttpResponse SettingsPage(Page& p, const AppParts& parts);
+
+HttpResponse AtomFeed(const AppParts& parts, const std::string& base);
+
+}  // namespace mrc::web::pages_impl
