@@ -1,4 +1,4 @@
-#include "web/api/bundles.h"
+#include "web/api/handlers.h"
 
 #include <nlohmann/json.hpp>
 #include <optional>

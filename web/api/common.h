@@ -29,7 +29,7 @@ Result<std::uint32_t> ParseCount(const Params& q, std::string_view name, std::ui
 // 64 lowercase hex characters.
 bool IsHexId(std::string_view s);
 
-// The document and membership routes (web/api/docs.h, members.h) run the
+// The document and membership routes (web/api/handlers.h, members.h) run the
 // same way, each check with its own status so that a client can tell its
 // mistakes apart: the path's ids (404), the media type of a POST or PUT
 // (415), the query string (400; only the routes that take one read it),

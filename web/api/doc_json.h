@@ -1,4 +1,4 @@
-// The JSON of the document routes (web/api/docs.h) and of the document
+// The JSON of the document routes (web/api/handlers.h) and of the document
 // commands (node/), written from and read into DocService's values. These
 // are the API's shapes; keep them byte for byte, clients parse them:
 //   document: {"id", "kind", "version", "heads": [..], "conflict": bool,

@@ -1,4 +1,4 @@
-#include "web/api/docs.h"
+#include "web/api/handlers.h"
 
 #include <charconv>
 #include <string>

@@ -1,4 +1,4 @@
-#include "web/api/referrals.h"
+#include "web/api/handlers.h"
 
 #include "sync/referrals/referral_service.h"
 #include "web/api/common.h"

@@ -2,8 +2,8 @@
 // marked doc_api: /healthz, /api/v1/docs..., digest, status, members,
 // receipts and acknowledgements) without login, roles or CSRF: for tests
 // and for tools that hold a DocService themselves. The App serves the same
-// routes, with their handlers, behind its checks. See web/api/docs.h and
-// web/api/members.h for the routes.
+// routes, with their handlers, behind its checks. See web/api/handlers.h and
+// web/api/handlers.h for the routes.
 //
 // A request goes through four checks before DocService sees it, each with
 // its own status so a client can tell its mistakes apart: path (404, a

@@ -5,13 +5,8 @@
 // without a rule is closed, not open.
 #include <optional>
 
-#include "web/api/bundles.h"
+#include "web/api/handlers.h"
 #include "web/api/common.h"
-#include "web/api/docs.h"
-#include "web/api/members.h"
-#include "web/api/referrals.h"
-#include "web/api/search.h"
-#include "web/api/users.h"
 #include "web/app/app.h"
 #include "web/app/login.h"
 #include "web/ui/ui.h"

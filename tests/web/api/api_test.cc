@@ -16,24 +16,14 @@
 #include "sync/crypto/crypto.h"
 #include "sync/content/doc_service.h"
 #include "sync/log/log.h"
+#include "tests/support/temp_dir.h"
 
 namespace mrc::web {
 namespace {
 
 using nlohmann::json;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "mrc-web-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using mrc::testing::TempDir;
 
 // ===========================================================================
 // FIXTURE: MakeService(dir) -- a real DocService over a real store in `dir`.

@@ -1,0 +1,94 @@
+// Every handler of the JSON API, by resource (one .cc each); their methods,
+// paths and roles are in web/app/routes.cc, the one route table.
+#pragma once
+
+#include "config/foundation/status.h"
+#include "web/route/route.h"
+
+namespace mrc::web::api {
+
+// ---- docs (docs.cc)
+// Over sync::DocService (the bodies' shapes are in web/api/doc_json.h).
+// Each runs through api::Service (web/api/common.h). Errors are
+// {"error":{"code":"...","message":"..."}}: 404 NOT_FOUND for a path id
+// that is not 64 lowercase hex characters or no such document, 415 for a
+// POST or PUT without Content-Type: application/json, 400
+// INVALID_ARGUMENT for a bad query or body, 409, 403, 503 or 500 with the
+// Status code name from DocService.
+HttpResponse Health(Call& c);
+HttpResponse Digest(Call& c);
+HttpResponse NodeStatus(Call& c);
+HttpResponse ListDocs(Call& c);
+HttpResponse CreateDoc(Call& c);
+HttpResponse GetDoc(Call& c);
+HttpResponse UpdateDoc(Call& c);
+HttpResponse DeleteDoc(Call& c);
+HttpResponse DocHistory(Call& c);
+HttpResponse DocProposals(Call& c);
+HttpResponse Propose(Call& c);
+HttpResponse AcceptProposal(Call& c);
+HttpResponse DeclineProposal(Call& c);
+
+// The path's document id ({id}) and proposal id ({p}), when it has them.
+Status CheckDocIds(const Call& c);
+
+// ---- members (members.cc)
+// Membership and receipts, over sync::TrustService (503 UNAVAILABLE on a
+// node without it). Each runs through api::Service
+// (web/api/common.h); keys and ids are 64 lowercase hex characters.
+HttpResponse Members(Call& c);
+HttpResponse ApproveMember(Call& c);
+HttpResponse Member(Call& c);
+HttpResponse RevokeMember(Call& c);
+HttpResponse Receipts(Call& c);
+// An acknowledgement names who read the bulletin: the logged-in user, not
+// a name the request makes up (403 for a "by" naming anyone else). The
+// node's own command line (the local token), and Api without login,
+// acknowledge for the person the body names. Runs api::Service itself,
+// after that check.
+HttpResponse AcknowledgeBulletin(Call& c);
+
+Status CheckMemberKey(const Call& c);
+Status CheckBulletinId(const Call& c);
+
+// ---- referrals (referrals.cc)
+// Over sync::ReferralService (503 UNAVAILABLE on a node without it);
+// bodies are its JSON (docs/referrals.md): the list and a new referral,
+// the centres to refer to, the audit trail, one referral, a new status, an
+// erasure.
+HttpResponse ListReferrals(Call& c);
+HttpResponse CreateReferral(Call& c);
+HttpResponse ReferralTargets(Call& c);
+HttpResponse ReferralAudit(Call& c);
+HttpResponse GetReferral(Call& c);
+HttpResponse SetReferralStatus(Call& c);
+HttpResponse EraseReferral(Call& c);
+
+// ---- users (users.cc)
+// Over web::Users: one's own account (language, password with the
+// current one), the users (list, add, role, password, language, removal)
+// and their API tokens (list, create: shown once, revoke).
+HttpResponse Me(Call& c);
+HttpResponse ListUsers(Call& c);
+HttpResponse AddUser(Call& c);
+HttpResponse GetUser(Call& c);
+HttpResponse ChangeUser(Call& c);
+HttpResponse RemoveUser(Call& c);
+HttpResponse ListTokens(Call& c);
+HttpResponse CreateToken(Call& c);
+HttpResponse RevokeToken(Call& c);
+
+// ---- bundles (bundles.cc)
+// What this node holds (for a bundle made elsewhere); a bundle written to
+// or read from a path on this machine ({path, summary?}, {path}).
+HttpResponse Summary(Call& c);
+HttpResponse ExportBundle(Call& c);
+HttpResponse ImportBundle(Call& c);
+
+// ---- search (search.cc)
+// Over web::SearchIndex: a query with its filters and page, and a facet's
+// values with their counts.
+HttpResponse Search(Call& c);
+HttpResponse Facet(Call& c);
+
+}  // namespace mrc::web::api
