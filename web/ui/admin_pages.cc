@@ -41,8 +41,14 @@ HttpResponse SyncPage(Page& p, const AppParts& parts) {
   b += "<dl class=\"meta\"><dt>" + p.H("sync.documents") + "</dt><dd>" +
        std::to_string(s.value("documents", 0)) + "</dd><dt>" + p.H("sync.entries") + "</dt><dd>" +
        std::to_string(s.value("entries", 0)) + "</dd><dt>" + p.H("sync.pending") + "</dt><dd>" +
-       std::to_string(s.value("pending", 0)) + "</dd><dt>" + p.H("sync.digest") +
-       "</dt><dd><code>" + Esc(JsonString(s, "digest").substr(0, 16)) + "</code></dd>";
+       std::to_string(s.value("pending", 0)) + "</dd>";
+  // Entries of kinds a newer version has rules for: held and relayed here,
+  // applied once this node is upgraded.
+  if (std::uint64_t later = s.value("awaiting_upgrade", std::uint64_t{0}); later > 0) {
+    b += "<dt>" + p.H("sync.awaiting_upgrade") + "</dt><dd>" + std::to_string(later) + "</dd>";
+  }
+  b += "<dt>" + p.H("sync.digest") + "</dt><dd><code>" +
+       Esc(JsonString(s, "digest").substr(0, 16)) + "</code></dd>";
   // Documents edited at two centres before either saw the other's version.
   sync::ListQuery conflicts;
   conflicts.conflicts_only = true;

@@ -657,6 +657,36 @@ TEST_F(AppTest, TheSyncPageCountsDocumentsInConflict) {
       << page.body;
 }
 
+// Nodes of mixed versions: the sync page counts what this node holds for a
+// newer version, and shows why a peer of another protocol version was cut.
+TEST_F(AppTest, TheSyncPageShowsEntriesForANewerVersionAndAPeersVersionError) {
+  AppParts parts;
+  parts.log = log_;
+  parts.docs = docs_;
+  parts.trust = trust_;
+  parts.referrals = referrals_;
+  parts.search = search_;
+  parts.users = users_;
+  const std::string why =
+      "peer (mrcnode 9.0.0) speaks peer protocol 2; this node (mrcnode 0.1.0) speaks 1: upgrade "
+      "the older of the two";
+  parts.status = [&] {
+    return Result<std::string>(
+        json({{"awaiting_upgrade", 3},
+              {"peers", {{{"address", "10.0.0.2:7400"}, {"direction", "out"}, {"last_error", why}}}},
+              {"trust", json::object()}})
+            .dump());
+  };
+  App app(parts);
+  Session admin = LoginAt(&app, "admin");
+  HttpResponse page = DoAt(&app, "GET", "/sync", &admin);
+  ASSERT_EQ(200, page.status);
+  EXPECT_NE(std::string::npos,
+            page.body.find("<dt>Entries for a newer version (applied after upgrading)</dt><dd>3</dd>"))
+      << page.body;
+  EXPECT_NE(std::string::npos, page.body.find("speaks peer protocol 2")) << page.body;
+}
+
 TEST_F(AppTest, TheEditFormFollowsTheContentRulesNestedFieldsIncluded) {
   Session editor = Login("editor");
   // The form lists every field of the kind, nested ones spread out.
