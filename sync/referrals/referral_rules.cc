@@ -132,30 +132,113 @@ Status KeepRejectedNote(Txn& txn, const Entry& e, const Hash32& id, std::string_
 
 }  // namespace
 
+namespace {
+
+// A referral's first entry: its sending, to another centre, with sealed
+// details.
+Result<Decision> ApplySending(ApplyContext& ctx, const Entry& e, const Hash32& id,
+                              const ReferralMeta& meta, const ReferralStep& step) {
+  if (meta.status != ReferralStatus::kSent) {
+    return Decision::Rejected(MakeProblem(
+        Problem::kInvalidContent, Describe(e, id) + ": a referral's first entry is its sending"));
+  }
+  if (meta.to == e.author || step.sealed_size == 0) {
+    return Decision::Rejected(
+        MakeProblem(Problem::kInvalidContent,
+                    Describe(e, id) + ": a referral goes to another centre, with sealed details"));
+  }
+  ReferralInfo r;
+  r.id = id;
+  r.sender = e.author;
+  r.to = meta.to;
+  r.hlc = e.hlc;
+  PutReferral(ctx.txn(), r);
+  PutStep(ctx.txn(), id, step);
+  return Decision::Applied();
+}
+
+// Who may set a status after which (docs/referrals.md): the receiving
+// centre receives, accepts or declines, then completes; the sending centre
+// withdraws; either erases. The rejection when `author` may not set it
+// after `prior`, else nullopt.
+std::optional<Decision> StatusRefused(const Entry& e, const Hash32& id, const ReferralInfo& r,
+                                      ReferralStatus status, ReferralStatus prior, bool by_sender,
+                                      bool by_receiver, std::uint32_t sealed) {
+  using S = ReferralStatus;
+  std::string what = Describe(e, id) + ": ";
+  std::string name(ReferralStatusName(status));
+  auto not_after = [&] {
+    return Decision::Rejected(
+        MakeProblem(Problem::kBadParent,
+                    what + name + " cannot follow " + std::string(ReferralStatusName(prior))));
+  };
+  switch (status) {
+    case S::kSent:
+      return Decision::Rejected(
+          MakeProblem(Problem::kInvalidContent, what + "only a referral's first entry is sent"));
+    case S::kReceived:
+    case S::kAccepted:
+    case S::kDeclined:
+    case S::kCompleted:
+      if (!by_receiver)
+        return NotAuthorised(e, id, "only the receiving centre " + Short(r.to) + " sets " + name);
+      if (status == S::kReceived && prior != S::kSent) return not_after();
+      if ((status == S::kAccepted || status == S::kDeclined) && prior != S::kSent &&
+          prior != S::kReceived)
+        return not_after();
+      if (status == S::kCompleted && prior != S::kAccepted) return not_after();
+      return std::nullopt;
+    case S::kWithdrawn:
+      if (!by_sender)
+        return NotAuthorised(e, id, "only the sending centre " + Short(r.sender) + " withdraws");
+      if (prior != S::kSent) return not_after();
+      return std::nullopt;
+    case S::kErased:
+      if (!by_sender && !by_receiver)
+        return NotAuthorised(e, id, "only the sending or the receiving centre erases a referral");
+      if (sealed != 0) {
+        return Decision::Rejected(
+            MakeProblem(Problem::kInvalidContent, what + "an erasure carries nothing sealed"));
+      }
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// A status allowed: recorded, and an erasure takes every sealed part.
+Status RecordStatus(ApplyContext& ctx, const Entry& e, const Hash32& id, const ReferralStep& step,
+                    ReferralInfo& r) {
+  PutStep(ctx.txn(), e.doc, step);
+  if (step.status == ReferralStatus::kErased) {
+    // Both centres may erase (retention runs at each): the record names the
+    // earliest erasure by (hlc, id), whatever order they arrive in.
+    bool first = !r.erased;
+    if (first || e.hlc < r.erased_hlc || (e.hlc == r.erased_hlc && id < r.erase_entry)) {
+      r.erased = true;
+      r.erased_by = e.author;
+      r.erased_hlc = e.hlc;
+      r.erase_entry = id;
+      PutReferral(ctx.txn(), r);
+    }
+    if (first) {
+      r.steps.push_back(step);
+      MRC_RETURN_IF_ERROR(EraseSealedParts(ctx.txn(), r));
+    }
+  } else if (r.erased && step.sealed_size != 0) {
+    // A status that reaches this node after the erasure is stored erased.
+    MRC_RETURN_IF_ERROR(EraseStored(ctx.txn(), e.author, e.seq));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<Decision> ReferralRulesImpl::Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
                                           std::string_view payload, const Standing&) const {
   MRC_ASSIGN_OR_RETURN(ReferralPayload p, DecodeReferralPayload(payload));
   MRC_ASSIGN_OR_RETURN(ReferralMeta meta, ParseReferralMeta(p.meta));
   ReferralStep step{id, meta.status, e.author, e.hlc, p.sealed_size};
-  if (e.IsRoot()) {
-    if (meta.status != ReferralStatus::kSent) {
-      return Decision::Rejected(MakeProblem(
-          Problem::kInvalidContent, Describe(e, id) + ": a referral's first entry is its sending"));
-    }
-    if (meta.to == e.author || p.sealed_size == 0) {
-      return Decision::Rejected(MakeProblem(
-          Problem::kInvalidContent,
-          Describe(e, id) + ": a referral goes to another centre, with sealed details"));
-    }
-    ReferralInfo r;
-    r.id = id;
-    r.sender = e.author;
-    r.to = meta.to;
-    r.hlc = e.hlc;
-    PutReferral(ctx.txn(), r);
-    PutStep(ctx.txn(), id, step);
-    return Decision::Applied();
-  }
+  if (e.IsRoot()) return ApplySending(ctx, e, id, meta, step);
   // An erasure stands whatever became of the step it follows (a status
   // that lost its effect when its author's feed forked, say): the wish to
   // be forgotten does not depend on the trail.
@@ -181,66 +264,13 @@ Result<Decision> ReferralRulesImpl::Apply(ApplyContext& ctx, const Entry& e, con
     return Status::Corruption("referral " + Short(e.doc) + " applied but not recorded");
   MRC_ASSIGN_OR_RETURN(bool by_receiver, trust::Succeeds(ctx.txn(), ctx.root(), e.author, r->to));
   MRC_ASSIGN_OR_RETURN(bool by_sender, trust::Succeeds(ctx.txn(), ctx.root(), e.author, r->sender));
-  using S = ReferralStatus;
-  S prior = before ? before->status : S::kErased;  // an erasure needs none
-  std::string_view status = ReferralStatusName(meta.status);
-  auto not_after = [&] {
-    return Decision::Rejected(MakeProblem(
-        Problem::kBadParent,
-        what + std::string(status) + " cannot follow " + std::string(ReferralStatusName(prior))));
-  };
-  switch (meta.status) {
-    case S::kSent:
-      return Decision::Rejected(
-          MakeProblem(Problem::kInvalidContent, what + "only a referral's first entry is sent"));
-    case S::kReceived:
-    case S::kAccepted:
-    case S::kDeclined:
-    case S::kCompleted:
-      if (!by_receiver) {
-        return NotAuthorised(
-            e, id, "only the receiving centre " + Short(r->to) + " sets " + std::string(status));
-      }
-      if (meta.status == S::kReceived && prior != S::kSent) return not_after();
-      if ((meta.status == S::kAccepted || meta.status == S::kDeclined) && prior != S::kSent &&
-          prior != S::kReceived)
-        return not_after();
-      if (meta.status == S::kCompleted && prior != S::kAccepted) return not_after();
-      break;
-    case S::kWithdrawn:
-      if (!by_sender)
-        return NotAuthorised(e, id, "only the sending centre " + Short(r->sender) + " withdraws");
-      if (prior != S::kSent) return not_after();
-      break;
-    case S::kErased:
-      if (!by_sender && !by_receiver)
-        return NotAuthorised(e, id, "only the sending or the receiving centre erases a referral");
-      if (p.sealed_size != 0) {
-        return Decision::Rejected(
-            MakeProblem(Problem::kInvalidContent, what + "an erasure carries nothing sealed"));
-      }
-      break;
+  // An erasure needs no prior status.
+  ReferralStatus prior = before ? before->status : ReferralStatus::kErased;
+  if (auto refused =
+          StatusRefused(e, id, *r, meta.status, prior, by_sender, by_receiver, p.sealed_size)) {
+    return *refused;
   }
-  PutStep(ctx.txn(), e.doc, step);
-  if (meta.status == S::kErased) {
-    // Both centres may erase (retention runs at each): the record names the
-    // earliest erasure by (hlc, id), whatever order they arrive in.
-    bool first = !r->erased;
-    if (first || e.hlc < r->erased_hlc || (e.hlc == r->erased_hlc && id < r->erase_entry)) {
-      r->erased = true;
-      r->erased_by = e.author;
-      r->erased_hlc = e.hlc;
-      r->erase_entry = id;
-      PutReferral(ctx.txn(), *r);
-    }
-    if (first) {
-      r->steps.push_back(step);
-      MRC_RETURN_IF_ERROR(EraseSealedParts(ctx.txn(), *r));
-    }
-  } else if (r->erased && p.sealed_size != 0) {
-    // A status that reaches this node after the erasure is stored erased.
-    MRC_RETURN_IF_ERROR(EraseStored(ctx.txn(), e.author, e.seq));
-  }
+  MRC_RETURN_IF_ERROR(RecordStatus(ctx, e, id, step, *r));
   return Decision::Applied();
 }
 
