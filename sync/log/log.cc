@@ -61,6 +61,60 @@ Result<std::uint64_t> ReadU64Record(storage::Store* store, Column c, std::string
   return n;
 }
 
+// Which items are authentic: runs (same author, consecutive seq, each
+// naming the previous one's id as prev) by their last signature, a run
+// whose last signature fails entry by entry (see the file comment).
+// `items` are sorted by author and seq.
+std::vector<bool> AuthenticateRuns(const std::vector<Authenticated>& items,
+                                   const Hash32& network_id) {
+  std::vector<bool> authentic(items.size(), false);
+  auto check = [&](std::size_t k) {
+    std::string_view signed_form, payload;
+    rec::DecodeStored(items[k].stored, &signed_form, &payload);
+    auto d = DecodeEntry(signed_form);
+    return d.ok() && CheckSignature(network_id, *d);
+  };
+  for (std::size_t start = 0; start < items.size();) {
+    std::size_t end = start + 1;
+    while (end < items.size() && items[end].entry.author == items[start].entry.author &&
+           items[end].entry.seq == items[end - 1].entry.seq + 1 &&
+           items[end].entry.prev == items[end - 1].id) {
+      ++end;
+    }
+    if (check(end - 1)) {
+      std::fill(authentic.begin() + start, authentic.begin() + end, true);
+    } else {
+      for (std::size_t k = start; k < end; ++k) authentic[k] = check(k);
+    }
+    start = end;
+  }
+  return authentic;
+}
+
+// Content validation is a pure function of (kind, payload): it runs on
+// both cores before the write lock is taken, its outcome kept with each
+// authentic item.
+void ValidateContent(std::vector<Authenticated>& items, const std::vector<bool>& authentic,
+                     const KindRegistry& kinds) {
+  auto validate = [&](std::size_t from, std::size_t to) {
+    for (std::size_t k = from; k < to; ++k) {
+      const EntryRules* rules = kinds.For(items[k].entry.kind);
+      if (!authentic[k] || !rules || items[k].entry.op == Op::kDelete) continue;
+      std::string_view signed_form, payload;
+      rec::DecodeStored(items[k].stored, &signed_form, &payload);
+      items[k].content = rules->Validate(items[k].entry, payload);
+      items[k].content_checked = true;
+    }
+  };
+  if (items.size() >= 64) {
+    std::thread helper(validate, items.size() / 2, items.size());
+    validate(0, items.size() / 2);
+    helper.join();
+  } else {
+    validate(0, items.size());
+  }
+}
+
 }  // namespace
 
 Log::Log(storage::Store* store, const KeyPair& identity, const Hash32& network_id,
@@ -374,47 +428,8 @@ PreparedIngest Log::PrepareIngest(const std::vector<Incoming>& in) const {
     if (a.entry.seq != b.entry.seq) return a.entry.seq < b.entry.seq;
     return a.id < b.id;
   });
-  // Authenticate runs by their last signature (see the file comment).
-  std::vector<bool> authentic(items.size(), false);
-  for (std::size_t start = 0; start < items.size();) {
-    std::size_t end = start + 1;
-    while (end < items.size() && items[end].entry.author == items[start].entry.author &&
-           items[end].entry.seq == items[end - 1].entry.seq + 1 &&
-           items[end].entry.prev == items[end - 1].id) {
-      ++end;
-    }
-    auto check = [&](std::size_t k) {
-      std::string_view signed_form, payload;
-      rec::DecodeStored(items[k].stored, &signed_form, &payload);
-      auto d = DecodeEntry(signed_form);
-      return d.ok() && CheckSignature(network_id_, *d);
-    };
-    if (check(end - 1)) {
-      std::fill(authentic.begin() + start, authentic.begin() + end, true);
-    } else {
-      for (std::size_t k = start; k < end; ++k) authentic[k] = check(k);
-    }
-    start = end;
-  }
-  // Content validation is a pure function of (kind, payload): do it on both
-  // cores before taking the write lock.
-  auto validate = [&](std::size_t from, std::size_t to) {
-    for (std::size_t k = from; k < to; ++k) {
-      const EntryRules* rules = kinds_.For(items[k].entry.kind);
-      if (!authentic[k] || !rules || items[k].entry.op == Op::kDelete) continue;
-      std::string_view signed_form, payload;
-      rec::DecodeStored(items[k].stored, &signed_form, &payload);
-      items[k].content = rules->Validate(items[k].entry, payload);
-      items[k].content_checked = true;
-    }
-  };
-  if (items.size() >= 64) {
-    std::thread helper(validate, items.size() / 2, items.size());
-    validate(0, items.size() / 2);
-    helper.join();
-  } else {
-    validate(0, items.size());
-  }
+  std::vector<bool> authentic = AuthenticateRuns(items, network_id_);
+  ValidateContent(items, authentic, kinds_);
   std::vector<Authenticated>& good = prepared.data_->good;
   good.reserve(items.size());
   for (std::size_t k = 0; k < items.size(); ++k) {
@@ -442,7 +457,8 @@ Result<IngestReport> Log::CommitIngest(PreparedIngest batch) {
 void Log::AfterCommit() {
   // Work that cannot be done now (our own feed frozen, say) stays owed;
   // the entries received are safely applied either way.
-  if (Status s = AppendOwedEntries(); !s.ok()) log::Warn("log", "owed entries not written: " + s.message());
+  if (Status s = AppendOwedEntries(); !s.ok())
+    log::Warn("log", "owed entries not written: " + s.message());
   if (Status s = ScrubErased(); !s.ok())
     log::Warn("log", "erased payloads not yet scrubbed from disk: " + s.message());
   NotifyListeners();
