@@ -30,8 +30,8 @@
 #include "sync/trust/trust_service.h"
 #include "web/app/app.h"
 #include "web/http/client.h"
-#include "web/search/index.h"
 #include "web/http/server.h"
+#include "web/search/index.h"
 #include "web/users/users.h"
 
 namespace mrc::node {
@@ -116,6 +116,87 @@ class RetentionTimer {
   std::jthread thread_;
 };
 
+namespace {
+
+sync::PeerOptions PeerOptionsOf(const config::Config& config) {
+  sync::PeerOptions po;
+  po.listen = config.sync_listen;
+  po.peers = config.sync_peers;
+  po.keepalive_seconds = config.sync_keepalive_seconds;
+  po.idle_timeout_seconds = config.sync_idle_timeout_seconds;
+  return po;
+}
+
+web::ServerOptions ServerOptionsOf(const config::Config& config) {
+  web::ServerOptions so;
+  so.listen = config.http_listen;
+  so.body_limit = config.http_body_limit;
+  so.timeout_seconds = config.http_timeout_seconds;
+  so.threads = config.http_threads;
+  return so;
+}
+
+// What GET /api/v1/status answers: the node's counts and peers, and how far
+// the search index has followed the log.
+std::function<Result<std::string>()> StatusSource(Context& c, sync::PeerService* peers,
+                                                  web::SearchIndex* index) {
+  return [&c, peers, index]() -> Result<std::string> {
+    MRC_ASSIGN_OR_RETURN(std::string text, NodeStatusJson(c, peers->StatusJson()));
+    json status = json::parse(text);
+    if (auto p = index->Progress(); p.ok()) {
+      status["search"] = {{"documents", p->documents},
+                          {"indexed_through", p->indexed_through},
+                          {"log_change", p->log_change},
+                          {"rebuilding", p->rebuilding},
+                          {"complete", p->indexed_through >= p->log_change && !p->rebuilding}};
+    }
+    return status.dump();
+  };
+}
+
+// This node's own command line talks to it with an admin token that only
+// the data directory's owner can read; a new one every run.
+Result<std::string> NewLocalToken(const std::string& path) {
+  std::string raw(32, '\0');
+  sync::RandomBytes(raw.data(), raw.size());
+  std::string token = ToHex(raw);
+  MRC_RETURN_IF_ERROR(WritePrivateFile(path, token + "\n"));
+  return token;
+}
+
+// Writes `text` to `path` through a temporary file and a rename, so that a
+// reader never sees half of it.
+Status ReplaceFile(const std::string& path, const std::string& text) {
+  {
+    std::ofstream out(path + ".tmp");
+    out << text;
+    if (!out.flush()) return Status::IOError("cannot write " + path + ".tmp");
+  }
+  std::error_code ec;
+  std::filesystem::rename(path + ".tmp", path, ec);
+  if (ec) return Status::IOError("cannot write " + path + ": " + ec.message());
+  return Status::Ok();
+}
+
+// Where the node serves, in its log and on standard output, and what to do
+// first when it has no accounts yet.
+void Announce(const Context& c, const std::string& data_dir, const std::string& address,
+              const std::string& peer_address, web::Users& users) {
+  log::Info("node", "serving " + c.genesis.network_name + " as " +
+                        ToHex(c.identity.public_key).substr(0, 16) + " from " + data_dir);
+  std::cout << "mrcnode: serving http://" << address << "/ (data " << data_dir << ")";
+  if (!peer_address.empty()) std::cout << ", peers on " << peer_address;
+  std::cout << std::endl;
+  auto user_count = users.Count();
+  if (user_count.ok() && *user_count == 0) {
+    std::cout
+        << "mrcnode: no user accounts yet; add one with: mrcnode user add NAME --role admin -d "
+        << data_dir << std::endl;
+  }
+}
+
+}  // namespace
+
 int CmdRun(const std::string& data_dir) {
   auto ctx = OpenContext(data_dir);
   if (!ctx.ok()) {
@@ -125,12 +206,8 @@ int CmdRun(const std::string& data_dir) {
     return Fail(ctx.status());
   }
   Context& c = **ctx;
-  sync::PeerOptions po;
-  po.listen = c.config.sync_listen;
-  po.peers = c.config.sync_peers;
-  po.keepalive_seconds = c.config.sync_keepalive_seconds;
-  po.idle_timeout_seconds = c.config.sync_idle_timeout_seconds;
-  auto peers = sync::PeerService::Create(c.log.get(), c.identity, c.genesis.network_id(), po);
+  auto peers = sync::PeerService::Create(c.log.get(), c.identity, c.genesis.network_id(),
+                                         PeerOptionsOf(c.config));
   if (!peers.ok()) return Fail(peers.status());
   // The search index is derived from the log: rebuilt if missing, then kept
   // in step on its own thread.
@@ -156,68 +233,29 @@ int CmdRun(const std::string& data_dir) {
   parts.referrals = &referrals;
   parts.search = search->get();
   parts.users = &users;
-  web::SearchIndex* index = search->get();
-  parts.status = [&c, &peers, index]() -> Result<std::string> {
-    MRC_ASSIGN_OR_RETURN(std::string text, NodeStatusJson(c, (*peers)->StatusJson()));
-    json status = json::parse(text);
-    // How far the search index has followed the log.
-    if (auto p = index->Progress(); p.ok()) {
-      status["search"] = {{"documents", p->documents},
-                          {"indexed_through", p->indexed_through},
-                          {"log_change", p->log_change},
-                          {"rebuilding", p->rebuilding},
-                          {"complete", p->indexed_through >= p->log_change && !p->rebuilding}};
-    }
-    return status.dump();
-  };
+  parts.status = StatusSource(c, peers->get(), search->get());
   parts.node_name = c.config.node_name;
   web::App app(parts);
-  // This node's own command line talks to it with an admin token that only
-  // the data directory's owner can read; a new one every run.
-  std::string raw_token(32, '\0');
-  sync::RandomBytes(raw_token.data(), raw_token.size());
-  std::string token = ToHex(raw_token);
   std::string token_path = c.Path("api-token");
-  if (Status s = WritePrivateFile(token_path, token + "\n"); !s.ok()) return Fail(s);
-  app.SetLocalToken(token);
-  web::ServerOptions so;
-  so.listen = c.config.http_listen;
-  so.body_limit = c.config.http_body_limit;
-  so.timeout_seconds = c.config.http_timeout_seconds;
-  so.threads = c.config.http_threads;
-  auto server =
-      web::Server::Create(so, [&app](const web::HttpRequest& r) { return app.Handle(r); });
+  auto token = NewLocalToken(token_path);
+  if (!token.ok()) return Fail(token.status());
+  app.SetLocalToken(*token);
+  auto server = web::Server::Create(ServerOptionsOf(c.config),
+                                    [&app](const web::HttpRequest& r) { return app.Handle(r); });
   if (!server.ok()) return Fail(server.status());
   std::string address = (*server)->address();
   (*peers)->Start();
-  // Tell `mrcnode doc ...` (and scripts) where this node answers; replaced
-  // atomically so that a reader never sees half a file.
-  json info{{"pid", ::getpid()}, {"http", address}, {"peer", (*peers)->listen_address()}};
+  // Tell `mrcnode doc ...` (and scripts) where this node answers.
   std::string info_path = c.Path("node.json");
-  {
-    std::ofstream out(info_path + ".tmp");
-    out << info.dump() << "\n";
-    if (!out.flush()) return Fail(Status::IOError("cannot write " + info_path + ".tmp"));
-  }
-  std::error_code ec;
-  std::filesystem::rename(info_path + ".tmp", info_path, ec);
-  if (ec) return Fail(Status::IOError("cannot write " + info_path + ": " + ec.message()));
-  log::Info("node", "serving " + c.genesis.network_name + " as " +
-                        ToHex(c.identity.public_key).substr(0, 16) + " from " + data_dir);
-  std::cout << "mrcnode: serving http://" << address << "/ (data " << data_dir << ")";
-  if (!(*peers)->listen_address().empty()) std::cout << ", peers on " << (*peers)->listen_address();
-  std::cout << std::endl;
-  auto user_count = users.Count();
-  if (user_count.ok() && *user_count == 0) {
-    std::cout
-        << "mrcnode: no user accounts yet; add one with: mrcnode user add NAME --role admin -d "
-        << data_dir << std::endl;
-  }
+  json info{{"pid", ::getpid()}, {"http", address}, {"peer", (*peers)->listen_address()}};
+  if (Status s = ReplaceFile(info_path, info.dump() + "\n"); !s.ok()) return Fail(s);
+  Announce(c, data_dir, address, (*peers)->listen_address(), users);
   Status s = (*server)->Run();
   (*peers)->Stop();
   (*search)->Stop();
   // Best effort: a file left behind names a node that no longer answers,
   // which its readers find out at their first request.
+  std::error_code ec;
   std::filesystem::remove(info_path, ec);
   std::filesystem::remove(token_path, ec);
   if (!s.ok()) return Fail(s);
