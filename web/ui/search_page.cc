@@ -66,7 +66,20 @@ std::string DocTitle(const Page& p, const std::string& kind, const json& c) {
 // ---------------------------------------------------------------------------
 // Search (the first screen)
 
-HttpResponse SearchPage(Page& p, const AppParts& parts) {
+namespace {
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The query the page's parameters ask for, in the reader's language.
+SearchQuery QueryOf(const Page& p) {
   const Params& q = p.req().query;
   SearchQuery sq;
   sq.text = Param(q, "q");
@@ -81,20 +94,11 @@ HttpResponse SearchPage(Page& p, const AppParts& parts) {
     offset = static_cast<std::uint32_t>(std::strtoul(o.c_str(), nullptr, 10));
   sq.offset = std::min<std::uint32_t>(offset, 10000);
   sq.limit = 20;
-  bool searching = !sq.text.empty() || !sq.kind.empty() || !sq.category.empty() ||
-                   !sq.country.empty() || !sq.topic.empty() || !sq.language.empty();
-  // The page's body (form, facets, results) is the same for every reader
-  // of one language: kept until a document changes, once the index has
-  // caught up.
-  static BodyCache cache;
-  std::string key = p.lang() + "|" + std::string(TargetQuery(p.req().http->target));
-  auto generation = parts.log->LastDocChange();
-  if (generation.ok()) {
-    if (auto body = cache.Get(key, *generation))
-      return p.Render(200, p.T("search.title"), *body, "/");
-  }
-  bool complete = true;
+  return sq;
+}
 
+// The search form with its filters, each facet's values with their counts.
+std::string SearchForm(Page& p, const AppParts& parts, const SearchQuery& sq, bool searching) {
   std::string b = "<h1>" + p.H("search.title") + "</h1>";
   b += "<form method=\"get\" action=\"/\" role=\"search\" class=\"search\">";
   b += "<label for=\"q\">" + p.H("search.label") + "</label>";
@@ -121,17 +125,10 @@ HttpResponse SearchPage(Page& p, const AppParts& parts) {
        Options(facet("category", [&p](const std::string& v) { return p.CategoryName(v); }),
                sq.category) +
        "</select></label>";
-  std::string country_lower = sq.country;
-  for (char& c : country_lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   b += "<label>" + p.H("filter.country") + " <select name=\"country\">" +
-       Options(facet("country",
-                     [&](const std::string& v) {
-                       std::string upper = v;
-                       for (char& c : upper)
-                         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-                       return CountryName(upper, p.lang());
-                     }),
-               country_lower) +
+       Options(
+           facet("country", [&](const std::string& v) { return CountryName(Upper(v), p.lang()); }),
+           Lower(sq.country)) +
        "</select></label>";
   std::vector<std::pair<std::string, std::string>> topics = {{"", p.T("filter.any")}};
   for (auto t : sync::GuideTopics()) topics.emplace_back(std::string(t), p.TopicName(t));
@@ -142,60 +139,90 @@ HttpResponse SearchPage(Page& p, const AppParts& parts) {
                sq.language) +
        "</select></label>";
   b += "</div></details></form>";
+  return b;
+}
 
-  if (searching) {
-    sq.country = country_lower;
-    auto res = parts.search->Search(sq);
-    if (!res.ok()) {
-      b += "<p class=\"error\" role=\"alert\">" + Esc(res.status().message()) + "</p>";
-    } else {
-      b += "<section aria-labelledby=\"results-h\"><h2 id=\"results-h\">" +
-           p.H("search.results", {{"count", std::to_string(res->estimated)}}) + "</h2>";
-      complete = res->complete;
-      if (!res->complete) b += "<p class=\"note\">" + p.H("search.indexing") + "</p>";
-      if (res->hits.empty()) b += "<p>" + p.H("search.none") + "</p>";
-      b += "<ol class=\"results\" start=\"" + std::to_string(sq.offset + 1) + "\">";
-      for (const auto& h : res->hits) {
-        std::string title = h.title;
-        if (h.kind == "guide") {
-          std::string upper = h.country;
-          for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-          title = CountryName(upper, p.lang()) + " — " +
-                  (h.topic == h.title ? p.TopicName(h.topic) : h.title);
-        }
-        b += "<li><a href=\"/docs/" + Esc(h.id) + "\"" + LangAttrs(h.language) + ">" + Esc(title) +
-             "</a> ";
-        b += "<span class=\"badge\">" + p.H("kind." + h.kind) + "</span>";
-        std::string primary = h.language.substr(0, h.language.find('-'));
-        if (!h.language.empty() && primary != p.lang()) {
-          b += " <span class=\"badge lang\" title=\"" + p.H("search.other_language") + "\">" +
-               Esc(LanguageName(h.language, p.lang())) + "</span>";
-        }
-        b += "<p class=\"snippet\"" + LangAttrs(h.language) + ">" + SnippetHtml(h.snippet) +
-             "</p></li>";
-      }
-      b += "</ol>";
-      // Pages: previous and next, keeping the query.
-      std::string base = "/?q=" + PercentEncode(Param(q, "q")) + "&kind=" + PercentEncode(sq.kind) +
-                         "&category=" + PercentEncode(sq.category) +
-                         "&country=" + PercentEncode(Param(q, "country")) +
-                         "&topic=" + PercentEncode(sq.topic) +
-                         "&language=" + PercentEncode(sq.language);
-      b += "<nav class=\"pages\" aria-label=\"" + p.H("search.pages") + "\">";
-      if (sq.offset > 0)
-        b += "<a href=\"" +
-             Esc(base + "&offset=" + std::to_string(sq.offset >= 20 ? sq.offset - 20 : 0)) + "\">" +
-             p.H("search.previous") + "</a> ";
-      if (sq.offset + res->hits.size() < res->estimated)
-        b += "<a href=\"" + Esc(base + "&offset=" + std::to_string(sq.offset + 20)) + "\">" +
-             p.H("search.next") + "</a>";
-      b += "</nav></section>";
-    }
-  } else {
-    b += "<section class=\"start\"><h2>" + p.H("search.browse") + "</h2><ul class=\"tiles\">";
-    b += "<li><a href=\"/faq\">" + p.H("nav.faq") + "</a></li><li><a href=\"/guides\">" +
+// One result: its title (a guide's as country and topic), kind, language
+// when it is not the reader's, and snippet.
+std::string HitHtml(Page& p, const SearchHit& h) {
+  std::string title = h.title;
+  if (h.kind == "guide") {
+    title = CountryName(Upper(h.country), p.lang()) + " — " +
+            (h.topic == h.title ? p.TopicName(h.topic) : h.title);
+  }
+  std::string b = "<li><a href=\"/docs/" + Esc(h.id) + "\"" + LangAttrs(h.language) + ">" +
+                  Esc(title) + "</a> ";
+  b += "<span class=\"badge\">" + p.H("kind." + h.kind) + "</span>";
+  std::string primary = h.language.substr(0, h.language.find('-'));
+  if (!h.language.empty() && primary != p.lang()) {
+    b += " <span class=\"badge lang\" title=\"" + p.H("search.other_language") + "\">" +
+         Esc(LanguageName(h.language, p.lang())) + "</span>";
+  }
+  b += "<p class=\"snippet\"" + LangAttrs(h.language) + ">" + SnippetHtml(h.snippet) + "</p></li>";
+  return b;
+}
+
+// The results of `sq`, with links to the previous and next pages that keep
+// the query. *complete: whether the index had caught up with the log.
+std::string ResultsHtml(Page& p, const AppParts& parts, const SearchQuery& sq, bool* complete) {
+  auto res = parts.search->Search(sq);
+  if (!res.ok()) return "<p class=\"error\" role=\"alert\">" + Esc(res.status().message()) + "</p>";
+  std::string b = "<section aria-labelledby=\"results-h\"><h2 id=\"results-h\">" +
+                  p.H("search.results", {{"count", std::to_string(res->estimated)}}) + "</h2>";
+  *complete = res->complete;
+  if (!res->complete) b += "<p class=\"note\">" + p.H("search.indexing") + "</p>";
+  if (res->hits.empty()) b += "<p>" + p.H("search.none") + "</p>";
+  b += "<ol class=\"results\" start=\"" + std::to_string(sq.offset + 1) + "\">";
+  for (const auto& h : res->hits) b += HitHtml(p, h);
+  b += "</ol>";
+  const Params& q = p.req().query;
+  std::string base =
+      "/?q=" + PercentEncode(Param(q, "q")) + "&kind=" + PercentEncode(sq.kind) +
+      "&category=" + PercentEncode(sq.category) + "&country=" + PercentEncode(Param(q, "country")) +
+      "&topic=" + PercentEncode(sq.topic) + "&language=" + PercentEncode(sq.language);
+  b += "<nav class=\"pages\" aria-label=\"" + p.H("search.pages") + "\">";
+  if (sq.offset > 0)
+    b += "<a href=\"" +
+         Esc(base + "&offset=" + std::to_string(sq.offset >= 20 ? sq.offset - 20 : 0)) + "\">" +
+         p.H("search.previous") + "</a> ";
+  if (sq.offset + res->hits.size() < res->estimated)
+    b += "<a href=\"" + Esc(base + "&offset=" + std::to_string(sq.offset + 20)) + "\">" +
+         p.H("search.next") + "</a>";
+  b += "</nav></section>";
+  return b;
+}
+
+// Before any search: the ways in by kind.
+std::string BrowseHtml(Page& p) {
+  return "<section class=\"start\"><h2>" + p.H("search.browse") + "</h2><ul class=\"tiles\">" +
+         "<li><a href=\"/faq\">" + p.H("nav.faq") + "</a></li><li><a href=\"/guides\">" +
          p.H("nav.guides") + "</a></li><li><a href=\"/bulletins\">" + p.H("nav.bulletins") +
          "</a></li><li><a href=\"/centres\">" + p.H("nav.centres") + "</a></li></ul></section>";
+}
+
+}  // namespace
+
+HttpResponse SearchPage(Page& p, const AppParts& parts) {
+  SearchQuery sq = QueryOf(p);
+  bool searching = !sq.text.empty() || !sq.kind.empty() || !sq.category.empty() ||
+                   !sq.country.empty() || !sq.topic.empty() || !sq.language.empty();
+  // The page's body (form, facets, results) is the same for every reader
+  // of one language: kept until a document changes, once the index has
+  // caught up.
+  static BodyCache cache;
+  std::string key = p.lang() + "|" + std::string(TargetQuery(p.req().http->target));
+  auto generation = parts.log->LastDocChange();
+  if (generation.ok()) {
+    if (auto body = cache.Get(key, *generation))
+      return p.Render(200, p.T("search.title"), *body, "/");
+  }
+  bool complete = true;
+  std::string b = SearchForm(p, parts, sq, searching);
+  if (searching) {
+    sq.country = Lower(sq.country);
+    b += ResultsHtml(p, parts, sq, &complete);
+  } else {
+    b += BrowseHtml(p);
   }
   if (generation.ok() && complete) cache.Put(key, *generation, b);
   return p.Render(200, p.T("search.title"), b, "/");
