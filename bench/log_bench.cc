@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "storage/store.h"
-#include "sync/kinds.h"
 #include "sync/crypto/crypto.h"
+#include "sync/kinds.h"
 #include "sync/log/entry.h"
 #include "sync/log/log.h"
 #include "sync/trust/trust.h"

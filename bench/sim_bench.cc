@@ -36,14 +36,14 @@
 #include <vector>
 
 #include "storage/store.h"
-#include "sync/kinds.h"
 #include "sync/content/content.h"
 #include "sync/crypto/crypto.h"
+#include "sync/kinds.h"
 #include "sync/log/entry.h"
 #include "sync/log/log.h"
 #include "sync/peer/peer_session.h"
-#include "sync/trust/trust.h"
 #include "sync/peer/wire.h"
+#include "sync/trust/trust.h"
 
 namespace {
 

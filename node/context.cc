@@ -13,8 +13,8 @@
 #include <sstream>
 
 #include "config/foundation/log.h"
-#include "sync/trust/trust_records.h"
 #include "sync/kinds.h"
+#include "sync/trust/trust_records.h"
 
 namespace mrc::node {
 namespace fs = std::filesystem;
@@ -180,9 +180,9 @@ Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
   MRC_RETURN_IF_ERROR(ApplyClockOffset(ctx.get()));
   sync::LogOptions lo;
   lo.clock = ctx->clock;
-  MRC_ASSIGN_OR_RETURN(ctx->log, sync::OpenLog(ctx->store.get(), ctx->identity,
-                                                 ctx->genesis.network_id(), ctx->genesis.root_key,
-                                                 lo));
+  MRC_ASSIGN_OR_RETURN(ctx->log,
+                       sync::OpenLog(ctx->store.get(), ctx->identity, ctx->genesis.network_id(),
+                                     ctx->genesis.root_key, lo));
   ctx->docs = std::make_unique<sync::DocService>(ctx->log.get());
   ctx->trust = std::make_unique<sync::TrustService>(ctx->log.get(), ctx->identity);
   return ctx;

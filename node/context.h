@@ -13,9 +13,9 @@
 #include <memory>
 #include <string>
 
+#include "config/config.h"
 #include "config/foundation/clock.h"
 #include "config/foundation/status.h"
-#include "config/config.h"
 #include "storage/store.h"
 #include "sync/content/doc_service.h"
 #include "sync/crypto/identity.h"

@@ -11,9 +11,9 @@
 
 #include "node/commands.h"
 #include "node/doc_client.h"
-#include "sync/trust/trust_records.h"
 #include "sync/log/entry.h"
 #include "sync/trust/trust.h"
+#include "sync/trust/trust_records.h"
 
 namespace mrc::node {
 namespace {

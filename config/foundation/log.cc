@@ -1,11 +1,11 @@
 #include "config/foundation/log.h"
 
-#include "config/foundation/time.h"
-
 #include <atomic>
 #include <cstdio>
 #include <mutex>
 #include <string>
+
+#include "config/foundation/time.h"
 
 namespace mrc::log {
 namespace {
@@ -19,11 +19,16 @@ void SetLevel(Level level) { g_level = level; }
 Level GetLevel() { return g_level; }
 
 bool ParseLevel(std::string_view name, Level* level) {
-  if (name == "debug") *level = Level::kDebug;
-  else if (name == "info") *level = Level::kInfo;
-  else if (name == "warn") *level = Level::kWarn;
-  else if (name == "error") *level = Level::kError;
-  else return false;
+  if (name == "debug")
+    *level = Level::kDebug;
+  else if (name == "info")
+    *level = Level::kInfo;
+  else if (name == "warn")
+    *level = Level::kWarn;
+  else if (name == "error")
+    *level = Level::kError;
+  else
+    return false;
   return true;
 }
 

@@ -31,9 +31,9 @@
 #include "config/foundation/clock.h"
 #include "config/foundation/status.h"
 #include "sync/crypto/crypto.h"
+#include "sync/crypto/sealed.h"
 #include "sync/log/entry.h"
 #include "sync/log/kind_rules.h"
-#include "sync/crypto/sealed.h"
 
 namespace mrc::storage {
 class Store;
@@ -90,7 +90,6 @@ class PreparedIngest {
   struct Data;
   std::unique_ptr<Data> data_;
 };
-
 
 struct Head {
   Hash32 id{};

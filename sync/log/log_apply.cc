@@ -68,9 +68,9 @@ Result<Decision> Applier::Evaluate(const Entry& e, const Hash32& id, std::string
                                    std::uint64_t prev_hlc, bool checked, const Status& content) {
   const EntryRules* rules = kinds_.For(e.kind);
   if (e.seq > 1 && e.hlc <= prev_hlc) {
-    return Decision::Rejected(MakeProblem(Problem::kMalformed, Describe(e, id) +
-                                                       ": clock is not after the author's "
-                                                       "previous entry"));
+    return Decision::Rejected(
+        MakeProblem(Problem::kMalformed, Describe(e, id) + ": clock is not after the author's "
+                                                           "previous entry"));
   }
   // A later version's kind is judged by its own rules (content, ops); the
   // author must be a member all the same, so that no stranger fills a
@@ -82,7 +82,8 @@ Result<Decision> Applier::Evaluate(const Entry& e, const Hash32& id, std::string
   if (rules && e.op != Op::kDelete) {
     Status s = checked ? content : rules->Validate(e, payload);
     if (!s.ok())
-      return Decision::Rejected(MakeProblem(Problem::kInvalidContent, Describe(e, id) + ": " + s.message()));
+      return Decision::Rejected(
+          MakeProblem(Problem::kInvalidContent, Describe(e, id) + ": " + s.message()));
   }
   MRC_ASSIGN_OR_RETURN(std::uint64_t fork_seq, ForkSeq(e.author));
   if (fork_seq != 0 && e.seq >= fork_seq) {
@@ -92,9 +93,9 @@ Result<Decision> Applier::Evaluate(const Entry& e, const Hash32& id, std::string
   }
   MRC_ASSIGN_OR_RETURN(Standing m, StandingOf(e.author));
   if (e.seq >= m.revoked_from) {
-    return Decision::Rejected(MakeProblem(Problem::kRevoked, Describe(e, id) + ": key revoked from seq " +
-                                                     std::to_string(m.revoked_from) + " (" +
-                                                     m.revoke_reason + ")"));
+    return Decision::Rejected(MakeProblem(
+        Problem::kRevoked, Describe(e, id) + ": key revoked from seq " +
+                               std::to_string(m.revoked_from) + " (" + m.revoke_reason + ")"));
   }
   if (!m.member) return Decision::Waiting(rec::kWaitMember, e.author);
   if (!rules) return Decision::Waiting(rec::kWaitKind, rec::KindWaitId(e.kind));

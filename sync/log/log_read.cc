@@ -164,18 +164,11 @@ Result<std::vector<Incoming>> Log::ReadFeed(const Hash32& author, std::uint64_t 
   return out;
 }
 
-
 namespace {
 
 // The key's entries held here, and how many of them wait for its approval.
 
 }  // namespace
-
-
-
-
-
-
 
 Result<Standing> Log::StandingOf(const Hash32& key) {
   Txn view(store_);  // never committed: reads only

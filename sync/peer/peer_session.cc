@@ -31,8 +31,8 @@ Result<std::vector<wire::Message>> PeerSession::Start() {
   wire::ReconcileMsg m;
   m.items.push_back(std::move(root));
   std::vector<wire::Message> first;
-  first.emplace_back(wire::VersionMsg{kOldestProtocolVersion, kProtocolVersion,
-                                      "mrcnode " MRC_VERSION});
+  first.emplace_back(
+      wire::VersionMsg{kOldestProtocolVersion, kProtocolVersion, "mrcnode " MRC_VERSION});
   first.emplace_back(std::move(m));
   return first;
 }
@@ -58,8 +58,9 @@ Status PeerSession::OnMessage(wire::Message message, std::vector<wire::Message>*
   if (protocol_ == 0) {
     return Status::NotSupported(
         "peer sent no protocol version: it runs an mrcnode older than peer protocol 1; this "
-        "node (mrcnode " MRC_VERSION ") speaks " + std::to_string(kOldestProtocolVersion) +
-        "-" + std::to_string(kProtocolVersion) + ": upgrade it");
+        "node (mrcnode " MRC_VERSION ") speaks " +
+        std::to_string(kOldestProtocolVersion) + "-" + std::to_string(kProtocolVersion) +
+        ": upgrade it");
   }
   if (auto* r = std::get_if<wire::ReconcileMsg>(&message)) return OnRanges(*r, out);
   if (auto* ping = std::get_if<wire::PingMsg>(&message)) {

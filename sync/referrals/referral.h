@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "config/foundation/bytes.h"
-#include "sync/log/erasable.h"
 #include "config/foundation/status.h"
 #include "sync/crypto/crypto.h"
+#include "sync/log/erasable.h"
 
 namespace mrc::sync {
 

@@ -12,8 +12,8 @@
 
 #include "config/foundation/status.h"
 #include "sync/log/log.h"
-#include "sync/referrals/referral.h"
 #include "sync/log/log_txn.h"
+#include "sync/referrals/referral.h"
 
 namespace mrc::sync::referrals {
 
@@ -21,7 +21,6 @@ namespace mrc::sync::referrals {
 // (NotFound when unknown).
 Result<std::vector<ReferralInfo>> List(Log& log);
 Result<ReferralInfo> Find(Log& log, const Hash32& id);
-
 
 void PutReferral(Txn& txn, const ReferralInfo& r);  // the head record (steps ignored)
 void PutStep(Txn& txn, const Hash32& referral, const ReferralStep& s);

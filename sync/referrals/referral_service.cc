@@ -9,10 +9,10 @@
 #include "config/foundation/time.h"
 #include "storage/store.h"
 #include "sync/log/log.h"
+#include "sync/log/request_json.h"
+#include "sync/referrals/referral.h"
 #include "sync/referrals/referral_records.h"
 #include "sync/trust/trust_records.h"
-#include "sync/referrals/referral.h"
-#include "sync/log/request_json.h"
 #include "sync/trust/trust_service.h"
 
 namespace mrc::sync {

@@ -1,12 +1,10 @@
 #include "sync/trust/trust_records.h"
 
 #include <algorithm>
+#include <map>
 
 #include "sync/log/log.h"
 #include "sync/log/records.h"
-
-#include <algorithm>
-#include <map>
 
 namespace mrc::sync::trust {
 namespace {

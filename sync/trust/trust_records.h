@@ -21,6 +21,7 @@
 
 #include "config/foundation/bytes.h"
 #include "config/foundation/status.h"
+#include "sync/log/kind_rules.h"
 #include "sync/log/log_txn.h"
 #include "sync/trust/trust.h"
 
@@ -55,8 +56,8 @@ Result<MemberInfo> Member(Log& log, const Hash32& key);
 // still its own.
 Result<std::vector<Hash32>> OwnKeys(Log& log);
 
-
-inline constexpr std::uint64_t kNotRevoked = std::numeric_limits<std::uint64_t>::max();
+// The same "never revoked" the log kernel reads in a Standing.
+inline constexpr std::uint64_t kNotRevoked = Standing::kNotRevoked;
 
 struct Membership {
   bool member = false;

@@ -5,10 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "sync/log/log.h"
-#include "sync/trust/document_records.h"
-#include "sync/trust/trust_records.h"
 #include "sync/log/request_json.h"
+#include "sync/trust/document_records.h"
 #include "sync/trust/trust.h"
+#include "sync/trust/trust_records.h"
 
 namespace mrc::sync {
 namespace {
@@ -53,7 +53,8 @@ Status AppendStatement(Log* log, const Statement& st, std::vector<Hash32> parent
 Status RequireOwnRole(Log* log, bool root_only) {
   auto found = trust::Member(*log, log->self());
   if (!found.ok() && !found.status().IsNotFound()) return found.status();
-  trust::MemberInfo me = found.ok() ? *found : trust::MemberInfo{};  // not found: not (yet) a member
+  trust::MemberInfo me =
+      found.ok() ? *found : trust::MemberInfo{};  // not found: not (yet) a member
   if (root_only && !me.root) {
     return Status::PermissionDenied("only the network's root key revokes keys; this node's key " +
                                     ToHex(log->self()).substr(0, 12) + " is not the root");

@@ -16,7 +16,6 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-
 class MrcnodeTest : public ::testing::Test {
  protected:
   void SetUp() override {

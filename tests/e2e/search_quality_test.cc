@@ -20,7 +20,6 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-
 // The sample's English FAQ entries, as titled.
 const std::string kVisaTypes =
     "What is the difference between a short-stay visa and a long-stay visa?";

@@ -11,9 +11,9 @@
 #include <random>
 #include <set>
 
+#include "sync/crypto/identity.h"
 #include "sync/log/entry.h"
 #include "sync/peer/handshake.h"
-#include "sync/crypto/identity.h"
 #include "sync/peer/peer_session.h"
 #include "sync/peer/secure_frames.h"
 #include "sync/peer/wire.h"

@@ -19,21 +19,21 @@
 #include <span>
 #include <thread>
 
-#include "sync/trust/trust_records.h"
-#include "sync/kinds.h"
 #include "sync/bundle/bundle.h"
 #include "sync/content/content.h"
 #include "sync/crypto/crypto.h"
+#include "sync/kinds.h"
 #include "sync/log/entry.h"
-#include "sync/peer/handshake.h"
 #include "sync/log/log.h"
+#include "sync/peer/handshake.h"
 #include "sync/peer/peer_session.h"
 #include "sync/peer/secure_frames.h"
-#include "sync/trust/trust.h"
 #include "sync/peer/wire.h"
+#include "sync/trust/trust.h"
+#include "sync/trust/trust_records.h"
 #include "tests/support/node_parts.h"
-#include "web/text/markdown.h"
 #include "web/http/server.h"
+#include "web/text/markdown.h"
 
 namespace mrc::fuzz {
 namespace {

@@ -9,8 +9,8 @@
 
 #include "config/foundation/clock.h"
 #include "storage/store.h"
-#include "sync/kinds.h"
 #include "sync/crypto/crypto.h"
+#include "sync/kinds.h"
 
 namespace mrc::node {
 namespace {
@@ -23,25 +23,28 @@ std::string Convert(const std::string& text) {
 }
 
 TEST(ImportTest, FrontMatterToRequest) {
-  json j = json::parse(Convert(
-      "---\nkind: faq\nquestion: \"Can I \\\"work\\\" here?\"\nlanguage: en\n"
-      "categories: [work, \"visas, permits\"]\n---\n\nYou need a **work permit**.\n"));
+  json j = json::parse(
+      Convert("---\nkind: faq\nquestion: \"Can I \\\"work\\\" here?\"\nlanguage: en\n"
+              "categories: [work, \"visas, permits\"]\n---\n\nYou need a **work permit**.\n"));
   EXPECT_EQ("faq", j["kind"]);
   EXPECT_EQ("Can I \"work\" here?", j["content"]["question"]);
   EXPECT_EQ(json::array({"work", "visas, permits"}), j["content"]["categories"]);
   EXPECT_EQ("You need a **work permit**.", j["content"]["answer"]);
 
-  json g = json::parse(Convert("---\nkind: guide\ncountry: AT\ntopic: study\nlanguage: de\n---\nÖsterreich\n"));
+  json g = json::parse(
+      Convert("---\nkind: guide\ncountry: AT\ntopic: study\nlanguage: de\n---\nÖsterreich\n"));
   EXPECT_EQ("Österreich", g["content"]["body"]);
 }
 
 TEST(ImportTest, FrontMatterErrorsNameTheLine) {
-  EXPECT_EQ("error: line 1: a content file starts with a --- front matter line", Convert("kind: faq\n"));
+  EXPECT_EQ("error: line 1: a content file starts with a --- front matter line",
+            Convert("kind: faq\n"));
   EXPECT_EQ("error: front matter is not closed with ---", Convert("---\nkind: faq\n"));
   EXPECT_EQ("error: line 3: expected key: value", Convert("---\nkind: faq\nnonsense\n---\n"));
   EXPECT_EQ("error: line 2: a list must end with ]", Convert("---\ntags: [a, b\n---\n"));
   EXPECT_EQ("error: front matter has no kind:", Convert("---\nquestion: q\n---\nA\n"));
-  EXPECT_EQ("error: kind centre cannot be written as Markdown (use JSON)", Convert("---\nkind: centre\n---\n"));
+  EXPECT_EQ("error: kind centre cannot be written as Markdown (use JSON)",
+            Convert("---\nkind: centre\n---\n"));
 }
 
 TEST(ImportTest, DirectoryIsValidatedWhole) {

@@ -11,9 +11,7 @@ namespace {
 
 class FaultStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    Reopen(/*sync_writes=*/false);
-  }
+  void SetUp() override { Reopen(/*sync_writes=*/false); }
   void TearDown() override {
     fault_.reset();
     base_.reset();

@@ -13,12 +13,8 @@ namespace {
 
 class StoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    store_ = Store::Open(dir_ + "/db", Options{}).value();
-  }
-  void TearDown() override {
-    store_.reset();
-  }
+  void SetUp() override { store_ = Store::Open(dir_ + "/db", Options{}).value(); }
+  void TearDown() override { store_.reset(); }
   std::string Get(Column c, const std::string& k) {
     auto r = store_->Get(c, k);
     return r.ok() ? *r : std::string(r.status().CodeName());

@@ -11,8 +11,8 @@
 #include <string>
 
 #include "storage/store.h"
-#include "sync/kinds.h"
 #include "sync/content/content.h"
+#include "sync/kinds.h"
 #include "sync/log/entry.h"
 #include "sync/log/log.h"
 #include "sync/trust/trust.h"

@@ -1,10 +1,9 @@
-#include "web/api/handlers.h"
-
 #include <nlohmann/json.hpp>
 #include <optional>
 
 #include "sync/bundle/bundle.h"
 #include "web/api/common.h"
+#include "web/api/handlers.h"
 
 namespace mrc::web::api {
 namespace {

@@ -33,12 +33,14 @@ HttpResponse Checked(Call& c, RouteHandler handler, bool takes_query) {
     if (Status s = c.rule.check(c); !s.ok()) return ErrorResponse(404, "NOT_FOUND", s.message());
   }
   const std::string& method = c.method();
-  if ((method == "POST" || method == "PUT") && !IsJsonContentType(c.http().Header("content-type"))) {
+  if ((method == "POST" || method == "PUT") &&
+      !IsJsonContentType(c.http().Header("content-type"))) {
     return ErrorResponse(415, "UNSUPPORTED_MEDIA_TYPE",
                          "the request body must be JSON, sent with Content-Type: application/json");
   }
   if (!takes_query) {
-    if (auto q = ParseQuery(TargetQuery(c.http().target), {}); !q.ok()) return JsonError(q.status());
+    if (auto q = ParseQuery(TargetQuery(c.http().target), {}); !q.ok())
+      return JsonError(q.status());
   }
   return handler(c);
 }

@@ -1,5 +1,3 @@
-#include "web/api/handlers.h"
-
 #include <charconv>
 #include <string>
 #include <vector>
@@ -7,6 +5,7 @@
 #include "sync/content/doc_service.h"
 #include "web/api/common.h"
 #include "web/api/doc_json.h"
+#include "web/api/handlers.h"
 #include "web/http/forms.h"
 
 namespace mrc::web::api {

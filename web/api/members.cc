@@ -1,9 +1,8 @@
-#include "web/api/handlers.h"
-
 #include <nlohmann/json.hpp>
 
 #include "sync/trust/trust_service.h"
 #include "web/api/common.h"
+#include "web/api/handlers.h"
 
 namespace mrc::web::api {
 namespace {

@@ -1,20 +1,18 @@
-#include "web/api/handlers.h"
-
 #include "sync/referrals/referral_service.h"
 #include "web/api/common.h"
+#include "web/api/handlers.h"
 
 namespace mrc::web::api {
 namespace {
 
 // Every referral route takes the same query parameters (each reads its
 // own), and answers 503 when the node has no referrals.
-HttpResponse Run(Call& c,
-                 Result<std::string> (*act)(Call&, sync::ReferralService&, const Params&),
+HttpResponse Run(Call& c, Result<std::string> (*act)(Call&, sync::ReferralService&, const Params&),
                  int ok_status = 200) {
   sync::ReferralService* service = c.parts.referrals;
   if (service == nullptr) return ErrorResponse(503, "UNAVAILABLE", "referrals are not set up");
-  auto q = ParseQuery(TargetQuery(c.http().target), {"direction", "status", "urgency", "service",
-                                                     "language", "place", "max"});
+  auto q = ParseQuery(TargetQuery(c.http().target),
+                      {"direction", "status", "urgency", "service", "language", "place", "max"});
   if (!q.ok()) return JsonError(q.status());
   return FromResult(act(c, *service, *q), ok_status);
 }

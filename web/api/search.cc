@@ -1,9 +1,8 @@
-#include "web/api/handlers.h"
-
 #include <nlohmann/json.hpp>
 
 #include "sync/log/log.h"
 #include "web/api/common.h"
+#include "web/api/handlers.h"
 #include "web/search/index.h"
 #include "web/text/json_text.h"
 

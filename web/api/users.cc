@@ -1,9 +1,9 @@
-#include "web/api/handlers.h"
+#include "web/users/users.h"
 
 #include <nlohmann/json.hpp>
 
 #include "web/api/common.h"
-#include "web/users/users.h"
+#include "web/api/handlers.h"
 
 namespace mrc::web::api {
 namespace {

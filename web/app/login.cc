@@ -124,7 +124,8 @@ std::optional<HttpResponse> ParsePage(const HttpRequest& r, const AppParts& part
 }
 
 HttpResponse Asset(Call& c) {
-  if (c.method() != "GET") return ErrorResponse(405, "METHOD_NOT_ALLOWED", "assets are read with GET");
+  if (c.method() != "GET")
+    return ErrorResponse(405, "METHOD_NOT_ALLOWED", "assets are read with GET");
   return ServeAsset(c.args.empty() ? std::string_view() : c.args[0]);
 }
 
@@ -145,7 +146,7 @@ HttpResponse ApiLogin(Call& c) {
   if (!(*body)["name"].is_string() || !(*body)["password"].is_string())
     return JsonError(Status::InvalidArgument("name and password (strings) are required"));
   auto s = c.parts.users->Login((*body)["name"].get<std::string>(),
-                              (*body)["password"].get<std::string>(), r.ClientAddress());
+                                (*body)["password"].get<std::string>(), r.ClientAddress());
   if (!s.ok()) {
     HttpResponse res = JsonError(s.status());
     if (s.status().code() == Status::Code::kResourceExhausted)
@@ -186,8 +187,8 @@ HttpResponse LoginPage(Call& c) {
     return res;
   }
   if (!OriginAllowed(r)) return ui.ErrorPage(page, 403, "origin");
-  auto s =
-      c.parts.users->Login(Param(page.form, "name"), Param(page.form, "password"), r.ClientAddress());
+  auto s = c.parts.users->Login(Param(page.form, "name"), Param(page.form, "password"),
+                                r.ClientAddress());
   if (!s.ok()) {
     bool limited = s.status().code() == Status::Code::kResourceExhausted;
     if (!limited && s.status().code() != Status::Code::kUnauthenticated)

@@ -29,11 +29,11 @@ std::string Language(const HttpRequest& r, const Principal* who);
 std::optional<HttpResponse> ParsePage(const HttpRequest& r, const AppParts& parts,
                                       PageRequest* page);
 
-HttpResponse Asset(Call& c);       // GET /static/{file}
-HttpResponse OpenApi(Call& c);     // GET /api/v1/openapi.json
-HttpResponse LoginPage(Call& c);   // GET, POST /login
-HttpResponse ApiLogin(Call& c);    // POST /api/v1/login
-HttpResponse Logout(Call& c);      // POST /logout
-HttpResponse ApiLogout(Call& c);   // POST /api/v1/logout
+HttpResponse Asset(Call& c);      // GET /static/{file}
+HttpResponse OpenApi(Call& c);    // GET /api/v1/openapi.json
+HttpResponse LoginPage(Call& c);  // GET, POST /login
+HttpResponse ApiLogin(Call& c);   // POST /api/v1/login
+HttpResponse Logout(Call& c);     // POST /logout
+HttpResponse ApiLogout(Call& c);  // POST /api/v1/logout
 
 }  // namespace mrc::web::app

@@ -5,8 +5,8 @@
 // without a rule is closed, not open.
 #include <optional>
 
-#include "web/api/handlers.h"
 #include "web/api/common.h"
+#include "web/api/handlers.h"
 #include "web/app/app.h"
 #include "web/app/login.h"
 #include "web/ui/ui.h"

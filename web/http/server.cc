@@ -20,8 +20,8 @@
 #include <thread>
 #include <vector>
 
-#include "config/foundation/log.h"
 #include "config/config.h"
+#include "config/foundation/log.h"
 #include "web/http/session.h"
 
 namespace mrc::web {

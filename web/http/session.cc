@@ -31,8 +31,8 @@
 #include <cstdio>
 #include <optional>
 
-#include "config/foundation/log.h"
 #include "config/config.h"
+#include "config/foundation/log.h"
 
 namespace mrc::web::detail {
 namespace {

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "config/foundation/status.h"
-#include "sync/trust/trust_records.h"
 #include "sync/log/log.h"
+#include "sync/trust/trust_records.h"
 #include "web/text/html.h"
 #include "web/ui/i18n.h"
 #include "web/ui/ui.h"

@@ -39,35 +39,35 @@ HttpResponse Redirect(std::string location);
 // method, path and role). A path's ids are checked here: a malformed one
 // is the page's own 404.
 namespace pages {
-HttpResponse Search(Call& c);           // GET /
-HttpResponse Faq(Call& c);              // GET /faq
-HttpResponse Guides(Call& c);           // GET /guides
-HttpResponse Guide(Call& c);            // GET /guides/{country}
-HttpResponse Bulletins(Call& c);        // GET /bulletins
-HttpResponse MarkBulletinRead(Call& c); // POST /bulletins/{id}/read
-HttpResponse Centres(Call& c);          // GET /centres
-HttpResponse NewDoc(Call& c);           // GET, POST /docs/new
-HttpResponse Doc(Call& c);              // GET /docs/{id}
-HttpResponse DocHistory(Call& c);       // GET /docs/{id}/history
-HttpResponse EditDoc(Call& c);          // GET, POST /docs/{id}/edit
-HttpResponse Proposals(Call& c);        // GET /docs/{id}/proposals
-HttpResponse AcceptProposal(Call& c);   // POST /docs/{id}/proposals/{p}/accept
-HttpResponse DeclineProposal(Call& c);  // POST /docs/{id}/proposals/{p}/decline
-HttpResponse Conflicts(Call& c);        // GET /conflicts
-HttpResponse Settings(Call& c);         // GET, POST /settings
-HttpResponse Sync(Call& c);             // GET /sync
-HttpResponse Users(Call& c);            // GET /admin/users
-HttpResponse AddUser(Call& c);          // POST /admin/users
-HttpResponse ChangeUser(Call& c);       // POST /admin/users/{name}
-HttpResponse Referrals(Call& c);        // GET /referrals
-HttpResponse NewReferral(Call& c);      // GET, POST /referrals/new
-HttpResponse ReferralAudit(Call& c);    // GET /referrals/audit
-HttpResponse Referral(Call& c);         // GET /referrals/{id}
-HttpResponse ReferralStatus(Call& c);   // POST /referrals/{id}/status
-HttpResponse EraseReferral(Call& c);    // POST /referrals/{id}/erase
+HttpResponse Search(Call& c);            // GET /
+HttpResponse Faq(Call& c);               // GET /faq
+HttpResponse Guides(Call& c);            // GET /guides
+HttpResponse Guide(Call& c);             // GET /guides/{country}
+HttpResponse Bulletins(Call& c);         // GET /bulletins
+HttpResponse MarkBulletinRead(Call& c);  // POST /bulletins/{id}/read
+HttpResponse Centres(Call& c);           // GET /centres
+HttpResponse NewDoc(Call& c);            // GET, POST /docs/new
+HttpResponse Doc(Call& c);               // GET /docs/{id}
+HttpResponse DocHistory(Call& c);        // GET /docs/{id}/history
+HttpResponse EditDoc(Call& c);           // GET, POST /docs/{id}/edit
+HttpResponse Proposals(Call& c);         // GET /docs/{id}/proposals
+HttpResponse AcceptProposal(Call& c);    // POST /docs/{id}/proposals/{p}/accept
+HttpResponse DeclineProposal(Call& c);   // POST /docs/{id}/proposals/{p}/decline
+HttpResponse Conflicts(Call& c);         // GET /conflicts
+HttpResponse Settings(Call& c);          // GET, POST /settings
+HttpResponse Sync(Call& c);              // GET /sync
+HttpResponse Users(Call& c);             // GET /admin/users
+HttpResponse AddUser(Call& c);           // POST /admin/users
+HttpResponse ChangeUser(Call& c);        // POST /admin/users/{name}
+HttpResponse Referrals(Call& c);         // GET /referrals
+HttpResponse NewReferral(Call& c);       // GET, POST /referrals/new
+HttpResponse ReferralAudit(Call& c);     // GET /referrals/audit
+HttpResponse Referral(Call& c);          // GET /referrals/{id}
+HttpResponse ReferralStatus(Call& c);    // POST /referrals/{id}/status
+HttpResponse EraseReferral(Call& c);     // POST /referrals/{id}/erase
 // The bulletins as an Atom feed (newest effective date first), with links
 // to their pages on the Host the request named.
-HttpResponse BulletinFeed(Call& c);     // GET /api/v1/bulletins/feed.atom
+HttpResponse BulletinFeed(Call& c);  // GET /api/v1/bulletins/feed.atom
 }  // namespace pages
 
 }  // namespace mrc::web

@@ -65,7 +65,8 @@ TEST_F(ClockSkewTest, NodesAYearApartConvergeAndRefuseNothing) {
     for (std::size_t j = 0; j < nodes_.size(); ++j) {
       if (i == j) continue;
       Node& n = *nodes_[i];
-      Hash32 edit = Write(n, testing::EditFaq(docs[j], {Winner(n, docs[j])}, "edit " + std::to_string(i)));
+      Hash32 edit =
+          Write(n, testing::EditFaq(docs[j], {Winner(n, docs[j])}, "edit " + std::to_string(i)));
       Exchange();
       for (auto& other : nodes_) EXPECT_EQ(edit, Winner(*other, docs[j])) << i << " on " << j;
     }

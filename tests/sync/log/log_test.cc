@@ -1,4 +1,3 @@
-#include "sync/kinds.h"
 #include "sync/log/log.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +6,7 @@
 #include <optional>
 
 #include "storage/store.h"
+#include "sync/kinds.h"
 #include "sync/log/record_sum.h"
 #include "sync/log/records.h"
 #include "tests/sync/test_util.h"
@@ -66,7 +66,7 @@ TEST_F(LogTest, AStoreRecordsItsFormatAndANewerOneIsRefused) {
   auto reopen = [&] {
     a.log.reset();
     return OpenLog(a.store.get(), a.key, testing::TestNetwork(),
-                     testing::TestRoot::Get().key().public_key);
+                   testing::TestRoot::Get().key().public_key);
   };
   auto put = [&](const Bytes& value) {
     storage::WriteBatch b;
@@ -200,7 +200,7 @@ TEST_F(LogTest, TheKeptRecordSumEqualsAFullScan) {
   forget.Delete(storage::Column::kMeta, kRecordSumKey);
   ASSERT_TRUE(a.store->Write(&forget).ok());
   a.log = OpenLog(a.store.get(), a.key, testing::TestNetwork(),
-                    testing::TestRoot::Get().key().public_key)
+                  testing::TestRoot::Get().key().public_key)
               .value();
   EXPECT_EQ(digest, a.DigestHex());
 
@@ -210,7 +210,7 @@ TEST_F(LogTest, TheKeptRecordSumEqualsAFullScan) {
   garble.Put(storage::Column::kMeta, kRecordSumKey, "garbled");
   ASSERT_TRUE(a.store->Write(&garble).ok());
   a.log = OpenLog(a.store.get(), a.key, testing::TestNetwork(),
-                    testing::TestRoot::Get().key().public_key)
+                  testing::TestRoot::Get().key().public_key)
               .value();
   EXPECT_EQ(digest, a.DigestHex());
 

@@ -2,10 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <deque>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "sync/kinds.h"
@@ -412,7 +411,6 @@ TEST_F(PeerSessionTest, APeerOutOfTurnIsRefused) {
   EXPECT_TRUE(refused({wire::Message(wire::EntriesMsg{1, {}})})) << "entries first";
   EXPECT_TRUE(refused({msg({empty}), wire::Message(wire::AckMsg{1})})) << "an ack mid-way";
 }
-
 
 // Nodes of mixed versions: a node without the rules of a kind (as a version
 // that predates it) sits between two that have them. The kind's entries

@@ -3,7 +3,6 @@
 // leaves the log verifiable and the sealed bytes gone from disk. The
 // multi-process version, through a relay over TCP, is in
 // tests/e2e/referral_test.cc.
-#include "sync/referrals/referral_records.h"
 #include "sync/referrals/referral.h"
 
 #include <gtest/gtest.h>
@@ -13,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/foundation/time.h"
+#include "sync/referrals/referral_records.h"
 #include "sync/referrals/referral_service.h"
 #include "sync/trust/trust_service.h"
 #include "tests/sync/test_util.h"

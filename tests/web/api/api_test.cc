@@ -1,7 +1,5 @@
 // Api::Handle without a socket: routing, methods, media types, query strings,
 // error bodies and headers, and document round trips over a real DocService.
-#include "web/app/doc_api.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,11 +10,12 @@
 #include <vector>
 
 #include "storage/store.h"
-#include "sync/kinds.h"
-#include "sync/crypto/crypto.h"
 #include "sync/content/doc_service.h"
+#include "sync/crypto/crypto.h"
+#include "sync/kinds.h"
 #include "sync/log/log.h"
 #include "tests/support/temp_dir.h"
+#include "web/app/doc_api.h"
 
 namespace mrc::web {
 namespace {

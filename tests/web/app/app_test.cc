@@ -672,17 +672,19 @@ TEST_F(AppTest, TheSyncPageShowsEntriesForANewerVersionAndAPeersVersionError) {
       "the older of the two";
   parts.status = [&] {
     return Result<std::string>(
-        json({{"awaiting_upgrade", 3},
-              {"peers", {{{"address", "10.0.0.2:7400"}, {"direction", "out"}, {"last_error", why}}}},
-              {"trust", json::object()}})
+        json(
+            {{"awaiting_upgrade", 3},
+             {"peers", {{{"address", "10.0.0.2:7400"}, {"direction", "out"}, {"last_error", why}}}},
+             {"trust", json::object()}})
             .dump());
   };
   App app(parts);
   Session admin = LoginAt(&app, "admin");
   HttpResponse page = DoAt(&app, "GET", "/sync", &admin);
   ASSERT_EQ(200, page.status);
-  EXPECT_NE(std::string::npos,
-            page.body.find("<dt>Entries for a newer version (applied after upgrading)</dt><dd>3</dd>"))
+  EXPECT_NE(
+      std::string::npos,
+      page.body.find("<dt>Entries for a newer version (applied after upgrading)</dt><dd>3</dd>"))
       << page.body;
   EXPECT_NE(std::string::npos, page.body.find("speaks peer protocol 2")) << page.body;
 }
