@@ -35,6 +35,109 @@ Result<T> CachedAt(storage::Store* store, std::mutex* mu,
   return value;
 }
 
+// Counts verify's problems and hands each on.
+class Findings {
+ public:
+  explicit Findings(const std::function<void(const Status&)>& sink) : sink_(sink) {}
+  void Add(const Status& s) {
+    found_++;
+    sink_(s);
+  }
+  void Add(Problem p, const Hash32& author, std::uint64_t seq, std::string_view what) {
+    Add(MakeProblem(p, "feed " + ToHex(author).substr(0, 12) + " seq " + std::to_string(seq) +
+                           ": " + std::string(what)));
+  }
+  std::uint64_t count() const { return found_; }
+
+ private:
+  const std::function<void(const Status&)>& sink_;
+  std::uint64_t found_ = 0;
+};
+
+// Each feed's chain as verify walks the entries in key order. An entry's id
+// is the hash of its signed form, signature included, and the feed's next
+// entry names it as prev: one valid signature at the end of a run of linked
+// entries vouches for every entry of the run. So a signature is checked at
+// the end of each run (a feed's last entry, or the last before a gap or a
+// broken link), and verify is bound by hashing and reading rather than by
+// Ed25519.
+class ChainWalk {
+ public:
+  ChainWalk(const Hash32& network_id, Findings* findings)
+      : network_id_(network_id), findings_(findings) {}
+
+  void Next(const Hash32& author, std::uint64_t seq, std::string_view signed_form,
+            const DecodedEntry& d) {
+    if (first_ || author != author_) {
+      CheckTail();
+      author_ = author;
+      expect_ = 1;
+      prev_ = Hash32{};
+      first_ = false;
+    }
+    bool linked = true;
+    if (d.entry.author != author || d.entry.seq != seq) {
+      findings_->Add(Problem::kMalformed, author, seq, "stored under the wrong key");
+      linked = false;
+    }
+    if (seq != expect_) {
+      findings_->Add(Problem::kSeqGap, author, seq, "expected seq " + std::to_string(expect_));
+      linked = false;
+    } else if (d.entry.prev != prev_) {
+      findings_->Add(Problem::kBrokenChain, author, seq, "prev does not match the previous entry");
+      linked = false;
+    }
+    // Linked: this entry vouches for the run so far. Not: the run ends
+    // before it, and its last entry's signature is checked on its own.
+    if (!linked) CheckTail();
+    tail_ = Tail{Bytes(signed_form), author, seq};
+    expect_ = seq + 1;
+    prev_ = d.id;
+  }
+
+  void Finish() { CheckTail(); }
+
+ private:
+  struct Tail {
+    Bytes signed_form;
+    Hash32 author{};
+    std::uint64_t seq = 0;
+  };
+
+  void CheckTail() {
+    if (!tail_) return;
+    auto d = DecodeEntry(tail_->signed_form);
+    if (!d.ok() || !CheckSignature(network_id_, *d))
+      findings_->Add(Problem::kBadSignature, tail_->author, tail_->seq,
+                     "signature does not verify");
+    tail_.reset();
+  }
+
+  Hash32 network_id_;
+  Findings* findings_;
+  std::optional<Tail> tail_;
+  Hash32 author_{};
+  std::uint64_t expect_ = 0;
+  Hash32 prev_{};
+  bool first_ = true;
+};
+
+// Every feed's head entry is stored, and the digest's kept record sum is
+// the sum of the records.
+Status VerifyHeadsAndSum(storage::Store& store, const std::vector<FeedHead>& feeds,
+                         Findings& findings) {
+  for (const auto& f : feeds) {
+    auto stored = store.Get(Column::kEntries, rec::FeedKey(f.author, f.seq));
+    if (!stored.ok()) findings.Add(Problem::kSeqGap, f.author, f.seq, "feed head entry is missing");
+  }
+  MRC_ASSIGN_OR_RETURN(RecordSum scanned, ScanRecordSum(store));
+  auto kept = store.Get(Column::kMeta, kRecordSumKey);
+  if (!kept.ok() || RecordSum::Decode(*kept) != scanned)
+    findings.Add(MakeProblem(Problem::kMalformed,
+                             "the digest's kept record sum does not match the records"));
+  return Status::Ok();
+}
+
 Status Unreadable(std::string_view what, const Hash32& id) {
   return Status::Corruption("unreadable " + std::string(what) + " record " + ToHex(id));
 }
@@ -254,54 +357,20 @@ Result<DigestInfo> Log::ComputeDigest() {
 }
 
 Result<std::uint64_t> Log::Verify(const std::function<void(const Status&)>& problem) {
-  std::uint64_t found = 0;
-  auto report = [&](Problem p, const Hash32& author, std::uint64_t seq, std::string what) {
-    found++;
-    problem(MakeProblem(
-        p, "feed " + ToHex(author).substr(0, 12) + " seq " + std::to_string(seq) + ": " + what));
-  };
-  // An entry's id is the hash of its signed form, signature included, and
-  // the feed's next entry names it as prev: one valid signature at the end
-  // of a run of linked entries vouches for every entry of the run. So a
-  // signature is checked at the end of each run (a feed's last entry, or
-  // the last before a gap or a broken link), and verify is bound by
-  // hashing and reading rather than by Ed25519 (~11,000 a second).
-  struct Tail {
-    Bytes signed_form;
-    Hash32 author{};
-    std::uint64_t seq = 0;
-  };
-  std::optional<Tail> tail;
-  auto check_tail = [&] {
-    if (!tail) return;
-    auto d = DecodeEntry(tail->signed_form);
-    if (!d.ok() || !CheckSignature(network_id_, *d))
-      report(Problem::kBadSignature, tail->author, tail->seq, "signature does not verify");
-    tail.reset();
-  };
-  Hash32 author{};
-  std::uint64_t expect = 0;
-  Hash32 prev{};
-  bool first = true;
+  Findings findings(problem);
+  ChainWalk chain(network_id_, &findings);
   auto it = store_->NewIterator(Column::kEntries);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     std::string_view key = it->key();
-    Hash32 a;
+    Hash32 author;
     std::uint64_t seq = 0;
-    if (!GetHash(&key, &a) || !GetU64(&key, &seq) || !key.empty()) {
-      report(Problem::kMalformed, a, 0, "bad key");
+    if (!GetHash(&key, &author) || !GetU64(&key, &seq) || !key.empty()) {
+      findings.Add(Problem::kMalformed, author, 0, "bad key");
       continue;
-    }
-    if (first || a != author) {
-      check_tail();
-      author = a;
-      expect = 1;
-      prev = Hash32{};
-      first = false;
     }
     std::string_view signed_form, payload;
     if (!rec::DecodeStored(it->value(), &signed_form, &payload)) {
-      report(Problem::kMalformed, a, seq, "unreadable stored entry");
+      findings.Add(Problem::kMalformed, author, seq, "unreadable stored entry");
       continue;
     }
     auto d = DecodeEntry(signed_form);
@@ -309,51 +378,22 @@ Result<std::uint64_t> Log::Verify(const std::function<void(const Status&)>& prob
       if (Status shape = CheckKindShape(d->entry); !shape.ok()) d = shape;
     }
     if (!d.ok()) {
-      found++;
-      problem(d.status());
+      findings.Add(d.status());
       continue;
     }
-    const Entry& e = d->entry;
-    bool linked = true;
-    if (e.author != a || e.seq != seq) {
-      report(Problem::kMalformed, a, seq, "stored under the wrong key");
-      linked = false;
-    }
-    if (seq != expect) {
-      report(Problem::kSeqGap, a, seq, "expected seq " + std::to_string(expect));
-      linked = false;
-    } else if (e.prev != prev) {
-      report(Problem::kBrokenChain, a, seq, "prev does not match the previous entry");
-      linked = false;
-    }
-    // Linked: this entry vouches for the run so far. Not: the run ends
-    // before it, and its last entry's signature is checked on its own.
-    if (!linked) check_tail();
-    tail = Tail{Bytes(signed_form), a, seq};
-    if (!CheckPayload(e, payload).ok())
-      report(Problem::kPayloadMismatch, a, seq, "payload does not match its hash");
+    chain.Next(author, seq, signed_form, *d);
+    if (!CheckPayload(d->entry, payload).ok())
+      findings.Add(Problem::kPayloadMismatch, author, seq, "payload does not match its hash");
     auto idrec = store_->Get(Column::kIds, AsView(d->id));
     auto r = idrec.ok() ? rec::DecodeId(*idrec) : std::nullopt;
-    if (!r || r->author != a || r->seq != seq)
-      report(Problem::kMalformed, a, seq, "id index missing or wrong");
-    expect = seq + 1;
-    prev = d->id;
+    if (!r || r->author != author || r->seq != seq)
+      findings.Add(Problem::kMalformed, author, seq, "id index missing or wrong");
   }
-  check_tail();
+  chain.Finish();
   MRC_RETURN_IF_ERROR(it->status());
   MRC_ASSIGN_OR_RETURN(auto feeds, Feeds());
-  for (const auto& f : feeds) {
-    auto stored = store_->Get(Column::kEntries, rec::FeedKey(f.author, f.seq));
-    if (!stored.ok()) report(Problem::kSeqGap, f.author, f.seq, "feed head entry is missing");
-  }
-  MRC_ASSIGN_OR_RETURN(RecordSum scanned, ScanRecordSum(*store_));
-  auto kept = store_->Get(Column::kMeta, kRecordSumKey);
-  if (!kept.ok() || RecordSum::Decode(*kept) != scanned) {
-    found++;
-    problem(MakeProblem(Problem::kMalformed,
-                        "the digest's kept record sum does not match the records"));
-  }
-  return found;
+  MRC_RETURN_IF_ERROR(VerifyHeadsAndSum(*store_, feeds, findings));
+  return findings.count();
 }
 
 }  // namespace mrc::sync

@@ -221,99 +221,152 @@ std::string VersionHtml(Page& p, const std::string& kind, const json& c) {
   return b + "</ul>";
 }
 
-HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
-  const PageRequest& r = p.req();
-  bool is_new = id.empty();
+namespace {
+
+// The document an edit form is for, as it stands (nothing for a new one).
+struct EditTarget {
+  std::string id;  // empty: a new document
   std::string kind;
-  json current = json::object();
-  json stored;  // the document's content as loaded
+  json current = json::object();  // what the form starts from
+  json stored;                    // the document's content as loaded
   std::vector<std::string> heads;
-  if (is_new) {
-    kind = Param(r.query, "kind").empty() ? Param(r.form, "kind") : Param(r.query, "kind");
-    if (FieldsOf(kind).empty()) return ErrorHtml(p, 400, p.T("edit.bad_kind"));
-    current["language"] = p.lang();
-  } else {
-    auto got = parts.docs->Get(id);
-    if (!got.ok()) return FromStatus(p, got.status());
-    kind = got->kind;
-    stored = ContentOf(got->content);
-    if (stored.is_object()) current = stored;
-    heads = got->heads;
-  }
+  bool is_new() const { return id.empty(); }
+};
+
+// What a posted save or proposal came to, when it did not leave the page.
+struct EditOutcome {
   std::string error;
   bool changed_meanwhile = false;
   bool not_ours = false;  // the trust rules refused the save: propose instead
-  bool posted = r.http->method == "POST";
-  std::string action = Param(r.form, "action");
-  json content = posted ? ContentFromForm(kind, r.form) : current;
-  std::string base = posted ? Param(r.form, "base") : Join(heads, ",");
-  if (posted && action == "save") {
+  int status() const {
+    return error.empty() ? 200 : changed_meanwhile ? 409 : not_ours ? 403 : 400;
+  }
+};
+
+Result<EditTarget> LoadEditTarget(Page& p, const AppParts& parts, const std::string& id) {
+  const PageRequest& r = p.req();
+  EditTarget t;
+  t.id = id;
+  if (t.is_new()) {
+    t.kind = Param(r.query, "kind").empty() ? Param(r.form, "kind") : Param(r.query, "kind");
+    if (FieldsOf(t.kind).empty()) return Status::InvalidArgument(p.T("edit.bad_kind"));
+    t.current["language"] = p.lang();
+    return t;
+  }
+  auto got = parts.docs->Get(id);
+  if (!got.ok()) return got.status();
+  t.kind = got->kind;
+  t.stored = ContentOf(got->content);
+  if (t.stored.is_object()) t.current = t.stored;
+  t.heads = got->heads;
+  return t;
+}
+
+// Saves or proposes `content`; a redirect when it went through. `base` is
+// the versions the form builds on, moved to the current heads on a conflict.
+std::optional<HttpResponse> SubmitEdit(const AppParts& parts, Page& p, const EditTarget& t,
+                                       const json& content, std::string* base, EditOutcome* out) {
+  std::string action = Param(p.req().form, "action");
+  if (action == "save") {
     Result<sync::SavedDoc> saved =
-        is_new ? parts.docs->Create({kind, content.dump()})
-               : parts.docs->Update(id, {content.dump(), SplitList(base), {}, {}});
+        t.is_new() ? parts.docs->Create({t.kind, content.dump()})
+                   : parts.docs->Update(t.id, {content.dump(), SplitList(*base), {}, {}});
     if (saved.ok()) return Redirect("/docs/" + saved->id);
-    if (saved.status().code() == Status::Code::kConflict && !is_new) {
+    if (saved.status().code() == Status::Code::kConflict && !t.is_new()) {
       // Someone else's version arrived meanwhile: it is shown beside the
       // editor's text, and the form now builds on it, so that saving again
       // replaces it (with the editor's merge) instead of failing again.
-      changed_meanwhile = true;
-      base = Join(heads, ",");
-      error = p.T("edit.conflict");
-    } else if (saved.status().code() == Status::Code::kPermissionDenied && !is_new) {
-      not_ours = true;
-      error = saved.status().message() + " " + p.T("edit.propose_instead");
+      out->changed_meanwhile = true;
+      *base = Join(t.heads, ",");
+      out->error = p.T("edit.conflict");
+    } else if (saved.status().code() == Status::Code::kPermissionDenied && !t.is_new()) {
+      out->not_ours = true;
+      out->error = saved.status().message() + " " + p.T("edit.propose_instead");
     } else {
-      error = saved.status().message();
+      out->error = saved.status().message();
     }
   }
-  if (posted && action == "propose" && !is_new) {
-    auto proposed = parts.docs->Propose(id, content.dump());
-    if (proposed.ok()) return Redirect("/docs/" + id + "/proposals");
-    error = proposed.status().message();
+  if (action == "propose" && !t.is_new()) {
+    auto proposed = parts.docs->Propose(t.id, content.dump());
+    if (proposed.ok()) return Redirect("/docs/" + t.id + "/proposals");
+    out->error = proposed.status().message();
   }
-  std::string title = is_new ? p.T("edit.new_" + kind)
-                             : p.T("edit.edit_title", {{"title", DocTitle(p, kind, current)}});
-  std::string b = "<h1>" + Esc(title) + "</h1>";
-  if (!error.empty()) b += "<p class=\"error\" role=\"alert\">" + Esc(error) + "</p>";
-  // A document in conflict: every head side by side; saving merges them.
-  if (!is_new && heads.size() > 1) {
-    b += "<section class=\"conflict\"><h2>" + p.H("edit.conflict_title") + "</h2><p>" +
-         p.H("edit.conflict_help") + "</p><div class=\"side-by-side\">";
-    auto hist = parts.docs->History(id);
+  return std::nullopt;
+}
+
+// A document in conflict: every head side by side (saving merges them); or
+// the version that arrived while the editor was at work.
+std::string ConflictHtml(Page& p, const AppParts& parts, const EditTarget& t,
+                         const EditOutcome& out) {
+  if (!t.is_new() && t.heads.size() > 1) {
+    std::string b = "<section class=\"conflict\"><h2>" + p.H("edit.conflict_title") + "</h2><p>" +
+                    p.H("edit.conflict_help") + "</p><div class=\"side-by-side\">";
+    auto hist = parts.docs->History(t.id);
     if (hist.ok()) {
       for (const auto& v : hist->versions) {
         if (!v.head) continue;
         b += "<div class=\"version\"><h3>" +
              p.H("edit.version_by", {{"author", p.AuthorName(v.author)}, {"at", ShortTime(v.at)}}) +
              "</h3>";
-        b += VersionHtml(p, kind, ContentOf(v.content)) + "</div>";
+        b += VersionHtml(p, t.kind, ContentOf(v.content)) + "</div>";
       }
     }
-    b += "</div></section>";
-  } else if (changed_meanwhile) {
-    b += "<section class=\"conflict\" aria-labelledby=\"current-h\"><h2 id=\"current-h\">" +
-         p.H("edit.current_title") + "</h2>" + VersionHtml(p, kind, stored) + "</section>";
+    return b + "</div></section>";
   }
-  b += "<form method=\"post\" class=\"edit\">" + p.CsrfField();
-  if (is_new) b += "<input type=\"hidden\" name=\"kind\" value=\"" + Esc(kind) + "\">";
+  if (out.changed_meanwhile) {
+    return "<section class=\"conflict\" aria-labelledby=\"current-h\"><h2 id=\"current-h\">" +
+           p.H("edit.current_title") + "</h2>" + VersionHtml(p, t.kind, t.stored) + "</section>";
+  }
+  return "";
+}
+
+std::string EditFormHtml(Page& p, const EditTarget& t, const json& content, const std::string& base,
+                         const EditOutcome& out) {
+  std::string b = "<form method=\"post\" class=\"edit\">" + p.CsrfField();
+  if (t.is_new()) b += "<input type=\"hidden\" name=\"kind\" value=\"" + Esc(t.kind) + "\">";
   b += "<input type=\"hidden\" name=\"base\" value=\"" + Esc(base) + "\">";
-  b += FormHtml(p, kind, content, kind == "guide");
+  b += FormHtml(p, t.kind, content, t.kind == "guide");
   b += "<div class=\"buttons\"><button type=\"submit\" name=\"action\" value=\"preview\">" +
        p.H("edit.preview_button") +
        "</button> <button type=\"submit\" name=\"action\" value=\"save\"" +
-       (not_ours ? "" : " class=\"primary\"") + ">" +
-       p.H(heads.size() > 1 ? "edit.merge_button" : "edit.save_button") + "</button>";
+       (out.not_ours ? "" : " class=\"primary\"") + ">" +
+       p.H(t.heads.size() > 1 ? "edit.merge_button" : "edit.save_button") + "</button>";
   // A document another centre owns (or headquarters' authoritative one) is
   // changed by proposing; its owner accepts or declines.
-  if (!is_new) {
+  if (!t.is_new()) {
     b += " <button type=\"submit\" name=\"action\" value=\"propose\"" +
-         std::string(not_ours ? " class=\"primary\"" : "") + ">" + p.H("edit.propose_button") +
+         std::string(out.not_ours ? " class=\"primary\"" : "") + ">" + p.H("edit.propose_button") +
          "</button>";
   }
-  b += "</div></form>";
-  if (posted && action == "preview") b += PreviewHtml(p, kind, content);
-  int status = error.empty() ? 200 : changed_meanwhile ? 409 : not_ours ? 403 : 400;
-  return p.Render(status, title, b, "");
+  return b + "</div></form>";
+}
+
+}  // namespace
+
+HttpResponse EditPage(Page& p, const AppParts& parts, const std::string& id) {
+  const PageRequest& r = p.req();
+  auto target = LoadEditTarget(p, parts, id);
+  if (!target.ok()) {
+    if (id.empty()) return ErrorHtml(p, 400, target.status().message());
+    return FromStatus(p, target.status());
+  }
+  const EditTarget& t = *target;
+  bool posted = r.http->method == "POST";
+  json content = posted ? ContentFromForm(t.kind, r.form) : t.current;
+  std::string base = posted ? Param(r.form, "base") : Join(t.heads, ",");
+  EditOutcome out;
+  if (posted) {
+    if (auto done = SubmitEdit(parts, p, t, content, &base, &out)) return std::move(*done);
+  }
+  std::string title = t.is_new()
+                          ? p.T("edit.new_" + t.kind)
+                          : p.T("edit.edit_title", {{"title", DocTitle(p, t.kind, t.current)}});
+  std::string b = "<h1>" + Esc(title) + "</h1>";
+  if (!out.error.empty()) b += "<p class=\"error\" role=\"alert\">" + Esc(out.error) + "</p>";
+  b += ConflictHtml(p, parts, t, out);
+  b += EditFormHtml(p, t, content, base, out);
+  if (posted && Param(r.form, "action") == "preview") b += PreviewHtml(p, t.kind, content);
+  return p.Render(out.status(), title, b, "");
 }
 
 // The lines a version's content is compared by: one per field, and one per
