@@ -68,6 +68,28 @@ Status WritePrivateFile(const std::string& path, const std::string& text) {
   return Status::Ok();
 }
 
+namespace {
+
+// Gives `dir` and everything under it to the owner alone: directories
+// 0700, files 0600.
+Status RestrictToOwner(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::permissions(dir, fs::perms::owner_all, ec);
+  fs::recursive_directory_iterator it(dir, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    bool is_dir = it->is_directory(ec);
+    if (ec) break;
+    fs::permissions(it->path(),
+                    is_dir ? fs::perms::owner_all : fs::perms::owner_read | fs::perms::owner_write,
+                    ec);
+  }
+  if (ec) return Status::IOError("cannot restrict " + dir + " to its owner: " + ec.message());
+  return Status::Ok();
+}
+
+}  // namespace
+
 int Fail(const Status& s) {
   std::fprintf(stderr, "mrcnode: error: %s\n", s.message().c_str());
   return 1;
@@ -570,6 +592,9 @@ int CmdBackup(const std::string& data_dir, const std::string& dest) {
   if (!ctx.ok()) return Fail(ctx.status());
   Status s = (*ctx)->store->Checkpoint(dest);
   if (!s.ok()) return Fail(s);
+  // Files the checkpoint hard-links share the store's inodes, which an older
+  // version may have created under a looser umask.
+  if (Status tight = RestrictToOwner(dest); !tight.ok()) return Fail(tight);
   std::cout << "backup: consistent copy of the store written to " << dest
             << " (restore: copy it to DATA/db with identity.key, encryption.key, genesis.txt, "
                "config.toml; the backup holds no key)\n";

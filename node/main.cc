@@ -4,6 +4,7 @@
 // each command opens what it needs from the data directory and returns an
 // exit status. Usage errors exit 2 with CLI11's message.
 #include <malloc.h>
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
@@ -326,6 +327,10 @@ int main(int argc, char** argv) {
   // thread and helpers passing batches between them, the peak grows by a
   // quarter. Two arenas keep it flat; set before any thread starts.
   mallopt(M_ARENA_MAX, 2);
+  // The store holds user records, sessions and referral ciphertext, and a
+  // backup is a copy of it: everything the node creates is for its own user
+  // alone, whatever umask it was started with.
+  ::umask(077);
   CLI::App app{
       "mrcnode: network node for Migrant Resource Centres.\n"
       "Stores FAQ entries, destination guides, bulletins and centres as signed entries."};

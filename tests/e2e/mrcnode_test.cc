@@ -108,8 +108,23 @@ TEST_F(MrcnodeTest, BadConfigAndOpenKeyStopStartUp) {
   EXPECT_NE(std::string::npos, o.err.find("chmod 600")) << o.err;
 }
 
+// Every directory under `dir` is 0700 and every file 0600.
+void ExpectOwnerOnly(const std::string& dir) {
+  std::size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    struct stat st {};
+    ASSERT_EQ(0, ::stat(e.path().c_str(), &st)) << e.path();
+    EXPECT_EQ(e.is_directory() ? 0700u : 0600u, st.st_mode & 0777) << e.path();
+    files += !e.is_directory();
+  }
+  EXPECT_GT(files, 0u) << dir;
+}
+
+// Whatever the umask it was started with, the node keeps its data, and a
+// backup of it (user records, sessions), to its own user.
 TEST_F(MrcnodeTest, ImportSampleContentVerifyAndBackup) {
   std::string hq = Dir("hq");
+  mode_t old_umask = ::umask(022);
   InitHq(hq);
   Output o = Mrc({"import", "--data", hq, kSample});
   ASSERT_EQ(0, o.status) << o.err;
@@ -121,6 +136,7 @@ TEST_F(MrcnodeTest, ImportSampleContentVerifyAndBackup) {
   EXPECT_GE(guides["docs"].size(), 120u);
   ASSERT_EQ(0, Mrc({"backup", "--data", hq, Dir("backup")}).status);
   EXPECT_TRUE(fs::exists(Dir("backup") + "/CURRENT"));
+  ExpectOwnerOnly(Dir("backup"));
   // A broken directory imports nothing.
   fs::create_directories(Dir("bad"));
   std::ofstream(Dir("bad") + "/x.md") << "---\nkind: faq\nquestion: Q\n---\nAn answer.\n";
@@ -129,6 +145,8 @@ TEST_F(MrcnodeTest, ImportSampleContentVerifyAndBackup) {
   EXPECT_EQ(1, o.status);
   EXPECT_NE(std::string::npos, o.err.find("x.md: content.language: is required")) << o.err;
   EXPECT_EQ(before, Mrc({"digest", "--data", hq}).out);
+  ExpectOwnerOnly(hq);
+  ::umask(old_umask);
 }
 
 TEST_F(MrcnodeTest, JsonApiAgainstARunningNode) {
