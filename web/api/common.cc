@@ -13,6 +13,24 @@ namespace {
 
 using nlohmann::json;
 
+HttpResponse Checked(Call& c, RouteHandler handler, bool takes_query) {
+  if (c.rule.check != nullptr) {
+    if (Status s = c.rule.check(c); !s.ok()) return ErrorResponse(404, "NOT_FOUND", s.message());
+  }
+  const std::string& method = c.method();
+  if ((method == "POST" || method == "PUT") &&
+      !IsJsonContentType(c.http().Header("content-type"))) {
+    return UnsupportedMediaType();
+  }
+  if (!takes_query) {
+    if (auto q = ParseQuery(TargetQuery(c.http().target), {}); !q.ok())
+      return JsonError(q.status());
+  }
+  return handler(c);
+}
+
+}  // namespace
+
 // True when the media type (before any ";" parameters) is application/json.
 bool IsJsonContentType(const std::string* value) {
   if (value == nullptr) return false;
@@ -28,24 +46,10 @@ bool IsJsonContentType(const std::string* value) {
   return true;
 }
 
-HttpResponse Checked(Call& c, RouteHandler handler, bool takes_query) {
-  if (c.rule.check != nullptr) {
-    if (Status s = c.rule.check(c); !s.ok()) return ErrorResponse(404, "NOT_FOUND", s.message());
-  }
-  const std::string& method = c.method();
-  if ((method == "POST" || method == "PUT") &&
-      !IsJsonContentType(c.http().Header("content-type"))) {
-    return ErrorResponse(415, "UNSUPPORTED_MEDIA_TYPE",
-                         "the request body must be JSON, sent with Content-Type: application/json");
-  }
-  if (!takes_query) {
-    if (auto q = ParseQuery(TargetQuery(c.http().target), {}); !q.ok())
-      return JsonError(q.status());
-  }
-  return handler(c);
+HttpResponse UnsupportedMediaType() {
+  return ErrorResponse(415, "UNSUPPORTED_MEDIA_TYPE",
+                       "the request body must be JSON, sent with Content-Type: application/json");
 }
-
-}  // namespace
 
 HttpResponse Json(int status, const json& j) {
   return JsonText(status, j.dump(-1, ' ', false, json::error_handler_t::replace));

@@ -24,6 +24,10 @@ HttpResponse FromResult(Result<std::string> r, int ok_status = 200);
 // The body as a JSON object (InvalidArgument otherwise, or when it nests
 // deeper than kMaxJsonNesting).
 Result<nlohmann::json> ParseBody(const HttpRequest& r);
+// True when the media type (before any ";" parameters) is application/json.
+bool IsJsonContentType(const std::string* value);
+// The 415 of a POST or PUT whose body is not declared JSON.
+HttpResponse UnsupportedMediaType();
 // A whole number in the query, `dflt` when absent.
 Result<std::uint32_t> ParseCount(const Params& q, std::string_view name, std::uint32_t dflt);
 // 64 lowercase hex characters.

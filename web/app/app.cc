@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "config/foundation/log.h"
+#include "web/api/common.h"
 #include "web/app/doc_api.h"
 #include "web/app/login.h"
 #include "web/http/forms.h"
@@ -141,6 +142,11 @@ HttpResponse App::HandleRequest(const HttpRequest& request) {
                       who->user + " is " + std::string(RoleName(who->role));
     return api ? ErrorResponse(403, "PERMISSION_DENIED", msg) : s.ui.ErrorPage(page, 403, "role");
   }
+  // Every API body is JSON (the document routes check it in their own
+  // order, after the path's ids).
+  if (api && !rule->doc_api && (request.method == "POST" || request.method == "PUT") &&
+      !web::api::IsJsonContentType(request.Header("content-type")))
+    return web::api::UnsupportedMediaType();
   Call c{page, s.parts, s.state, *rule, std::move(args)};
   return rule->handler(c);
 }

@@ -300,6 +300,33 @@ TEST_F(AppTest, EveryStateChangingRouteRefusesAMissingOrWrongCsrfToken) {
   EXPECT_GE(checked, 20);
 }
 
+TEST_F(AppTest, EveryApiWriteRefusesABodyNotDeclaredJson) {
+  Session admin = Login("admin");
+  int checked = 0;
+  for (const auto& rule : Routes()) {
+    std::string method = rule.method;
+    std::string path = Instantiate(rule.pattern);
+    if ((method != "POST" && method != "PUT") || !rule.role || path.rfind("/api/", 0) != 0)
+      continue;
+    for (const char* type : {"text/plain", "application/x-www-form-urlencoded", ""}) {
+      HttpRequest r;
+      r.method = method;
+      r.target = path;
+      r.remote = "127.0.0.1:5000";
+      r.headers["host"] = "127.0.0.1:8080";
+      r.headers["cookie"] = admin.cookie;
+      r.headers["x-csrf-token"] = admin.csrf;
+      if (*type) r.headers["content-type"] = type;
+      r.body = "{}";
+      HttpResponse res = app_->Handle(r);
+      EXPECT_EQ(415, res.status) << method << " " << path << " as '" << type
+                                 << "': " << res.body.substr(0, 200);
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 15);
+}
+
 TEST_F(AppTest, EachRoleGetsExactlyItsRoutes) {
   std::map<Role, Session> sessions;
   for (Role role : {Role::kCounsellor, Role::kEditor, Role::kAdmin})
