@@ -156,6 +156,8 @@ Result<std::string> MarkdownToRequest(const std::string& text) {
   if (!closed) return Status::InvalidArgument("front matter is not closed with ---");
   if (kind.empty()) return Status::InvalidArgument("front matter has no kind:");
   std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // A file saved on Windows ends its lines with CRLF; content keeps LF.
+  std::erase(body, '\r');
   while (!body.empty() && (body.front() == '\n' || body.front() == '\r')) body.erase(body.begin());
   while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' '))
     body.pop_back();

@@ -158,13 +158,24 @@ bool IsTopic(const std::string& s) {
   return std::find(topics.begin(), topics.end(), s) != topics.end();
 }
 
+// Text is printed into pages, feeds and terminals: no control characters
+// but tab and newline.
+Status CheckPlain(std::string_view field, const std::string& s) {
+  if (auto c = FirstControlChar(s)) {
+    return Bad(field, "holds the control character " +
+                          CodePointName(static_cast<unsigned char>(*c)) +
+                          " (only tab and newline are allowed)");
+  }
+  return Status::Ok();
+}
+
 Status CheckText(std::string_view field, const json& v, std::size_t max_bytes) {
   if (!v.is_string()) return Bad(field, "must be a string");
   const auto& s = v.get_ref<const std::string&>();
   if (s.empty()) return Bad(field, "must not be empty");
   if (s.size() > max_bytes)
     return Bad(field, "longer than " + std::to_string(max_bytes) + " bytes");
-  return Status::Ok();
+  return CheckPlain(field, s);
 }
 
 template <typename Pred>
@@ -189,7 +200,10 @@ Status CheckField(const ContentField& f, const json& v) {
     case FieldShape::kMarkdown:
       return CheckText(f.name, v, 256 * 1024);
     case FieldShape::kTextList:
-      return CheckList(f.name, v, text, "a non-empty string");
+      MRC_RETURN_IF_ERROR(CheckList(f.name, v, text, "a non-empty string"));
+      for (const auto& item : v)
+        MRC_RETURN_IF_ERROR(CheckPlain(f.name, item.get_ref<const std::string&>()));
+      return Status::Ok();
     case FieldShape::kSlugList:
       return CheckList(f.name, v, IsSlug, "a lowercase slug [a-z0-9-]");
     case FieldShape::kCountryList:
@@ -414,7 +428,9 @@ class QuickScan {
         ++p_;
         return true;
       }
-      if (c < 0x20) return false;
+      // Control characters (raw, or escaped below) are refused by the DOM
+      // check, which names them.
+      if (c < 0x20 || c == 0x7f) return false;
       if (c < 0x80 && c != '\\') {
         ++p_;
         continue;
@@ -436,17 +452,8 @@ class QuickScan {
         case '/':
           byte = e;
           break;
-        case 'b':
-          byte = '\b';
-          break;
-        case 'f':
-          byte = '\f';
-          break;
         case 'n':
           byte = '\n';
-          break;
-        case 'r':
-          byte = '\r';
           break;
         case 't':
           byte = '\t';
@@ -470,6 +477,7 @@ class QuickScan {
     std::uint32_t cp = 0;
     if (!Hex4(&cp)) return false;
     if (cp >= 0xDC00 && cp <= 0xDFFF) return false;
+    if ((cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7f) return false;
     if (cp >= 0xD800 && cp <= 0xDBFF) {
       std::uint32_t low = 0;
       if (!Literal("\\u") || !Hex4(&low) || low < 0xDC00 || low > 0xDFFF) return false;

@@ -36,6 +36,37 @@ TEST(ContentTest, FaqRules) {
   EXPECT_EQ("content must be a JSON object", Check(Kind::kFaq, "[]"));
 }
 
+// Text is printed into pages and terminals: a control character other than
+// tab and newline is refused with the field and the character named, on the
+// quick path and the full one alike.
+TEST(ContentTest, TextRefusesControlCharactersButTabAndNewline) {
+  auto faq = [](const std::string& question) {
+    return R"({"question":")" + question + R"(","answer":"A","language":"en"})";
+  };
+  EXPECT_EQ("ok", Check(Kind::kFaq, faq(R"(Q\tq\nq)")));
+  EXPECT_TRUE(QuickAccept(Kind::kFaq, faq(R"(Q\tq\nq)")));
+  const std::pair<std::string, std::string> refused[] = {
+      {R"(Q\u001b[31m)", "U+001B"}, {R"(Q\u0007)", "U+0007"}, {R"(Q\b)", "U+0008"},
+      {R"(Q\r)", "U+000D"},         {R"(Q\f)", "U+000C"},     {"Q\x7f", "U+007F"},
+      {R"(Q\u007f)", "U+007F"},     {R"(Q\u0000)", "U+0000"},
+  };
+  for (const auto& [text, name] : refused) {
+    EXPECT_EQ("content.question: holds the control character " + name +
+                  " (only tab and newline are allowed)",
+              Check(Kind::kFaq, faq(text)))
+        << text;
+    EXPECT_FALSE(QuickAccept(Kind::kFaq, faq(text))) << text;
+  }
+  EXPECT_EQ(
+      "content.tags: holds the control character U+001B (only tab and newline are allowed)",
+      Check(Kind::kFaq, R"({"question":"Q","answer":"A","language":"en","tags":["a\u001b"]})"));
+  EXPECT_EQ(
+      "content.location.address: holds the control character U+0008 (only tab and newline are "
+      "allowed)",
+      Check(Kind::kCentre,
+            R"({"name":"C","location":{"city":"X","country":"DE","address":"a\b"}})"));
+}
+
 TEST(ContentTest, GuideRules) {
   EXPECT_EQ("ok", Check(Kind::kGuide, R"({"country":"DE","topic":"study","language":"en",
       "body":"Text","sources":["https://example.org"],"verified_on":"2026-10-01"})"));
@@ -138,7 +169,7 @@ TEST(ContentTest, TheQuickCheckAcceptsUsualContent) {
       {Kind::kFaq, R"({"answer":"A","language":"en","question":"Q?"})", true},
       {Kind::kFaq,
        " {\"question\" : \"Q\",\n\t\"answer\":\"A\\n\\\"b\\\" \\/ "
-       "\\u0000\",\r\"language\":\"pt-BR\"} ",
+       "\\u0009\",\r\"language\":\"pt-BR\"} ",
        true},
       {Kind::kFaq,
        R"({"answer":"مرحبا 😀 \ud83d\ude00","language":"ar","question":"Q","categories":["a-1"],"tags":[],"translation_group":"g"})",
