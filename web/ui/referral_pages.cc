@@ -2,7 +2,7 @@
 // chosen from the directory), one referral's details and trail with the
 // actions this centre may take, and the local audit log. All of it goes
 // through sync::ReferralService, as the JSON API does.
-#include <nlohmann/json.hpp>
+#include <algorithm>
 
 #include "sync/referrals/referral_service.h"
 #include "web/http/forms.h"
@@ -11,17 +11,10 @@
 namespace mrc::web::page {
 namespace {
 
-using nlohmann::json;
-
 std::string User(const Page& p) { return p.req().who ? p.req().who->user : ""; }
 
-std::string Str(const json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
-
-std::string CentreName(const json& c) {
-  std::string name = Str(c, "name");
-  return name.empty() ? Str(c, "key").substr(0, 12) : name;
+std::string CentreName(const sync::ReferralCentre& c) {
+  return c.name.empty() ? c.key.substr(0, 12) : c.name;
 }
 
 std::string StatusBadge(const Page& p, const std::string& status) {
@@ -40,10 +33,10 @@ HttpResponse ListPage(Page& p, const AppParts& parts) {
   std::string urgency = Param(p.req().query, "urgency");
   auto list = parts.referrals->List(box, status, urgency);
   if (!list.ok()) return FromStatus(p, list.status());
-  json j = json::parse(*list);
   // Counts for the tabs, whatever the filters.
-  auto count = [&](const std::string& direction) {
-    return j["directions"].value(direction, std::size_t{0});
+  auto count = [&](std::string_view direction) {
+    const sync::ReferralDirections& d = list->directions;
+    return direction == "in" ? d.in : direction == "out" ? d.out : d.all;
   };
   std::string h = "<h1>" + p.H("referral.title") + "</h1>";
   h += "<p><a class=\"button\" href=\"/referrals/new\">" + p.H("referral.new") + "</a></p>";
@@ -73,12 +66,9 @@ HttpResponse ListPage(Page& p, const AppParts& parts) {
   h += "<button type=\"submit\">" + p.H("referral.filter") + "</button></form>";
   // Counts by status, for the box and urgency chosen.
   h += "<p class=\"counts\">";
-  for (const auto& [s, n] : j["counts"].items()) {
-    if (s == "total") continue;
-    h += StatusBadge(p, s) + " " + std::to_string(n.get<int>()) + " ";
-  }
+  for (const auto& [s, n] : list->counts) h += StatusBadge(p, s) + " " + std::to_string(n) + " ";
   h += "</p>";
-  if (j["referrals"].empty()) {
+  if (list->referrals.empty()) {
     h += "<p>" + p.H("referral.none") + "</p>";
     return p.Render(200, p.T("referral.title"), h, "/referrals");
   }
@@ -88,13 +78,12 @@ HttpResponse ListPage(Page& p, const AppParts& parts) {
        p.H("referral.to") + "</th><th scope=\"col\">" + p.H("referral.service") +
        "</th><th scope=\"col\">" + p.H("referral.urgency") + "</th><th scope=\"col\">" +
        p.H("referral.status") + "</th></tr></thead><tbody>";
-  for (const auto& r : j["referrals"]) {
-    std::string id = Str(r, "id");
-    std::string service = Str(r, "service");
-    h += "<tr><td><a href=\"/referrals/" + Esc(id) + "\">" + Esc(ShortTime(Str(r, "sent_at"))) +
-         "</a></td><td>" + Esc(CentreName(r["from"])) + "</td><td>" + Esc(CentreName(r["to"])) +
+  for (const auto& r : list->referrals) {
+    std::string service = r.service.value_or("");
+    h += "<tr><td><a href=\"/referrals/" + Esc(r.id) + "\">" + Esc(ShortTime(r.sent_at)) +
+         "</a></td><td>" + Esc(CentreName(r.from)) + "</td><td>" + Esc(CentreName(r.to)) +
          "</td><td>" + (service.empty() ? p.H("referral.sealed") : Esc(service)) + "</td><td>" +
-         UrgencyText(p, Str(r, "urgency")) + "</td><td>" + StatusBadge(p, Str(r, "status")) +
+         UrgencyText(p, r.urgency.value_or("")) + "</td><td>" + StatusBadge(p, r.status) +
          "</td></tr>";
   }
   h += "</tbody></table>";
@@ -119,27 +108,27 @@ HttpResponse NewPage(Page& p, const AppParts& parts) {
   bool post = p.req().http->method == "POST";
   std::string error;
   if (post) {
-    json req{{"to", Param(f, "to")},
-             {"service", Param(f, "service")},
-             {"reason", Param(f, "reason")},
-             {"urgency", Param(f, "urgency")},
-             {"client",
-              {{"name", Param(f, "client_name")},
-               {"contact", Param(f, "client_contact")},
-               {"notes", Param(f, "client_notes")},
-               {"languages", SplitList(Param(f, "client_languages"))}}},
-             {"consent",
-              {{"given", Param(f, "consent") == "yes"}, {"scope", Param(f, "consent_scope")}}}};
-    auto created =
-        parts.referrals->Create(req.dump(-1, ' ', false, json::error_handler_t::replace), User(p));
-    if (created.ok()) return Redirect("/referrals/" + Str(json::parse(*created), "id"));
+    sync::CreateReferralRequest req;
+    req.to = Param(f, "to");
+    req.service = Param(f, "service");
+    req.reason = Param(f, "reason");
+    req.urgency = Param(f, "urgency");
+    req.client.emplace();
+    req.client->name = Param(f, "client_name");
+    req.client->contact = Param(f, "client_contact");
+    req.client->notes = Param(f, "client_notes");
+    req.client->languages = SplitList(Param(f, "client_languages"));
+    req.consent.emplace();
+    req.consent->given = Param(f, "consent") == "yes";
+    req.consent->scope = Param(f, "consent_scope");
+    auto created = parts.referrals->Create(req, User(p));
+    if (created.ok()) return Redirect("/referrals/" + *created);
     error = created.status().message();
   }
   const Params& v = post ? f : q;
   auto targets = parts.referrals->Targets(Param(q, "service_filter"), Param(q, "language_filter"),
                                           Param(q, "place_filter"));
   if (!targets.ok()) return FromStatus(p, targets.status());
-  json centres = json::parse(*targets)["centres"];
   std::string h = "<h1>" + p.H("referral.new") + "</h1>";
   if (!error.empty()) h += "<p class=\"error\" role=\"alert\">" + Esc(error) + "</p>";
   // Narrowing the directory: a GET form of its own.
@@ -151,22 +140,21 @@ HttpResponse NewPage(Page& p, const AppParts& parts) {
   h += "<button type=\"submit\">" + p.H("referral.filter") + "</button></fieldset></form>";
   h += "<form method=\"post\" action=\"/referrals/new\">" + p.CsrfField();
   h += "<fieldset><legend>" + p.H("referral.to") + " *</legend>";
-  if (centres.empty()) h += "<p>" + p.H("referral.no_centres") + "</p>";
-  for (const auto& c : centres) {
-    std::string key = Str(c, "key");
-    std::vector<std::string> langs, services;
-    for (const auto& l : c["languages"]) langs.push_back(l.get<std::string>());
-    for (const auto& s : c["services"]) services.push_back(s.get<std::string>());
-    std::string place = Str(c, "city");
-    if (!Str(c, "country").empty())
-      place += (place.empty() ? "" : ", ") + CountryName(Str(c, "country"), p.lang());
-    h += "<p class=\"choice\"><input type=\"radio\" name=\"to\" id=\"to-" + Esc(key.substr(0, 12)) +
-         "\" value=\"" + Esc(key) + "\" required" + (Param(v, "to") == key ? " checked" : "") +
-         "><label for=\"to-" + Esc(key.substr(0, 12)) + "\"><strong>" + Esc(CentreName(c)) +
-         "</strong> — " + Esc(place) +
-         (services.empty() ? ""
-                           : "<br>" + p.H("referral.services") + ": " + Esc(Join(services, ", "))) +
-         (langs.empty() ? "" : "<br>" + p.H("referral.languages") + ": " + Esc(Join(langs, ", "))) +
+  if (targets->empty()) h += "<p>" + p.H("referral.no_centres") + "</p>";
+  for (const auto& c : *targets) {
+    std::string place = c.city;
+    if (!c.country.empty()) place += (place.empty() ? "" : ", ") + CountryName(c.country, p.lang());
+    h += "<p class=\"choice\"><input type=\"radio\" name=\"to\" id=\"to-" +
+         Esc(c.key.substr(0, 12)) + "\" value=\"" + Esc(c.key) + "\" required" +
+         (Param(v, "to") == c.key ? " checked" : "") + "><label for=\"to-" +
+         Esc(c.key.substr(0, 12)) + "\"><strong>" +
+         Esc(CentreName(sync::ReferralCentre{c.key, c.name})) + "</strong> — " + Esc(place) +
+         (c.services.empty()
+              ? ""
+              : "<br>" + p.H("referral.services") + ": " + Esc(Join(c.services, ", "))) +
+         (c.languages.empty()
+              ? ""
+              : "<br>" + p.H("referral.languages") + ": " + Esc(Join(c.languages, ", "))) +
          "</label></p>";
   }
   h += "</fieldset>";
@@ -198,54 +186,49 @@ HttpResponse NewPage(Page& p, const AppParts& parts) {
 HttpResponse DetailPage(Page& p, const AppParts& parts, const std::string& id) {
   auto got = parts.referrals->Get(id, User(p));
   if (!got.ok()) return FromStatus(p, got.status());
-  json r = json::parse(*got);
-  std::string h = "<h1>" + p.H("referral.one") + " " + StatusBadge(p, Str(r, "status")) + "</h1>";
+  const sync::ReferralDetail& r = *got;
+  std::string h = "<h1>" + p.H("referral.one") + " " + StatusBadge(p, r.status) + "</h1>";
   if (std::string notice = Param(p.req().query, "error"); !notice.empty())
     h += "<p class=\"error\" role=\"alert\">" + Esc(notice) + "</p>";
-  h += "<dl class=\"meta\"><dt>" + p.H("referral.from") + "</dt><dd>" + Esc(CentreName(r["from"])) +
-       "</dd><dt>" + p.H("referral.to") + "</dt><dd>" + Esc(CentreName(r["to"])) + "</dd><dt>" +
-       p.H("referral.sent_at") + "</dt><dd>" + Esc(ShortTime(Str(r, "sent_at"))) + "</dd></dl>";
-  if (r.value("readable", false)) {
-    const json& d = r["details"];
-    const json& c = d["client"];
-    std::vector<std::string> langs;
-    for (const auto& l : c["languages"]) langs.push_back(l.get<std::string>());
+  h += "<dl class=\"meta\"><dt>" + p.H("referral.from") + "</dt><dd>" + Esc(CentreName(r.from)) +
+       "</dd><dt>" + p.H("referral.to") + "</dt><dd>" + Esc(CentreName(r.to)) + "</dd><dt>" +
+       p.H("referral.sent_at") + "</dt><dd>" + Esc(ShortTime(r.sent_at)) + "</dd></dl>";
+  if (r.details) {
+    const sync::SentDetails& d = *r.details;
     h += "<h2>" + p.H("referral.details") + "</h2><dl class=\"meta\">";
     auto row = [&](const char* label, const std::string& value) {
       if (!value.empty()) h += "<dt>" + p.H(label) + "</dt><dd>" + Esc(value) + "</dd>";
     };
-    row("referral.service", Str(d, "service"));
-    row("referral.reason", Str(d, "reason"));
-    if (!Str(d, "urgency").empty())
-      h += "<dt>" + p.H("referral.urgency") + "</dt><dd>" + UrgencyText(p, Str(d, "urgency")) +
-           "</dd>";
-    row("referral.client_name", Str(c, "name"));
-    row("referral.client_contact", Str(c, "contact"));
-    row("referral.languages", Join(langs, ", "));
-    row("referral.client_notes", Str(c, "notes"));
-    row("referral.consent_scope", Str(d["consent"], "scope"));
-    row("referral.consent_at", ShortTime(Str(d["consent"], "recorded_at")));
-    row("referral.by", Str(d, "by"));
+    row("referral.service", d.service);
+    row("referral.reason", d.reason);
+    if (!d.urgency.empty())
+      h += "<dt>" + p.H("referral.urgency") + "</dt><dd>" + UrgencyText(p, d.urgency) + "</dd>";
+    row("referral.client_name", d.client.name);
+    row("referral.client_contact", d.client.contact);
+    row("referral.languages", Join(d.client.languages, ", "));
+    row("referral.client_notes", d.client.notes);
+    row("referral.consent_scope", d.consent.scope);
+    row("referral.consent_at", ShortTime(d.consent.recorded_at));
+    row("referral.by", d.by);
     h += "</dl>";
   } else {
-    std::string why = Str(r, "unreadable_reason");
     h += "<p class=\"notice\">" +
-         (why == "erased" ? p.H("referral.erased_notice") : p.H("referral.unreadable")) + "</p>";
+         (r.unreadable_reason == "erased" ? p.H("referral.erased_notice")
+                                          : p.H("referral.unreadable")) +
+         "</p>";
   }
   h += "<h2>" + p.H("referral.trail") + "</h2><ol class=\"trail\">";
-  for (const auto& t : r["trail"]) {
-    h += "<li>" + StatusBadge(p, Str(t, "status")) + " " + Esc(CentreName(t["centre"])) + ", " +
-         Esc(ShortTime(Str(t, "at")));
-    if (t.contains("opened") && !t["opened"].get<bool>()) h += " — " + p.H("referral.not_opened");
-    if (!Str(t, "note").empty()) h += "<br>" + Esc(Str(t, "note"));
-    if (!Str(t, "by").empty()) h += " <span class=\"by\">(" + Esc(Str(t, "by")) + ")</span>";
+  for (const auto& t : r.trail) {
+    h += "<li>" + StatusBadge(p, t.status) + " " + Esc(CentreName(t.centre)) + ", " +
+         Esc(ShortTime(t.at));
+    if (t.opened && !*t.opened) h += " — " + p.H("referral.not_opened");
+    if (t.note && !t.note->note.empty()) h += "<br>" + Esc(t.note->note);
+    if (t.note && !t.note->by.empty()) h += " <span class=\"by\">(" + Esc(t.note->by) + ")</span>";
     h += "</li>";
   }
   h += "</ol>";
-  const json& actions = r["actions"];
   bool any = false;
-  for (const auto& a : actions) {
-    std::string action = a.get<std::string>();
+  for (const std::string& action : r.actions) {
     if (action == "erased") continue;
     if (!any) h += "<h2>" + p.H("referral.actions") + "</h2>";
     any = true;
@@ -259,7 +242,7 @@ HttpResponse DetailPage(Page& p, const AppParts& parts, const std::string& id) {
          "></textarea></p><button type=\"submit\">" + p.H("referral.do." + action) +
          "</button></form>";
   }
-  if (std::find(actions.begin(), actions.end(), json("erased")) != actions.end()) {
+  if (std::find(r.actions.begin(), r.actions.end(), "erased") != r.actions.end()) {
     h += "<h2>" + p.H("referral.erase") + "</h2><form method=\"post\" action=\"/referrals/" +
          Esc(id) + "/erase\" class=\"action danger\">" + p.CsrfField() + "<p>" +
          p.H("referral.erase_explain") +
@@ -268,10 +251,11 @@ HttpResponse DetailPage(Page& p, const AppParts& parts, const std::string& id) {
          p.H("referral.erase_confirm") + "</label></p><button type=\"submit\">" +
          p.H("referral.erase") + "</button></form>";
   }
-  if (r.value("erased", false)) {
+  if (r.erased) {
     h += "<p>" +
          p.H("referral.erased_by",
-             {{"centre", CentreName(r["erased_by"])}, {"at", ShortTime(Str(r, "erased_at"))}}) +
+             {{"centre", CentreName(r.erased_by.value_or(sync::ReferralCentre{}))},
+              {"at", ShortTime(r.erased_at.value_or(""))}}) +
          "</p>";
   }
   h += "<p><a href=\"/referrals\">" + p.H("referral.back") + "</a></p>";
@@ -280,10 +264,10 @@ HttpResponse DetailPage(Page& p, const AppParts& parts, const std::string& id) {
 
 HttpResponse StatusPost(Page& p, const AppParts& parts, const std::string& id) {
   const Params& f = p.req().form;
-  json req{{"status", Param(f, "status")}};
-  if (!Param(f, "note").empty()) req["note"] = Param(f, "note");
-  auto out = parts.referrals->SetStatus(
-      id, req.dump(-1, ' ', false, json::error_handler_t::replace), User(p));
+  sync::SetStatusRequest req;
+  req.status = Param(f, "status");
+  if (!Param(f, "note").empty()) req.note = Param(f, "note");
+  auto out = parts.referrals->SetStatus(id, req, User(p));
   if (!out.ok())
     return Redirect("/referrals/" + id + "?error=" + PercentEncode(out.status().message()));
   return Redirect("/referrals/" + id);
@@ -302,17 +286,15 @@ HttpResponse ErasePost(Page& p, const AppParts& parts, const std::string& id) {
 HttpResponse AuditPage(Page& p, const AppParts& parts) {
   auto audit = parts.referrals->Audit(500);
   if (!audit.ok()) return FromStatus(p, audit.status());
-  json j = json::parse(*audit);
   std::string h = "<h1>" + p.H("referral.audit") + "</h1><table><thead><tr><th scope=\"col\">" +
                   p.H("referral.audit_at") + "</th><th scope=\"col\">" +
                   p.H("referral.audit_user") + "</th><th scope=\"col\">" +
                   p.H("referral.audit_action") + "</th><th scope=\"col\">" + p.H("referral.one") +
                   "</th></tr></thead><tbody>";
-  for (const auto& e : j["events"]) {
-    std::string rid = Str(e, "referral");
-    h += "<tr><td>" + Esc(ShortTime(Str(e, "at"))) + "</td><td>" + Esc(Str(e, "user")) +
-         "</td><td>" + Esc(Str(e, "action")) + "</td><td><a href=\"/referrals/" + Esc(rid) + "\">" +
-         Esc(rid.substr(0, 12)) + "</a></td></tr>";
+  for (const auto& e : *audit) {
+    h += "<tr><td>" + Esc(ShortTime(e.at)) + "</td><td>" + Esc(e.user) + "</td><td>" +
+         Esc(e.action) + "</td><td><a href=\"/referrals/" + Esc(e.referral) + "\">" +
+         Esc(e.referral.substr(0, 12)) + "</a></td></tr>";
   }
   h += "</tbody></table>";
   return p.Render(200, p.T("referral.audit"), h, "/referrals");
