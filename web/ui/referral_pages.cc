@@ -102,53 +102,44 @@ std::string Field(const Page& p, const std::string& name, const std::string& id,
          Esc(value) + "\"" + req + "></p>";
 }
 
-HttpResponse NewPage(Page& p, const AppParts& parts) {
-  const Params& q = p.req().query;
-  const Params& f = p.req().form;
-  bool post = p.req().http->method == "POST";
-  std::string error;
-  if (post) {
-    sync::CreateReferralRequest req;
-    req.to = Param(f, "to");
-    req.service = Param(f, "service");
-    req.reason = Param(f, "reason");
-    req.urgency = Param(f, "urgency");
-    req.client.emplace();
-    req.client->name = Param(f, "client_name");
-    req.client->contact = Param(f, "client_contact");
-    req.client->notes = Param(f, "client_notes");
-    req.client->languages = SplitList(Param(f, "client_languages"));
-    req.consent.emplace();
-    req.consent->given = Param(f, "consent") == "yes";
-    req.consent->scope = Param(f, "consent_scope");
-    auto created = parts.referrals->Create(req, User(p));
-    if (created.ok()) return Redirect("/referrals/" + *created);
-    error = created.status().message();
-  }
-  const Params& v = post ? f : q;
-  auto targets = parts.referrals->Targets(Param(q, "service_filter"), Param(q, "language_filter"),
-                                          Param(q, "place_filter"));
-  if (!targets.ok()) return FromStatus(p, targets.status());
-  std::string h = "<h1>" + p.H("referral.new") + "</h1>";
-  if (!error.empty()) h += "<p class=\"error\" role=\"alert\">" + Esc(error) + "</p>";
-  // Narrowing the directory: a GET form of its own.
-  h += "<form method=\"get\" action=\"/referrals/new\" class=\"filters\"><fieldset><legend>" +
-       p.H("referral.find_centre") + "</legend>";
+// A new referral as the form states it (every field sent, as typed).
+sync::CreateReferralRequest RequestFrom(const Params& f) {
+  sync::CreateReferralRequest r;
+  r.to = Param(f, "to");
+  r.service = Param(f, "service");
+  r.reason = Param(f, "reason");
+  r.urgency = Param(f, "urgency");
+  r.client.emplace();
+  r.client->name = Param(f, "client_name");
+  r.client->contact = Param(f, "client_contact");
+  r.client->notes = Param(f, "client_notes");
+  r.client->languages = SplitList(Param(f, "client_languages"));
+  r.consent.emplace();
+  r.consent->given = Param(f, "consent") == "yes";
+  r.consent->scope = Param(f, "consent_scope");
+  return r;
+}
+
+// Narrowing the directory: a GET form of its own.
+std::string TargetFilters(const Page& p, const Params& q) {
+  std::string h =
+      "<form method=\"get\" action=\"/referrals/new\" class=\"filters\"><fieldset><legend>" +
+      p.H("referral.find_centre") + "</legend>";
   h += Field(p, "service_filter", "referral.service", Param(q, "service_filter"), false);
   h += Field(p, "language_filter", "referral.language", Param(q, "language_filter"), false);
   h += Field(p, "place_filter", "referral.place", Param(q, "place_filter"), false);
-  h += "<button type=\"submit\">" + p.H("referral.filter") + "</button></fieldset></form>";
-  h += "<form method=\"post\" action=\"/referrals/new\">" + p.CsrfField();
-  h += "<fieldset><legend>" + p.H("referral.to") + " *</legend>";
-  if (targets->empty()) h += "<p>" + p.H("referral.no_centres") + "</p>";
-  for (const auto& c : *targets) {
-    std::string place = c.city;
-    if (!c.country.empty()) place += (place.empty() ? "" : ", ") + CountryName(c.country, p.lang());
-    h += "<p class=\"choice\"><input type=\"radio\" name=\"to\" id=\"to-" +
-         Esc(c.key.substr(0, 12)) + "\" value=\"" + Esc(c.key) + "\" required" +
-         (Param(v, "to") == c.key ? " checked" : "") + "><label for=\"to-" +
-         Esc(c.key.substr(0, 12)) + "\"><strong>" +
-         Esc(CentreName(sync::ReferralCentre{c.key, c.name})) + "</strong> — " + Esc(place) +
+  return h + "<button type=\"submit\">" + p.H("referral.filter") + "</button></fieldset></form>";
+}
+
+// One centre to choose: its name, place, services and languages.
+std::string TargetChoice(const Page& p, const sync::TargetCentre& c, bool checked) {
+  std::string place = c.city;
+  if (!c.country.empty()) place += (place.empty() ? "" : ", ") + CountryName(c.country, p.lang());
+  std::string id = "to-" + Esc(c.key.substr(0, 12));
+  return "<p class=\"choice\"><input type=\"radio\" name=\"to\" id=\"" + id + "\" value=\"" +
+         Esc(c.key) + "\" required" + (checked ? " checked" : "") + "><label for=\"" + id +
+         "\"><strong>" + Esc(CentreName(sync::ReferralCentre{c.key, c.name})) + "</strong> — " +
+         Esc(place) +
          (c.services.empty()
               ? ""
               : "<br>" + p.H("referral.services") + ": " + Esc(Join(c.services, ", "))) +
@@ -156,18 +147,21 @@ HttpResponse NewPage(Page& p, const AppParts& parts) {
               ? ""
               : "<br>" + p.H("referral.languages") + ": " + Esc(Join(c.languages, ", "))) +
          "</label></p>";
-  }
-  h += "</fieldset>";
-  h += Field(p, "service", "referral.service", Param(v, "service"), true);
-  h += Field(p, "reason", "referral.reason", Param(v, "reason"), true, true);
-  std::vector<std::pair<std::string, std::string>> urgencies;
-  for (const char* u : {"routine", "urgent", "emergency"})
-    urgencies.emplace_back(u, p.T(std::string("referral.urgency.") + u));
-  h += "<p><label for=\"f-urgency\">" + p.H("referral.urgency") +
-       "</label><select id=\"f-urgency\" name=\"urgency\">" +
-       Options(urgencies, Param(v, "urgency")) + "</select></p>";
-  h += "<fieldset><legend>" + p.H("referral.client") + "</legend><p class=\"hint\">" +
-       p.H("referral.client_hint") + "</p>";
+}
+
+// The receiving centre, one of `centres`; `chosen` is its key.
+std::string TargetsFieldset(const Page& p, const std::vector<sync::TargetCentre>& centres,
+                            const std::string& chosen) {
+  std::string h = "<fieldset><legend>" + p.H("referral.to") + " *</legend>";
+  if (centres.empty()) h += "<p>" + p.H("referral.no_centres") + "</p>";
+  for (const auto& c : centres) h += TargetChoice(p, c, chosen == c.key);
+  return h + "</fieldset>";
+}
+
+// The client and their consent, from the values `v` sent back.
+std::string ClientFieldsets(const Page& p, const Params& v) {
+  std::string h = "<fieldset><legend>" + p.H("referral.client") + "</legend><p class=\"hint\">" +
+                  p.H("referral.client_hint") + "</p>";
   h += Field(p, "client_name", "referral.client_name", Param(v, "client_name"), true);
   h += Field(p, "client_contact", "referral.client_contact", Param(v, "client_contact"), false);
   h += Field(p, "client_languages", "referral.client_languages", Param(v, "client_languages"),
@@ -179,8 +173,102 @@ HttpResponse NewPage(Page& p, const AppParts& parts) {
        std::string(Param(v, "consent") == "yes" ? " checked" : "") + "><label for=\"f-consent\">" +
        p.H("referral.consent_given") + "</label></p>";
   h += Field(p, "consent_scope", "referral.consent_scope", Param(v, "consent_scope"), true, true);
-  h += "</fieldset><p><button type=\"submit\">" + p.H("referral.send") + "</button></p></form>";
+  return h + "</fieldset>";
+}
+
+HttpResponse NewPage(Page& p, const AppParts& parts) {
+  const Params& q = p.req().query;
+  const Params& f = p.req().form;
+  bool post = p.req().http->method == "POST";
+  std::string error;
+  if (post) {
+    auto created = parts.referrals->Create(RequestFrom(f), User(p));
+    if (created.ok()) return Redirect("/referrals/" + *created);
+    error = created.status().message();
+  }
+  const Params& v = post ? f : q;
+  auto targets = parts.referrals->Targets(Param(q, "service_filter"), Param(q, "language_filter"),
+                                          Param(q, "place_filter"));
+  if (!targets.ok()) return FromStatus(p, targets.status());
+  std::string h = "<h1>" + p.H("referral.new") + "</h1>";
+  if (!error.empty()) h += "<p class=\"error\" role=\"alert\">" + Esc(error) + "</p>";
+  h += TargetFilters(p, q);
+  h += "<form method=\"post\" action=\"/referrals/new\">" + p.CsrfField();
+  h += TargetsFieldset(p, *targets, Param(v, "to"));
+  h += Field(p, "service", "referral.service", Param(v, "service"), true);
+  h += Field(p, "reason", "referral.reason", Param(v, "reason"), true, true);
+  std::vector<std::pair<std::string, std::string>> urgencies;
+  for (const char* u : {"routine", "urgent", "emergency"})
+    urgencies.emplace_back(u, p.T(std::string("referral.urgency.") + u));
+  h += "<p><label for=\"f-urgency\">" + p.H("referral.urgency") +
+       "</label><select id=\"f-urgency\" name=\"urgency\">" +
+       Options(urgencies, Param(v, "urgency")) + "</select></p>";
+  h += ClientFieldsets(p, v);
+  h += "<p><button type=\"submit\">" + p.H("referral.send") + "</button></p></form>";
   return p.Render(error.empty() ? 200 : 400, p.T("referral.new"), h, "/referrals");
+}
+
+// What the sending centre sealed, as this centre reads it.
+std::string DetailsList(const Page& p, const sync::SentDetails& d) {
+  std::string h = "<h2>" + p.H("referral.details") + "</h2><dl class=\"meta\">";
+  auto row = [&](const char* label, const std::string& value) {
+    if (!value.empty()) h += "<dt>" + p.H(label) + "</dt><dd>" + Esc(value) + "</dd>";
+  };
+  row("referral.service", d.service);
+  row("referral.reason", d.reason);
+  if (!d.urgency.empty())
+    h += "<dt>" + p.H("referral.urgency") + "</dt><dd>" + UrgencyText(p, d.urgency) + "</dd>";
+  row("referral.client_name", d.client.name);
+  row("referral.client_contact", d.client.contact);
+  row("referral.languages", Join(d.client.languages, ", "));
+  row("referral.client_notes", d.client.notes);
+  row("referral.consent_scope", d.consent.scope);
+  row("referral.consent_at", ShortTime(d.consent.recorded_at));
+  row("referral.by", d.by);
+  return h + "</dl>";
+}
+
+std::string TrailList(const Page& p, const std::vector<sync::TrailStep>& trail) {
+  std::string h = "<h2>" + p.H("referral.trail") + "</h2><ol class=\"trail\">";
+  for (const auto& t : trail) {
+    h += "<li>" + StatusBadge(p, t.status) + " " + Esc(CentreName(t.centre)) + ", " +
+         Esc(ShortTime(t.at));
+    if (t.opened && !*t.opened) h += " — " + p.H("referral.not_opened");
+    if (t.note && !t.note->note.empty()) h += "<br>" + Esc(t.note->note);
+    if (t.note && !t.note->by.empty()) h += " <span class=\"by\">(" + Esc(t.note->by) + ")</span>";
+    h += "</li>";
+  }
+  return h + "</ol>";
+}
+
+// A form for each status this centre may set next (the erasure has its own).
+std::string StatusForms(const Page& p, const std::string& id,
+                        const std::vector<std::string>& actions) {
+  std::string h;
+  for (const std::string& action : actions) {
+    if (action == "erased") continue;
+    if (h.empty()) h += "<h2>" + p.H("referral.actions") + "</h2>";
+    bool note_required = action == "declined" || action == "completed";
+    std::string fid = "note-" + action;
+    h += "<form method=\"post\" action=\"/referrals/" + Esc(id) + "/status\" class=\"action\">" +
+         p.CsrfField() + "<input type=\"hidden\" name=\"status\" value=\"" + Esc(action) + "\">" +
+         "<p><label for=\"" + fid + "\">" + p.H("referral.note." + action) +
+         (note_required ? " *" : "") + "</label><textarea id=\"" + fid +
+         "\" name=\"note\" rows=\"2\"" + (note_required ? " required" : "") +
+         "></textarea></p><button type=\"submit\">" + p.H("referral.do." + action) +
+         "</button></form>";
+  }
+  return h;
+}
+
+std::string EraseForm(const Page& p, const std::string& id) {
+  return "<h2>" + p.H("referral.erase") + "</h2><form method=\"post\" action=\"/referrals/" +
+         Esc(id) + "/erase\" class=\"action danger\">" + p.CsrfField() + "<p>" +
+         p.H("referral.erase_explain") +
+         "</p><p class=\"choice\"><input type=\"checkbox\" id=\"f-confirm\" name=\"confirm\" "
+         "value=\"yes\" required><label for=\"f-confirm\">" +
+         p.H("referral.erase_confirm") + "</label></p><button type=\"submit\">" +
+         p.H("referral.erase") + "</button></form>";
 }
 
 HttpResponse DetailPage(Page& p, const AppParts& parts, const std::string& id) {
@@ -194,63 +282,17 @@ HttpResponse DetailPage(Page& p, const AppParts& parts, const std::string& id) {
        "</dd><dt>" + p.H("referral.to") + "</dt><dd>" + Esc(CentreName(r.to)) + "</dd><dt>" +
        p.H("referral.sent_at") + "</dt><dd>" + Esc(ShortTime(r.sent_at)) + "</dd></dl>";
   if (r.details) {
-    const sync::SentDetails& d = *r.details;
-    h += "<h2>" + p.H("referral.details") + "</h2><dl class=\"meta\">";
-    auto row = [&](const char* label, const std::string& value) {
-      if (!value.empty()) h += "<dt>" + p.H(label) + "</dt><dd>" + Esc(value) + "</dd>";
-    };
-    row("referral.service", d.service);
-    row("referral.reason", d.reason);
-    if (!d.urgency.empty())
-      h += "<dt>" + p.H("referral.urgency") + "</dt><dd>" + UrgencyText(p, d.urgency) + "</dd>";
-    row("referral.client_name", d.client.name);
-    row("referral.client_contact", d.client.contact);
-    row("referral.languages", Join(d.client.languages, ", "));
-    row("referral.client_notes", d.client.notes);
-    row("referral.consent_scope", d.consent.scope);
-    row("referral.consent_at", ShortTime(d.consent.recorded_at));
-    row("referral.by", d.by);
-    h += "</dl>";
+    h += DetailsList(p, *r.details);
   } else {
     h += "<p class=\"notice\">" +
          (r.unreadable_reason == "erased" ? p.H("referral.erased_notice")
                                           : p.H("referral.unreadable")) +
          "</p>";
   }
-  h += "<h2>" + p.H("referral.trail") + "</h2><ol class=\"trail\">";
-  for (const auto& t : r.trail) {
-    h += "<li>" + StatusBadge(p, t.status) + " " + Esc(CentreName(t.centre)) + ", " +
-         Esc(ShortTime(t.at));
-    if (t.opened && !*t.opened) h += " — " + p.H("referral.not_opened");
-    if (t.note && !t.note->note.empty()) h += "<br>" + Esc(t.note->note);
-    if (t.note && !t.note->by.empty()) h += " <span class=\"by\">(" + Esc(t.note->by) + ")</span>";
-    h += "</li>";
-  }
-  h += "</ol>";
-  bool any = false;
-  for (const std::string& action : r.actions) {
-    if (action == "erased") continue;
-    if (!any) h += "<h2>" + p.H("referral.actions") + "</h2>";
-    any = true;
-    bool note_required = action == "declined" || action == "completed";
-    std::string fid = "note-" + action;
-    h += "<form method=\"post\" action=\"/referrals/" + Esc(id) + "/status\" class=\"action\">" +
-         p.CsrfField() + "<input type=\"hidden\" name=\"status\" value=\"" + Esc(action) + "\">" +
-         "<p><label for=\"" + fid + "\">" + p.H("referral.note." + action) +
-         (note_required ? " *" : "") + "</label><textarea id=\"" + fid +
-         "\" name=\"note\" rows=\"2\"" + (note_required ? " required" : "") +
-         "></textarea></p><button type=\"submit\">" + p.H("referral.do." + action) +
-         "</button></form>";
-  }
-  if (std::find(r.actions.begin(), r.actions.end(), "erased") != r.actions.end()) {
-    h += "<h2>" + p.H("referral.erase") + "</h2><form method=\"post\" action=\"/referrals/" +
-         Esc(id) + "/erase\" class=\"action danger\">" + p.CsrfField() + "<p>" +
-         p.H("referral.erase_explain") +
-         "</p><p class=\"choice\"><input type=\"checkbox\" id=\"f-confirm\" name=\"confirm\" "
-         "value=\"yes\" required><label for=\"f-confirm\">" +
-         p.H("referral.erase_confirm") + "</label></p><button type=\"submit\">" +
-         p.H("referral.erase") + "</button></form>";
-  }
+  h += TrailList(p, r.trail);
+  h += StatusForms(p, id, r.actions);
+  if (std::find(r.actions.begin(), r.actions.end(), "erased") != r.actions.end())
+    h += EraseForm(p, id);
   if (r.erased) {
     h += "<p>" +
          p.H("referral.erased_by",
