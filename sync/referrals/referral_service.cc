@@ -27,18 +27,18 @@ Status Bad(std::string_view field, std::string_view why) {
   return Status::InvalidArgument(std::string(field) + ": " + std::string(why));
 }
 
-// A string field: required or not, at most `max` bytes, not blank.
-Result<std::string> Text(const json& j, const char* field, bool required, std::size_t max) {
-  if (!j.contains(field)) {
+// A text field: required or not (nullopt when absent), at most `max` bytes,
+// not blank when required.
+Result<std::string> Text(const std::optional<std::string>& v, std::string_view field, bool required,
+                         std::size_t max) {
+  if (!v) {
     if (required) return Bad(field, "is required");
     return std::string();
   }
-  if (!j[field].is_string()) return Bad(field, "must be a string");
-  std::string v = j[field].get<std::string>();
-  bool blank = std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isspace(c); });
+  bool blank = std::all_of(v->begin(), v->end(), [](unsigned char c) { return std::isspace(c); });
   if (required && blank) return Bad(field, "must not be empty");
-  if (v.size() > max) return Bad(field, "is longer than " + std::to_string(max) + " bytes");
-  return v;
+  if (v->size() > max) return Bad(field, "is longer than " + std::to_string(max) + " bytes");
+  return *v;
 }
 
 std::string Lower(std::string_view s) {
@@ -75,43 +75,86 @@ ReferralService::ReferralService(Log* log, storage::Store* store, const KeyPair&
 
 namespace {
 
-std::string StringIn(const json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+// A string field, `fallback` when absent or of another type.
+std::string StringIn(const json& j, const char* key, const std::string& fallback = "") {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>()
+                                                                : fallback;
 }
 
-json StringsIn(const json& j, const char* key) {
-  json out = json::array();
+// The strings of a list field (anything else in it left out).
+std::vector<std::string> StringsIn(const json& j, const char* key) {
+  std::vector<std::string> out;
   if (j.is_object() && j.contains(key) && j[key].is_array()) {
     for (const auto& v : j[key])
-      if (v.is_string()) out.push_back(v);
+      if (v.is_string()) out.push_back(v.get<std::string>());
   }
   return out;
 }
 
-json NormalDetails(const json& j) {
+// The client's part of the sealed details, checked.
+Result<json> SealedClient(const CreateReferralRequest::Client& c) {
+  json client;
+  MRC_ASSIGN_OR_RETURN(client["name"], Text(c.name, "name", true, 200));
+  MRC_ASSIGN_OR_RETURN(client["contact"], Text(c.contact, "contact", false, 300));
+  MRC_ASSIGN_OR_RETURN(client["notes"], Text(c.notes, "notes", false, 8000));
+  if (c.languages.size() > 20)
+    return Bad("client.languages", "must be a list of at most 20 languages");
+  for (const auto& l : c.languages) {
+    if (l.empty() || l.size() > 50)
+      return Bad("client.languages", "each language is a short non-empty string");
+  }
+  client["languages"] = c.languages;
+  return client;
+}
+
+// What a new referral seals for the two centres, checked: the request's
+// fields, when the consent was recorded, and `user`, who sends it. Other
+// centres read it with DetailsIn.
+Result<json> SealedDetails(const CreateReferralRequest& req, std::string_view user) {
+  json details;
+  MRC_ASSIGN_OR_RETURN(details["service"], Text(req.service, "service", true, 200));
+  MRC_ASSIGN_OR_RETURN(details["reason"], Text(req.reason, "reason", true, 4000));
+  MRC_ASSIGN_OR_RETURN(std::string urgency, Text(req.urgency, "urgency", false, 20));
+  if (urgency.empty()) urgency = "routine";
+  if (urgency != "routine" && urgency != "urgent" && urgency != "emergency")
+    return Bad("urgency", "must be routine, urgent or emergency");
+  details["urgency"] = urgency;
+  if (!req.client) return Bad("client", "is required: at least the client's name or a pseudonym");
+  MRC_ASSIGN_OR_RETURN(details["client"], SealedClient(*req.client));
+  if (!req.consent) return Bad("consent", "is required: the client's recorded consent");
+  if (!req.consent->given)
+    return Bad("consent.given", "must be true: a client is referred only with consent");
+  json consent{{"given", true}};
+  MRC_ASSIGN_OR_RETURN(consent["scope"], Text(req.consent->scope, "scope", true, 1000));
+  consent["recorded_at"] = FormatUtcMillis(WallMillis());
+  details["consent"] = consent;
+  details["by"] = std::string(user);
+  return details;
+}
+
+// What another centre sealed is taken field by field, each of the type it
+// must have: a sender's software may be older, newer or wrong.
+SentDetails DetailsIn(const json& j) {
   const json none = json::object();
   const json& c = j.contains("client") && j["client"].is_object() ? j["client"] : none;
   const json& k = j.contains("consent") && j["consent"].is_object() ? j["consent"] : none;
-  std::string urgency = StringIn(j, "urgency");
-  if (urgency != "urgent" && urgency != "emergency") urgency = "routine";
-  return json{{"service", StringIn(j, "service")},
-              {"reason", StringIn(j, "reason")},
-              {"urgency", urgency},
-              {"by", StringIn(j, "by")},
-              {"client",
-               {{"name", StringIn(c, "name")},
-                {"contact", StringIn(c, "contact")},
-                {"notes", StringIn(c, "notes")},
-                {"languages", StringsIn(c, "languages")}}},
-              {"consent",
-               {{"given", k.contains("given") && k["given"] == true},
-                {"scope", StringIn(k, "scope")},
-                {"recorded_at", StringIn(k, "recorded_at")}}}};
+  SentDetails d;
+  d.service = StringIn(j, "service");
+  d.reason = StringIn(j, "reason");
+  d.urgency = StringIn(j, "urgency");
+  if (d.urgency != "urgent" && d.urgency != "emergency") d.urgency = "routine";
+  d.by = StringIn(j, "by");
+  d.client.name = StringIn(c, "name");
+  d.client.contact = StringIn(c, "contact");
+  d.client.notes = StringIn(c, "notes");
+  d.client.languages = StringsIn(c, "languages");
+  d.consent.given = k.contains("given") && k["given"] == true;
+  d.consent.scope = StringIn(k, "scope");
+  d.consent.recorded_at = StringIn(k, "recorded_at");
+  return d;
 }
 
-json NormalNote(const json& j) {
-  return json{{"note", StringIn(j, "note")}, {"by", StringIn(j, "by")}};
-}
+StatusNote NoteIn(const json& j) { return StatusNote{StringIn(j, "note"), StringIn(j, "by")}; }
 
 // What the service needs from the log for one response, gathered once.
 // This centre's keys: its own and those it succeeds (a referral sent or
@@ -121,11 +164,38 @@ struct Own {
   bool operator()(const Hash32& k) const {
     return std::find(keys.begin(), keys.end(), k) != keys.end();
   }
+  bool Party(const ReferralInfo& r) const { return (*this)(r.to) || (*this)(r.sender); }
+  std::string Direction(const ReferralInfo& r) const {
+    return (*this)(r.to) ? "in" : (*this)(r.sender) ? "out" : "relayed";
+  }
 };
 
 Result<Own> OwnKeys(Log* log) {
   MRC_ASSIGN_OR_RETURN(auto keys, trust::OwnKeys(*log));
   return Own{std::move(keys)};
+}
+
+// What this node may set next on `r`.
+std::vector<std::string> Actions(const ReferralInfo& r, const Own& own) {
+  std::vector<std::string> actions;
+  if (r.erased) return actions;
+  std::optional<S> receiver_last;
+  bool withdrawn = false;
+  for (const auto& s : r.steps) {
+    if (ReceiverStatus(s.status)) receiver_last = s.status;
+    if (s.status == S::kWithdrawn) withdrawn = true;
+  }
+  if (own(r.to)) {
+    if (!receiver_last || *receiver_last == S::kReceived) {
+      actions.push_back("accepted");
+      actions.push_back("declined");
+    } else if (*receiver_last == S::kAccepted) {
+      actions.push_back("completed");
+    }
+  }
+  if (own(r.sender) && !withdrawn) actions.push_back("withdrawn");
+  if (own.Party(r)) actions.push_back("erased");
+  return actions;
 }
 
 struct View {
@@ -134,7 +204,7 @@ struct View {
   Own own;
   std::map<Hash32, trust::MemberInfo> members;
 
-  json Centre(const Hash32& key) {
+  ReferralCentre Centre(const Hash32& key) {
     auto it = members.find(key);
     if (it == members.end()) {
       auto m = trust::Member(*log, key);
@@ -142,7 +212,7 @@ struct View {
       unknown.key = key;
       it = members.emplace(key, m.ok() ? *m : unknown).first;
     }
-    return json{{"key", ToHex(key)}, {"name", it->second.name}};
+    return ReferralCentre{ToHex(key), it->second.name};
   }
 
   // The sealed part of a step, opened: nullopt when erased or not
@@ -171,33 +241,58 @@ struct View {
         *why = "unreadable content";
         return std::nullopt;
       }
-      // What another centre sealed is taken field by field, each of the
-      // type it must have: a sender's software may be older, newer or wrong.
-      return s.status == S::kSent ? NormalDetails(j) : NormalNote(j);
+      return j;
     }
     *why = "sealed for other centres";
     return std::nullopt;
   }
 
-  json Summary(const ReferralInfo& r, bool read) {
-    json j{{"id", ToHex(r.id)},
-           {"direction", own(r.to)       ? "in"
-                         : own(r.sender) ? "out"
-                                         : "relayed"},
-           {"from", Centre(r.sender)},
-           {"to", Centre(r.to)},
-           {"sent_at", At(r.hlc)},
-           {"status", ReferralStatusName(CurrentStatus(r))},
-           {"updated_at", At(r.steps.empty() ? r.hlc : r.steps.back().hlc)},
-           {"erased", r.erased}};
-    if (read && !r.erased && !r.steps.empty() && (own(r.to) || own(r.sender))) {
+  ReferralSummary Summary(const ReferralInfo& r) {
+    ReferralSummary s;
+    s.id = ToHex(r.id);
+    s.direction = own.Direction(r);
+    s.from = Centre(r.sender);
+    s.to = Centre(r.to);
+    s.sent_at = At(r.hlc);
+    s.status = ReferralStatusName(CurrentStatus(r));
+    s.updated_at = At(r.steps.empty() ? r.hlc : r.steps.back().hlc);
+    s.erased = r.erased;
+    if (!r.erased && !r.steps.empty() && own.Party(r)) {
       std::string why;
-      if (auto d = OpenStep(r, r.steps.front(), &why)) {
-        j["service"] = d->value("service", "");
-        j["urgency"] = d->value("urgency", "routine");
+      if (auto sealed = OpenStep(r, r.steps.front(), &why)) {
+        SentDetails d = DetailsIn(*sealed);
+        s.service = d.service;
+        s.urgency = d.urgency;
       }
     }
-    return j;
+    return s;
+  }
+
+  // Whether the envelope of a received step opened.
+  std::optional<bool> Opened(const ReferralStep& s) {
+    auto v = log->GetVersion(s.id);
+    auto p = v.ok() ? DecodeReferralPayload(v->payload) : Result<ReferralPayload>(v.status());
+    auto meta = p.ok() ? ParseReferralMeta(p->meta) : Result<ReferralMeta>(p.status());
+    if (!meta.ok()) return std::nullopt;
+    return meta->opened;
+  }
+
+  std::vector<TrailStep> Trail(const ReferralInfo& r) {
+    std::vector<TrailStep> trail;
+    for (const auto& s : r.steps) {
+      TrailStep t;
+      t.id = ToHex(s.id);
+      t.status = ReferralStatusName(s.status);
+      t.centre = Centre(s.author);
+      t.at = At(s.hlc);
+      if (s.status == S::kReceived) t.opened = Opened(s);
+      if (s.status != S::kSent && s.sealed_size > 0 && own.Party(r) && !r.erased) {
+        std::string why;
+        if (auto sealed = OpenStep(r, s, &why)) t.note = NoteIn(*sealed);
+      }
+      trail.push_back(std::move(t));
+    }
+    return trail;
   }
 };
 
@@ -220,51 +315,11 @@ Status ReferralService::Record(std::string_view user, std::string_view action,
   return store_->Write(&batch);
 }
 
-Result<std::string> ReferralService::Create(std::string_view request_json, std::string_view user) {
-  MRC_ASSIGN_OR_RETURN(json req, ParseRequestObject(request_json));
-  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"to", "service", "reason", "urgency", "client", "consent"}));
-  if (!req.contains("to") || !req["to"].is_string())
-    return Bad("to", "is required (a centre's key)");
-  MRC_ASSIGN_OR_RETURN(Hash32 to, ParseHexId(req["to"].get<std::string>(), "to"));
-  json details;
-  MRC_ASSIGN_OR_RETURN(details["service"], Text(req, "service", true, 200));
-  MRC_ASSIGN_OR_RETURN(details["reason"], Text(req, "reason", true, 4000));
-  MRC_ASSIGN_OR_RETURN(std::string urgency, Text(req, "urgency", false, 20));
-  if (urgency.empty()) urgency = "routine";
-  if (urgency != "routine" && urgency != "urgent" && urgency != "emergency")
-    return Bad("urgency", "must be routine, urgent or emergency");
-  details["urgency"] = urgency;
-  if (!req.contains("client") || !req["client"].is_object())
-    return Bad("client", "is required: at least the client's name or a pseudonym");
-  const json& c = req["client"];
-  MRC_RETURN_IF_ERROR(OnlyKeys(c, {"name", "contact", "languages", "notes"}));
-  json client;
-  MRC_ASSIGN_OR_RETURN(client["name"], Text(c, "name", true, 200));
-  MRC_ASSIGN_OR_RETURN(client["contact"], Text(c, "contact", false, 300));
-  MRC_ASSIGN_OR_RETURN(client["notes"], Text(c, "notes", false, 8000));
-  client["languages"] = json::array();
-  if (c.contains("languages")) {
-    if (!c["languages"].is_array() || c["languages"].size() > 20)
-      return Bad("client.languages", "must be a list of at most 20 languages");
-    for (const auto& l : c["languages"]) {
-      if (!l.is_string() || l.get_ref<const std::string&>().empty() ||
-          l.get_ref<const std::string&>().size() > 50)
-        return Bad("client.languages", "each language is a short non-empty string");
-      client["languages"].push_back(l);
-    }
-  }
-  details["client"] = client;
-  if (!req.contains("consent") || !req["consent"].is_object())
-    return Bad("consent", "is required: the client's recorded consent");
-  const json& k = req["consent"];
-  MRC_RETURN_IF_ERROR(OnlyKeys(k, {"given", "scope"}));
-  if (!k.contains("given") || k["given"] != true)
-    return Bad("consent.given", "must be true: a client is referred only with consent");
-  json consent{{"given", true}};
-  MRC_ASSIGN_OR_RETURN(consent["scope"], Text(k, "scope", true, 1000));
-  consent["recorded_at"] = FormatUtcMillis(WallMillis());
-  details["consent"] = consent;
-  details["by"] = std::string(user);
+Result<std::string> ReferralService::Create(const CreateReferralRequest& request,
+                                            std::string_view user) {
+  if (!request.to) return Bad("to", "is required (a centre's key)");
+  MRC_ASSIGN_OR_RETURN(Hash32 to, ParseHexId(*request.to, "to"));
+  MRC_ASSIGN_OR_RETURN(json details, SealedDetails(request, user));
 
   MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
   if (own(to)) return Bad("to", "a centre does not refer clients to itself");
@@ -297,11 +352,11 @@ Result<std::string> ReferralService::Create(std::string_view request_json, std::
                                     {},
                                     EncodeReferralPayload(ReferralMetaJson(meta), sealed)}}));
   MRC_RETURN_IF_ERROR(Record(user, "create", ids.front()));
-  return DumpResponse(json{{"id", ToHex(ids.front())}});
+  return ToHex(ids.front());
 }
 
-Result<std::string> ReferralService::List(std::string_view direction, std::string_view status,
-                                          std::string_view urgency) {
+Result<ReferralList> ReferralService::List(std::string_view direction, std::string_view status,
+                                           std::string_view urgency) {
   if (direction.empty()) direction = "all";
   if (direction != "all" && direction != "in" && direction != "out" && direction != "relayed")
     return Bad("direction", "must be in, out, relayed or all");
@@ -313,111 +368,61 @@ Result<std::string> ReferralService::List(std::string_view direction, std::strin
             [](const ReferralInfo& a, const ReferralInfo& b) { return a.hlc > b.hlc; });
   MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
   View view{log_, keys_, own, {}};
-  json list = json::array();
-  json counts = json::object();
-  json directions = {{"in", 0}, {"out", 0}, {"relayed", 0}, {"all", all.size()}};
-  std::size_t total = 0;
+  ReferralList list;
+  ReferralDirections& directions = list.directions;
+  directions.all = all.size();
   for (const auto& r : all) {
-    std::string dir = own(r.to) ? "in" : own(r.sender) ? "out" : "relayed";
-    directions[dir] = directions[dir].get<std::size_t>() + 1;
+    std::string dir = own.Direction(r);
+    ++(dir == "in" ? directions.in : dir == "out" ? directions.out : directions.relayed);
     if (direction != "all" && dir != direction) continue;
-    json s = view.Summary(r, /*read=*/true);
-    if (!urgency.empty() && s.value("urgency", "") != urgency) continue;
+    ReferralSummary s = view.Summary(r);
+    if (!urgency.empty() && s.urgency.value_or("") != urgency) continue;
     // Counts are of the direction (and urgency) chosen, over every status.
-    std::string st = s["status"].get<std::string>();
-    counts[st] = counts.value(st, 0) + 1;
-    ++total;
+    ++list.counts[s.status];
+    ++list.total;
     if (!status.empty() && CurrentStatus(r) != wanted) continue;
-    list.push_back(std::move(s));
+    list.referrals.push_back(std::move(s));
   }
-  counts["total"] = total;
-  return DumpResponse(json{{"referrals", list}, {"counts", counts}, {"directions", directions}});
+  return list;
 }
 
-Result<std::string> ReferralService::Get(std::string_view id_hex, std::string_view user) {
+Result<ReferralDetail> ReferralService::Get(std::string_view id_hex, std::string_view user) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(id_hex, "referral id"));
   MRC_ASSIGN_OR_RETURN(ReferralInfo r, referrals::Find(*log_, id));
   MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
   View view{log_, keys_, own, {}};
-  json j = view.Summary(r, /*read=*/true);
-  bool party = own(r.to) || own(r.sender);
-  std::string why;
-  std::optional<json> details;
+  ReferralDetail d;
+  static_cast<ReferralSummary&>(d) = view.Summary(r);
+  bool party = own.Party(r);
   if (r.erased) {
-    why = "erased";
+    d.unreadable_reason = "erased";
   } else if (!party) {
-    why = "only the two centres concerned can read it";
-  } else {
-    details = view.OpenStep(r, r.steps.front(), &why);
+    d.unreadable_reason = "only the two centres concerned can read it";
+  } else if (auto sealed = view.OpenStep(r, r.steps.front(), &d.unreadable_reason)) {
+    d.details = DetailsIn(*sealed);
   }
-  j["readable"] = details.has_value();
-  if (details) {
-    j["details"] = *details;
-  } else {
-    j["unreadable_reason"] = why;
-  }
-  json trail = json::array();
-  std::optional<S> receiver_last;
-  bool withdrawn = false;
-  for (const auto& s : r.steps) {
-    json t{{"id", ToHex(s.id)},
-           {"status", ReferralStatusName(s.status)},
-           {"centre", view.Centre(s.author)},
-           {"at", At(s.hlc)}};
-    if (s.status == S::kReceived) {
-      auto v = log_->GetVersion(s.id);
-      auto p = v.ok() ? DecodeReferralPayload(v->payload) : Result<ReferralPayload>(v.status());
-      auto meta = p.ok() ? ParseReferralMeta(p->meta) : Result<ReferralMeta>(p.status());
-      if (meta.ok()) t["opened"] = meta->opened;
-    }
-    if (s.status != S::kSent && s.sealed_size > 0 && party && !r.erased) {
-      std::string note_why;
-      if (auto note = view.OpenStep(r, s, &note_why)) {
-        t["note"] = note->value("note", "");
-        t["by"] = note->value("by", "");
-      }
-    }
-    if (ReceiverStatus(s.status)) receiver_last = s.status;
-    if (s.status == S::kWithdrawn) withdrawn = true;
-    trail.push_back(std::move(t));
-  }
-  j["trail"] = trail;
-  json actions = json::array();
-  if (!r.erased) {
-    if (own(r.to)) {
-      if (!receiver_last || *receiver_last == S::kReceived) {
-        actions.push_back("accepted");
-        actions.push_back("declined");
-      } else if (*receiver_last == S::kAccepted) {
-        actions.push_back("completed");
-      }
-    }
-    if (own(r.sender) && !withdrawn) actions.push_back("withdrawn");
-    if (party) actions.push_back("erased");
-  }
-  j["actions"] = actions;
+  d.trail = view.Trail(r);
+  d.actions = Actions(r, own);
   if (r.erased) {
-    j["erased_by"] = view.Centre(r.erased_by);
-    j["erased_at"] = At(r.erased_hlc);
+    d.erased_by = view.Centre(r.erased_by);
+    d.erased_at = At(r.erased_hlc);
   }
   if (party) MRC_RETURN_IF_ERROR(Record(user, "view", id));
-  return DumpResponse(j);
+  return d;
 }
 
-Result<std::string> ReferralService::SetStatus(std::string_view id_hex,
-                                               std::string_view request_json,
-                                               std::string_view user) {
+Result<ReferralDetail> ReferralService::SetStatus(std::string_view id_hex,
+                                                  const SetStatusRequest& request,
+                                                  std::string_view user) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(id_hex, "referral id"));
-  MRC_ASSIGN_OR_RETURN(json req, ParseRequestObject(request_json));
-  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"status", "note"}));
-  MRC_ASSIGN_OR_RETURN(std::string name, Text(req, "status", true, 20));
+  MRC_ASSIGN_OR_RETURN(std::string name, Text(request.status, "status", true, 20));
   S status{};
   if (!ParseReferralStatus(name, &status) || (status != S::kAccepted && status != S::kDeclined &&
                                               status != S::kCompleted && status != S::kWithdrawn)) {
     return Bad("status", "must be accepted, declined, completed or withdrawn");
   }
   bool note_required = status == S::kDeclined || status == S::kCompleted;
-  MRC_ASSIGN_OR_RETURN(std::string note, Text(req, "note", note_required, 4000));
+  MRC_ASSIGN_OR_RETURN(std::string note, Text(request.note, "note", note_required, 4000));
   MRC_ASSIGN_OR_RETURN(ReferralInfo r, referrals::Find(*log_, id));
   if (r.erased) return Status::Conflict("the referral was erased");
   MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
@@ -460,11 +465,11 @@ Result<std::string> ReferralService::SetStatus(std::string_view id_hex,
   return Get(id_hex, user);
 }
 
-Result<std::string> ReferralService::Erase(std::string_view id_hex, std::string_view user) {
+Result<ReferralDetail> ReferralService::Erase(std::string_view id_hex, std::string_view user) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(id_hex, "referral id"));
   MRC_ASSIGN_OR_RETURN(ReferralInfo r, referrals::Find(*log_, id));
   MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
-  if (!own(r.to) && !own(r.sender))
+  if (!own.Party(r))
     return Status::PermissionDenied("only the sending or the receiving centre erases a referral");
   if (!r.erased) {
     ReferralMeta meta;
@@ -481,63 +486,85 @@ Result<std::string> ReferralService::Erase(std::string_view id_hex, std::string_
   return Get(id_hex, user);
 }
 
-Result<std::string> ReferralService::Targets(std::string_view service, std::string_view language,
-                                             std::string_view place) {
-  // The directory entry of a centre: the one with its name, or else the
-  // only centre document it created (headquarters often writes them all).
-  std::map<Hash32, std::vector<std::pair<Hash32, json>>> by_creator;
-  std::map<std::string, std::pair<Hash32, json>> by_name;
-  MRC_RETURN_IF_ERROR(log_->ScanDocs(nullptr, [&](const DocState& d) {
-    if (d.kind != Kind::kCentre || d.deleted()) return true;
-    auto v = log_->GetVersion(d.winner.id);
-    if (!v.ok()) return true;
-    json c = json::parse(v->payload, nullptr, /*allow_exceptions=*/false);
-    if (!c.is_object()) return true;
-    by_creator[d.creator].emplace_back(d.id, c);
-    by_name.emplace(Lower(c.value("name", "")), std::make_pair(d.id, c));
-    return true;
-  }));
+namespace {
+
+// A centre document: its id and content.
+using CentreDoc = std::pair<Hash32, json>;
+
+// The directory's centre documents, to find a member centre's entry in.
+class Directory {
+ public:
+  static Result<Directory> Read(Log& log) {
+    Directory d;
+    MRC_RETURN_IF_ERROR(log.ScanDocs(nullptr, [&](const DocState& doc) {
+      if (doc.kind != Kind::kCentre || doc.deleted()) return true;
+      auto v = log.GetVersion(doc.winner.id);
+      if (!v.ok()) return true;
+      json c = json::parse(v->payload, nullptr, /*allow_exceptions=*/false);
+      if (!c.is_object()) return true;
+      d.by_creator_[doc.creator].emplace_back(doc.id, c);
+      d.by_name_.emplace(Lower(StringIn(c, "name")), std::make_pair(doc.id, c));
+      return true;
+    }));
+    return d;
+  }
+
+  // The entry of a centre: the one with its name, or else the only centre
+  // document it created (headquarters often writes them all).
+  const CentreDoc* Entry(const trust::MemberInfo& m) const {
+    if (auto it = by_name_.find(Lower(m.name)); it != by_name_.end()) return &it->second;
+    if (auto it = by_creator_.find(m.key); it != by_creator_.end() && it->second.size() == 1)
+      return &it->second.front();
+    return nullptr;
+  }
+
+ private:
+  std::map<Hash32, std::vector<CentreDoc>> by_creator_;
+  std::map<std::string, CentreDoc> by_name_;
+};
+
+// A member centre as a target, with what its directory entry says.
+TargetCentre Target(const trust::MemberInfo& m, const Directory& directory) {
+  TargetCentre c;
+  c.key = ToHex(m.key);
+  c.name = m.name;
+  c.city = m.city;
+  c.country = m.country;
+  if (const CentreDoc* entry = directory.Entry(m)) {
+    const json& d = entry->second;
+    c.directory = ToHex(entry->first);
+    c.languages = StringsIn(d, "languages");
+    c.services = StringsIn(d, "services");
+    if (d.contains("location") && d["location"].is_object()) {
+      c.city = StringIn(d["location"], "city", m.city);
+      c.country = StringIn(d["location"], "country", m.country);
+    }
+  }
+  return c;
+}
+
+bool AnyContains(const std::vector<std::string>& list, std::string_view want) {
+  return want.empty() ||
+         std::any_of(list.begin(), list.end(), [&](const auto& x) { return Contains(x, want); });
+}
+
+}  // namespace
+
+Result<std::vector<TargetCentre>> ReferralService::Targets(std::string_view service,
+                                                           std::string_view language,
+                                                           std::string_view place) {
+  MRC_ASSIGN_OR_RETURN(Directory directory, Directory::Read(*log_));
   MRC_ASSIGN_OR_RETURN(auto members, trust::Members(*log_));
   MRC_ASSIGN_OR_RETURN(Own own, OwnKeys(log_));
-  json out = json::array();
+  std::vector<TargetCentre> out;
   for (const auto& m : members) {
     if (!m.member || m.revoked_from || !m.encryption_key || own(m.key)) continue;
-    json c{{"key", ToHex(m.key)},
-           {"name", m.name},
-           {"city", m.city},
-           {"country", m.country},
-           {"languages", json::array()},
-           {"services", json::array()}};
-    const std::pair<Hash32, json>* dir = nullptr;
-    if (auto it = by_name.find(Lower(m.name)); it != by_name.end()) dir = &it->second;
-    if (!dir) {
-      if (auto it = by_creator.find(m.key); it != by_creator.end() && it->second.size() == 1)
-        dir = &it->second.front();
-    }
-    if (dir) {
-      const json& d = dir->second;
-      c["directory"] = ToHex(dir->first);
-      if (d.contains("languages") && d["languages"].is_array()) c["languages"] = d["languages"];
-      if (d.contains("services") && d["services"].is_array()) c["services"] = d["services"];
-      if (d.contains("location") && d["location"].is_object()) {
-        c["city"] = d["location"].value("city", m.city);
-        c["country"] = d["location"].value("country", m.country);
-      }
-    }
-    auto any = [](const json& list, std::string_view want) {
-      if (want.empty()) return true;
-      for (const auto& x : list) {
-        if (x.is_string() && Contains(x.get<std::string>(), want)) return true;
-      }
-      return false;
-    };
-    if (!any(c["services"], service) || !any(c["languages"], language)) continue;
-    if (!place.empty() && !Contains(c["city"].get<std::string>(), place) &&
-        !Contains(c["country"].get<std::string>(), place))
-      continue;
+    TargetCentre c = Target(m, directory);
+    if (!AnyContains(c.services, service) || !AnyContains(c.languages, language)) continue;
+    if (!place.empty() && !Contains(c.city, place) && !Contains(c.country, place)) continue;
     out.push_back(std::move(c));
   }
-  return DumpResponse(json{{"centres", out}});
+  return out;
 }
 
 Result<std::size_t> ReferralService::EraseExpired(std::uint64_t now_millis, std::uint32_t days) {
@@ -547,7 +574,7 @@ Result<std::size_t> ReferralService::EraseExpired(std::uint64_t now_millis, std:
   std::size_t erased = 0;
   Status failure;
   for (const auto& r : all) {
-    if (r.erased || (!own(r.to) && !own(r.sender)) || r.steps.empty()) continue;
+    if (r.erased || !own.Party(r) || r.steps.empty()) continue;
     S s = CurrentStatus(r);
     if (s != S::kCompleted && s != S::kDeclined && s != S::kWithdrawn) continue;
     std::uint64_t closed = HlcMillis(r.steps.back().hlc);
@@ -573,17 +600,19 @@ Result<std::size_t> ReferralService::EraseExpired(std::uint64_t now_millis, std:
   return erased;
 }
 
-Result<std::string> ReferralService::Audit(std::size_t max) {
-  std::vector<json> events;
+Result<std::vector<AuditEvent>> ReferralService::Audit(std::size_t max) {
+  std::vector<AuditEvent> events;
   auto it = store_->NewPrefixIterator(storage::Column::kLocal, kAuditPrefix);
   for (it->Seek(kAuditPrefix); it->Valid(); it->Next()) {
     json e = json::parse(it->value(), nullptr, /*allow_exceptions=*/false);
-    if (e.is_object()) events.push_back(std::move(e));
+    if (!e.is_object()) continue;
+    events.push_back(AuditEvent{StringIn(e, "at"), StringIn(e, "user"), StringIn(e, "action"),
+                                StringIn(e, "referral")});
   }
   MRC_RETURN_IF_ERROR(it->status());
-  json out = json::array();
-  for (auto e = events.rbegin(); e != events.rend() && out.size() < max; ++e) out.push_back(*e);
-  return DumpResponse(json{{"events", out}});
+  std::reverse(events.begin(), events.end());
+  if (events.size() > max) events.resize(max);
+  return events;
 }
 
 }  // namespace mrc::sync

@@ -52,10 +52,10 @@ Status CheckMemberKey(const Call& c);
 Status CheckBulletinId(const Call& c);
 
 // ---- referrals (referrals.cc)
-// Over sync::ReferralService (503 UNAVAILABLE on a node without it);
-// bodies are its JSON (docs/referrals.md): the list and a new referral,
-// the centres to refer to, the audit trail, one referral, a new status, an
-// erasure.
+// Over sync::ReferralService (503 UNAVAILABLE on a node without it; the
+// bodies' shapes are in web/api/referral_json.h, docs/referrals.md): the
+// list and a new referral, the centres to refer to, the audit trail, one
+// referral, a new status, an erasure.
 HttpResponse ListReferrals(Call& c);
 HttpResponse CreateReferral(Call& c);
 HttpResponse ReferralTargets(Call& c);

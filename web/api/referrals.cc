@@ -1,6 +1,7 @@
 #include "sync/referrals/referral_service.h"
 #include "web/api/common.h"
 #include "web/api/handlers.h"
+#include "web/api/referral_json.h"
 
 namespace mrc::web::api {
 namespace {
@@ -23,47 +24,51 @@ const std::string& User(const Call& c) { return c.req.who->user; }
 
 HttpResponse ListReferrals(Call& c) {
   return Run(c, [](Call&, sync::ReferralService& s, const Params& q) {
-    return s.List(Param(q, "direction"), Param(q, "status"), Param(q, "urgency"));
+    return Written(s.List(Param(q, "direction"), Param(q, "status"), Param(q, "urgency")),
+                   ReferralListJson);
   });
 }
 
 HttpResponse CreateReferral(Call& c) {
   return Run(
       c,
-      [](Call& call, sync::ReferralService& s, const Params&) {
-        return s.Create(call.http().body, User(call));
+      [](Call& call, sync::ReferralService& s, const Params&) -> Result<std::string> {
+        MRC_ASSIGN_OR_RETURN(auto req, ReadCreateReferral(call.http().body));
+        return Written(s.Create(req, User(call)), CreatedReferralJson);
       },
       201);
 }
 
 HttpResponse ReferralTargets(Call& c) {
   return Run(c, [](Call&, sync::ReferralService& s, const Params& q) {
-    return s.Targets(Param(q, "service"), Param(q, "language"), Param(q, "place"));
+    return Written(s.Targets(Param(q, "service"), Param(q, "language"), Param(q, "place")),
+                   TargetsJson);
   });
 }
 
 HttpResponse ReferralAudit(Call& c) {
   return Run(c, [](Call&, sync::ReferralService& s, const Params& q) -> Result<std::string> {
     MRC_ASSIGN_OR_RETURN(std::uint32_t max, ParseCount(q, "max", 200));
-    return s.Audit(max);
+    return Written(s.Audit(max), AuditJson);
   });
 }
 
 HttpResponse GetReferral(Call& c) {
   return Run(c, [](Call& call, sync::ReferralService& s, const Params&) {
-    return s.Get(call.args[0], User(call));
+    return Written(s.Get(call.args[0], User(call)), ReferralJson);
   });
 }
 
 HttpResponse SetReferralStatus(Call& c) {
-  return Run(c, [](Call& call, sync::ReferralService& s, const Params&) {
-    return s.SetStatus(call.args[0], call.http().body, User(call));
+  return Run(c, [](Call& call, sync::ReferralService& s, const Params&) -> Result<std::string> {
+    MRC_ASSIGN_OR_RETURN(auto req, ReadStatusRequest(call.http().body));
+    return Written(s.SetStatus(call.args[0], req, User(call)), ReferralJson);
   });
 }
 
 HttpResponse EraseReferral(Call& c) {
   return Run(c, [](Call& call, sync::ReferralService& s, const Params&) {
-    return s.Erase(call.args[0], User(call));
+    return Written(s.Erase(call.args[0], User(call)), ReferralJson);
   });
 }
 

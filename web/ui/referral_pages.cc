@@ -2,7 +2,7 @@
 // chosen from the directory), one referral's details and trail with the
 // actions this centre may take, and the local audit log. All of it goes
 // through sync::ReferralService, as the JSON API does.
-#include <nlohmann/json.hpp>
+#include <algorithm>
 
 #include "sync/referrals/referral_service.h"
 #include "web/http/forms.h"
@@ -11,17 +11,10 @@
 namespace mrc::web::page {
 namespace {
 
-using nlohmann::json;
-
 std::string User(const Page& p) { return p.req().who ? p.req().who->user : ""; }
 
-std::string Str(const json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
-
-std::string CentreName(const json& c) {
-  std::string name = Str(c, "name");
-  return name.empty() ? Str(c, "key").substr(0, 12) : name;
+std::string CentreName(const sync::ReferralCentre& c) {
+  return c.name.empty() ? c.key.substr(0, 12) : c.name;
 }
 
 std::string StatusBadge(const Page& p, const std::string& status) {
@@ -40,10 +33,10 @@ HttpResponse ListPage(Page& p, const AppParts& parts) {
   std::string urgency = Param(p.req().query, "urgency");
   auto list = parts.referrals->List(box, status, urgency);
   if (!list.ok()) return FromStatus(p, list.status());
-  json j = json::parse(*list);
   // Counts for the tabs, whatever the filters.
-  auto count = [&](const std::string& direction) {
-    return j["directions"].value(direction, std::size_t{0});
+  auto count = [&](std::string_view direction) {
+    const sync::ReferralDirections& d = list->directions;
+    return direction == "in" ? d.in : direction == "out" ? d.out : d.all;
   };
   std::string h = "<h1>" + p.H("referral.title") + "</h1>";
   h += "<p><a class=\"button\" href=\"/referrals/new\">" + p.H("referral.new") + "</a></p>";
@@ -73,12 +66,9 @@ HttpResponse ListPage(Page& p, const AppParts& parts) {
   h += "<button type=\"submit\">" + p.H("referral.filter") + "</button></form>";
   // Counts by status, for the box and urgency chosen.
   h += "<p class=\"counts\">";
-  for (const auto& [s, n] : j["counts"].items()) {
-    if (s == "total") continue;
-    h += StatusBadge(p, s) + " " + std::to_string(n.get<int>()) + " ";
-  }
+  for (const auto& [s, n] : list->counts) h += StatusBadge(p, s) + " " + std::to_string(n) + " ";
   h += "</p>";
-  if (j["referrals"].empty()) {
+  if (list->referrals.empty()) {
     h += "<p>" + p.H("referral.none") + "</p>";
     return p.Render(200, p.T("referral.title"), h, "/referrals");
   }
@@ -88,13 +78,12 @@ HttpResponse ListPage(Page& p, const AppParts& parts) {
        p.H("referral.to") + "</th><th scope=\"col\">" + p.H("referral.service") +
        "</th><th scope=\"col\">" + p.H("referral.urgency") + "</th><th scope=\"col\">" +
        p.H("referral.status") + "</th></tr></thead><tbody>";
-  for (const auto& r : j["referrals"]) {
-    std::string id = Str(r, "id");
-    std::string service = Str(r, "service");
-    h += "<tr><td><a href=\"/referrals/" + Esc(id) + "\">" + Esc(ShortTime(Str(r, "sent_at"))) +
-         "</a></td><td>" + Esc(CentreName(r["from"])) + "</td><td>" + Esc(CentreName(r["to"])) +
+  for (const auto& r : list->referrals) {
+    std::string service = r.service.value_or("");
+    h += "<tr><td><a href=\"/referrals/" + Esc(r.id) + "\">" + Esc(ShortTime(r.sent_at)) +
+         "</a></td><td>" + Esc(CentreName(r.from)) + "</td><td>" + Esc(CentreName(r.to)) +
          "</td><td>" + (service.empty() ? p.H("referral.sealed") : Esc(service)) + "</td><td>" +
-         UrgencyText(p, Str(r, "urgency")) + "</td><td>" + StatusBadge(p, Str(r, "status")) +
+         UrgencyText(p, r.urgency.value_or("")) + "</td><td>" + StatusBadge(p, r.status) +
          "</td></tr>";
   }
   h += "</tbody></table>";
@@ -113,73 +102,66 @@ std::string Field(const Page& p, const std::string& name, const std::string& id,
          Esc(value) + "\"" + req + "></p>";
 }
 
-HttpResponse NewPage(Page& p, const AppParts& parts) {
-  const Params& q = p.req().query;
-  const Params& f = p.req().form;
-  bool post = p.req().http->method == "POST";
-  std::string error;
-  if (post) {
-    json req{{"to", Param(f, "to")},
-             {"service", Param(f, "service")},
-             {"reason", Param(f, "reason")},
-             {"urgency", Param(f, "urgency")},
-             {"client",
-              {{"name", Param(f, "client_name")},
-               {"contact", Param(f, "client_contact")},
-               {"notes", Param(f, "client_notes")},
-               {"languages", SplitList(Param(f, "client_languages"))}}},
-             {"consent",
-              {{"given", Param(f, "consent") == "yes"}, {"scope", Param(f, "consent_scope")}}}};
-    auto created =
-        parts.referrals->Create(req.dump(-1, ' ', false, json::error_handler_t::replace), User(p));
-    if (created.ok()) return Redirect("/referrals/" + Str(json::parse(*created), "id"));
-    error = created.status().message();
-  }
-  const Params& v = post ? f : q;
-  auto targets = parts.referrals->Targets(Param(q, "service_filter"), Param(q, "language_filter"),
-                                          Param(q, "place_filter"));
-  if (!targets.ok()) return FromStatus(p, targets.status());
-  json centres = json::parse(*targets)["centres"];
-  std::string h = "<h1>" + p.H("referral.new") + "</h1>";
-  if (!error.empty()) h += "<p class=\"error\" role=\"alert\">" + Esc(error) + "</p>";
-  // Narrowing the directory: a GET form of its own.
-  h += "<form method=\"get\" action=\"/referrals/new\" class=\"filters\"><fieldset><legend>" +
-       p.H("referral.find_centre") + "</legend>";
+// A new referral as the form states it (every field sent, as typed).
+sync::CreateReferralRequest RequestFrom(const Params& f) {
+  sync::CreateReferralRequest r;
+  r.to = Param(f, "to");
+  r.service = Param(f, "service");
+  r.reason = Param(f, "reason");
+  r.urgency = Param(f, "urgency");
+  r.client.emplace();
+  r.client->name = Param(f, "client_name");
+  r.client->contact = Param(f, "client_contact");
+  r.client->notes = Param(f, "client_notes");
+  r.client->languages = SplitList(Param(f, "client_languages"));
+  r.consent.emplace();
+  r.consent->given = Param(f, "consent") == "yes";
+  r.consent->scope = Param(f, "consent_scope");
+  return r;
+}
+
+// Narrowing the directory: a GET form of its own.
+std::string TargetFilters(const Page& p, const Params& q) {
+  std::string h =
+      "<form method=\"get\" action=\"/referrals/new\" class=\"filters\"><fieldset><legend>" +
+      p.H("referral.find_centre") + "</legend>";
   h += Field(p, "service_filter", "referral.service", Param(q, "service_filter"), false);
   h += Field(p, "language_filter", "referral.language", Param(q, "language_filter"), false);
   h += Field(p, "place_filter", "referral.place", Param(q, "place_filter"), false);
-  h += "<button type=\"submit\">" + p.H("referral.filter") + "</button></fieldset></form>";
-  h += "<form method=\"post\" action=\"/referrals/new\">" + p.CsrfField();
-  h += "<fieldset><legend>" + p.H("referral.to") + " *</legend>";
-  if (centres.empty()) h += "<p>" + p.H("referral.no_centres") + "</p>";
-  for (const auto& c : centres) {
-    std::string key = Str(c, "key");
-    std::vector<std::string> langs, services;
-    for (const auto& l : c["languages"]) langs.push_back(l.get<std::string>());
-    for (const auto& s : c["services"]) services.push_back(s.get<std::string>());
-    std::string place = Str(c, "city");
-    if (!Str(c, "country").empty())
-      place += (place.empty() ? "" : ", ") + CountryName(Str(c, "country"), p.lang());
-    h += "<p class=\"choice\"><input type=\"radio\" name=\"to\" id=\"to-" + Esc(key.substr(0, 12)) +
-         "\" value=\"" + Esc(key) + "\" required" + (Param(v, "to") == key ? " checked" : "") +
-         "><label for=\"to-" + Esc(key.substr(0, 12)) + "\"><strong>" + Esc(CentreName(c)) +
-         "</strong> — " + Esc(place) +
-         (services.empty() ? ""
-                           : "<br>" + p.H("referral.services") + ": " + Esc(Join(services, ", "))) +
-         (langs.empty() ? "" : "<br>" + p.H("referral.languages") + ": " + Esc(Join(langs, ", "))) +
+  return h + "<button type=\"submit\">" + p.H("referral.filter") + "</button></fieldset></form>";
+}
+
+// One centre to choose: its name, place, services and languages.
+std::string TargetChoice(const Page& p, const sync::TargetCentre& c, bool checked) {
+  std::string place = c.city;
+  if (!c.country.empty()) place += (place.empty() ? "" : ", ") + CountryName(c.country, p.lang());
+  std::string id = "to-" + Esc(c.key.substr(0, 12));
+  return "<p class=\"choice\"><input type=\"radio\" name=\"to\" id=\"" + id + "\" value=\"" +
+         Esc(c.key) + "\" required" + (checked ? " checked" : "") + "><label for=\"" + id +
+         "\"><strong>" + Esc(CentreName(sync::ReferralCentre{c.key, c.name})) + "</strong> — " +
+         Esc(place) +
+         (c.services.empty()
+              ? ""
+              : "<br>" + p.H("referral.services") + ": " + Esc(Join(c.services, ", "))) +
+         (c.languages.empty()
+              ? ""
+              : "<br>" + p.H("referral.languages") + ": " + Esc(Join(c.languages, ", "))) +
          "</label></p>";
-  }
-  h += "</fieldset>";
-  h += Field(p, "service", "referral.service", Param(v, "service"), true);
-  h += Field(p, "reason", "referral.reason", Param(v, "reason"), true, true);
-  std::vector<std::pair<std::string, std::string>> urgencies;
-  for (const char* u : {"routine", "urgent", "emergency"})
-    urgencies.emplace_back(u, p.T(std::string("referral.urgency.") + u));
-  h += "<p><label for=\"f-urgency\">" + p.H("referral.urgency") +
-       "</label><select id=\"f-urgency\" name=\"urgency\">" +
-       Options(urgencies, Param(v, "urgency")) + "</select></p>";
-  h += "<fieldset><legend>" + p.H("referral.client") + "</legend><p class=\"hint\">" +
-       p.H("referral.client_hint") + "</p>";
+}
+
+// The receiving centre, one of `centres`; `chosen` is its key.
+std::string TargetsFieldset(const Page& p, const std::vector<sync::TargetCentre>& centres,
+                            const std::string& chosen) {
+  std::string h = "<fieldset><legend>" + p.H("referral.to") + " *</legend>";
+  if (centres.empty()) h += "<p>" + p.H("referral.no_centres") + "</p>";
+  for (const auto& c : centres) h += TargetChoice(p, c, chosen == c.key);
+  return h + "</fieldset>";
+}
+
+// The client and their consent, from the values `v` sent back.
+std::string ClientFieldsets(const Page& p, const Params& v) {
+  std::string h = "<fieldset><legend>" + p.H("referral.client") + "</legend><p class=\"hint\">" +
+                  p.H("referral.client_hint") + "</p>";
   h += Field(p, "client_name", "referral.client_name", Param(v, "client_name"), true);
   h += Field(p, "client_contact", "referral.client_contact", Param(v, "client_contact"), false);
   h += Field(p, "client_languages", "referral.client_languages", Param(v, "client_languages"),
@@ -191,64 +173,81 @@ HttpResponse NewPage(Page& p, const AppParts& parts) {
        std::string(Param(v, "consent") == "yes" ? " checked" : "") + "><label for=\"f-consent\">" +
        p.H("referral.consent_given") + "</label></p>";
   h += Field(p, "consent_scope", "referral.consent_scope", Param(v, "consent_scope"), true, true);
-  h += "</fieldset><p><button type=\"submit\">" + p.H("referral.send") + "</button></p></form>";
+  return h + "</fieldset>";
+}
+
+HttpResponse NewPage(Page& p, const AppParts& parts) {
+  const Params& q = p.req().query;
+  const Params& f = p.req().form;
+  bool post = p.req().http->method == "POST";
+  std::string error;
+  if (post) {
+    auto created = parts.referrals->Create(RequestFrom(f), User(p));
+    if (created.ok()) return Redirect("/referrals/" + *created);
+    error = created.status().message();
+  }
+  const Params& v = post ? f : q;
+  auto targets = parts.referrals->Targets(Param(q, "service_filter"), Param(q, "language_filter"),
+                                          Param(q, "place_filter"));
+  if (!targets.ok()) return FromStatus(p, targets.status());
+  std::string h = "<h1>" + p.H("referral.new") + "</h1>";
+  if (!error.empty()) h += "<p class=\"error\" role=\"alert\">" + Esc(error) + "</p>";
+  h += TargetFilters(p, q);
+  h += "<form method=\"post\" action=\"/referrals/new\">" + p.CsrfField();
+  h += TargetsFieldset(p, *targets, Param(v, "to"));
+  h += Field(p, "service", "referral.service", Param(v, "service"), true);
+  h += Field(p, "reason", "referral.reason", Param(v, "reason"), true, true);
+  std::vector<std::pair<std::string, std::string>> urgencies;
+  for (const char* u : {"routine", "urgent", "emergency"})
+    urgencies.emplace_back(u, p.T(std::string("referral.urgency.") + u));
+  h += "<p><label for=\"f-urgency\">" + p.H("referral.urgency") +
+       "</label><select id=\"f-urgency\" name=\"urgency\">" +
+       Options(urgencies, Param(v, "urgency")) + "</select></p>";
+  h += ClientFieldsets(p, v);
+  h += "<p><button type=\"submit\">" + p.H("referral.send") + "</button></p></form>";
   return p.Render(error.empty() ? 200 : 400, p.T("referral.new"), h, "/referrals");
 }
 
-HttpResponse DetailPage(Page& p, const AppParts& parts, const std::string& id) {
-  auto got = parts.referrals->Get(id, User(p));
-  if (!got.ok()) return FromStatus(p, got.status());
-  json r = json::parse(*got);
-  std::string h = "<h1>" + p.H("referral.one") + " " + StatusBadge(p, Str(r, "status")) + "</h1>";
-  if (std::string notice = Param(p.req().query, "error"); !notice.empty())
-    h += "<p class=\"error\" role=\"alert\">" + Esc(notice) + "</p>";
-  h += "<dl class=\"meta\"><dt>" + p.H("referral.from") + "</dt><dd>" + Esc(CentreName(r["from"])) +
-       "</dd><dt>" + p.H("referral.to") + "</dt><dd>" + Esc(CentreName(r["to"])) + "</dd><dt>" +
-       p.H("referral.sent_at") + "</dt><dd>" + Esc(ShortTime(Str(r, "sent_at"))) + "</dd></dl>";
-  if (r.value("readable", false)) {
-    const json& d = r["details"];
-    const json& c = d["client"];
-    std::vector<std::string> langs;
-    for (const auto& l : c["languages"]) langs.push_back(l.get<std::string>());
-    h += "<h2>" + p.H("referral.details") + "</h2><dl class=\"meta\">";
-    auto row = [&](const char* label, const std::string& value) {
-      if (!value.empty()) h += "<dt>" + p.H(label) + "</dt><dd>" + Esc(value) + "</dd>";
-    };
-    row("referral.service", Str(d, "service"));
-    row("referral.reason", Str(d, "reason"));
-    if (!Str(d, "urgency").empty())
-      h += "<dt>" + p.H("referral.urgency") + "</dt><dd>" + UrgencyText(p, Str(d, "urgency")) +
-           "</dd>";
-    row("referral.client_name", Str(c, "name"));
-    row("referral.client_contact", Str(c, "contact"));
-    row("referral.languages", Join(langs, ", "));
-    row("referral.client_notes", Str(c, "notes"));
-    row("referral.consent_scope", Str(d["consent"], "scope"));
-    row("referral.consent_at", ShortTime(Str(d["consent"], "recorded_at")));
-    row("referral.by", Str(d, "by"));
-    h += "</dl>";
-  } else {
-    std::string why = Str(r, "unreadable_reason");
-    h += "<p class=\"notice\">" +
-         (why == "erased" ? p.H("referral.erased_notice") : p.H("referral.unreadable")) + "</p>";
-  }
-  h += "<h2>" + p.H("referral.trail") + "</h2><ol class=\"trail\">";
-  for (const auto& t : r["trail"]) {
-    h += "<li>" + StatusBadge(p, Str(t, "status")) + " " + Esc(CentreName(t["centre"])) + ", " +
-         Esc(ShortTime(Str(t, "at")));
-    if (t.contains("opened") && !t["opened"].get<bool>()) h += " — " + p.H("referral.not_opened");
-    if (!Str(t, "note").empty()) h += "<br>" + Esc(Str(t, "note"));
-    if (!Str(t, "by").empty()) h += " <span class=\"by\">(" + Esc(Str(t, "by")) + ")</span>";
+// What the sending centre sealed, as this centre reads it.
+std::string DetailsList(const Page& p, const sync::SentDetails& d) {
+  std::string h = "<h2>" + p.H("referral.details") + "</h2><dl class=\"meta\">";
+  auto row = [&](const char* label, const std::string& value) {
+    if (!value.empty()) h += "<dt>" + p.H(label) + "</dt><dd>" + Esc(value) + "</dd>";
+  };
+  row("referral.service", d.service);
+  row("referral.reason", d.reason);
+  if (!d.urgency.empty())
+    h += "<dt>" + p.H("referral.urgency") + "</dt><dd>" + UrgencyText(p, d.urgency) + "</dd>";
+  row("referral.client_name", d.client.name);
+  row("referral.client_contact", d.client.contact);
+  row("referral.languages", Join(d.client.languages, ", "));
+  row("referral.client_notes", d.client.notes);
+  row("referral.consent_scope", d.consent.scope);
+  row("referral.consent_at", ShortTime(d.consent.recorded_at));
+  row("referral.by", d.by);
+  return h + "</dl>";
+}
+
+std::string TrailList(const Page& p, const std::vector<sync::TrailStep>& trail) {
+  std::string h = "<h2>" + p.H("referral.trail") + "</h2><ol class=\"trail\">";
+  for (const auto& t : trail) {
+    h += "<li>" + StatusBadge(p, t.status) + " " + Esc(CentreName(t.centre)) + ", " +
+         Esc(ShortTime(t.at));
+    if (t.opened && !*t.opened) h += " — " + p.H("referral.not_opened");
+    if (t.note && !t.note->note.empty()) h += "<br>" + Esc(t.note->note);
+    if (t.note && !t.note->by.empty()) h += " <span class=\"by\">(" + Esc(t.note->by) + ")</span>";
     h += "</li>";
   }
-  h += "</ol>";
-  const json& actions = r["actions"];
-  bool any = false;
-  for (const auto& a : actions) {
-    std::string action = a.get<std::string>();
+  return h + "</ol>";
+}
+
+// A form for each status this centre may set next (the erasure has its own).
+std::string StatusForms(const Page& p, const std::string& id,
+                        const std::vector<std::string>& actions) {
+  std::string h;
+  for (const std::string& action : actions) {
     if (action == "erased") continue;
-    if (!any) h += "<h2>" + p.H("referral.actions") + "</h2>";
-    any = true;
+    if (h.empty()) h += "<h2>" + p.H("referral.actions") + "</h2>";
     bool note_required = action == "declined" || action == "completed";
     std::string fid = "note-" + action;
     h += "<form method=\"post\" action=\"/referrals/" + Esc(id) + "/status\" class=\"action\">" +
@@ -259,19 +258,46 @@ HttpResponse DetailPage(Page& p, const AppParts& parts, const std::string& id) {
          "></textarea></p><button type=\"submit\">" + p.H("referral.do." + action) +
          "</button></form>";
   }
-  if (std::find(actions.begin(), actions.end(), json("erased")) != actions.end()) {
-    h += "<h2>" + p.H("referral.erase") + "</h2><form method=\"post\" action=\"/referrals/" +
+  return h;
+}
+
+std::string EraseForm(const Page& p, const std::string& id) {
+  return "<h2>" + p.H("referral.erase") + "</h2><form method=\"post\" action=\"/referrals/" +
          Esc(id) + "/erase\" class=\"action danger\">" + p.CsrfField() + "<p>" +
          p.H("referral.erase_explain") +
          "</p><p class=\"choice\"><input type=\"checkbox\" id=\"f-confirm\" name=\"confirm\" "
          "value=\"yes\" required><label for=\"f-confirm\">" +
          p.H("referral.erase_confirm") + "</label></p><button type=\"submit\">" +
          p.H("referral.erase") + "</button></form>";
+}
+
+HttpResponse DetailPage(Page& p, const AppParts& parts, const std::string& id) {
+  auto got = parts.referrals->Get(id, User(p));
+  if (!got.ok()) return FromStatus(p, got.status());
+  const sync::ReferralDetail& r = *got;
+  std::string h = "<h1>" + p.H("referral.one") + " " + StatusBadge(p, r.status) + "</h1>";
+  if (std::string notice = Param(p.req().query, "error"); !notice.empty())
+    h += "<p class=\"error\" role=\"alert\">" + Esc(notice) + "</p>";
+  h += "<dl class=\"meta\"><dt>" + p.H("referral.from") + "</dt><dd>" + Esc(CentreName(r.from)) +
+       "</dd><dt>" + p.H("referral.to") + "</dt><dd>" + Esc(CentreName(r.to)) + "</dd><dt>" +
+       p.H("referral.sent_at") + "</dt><dd>" + Esc(ShortTime(r.sent_at)) + "</dd></dl>";
+  if (r.details) {
+    h += DetailsList(p, *r.details);
+  } else {
+    h += "<p class=\"notice\">" +
+         (r.unreadable_reason == "erased" ? p.H("referral.erased_notice")
+                                          : p.H("referral.unreadable")) +
+         "</p>";
   }
-  if (r.value("erased", false)) {
+  h += TrailList(p, r.trail);
+  h += StatusForms(p, id, r.actions);
+  if (std::find(r.actions.begin(), r.actions.end(), "erased") != r.actions.end())
+    h += EraseForm(p, id);
+  if (r.erased) {
     h += "<p>" +
          p.H("referral.erased_by",
-             {{"centre", CentreName(r["erased_by"])}, {"at", ShortTime(Str(r, "erased_at"))}}) +
+             {{"centre", CentreName(r.erased_by.value_or(sync::ReferralCentre{}))},
+              {"at", ShortTime(r.erased_at.value_or(""))}}) +
          "</p>";
   }
   h += "<p><a href=\"/referrals\">" + p.H("referral.back") + "</a></p>";
@@ -280,10 +306,10 @@ HttpResponse DetailPage(Page& p, const AppParts& parts, const std::string& id) {
 
 HttpResponse StatusPost(Page& p, const AppParts& parts, const std::string& id) {
   const Params& f = p.req().form;
-  json req{{"status", Param(f, "status")}};
-  if (!Param(f, "note").empty()) req["note"] = Param(f, "note");
-  auto out = parts.referrals->SetStatus(
-      id, req.dump(-1, ' ', false, json::error_handler_t::replace), User(p));
+  sync::SetStatusRequest req;
+  req.status = Param(f, "status");
+  if (!Param(f, "note").empty()) req.note = Param(f, "note");
+  auto out = parts.referrals->SetStatus(id, req, User(p));
   if (!out.ok())
     return Redirect("/referrals/" + id + "?error=" + PercentEncode(out.status().message()));
   return Redirect("/referrals/" + id);
@@ -302,17 +328,15 @@ HttpResponse ErasePost(Page& p, const AppParts& parts, const std::string& id) {
 HttpResponse AuditPage(Page& p, const AppParts& parts) {
   auto audit = parts.referrals->Audit(500);
   if (!audit.ok()) return FromStatus(p, audit.status());
-  json j = json::parse(*audit);
   std::string h = "<h1>" + p.H("referral.audit") + "</h1><table><thead><tr><th scope=\"col\">" +
                   p.H("referral.audit_at") + "</th><th scope=\"col\">" +
                   p.H("referral.audit_user") + "</th><th scope=\"col\">" +
                   p.H("referral.audit_action") + "</th><th scope=\"col\">" + p.H("referral.one") +
                   "</th></tr></thead><tbody>";
-  for (const auto& e : j["events"]) {
-    std::string rid = Str(e, "referral");
-    h += "<tr><td>" + Esc(ShortTime(Str(e, "at"))) + "</td><td>" + Esc(Str(e, "user")) +
-         "</td><td>" + Esc(Str(e, "action")) + "</td><td><a href=\"/referrals/" + Esc(rid) + "\">" +
-         Esc(rid.substr(0, 12)) + "</a></td></tr>";
+  for (const auto& e : *audit) {
+    h += "<tr><td>" + Esc(ShortTime(e.at)) + "</td><td>" + Esc(e.user) + "</td><td>" +
+         Esc(e.action) + "</td><td><a href=\"/referrals/" + Esc(e.referral) + "\">" +
+         Esc(e.referral.substr(0, 12)) + "</a></td></tr>";
   }
   h += "</tbody></table>";
   return p.Render(200, p.T("referral.audit"), h, "/referrals");

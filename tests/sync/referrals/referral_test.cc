@@ -55,25 +55,31 @@ void SyncAll(std::initializer_list<Centre*> centres) {
       if (x != y) Sync(*x, *y);
 }
 
-std::string CreateRequest(const Centre& to) {
-  return json{
-      {"to", to.Key()},
-      {"service", "legal advice"},
-      {"reason", "Residence permit renewal refused"},
-      {"urgency", "urgent"},
-      {"client",
-       {{"name", std::string(kCanary)},
-        {"contact", "+355 69 000 0000"},
-        {"languages", {"sq", "it"}}}},
-      {"consent", {{"given", true}, {"scope", "share name and contact with the receiving centre"}}}}
-      .dump();
+CreateReferralRequest CreateRequest(const Centre& to) {
+  CreateReferralRequest req;
+  req.to = to.Key();
+  req.service = "legal advice";
+  req.reason = "Residence permit renewal refused";
+  req.urgency = "urgent";
+  req.client.emplace();
+  req.client->name = std::string(kCanary);
+  req.client->contact = "+355 69 000 0000";
+  req.client->languages = {"sq", "it"};
+  req.consent =
+      CreateReferralRequest::Consent{true, "share name and contact with the receiving centre"};
+  return req;
+}
+
+// A status request: the status and, when given, its note.
+SetStatusRequest Says(std::string status, std::optional<std::string> note = std::nullopt) {
+  return SetStatusRequest{std::move(status), std::move(note)};
 }
 
 // A referral from `sender` to `receiver`, created by a counsellor; its id.
 Hash32 Refer(Centre& sender, Centre& receiver) {
   auto created = sender.service.Create(CreateRequest(receiver), "amira");
   EXPECT_TRUE(created.ok()) << created.status().ToString();
-  return created.ok() ? *Hash32FromHex(json::parse(*created)["id"].get<std::string>()) : Hash32{};
+  return created.ok() ? *Hash32FromHex(*created) : Hash32{};
 }
 
 // Verify finds nothing wrong in what `c` stores.
@@ -115,7 +121,7 @@ class ReferralTest : public ::testing::Test {
                           id_out);
   }
   static std::string Status(Centre& c, const Hash32& id) {
-    return json::parse(c.service.Get(ToHex(id), "test").value())["status"];
+    return c.service.Get(ToHex(id), "test").value().status;
   }
 
   TempDir tmp_;
@@ -146,24 +152,25 @@ TEST_F(ReferralTest, OnlyTheTwoCentresReadItAndTheReceiverSignsReceived) {
   SyncAll({&hq, &sender, &relay, &receiver});
   auto created = sender.service.Create(CreateRequest(receiver), "amira");
   ASSERT_TRUE(created.ok()) << created.status().ToString();
-  Hash32 id = *Hash32FromHex(json::parse(*created)["id"].get<std::string>());
+  Hash32 id = *Hash32FromHex(*created);
   // Through the relay only: the sender never talks to the receiver.
   Sync(sender, relay);
   Sync(relay, receiver);
   Sync(relay, hq);
 
-  json in = json::parse(receiver.service.Get(ToHex(id), "bora").value());
-  ASSERT_TRUE(in["readable"].get<bool>()) << in.dump();
-  EXPECT_EQ(kCanary, in["details"]["client"]["name"]);
-  EXPECT_EQ("amira", in["details"]["by"]);
-  EXPECT_EQ("in", in["direction"]);
-  EXPECT_EQ("received", in["status"]) << "signed automatically on arrival";
-  EXPECT_TRUE(in["trail"][1]["opened"].get<bool>());
+  ReferralDetail in = receiver.service.Get(ToHex(id), "bora").value();
+  ASSERT_TRUE(in.details) << in.unreadable_reason;
+  EXPECT_EQ(kCanary, in.details->client.name);
+  EXPECT_EQ("amira", in.details->by);
+  EXPECT_EQ("in", in.direction);
+  EXPECT_EQ("received", in.status) << "signed automatically on arrival";
+  ASSERT_EQ(2u, in.trail.size());
+  EXPECT_EQ(std::optional<bool>(true), in.trail[1].opened);
   for (Centre* other : {&relay, &hq}) {
-    json seen = json::parse(other->service.Get(ToHex(id), "x").value());
-    EXPECT_FALSE(seen["readable"].get<bool>());
-    EXPECT_EQ("relayed", seen["direction"]);
-    EXPECT_FALSE(seen.contains("details"));
+    ReferralDetail seen = other->service.Get(ToHex(id), "x").value();
+    EXPECT_FALSE(seen.details);
+    EXPECT_EQ("only the two centres concerned can read it", seen.unreadable_reason);
+    EXPECT_EQ("relayed", seen.direction);
     // Not even with its own key: it is not a recipient.
     EXPECT_FALSE(
         Open(other->box, SentContext(receiver.node->log->self()), SealedPart(*other, id)).ok());
@@ -172,28 +179,32 @@ TEST_F(ReferralTest, OnlyTheTwoCentresReadItAndTheReceiverSignsReceived) {
   EXPECT_FALSE(DirContains(receiver.node->store->path(), kCanary)) << "no plaintext at rest";
 
   // The receiver accepts and completes; the sender follows the trail.
+  auto accepted =
+      receiver.service.SetStatus(ToHex(id), Says("accepted", "Appointment on Monday"), "bora");
+  ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+  EXPECT_EQ((std::vector<std::string>{"completed", "erased"}), accepted->actions);
   ASSERT_TRUE(
-      receiver.service
-          .SetStatus(ToHex(id), R"({"status":"accepted","note":"Appointment on Monday"})", "bora")
-          .ok());
-  ASSERT_TRUE(receiver.service
-                  .SetStatus(ToHex(id), R"({"status":"completed","note":"Permit renewed"})", "bora")
-                  .ok());
+      receiver.service.SetStatus(ToHex(id), Says("completed", "Permit renewed"), "bora").ok());
   Sync(receiver, relay);
   Sync(relay, sender);
-  json out = json::parse(sender.service.Get(ToHex(id), "amira").value());
-  EXPECT_EQ("completed", out["status"]);
-  ASSERT_EQ(4u, out["trail"].size()) << out.dump();
-  EXPECT_EQ("Permit renewed", out["trail"][3]["note"]);
-  EXPECT_EQ("bora", out["trail"][3]["by"]);
-  json counts = json::parse(sender.service.List("out", "", "").value())["counts"];
-  EXPECT_EQ(1, counts["completed"]);
-  EXPECT_EQ(1, counts["total"]);
-  EXPECT_EQ(0u, json::parse(sender.service.List("in", "", "").value())["referrals"].size());
-  json audit = json::parse(receiver.service.Audit(10).value());
-  EXPECT_GE(audit["events"].size(), 3u);
-  EXPECT_EQ("bora", audit["events"][0]["user"]);
-  EXPECT_EQ(std::string::npos, audit.dump().find(kCanary)) << "the audit log names no client";
+  ReferralDetail out = sender.service.Get(ToHex(id), "amira").value();
+  EXPECT_EQ("completed", out.status);
+  ASSERT_EQ(4u, out.trail.size());
+  ASSERT_TRUE(out.trail[3].note);
+  EXPECT_EQ("Permit renewed", out.trail[3].note->note);
+  EXPECT_EQ("bora", out.trail[3].note->by);
+  ReferralList list = sender.service.List("out", "", "").value();
+  EXPECT_EQ((std::map<std::string, std::size_t>{{"completed", 1}}), list.counts);
+  EXPECT_EQ(1u, list.total);
+  EXPECT_EQ(1u, list.directions.out);
+  EXPECT_EQ(0u, sender.service.List("in", "", "").value().referrals.size());
+  std::vector<AuditEvent> audit = receiver.service.Audit(10).value();
+  EXPECT_GE(audit.size(), 3u);
+  EXPECT_EQ("bora", audit[0].user);
+  for (const AuditEvent& e : audit) {
+    for (const std::string& field : {e.at, e.user, e.action, e.referral})
+      EXPECT_EQ(std::string::npos, field.find(kCanary)) << "the audit log names no client";
+  }
 }
 
 TEST_F(ReferralTest, AStatusFromACentreNotEntitledIsRejectedEverywhere) {
@@ -205,7 +216,7 @@ TEST_F(ReferralTest, AStatusFromACentreNotEntitledIsRejectedEverywhere) {
   for (Centre* y : {&hq, &sender, &other}) Sync(receiver, *y);  // its "received"
 
   // Refused locally, before anything is signed.
-  auto own = sender.service.SetStatus(ToHex(id), R"({"status":"accepted"})", "amira");
+  auto own = sender.service.SetStatus(ToHex(id), Says("accepted"), "amira");
   EXPECT_TRUE(own.status().code() == mrc::Status::Code::kPermissionDenied)
       << own.status().ToString();
   EXPECT_TRUE(other.service.Erase(ToHex(id), "mallory").status().code() ==
@@ -225,8 +236,7 @@ TEST_F(ReferralTest, AStatusFromACentreNotEntitledIsRejectedEverywhere) {
     EXPECT_EQ("received", Status(*c, id));
   }
   // The receiver may not complete what it has not accepted.
-  auto premature =
-      receiver.service.SetStatus(ToHex(id), R"({"status":"completed","note":"x"})", "bora");
+  auto premature = receiver.service.SetStatus(ToHex(id), Says("completed", "x"), "bora");
   EXPECT_FALSE(premature.ok());
   EXPECT_EQ(hq.node->DigestHex(), receiver.node->DigestHex());
   EXPECT_EQ(other.node->DigestHex(), sender.node->DigestHex());
@@ -254,6 +264,62 @@ TEST_F(ReferralTest, AStatusFromACentreNotEntitledIsRejectedEverywhere) {
   EXPECT_FALSE(DirContains(receiver.node->store->path(), ciphertext));
 }
 
+// What a request must hold is checked before anything is signed; each
+// refusal names the field, in words fit to show the user who sent it.
+TEST_F(ReferralTest, ARequestMissingWhatItNeedsIsRefusedNamingTheField) {
+  Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
+  SyncAll({&hq, &sender, &receiver});
+  std::uint64_t entries = sender.node->Entries();
+  auto refused = [&](const CreateReferralRequest& req) {
+    auto r = sender.service.Create(req, "amira");
+    EXPECT_TRUE(r.status().code() == mrc::Status::Code::kInvalidArgument) << r.status().ToString();
+    return r.status().message();
+  };
+  auto with = [&](auto change) {
+    CreateReferralRequest req = CreateRequest(receiver);
+    change(req);
+    return req;
+  };
+  using R = CreateReferralRequest;
+  EXPECT_EQ("to: is required (a centre's key)", refused(with([](R& r) { r.to.reset(); })));
+  EXPECT_EQ("to 'xyz' is not a 64-character hex id", refused(with([](R& r) { r.to = "xyz"; })));
+  EXPECT_EQ("service: is required", refused(with([](R& r) { r.service.reset(); })));
+  EXPECT_EQ("reason: must not be empty", refused(with([](R& r) { r.reason = " \n"; })));
+  EXPECT_EQ("urgency: must be routine, urgent or emergency",
+            refused(with([](R& r) { r.urgency = "soon"; })));
+  EXPECT_EQ("client: is required: at least the client's name or a pseudonym",
+            refused(with([](R& r) { r.client.reset(); })));
+  EXPECT_EQ("name: is required", refused(with([](R& r) { r.client->name.reset(); })));
+  EXPECT_EQ("contact: is longer than 300 bytes",
+            refused(with([](R& r) { r.client->contact = std::string(301, 'x'); })));
+  EXPECT_EQ("client.languages: must be a list of at most 20 languages",
+            refused(with([](R& r) { r.client->languages.assign(21, "sq"); })));
+  EXPECT_EQ("client.languages: each language is a short non-empty string",
+            refused(with([](R& r) { r.client->languages = {""}; })));
+  EXPECT_EQ("consent: is required: the client's recorded consent",
+            refused(with([](R& r) { r.consent.reset(); })));
+  EXPECT_EQ("consent.given: must be true: a client is referred only with consent",
+            refused(with([](R& r) { r.consent->given = false; })));
+  EXPECT_EQ("scope: is required", refused(with([](R& r) { r.consent->scope.reset(); })));
+  EXPECT_EQ("to: a centre does not refer clients to itself",
+            refused(with([&](R& r) { r.to = sender.Key(); })));
+  EXPECT_EQ(entries, sender.node->Entries()) << "nothing signed";
+
+  Hash32 id = Refer(sender, receiver);
+  Sync(sender, receiver);
+  entries = receiver.node->Entries();
+  auto status = [&](const SetStatusRequest& req) {
+    auto r = receiver.service.SetStatus(ToHex(id), req, "bora");
+    EXPECT_FALSE(r.ok());
+    return r.status().message();
+  };
+  EXPECT_EQ("status: is required", status(SetStatusRequest{}));
+  EXPECT_EQ("status: must be accepted, declined, completed or withdrawn", status(Says("sent")));
+  EXPECT_EQ("note: is required", status(Says("declined")));
+  EXPECT_EQ("note: must not be empty", status(Says("completed", "")));
+  EXPECT_EQ(entries, receiver.node->Entries()) << "nothing signed";
+}
+
 TEST_F(ReferralTest, ErasureDropsTheSealedBytesEverywhereAndTheyNeverComeBack) {
   Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
   TempDir offline_dir;
@@ -262,9 +328,7 @@ TEST_F(ReferralTest, ErasureDropsTheSealedBytesEverywhereAndTheyNeverComeBack) {
   Hash32 id = Refer(sender, receiver);
   for (Centre* y : {&hq, &receiver, &offline}) Sync(sender, *y);
   ASSERT_TRUE(
-      receiver.service
-          .SetStatus(ToHex(id), R"({"status":"accepted","note":"Note-Canary-9931"})", "bora")
-          .ok());
+      receiver.service.SetStatus(ToHex(id), Says("accepted", "Note-Canary-9931"), "bora").ok());
   for (Centre* y : {&hq, &sender, &offline}) Sync(receiver, *y);
   std::string sealed = SealedPart(hq, id);
   ASSERT_GT(sealed.size(), 100u);
@@ -272,16 +336,20 @@ TEST_F(ReferralTest, ErasureDropsTheSealedBytesEverywhereAndTheyNeverComeBack) {
   ASSERT_TRUE(DirContains(hq.node->store->path(), chunk)) << "the search finds it before";
 
   // The receiving centre erases; `offline` hears nothing of it.
-  json erased = json::parse(receiver.service.Erase(ToHex(id), "bora").value());
-  EXPECT_EQ("erased", erased["status"]);
-  EXPECT_FALSE(erased["readable"].get<bool>());
+  ReferralDetail erased = receiver.service.Erase(ToHex(id), "bora").value();
+  EXPECT_EQ("erased", erased.status);
+  EXPECT_FALSE(erased.details);
+  EXPECT_EQ("erased", erased.unreadable_reason);
+  EXPECT_TRUE(erased.actions.empty());
+  ASSERT_TRUE(erased.erased_by);
+  EXPECT_EQ(receiver.Key(), erased.erased_by->key);
   for (Centre* y : {&hq, &sender}) Sync(receiver, *y);
   for (Centre* c : {&hq, &sender, &receiver}) {
     EXPECT_EQ("", SealedPart(*c, id));
     EXPECT_EQ("erased", Status(*c, id));
     EXPECT_FALSE(DirContains(c->node->store->path(), chunk)) << "scrubbed from every RocksDB file";
     ExpectVerifies(*c);
-    EXPECT_FALSE(json::parse(c->service.Get(ToHex(id), "x").value())["readable"].get<bool>());
+    EXPECT_FALSE(c->service.Get(ToHex(id), "x").value().details);
   }
   // What the erased nodes serve (to peers, in bundles) is the erased form.
   for (const auto& in : hq.node->log->ReadFeed(sender.node->log->self(), 1, SIZE_MAX).value())
@@ -327,9 +395,9 @@ TEST_F(ReferralTest, ASealedPartARelayWithheldIsFilledInFromAWholeCopy) {
   // The whole entry arrives from the sender: kept, read, received.
   auto report = receiver.node->log->Ingest(feed).value();
   EXPECT_EQ(1u, report.filled);
-  json in = json::parse(receiver.service.Get(ToHex(id), "bora").value());
-  EXPECT_TRUE(in["readable"].get<bool>()) << in.dump();
-  EXPECT_EQ("received", in["status"]);
+  ReferralDetail in = receiver.service.Get(ToHex(id), "bora").value();
+  EXPECT_TRUE(in.details) << in.unreadable_reason;
+  EXPECT_EQ("received", in.status);
   // After an erasure, a whole copy is not taken back.
   ASSERT_TRUE(receiver.service.Erase(ToHex(id), "bora").ok());
   EXPECT_EQ(0u, receiver.node->log->Ingest(feed).value().filled);
@@ -372,27 +440,23 @@ TEST_F(ReferralTest, DetailsOfTheWrongShapeAreShownAsFarAsTheyGo) {
   Sync(sender, receiver);
   auto got = receiver.service.Get(ToHex(id), "bora");
   ASSERT_TRUE(got.ok()) << got.status().ToString();
-  json in = json::parse(*got);
-  EXPECT_TRUE(in["readable"].get<bool>());
-  EXPECT_EQ("", in["details"]["service"]);
-  EXPECT_EQ("routine", in["details"]["urgency"]);
-  EXPECT_EQ("", in["details"]["client"]["name"]);
+  ASSERT_TRUE(got->details);
+  EXPECT_EQ("", got->details->service);
+  EXPECT_EQ("routine", got->details->urgency);
+  EXPECT_EQ("", got->details->client.name);
+  EXPECT_FALSE(got->details->consent.given);
+  EXPECT_EQ("", got->details->consent.scope);
   EXPECT_TRUE(receiver.service.List("in", "", "").ok());
 }
 
 TEST_F(ReferralTest, RetentionErasesClosedReferralsAfterTheirPeriod) {
   Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
   SyncAll({&hq, &sender, &receiver});
-  Hash32 open_one = *Hash32FromHex(
-      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
-          .get<std::string>());
-  Hash32 closed = *Hash32FromHex(
-      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
-          .get<std::string>());
+  Hash32 open_one = Refer(sender, receiver);
+  Hash32 closed = Refer(sender, receiver);
   Sync(sender, receiver);
-  ASSERT_TRUE(receiver.service
-                  .SetStatus(ToHex(closed), R"({"status":"declined","note":"No capacity"})", "bora")
-                  .ok());
+  ASSERT_TRUE(
+      receiver.service.SetStatus(ToHex(closed), Says("declined", "No capacity"), "bora").ok());
   Sync(receiver, sender);
   std::uint64_t now = WallMillis();
   EXPECT_EQ(0u, sender.service.EraseExpired(now, 30).value()) << "not yet 30 days";
@@ -407,10 +471,8 @@ TEST_F(ReferralTest, RetentionErasesClosedReferralsAfterTheirPeriod) {
 TEST_F(ReferralTest, AfterASigningKeyRotationTheCentreStillActsOnItsReferrals) {
   Centre hq(tmp_.Sub("hq"), true), sender(tmp_.Sub("a")), receiver(tmp_.Sub("c"));
   SyncAll({&hq, &sender, &receiver});
-  std::string id_hex =
-      json::parse(sender.service.Create(CreateRequest(receiver), "amira").value())["id"]
-          .get<std::string>();
-  Hash32 id = *Hash32FromHex(id_hex);
+  Hash32 id = Refer(sender, receiver);
+  std::string id_hex = ToHex(id);
   // The sending centre rotates its signing key; headquarters approves.
   KeyPair next = GenerateKeyPair();
   Statement rotate;
@@ -437,12 +499,13 @@ TEST_F(ReferralTest, AfterASigningKeyRotationTheCentreStillActsOnItsReferrals) {
   ASSERT_TRUE(renewed.log->Ingest(sender.node->AllEntries()).ok());
   ReferralService service(renewed.log.get(), renewed.store.get(), renewed.key, {sender.box});
 
-  json list = json::parse(service.List("out", "", "").value());
-  ASSERT_EQ(1u, list["referrals"].size()) << list.dump();
-  json got = json::parse(service.Get(id_hex, "amira").value());
-  EXPECT_EQ("out", got["direction"]);
-  EXPECT_NE(std::string::npos, got.dump().find(kCanary)) << "its own details stay readable";
-  ASSERT_TRUE(service.SetStatus(id_hex, R"({"status":"withdrawn"})", "amira").ok());
+  ReferralList list = service.List("out", "", "").value();
+  ASSERT_EQ(1u, list.referrals.size());
+  ReferralDetail got = service.Get(id_hex, "amira").value();
+  EXPECT_EQ("out", got.direction);
+  ASSERT_TRUE(got.details) << "its own details stay readable";
+  EXPECT_EQ(kCanary, got.details->client.name);
+  ASSERT_TRUE(service.SetStatus(id_hex, Says("withdrawn"), "amira").ok());
   // Every node accepts the withdrawal by the successor key (the receiving
   // centre gets the referral and its withdrawal together, through
   // headquarters, which holds everything the old key signed).
@@ -455,7 +518,7 @@ TEST_F(ReferralTest, AfterASigningKeyRotationTheCentreStillActsOnItsReferrals) {
     EXPECT_NE(ReferralStatus::kReceived, step.status);
   // Retention reaches what the old key sent.
   EXPECT_EQ(1u, service.EraseExpired(WallMillis() + 400ull * 24 * 3600 * 1000, 30).value());
-  EXPECT_TRUE(json::parse(service.Get(id_hex, "amira").value())["erased"].get<bool>());
+  EXPECT_TRUE(service.Get(id_hex, "amira").value().erased);
 }
 
 // The sealed part of any referral entry this node stores.
@@ -476,9 +539,7 @@ TEST_F(ReferralTest, AReferralThatLosesItsEffectKeepsNoDetails) {
   Hash32 id = Refer(sender, receiver);
   for (Centre* y : {&hq, &receiver}) Sync(sender, *y);
   ASSERT_TRUE(
-      receiver.service
-          .SetStatus(ToHex(id), R"({"status":"accepted","note":"Note-Canary-5150"})", "bora")
-          .ok());
+      receiver.service.SetStatus(ToHex(id), Says("accepted", "Note-Canary-5150"), "bora").ok());
   for (Centre* y : {&hq, &sender}) Sync(receiver, *y);
   Hash32 accepted = referrals::Find(*hq.node->log, id).value().steps.back().id;
   std::string sent_chunk = SealedOf(hq, id).substr(SealedOf(hq, id).size() - 48);
@@ -528,9 +589,7 @@ TEST_F(ReferralTest, ForkEvidenceKeepsNoSealedNote) {
   ASSERT_TRUE(clone.log->Ingest(hq.node->AllEntries()).ok());
   ASSERT_TRUE(clone.log->Ingest(receiver.node->AllEntries()).ok());
   ASSERT_TRUE(
-      receiver.service
-          .SetStatus(ToHex(id), R"({"status":"accepted","note":"Note-Canary-6006"})", "bora")
-          .ok());
+      receiver.service.SetStatus(ToHex(id), Says("accepted", "Note-Canary-6006"), "bora").ok());
   Hash32 accepted = referrals::Find(*receiver.node->log, id).value().steps.back().id;
   auto real = receiver.node->log->GetVersion(accepted).value();
   auto p = DecodeReferralPayload(real.payload).value();
