@@ -165,17 +165,16 @@ bool JsonNestsAtMost(std::string_view text, std::size_t depth) {
   return true;
 }
 
-std::optional<char> FirstControlChar(std::string_view s) {
+std::optional<std::string> ControlCharProblem(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
   for (char c : s) {
     auto u = static_cast<unsigned char>(c);
-    if ((u < 0x20 && c != '\t' && c != '\n') || u == 0x7f) return c;
+    if ((u < 0x20 && c != '\t' && c != '\n') || u == 0x7f) {
+      return std::string("holds the control character U+00") + kHex[u >> 4] + kHex[u & 15] +
+             " (only tab and newline are allowed)";
+    }
   }
   return std::nullopt;
-}
-
-std::string CodePointName(unsigned char c) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  return std::string("U+00") + kHex[c >> 4] + kHex[c & 15];
 }
 
 bool IsValidUtf8(std::string_view s) {

@@ -42,11 +42,10 @@ bool GetBytes(std::string_view* in, std::size_t n, std::string_view* v);
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view s);
-// The first C0 control character other than tab and newline, or DEL, in
-// `s` (such text breaks pages and terminals it is printed into), or nullopt.
-std::optional<char> FirstControlChar(std::string_view s);
-// "U+001B": how an error names a character.
-std::string CodePointName(unsigned char c);
+// Text is printed into pages, feeds and terminals: it holds no C0 control
+// character but tab and newline, and no DEL. What is wrong with `s` ("holds
+// the control character U+001B (...)"), or nullopt when nothing is.
+std::optional<std::string> ControlCharProblem(std::string_view s);
 // Whether JSON text nests arrays and objects at most `depth` deep (text that
 // is not JSON may answer either way; the parser then says what is wrong).
 // nlohmann::json parses any depth, but dumping or comparing a value recurses

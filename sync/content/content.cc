@@ -161,11 +161,7 @@ bool IsTopic(const std::string& s) {
 // Text is printed into pages, feeds and terminals: no control characters
 // but tab and newline.
 Status CheckPlain(std::string_view field, const std::string& s) {
-  if (auto c = FirstControlChar(s)) {
-    return Bad(field, "holds the control character " +
-                          CodePointName(static_cast<unsigned char>(*c)) +
-                          " (only tab and newline are allowed)");
-  }
+  if (auto problem = ControlCharProblem(s)) return Bad(field, *problem);
   return Status::Ok();
 }
 

@@ -38,6 +38,7 @@ Result<std::string> Text(const std::optional<std::string>& v, std::string_view f
   bool blank = std::all_of(v->begin(), v->end(), [](unsigned char c) { return std::isspace(c); });
   if (required && blank) return Bad(field, "must not be empty");
   if (v->size() > max) return Bad(field, "is longer than " + std::to_string(max) + " bytes");
+  if (auto problem = ControlCharProblem(*v)) return Bad(field, *problem);
   return *v;
 }
 

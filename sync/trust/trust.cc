@@ -40,11 +40,8 @@ Result<std::string> Text(const json& j, const char* field, bool required, std::s
       v.get_ref<const std::string&>().size() > max) {
     return Bad(field, "must be a non-empty string of at most " + std::to_string(max) + " bytes");
   }
-  if (auto c = FirstControlChar(v.get_ref<const std::string&>())) {
-    return Bad(field, "holds the control character " +
-                          CodePointName(static_cast<unsigned char>(*c)) +
-                          " (only tab and newline are allowed)");
-  }
+  if (auto problem = ControlCharProblem(v.get_ref<const std::string&>()))
+    return Bad(field, *problem);
   return v.get<std::string>();
 }
 

@@ -67,6 +67,15 @@ TEST(ContentTest, TextRefusesControlCharactersButTabAndNewline) {
             R"({"name":"C","location":{"city":"X","country":"DE","address":"a\b"}})"));
 }
 
+TEST(ContentTest, ADeclineReasonRefusesControlCharacters) {
+  EXPECT_TRUE(
+      ValidateEntryPayload(Kind::kFaq, Op::kDecline, R"({"reason":"Out of date.\nSee below."})")
+          .ok());
+  Status s = ValidateEntryPayload(Kind::kFaq, Op::kDecline, R"({"reason":"Out\u0007"})");
+  EXPECT_NE(std::string::npos, s.message().find("reason")) << s.ToString();
+  EXPECT_NE(std::string::npos, s.message().find("U+0007")) << s.ToString();
+}
+
 TEST(ContentTest, GuideRules) {
   EXPECT_EQ("ok", Check(Kind::kGuide, R"({"country":"DE","topic":"study","language":"en",
       "body":"Text","sources":["https://example.org"],"verified_on":"2026-10-01"})"));

@@ -290,6 +290,8 @@ TEST_F(ReferralTest, ARequestMissingWhatItNeedsIsRefusedNamingTheField) {
   EXPECT_EQ("client: is required: at least the client's name or a pseudonym",
             refused(with([](R& r) { r.client.reset(); })));
   EXPECT_EQ("name: is required", refused(with([](R& r) { r.client->name.reset(); })));
+  EXPECT_EQ("name: holds the control character U+001B (only tab and newline are allowed)",
+            refused(with([](R& r) { r.client->name = "A\x1b[2J"; })));
   EXPECT_EQ("contact: is longer than 300 bytes",
             refused(with([](R& r) { r.client->contact = std::string(301, 'x'); })));
   EXPECT_EQ("client.languages: must be a list of at most 20 languages",
