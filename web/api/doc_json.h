@@ -30,6 +30,7 @@
 
 #include "config/foundation/status.h"
 #include "sync/content/doc_service.h"
+#include "web/api/written.h"
 
 namespace mrc::web::api {
 
@@ -40,13 +41,6 @@ Result<std::string> HistoryJson(const sync::HistoryView& history);
 Result<std::string> DigestJson(const sync::DigestInfo& digest);
 Result<std::string> ProposedJson(const sync::ProposedChange& proposed);
 Result<std::string> ProposalsJson(const sync::ProposalList& proposals);
-
-// A service call's value written by `write`, or the call's error.
-template <typename T>
-Result<std::string> Written(const Result<T>& r, Result<std::string> (*write)(const T&)) {
-  if (!r.ok()) return r.status();
-  return write(*r);
-}
 
 Result<sync::CreateDocRequest> ReadCreateDoc(std::string_view body);
 Result<sync::UpdateDocRequest> ReadUpdateDoc(std::string_view body);
