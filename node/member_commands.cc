@@ -14,6 +14,8 @@
 #include "sync/log/entry.h"
 #include "sync/trust/trust.h"
 #include "sync/trust/trust_records.h"
+#include "sync/trust/trust_service.h"
+#include "web/api/trust_json.h"
 
 namespace mrc::node {
 namespace {
@@ -21,12 +23,17 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
+// The command on the data directory, or through the running node's API.
+// On the directory, the body is read and the answer written as that API
+// does (web/api/trust_json.h), so the command prints the same either way.
 template <typename Local>
 int WithTrust(const std::string& data_dir, Local local, const std::string& method,
               const std::string& target, const std::string& body) {
   return LocalOrRunning(
       data_dir, [&](Context& c) { return local(*c.trust); }, method, target, body);
 }
+
+using web::api::Written;
 
 // A file's text, or the argument itself when it is already request text.
 Result<std::string> RequestText(const std::string& arg) {
@@ -105,7 +112,12 @@ int CmdMemberApprove(const std::string& data_dir, const std::string& request,
   if (!replaces.empty()) body["replaces"] = replaces;
   std::string b = body.dump();
   return WithTrust(
-      data_dir, [&](sync::TrustService& t) { return t.Approve(b); }, "POST", "/api/v1/members", b);
+      data_dir,
+      [&](sync::TrustService& t) -> Result<std::string> {
+        MRC_ASSIGN_OR_RETURN(auto req, web::api::ReadApprove(b));
+        return Written(t.Approve(req), web::api::ApprovedJson);
+      },
+      "POST", "/api/v1/members", b);
 }
 
 int CmdMemberRevoke(const std::string& data_dir, const std::string& key, std::uint64_t from_seq,
@@ -116,20 +128,26 @@ int CmdMemberRevoke(const std::string& data_dir, const std::string& key, std::ui
   if (!Hash32FromHex(key))
     return Fail(Status::InvalidArgument("key '" + key + "' is not 64 hex characters"));
   return WithTrust(
-      data_dir, [&](sync::TrustService& t) { return t.Revoke(key, b); }, "POST",
-      "/api/v1/members/" + key + "/revoke", b);
+      data_dir,
+      [&](sync::TrustService& t) -> Result<std::string> {
+        MRC_ASSIGN_OR_RETURN(auto req, web::api::ReadRevoke(b));
+        return Written(t.Revoke(key, req), web::api::MemberJson);
+      },
+      "POST", "/api/v1/members/" + key + "/revoke", b);
 }
 
 int CmdMemberList(const std::string& data_dir) {
   return WithTrust(
-      data_dir, [](sync::TrustService& t) { return t.Members(); }, "GET", "/api/v1/members", "");
+      data_dir, [](sync::TrustService& t) { return Written(t.Members(), web::api::MembersJson); },
+      "GET", "/api/v1/members", "");
 }
 
 int CmdBulletinReceipts(const std::string& data_dir, const std::string& id) {
   if (!Hash32FromHex(id))
     return Fail(Status::InvalidArgument("bulletin id '" + id + "' is not 64 hex characters"));
   return WithTrust(
-      data_dir, [&](sync::TrustService& t) { return t.Receipts(id); }, "GET",
+      data_dir,
+      [&](sync::TrustService& t) { return Written(t.Receipts(id), web::api::ReceiptsJson); }, "GET",
       "/api/v1/bulletins/" + id + "/receipts", "");
 }
 
@@ -140,8 +158,12 @@ int CmdBulletinAck(const std::string& data_dir, const std::string& id, const std
   if (!by.empty()) body["by"] = by;
   std::string b = body.dump();
   return WithTrust(
-      data_dir, [&](sync::TrustService& t) { return t.Acknowledge(id, b); }, "POST",
-      "/api/v1/bulletins/" + id + "/ack", b);
+      data_dir,
+      [&](sync::TrustService& t) -> Result<std::string> {
+        MRC_ASSIGN_OR_RETURN(auto req, web::api::ReadAcknowledge(b));
+        return Written(t.Acknowledge(id, req), web::api::AcknowledgedJson);
+      },
+      "POST", "/api/v1/bulletins/" + id + "/ack", b);
 }
 
 int CmdEncryptionKeyRotate(const std::string& data_dir) {

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "sync/log/log.h"
 #include "sync/log/request_json.h"
@@ -15,26 +18,25 @@ namespace {
 
 using nlohmann::json;
 
-json MemberJson(const trust::MemberInfo& m) {
-  json roles = json::array();
-  if (m.member && !m.hq) roles.push_back("centre");
-  if (m.hq) roles.push_back("hq");
-  json replaces = json::array();
-  for (const auto& r : m.replaces) replaces.push_back(ToHex(r));
-  json j{{"key", ToHex(m.key)},
-         {"name", m.name},
-         {"roles", roles},
-         {"root", m.root},
-         {"member", m.member},
-         {"replaces", replaces},
-         {"entries", m.seq},
-         {"waiting", m.waiting},
-         {"revoked_from", m.revoked_from ? json(m.revoked_from) : json(nullptr)}};
-  if (!m.city.empty()) j["city"] = m.city;
-  if (!m.country.empty()) j["country"] = m.country;
-  if (m.revoked_from) j["revoke_reason"] = m.revoke_reason;
-  j["encryption_key"] = m.encryption_key ? json(ToHex(*m.encryption_key)) : json(nullptr);
-  return j;
+MemberView View(const trust::MemberInfo& m) {
+  MemberView v;
+  v.key = ToHex(m.key);
+  v.name = m.name;
+  v.city = m.city;
+  v.country = m.country;
+  if (m.member && !m.hq) v.roles.push_back("centre");
+  if (m.hq) v.roles.push_back("hq");
+  v.root = m.root;
+  v.member = m.member;
+  if (m.revoked_from) {
+    v.revoked_from = m.revoked_from;
+    v.revoke_reason = m.revoke_reason;
+  }
+  for (const auto& r : m.replaces) v.replaces.push_back(ToHex(r));
+  v.entries = m.seq;
+  v.waiting = m.waiting;
+  if (m.encryption_key) v.encryption_key = ToHex(*m.encryption_key);
+  return v;
 }
 
 // Our own statement, refused with PermissionDenied when this node may not
@@ -73,6 +75,22 @@ Status RequireOwnRole(Log* log, bool root_only) {
   return Status::Ok();
 }
 
+// The roles an approval grants: those asked for, else for a rotation the
+// old key's, else a centre's.
+std::vector<std::string> GrantedRoles(Log& log, const ApproveRequest& req,
+                                      const EnrolmentRequest& r) {
+  if (req.roles) {
+    std::vector<std::string> roles = *req.roles;
+    std::sort(roles.begin(), roles.end());
+    return roles;
+  }
+  if (r.replaces) {
+    auto old = trust::Member(log, *r.replaces);
+    return {old.ok() && old->hq ? "hq" : "centre"};
+  }
+  return {"centre"};
+}
+
 }  // namespace
 
 Result<bool> TrustService::PublishEncryptionKey(const Hash32& x25519) {
@@ -103,29 +121,26 @@ Result<bool> TrustService::PublishEncryptionKey(const Hash32& x25519) {
   return true;
 }
 
-Result<std::string> TrustService::Members() {
+Result<MemberList> TrustService::Members() {
   MRC_ASSIGN_OR_RETURN(auto members, trust::Members(*log_));
-  json list = json::array();
-  for (const auto& m : members) list.push_back(MemberJson(m));
-  return DumpResponse(json{{"members", list}});
+  MemberList list;
+  for (const auto& m : members) list.members.push_back(View(m));
+  return list;
 }
 
-Result<std::string> TrustService::Member(std::string_view key_hex) {
+Result<MemberView> TrustService::Member(std::string_view key_hex) {
   MRC_ASSIGN_OR_RETURN(Hash32 key, ParseHexId(key_hex, "key"));
   MRC_ASSIGN_OR_RETURN(trust::MemberInfo m, trust::Member(*log_, key));
-  return DumpResponse(MemberJson(m));
+  return View(m);
 }
 
-Result<std::string> TrustService::Approve(std::string_view request_json) {
+Result<ApproveResult> TrustService::Approve(const ApproveRequest& req) {
   MRC_RETURN_IF_ERROR(RequireOwnRole(log_, /*root_only=*/false));
-  MRC_ASSIGN_OR_RETURN(json req, ParseOptionalRequestObject(request_json));
-  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"request", "roles", "replaces"}));
-  if (!req.contains("request") || !req["request"].is_string()) {
+  if (!req.request) {
     return Status::InvalidArgument(
         "\"request\" is required: the text `mrcnode member request` printed");
   }
-  MRC_ASSIGN_OR_RETURN(EnrolmentRequest r, ParseEnrolmentRequest(req["request"].get<std::string>(),
-                                                                 log_->network_id()));
+  MRC_ASSIGN_OR_RETURN(EnrolmentRequest r, ParseEnrolmentRequest(*req.request, log_->network_id()));
   Statement st;
   st.type = Statement::Type::kApprove;
   st.key = r.key;
@@ -133,60 +148,43 @@ Result<std::string> TrustService::Approve(std::string_view request_json) {
   st.city = r.city;
   st.country = r.country;
   st.replaces = r.replaces;
-  if (req.contains("roles")) {
-    const json& roles = req["roles"];
-    if (!roles.is_array() ||
-        !std::all_of(roles.begin(), roles.end(), [](const json& x) { return x.is_string(); })) {
-      return Status::InvalidArgument("\"roles\" must be a list such as [\"centre\"]");
-    }
-    st.roles = roles.get<std::vector<std::string>>();
-    std::sort(st.roles.begin(), st.roles.end());
-  } else if (r.replaces) {
-    auto old = trust::Member(*log_, *r.replaces);
-    st.roles = {old.ok() && old->hq ? "hq" : "centre"};
-  } else {
-    st.roles = {"centre"};
-  }
-  if (req.contains("replaces")) {
+  st.roles = GrantedRoles(*log_, req, r);
+  if (req.replaces) {
     // Re-admission: headquarters vouches that this key takes over another's
     // documents (a lost or forked key that cannot sign a rotation).
     if (r.replaces)
       return Status::InvalidArgument("a rotation request already names the key it replaces");
-    if (!req["replaces"].is_string()) return Status::InvalidArgument("\"replaces\" must be a key");
-    MRC_ASSIGN_OR_RETURN(Hash32 old, ParseHexId(req["replaces"].get<std::string>(), "replaces"));
+    MRC_ASSIGN_OR_RETURN(Hash32 old, ParseHexId(*req.replaces, "replaces"));
     st.replaces = old;
   }
   std::vector<Hash32> parents;
   if (r.rotation) parents.push_back(*r.rotation);
   MRC_RETURN_IF_ERROR(AppendStatement(log_, st, parents));
+  ApproveResult out;
+  out.key = ToHex(r.key);
   auto m = trust::Member(*log_, r.key);
-  if (m.ok() && m->member) return DumpResponse(MemberJson(*m));
+  if (m.ok() && m->member) {
+    out.member = View(*m);
+    return out;
+  }
   if (!m.ok() && !m.status().IsNotFound()) return m.status();
   // A rotation approved before the old key's rotate statement arrived here:
   // signed and kept; it applies (everywhere) when that statement arrives.
-  return DumpResponse(
-      json{{"key", ToHex(r.key)},
-           {"member", false},
-           {"waiting", "approved; takes effect when the old key's rotate statement arrives"}});
+  out.waiting = "approved; takes effect when the old key's rotate statement arrives";
+  return out;
 }
 
-Result<std::string> TrustService::Revoke(std::string_view key_hex, std::string_view request_json) {
+Result<MemberView> TrustService::Revoke(std::string_view key_hex, const RevokeRequest& req) {
   MRC_RETURN_IF_ERROR(RequireOwnRole(log_, /*root_only=*/true));
   MRC_ASSIGN_OR_RETURN(Hash32 key, ParseHexId(key_hex, "key"));
-  MRC_ASSIGN_OR_RETURN(json req, ParseOptionalRequestObject(request_json));
-  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"from_seq", "reason"}));
   Statement st;
   st.type = Statement::Type::kRevoke;
   st.key = key;
-  if (!req.contains("reason") || !req["reason"].is_string()) {
-    return Status::InvalidArgument("\"reason\" is required: why the key is revoked");
-  }
-  st.reason = req["reason"].get<std::string>();
-  if (req.contains("from_seq")) {
-    if (!req["from_seq"].is_number_unsigned() || req["from_seq"].get<std::uint64_t>() < 1) {
-      return Status::InvalidArgument("\"from_seq\" must be a number >= 1");
-    }
-    st.from_seq = req["from_seq"].get<std::uint64_t>();
+  if (!req.reason) return Status::InvalidArgument("\"reason\" is required: why the key is revoked");
+  st.reason = *req.reason;
+  if (req.from_seq) {
+    if (*req.from_seq < 1) return Status::InvalidArgument("\"from_seq\" must be a number >= 1");
+    st.from_seq = *req.from_seq;
   } else {
     // From the first entry of that key we have not seen: what we hold stays.
     std::uint64_t held = 0;
@@ -198,21 +196,23 @@ Result<std::string> TrustService::Revoke(std::string_view key_hex, std::string_v
   }
   MRC_RETURN_IF_ERROR(AppendStatement(log_, st));
   MRC_ASSIGN_OR_RETURN(trust::MemberInfo m, trust::Member(*log_, key));
-  return DumpResponse(MemberJson(m));
+  return View(m);
 }
 
-Result<std::string> TrustService::Receipts(std::string_view bulletin_id) {
+Result<ReceiptsView> TrustService::Receipts(std::string_view bulletin_id) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(bulletin_id, "bulletin id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   if (doc.kind != Kind::kBulletin) {
     return Status::InvalidArgument("document " + ToHex(id) + " is a " +
                                    std::string(KindName(doc.kind)) + ", not a bulletin");
   }
-  std::string title;
+  ReceiptsView out;
+  out.bulletin = ToHex(id);
+  out.version = ToHex(doc.winner.id);
   if (!doc.deleted()) {
     MRC_ASSIGN_OR_RETURN(Version v, log_->GetVersion(doc.winner.id));
     json content = json::parse(v.payload, nullptr, false);
-    if (content.is_object()) title = content.value("title", "");
+    if (content.is_object()) out.title = content.value("title", "");
   }
   MRC_ASSIGN_OR_RETURN(auto receipts, BulletinReceipts(*log_, id));
   // The latest receipt and acknowledgement of each author.
@@ -221,46 +221,31 @@ Result<std::string> TrustService::Receipts(std::string_view bulletin_id) {
     auto& slot = r.acknowledged ? acked[r.author] : received[r.author];
     if (!slot || r.hlc > slot->hlc) slot = &r;
   }
-  auto at = [&](const ReceiptInfo* r) {
-    if (!r) return json(nullptr);
-    json j{{"version", ToHex(r->version)},
-           {"at", FormatTime(HlcMillis(r->hlc))},
-           {"current", r->version == doc.winner.id}};
-    if (!r->by.empty()) j["by"] = r->by;
-    return j;
+  auto latest = [&](const std::map<Hash32, const ReceiptInfo*>& of,
+                    const Hash32& key) -> std::optional<ReceiptMark> {
+    auto it = of.find(key);
+    if (it == of.end()) return std::nullopt;
+    const ReceiptInfo& r = *it->second;
+    return ReceiptMark{ToHex(r.version), FormatTime(HlcMillis(r.hlc)), r.by,
+                       r.version == doc.winner.id};
   };
   MRC_ASSIGN_OR_RETURN(auto members, trust::Members(*log_));
-  json centres = json::array(), not_received = json::array(), not_acked = json::array();
   for (const auto& m : members) {
     if (!m.member || m.hq || m.revoked_from) continue;
-    const ReceiptInfo* rec = received.count(m.key) ? received[m.key] : nullptr;
-    const ReceiptInfo* ack = acked.count(m.key) ? acked[m.key] : nullptr;
-    centres.push_back({{"key", ToHex(m.key)},
-                       {"name", m.name},
-                       {"received", at(rec)},
-                       {"acknowledged", at(ack)}});
-    if (!rec && !ack) not_received.push_back(ToHex(m.key));
-    if (!ack) not_acked.push_back(ToHex(m.key));
+    CentreReceipt c{ToHex(m.key), m.name, latest(received, m.key), latest(acked, m.key)};
+    if (!c.received && !c.acknowledged) out.not_received.push_back(c.key);
+    if (!c.acknowledged) out.not_acknowledged.push_back(c.key);
+    out.centres.push_back(std::move(c));
   }
-  return DumpResponse(json{{"bulletin", ToHex(id)},
-                           {"title", title},
-                           {"version", ToHex(doc.winner.id)},
-                           {"centres", centres},
-                           {"not_received", not_received},
-                           {"not_acknowledged", not_acked}});
+  return out;
 }
 
-Result<std::string> TrustService::Acknowledge(std::string_view bulletin_id,
-                                              std::string_view request_json) {
+Result<Acknowledgement> TrustService::Acknowledge(std::string_view bulletin_id,
+                                                  const AcknowledgeRequest& req) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(bulletin_id, "bulletin id"));
-  MRC_ASSIGN_OR_RETURN(json req, ParseOptionalRequestObject(request_json));
-  MRC_RETURN_IF_ERROR(OnlyKeys(req, {"by"}));
   ReceiptBody body;
   body.acknowledged = true;
-  if (req.contains("by")) {
-    if (!req["by"].is_string()) return Status::InvalidArgument("\"by\" must be a name");
-    body.by = req["by"].get<std::string>();
-  }
+  body.by = req.by.value_or("");
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   if (doc.kind != Kind::kBulletin)
     return Status::InvalidArgument("document " + ToHex(id) + " is not a bulletin");
@@ -269,8 +254,7 @@ Result<std::string> TrustService::Acknowledge(std::string_view bulletin_id,
   MRC_RETURN_IF_ERROR(ParseReceipt(payload).status());
   MRC_RETURN_IF_ERROR(
       log_->Append({Draft{Kind::kReceipt, Op::kPut, id, {doc.winner.id}, payload}}).status());
-  return DumpResponse(
-      json{{"bulletin", ToHex(id)}, {"version", ToHex(doc.winner.id)}, {"acknowledged", true}});
+  return Acknowledgement{ToHex(id), ToHex(doc.winner.id)};
 }
 
 std::string TrustService::EnrolmentRequestText(const Hash32& network_id, std::string_view name,

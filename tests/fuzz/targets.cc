@@ -148,8 +148,7 @@ struct Node {
     sync::TrustService hq_trust(hq_log->get(), hq);
     std::string request =
         parts->trust->EnrolmentRequestText(Network(), "Fuzz centre", "Almaty", "KZ");
-    auto approved =
-        hq_trust.Approve(nlohmann::json{{"request", request}, {"roles", {"hq"}}}.dump());
+    auto approved = hq_trust.Approve({.request = request, .roles = std::vector<std::string>{"hq"}});
     Require(approved.ok(), "headquarters approves the node",
             approved.ok() ? "" : approved.status().ToString());
     auto feed = (*hq_log)->ReadFeed(hq.public_key, 1, SIZE_MAX);

@@ -21,6 +21,14 @@ HttpResponse JsonError(const Status& s);
 HttpResponse JsonText(int status, std::string body);
 // A service's answer: its JSON text with `ok_status`, or its error.
 HttpResponse FromResult(Result<std::string> r, int ok_status = 200);
+// A service's value as the API's JSON (written by `write`, with
+// `ok_status`), or the service's error.
+template <typename T>
+HttpResponse Answer(const Result<T>& r, Result<std::string> (*write)(const T&),
+                    int ok_status = 200) {
+  if (!r.ok()) return JsonError(r.status());
+  return FromResult(write(*r), ok_status);
+}
 // The body as a JSON object (InvalidArgument otherwise, or when it nests
 // deeper than kMaxJsonNesting).
 Result<nlohmann::json> ParseBody(const HttpRequest& r);

@@ -71,14 +71,6 @@ Result<std::vector<std::string>> ParseBase(std::string_view text) {
   return base;
 }
 
-// A service's value as the API's JSON, or the service's error.
-template <typename T>
-HttpResponse Answer(const Result<T>& r, Result<std::string> (*write)(const T&),
-                    int ok_status = 200) {
-  if (!r.ok()) return JsonError(r.status());
-  return FromResult(write(*r), ok_status);
-}
-
 }  // namespace
 
 Status CheckDocIds(const Call& c) {

@@ -34,8 +34,9 @@ Status CheckDocIds(const Call& c);
 
 // ---- members (members.cc)
 // Membership and receipts, over sync::TrustService (503 UNAVAILABLE on a
-// node without it). Each runs through api::Service
-// (web/api/common.h); keys and ids are 64 lowercase hex characters.
+// node without it; the bodies' shapes are in web/api/trust_json.h). Each
+// runs through api::Service (web/api/common.h); keys and ids are 64
+// lowercase hex characters.
 HttpResponse Members(Call& c);
 HttpResponse ApproveMember(Call& c);
 HttpResponse Member(Call& c);

@@ -3,6 +3,7 @@
 #include "sync/trust/trust_service.h"
 #include "web/api/common.h"
 #include "web/api/handlers.h"
+#include "web/api/trust_json.h"
 
 namespace mrc::web::api {
 namespace {
@@ -21,7 +22,9 @@ Status CheckId(const Call& c, const char* what, const char* ids) {
 
 HttpResponse Acknowledge(Call& c) {
   if (!c.parts.trust) return Unavailable();
-  return FromResult(c.parts.trust->Acknowledge(c.args[0], c.http().body));
+  auto req = ReadAcknowledge(c.http().body);
+  if (!req.ok()) return JsonError(req.status());
+  return Answer(c.parts.trust->Acknowledge(c.args[0], *req), AcknowledgedJson);
 }
 
 }  // namespace
@@ -31,27 +34,31 @@ Status CheckBulletinId(const Call& c) { return CheckId(c, "bulletin", "ids"); }
 
 HttpResponse Members(Call& c) {
   if (!c.parts.trust) return Unavailable();
-  return FromResult(c.parts.trust->Members());
+  return Answer(c.parts.trust->Members(), MembersJson);
 }
 
 HttpResponse ApproveMember(Call& c) {
   if (!c.parts.trust) return Unavailable();
-  return FromResult(c.parts.trust->Approve(c.http().body), 201);
+  auto req = ReadApprove(c.http().body);
+  if (!req.ok()) return JsonError(req.status());
+  return Answer(c.parts.trust->Approve(*req), ApprovedJson, 201);
 }
 
 HttpResponse Member(Call& c) {
   if (!c.parts.trust) return Unavailable();
-  return FromResult(c.parts.trust->Member(c.args[0]));
+  return Answer(c.parts.trust->Member(c.args[0]), MemberJson);
 }
 
 HttpResponse RevokeMember(Call& c) {
   if (!c.parts.trust) return Unavailable();
-  return FromResult(c.parts.trust->Revoke(c.args[0], c.http().body));
+  auto req = ReadRevoke(c.http().body);
+  if (!req.ok()) return JsonError(req.status());
+  return Answer(c.parts.trust->Revoke(c.args[0], *req), MemberJson);
 }
 
 HttpResponse Receipts(Call& c) {
   if (!c.parts.trust) return Unavailable();
-  return FromResult(c.parts.trust->Receipts(c.args[0]));
+  return Answer(c.parts.trust->Receipts(c.args[0]), ReceiptsJson);
 }
 
 HttpResponse AcknowledgeBulletin(Call& c) {

@@ -1,5 +1,6 @@
 // A service call's value written as the API's JSON: shared by the writers
-// of each resource's shapes (web/api/*_json.h) and their callers.
+// of each resource's shapes (web/api/*_json.h) and their callers (the
+// command line and tests show what the API would answer).
 #pragma once
 
 #include <string>

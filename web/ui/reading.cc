@@ -125,27 +125,21 @@ std::string ReceiptsHtml(Page& p, const AppParts& parts, const std::string& id) 
   if (!parts.trust) return "";
   auto got = parts.trust->Receipts(id);
   if (!got.ok()) return "";
-  json r = json::parse(*got);
-  const json& centres = r["centres"];
-  if (!centres.is_array() || centres.empty()) return "";
+  const std::vector<sync::CentreReceipt>& centres = got->centres;
+  if (centres.empty()) return "";
   std::size_t received = 0, acknowledged = 0;
   std::string rows;
   for (const auto& ce : centres) {
-    auto state = [&](const char* what, std::size_t* count) {
-      const json& st = ce[what];
-      if (!st.is_object()) return p.H("receipts.no");
-      bool current = st.value("current", false);
-      *count += current;
-      std::string when = ShortTime(JsonString(st, "at"));
-      std::string by = JsonString(st, "by");
-      return Esc(when + (by.empty() ? "" : " · " + by)) +
-             (current ? "" : " (" + p.H("receipts.older_version") + ")");
+    auto state = [&](const std::optional<sync::ReceiptMark>& st, std::size_t* count) {
+      if (!st) return p.H("receipts.no");
+      *count += st->current;
+      std::string when = ShortTime(st->at);
+      return Esc(when + (st->by.empty() ? "" : " · " + st->by)) +
+             (st->current ? "" : " (" + p.H("receipts.older_version") + ")");
     };
-    std::string name = JsonString(ce, "name");
-    rows += "<tr><th scope=\"row\">" +
-            Esc(name.empty() ? JsonString(ce, "key").substr(0, 12) : name) + "</th><td>" +
-            state("received", &received) + "</td><td>" + state("acknowledged", &acknowledged) +
-            "</td></tr>";
+    rows += "<tr><th scope=\"row\">" + Esc(ce.name.empty() ? ce.key.substr(0, 12) : ce.name) +
+            "</th><td>" + state(ce.received, &received) + "</td><td>" +
+            state(ce.acknowledged, &acknowledged) + "</td></tr>";
   }
   std::string total = std::to_string(centres.size());
   return "<section aria-labelledby=\"receipts-h\"><h2 id=\"receipts-h\">" + p.H("receipts.title") +
@@ -380,11 +374,10 @@ HttpResponse BulletinsPage(Page& p, const AppParts& parts) {
     if (parts.trust) {
       auto rec = parts.trust->Receipts(id);
       if (rec.ok()) {
-        json r = json::parse(*rec);
-        for (const auto& ce : r["centres"]) {
-          if (JsonString(ce, "key") != self) continue;
+        for (const auto& ce : rec->centres) {
+          if (ce.key != self) continue;
           centre = true;
-          unread = !(ce["acknowledged"].is_object() && ce["acknowledged"].value("current", false));
+          unread = !(ce.acknowledged && ce.acknowledged->current);
         }
       }
     }
@@ -420,8 +413,7 @@ HttpResponse BulletinsPage(Page& p, const AppParts& parts) {
 
 HttpResponse MarkRead(Page& p, const AppParts& parts, const std::string& id) {
   if (!parts.trust) return ErrorHtml(p, 503, "receipts are not available");
-  json req = {{"by", p.req().who->user}};
-  auto r = parts.trust->Acknowledge(id, req.dump());
+  auto r = parts.trust->Acknowledge(id, {.by = p.req().who->user});
   if (!r.ok()) return FromStatus(p, r.status());
   return Redirect("/bulletins");
 }

@@ -493,7 +493,7 @@ TEST_F(ReferralTest, AfterASigningKeyRotationTheCentreStillActsOnItsReferrals) {
   req.replaces = sender.node->log->self();
   req.rotation = rotation;
   TrustService trust(hq.node->log.get(), hq.node->key);
-  ASSERT_TRUE(trust.Approve(json{{"request", MakeEnrolmentRequest(next, req)}}.dump()).ok());
+  ASSERT_TRUE(trust.Approve({.request = MakeEnrolmentRequest(next, req)}).ok());
   // The same centre under its new key: same data, same encryption key.
   Node renewed(tmp_.Sub("a2"), next, testing::TestNetwork(), Node::Mode::kObserve);
   ASSERT_TRUE(renewed.log->Ingest(testing::TestRoot::Get().feed()).ok());

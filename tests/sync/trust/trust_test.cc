@@ -195,27 +195,24 @@ TEST_F(TrustTest, OnlyTheRootKeyGrantsHqAndRevokes) {
   req.name = "MRC Vlorë";
   std::string text = MakeEnrolmentRequest(newcomer, req);
   // Approving a centre: any hq key. Granting hq: the root key only.
-  EXPECT_TRUE(trust.Approve(json{{"request", text}}.dump()).ok());
-  auto hq_grant = trust.Approve(json{{"request", text}, {"roles", {"hq"}}}.dump());
+  EXPECT_TRUE(trust.Approve({.request = text}).ok());
+  auto hq_grant = trust.Approve({.request = text, .roles = std::vector<std::string>{"hq"}});
   EXPECT_EQ(Status::Code::kPermissionDenied, hq_grant.status().code())
       << hq_grant.status().ToString();
-  auto revoke = trust.Revoke(ToHex(c1->log->self()), R"({"reason":"test"})");
+  auto revoke = trust.Revoke(ToHex(c1->log->self()), {.reason = "test"});
   EXPECT_EQ(Status::Code::kPermissionDenied, revoke.status().code()) << revoke.status().ToString();
   // A centre approves nobody.
   TrustService centre(c1->log.get(), c1->key);
-  EXPECT_EQ(Status::Code::kPermissionDenied,
-            centre.Approve(json{{"request", text}}.dump()).status().code());
+  EXPECT_EQ(Status::Code::kPermissionDenied, centre.Approve({.request = text}).status().code());
   // Requests are checked: another network, or an altered text.
   EnrolmentRequest other = req;
   other.network_id.fill(1);
   EXPECT_EQ(Status::Code::kInvalidArgument,
-            trust.Approve(json{{"request", MakeEnrolmentRequest(newcomer, other)}}.dump())
-                .status()
-                .code());
+            trust.Approve({.request = MakeEnrolmentRequest(newcomer, other)}).status().code());
   std::string altered = text;
   altered[altered.size() - 3] = altered[altered.size() - 3] == '0' ? '1' : '0';
   EXPECT_NE(std::string::npos,
-            trust.Approve(json{{"request", altered}}.dump()).status().message().find("signature"));
+            trust.Approve({.request = altered}).status().message().find("signature"));
 }
 
 // A centre not yet approved has no role at all: its approvals and
@@ -230,11 +227,11 @@ TEST_F(TrustTest, ANodeNotYetApprovedNeitherApprovesNorRevokes) {
   KeyPair other = GenerateKeyPair();
   req.key = other.public_key;
   req.name = "MRC Osh";
-  auto approve = trust.Approve(json{{"request", MakeEnrolmentRequest(other, req)}}.dump());
+  auto approve = trust.Approve({.request = MakeEnrolmentRequest(other, req)});
   EXPECT_EQ(Status::Code::kPermissionDenied, approve.status().code())
       << approve.status().ToString();
   EXPECT_NE(std::string::npos, approve.status().message().find("only headquarters approves"));
-  auto revoke = trust.Revoke(ToHex(TestRoot::Get().key().public_key), R"({"reason":"test"})");
+  auto revoke = trust.Revoke(ToHex(TestRoot::Get().key().public_key), {.reason = "test"});
   EXPECT_EQ(Status::Code::kPermissionDenied, revoke.status().code()) << revoke.status().ToString();
   EXPECT_NE(std::string::npos, revoke.status().message().find("only the network's root key"));
   EXPECT_TRUE(newcomer->log->ReadFeed(newcomer->log->self(), 1, 10).value().empty());
@@ -249,7 +246,7 @@ TEST_F(TrustTest, AnHqKeyApprovesUntilTheSeqItIsRevokedFrom) {
     KeyPair other = GenerateKeyPair();
     req.key = other.public_key;
     req.name = "MRC Osh";
-    return trust.Approve(json{{"request", MakeEnrolmentRequest(other, req)}}.dump());
+    return trust.Approve({.request = MakeEnrolmentRequest(other, req)});
   };
   // Revoked from its third entry on: the first two may still be signed,
   // and apply.
@@ -257,7 +254,8 @@ TEST_F(TrustTest, AnHqKeyApprovesUntilTheSeqItIsRevokedFrom) {
   for (int i = 0; i < 2; ++i) {
     auto approved = approve_one();
     ASSERT_TRUE(approved.ok()) << approved.status().ToString();
-    EXPECT_TRUE(json::parse(*approved)["member"].get<bool>());
+    ASSERT_TRUE(approved->member.has_value());
+    EXPECT_TRUE(approved->member->member);
   }
   auto third = approve_one();
   EXPECT_EQ(Status::Code::kPermissionDenied, third.status().code()) << third.status().ToString();
@@ -322,7 +320,7 @@ TEST_F(TrustTest, ARotatedKeyKeepsTheDocumentsAndTheOldKeyStops) {
   req.replaces = c1->log->self();
   req.rotation = rotation;
   TrustService trust(hq.log.get(), hq.key);
-  auto approved = trust.Approve(json{{"request", MakeEnrolmentRequest(next, req)}}.dump());
+  auto approved = trust.Approve({.request = MakeEnrolmentRequest(next, req)});
   ASSERT_TRUE(approved.ok()) << approved.status().ToString();
   // After the rotation point the old key's entries no longer count.
   EXPECT_TRUE(hq.log->GetDoc(late).status().IsNotFound());
@@ -350,22 +348,25 @@ TEST_F(TrustTest, CentresReceiptAndAcknowledgeBulletins) {
   c1->log->Ingest(hq.AllEntries()).value();
   hq.log->Ingest(c1->AllEntries()).value();
   TrustService trust(hq.log.get(), hq.key);
-  json r = json::parse(trust.Receipts(ToHex(bulletin)).value());
-  ASSERT_EQ(2u, r["centres"].size()) << r.dump();
-  EXPECT_EQ(json::array({ToHex(c2->log->self())}), r["not_received"]) << r.dump();
-  EXPECT_EQ(2u, r["not_acknowledged"].size());
+  ReceiptsView r = trust.Receipts(ToHex(bulletin)).value();
+  ASSERT_EQ(2u, r.centres.size());
+  EXPECT_EQ(std::vector<std::string>{ToHex(c2->log->self())}, r.not_received);
+  EXPECT_EQ(2u, r.not_acknowledged.size());
   // A person at c1 marks it read.
   TrustService at_c1(c1->log.get(), c1->key);
-  ASSERT_TRUE(at_c1.Acknowledge(ToHex(bulletin), R"({"by":"Ana"})").ok());
+  ASSERT_TRUE(at_c1.Acknowledge(ToHex(bulletin), {.by = "Ana"}).ok());
   hq.log->Ingest(c1->AllEntries()).value();
-  r = json::parse(trust.Receipts(ToHex(bulletin)).value());
-  EXPECT_EQ(json::array({ToHex(c2->log->self())}), r["not_acknowledged"]) << r.dump();
-  for (const auto& c : r["centres"]) {
-    if (c["key"] == ToHex(c1->log->self())) {
-      EXPECT_EQ("Ana", c["acknowledged"]["by"]);
-      EXPECT_TRUE(c["received"]["current"].get<bool>());
-    }
+  r = trust.Receipts(ToHex(bulletin)).value();
+  EXPECT_EQ(std::vector<std::string>{ToHex(c2->log->self())}, r.not_acknowledged);
+  bool seen = false;
+  for (const auto& c : r.centres) {
+    if (c.key != ToHex(c1->log->self())) continue;
+    seen = true;
+    ASSERT_TRUE(c.acknowledged && c.received);
+    EXPECT_EQ("Ana", c.acknowledged->by);
+    EXPECT_TRUE(c.received->current);
   }
+  EXPECT_TRUE(seen) << "c1 is one of the centres";
   // Receipts travel like any entry: c2 learns c1's, and digests agree.
   c2->log->Ingest(hq.AllEntries()).value();
   c2->log->Ingest(c1->AllEntries()).value();
@@ -373,8 +374,8 @@ TEST_F(TrustTest, CentresReceiptAndAcknowledgeBulletins) {
   c1->log->Ingest(c2->AllEntries()).value();
   EXPECT_EQ(hq.DigestHex(), c2->DigestHex());
   EXPECT_EQ(hq.DigestHex(), c1->DigestHex());
-  r = json::parse(trust.Receipts(ToHex(bulletin)).value());
-  EXPECT_TRUE(r["not_received"].empty()) << r.dump();
+  r = trust.Receipts(ToHex(bulletin)).value();
+  EXPECT_TRUE(r.not_received.empty());
   // A receipt must name a bulletin version.
   Hash32 faq = hq.log->Append({NewFaq("not a bulletin")}).value().front();
   c1->log->Ingest(hq.AllEntries()).value();

@@ -1,5 +1,6 @@
 // Api::Handle without a socket: routing, methods, media types, query strings,
-// error bodies and headers, and document round trips over a real DocService.
+// error bodies and headers, document round trips over a real DocService, and
+// the membership and receipt routes' bodies over a real TrustService.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,6 +15,8 @@
 #include "sync/crypto/crypto.h"
 #include "sync/kinds.h"
 #include "sync/log/log.h"
+#include "sync/trust/trust.h"
+#include "sync/trust/trust_service.h"
 #include "tests/support/temp_dir.h"
 #include "web/app/doc_api.h"
 
@@ -30,6 +33,7 @@ using mrc::testing::TempDir;
 // public factories (storage::Store::Open, sync::Log::Open).
 // ===========================================================================
 struct Service {
+  sync::KeyPair key;  // the log's, the network's root key
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<sync::Log> log;
   std::unique_ptr<sync::DocService> docs;
@@ -45,7 +49,8 @@ std::unique_ptr<Service> MakeService(const std::string& dir) {
   service->store = std::move(store).value();
   Hash32 network{};
   network.fill(7);
-  auto key = sync::GenerateKeyPair();
+  service->key = sync::GenerateKeyPair();
+  const sync::KeyPair& key = service->key;
   auto log = sync::OpenLog(service->store.get(), key, network, key.public_key);
   if (!log.ok()) return nullptr;
   service->log = std::move(log).value();
@@ -379,6 +384,101 @@ TEST_F(ApiTest, ListPagesFiltersAndDigest) {
   json digest = Body(Call("GET", "/api/v1/digest"));
   EXPECT_EQ(3, digest["documents"]);
   EXPECT_EQ(64u, digest["digest"].get<std::string>().size());
+}
+
+// The membership and receipt routes answer the shapes clients parse
+// (web/api/trust_json.h), byte for byte, and their bad bodies say what is
+// wrong.
+TEST_F(ApiTest, MembersAndReceiptsKeepTheirShapes) {
+  sync::TrustService trust(service_->log.get(), service_->key);
+  api_->SetTrustService(&trust);
+  const std::string root = ToHex(service_->key.public_key);
+  EXPECT_EQ(R"({"members":[{"encryption_key":null,"entries":0,"key":")" + root +
+                R"(","member":true,"name":"headquarters","replaces":[],"revoked_from":null,)"
+                R"("roles":["hq"],"root":true,"waiting":0}]})",
+            Call("GET", "/api/v1/members").body);
+  auto request = [&](const sync::KeyPair& k, std::optional<Hash32> rotation = {}) {
+    sync::EnrolmentRequest r;
+    r.network_id.fill(7);
+    r.key = k.public_key;
+    r.name = "MRC Vlorë";
+    r.city = rotation ? "" : "Vlorë";
+    r.country = rotation ? "" : "AL";
+    if (rotation) r.replaces = service_->key.public_key;
+    r.rotation = rotation;
+    return json{{"request", sync::MakeEnrolmentRequest(k, r)}};
+  };
+  sync::KeyPair centre = sync::GenerateKeyPair();
+  const std::string key = ToHex(centre.public_key);
+  const std::string member = R"({"city":"Vlorë","country":"AL","encryption_key":null,)"
+                             R"("entries":0,"key":")" +
+                             key + R"(","member":true,"name":"MRC Vlorë","replaces":[],)";
+  const std::string centre_json =
+      member + R"("revoked_from":null,"roles":["centre"],"root":false,"waiting":0})";
+  HttpResponse approved = Call("POST", "/api/v1/members", request(centre).dump());
+  EXPECT_EQ(201, approved.status);
+  EXPECT_EQ(centre_json, approved.body);
+  EXPECT_EQ(centre_json, Call("GET", "/api/v1/members/" + key).body);
+  // A rotation whose rotate statement has not arrived here waits.
+  Hash32 rotation{};
+  rotation.fill(9);
+  sync::KeyPair next = sync::GenerateKeyPair();
+  EXPECT_EQ(R"({"key":")" + ToHex(next.public_key) +
+                R"(","member":false,"waiting":"approved; takes effect when the old key's )"
+                R"(rotate statement arrives"})",
+            Call("POST", "/api/v1/members", request(next, rotation).dump()).body);
+
+  std::string bulletin = Body(Call("POST", "/api/v1/docs",
+                                   R"({"kind":"bulletin","content":{"title":"Quota","body":"B",)"
+                                   R"("effective_date":"2027-01-01","urgency":"high",)"
+                                   R"("language":"en"}})"))["id"];
+  const std::string receipts = "/api/v1/bulletins/" + bulletin + "/receipts";
+  EXPECT_EQ(R"({"bulletin":")" + bulletin + R"(","centres":[{"acknowledged":null,"key":")" + key +
+                R"(","name":"MRC Vlorë","received":null}],"not_acknowledged":[")" + key +
+                R"("],"not_received":[")" + key + R"("],"title":"Quota","version":")" + bulletin +
+                R"("})",
+            Call("GET", receipts).body);
+  EXPECT_EQ(
+      R"({"acknowledged":true,"bulletin":")" + bulletin + R"(","version":")" + bulletin + R"("})",
+      Call("POST", "/api/v1/bulletins/" + bulletin + "/ack", R"({"by":"Ana"})").body);
+
+  EXPECT_EQ(member + R"("revoke_reason":"lost","revoked_from":1,"roles":["centre"],)"
+                     R"("root":false,"waiting":0})",
+            Call("POST", "/api/v1/members/" + key + "/revoke", R"({"reason":"lost"})").body);
+}
+
+TEST_F(ApiTest, BadMemberAndReceiptBodiesSayWhatIsWrong) {
+  sync::TrustService trust(service_->log.get(), service_->key);
+  api_->SetTrustService(&trust);
+  const std::string revoke = "/api/v1/members/" + kMissing + "/revoke";
+  sync::EnrolmentRequest r;
+  r.network_id.fill(7);
+  sync::KeyPair newcomer = sync::GenerateKeyPair();
+  r.key = newcomer.public_key;
+  r.name = "MRC Osh";
+  const std::string text = sync::MakeEnrolmentRequest(newcomer, r);
+  struct Bad {
+    std::string target, body, message;
+  } bad[] = {
+      {"/api/v1/members", "{}",
+       R"(\"request\" is required: the text `mrcnode member request` printed)"},
+      {"/api/v1/members", json{{"request", text}, {"roles", "centre"}}.dump(),
+       R"(\"roles\" must be a list such as [\"centre\"])"},
+      {"/api/v1/members", json{{"request", text}, {"replaces", 1}}.dump(),
+       R"(\"replaces\" must be a key)"},
+      {"/api/v1/members", json{{"request", text}, {"colour", 1}}.dump(),
+       "unknown field 'colour' in request"},
+      {revoke, "", R"(\"reason\" is required: why the key is revoked)"},
+      {revoke, R"({"reason":"r","from_seq":0})", R"(\"from_seq\" must be a number >= 1)"},
+      {revoke, R"({"reason":"r","from_seq":-2})", R"(\"from_seq\" must be a number >= 1)"},
+      {"/api/v1/bulletins/" + kMissing + "/ack", R"({"by":1})", R"(\"by\" must be a name)"},
+  };
+  for (const auto& b : bad) {
+    EXPECT_EQ(R"({"error":{"code":"INVALID_ARGUMENT","message":")" + b.message + R"("}})",
+              Call("POST", b.target, b.body).body)
+        << b.body;
+  }
+  EXPECT_EQ(0u, Entries());
 }
 
 TEST(HttpStatusOfTest, MapsEveryCode) {

@@ -116,7 +116,7 @@ class AppTest : public ::testing::Test {
                          mrc::testing::NodeParts::Open(dir_ + "/" + name, sync::GenerateKeyPair(),
                                                        network_, key_.public_key));
     std::string request = centre->trust->EnrolmentRequestText(network_, name, "", "");
-    MRC_RETURN_IF_ERROR(trust_->Approve(json{{"request", request}}.dump()).status());
+    MRC_RETURN_IF_ERROR(trust_->Approve({.request = request}).status());
     return centre;
   }
 
@@ -482,7 +482,7 @@ TEST_F(AppTest, ScriptInAReferralNeverReachesAPage) {
   sync::TrustService trust2(log2->get(), key2);
   const std::string evil = "<script>alert(1)</script><img src=x onerror=alert(2)>";
   std::string request = trust2.EnrolmentRequestText(network_, "Centre " + evil, "", "");
-  ASSERT_TRUE(trust_->Approve(json{{"request", request}}.dump()).ok());
+  ASSERT_TRUE(trust_->Approve({.request = request}).ok());
   ASSERT_TRUE((*log2)->Ingest((*log_).ReadFeed(key_.public_key, 1, SIZE_MAX).value()).ok());
   ASSERT_TRUE(trust2.PublishEncryptionKey(sync::GenerateBoxKeyPair().public_key).ok());
   ASSERT_TRUE(log_->Ingest((*log2)->ReadFeed(key2.public_key, 1, SIZE_MAX).value()).ok());
@@ -634,7 +634,7 @@ TEST_F(AppTest, ABulletinsPageShowsWhichCentresReceivedAndReadIt) {
   ASSERT_FALSE(id.empty());
   mrc::testing::NodeParts& centre = **reading;
   ASSERT_TRUE(centre.log->Ingest(log_->ReadFeed(key_.public_key, 1, SIZE_MAX).value()).ok());
-  ASSERT_TRUE(centre.trust->Acknowledge(id, R"({"by":"Amira"})").ok());
+  ASSERT_TRUE(centre.trust->Acknowledge(id, {.by = "Amira"}).ok());
   ASSERT_TRUE(
       log_->Ingest(centre.log->ReadFeed(centre.identity.public_key, 1, SIZE_MAX).value()).ok());
   Session counsellor = Login("counsellor");
