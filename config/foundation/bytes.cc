@@ -165,6 +165,15 @@ bool JsonNestsAtMost(std::string_view text, std::size_t depth) {
   return true;
 }
 
+Result<Hash32> ParseHexId(std::string_view text, std::string_view what) {
+  auto id = Hash32FromHex(text);
+  if (!id) {
+    return Status::InvalidArgument(std::string(what) + " '" + std::string(text.substr(0, 80)) +
+                                   "' is not a 64-character hex id");
+  }
+  return *id;
+}
+
 std::optional<std::string> ControlCharProblem(std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   for (char c : s) {

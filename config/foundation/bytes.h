@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "config/foundation/status.h"
+
 namespace mrc {
 
 // Raw bytes are carried in std::string (as RocksDB and leveldb do): cheap to
@@ -23,6 +25,9 @@ std::string ToHex(const Hash32& h);
 std::optional<Bytes> FromHex(std::string_view hex);
 // Exactly 64 hex characters.
 std::optional<Hash32> Hash32FromHex(std::string_view hex);
+// The same for an id a request names: InvalidArgument with a message fit to
+// show a user, `what` naming it ("document id", "key").
+Result<Hash32> ParseHexId(std::string_view text, std::string_view what);
 std::string_view AsView(const Hash32& h);
 Hash32 Hash32FromView(std::string_view bytes32);  // bytes32.size() must be 32
 bool IsZero(const Hash32& h);

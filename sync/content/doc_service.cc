@@ -6,7 +6,6 @@
 
 #include "sync/content/content.h"
 #include "sync/log/log.h"
-#include "sync/log/request_json.h"
 #include "sync/trust/document_records.h"
 #include "sync/trust/trust.h"
 

@@ -9,7 +9,6 @@
 #include "config/foundation/time.h"
 #include "storage/store.h"
 #include "sync/log/log.h"
-#include "sync/log/request_json.h"
 #include "sync/referrals/referral.h"
 #include "sync/referrals/referral_records.h"
 #include "sync/trust/trust_records.h"
@@ -40,6 +39,16 @@ Result<std::string> Text(const std::optional<std::string>& v, std::string_view f
   if (v->size() > max) return Bad(field, "is longer than " + std::to_string(max) + " bytes");
   if (auto problem = ControlCharProblem(*v)) return Bad(field, *problem);
   return *v;
+}
+
+// The text sealed into an envelope; refused if it cannot be encoded (text
+// that is not UTF-8).
+Result<std::string> Sealable(const json& j) {
+  try {
+    return j.dump();
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(std::string("cannot encode the details: ") + e.what());
+  }
 }
 
 std::string Lower(std::string_view s) {
@@ -341,7 +350,7 @@ Result<std::string> ReferralService::Create(const CreateReferralRequest& request
   std::vector<Hash32> recipients{*target->encryption_key};
   if (keys_.front().public_key != *target->encryption_key)
     recipients.push_back(keys_.front().public_key);
-  MRC_ASSIGN_OR_RETURN(std::string text, DumpResponse(details));
+  MRC_ASSIGN_OR_RETURN(std::string text, Sealable(details));
   MRC_ASSIGN_OR_RETURN(Bytes sealed, Seal(identity_, SentContext(to), text, recipients));
   ReferralMeta meta;
   meta.status = S::kSent;
@@ -451,7 +460,7 @@ Result<ReferralDetail> ReferralService::SetStatus(std::string_view id_hex,
     }
     if (recipients.empty()) return Status::Conflict("no encryption key to seal the note to");
     MRC_ASSIGN_OR_RETURN(std::string text,
-                         DumpResponse(json{{"note", note}, {"by", std::string(user)}}));
+                         Sealable(json{{"note", note}, {"by", std::string(user)}}));
     MRC_ASSIGN_OR_RETURN(sealed, Seal(identity_, NoteContext(r.id, status), text, recipients));
   }
   ReferralMeta meta;

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "sync/log/log.h"
-#include "sync/log/request_json.h"
 #include "sync/trust/document_records.h"
 #include "sync/trust/trust.h"
 #include "sync/trust/trust_records.h"

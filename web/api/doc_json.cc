@@ -4,15 +4,12 @@
 #include <nlohmann/json.hpp>
 
 #include "config/foundation/bytes.h"
-#include "sync/log/request_json.h"
+#include "web/api/request_json.h"
 
 namespace mrc::web::api {
 namespace {
 
 using nlohmann::json;
-using sync::DumpResponse;
-using sync::OnlyKeys;
-using sync::ParseRequestObject;
 
 // Content the service holds as text: null when absent, as the API has
 // always shown a deleted document's.
@@ -159,7 +156,7 @@ Result<std::optional<std::string>> ReadProposal(std::string_view body) {
 }
 
 Result<std::optional<std::string>> ReadAcceptance(std::string_view body) {
-  MRC_ASSIGN_OR_RETURN(json req, sync::ParseOptionalRequestObject(body));
+  MRC_ASSIGN_OR_RETURN(json req, ParseOptionalRequestObject(body));
   MRC_RETURN_IF_ERROR(OnlyKeys(req, {"content"}));
   return ContentText(req);
 }

@@ -3,15 +3,12 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "sync/log/request_json.h"
+#include "web/api/request_json.h"
 
 namespace mrc::web::api {
 namespace {
 
 using nlohmann::json;
-using sync::DumpResponse;
-using sync::OnlyKeys;
-using sync::ParseRequestObject;
 
 Status Bad(std::string_view field, std::string_view why) {
   return Status::InvalidArgument(std::string(field) + ": " + std::string(why));

@@ -6,15 +6,12 @@
 #include <optional>
 #include <vector>
 
-#include "sync/log/request_json.h"
+#include "web/api/request_json.h"
 
 namespace mrc::web::api {
 namespace {
 
 using nlohmann::json;
-using sync::DumpResponse;
-using sync::OnlyKeys;
-using sync::ParseOptionalRequestObject;
 
 json MemberValue(const sync::MemberView& m) {
   json j{{"key", m.key},

@@ -1,11 +1,11 @@
-#include "sync/log/request_json.h"
+#include "web/api/request_json.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "config/foundation/bytes.h"
 
-namespace mrc::sync {
+namespace mrc::web::api {
 
 using nlohmann::json;
 
@@ -33,15 +33,6 @@ Status OnlyKeys(const json& j, std::initializer_list<std::string_view> allowed) 
   return Status::Ok();
 }
 
-Result<Hash32> ParseHexId(std::string_view text, std::string_view what) {
-  auto id = Hash32FromHex(text);
-  if (!id) {
-    return Status::InvalidArgument(std::string(what) + " '" + std::string(text.substr(0, 80)) +
-                                   "' is not a 64-character hex id");
-  }
-  return *id;
-}
-
 Result<std::string> DumpResponse(const json& j) {
   try {
     return j.dump();
@@ -50,4 +41,4 @@ Result<std::string> DumpResponse(const json& j) {
   }
 }
 
-}  // namespace mrc::sync
+}  // namespace mrc::web::api
