@@ -81,8 +81,8 @@ class HashingWriter {
 };
 
 Status Truncated(const std::string& path) {
-  return Status::Corruption("bundle " + path +
-                            " is truncated or corrupted (it ends inside a record)");
+  return Status::InvalidArgument("bundle " + path +
+                                 " is truncated or corrupted (it ends inside a record)");
 }
 
 }  // namespace
@@ -211,8 +211,10 @@ Result<BundleStats> ExportBundle(Log* log, const Summary* peer, const std::strin
 
 namespace {
 
-// Reads a whole bundle into memory-sized batches: first pass checks the
-// structure and the hash, second pass hands entries to the log.
+// Reads a bundle in two passes: the first checks the structure and the hash
+// (holding one record at a time), the second hands entries to the log in
+// batches bounded in entries and in bytes, so that what an import holds
+// does not depend on how large the bundle's entries are.
 class BundleReader {
  public:
   explicit BundleReader(std::string path) : path_(std::move(path)) {}
@@ -246,7 +248,8 @@ class BundleReader {
       if (!in.get(tag)) return Truncated(path_);
       h.Update(std::string_view(&tag, 1));
       if (tag == 'Z') break;
-      if (tag != 'E') return Status::Corruption("bundle " + path_ + " has an unknown record type");
+      if (tag != 'E')
+        return Status::InvalidArgument("bundle " + path_ + " has an unknown record type");
       MRC_RETURN_IF_ERROR(ReadField(in, &h, kMaxEntryBytes, &a));
       MRC_RETURN_IF_ERROR(ReadField(in, &h, kMaxPayloadBytes, &b));
       ++n;
@@ -258,20 +261,25 @@ class BundleReader {
     std::uint64_t declared = 0;
     GetU64(&count_view, &declared);
     if (declared != n || h.Finish() != Hash32FromView(std::string_view(tail + 8, 32))) {
-      return Status::Corruption("bundle " + path_ + " is corrupted (its checksum does not match)");
+      return Status::InvalidArgument("bundle " + path_ +
+                                     " is corrupted (its checksum does not match)");
     }
     if (in.peek() != std::char_traits<char>::eof()) {
-      return Status::Corruption("bundle " + path_ + " has data after its end");
+      return Status::InvalidArgument("bundle " + path_ + " has data after its end");
     }
     *count = n;
     return Status::Ok();
   }
 
-  // Calls fn with batches of entries, in file order. Call after Check().
-  Status ForEachBatch(const std::function<Status(std::vector<Incoming>&)>& fn) {
+  // Calls fn with batches of entries, in file order, each of at most kBatch
+  // entries and, but for a single larger entry, `max_bytes`. Call after
+  // Check().
+  Status ForEachBatch(std::size_t max_bytes,
+                      const std::function<Status(std::vector<Incoming>&)>& fn) {
     std::ifstream in(path_, std::ios::binary);
     in.seekg(static_cast<std::streamoff>(kMagic.size() + 32));
     std::vector<Incoming> batch;
+    std::size_t bytes = 0;
     for (;;) {
       char tag;
       if (!in.get(tag)) return Truncated(path_);
@@ -279,10 +287,18 @@ class BundleReader {
       Incoming e;
       MRC_RETURN_IF_ERROR(ReadField(in, nullptr, kMaxEntryBytes, &e.signed_form));
       MRC_RETURN_IF_ERROR(ReadField(in, nullptr, kMaxPayloadBytes, &e.payload));
+      std::size_t size = e.signed_form.size() + e.payload.size();
+      if (!batch.empty() && bytes + size > max_bytes) {
+        MRC_RETURN_IF_ERROR(fn(batch));
+        batch = {};  // gives the memory back, not only the elements
+        bytes = 0;
+      }
       batch.push_back(std::move(e));
+      bytes += size;
       if (batch.size() == kBatch) {
         MRC_RETURN_IF_ERROR(fn(batch));
-        batch.clear();
+        batch = {};
+        bytes = 0;
       }
     }
     return batch.empty() ? Status::Ok() : fn(batch);
@@ -296,7 +312,7 @@ class BundleReader {
     std::uint32_t n = 0;
     GetU32(&lv, &n);
     if (n > limit)
-      return Status::Corruption("bundle " + path_ + " has a record larger than allowed");
+      return Status::InvalidArgument("bundle " + path_ + " has a record larger than allowed");
     out->resize(n);
     if (n && !in.read(out->data(), n)) return Truncated(path_);
     if (h) {
@@ -311,11 +327,12 @@ class BundleReader {
 
 }  // namespace
 
-Result<BundleImport> ImportBundle(Log* log, const std::string& path) {
+Result<BundleImport> ImportBundle(Log* log, const std::string& path, const ImportOptions& options) {
   BundleReader reader(path);
   BundleImport result;
   MRC_RETURN_IF_ERROR(reader.Check(log->network_id(), &result.entries));
-  MRC_RETURN_IF_ERROR(reader.ForEachBatch([&](std::vector<Incoming>& batch) -> Status {
+  std::size_t max_bytes = std::max<std::size_t>(options.memory_bytes / 2, 1);
+  MRC_RETURN_IF_ERROR(reader.ForEachBatch(max_bytes, [&](std::vector<Incoming>& batch) -> Status {
     MRC_ASSIGN_OR_RETURN(IngestReport r, log->Ingest(batch));
     result.accepted += r.accepted;
     result.duplicates += r.duplicates;

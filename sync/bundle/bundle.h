@@ -52,8 +52,16 @@ struct BundleImport {
   std::string first_refusal;
 };
 
-// Checks the whole file first (network, structure, hash); Corruption or
-// InvalidArgument naming the problem if it fails, and nothing is applied.
-Result<BundleImport> ImportBundle(Log* log, const std::string& path);
+struct ImportOptions {
+  // About what an import holds of the bundle at once: half of it for the
+  // batch read from the file, half for the log's checks of that batch.
+  std::size_t memory_bytes = 32 << 20;
+};
+
+// Checks the whole file first (network, structure, hash); InvalidArgument
+// naming the problem if it fails (or NotFound when it cannot be read), and
+// nothing is applied.
+Result<BundleImport> ImportBundle(Log* log, const std::string& path,
+                                  const ImportOptions& options = {});
 
 }  // namespace mrc::sync

@@ -112,6 +112,7 @@ class Server {
   ~Server() {
     if (pid_ > 0) Stop();
   }
+  pid_t pid() const { return pid_; }
 
   // The HTTP address from node.json, once the node serves (empty on timeout).
   std::string WaitForAddress(std::chrono::seconds timeout = std::chrono::seconds(30)) {
