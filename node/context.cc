@@ -263,6 +263,7 @@ Result<std::string> NodeStatusJson(Context& ctx, const std::string& peers_json) 
                         {"authors", d.authors},
                         {"pending", d.pending},
                         {"awaiting_upgrade", d.awaiting_upgrade},
+                        {"unapproved_refused", d.unapproved_refused},
                         {"forks", d.forks},
                         {"digest", ToHex(d.digest)},
                         {"peers", peers},

@@ -13,19 +13,12 @@ namespace {
 
 constexpr std::string_view kSigningTag = "mrc-entry-v1";
 
-constexpr std::string_view kProblemNames[] = {"malformed",
-                                              "unknown-kind",
-                                              "oversized-entry",
-                                              "oversized-payload",
-                                              "bad-signature",
-                                              "payload-mismatch",
-                                              "broken-chain",
-                                              "seq-gap",
-                                              "invalid-content",
-                                              "bad-parent",
-                                              "fork",
-                                              "not-authorised",
-                                              "revoked"};
+constexpr std::string_view kProblemNames[] = {
+    "malformed",         "unknown-kind",  "oversized-entry",
+    "oversized-payload", "bad-signature", "payload-mismatch",
+    "broken-chain",      "seq-gap",       "invalid-content",
+    "bad-parent",        "fork",          "not-authorised",
+    "revoked",           "unapproved"};
 
 }  // namespace
 

@@ -108,6 +108,7 @@ enum class Problem {
   kFork,              // "fork"
   kNotAuthorised,     // "not-authorised": the author may not make this change
   kRevoked,           // "revoked": the author's key is revoked from this seq
+  kUnapproved,        // "unapproved": what is held of a key not yet approved is full
 };
 std::string_view ProblemName(Problem p);
 Status MakeProblem(Problem p, std::string_view detail);

@@ -26,6 +26,84 @@ Status Ingestor::Park(const Authenticated& a, bool with_wait, bool frozen) {
   return Status::Ok();
 }
 
+namespace {
+
+// kMeta keys: what is held of each key not yet approved (u64 entries, u64
+// bytes), and of all of them together (u64 bytes).
+constexpr std::string_view kUnapprovedPrefix = "unapproved/";
+constexpr std::string_view kUnapprovedTotal = "unapproved-total";
+
+Bytes UnapprovedKey(const Hash32& author) {
+  Bytes key(kUnapprovedPrefix);
+  PutHash(&key, author);
+  return key;
+}
+
+struct Held {
+  std::uint64_t entries = 0, bytes = 0;  // of the author
+  std::uint64_t total = 0;               // of every unapproved key
+};
+
+Result<Held> ReadHeld(Txn& txn, const Hash32& author) {
+  Held h;
+  MRC_ASSIGN_OR_RETURN(auto mine, txn.Get(Column::kMeta, UnapprovedKey(author)));
+  if (mine) {
+    std::string_view v = *mine;
+    GetU64(&v, &h.entries);
+    GetU64(&v, &h.bytes);
+  }
+  MRC_ASSIGN_OR_RETURN(auto all, txn.Get(Column::kMeta, kUnapprovedTotal));
+  if (all) {
+    std::string_view v = *all;
+    GetU64(&v, &h.total);
+  }
+  return h;
+}
+
+void PutTotal(Txn& txn, std::uint64_t total) {
+  Bytes sum;
+  PutU64(&sum, total);
+  txn.Put(Column::kMeta, kUnapprovedTotal, sum);
+}
+
+}  // namespace
+
+Result<bool> Ingestor::HoldUnapproved(const Authenticated& a) {
+  const Entry& e = a.entry;
+  if (e.author == self_) return true;
+  MRC_ASSIGN_OR_RETURN(Standing m, applier_.StandingOf(e.author));
+  if (m.member || m.revoked_from != Standing::kNotRevoked) return true;
+  MRC_ASSIGN_OR_RETURN(Held h, ReadHeld(txn_, e.author));
+  std::uint64_t size = a.stored.size();
+  if (h.entries + 1 > unapproved_.entries_per_author ||
+      h.bytes + size > unapproved_.bytes_per_author || h.total + size > unapproved_.total_bytes) {
+    report_->unapproved++;
+    MRC_RETURN_IF_ERROR(Refuse(
+        a,
+        MakeProblem(Problem::kUnapproved,
+                    Describe(e, a.id) + ": its author is not approved, and this node holds " +
+                        std::to_string(h.entries) + " entries (" + std::to_string(h.bytes >> 10) +
+                        " KiB) of it, " + std::to_string(h.total >> 10) +
+                        " KiB of unapproved keys in all: refused until headquarters approves "
+                        "the key")));
+    return false;
+  }
+  Bytes value;
+  PutU64(&value, h.entries + 1);
+  PutU64(&value, h.bytes + size);
+  txn_.Put(Column::kMeta, UnapprovedKey(e.author), value);
+  PutTotal(txn_, h.total + size);
+  return true;
+}
+
+Status Ingestor::ReleaseUnapproved(const Hash32& author) {
+  MRC_ASSIGN_OR_RETURN(Held h, ReadHeld(txn_, author));
+  if (h.entries == 0) return Status::Ok();
+  PutTotal(txn_, h.total - std::min(h.total, h.bytes));
+  txn_.Delete(Column::kMeta, UnapprovedKey(author));
+  return Status::Ok();
+}
+
 Status Ingestor::RecordFork(const Authenticated& a, Problem p, std::string detail) {
   // Keep the conflicting signed entry as evidence and freeze the feed: the
   // author's key signed two histories, and no node may pick one silently.
@@ -80,11 +158,16 @@ Status Ingestor::Accept(Authenticated& a) {
     }
     return RecordFork(a, Problem::kFork, "another entry holds seq " + std::to_string(e.seq));
   }
-  if (e.seq > f.seq + 1) return Park(a, /*with_wait=*/true);
-  if (e.seq > 1 && e.prev != f.head) {
+  if (e.seq > 1 && e.seq == f.seq + 1 && e.prev != f.head) {
     return RecordFork(a, Problem::kBrokenChain,
                       "prev does not match the author's entry " + std::to_string(e.seq - 1));
   }
+  // A parked entry was counted when it arrived.
+  if (a.index != SIZE_MAX) {
+    MRC_ASSIGN_OR_RETURN(bool held, HoldUnapproved(a));
+    if (!held) return Status::Ok();
+  }
+  if (e.seq > f.seq + 1) return Park(a, /*with_wait=*/true);
   std::uint64_t prev_hlc = f.hlc;
   txn_.Put(Column::kEntries, rec::FeedKey(e.author, e.seq), a.stored);
   if (a.index == SIZE_MAX) {  // it was parked: release it
@@ -119,7 +202,10 @@ Status Ingestor::Resolve(const Entry& e, const Hash32& id, std::string_view payl
   if (const EntryRules* rules = kinds_.For(e.kind)) {
     MRC_RETURN_IF_ERROR(rules->Recorded(applier_, e, id, payload, d));
   }
-  if (auto key = applier_.TakeWakeMember()) MRC_RETURN_IF_ERROR(Wake(rec::kWaitMember, *key));
+  if (auto key = applier_.TakeWakeMember()) {
+    MRC_RETURN_IF_ERROR(ReleaseUnapproved(*key));
+    MRC_RETURN_IF_ERROR(Wake(rec::kWaitMember, *key));
+  }
   return Wake(rec::kWaitEffect, id);
 }
 

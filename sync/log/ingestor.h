@@ -41,11 +41,13 @@ using detail::Authenticated;
 class Ingestor {
  public:
   Ingestor(Txn& txn, HybridClock& clock, IngestReport* report, const Hash32& root,
-           const Hash32& self, const KindRegistry& kinds)
+           const Hash32& self, const KindRegistry& kinds, const UnapprovedLimits& unapproved)
       : txn_(txn),
         clock_(clock),
         report_(report),
         kinds_(kinds),
+        unapproved_(unapproved),
+        self_(self),
         applier_(txn, root, self, kinds, flags_) {}
 
   Status Accept(Authenticated& a);
@@ -69,6 +71,11 @@ class Ingestor {
     return Status::Ok();
   }
   Status Park(const Authenticated& a, bool with_wait, bool frozen = false);
+  // Counts `a` against what is held of its author while the author is not
+  // approved; false when that is full (the entry is then refused).
+  Result<bool> HoldUnapproved(const Authenticated& a);
+  // The author became a member: what was held of it counts no more.
+  Status ReleaseUnapproved(const Hash32& author);
   Status RecordFork(const Authenticated& a, Problem p, std::string detail);
   // The form to keep of an entry held without effect (EntryRules::HeldForm).
   Result<Bytes> HeldForm(const Authenticated& a, bool frozen, bool evidence);
@@ -82,6 +89,8 @@ class Ingestor {
   HybridClock& clock_;
   IngestReport* report_;
   const KindRegistry& kinds_;
+  const UnapprovedLimits& unapproved_;
+  const Hash32& self_;
   ApplyFlags flags_;
   Applier applier_;
   // What the store's waits await (tag + id, 33 bytes), read once per batch:

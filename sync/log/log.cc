@@ -124,6 +124,7 @@ Log::Log(storage::Store* store, const KeyPair& identity, const Hash32& network_i
       network_id_(network_id),
       root_(root),
       kinds_(kinds),
+      unapproved_limits_(options.unapproved),
       clock_(options.clock) {}
 
 Log::~Log() = default;
@@ -301,7 +302,7 @@ Status Log::ApplyAll(std::vector<Authenticated>& items, IngestReport* report,
                      const std::function<void(std::size_t)>& ready) {
   Txn txn(store_);
   for (Column c : kSummedColumns) txn.KeepStoreValues(c);
-  Ingestor ingestor(txn, clock_, report, root_, self(), kinds_);
+  Ingestor ingestor(txn, clock_, report, root_, self(), kinds_, unapproved_limits_);
   for (std::size_t i = 0; i < items.size(); ++i) {
     Authenticated& a = items[i];
     if (ready) ready(i);
@@ -309,6 +310,7 @@ Status Log::ApplyAll(std::vector<Authenticated>& items, IngestReport* report,
     MRC_RETURN_IF_ERROR(ingestor.Drain());
   }
   MRC_RETURN_IF_ERROR(ingestor.RebuildIfNeeded());
+  unapproved_refused_ += report->unapproved;
   if (local_deletes) {
     // Our own changes: one that every node would reject (a rule it breaks)
     // is refused here instead, before anything is signed into the log.
@@ -350,7 +352,7 @@ Status Log::ApplyUpgradedKinds() {
   Txn txn(store_);
   for (Column c : kSummedColumns) txn.KeepStoreValues(c);
   IngestReport report;
-  Ingestor ingestor(txn, clock_, &report, root_, self(), kinds_);
+  Ingestor ingestor(txn, clock_, &report, root_, self(), kinds_, unapproved_limits_);
   for (Kind k : waiting) MRC_RETURN_IF_ERROR(ingestor.WakeKind(k));
   MRC_RETURN_IF_ERROR(ingestor.Drain());
   MRC_RETURN_IF_ERROR(ingestor.RebuildIfNeeded());

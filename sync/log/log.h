@@ -67,6 +67,7 @@ struct IngestReport {
   std::size_t pending = 0;     // held until a predecessor arrives
   std::size_t forks = 0;       // evidence recorded
   std::size_t filled = 0;      // referral entries held erased, now received whole
+  std::size_t unapproved = 0;  // of the refused: a key not yet approved, its budget spent
   struct Refusal {
     std::size_t index;  // position in the input
     Status reason;      // made with MakeProblem
@@ -128,6 +129,9 @@ struct DigestInfo {
   // Of the entries, those of a kind this version has no rules for (a later
   // version's): held and relayed, applied once the node is upgraded.
   std::uint64_t awaiting_upgrade = 0;
+  // Entries of keys not yet approved that this node refused since it
+  // started, their budget (UnapprovedLimits) being spent.
+  std::uint64_t unapproved_refused = 0;
 };
 
 struct FeedHead {
@@ -138,11 +142,22 @@ struct FeedHead {
   std::uint64_t fork_seq = 0;  // when forked: the lowest seq with two entries known
 };
 
+// What a node holds of the entries of a key headquarters has not approved
+// (they wait for the approval): past any of these, the key's further
+// entries are refused, with the reason, until the approval arrives; its
+// peers then send them again. Its own entries a node always keeps.
+struct UnapprovedLimits {
+  std::uint64_t entries_per_author = 1000;
+  std::uint64_t bytes_per_author = 16 << 20;
+  std::uint64_t total_bytes = 256 << 20;  // of every unapproved key together
+};
+
 struct LogOptions {
   // The wall clock the times of this node's entries (their hybrid clock
   // values) are read from; must outlive the Log. Tests pass a manual or a
   // skewed clock.
   const Clock* clock = SystemClock();
+  UnapprovedLimits unapproved;
 };
 
 class Log {
@@ -291,6 +306,8 @@ class Log {
   Hash32 network_id_;
   Hash32 root_;
   const KindRegistry& kinds_;
+  UnapprovedLimits unapproved_limits_;
+  std::atomic<std::uint64_t> unapproved_refused_{0};  // since the log was opened
   std::mutex write_mu_;
   HybridClock clock_;             // guarded by write_mu_
   std::uint64_t doc_change_ = 0;  // the last change number; guarded by write_mu_

@@ -300,7 +300,10 @@ Result<std::vector<Hash32>> Log::EntriesAtForkPoint(const FeedHead& f) {
 }
 
 Result<DigestInfo> Log::Digest() {
-  return CachedAt<DigestInfo>(store_, &digest_mu_, &digest_cache_, [&] { return ComputeDigest(); });
+  MRC_ASSIGN_OR_RETURN(DigestInfo info, CachedAt<DigestInfo>(store_, &digest_mu_, &digest_cache_,
+                                                             [&] { return ComputeDigest(); }));
+  info.unapproved_refused = unapproved_refused_;
+  return info;
 }
 
 Result<DigestInfo> Log::ComputeDigest() {

@@ -231,9 +231,12 @@ Status PeerSession::Committed(std::uint64_t batch, std::size_t count, const Inge
   for (const auto& refusal : report.refused) {
     Problem p;
     // A fork is the author's fault, not the relay's: keep the evidence and
-    // the link. Anything else means this peer sent bytes no honest node
-    // would have accepted.
-    if (ProblemOf(refusal.reason, &p) && (p == Problem::kFork || p == Problem::kBrokenChain))
+    // the link; so is an unapproved key's entry past what this node holds
+    // of it (it comes again on a later link, once the key is approved).
+    // Anything else means this peer sent bytes no honest node would have
+    // accepted.
+    if (ProblemOf(refusal.reason, &p) &&
+        (p == Problem::kFork || p == Problem::kBrokenChain || p == Problem::kUnapproved))
       continue;
     return Status::Corruption("peer sent an invalid entry: " + refusal.reason.message());
   }

@@ -47,6 +47,10 @@ HttpResponse SyncPage(Page& p, const AppParts& parts) {
   if (std::uint64_t later = s.value("awaiting_upgrade", std::uint64_t{0}); later > 0) {
     b += "<dt>" + p.H("sync.awaiting_upgrade") + "</dt><dd>" + std::to_string(later) + "</dd>";
   }
+  // Keys not yet approved whose entries this node stopped holding.
+  if (std::uint64_t refused = s.value("unapproved_refused", std::uint64_t{0}); refused > 0) {
+    b += "<dt>" + p.H("sync.unapproved_refused") + "</dt><dd>" + std::to_string(refused) + "</dd>";
+  }
   b += "<dt>" + p.H("sync.digest") + "</dt><dd><code>" +
        Esc(JsonString(s, "digest").substr(0, 16)) + "</code></dd>";
   // Documents edited at two centres before either saw the other's version.

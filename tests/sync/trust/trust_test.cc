@@ -78,6 +78,47 @@ TEST_F(TrustTest, ANonMembersEntriesWaitEverywhereThenApplyOnApproval) {
   EXPECT_EQ(hq.DigestHex(), newcomer->DigestHex());
 }
 
+// A key never approved cannot fill a node's disk: past what the node holds
+// of it, its entries are refused with the reason and counted; once it is
+// approved, they come in again.
+TEST_F(TrustTest, WhatANodeHoldsOfAnUnapprovedKeyIsBounded) {
+  LogOptions options;
+  options.unapproved.entries_per_author = 5;
+  Node hq(tmp_.Sub("hq"), GenerateKeyPair(), testing::TestNetwork(), Node::Mode::kJoin, {"hq"},
+          options);
+  auto newcomer = Node::Observe(tmp_.Sub("new"));
+  newcomer->log->Ingest(TestRoot::Get().feed()).value();
+  // Its own entries a node keeps, approved or not.
+  for (int i = 0; i < 8; ++i)
+    ASSERT_TRUE(newcomer->log->Append({NewFaq("entry " + std::to_string(i))}).ok());
+  auto r = hq.log->Ingest(newcomer->AllEntries()).value();
+  ASSERT_EQ(3u, r.refused.size());
+  EXPECT_EQ(3u, r.unapproved);
+  Problem p;
+  ASSERT_TRUE(ProblemOf(r.refused[0].reason, &p));
+  EXPECT_EQ(Problem::kUnapproved, p);
+  EXPECT_NE(std::string::npos, r.refused[0].reason.message().find("not approved"))
+      << r.refused[0].reason.ToString();
+  EXPECT_EQ(3u, hq.log->Digest().value().unapproved_refused);
+  EXPECT_EQ(5u, hq.log->Digest().value().pending);
+
+  // The bytes of every unapproved key together are bounded as well.
+  LogOptions tight;
+  tight.unapproved.total_bytes = 1;
+  Node other(tmp_.Sub("other"), GenerateKeyPair(), testing::TestNetwork(), Node::Mode::kJoin,
+             {"hq"}, tight);
+  r = other.log->Ingest(newcomer->AllEntries()).value();
+  EXPECT_EQ(8u, r.unapproved);
+
+  TestRoot::Get().Approve(newcomer->log->self(), {"centre"});
+  TestRoot::Get().Broadcast();
+  newcomer->log->Ingest(TestRoot::Get().feed()).value();
+  r = hq.log->Ingest(newcomer->AllEntries()).value();
+  EXPECT_TRUE(r.refused.empty());
+  EXPECT_EQ(hq.DigestHex(), newcomer->DigestHex());
+  EXPECT_EQ(0u, hq.log->Digest().value().pending);
+}
+
 TEST_F(TrustTest, ACentrePublishesItsEncryptionKeyOnceAndTheLatestCounts) {
   Node hq(tmp_.Sub("hq"));
   auto c1 = Node::Centre(tmp_.Sub("c1"));
