@@ -170,6 +170,8 @@ class Server {
     return 128 + SIGKILL;
   }
 
+  pid_t pid() const { return pid_; }
+
   std::string Stderr() const {
     std::ifstream in(data_dir_ + "/run.err");
     std::stringstream ss;
