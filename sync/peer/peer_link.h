@@ -3,10 +3,10 @@
 // Internal to sync/peer, and only for those files: it brings in Asio.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <atomic>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <condition_variable>
@@ -24,6 +24,7 @@
 #include "sync/log/log.h"
 #include "sync/peer/handshake.h"
 #include "sync/peer/line_rate.h"
+#include "sync/peer/link_budget.h"
 #include "sync/peer/peer_service.h"
 #include "sync/peer/peer_session.h"
 #include "sync/peer/secure_frames.h"
@@ -41,6 +42,7 @@ struct LinkStatus {
   std::string address;
   std::string direction;  // "out" (we dial) or "in"
   Hash32 peer{};
+  bool member = false;  // its key was approved when last linked
   bool connected = false;
   std::uint64_t last_contact_ms = 0;
   PeerStats stats;
@@ -57,6 +59,9 @@ struct PeerService::Impl {
   KeyPair identity;
   Hash32 network{};
   PeerOptions options;
+  // Before ioc: links destroyed with it give their places back.
+  std::unique_ptr<LinkBudget> budget;
+  RefusalLog refusals;
   asio::io_context ioc{1};
   tcp::acceptor acceptor{ioc};
   std::thread thread;
@@ -72,6 +77,8 @@ struct PeerService::Impl {
   std::condition_variable writer_cv;
   std::deque<std::function<void()>> writer_jobs;  // guarded by writer_mu
   bool writer_stop = false;                       // guarded by writer_mu
+  asio::steady_timer release_timer{ioc};
+  bool release_due = false;
 
   // Hands a job to the writer thread.
   void PostWrite(std::function<void()> job);
@@ -87,10 +94,16 @@ struct PeerService::Impl {
     f(*st);
   }
 
+  // A link that read large frames ended: free memory goes back to the
+  // system a second later (once for a burst of such links).
+  void ReturnMemorySoon();
+
   awaitable<void> Accept();
   awaitable<void> Dial(std::string address, std::shared_ptr<LinkStatus> st);
+  // `address`, `handshake`: an accepted link's places (LinkBudget).
   awaitable<void> RunConnection(tcp::socket socket, Handshake::Role role,
-                                std::shared_ptr<LinkStatus> st);
+                                std::shared_ptr<LinkStatus> st, LinkBudget::Place address = {},
+                                LinkBudget::Place handshake = {});
   bool Register(const std::shared_ptr<Link>& link);
   void Unregister(const std::shared_ptr<Link>& link);
   void PumpAll();
@@ -99,14 +112,17 @@ struct PeerService::Impl {
 class Link : public std::enable_shared_from_this<Link> {
  public:
   Link(tcp::socket socket, PeerService::Impl* svc, Handshake::Role role,
-       std::shared_ptr<LinkStatus> st)
+       std::shared_ptr<LinkStatus> st, LinkBudget::Place address, LinkBudget::Place handshake)
       : socket_(std::move(socket)),
         svc_(svc),
         role_(role),
         status_(std::move(st)),
         watchdog_(socket_.get_executor()),
         wake_(socket_.get_executor()),
-        written_(socket_.get_executor()) {}
+        written_(socket_.get_executor()),
+        memory_(socket_.get_executor()),
+        address_place_(std::move(address)),
+        handshake_place_(std::move(handshake)) {}
 
   awaitable<void> Run();
   void Close();
@@ -121,9 +137,17 @@ class Link : public std::enable_shared_from_this<Link> {
 
  private:
   awaitable<bool> Handshake();
+  awaitable<bool> SendWhole(const Bytes& bytes);
+  bool Admit();
   awaitable<void> Writer();
   awaitable<void> Watchdog();
+  std::string Overdue(Clock::time_point now);
+  awaitable<std::size_t> ReadSome(char* at, std::size_t max);
   awaitable<bool> ReadExactly(Bytes* buf, std::size_t n);
+  awaitable<std::optional<Bytes>> ReadFrame();
+  awaitable<bool> ClaimMemory(std::size_t n);
+  awaitable<bool> ReadBody(std::size_t n);
+  void DropBuffer();
   awaitable<bool> HandOver(const wire::EntriesMsg& m);
   void Written(const PeerSession::ReceivedBatch& batch, const Result<IngestReport>& report);
   void Queue(const std::vector<wire::Message>& msgs);
@@ -155,6 +179,28 @@ class Link : public std::enable_shared_from_this<Link> {
   static constexpr std::size_t kMaxOutboxBytes = 64 << 20;
   std::uint64_t bytes_sent_ = 0;
   std::uint64_t bytes_received_ = 0;
+  bool registered_ = false;  // admitted as the link with its peer
+
+  // What the link holds of the limits (sync/peer/link_budget.h).
+  asio::steady_timer memory_;          // cancelled when claim_ is granted
+  LinkBudget::Place address_place_;    // an accepted link, while open
+  LinkBudget::Place handshake_place_;  // an accepted link, until its handshake ends
+  LinkBudget::Place key_place_;
+  LinkBudget::Place unapproved_place_;  // an accepted link of a key not approved
+  Clock::time_point unapproved_until_ = Clock::time_point::max();
+  bool approved_ = false;  // the peer's key is a member's
+  // The frame being read, for the rate rule: when its first byte came,
+  // bytes so far, and whether it waits for read memory (not its fault).
+  struct Frame {
+    bool reading = false;
+    Clock::time_point started = Clock::time_point::max();
+    std::size_t got = 0;
+    std::size_t size = 0;  // with its prefix; 0 until the prefix is read
+    bool waiting = false;
+  } frame_;
+  LinkBudget::Claim claim_;   // read memory for the frame being read
+  std::vector<char> cipher_;  // its ciphertext: exactly what is reserved, never more
+  std::size_t largest_read_ = 0;
 };
 
 }  // namespace mrc::sync

@@ -73,10 +73,13 @@ void PeerService::Impl::DropStatus(const std::shared_ptr<LinkStatus>& st) {
     return o->direction == "in" && !o->connected;
   });
   if (remembered > 256) {
+    // Keys not approved go first: anyone holding the genesis can make
+    // new ones, and must not push the centres out of the list.
     auto oldest =
         std::min_element(statuses.begin(), statuses.end(), [](const auto& a, const auto& b) {
           auto key = [](const auto& x) {
-            return x->direction == "in" && !x->connected ? x->last_contact_ms : UINT64_MAX;
+            bool gone = x->direction == "in" && !x->connected;
+            return std::pair(gone ? x->member : true, gone ? x->last_contact_ms : UINT64_MAX);
           };
           return key(a) < key(b);
         });
@@ -120,28 +123,70 @@ void PeerService::Impl::PumpAll() {
 }
 
 awaitable<void> PeerService::Impl::RunConnection(tcp::socket socket, Handshake::Role role,
-                                                 std::shared_ptr<LinkStatus> st) {
-  auto link = std::make_shared<Link>(std::move(socket), this, role, st);
+                                                 std::shared_ptr<LinkStatus> st,
+                                                 LinkBudget::Place address,
+                                                 LinkBudget::Place handshake) {
+  auto link = std::make_shared<Link>(std::move(socket), this, role, st, std::move(address),
+                                     std::move(handshake));
   co_await link->Run();
 }
 
+void PeerService::Impl::ReturnMemorySoon() {
+  if (release_due || stopping) return;
+  release_due = true;
+  release_timer.expires_after(std::chrono::seconds(1));
+  release_timer.async_wait([this](const error_code& ec) {
+    release_due = false;
+    if (!ec) ReturnFreedMemory();
+  });
+}
+
+namespace {
+
+std::string AddressKeyOf(const asio::ip::address& a) {
+  if (a.is_v4()) {
+    auto b = a.to_v4().to_bytes();
+    return AddressKey(b.data(), b.size());
+  }
+  auto b = a.to_v6().to_bytes();
+  return AddressKey(b.data(), b.size());
+}
+
+}  // namespace
+
+// Before anything is known of a link but its address: a place among the
+// links from that address and among the handshakes in progress, or it is
+// closed at once (rate-limited warnings: strangers choose how many).
 awaitable<void> PeerService::Impl::Accept() {
+  asio::steady_timer pause(ioc);
   while (!stopping) {
     error_code ec;
     tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
     if (ec) {
       if (!acceptor.is_open() || stopping) co_return;
+      // Out of descriptors, say: accepting again at once would spin.
+      pause.expires_after(std::chrono::milliseconds(100));
+      co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
       continue;
     }
     error_code ep_ec;
     auto remote = socket.remote_endpoint(ep_ec);
     std::string address =
         ep_ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
+    auto from = budget->AdmitAddress(ep_ec ? "?" : AddressKeyOf(remote.address()));
+    auto shaking = from.ok() ? budget->AdmitHandshake() : Result<LinkBudget::Place>(from.status());
+    if (!shaking.ok()) {
+      refusals.Warn(address + ": refused: " + shaking.status().message(), Clock::now());
+      socket.close(ep_ec);
+      continue;
+    }
     auto st = NewStatus(address, "in");
     asio::co_spawn(
         ioc,
-        [this, s = std::move(socket), st]() mutable -> awaitable<void> {
-          co_await RunConnection(std::move(s), Handshake::Role::kResponder, st);
+        [this, s = std::move(socket), st, a = std::move(from).value(),
+         h = std::move(shaking).value()]() mutable -> awaitable<void> {
+          co_await RunConnection(std::move(s), Handshake::Role::kResponder, st, std::move(a),
+                                 std::move(h));
           DropStatus(st);
         },
         asio::detached);
@@ -193,6 +238,7 @@ Result<std::unique_ptr<PeerService>> PeerService::Create(Log* log, const KeyPair
   impl->identity = identity;
   impl->network = network_id;
   impl->options = options;
+  impl->budget = std::make_unique<LinkBudget>(options.limits);
   if (!options.listen.empty()) {
     auto colon = options.listen.rfind(':');
     std::string host = options.listen.substr(0, colon);
@@ -240,6 +286,9 @@ void PeerService::Stop() {
   asio::post(s.ioc, [&s] {
     error_code ignored;
     s.acceptor.close(ignored);
+    // Links now close in any order; none may be woken for read memory.
+    s.budget->Shutdown();
+    s.release_timer.cancel();
     for (auto& [peer, link] : s.links) link->Close();
     s.links.clear();
     s.ioc.stop();

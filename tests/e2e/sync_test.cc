@@ -167,6 +167,12 @@ TEST_F(SyncTest, ASlowLineCarriesBatchesLongerThanTheIdleTimeout) {
   ASSERT_TRUE(Converge({"hq", "c1"}, seconds(40))) << nodes_["c1"]->Stderr();
   EXPECT_EQ(std::string::npos, nodes_["c1"]->Stderr().find("timed out")) << nodes_["c1"]->Stderr();
   EXPECT_EQ(std::string::npos, nodes_["hq"]->Stderr().find("timed out")) << nodes_["hq"]->Stderr();
+  // Nor is a frame cut for its rate: the line carries 5 KB/s, twenty
+  // times what the rule asks (docs/protocol.md, "Limits").
+  for (const auto* name : {"hq", "c1"}) {
+    EXPECT_EQ(std::string::npos, nodes_[name]->Stderr().find("frame too slow"))
+        << nodes_[name]->Stderr();
+  }
 }
 
 // A line that drops after every 64 KB: a batch is resent whole after a
