@@ -94,7 +94,11 @@ const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& K
       {"storage", {"sync", "cache_mb"}},
       {"sync", {"listen", "peers", "keepalive_seconds", "idle_timeout_seconds"}},
       {"referrals", {"retention_days"}},
-      {"log", {"level"}}};
+      {"log", {"level"}},
+      {"limits",
+       {"peer_handshake_seconds", "peer_handshakes", "peer_links_per_address", "peer_links_per_key",
+        "peer_unapproved_links", "peer_unapproved_link_seconds", "peer_read_memory_mb",
+        "peer_min_bytes_per_second"}}};
   return kKnown;
 }
 
@@ -158,6 +162,69 @@ std::string QuoteList(const std::vector<std::string>& items) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + Quote(items[i]);
   return out;
+}
+
+Status ReadPeerLimits(Reader& r, Config* c) {
+  MRC_RETURN_IF_ERROR(
+      r.Int("limits", "peer_handshake_seconds", 1, 300, &c->limits_peer_handshake_seconds));
+  MRC_RETURN_IF_ERROR(r.Int("limits", "peer_handshakes", 1, 100000, &c->limits_peer_handshakes));
+  MRC_RETURN_IF_ERROR(
+      r.Int("limits", "peer_links_per_address", 1, 100000, &c->limits_peer_links_per_address));
+  MRC_RETURN_IF_ERROR(r.Int("limits", "peer_links_per_key", 2, 16, &c->limits_peer_links_per_key));
+  MRC_RETURN_IF_ERROR(
+      r.Int("limits", "peer_unapproved_links", 0, 100000, &c->limits_peer_unapproved_links));
+  MRC_RETURN_IF_ERROR(r.Int("limits", "peer_unapproved_link_seconds", 1, 86400,
+                            &c->limits_peer_unapproved_link_seconds));
+  MRC_RETURN_IF_ERROR(
+      r.Int("limits", "peer_read_memory_mb", 16, 65536, &c->limits_peer_read_memory_mb));
+  MRC_RETURN_IF_ERROR(r.Int("limits", "peer_min_bytes_per_second", 1, 1 << 20,
+                            &c->limits_peer_min_bytes_per_second));
+  return Status::Ok();
+}
+
+void RenderPeerLimits(const Config& c, std::ostream& o) {
+  o << "# Seconds a peer has to complete the handshake (1 .. 300). Default: 10.\n"
+       "peer_handshake_seconds = "
+    << c.limits_peer_handshake_seconds
+    << "\n"
+       "# Links from other nodes still in their handshake, at once; more are closed\n"
+       "# on arrival (1 .. 100000). Default: 32.\n"
+       "peer_handshakes = "
+    << c.limits_peer_handshakes
+    << "\n"
+       "# Links from one IP address at once, handshakes included; more are closed\n"
+       "# on arrival. Centres behind one NAT share an address (1 .. 100000).\n"
+       "# Default: 8.\n"
+       "peer_links_per_address = "
+    << c.limits_peer_links_per_address
+    << "\n"
+       "# Links with one node's key at once, either way: one, and one that\n"
+       "# replaces it (2 .. 16). Default: 2.\n"
+       "peer_links_per_key = "
+    << c.limits_peer_links_per_key
+    << "\n"
+       "# Links from nodes whose key headquarters has not approved (a new centre\n"
+       "# waiting for its approval), at once; 0 admits none (0 .. 100000).\n"
+       "# Default: 8.\n"
+       "peer_unapproved_links = "
+    << c.limits_peer_unapproved_links
+    << "\n"
+       "# Seconds such a link may stay open; the centre then dials again\n"
+       "# (1 .. 86400). Default: 300.\n"
+       "peer_unapproved_link_seconds = "
+    << c.limits_peer_unapproved_link_seconds
+    << "\n"
+       "# Memory for frames being received, over all links, in MiB; a frame is\n"
+       "# read once it fits, and links not approved take at most half\n"
+       "# (16 .. 65536). Default: 64.\n"
+       "peer_read_memory_mb = "
+    << c.limits_peer_read_memory_mb
+    << "\n"
+       "# Bytes a second a frame being received must average, once it is older\n"
+       "# than [sync] idle_timeout_seconds; a slower link is closed\n"
+       "# (1 .. 1048576). Default: 256.\n"
+       "peer_min_bytes_per_second = "
+    << c.limits_peer_min_bytes_per_second << "\n";
 }
 
 }  // namespace
@@ -244,6 +311,7 @@ Result<Config> Parse(std::string_view toml_text, std::string_view source) {
       r.Int("sync", "idle_timeout_seconds", 2, 86400, &c.sync_idle_timeout_seconds));
   MRC_RETURN_IF_ERROR(r.Int("referrals", "retention_days", 0, 36500, &c.referrals_retention_days));
   MRC_RETURN_IF_ERROR(r.String("log", "level", &c.log_level));
+  MRC_RETURN_IF_ERROR(ReadPeerLimits(r, &c));
   if (!c.sync_listen.empty()) {
     auto hp = ParseHostPort(c.sync_listen);
     if (!hp.ok()) return Bad(source, "sync.listen", hp.status().message());
@@ -364,7 +432,10 @@ std::string Render(const Config& c) {
        "[log]\n"
        "# How much to log: debug, info, warn or error. Default: \"info\".\n"
        "level = "
-    << Quote(c.log_level) << "\n";
+    << Quote(c.log_level)
+    << "\n\n"
+       "[limits]\n";
+  RenderPeerLimits(c, o);
   return o.str();
 }
 

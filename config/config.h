@@ -57,6 +57,21 @@ struct Config {
 
   // [log]
   std::string log_level = "info";  // debug | info | warn | error
+
+  // [limits]: what others may cost this node (docs/operations.md, "Limits").
+  // Links from other nodes:
+  std::uint32_t limits_peer_handshake_seconds = 10;  // a handshake must finish; 1 .. 300
+  std::uint32_t limits_peer_handshakes = 32;         // links being accepted at once; 1 .. 100000
+  std::uint32_t limits_peer_links_per_address = 8;   // accepted links per remote IP; 1 .. 100000
+  std::uint32_t limits_peer_links_per_key = 2;       // links per node key, either way; 2 .. 16
+  // Accepted links of keys headquarters has not approved, at once (0 .. 100000),
+  // and how long each may stay (1 .. 86400).
+  std::uint32_t limits_peer_unapproved_links = 8;
+  std::uint32_t limits_peer_unapproved_link_seconds = 300;
+  std::uint32_t limits_peer_read_memory_mb = 64;  // frames being read, all links; 16 .. 65536
+  // A frame being read must average this many bytes a second once it is
+  // older than sync.idle_timeout_seconds; 1 .. 1048576.
+  std::uint32_t limits_peer_min_bytes_per_second = 256;
 };
 
 // Parses TOML text. `source` names the file in messages ("/data/config.toml").

@@ -146,6 +146,14 @@ sync::PeerOptions PeerOptionsOf(const config::Config& config) {
   po.peers = config.sync_peers;
   po.keepalive_seconds = config.sync_keepalive_seconds;
   po.idle_timeout_seconds = config.sync_idle_timeout_seconds;
+  po.handshake_seconds = config.limits_peer_handshake_seconds;
+  po.limits.handshakes = config.limits_peer_handshakes;
+  po.limits.links_per_address = config.limits_peer_links_per_address;
+  po.limits.links_per_key = config.limits_peer_links_per_key;
+  po.limits.unapproved_links = config.limits_peer_unapproved_links;
+  po.limits.unapproved_link_seconds = config.limits_peer_unapproved_link_seconds;
+  po.limits.read_memory_bytes = std::size_t{config.limits_peer_read_memory_mb} << 20;
+  po.limits.min_bytes_per_second = config.limits_peer_min_bytes_per_second;
   return po;
 }
 

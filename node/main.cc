@@ -327,6 +327,13 @@ int main(int argc, char** argv) {
   // thread and helpers passing batches between them, the peak grows by a
   // quarter. Two arenas keep it flat; set before any thread starts.
   mallopt(M_ARENA_MAX, 2);
+  // glibc raises its mmap threshold (up to 32 MiB) each time a large block
+  // it mapped is freed; from then on blocks that size come from the heap
+  // and stay resident after they are freed. A peer's frame buffers are up
+  // to 4 MiB: a fixed threshold keeps them mapped, given back when freed.
+  // (Both settings are no-ops when mrcnode is linked with tcmalloc; the
+  // peer service then asks tcmalloc to give freed memory back.)
+  mallopt(M_MMAP_THRESHOLD, 256 << 10);
   // The store holds user records, sessions and referral ciphertext, and a
   // backup is a copy of it: everything the node creates is for its own user
   // alone, whatever umask it was started with.

@@ -13,6 +13,7 @@
 
 #include "config/foundation/status.h"
 #include "sync/crypto/crypto.h"
+#include "sync/peer/link_budget.h"
 
 namespace mrc::sync {
 
@@ -25,6 +26,7 @@ struct PeerOptions {
   std::uint32_t keepalive_seconds = 15;     // ping an idle link this often
   std::uint32_t idle_timeout_seconds = 60;  // close a link silent this long
   std::uint32_t max_backoff_seconds = 30;
+  PeerLimits limits;  // what links may cost this node (config [limits])
 };
 
 class PeerService {

@@ -47,6 +47,39 @@ TEST(ConfigTest, RenderRoundTrips) {
   EXPECT_NE(std::string::npos, Render(c).find("# Threads serving HTTP"));
 }
 
+TEST(ConfigTest, PeerLimitsHaveDefaultsAndRoundTrip) {
+  Config d;
+  EXPECT_EQ(10u, d.limits_peer_handshake_seconds);
+  EXPECT_EQ(8u, d.limits_peer_links_per_address);
+  EXPECT_EQ(8u, d.limits_peer_unapproved_links);
+  EXPECT_EQ(64u, d.limits_peer_read_memory_mb);
+  EXPECT_EQ(256u, d.limits_peer_min_bytes_per_second);
+  Config c;
+  c.limits_peer_handshake_seconds = 20;
+  c.limits_peer_handshakes = 5;
+  c.limits_peer_links_per_address = 3;
+  c.limits_peer_links_per_key = 4;
+  c.limits_peer_unapproved_links = 0;
+  c.limits_peer_unapproved_link_seconds = 60;
+  c.limits_peer_read_memory_mb = 128;
+  c.limits_peer_min_bytes_per_second = 100;
+  auto back = Parse(Render(c), "x");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(20u, back->limits_peer_handshake_seconds);
+  EXPECT_EQ(5u, back->limits_peer_handshakes);
+  EXPECT_EQ(3u, back->limits_peer_links_per_address);
+  EXPECT_EQ(4u, back->limits_peer_links_per_key);
+  EXPECT_EQ(0u, back->limits_peer_unapproved_links);
+  EXPECT_EQ(60u, back->limits_peer_unapproved_link_seconds);
+  EXPECT_EQ(128u, back->limits_peer_read_memory_mb);
+  EXPECT_EQ(100u, back->limits_peer_min_bytes_per_second);
+  EXPECT_EQ("config.toml: limits.peer_read_memory_mb: must be between 16 and 65536, got 8",
+            Error("[limits]\npeer_read_memory_mb = 8\n"));
+  EXPECT_EQ("config.toml: limits.peer_links_per_key: must be between 2 and 16, got 1",
+            Error("[limits]\npeer_links_per_key = 1\n"));
+  EXPECT_EQ("config.toml: unknown key 'limits.peer_links'", Error("[limits]\npeer_links = 1\n"));
+}
+
 TEST(ConfigTest, ErrorsNameTheKey) {
   EXPECT_EQ("config.toml: unknown key 'http.lisen'", Error("[http]\nlisen = \"127.0.0.1:1\"\n"));
   EXPECT_EQ("config.toml: unknown section [peers]", Error("[peers]\n"));

@@ -9,11 +9,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "tests/e2e/process.h"
@@ -72,6 +74,23 @@ class Cluster : public ::testing::Test {
     EXPECT_FALSE(addr.empty()) << nodes_[name]->Stderr();
     http_[name] = addr;
     return addr;
+  }
+  // Replaces each `from` with its `to` in `name`'s config.toml (every
+  // `from` must be there); a `from` of "" appends its `to`.
+  void EditConfig(const std::string& name,
+                  const std::vector<std::pair<std::string, std::string>>& edits) {
+    std::string path = Dir(name) + "/config.toml";
+    std::ifstream in(path);
+    std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (const auto& [from, to] : edits) {
+      if (from.empty()) {
+        config += to;
+        continue;
+      }
+      ASSERT_NE(std::string::npos, config.find(from)) << config;
+      config.replace(config.find(from), from.size(), to);
+    }
+    std::ofstream(path) << config;
   }
   std::string PeerAddress(const std::string& name) { return nodes_[name]->PeerAddress(); }
   void AddPeer(const std::string& name, const std::string& address) {

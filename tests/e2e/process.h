@@ -112,7 +112,6 @@ class Server {
   ~Server() {
     if (pid_ > 0) Stop();
   }
-  pid_t pid() const { return pid_; }
 
   // The HTTP address from node.json, once the node serves (empty on timeout).
   std::string WaitForAddress(std::chrono::seconds timeout = std::chrono::seconds(30)) {
@@ -170,6 +169,8 @@ class Server {
     pid_ = -1;
     return 128 + SIGKILL;
   }
+
+  pid_t pid() const { return pid_; }
 
   std::string Stderr() const {
     std::ifstream in(data_dir_ + "/run.err");
