@@ -155,6 +155,8 @@ web::ServerOptions ServerOptionsOf(const config::Config& config) {
   so.body_limit = config.http_body_limit;
   so.timeout_seconds = config.http_timeout_seconds;
   so.threads = config.http_threads;
+  so.max_connections = config.http_connections;
+  so.max_connections_per_address = config.http_connections_per_address;
   return so;
 }
 
