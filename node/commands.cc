@@ -160,6 +160,15 @@ web::ServerOptions ServerOptionsOf(const config::Config& config) {
   return so;
 }
 
+web::LoginLimits LoginLimitsOf(const config::Config& config) {
+  web::LoginLimits limits;
+  limits.delay_after_failures = config.login_delay_after_failures;
+  limits.address_delay_after_failures = config.login_address_delay_after_failures;
+  limits.name_delay_after_failures = config.login_name_delay_after_failures;
+  limits.max_delay_seconds = config.login_max_delay_seconds;
+  return limits;
+}
+
 // What GET /api/v1/status answers: the node's counts and peers, and how far
 // the search index has followed the log.
 std::function<Result<std::string>()> StatusSource(Context& c, sync::PeerService* peers,
@@ -238,7 +247,7 @@ int CmdRun(const std::string& data_dir) {
   auto search = web::SearchIndex::Open(c.Path("search"), c.log.get());
   if (!search.ok()) return Fail(search.status());
   (*search)->Start();
-  web::Users users(c.store.get());
+  web::Users users(c.store.get(), LoginLimitsOf(c.config), c.config.password_check_threads);
   // Referrals: this centre's encryption key is published once (other
   // centres seal referrals to it), and the log signs "received" for those
   // addressed here as they arrive.

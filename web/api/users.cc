@@ -37,10 +37,14 @@ HttpResponse ChangeMe(Call& c, const Principal& who) {
   if (body->contains("password")) {
     if (!(*body)["password"].is_string() || !(*body)["current_password"].is_string())
       return JsonError(Status::InvalidArgument("password and current_password must be strings"));
-    auto check = users.Login(who.user, (*body)["current_password"].get<std::string>(),
-                             c.http().ClientAddress());
-    if (!check.ok()) return JsonError(check.status());
-    (void)users.Logout(check->token);
+    Status check = users.CheckCurrentPassword(
+        who.user, (*body)["current_password"].get<std::string>(), c.http().ClientAddress());
+    if (!check.ok()) {
+      HttpResponse res = JsonError(check);
+      if (check.code() == Status::Code::kResourceExhausted)
+        res.headers.emplace_back("Retry-After", LoginRetryAfter(users, who.user, c.http()));
+      return res;
+    }
     if (Status s = users.SetPassword(who.user, (*body)["password"].get<std::string>()); !s.ok())
       return JsonError(s);
   }

@@ -55,6 +55,11 @@ struct Call {
 
 using RouteHandler = HttpResponse (*)(Call& call);
 
+// The Retry-After of a refused password try (ResourceExhausted from
+// Users): the seconds before `account`'s password may be tried again from
+// the request's address, at least 1.
+std::string LoginRetryAfter(Users& users, std::string_view account, const HttpRequest& request);
+
 // One route, with the least role it needs (nullopt: open to anyone).
 struct RouteRule {
   const char* method;   // "GET", "POST", ...
