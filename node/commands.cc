@@ -32,6 +32,7 @@
 #include "web/http/client.h"
 #include "web/http/server.h"
 #include "web/search/index.h"
+#include "web/users/password_pool.h"
 #include "web/users/users.h"
 
 namespace mrc::node {
@@ -248,6 +249,9 @@ int CmdRun(const std::string& data_dir) {
   if (!search.ok()) return Fail(search.status());
   (*search)->Start();
   web::Users users(c.store.get(), LoginLimitsOf(c.config), c.config.password_check_threads);
+  // Argon2id work (logins, password changes) runs here, not on the HTTP
+  // threads; declared before the App, which it must outlive.
+  web::PasswordPool passwords(c.config.password_check_threads, c.config.password_checks_queued);
   // Referrals: this centre's encryption key is published once (other
   // centres seal referrals to it), and the log signs "received" for those
   // addressed here as they arrive.
@@ -266,6 +270,7 @@ int CmdRun(const std::string& data_dir) {
   parts.referrals = &referrals;
   parts.search = search->get();
   parts.users = &users;
+  parts.passwords = &passwords;
   parts.status = StatusSource(c, peers->get(), search->get());
   parts.node_name = c.config.node_name;
   web::App app(parts);
@@ -273,8 +278,10 @@ int CmdRun(const std::string& data_dir) {
   auto token = NewLocalToken(token_path);
   if (!token.ok()) return Fail(token.status());
   app.SetLocalToken(*token);
-  auto server = web::Server::Create(ServerOptionsOf(c.config),
-                                    [&app](const web::HttpRequest& r) { return app.Handle(r); });
+  auto server = web::Server::CreateAsync(ServerOptionsOf(c.config),
+                                         [&app](web::HttpRequest r, web::Respond respond) {
+                                           app.HandleAsync(std::move(r), std::move(respond));
+                                         });
   if (!server.ok()) return Fail(server.status());
   std::string address = (*server)->address();
   (*peers)->Start();

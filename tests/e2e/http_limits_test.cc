@@ -1,5 +1,6 @@
 // The HTTP server's budgets with a real node: one client address holding
-// hundreds of idle connections must not keep another client out. The clients are loopback addresses
+// hundreds of idle connections, and a flood of wrong logins, must not keep
+// another client out or slow it down. The clients are loopback addresses
 // of their own (127.0.0.2, ...), which the node tells apart as it would
 // machines on a LAN.
 #include <atomic>
@@ -104,6 +105,64 @@ TEST_F(HttpLimitsTest, IdleConnectionsOfOneAddressLeaveRoomForOthers) {
   LogInAndSearch(std::chrono::seconds(5));
   CloseAll(&hog);
   CloseAll(&more);
+}
+
+// Many wrong logins in parallel from 127.0.0.2, at "ana" and at names
+// that do not exist (each a full Argon2id check): plain requests from
+// 127.0.0.1 keep answering, and ana's own login gets in.
+TEST_F(HttpLimitsTest, ALoginFloodLeavesOtherRequestsAndTheRealUserPrompt) {
+  SetUpNode();
+  std::string token = Token("hq");  // the node's own admin token
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::map<int, int> answers;  // status -> count
+  std::vector<std::thread> flood;
+  for (int t = 0; t < 48; ++t) {
+    flood.emplace_back([&, t] {
+      auto deadline = Clock::now() + std::chrono::seconds(15);
+      for (int i = 0; i < 400 && !stop && Clock::now() < deadline; ++i) {
+        std::string name = t % 2 ? "ana" : "guess" + std::to_string(t) + "-" + std::to_string(i);
+        RawResponse r = Login("127.0.0.2", name, "wrong password", std::chrono::seconds(10));
+        std::lock_guard lock(mu);
+        answers[r.status]++;
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // the flood is on
+
+  milliseconds slowest{0};
+  int answered = 0;
+  for (int i = 0; i < 20; ++i) {
+    auto start = Clock::now();
+    RawResponse r = i % 2 ? RawCall("127.0.0.1", port_, "GET", "/healthz")
+                          : RawCall("127.0.0.1", port_, "GET", "/api/v1/search?q=visa",
+                                    "Authorization: Bearer " + token + "\r\n");
+    auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+    slowest = std::max(slowest, took);
+    answered += r.status == 200;
+  }
+  EXPECT_EQ(20, answered);
+  EXPECT_LT(slowest, std::chrono::seconds(2))
+      << "the slowest plain request took " << slowest.count() << " ms during the flood";
+  // The flood hammers ana's name from 127.0.0.2; ana, who has not failed
+  // from 127.0.0.1, gets in at once.
+  auto start = Clock::now();
+  RawResponse mine = Login("127.0.0.1", "ana", kPassword);
+  auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+  EXPECT_EQ(200, mine.status) << mine.body;
+  EXPECT_LT(took, std::chrono::seconds(5));
+
+  stop = true;
+  for (auto& t : flood) t.join();
+  std::string counts;
+  for (auto [status, n] : answers)
+    counts += std::to_string(status) + ": " + std::to_string(n) + " ";
+  // Most wrong logins were refused unchecked: too early (429) or while
+  // the checks were busy (503).
+  int total = 0;
+  for (auto [status, n] : answers) total += n;
+  EXPECT_LT(answers[401] * 10, total) << counts;
+  EXPECT_EQ(0, answers[0]) << "a flood request got no answer: " << counts;
 }
 
 }  // namespace

@@ -37,8 +37,9 @@ HttpResponse ChangeMe(Call& c, const Principal& who) {
   if (body->contains("password")) {
     if (!(*body)["password"].is_string() || !(*body)["current_password"].is_string())
       return JsonError(Status::InvalidArgument("password and current_password must be strings"));
-    Status check = users.CheckCurrentPassword(
-        who.user, (*body)["current_password"].get<std::string>(), c.http().ClientAddress());
+    Status check =
+        users.CheckCurrentPassword(who.user, (*body)["current_password"].get<std::string>(),
+                                   c.http().ClientAddress(), c.req.may_hash);
     if (!check.ok()) {
       HttpResponse res = JsonError(check);
       if (check.code() == Status::Code::kResourceExhausted)
@@ -57,7 +58,21 @@ HttpResponse ChangeMe(Call& c, const Principal& who) {
   return UserAnswer(users, who.user);
 }
 
+// Whether the body names a "password" (so that the handler may hash it).
+bool BodyHasPassword(const Call& c) {
+  auto body = ParseBody(c.http());
+  return body.ok() && body->contains("password");
+}
+
 }  // namespace
+
+PasswordWork MePassword(const Call& c) {
+  if (c.method() != "PUT" || c.req.who == nullptr || c.req.who->local || !BodyHasPassword(c))
+    return {};
+  return {true, c.req.who->user};
+}
+
+PasswordWork UserPassword(const Call& c) { return {BodyHasPassword(c), ""}; }
 
 HttpResponse Me(Call& c) {
   const Principal& who = *c.req.who;

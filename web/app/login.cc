@@ -181,12 +181,30 @@ std::optional<HttpResponse> ReadLoginForm(Call& c, LoginForm* form) {
 
 }  // namespace
 
+PasswordWork ApiLoginPassword(const Call& c) {
+  Result<nlohmann::json> body = Status::InvalidArgument("");
+  if (ApiLoginRefusal(c.http(), &body)) return {};
+  return {true, (*body)["name"].get<std::string>()};
+}
+
+PasswordWork LoginPagePassword(const Call& c) {
+  const HttpRequest& r = c.http();
+  const std::string* ct = r.Header("content-type");
+  if (r.method != "POST" || !OriginAllowed(r) || !ct ||
+      ct->compare(0, 33, "application/x-www-form-urlencoded") != 0)
+    return {};
+  auto form = ParseForm(r.body);
+  if (!form.ok() || !ParseForm(TargetQuery(r.target)).ok()) return {};
+  return {true, Param(*form, "name")};
+}
+
 HttpResponse ApiLogin(Call& c) {
   const HttpRequest& r = c.http();
   Result<nlohmann::json> body = Status::InvalidArgument("");
   if (auto refused = ApiLoginRefusal(r, &body)) return *refused;
   std::string name = (*body)["name"].get<std::string>();
-  auto s = c.parts.users->Login(name, (*body)["password"].get<std::string>(), r.ClientAddress());
+  auto s = c.parts.users->Login(name, (*body)["password"].get<std::string>(), r.ClientAddress(),
+                                c.req.may_hash);
   if (!s.ok()) {
     HttpResponse res = JsonError(s.status());
     if (s.status().code() == Status::Code::kResourceExhausted)
@@ -218,7 +236,8 @@ HttpResponse LoginPage(Call& c) {
   }
   if (!OriginAllowed(r)) return ui.ErrorPage(page, 403, "origin");
   std::string name = Param(page.form, "name");
-  auto s = c.parts.users->Login(name, Param(page.form, "password"), r.ClientAddress());
+  auto s =
+      c.parts.users->Login(name, Param(page.form, "password"), r.ClientAddress(), c.req.may_hash);
   if (!s.ok()) {
     bool limited = s.status().code() == Status::Code::kResourceExhausted;
     if (!limited && s.status().code() != Status::Code::kUnauthenticated)

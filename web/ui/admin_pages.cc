@@ -205,7 +205,7 @@ HttpResponse SettingsPage(Page& p, const AppParts& parts) {
       if (s.ok()) return Redirect("/settings");
     } else if (Param(r.form, "op") == "password") {
       s = parts.users->CheckCurrentPassword(r.who->user, Param(r.form, "current"),
-                                            r.http->ClientAddress());
+                                            r.http->ClientAddress(), r.may_hash);
       if (s.ok()) {
         s = parts.users->SetPassword(r.who->user, Param(r.form, "password"));
         if (s.ok()) return Redirect("/login");

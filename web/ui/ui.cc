@@ -165,6 +165,15 @@ HttpResponse ChangeUser(Call& c) {
   Page p(c.req, c.parts);
   return UsersPost(p, c.parts, c.Arg(0));
 }
+PasswordWork SettingsPassword(const Call& c) {
+  if (c.method() != "POST" || c.req.who == nullptr || c.req.who->local ||
+      Param(c.req.form, "op") != "password")
+    return {};
+  return {true, c.req.who->user};
+}
+PasswordWork UsersPassword(const Call& c) {
+  return {c.method() == "POST" && !Param(c.req.form, "password").empty(), ""};
+}
 HttpResponse BulletinFeed(Call& c) {
   const std::string* host = c.http().Header("host");
   return AtomFeed(c.parts, "http://" + (host ? *host : std::string("localhost")));

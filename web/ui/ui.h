@@ -72,6 +72,10 @@ HttpResponse EraseReferral(Call& c);     // POST /referrals/{id}/erase
 // to their pages on the Host the request named.
 HttpResponse BulletinFeed(Call& c);  // GET /api/v1/bulletins/feed.atom
 
+// What the account pages cost in Argon2id: changing one's password checks
+// the current one; adding a user or setting a password hashes it.
+PasswordWork SettingsPassword(const Call& c);  // POST /settings
+PasswordWork UsersPassword(const Call& c);     // POST /admin/users, /admin/users/{name}
 }  // namespace pages
 
 }  // namespace mrc::web

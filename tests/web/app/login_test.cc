@@ -1,16 +1,22 @@
 // Logins through App::Handle, over a real store: wrong passwords delay the
 // next try (429 with Retry-After, never a lockout of the real user), on the
-// login form, the JSON API and when changing one's password.
+// login form, the JSON API and when changing one's password; and the
+// password pool: Argon2id off the caller's thread, 503 at once when its
+// queue is full.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <filesystem>
+#include <future>
+#include <latch>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "tests/support/node_parts.h"
 #include "web/app/app.h"
+#include "web/users/password_pool.h"
 #include "web/users/users.h"
 
 namespace mrc::web {
@@ -56,18 +62,18 @@ class LoginTest : public ::testing::Test {
     return r;
   }
   HttpResponse ApiLogin(const std::string& name, const std::string& password,
-                        const std::string& from) {
-    return node_->app->Handle(ApiLoginRequest(name, password, from));
+                        const std::string& from, App* app = nullptr) {
+    return (app ? app : node_->app.get())->Handle(ApiLoginRequest(name, password, from));
   }
   HttpResponse FormLogin(const std::string& name, const std::string& password,
-                         const std::string& from) {
+                         const std::string& from, App* app = nullptr) {
     HttpRequest r;
     r.method = "POST";
     r.target = "/login";
     r.headers["content-type"] = "application/x-www-form-urlencoded";
     r.body = "name=" + name + "&password=" + password;
     r.remote = from + ":5000";
-    return node_->app->Handle(r);
+    return (app ? app : node_->app.get())->Handle(r);
   }
   // Fails `n` times (each a checked wrong password, 401).
   void FailApiLogins(int n, const std::string& from) {
@@ -165,6 +171,114 @@ TEST_F(LoginTest, WrongCurrentPasswordsAreDelayedToo) {
   EXPECT_EQ(runs, users_->argon2_runs());
   // From an address without failures, the change goes through.
   EXPECT_EQ(200, put_me("ana-password", kAna).status);
+}
+
+// Argon2id runs on the password pool, not on the caller's thread: the
+// answer comes from the pool once it is free; with its queue full, a login
+// is answered 503 with Retry-After at once, a try that must wait is still
+// answered 429 without queueing, and other requests go on.
+TEST_F(LoginTest, PasswordChecksRunOnThePoolAndAFullQueueAnswers503) {
+  FailApiLogins(5, kAttacker);
+  PasswordPool pool(1, 1);
+  AppParts parts;
+  parts.log = node_->log.get();
+  parts.docs = node_->docs.get();
+  parts.trust = node_->trust.get();
+  parts.referrals = node_->referrals.get();
+  parts.search = node_->search.get();
+  parts.users = users_;
+  parts.passwords = &pool;
+  parts.status = [] { return Result<std::string>(std::string("{}")); };
+  App app(parts);
+
+  std::latch started(1), release(1);
+  ASSERT_TRUE(pool.Submit("10.0.0.50", &pool, [&] {
+    started.count_down();
+    release.wait();
+  }));
+  started.wait();  // the pool's one thread is busy, its queue empty
+  std::promise<std::pair<HttpResponse, std::thread::id>> answered;
+  app.HandleAsync(ApiLoginRequest("ana", "ana-password", kAna), [&](HttpResponse r) {
+    answered.set_value({std::move(r), std::this_thread::get_id()});
+  });
+  auto waiting = answered.get_future();
+  EXPECT_EQ(std::future_status::timeout, waiting.wait_for(std::chrono::milliseconds(200)))
+      << "the login was checked on the caller's thread";
+
+  HttpResponse busy = ApiLogin("ana", "ana-password", "10.0.0.11", &app);
+  EXPECT_EQ(503, busy.status);
+  EXPECT_EQ("UNAVAILABLE", json::parse(busy.body)["error"]["code"]) << busy.body;
+  EXPECT_FALSE(RetryAfter(busy).empty());
+  HttpResponse busy_page = FormLogin("ana", "ana-password", "10.0.0.11", &app);
+  EXPECT_EQ(503, busy_page.status);
+  EXPECT_FALSE(RetryAfter(busy_page).empty());
+  EXPECT_EQ(429, ApiLogin("ana", "ana-password", kAttacker, &app).status);
+  HttpRequest health;
+  health.method = "GET";
+  health.target = "/healthz";
+  EXPECT_EQ(200, app.Handle(health).status);
+
+  release.count_down();
+  ASSERT_EQ(std::future_status::ready, waiting.wait_for(std::chrono::seconds(30)));
+  auto [response, thread] = waiting.get();
+  EXPECT_EQ(200, response.status) << response.body;
+  EXPECT_NE(std::this_thread::get_id(), thread);
+  EXPECT_EQ(200, ApiLogin("ana", "ana-password", "10.0.0.11", &app).status);
+}
+
+// One address may hold a quarter of the queue; the addresses take turns.
+TEST(PasswordPoolTest, OneAddressHoldsAQuarterOfTheQueueAndAddressesTakeTurns) {
+  PasswordPool pool(1, 8);
+  EXPECT_EQ(2u, pool.per_address());
+  std::latch release(1);
+  std::mutex mu;
+  std::vector<std::string> order;
+  auto job = [&](const std::string& tag) {
+    return [&, tag] {
+      std::lock_guard lock(mu);
+      order.push_back(tag);
+    };
+  };
+  ASSERT_TRUE(pool.Submit("a", &pool, [&] { release.wait(); }));
+  ASSERT_TRUE(pool.Submit("a", &pool, job("a1")));
+  EXPECT_FALSE(pool.Submit("a", &pool, job("a2"))) << "past the address's share";
+  ASSERT_TRUE(pool.Submit("b", &pool, job("b1")));
+  ASSERT_TRUE(pool.Submit("b", &pool, job("b2")));
+  ASSERT_TRUE(pool.Submit("c", &pool, job("c1")));
+  EXPECT_GE(pool.RetryAfterSeconds(), 1u);
+  release.count_down();
+  pool.Forget(nullptr);  // no jobs of its own: returns at once
+  for (int i = 0; i < 500; ++i) {
+    {
+      std::lock_guard lock(mu);
+      if (order.size() == 4) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::lock_guard lock(mu);
+  // "a" just had a turn: b and c first.
+  EXPECT_EQ((std::vector<std::string>{"b1", "c1", "a1", "b2"}), order);
+}
+
+TEST(PasswordPoolTest, ForgetDropsAnOwnersWaitingJobsAndWaitsForItsRunningOnes) {
+  PasswordPool pool(1, 4);
+  std::latch started(1), release(1);
+  std::atomic<int> ran{0};
+  int owner = 0;
+  ASSERT_TRUE(pool.Submit("a", &owner, [&] {
+    started.count_down();
+    release.wait();
+    ++ran;
+  }));
+  ASSERT_TRUE(pool.Submit("b", &owner, [&] { ++ran; }));
+  started.wait();
+  std::thread later([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    release.count_down();
+  });
+  pool.Forget(&owner);
+  EXPECT_EQ(1, ran.load()) << "the running job finished, the waiting one was dropped";
+  later.join();
 }
 
 }  // namespace
