@@ -94,11 +94,16 @@ const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& K
       {"storage", {"sync", "cache_mb"}},
       {"sync", {"listen", "peers", "keepalive_seconds", "idle_timeout_seconds"}},
       {"referrals", {"retention_days"}},
-      {"log", {"level"}},
       {"limits",
-       {"peer_handshake_seconds", "peer_handshakes", "peer_links_per_address", "peer_links_per_key",
+       {// Peer links.
+        "peer_handshake_seconds", "peer_handshakes", "peer_links_per_address", "peer_links_per_key",
         "peer_unapproved_links", "peer_unapproved_link_seconds", "peer_read_memory_mb",
-        "peer_min_bytes_per_second"}}};
+        "peer_min_bytes_per_second",
+        // HTTP connections and logins.
+        "http_connections", "http_connections_per_address", "login_delay_after_failures",
+        "login_address_delay_after_failures", "login_name_delay_after_failures",
+        "login_max_delay_seconds", "password_check_threads", "password_checks_queued"}},
+      {"log", {"level"}}};
   return kKnown;
 }
 
@@ -227,6 +232,77 @@ void RenderPeerLimits(const Config& c, std::ostream& o) {
     << c.limits_peer_min_bytes_per_second << "\n";
 }
 
+// [limits]: HTTP connections and logins.
+Status ReadHttpLimits(Reader& r, std::string_view source, Config* c) {
+  MRC_RETURN_IF_ERROR(r.Int("limits", "http_connections", 4, 65536, &c->http_connections));
+  MRC_RETURN_IF_ERROR(
+      r.Int("limits", "http_connections_per_address", 1, 65536, &c->http_connections_per_address));
+  MRC_RETURN_IF_ERROR(
+      r.Int("limits", "login_delay_after_failures", 1, 1000, &c->login_delay_after_failures));
+  MRC_RETURN_IF_ERROR(r.Int("limits", "login_address_delay_after_failures", 1, 100000,
+                            &c->login_address_delay_after_failures));
+  MRC_RETURN_IF_ERROR(r.Int("limits", "login_name_delay_after_failures", 1, 100000,
+                            &c->login_name_delay_after_failures));
+  MRC_RETURN_IF_ERROR(
+      r.Int("limits", "login_max_delay_seconds", 1, 86400, &c->login_max_delay_seconds));
+  MRC_RETURN_IF_ERROR(r.Int("limits", "password_check_threads", 1, 16, &c->password_check_threads));
+  MRC_RETURN_IF_ERROR(
+      r.Int("limits", "password_checks_queued", 1, 4096, &c->password_checks_queued));
+  if (c->http_connections_per_address > c->http_connections) {
+    return Bad(source, "limits.http_connections_per_address",
+               "must be at most limits.http_connections (" + std::to_string(c->http_connections) +
+                   "), got " + std::to_string(c->http_connections_per_address));
+  }
+  return Status::Ok();
+}
+
+// The [limits] settings of HTTP connections and logins, with their comments.
+void RenderHttpLimits(const Config& c, std::ostream& o) {
+  o << "# HTTP connections open at once, from all clients (4 .. 65536). Each is a\n"
+       "# file descriptor, which the database needs too. Default: 256.\n"
+       "http_connections = "
+    << c.http_connections
+    << "\n"
+       "# Of those, how many one client address may hold (1 .. http_connections).\n"
+       "# Past it, that address's own idle connections are closed to make room;\n"
+       "# staff behind one NAT address share it. Default: 64.\n"
+       "http_connections_per_address = "
+    << c.http_connections_per_address
+    << "\n"
+       "# Wrong passwords for one name from one address before each further try\n"
+       "# must wait, 1 s, then 2, 4, 8 ... up to login_max_delay_seconds (1 .. 1000).\n"
+       "# Default: 5.\n"
+       "login_delay_after_failures = "
+    << c.login_delay_after_failures
+    << "\n"
+       "# Wrong passwords from one address, whatever the names, before its tries\n"
+       "# are delayed the same way; loopback clients are not counted (1 .. 100000).\n"
+       "# Default: 20.\n"
+       "login_address_delay_after_failures = "
+    << c.login_address_delay_after_failures
+    << "\n"
+       "# Wrong passwords for one name from all addresses before the tries of the\n"
+       "# addresses that got it wrong are delayed; an address that has not failed\n"
+       "# is never delayed by it (1 .. 100000). Default: 20.\n"
+       "login_name_delay_after_failures = "
+    << c.login_name_delay_after_failures
+    << "\n"
+       "# The longest delay between tries, in seconds (1 .. 86400). Default: 600.\n"
+       "login_max_delay_seconds = "
+    << c.login_max_delay_seconds
+    << "\n"
+       "# Threads checking and hashing passwords (Argon2id, 64 MiB and ~0.1 s\n"
+       "# each), apart from the threads serving HTTP (1 .. 16). Default: 1.\n"
+       "password_check_threads = "
+    << c.password_check_threads
+    << "\n"
+       "# Password checks that may wait for those threads; past it (or past a\n"
+       "# quarter of it from one address) a login is answered 503 at once\n"
+       "# (1 .. 4096). Default: 16.\n"
+       "password_checks_queued = "
+    << c.password_checks_queued << "\n";
+}
+
 }  // namespace
 
 std::string HostPort::ToString() const {
@@ -310,6 +386,7 @@ Result<Config> Parse(std::string_view toml_text, std::string_view source) {
   MRC_RETURN_IF_ERROR(
       r.Int("sync", "idle_timeout_seconds", 2, 86400, &c.sync_idle_timeout_seconds));
   MRC_RETURN_IF_ERROR(r.Int("referrals", "retention_days", 0, 36500, &c.referrals_retention_days));
+  MRC_RETURN_IF_ERROR(ReadHttpLimits(r, source, &c));
   MRC_RETURN_IF_ERROR(r.String("log", "level", &c.log_level));
   MRC_RETURN_IF_ERROR(ReadPeerLimits(r, &c));
   if (!c.sync_listen.empty()) {
@@ -434,8 +511,11 @@ std::string Render(const Config& c) {
        "level = "
     << Quote(c.log_level)
     << "\n\n"
-       "[limits]\n";
+       "[limits]\n"
+       "# What other nodes and clients may cost this one (docs/operations.md,\n"
+       "# \"Limits\").\n";
   RenderPeerLimits(c, o);
+  RenderHttpLimits(c, o);
   return o.str();
 }
 

@@ -55,6 +55,22 @@ struct Config {
   // days after closing; 0 = only by hand.
   std::uint32_t referrals_retention_days = 365;  // 0 .. 36500
 
+  // [limits]
+  // HTTP connections and logins (docs/operations.md, "Limits").
+  // Open at once, from all clients; 4 .. 65536.
+  std::uint32_t http_connections = 256;
+  // Open at once from one client address; 1 .. http_connections.
+  std::uint32_t http_connections_per_address = 64;
+  // Wrong passwords before further tries wait 1, 2, 4 ... s: of one name
+  // from one address (1 .. 1000); from one address, any names (loopback
+  // not counted); of one name from every address (1 .. 100000 each).
+  std::uint32_t login_delay_after_failures = 5;
+  std::uint32_t login_address_delay_after_failures = 20;
+  std::uint32_t login_name_delay_after_failures = 20;
+  std::uint32_t login_max_delay_seconds = 600;  // the longest wait; 1 .. 86400
+  std::uint32_t password_check_threads = 1;     // Argon2id, off the HTTP threads; 1 .. 16
+  std::uint32_t password_checks_queued = 16;    // waiting for them; 1 .. 4096
+
   // [log]
   std::string log_level = "info";  // debug | info | warn | error
 

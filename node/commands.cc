@@ -32,6 +32,7 @@
 #include "web/http/client.h"
 #include "web/http/server.h"
 #include "web/search/index.h"
+#include "web/users/password_pool.h"
 #include "web/users/users.h"
 
 namespace mrc::node {
@@ -163,7 +164,18 @@ web::ServerOptions ServerOptionsOf(const config::Config& config) {
   so.body_limit = config.http_body_limit;
   so.timeout_seconds = config.http_timeout_seconds;
   so.threads = config.http_threads;
+  so.max_connections = config.http_connections;
+  so.max_connections_per_address = config.http_connections_per_address;
   return so;
+}
+
+web::LoginLimits LoginLimitsOf(const config::Config& config) {
+  web::LoginLimits limits;
+  limits.delay_after_failures = config.login_delay_after_failures;
+  limits.address_delay_after_failures = config.login_address_delay_after_failures;
+  limits.name_delay_after_failures = config.login_name_delay_after_failures;
+  limits.max_delay_seconds = config.login_max_delay_seconds;
+  return limits;
 }
 
 // What GET /api/v1/status answers: the node's counts and peers, and how far
@@ -244,7 +256,10 @@ int CmdRun(const std::string& data_dir) {
   auto search = web::SearchIndex::Open(c.Path("search"), c.log.get());
   if (!search.ok()) return Fail(search.status());
   (*search)->Start();
-  web::Users users(c.store.get());
+  web::Users users(c.store.get(), LoginLimitsOf(c.config), c.config.password_check_threads);
+  // Argon2id work (logins, password changes) runs here, not on the HTTP
+  // threads; declared before the App, which it must outlive.
+  web::PasswordPool passwords(c.config.password_check_threads, c.config.password_checks_queued);
   // Referrals: this centre's encryption key is published once (other
   // centres seal referrals to it), and the log signs "received" for those
   // addressed here as they arrive.
@@ -263,6 +278,7 @@ int CmdRun(const std::string& data_dir) {
   parts.referrals = &referrals;
   parts.search = search->get();
   parts.users = &users;
+  parts.passwords = &passwords;
   parts.status = StatusSource(c, peers->get(), search->get());
   parts.node_name = c.config.node_name;
   web::App app(parts);
@@ -270,8 +286,10 @@ int CmdRun(const std::string& data_dir) {
   auto token = NewLocalToken(token_path);
   if (!token.ok()) return Fail(token.status());
   app.SetLocalToken(*token);
-  auto server = web::Server::Create(ServerOptionsOf(c.config),
-                                    [&app](const web::HttpRequest& r) { return app.Handle(r); });
+  auto server = web::Server::CreateAsync(ServerOptionsOf(c.config),
+                                         [&app](web::HttpRequest r, web::Respond respond) {
+                                           app.HandleAsync(std::move(r), std::move(respond));
+                                         });
   if (!server.ok()) return Fail(server.status());
   std::string address = (*server)->address();
   (*peers)->Start();

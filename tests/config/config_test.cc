@@ -80,6 +80,44 @@ TEST(ConfigTest, PeerLimitsHaveDefaultsAndRoundTrip) {
   EXPECT_EQ("config.toml: unknown key 'limits.peer_links'", Error("[limits]\npeer_links = 1\n"));
 }
 
+// The HTTP connection and login budgets: defaults, a round trip, and the
+// per-address share that must fit in the total.
+TEST(ConfigTest, HttpAndLoginLimits) {
+  Config d;
+  EXPECT_EQ(256u, d.http_connections);
+  EXPECT_EQ(64u, d.http_connections_per_address);
+  EXPECT_EQ(5u, d.login_delay_after_failures);
+  EXPECT_EQ(600u, d.login_max_delay_seconds);
+  EXPECT_EQ(16u, d.password_checks_queued);
+  Config c;
+  c.http_connections = 100;
+  c.http_connections_per_address = 10;
+  c.login_delay_after_failures = 3;
+  c.login_address_delay_after_failures = 30;
+  c.login_name_delay_after_failures = 40;
+  c.login_max_delay_seconds = 60;
+  c.password_check_threads = 2;
+  c.password_checks_queued = 8;
+  auto back = Parse(Render(c), "x");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(100u, back->http_connections);
+  EXPECT_EQ(10u, back->http_connections_per_address);
+  EXPECT_EQ(3u, back->login_delay_after_failures);
+  EXPECT_EQ(30u, back->login_address_delay_after_failures);
+  EXPECT_EQ(40u, back->login_name_delay_after_failures);
+  EXPECT_EQ(60u, back->login_max_delay_seconds);
+  EXPECT_EQ(2u, back->password_check_threads);
+  EXPECT_EQ(8u, back->password_checks_queued);
+  EXPECT_EQ(
+      "config.toml: limits.http_connections_per_address: must be at most "
+      "limits.http_connections (256), got 300",
+      Error("[limits]\nhttp_connections_per_address = 300\n"));
+  EXPECT_EQ("config.toml: limits.password_check_threads: must be between 1 and 16, got 0",
+            Error("[limits]\npassword_check_threads = 0\n"));
+  EXPECT_EQ("config.toml: unknown key 'limits.login_lockout'",
+            Error("[limits]\nlogin_lockout = 1\n"));
+}
+
 TEST(ConfigTest, ErrorsNameTheKey) {
   EXPECT_EQ("config.toml: unknown key 'http.lisen'", Error("[http]\nlisen = \"127.0.0.1:1\"\n"));
   EXPECT_EQ("config.toml: unknown section [peers]", Error("[peers]\n"));

@@ -78,6 +78,11 @@ HttpResponse RemoveUser(Call& c);
 HttpResponse ListTokens(Call& c);
 HttpResponse CreateToken(Call& c);
 HttpResponse RevokeToken(Call& c);
+// What they cost in Argon2id: PUT /api/v1/me checks the current password
+// of the user, when the body changes it; adding a user or changing one's
+// password hashes it.
+PasswordWork MePassword(const Call& c);
+PasswordWork UserPassword(const Call& c);
 
 // ---- bundles (bundles.cc)
 // What this node holds (for a bundle made elsewhere); a bundle written to

@@ -37,10 +37,15 @@ HttpResponse ChangeMe(Call& c, const Principal& who) {
   if (body->contains("password")) {
     if (!(*body)["password"].is_string() || !(*body)["current_password"].is_string())
       return JsonError(Status::InvalidArgument("password and current_password must be strings"));
-    auto check = users.Login(who.user, (*body)["current_password"].get<std::string>(),
-                             c.http().ClientAddress());
-    if (!check.ok()) return JsonError(check.status());
-    (void)users.Logout(check->token);
+    Status check =
+        users.CheckCurrentPassword(who.user, (*body)["current_password"].get<std::string>(),
+                                   c.http().ClientAddress(), c.req.may_hash);
+    if (!check.ok()) {
+      HttpResponse res = JsonError(check);
+      if (check.code() == Status::Code::kResourceExhausted)
+        res.headers.emplace_back("Retry-After", LoginRetryAfter(users, who.user, c.http()));
+      return res;
+    }
     if (Status s = users.SetPassword(who.user, (*body)["password"].get<std::string>()); !s.ok())
       return JsonError(s);
   }
@@ -53,7 +58,21 @@ HttpResponse ChangeMe(Call& c, const Principal& who) {
   return UserAnswer(users, who.user);
 }
 
+// Whether the body names a "password" (so that the handler may hash it).
+bool BodyHasPassword(const Call& c) {
+  auto body = ParseBody(c.http());
+  return body.ok() && body->contains("password");
+}
+
 }  // namespace
+
+PasswordWork MePassword(const Call& c) {
+  if (c.method() != "PUT" || c.req.who == nullptr || c.req.who->local || !BodyHasPassword(c))
+    return {};
+  return {true, c.req.who->user};
+}
+
+PasswordWork UserPassword(const Call& c) { return {BodyHasPassword(c), ""}; }
 
 HttpResponse Me(Call& c) {
   const Principal& who = *c.req.who;

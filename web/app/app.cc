@@ -2,6 +2,8 @@
 // route's handler. See app.h for the rules.
 #include "web/app/app.h"
 
+#include <atomic>
+#include <future>
 #include <mutex>
 
 #include "config/foundation/log.h"
@@ -10,12 +12,25 @@
 #include "web/app/login.h"
 #include "web/http/forms.h"
 #include "web/ui/ui.h"
+#include "web/users/password_pool.h"
 
 namespace mrc::web {
 namespace {
 
-// HEAD never gets here: App::Handle runs it as a GET.
+// HEAD never gets here: App::HandleAsync runs it as a GET.
 bool IsStateChanging(std::string_view method) { return method != "GET"; }
+
+// Runs `handle`; an unexpected exception is a 500, not the end of the
+// process.
+template <typename F>
+HttpResponse Guarded(F handle) {
+  try {
+    return handle();
+  } catch (const std::exception& e) {
+    log::Warn("http", std::string("request failed: ") + e.what());
+    return ErrorResponse(500, "INTERNAL", "the request failed; see the node's log");
+  }
+}
 
 }  // namespace
 
@@ -24,38 +39,88 @@ struct App::Impl {
   AppState state;
   Ui ui;
   std::mutex local_mu;
-  std::string local_token;  // guarded by local_mu
+  std::string local_token;                 // guarded by local_mu
+  std::unique_ptr<PasswordPool> own_pool;  // when the parts name none
+  PasswordPool* pool;
 
-  explicit Impl(AppParts p) : parts(std::move(p)), ui(parts) {}
+  explicit Impl(AppParts p) : parts(std::move(p)), ui(parts) {
+    if (parts.passwords == nullptr) own_pool = std::make_unique<PasswordPool>(1, 16);
+    pool = parts.passwords ? parts.passwords : own_pool.get();
+  }
 };
 
 App::App(AppParts parts) : impl_(std::make_unique<Impl>(std::move(parts))) {}
-App::~App() = default;
+// Jobs still queued for this App are dropped (their clients get a 500, or
+// nothing once the server has stopped); running ones finish first.
+App::~App() { impl_->pool->Forget(this); }
 
 void App::SetLocalToken(std::string token) {
   std::lock_guard lock(impl_->local_mu);
   impl_->local_token = std::move(token);
 }
 
-HttpResponse App::Handle(const HttpRequest& request) {
-  // Never throws: a handler's unexpected exception is a 500, not the end of
-  // the process.
-  try {
-    if (request.method == "HEAD") {
-      // HEAD is GET without the body (the server leaves it out): it runs
-      // the GET handler and nothing else, so that a handler that tells a
-      // read from a write by "not GET" can never write on a HEAD, which
-      // passes no CSRF check.
-      HttpRequest get = request;
-      get.method = "GET";
-      get.body.clear();
-      return HandleRequest(get);
-    }
-    return HandleRequest(request);
-  } catch (const std::exception& e) {
-    log::Warn("http", std::string("request failed: ") + e.what());
-    return ErrorResponse(500, "INTERNAL", "the request failed; see the node's log");
+void App::HandleAsync(HttpRequest request, Respond respond) {
+  if (request.method == "HEAD") {
+    // HEAD is GET without the body (the server leaves it out): it runs the
+    // GET handler and nothing else, so that a handler that tells a read
+    // from a write by "not GET" can never write on a HEAD, which passes no
+    // CSRF check.
+    request.method = "GET";
+    request.body.clear();
   }
+  bool to_pool = false;
+  HttpResponse now = Guarded([&] { return HandleRequest(request, Mode::kHere, &to_pool); });
+  if (!to_pool) return respond(std::move(now));
+  auto held = std::make_shared<const HttpRequest>(std::move(request));
+  bool queued = impl_->pool->Submit(held->ClientAddress(), this, [this, held, respond] {
+    respond(Guarded([&] { return HandleRequest(*held, Mode::kPool, nullptr); }));
+  });
+  if (!queued) respond(Guarded([&] { return HandleRequest(*held, Mode::kBusy, nullptr); }));
+}
+
+HttpResponse App::Handle(const HttpRequest& request) {
+  auto promise = std::make_shared<std::promise<HttpResponse>>();
+  auto once = std::make_shared<std::atomic<bool>>(false);
+  std::future<HttpResponse> answer = promise->get_future();
+  HandleAsync(request, [promise, once](HttpResponse r) {
+    if (!once->exchange(true)) promise->set_value(std::move(r));
+  });
+  try {
+    return answer.get();
+  } catch (const std::future_error&) {  // dropped unanswered
+    return ErrorResponse(500, "INTERNAL", "the request was dropped without an answer");
+  }
+}
+
+HttpResponse App::RunHandler(Call& c, Mode mode, bool* to_pool) {
+  if (c.rule.password != nullptr) {
+    PasswordWork work = c.rule.password(c);
+    if (work.argon2) {
+      if (mode == Mode::kBusy) return Busy(c.req);
+      if (mode == Mode::kHere) {
+        // A try that must wait is refused here, without Argon2id (the
+        // handler runs where it may not hash); any other goes to the pool.
+        bool early = !work.account.empty() &&
+                     c.parts.users->LoginWait(work.account, c.http().ClientAddress()) > 0;
+        if (!early) {
+          *to_pool = true;
+          return {};
+        }
+      }
+    }
+  }
+  return c.rule.handler(c);
+}
+
+HttpResponse App::Busy(const PageRequest& page) {
+  std::string retry = std::to_string(impl_->pool->RetryAfterSeconds());
+  HttpResponse r =
+      page.path.substr(0, 5) == "/api/"
+          ? ErrorResponse(503, "UNAVAILABLE",
+                          "the node is busy checking other passwords; try again in " + retry + " s")
+          : impl_->ui.ErrorPage(page, 503, "busy");
+  r.headers.emplace_back("Retry-After", retry);
+  return r;
 }
 
 std::optional<Principal> App::Authenticate(const HttpRequest& r, Status* why) {
@@ -82,7 +147,7 @@ std::optional<Principal> App::Authenticate(const HttpRequest& r, Status* why) {
   return std::nullopt;
 }
 
-HttpResponse App::HandleRequest(const HttpRequest& request) {
+HttpResponse App::HandleRequest(const HttpRequest& request, Mode mode, bool* to_pool) {
   Impl& s = *impl_;
   std::string_view path = TargetPath(request.target);
   bool api = path.substr(0, 5) == "/api/";  // answered in JSON, not with pages
@@ -90,6 +155,7 @@ HttpResponse App::HandleRequest(const HttpRequest& request) {
   page.http = &request;
   page.path = std::string(path);
   page.lang = app::Language(request, nullptr);
+  page.may_hash = mode == Mode::kPool;
   std::vector<std::string_view> args;
 
   // Routes open to anyone: no login, no page parsing (the login page
@@ -97,7 +163,7 @@ HttpResponse App::HandleRequest(const HttpRequest& request) {
   if (const RouteRule* open = FindOpenRoute(request.method, path, &args)) {
     if (open->doc_api) return ServeDocApi(s.parts, s.state, request);
     Call c{page, s.parts, s.state, *open, std::move(args)};
-    return open->handler(c);
+    return RunHandler(c, mode, to_pool);
   }
   if (!api) {
     if (auto error = app::ParsePage(request, s.parts, &page)) return *error;
@@ -148,7 +214,7 @@ HttpResponse App::HandleRequest(const HttpRequest& request) {
       !web::api::IsJsonContentType(request.Header("content-type")))
     return web::api::UnsupportedMediaType();
   Call c{page, s.parts, s.state, *rule, std::move(args)};
-  return rule->handler(c);
+  return RunHandler(c, mode, to_pool);
 }
 
 }  // namespace mrc::web

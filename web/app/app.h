@@ -10,6 +10,13 @@
 // node; bearer tokens are not sent by browsers on their own, so they need
 // neither. The role each route needs is in the route table (Routes()),
 // with its handler, checked before the handler runs.
+//
+// A request whose handler checks or hashes a password (a login, changing
+// one's password, adding a user) runs on the password pool
+// (AppParts::passwords), not on the caller's thread, so that Argon2id work
+// never holds an HTTP thread; when the pool's queue is full it is answered
+// 503 with Retry-After at once. A password try that must wait (Users'
+// login delays) is refused at once, without queueing.
 #pragma once
 
 #include <memory>
@@ -38,11 +45,22 @@ class App {
   // to its data directory for its own command line).
   void SetLocalToken(std::string token);
 
-  // Thread-safe; never throws.
+  // Thread-safe; never throws. Answers through `respond`, at once or from
+  // the password pool.
+  void HandleAsync(HttpRequest request, Respond respond);
+  // The same, waiting for the answer (tests, fuzz targets).
   HttpResponse Handle(const HttpRequest& request);
 
  private:
-  HttpResponse HandleRequest(const HttpRequest& request);
+  // Where a request's handler runs.
+  enum class Mode {
+    kHere,  // the caller's thread, unless it needs the pool (then *to_pool)
+    kPool,  // the password pool
+    kBusy,  // nowhere: the pool refused it, the answer is 503
+  };
+  HttpResponse HandleRequest(const HttpRequest& request, Mode mode, bool* to_pool);
+  HttpResponse RunHandler(Call& c, Mode mode, bool* to_pool);
+  HttpResponse Busy(const PageRequest& page);
   std::optional<Principal> Authenticate(const HttpRequest& r, Status* why);
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "web/api/common.h"
 #include "web/app/app.h"
@@ -131,26 +132,83 @@ HttpResponse Asset(Call& c) {
 
 HttpResponse OpenApi(Call&) { return ServeAsset("openapi.json"); }
 
-HttpResponse ApiLogin(Call& c) {
-  const HttpRequest& r = c.http();
+namespace {
+
+// Why POST /api/v1/login is refused before any password is checked, or
+// nullopt. A page elsewhere must not log a browser in (or spend the login
+// delays): JSON only (a cross-site form cannot send it) and this node's
+// Origin.
+std::optional<HttpResponse> ApiLoginRefusal(const HttpRequest& r, Result<nlohmann::json>* body) {
   if (r.method != "POST") return ErrorResponse(405, "METHOD_NOT_ALLOWED", "use POST");
-  // A page elsewhere must not log a browser in (or spend the login limits):
-  // JSON only (a cross-site form cannot send it) and this node's Origin.
   const std::string* ct = r.Header("content-type");
   if (!ct || ct->compare(0, 16, "application/json") != 0)
     return ErrorResponse(415, "UNSUPPORTED_MEDIA_TYPE", "send the login as application/json");
   if (!OriginAllowed(r))
     return ErrorResponse(403, "CSRF", "this login did not come from this node");
-  auto body = ParseBody(r);
-  if (!body.ok()) return JsonError(body.status());
-  if (!(*body)["name"].is_string() || !(*body)["password"].is_string())
+  *body = ParseBody(r);
+  if (!body->ok()) return JsonError(body->status());
+  if (!(**body)["name"].is_string() || !(**body)["password"].is_string())
     return JsonError(Status::InvalidArgument("name and password (strings) are required"));
-  auto s = c.parts.users->Login((*body)["name"].get<std::string>(),
-                                (*body)["password"].get<std::string>(), r.ClientAddress());
+  return std::nullopt;
+}
+
+// The login form's page: the form read, `next` kept to a path on this node.
+struct LoginForm {
+  PageRequest page;
+  std::string next;
+};
+
+std::optional<HttpResponse> ReadLoginForm(Call& c, LoginForm* form) {
+  const HttpRequest& r = c.http();
+  Ui ui(c.parts);
+  form->page = c.req;
+  if (auto error = ParsePage(r, c.parts, &form->page)) return *error;
+  if (r.method != "GET" && r.method != "POST")
+    return ui.ErrorPage(form->page, 405, "use GET or POST");
+  std::string next = Param(form->page.query, "next");
+  // Only a path on this node: never an open redirect to another site.
+  // (Control characters too: browsers drop a tab, so "/\t/evil" would
+  // become "//evil".)
+  bool control = std::any_of(next.begin(), next.end(), [](char ch) {
+    return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F;
+  });
+  if (control || next.empty() || next[0] != '/' ||
+      (next.size() > 1 && (next[1] == '/' || next[1] == '\\')))
+    next = "/";
+  form->next = next;
+  return std::nullopt;
+}
+
+}  // namespace
+
+PasswordWork ApiLoginPassword(const Call& c) {
+  Result<nlohmann::json> body = Status::InvalidArgument("");
+  if (ApiLoginRefusal(c.http(), &body)) return {};
+  return {true, (*body)["name"].get<std::string>()};
+}
+
+PasswordWork LoginPagePassword(const Call& c) {
+  const HttpRequest& r = c.http();
+  const std::string* ct = r.Header("content-type");
+  if (r.method != "POST" || !OriginAllowed(r) || !ct ||
+      ct->compare(0, 33, "application/x-www-form-urlencoded") != 0)
+    return {};
+  auto form = ParseForm(r.body);
+  if (!form.ok() || !ParseForm(TargetQuery(r.target)).ok()) return {};
+  return {true, Param(*form, "name")};
+}
+
+HttpResponse ApiLogin(Call& c) {
+  const HttpRequest& r = c.http();
+  Result<nlohmann::json> body = Status::InvalidArgument("");
+  if (auto refused = ApiLoginRefusal(r, &body)) return *refused;
+  std::string name = (*body)["name"].get<std::string>();
+  auto s = c.parts.users->Login(name, (*body)["password"].get<std::string>(), r.ClientAddress(),
+                                c.req.may_hash);
   if (!s.ok()) {
     HttpResponse res = JsonError(s.status());
     if (s.status().code() == Status::Code::kResourceExhausted)
-      res.headers.emplace_back("Retry-After", "900");
+      res.headers.emplace_back("Retry-After", LoginRetryAfter(*c.parts.users, name, r));
     return res;
   }
   HttpResponse res = Json(200, {{"user", s->principal.user},
@@ -164,41 +222,33 @@ HttpResponse ApiLogin(Call& c) {
 HttpResponse LoginPage(Call& c) {
   const HttpRequest& r = c.http();
   Ui ui(c.parts);
-  PageRequest page = c.req;
-  if (auto error = ParsePage(r, c.parts, &page)) return *error;
-  if (r.method != "GET" && r.method != "POST") return ui.ErrorPage(page, 405, "use GET or POST");
-  std::string next = Param(page.query, "next");
-  // Only a path on this node: never an open redirect to another site.
-  // (Control characters too: browsers drop a tab, so "/\t/evil" would
-  // become "//evil".)
-  bool control = std::any_of(next.begin(), next.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
-  });
-  if (control || next.empty() || next[0] != '/' ||
-      (next.size() > 1 && (next[1] == '/' || next[1] == '\\')))
-    next = "/";
+  LoginForm form;
+  if (auto error = ReadLoginForm(c, &form)) return *error;
+  PageRequest& page = form.page;
   if (r.method == "GET") {
     std::string lang = Param(page.query, "lang");
     if (Catalogues::Get().Has(lang)) page.lang = lang;
-    HttpResponse res = ui.LoginPage(page, 200, "", next);
+    HttpResponse res = ui.LoginPage(page, 200, "", form.next);
     if (!lang.empty() && Catalogues::Get().Has(lang))
       res.headers.emplace_back("Set-Cookie",
                                "mrc_lang=" + lang + "; Path=/; SameSite=Strict; Max-Age=31536000");
     return res;
   }
   if (!OriginAllowed(r)) return ui.ErrorPage(page, 403, "origin");
-  auto s = c.parts.users->Login(Param(page.form, "name"), Param(page.form, "password"),
-                                r.ClientAddress());
+  std::string name = Param(page.form, "name");
+  auto s =
+      c.parts.users->Login(name, Param(page.form, "password"), r.ClientAddress(), c.req.may_hash);
   if (!s.ok()) {
     bool limited = s.status().code() == Status::Code::kResourceExhausted;
     if (!limited && s.status().code() != Status::Code::kUnauthenticated)
       return ui.ErrorPage(page, HttpStatusOf(s.status()), s.status().message());
-    HttpResponse res =
-        ui.LoginPage(page, limited ? 429 : 401, limited ? "login.too_many" : "login.failed", next);
-    if (limited) res.headers.emplace_back("Retry-After", "900");
+    if (!limited) return ui.LoginPage(page, 401, "login.failed", form.next);
+    std::string wait = LoginRetryAfter(*c.parts.users, name, r);
+    HttpResponse res = ui.LoginPage(page, 429, "login.too_many", form.next, {{"seconds", wait}});
+    res.headers.emplace_back("Retry-After", wait);
     return res;
   }
-  HttpResponse res = Redirect(next);
+  HttpResponse res = Redirect(form.next);
   res.headers.emplace_back("Set-Cookie", SessionCookie(s->token, Users::kSessionMillis / 1000));
   return res;
 }

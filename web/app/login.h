@@ -36,4 +36,9 @@ HttpResponse ApiLogin(Call& c);   // POST /api/v1/login
 HttpResponse Logout(Call& c);     // POST /logout
 HttpResponse ApiLogout(Call& c);  // POST /api/v1/logout
 
+// What the login routes cost: a check of the named account's password,
+// for a request the handler will not refuse before checking it.
+PasswordWork LoginPagePassword(const Call& c);  // POST /login
+PasswordWork ApiLoginPassword(const Call& c);   // POST /api/v1/login
+
 }  // namespace mrc::web::app

@@ -2,7 +2,9 @@
 // role it needs and its handler, in one place. The first rule that matches
 // a request decides (so "/docs/new" comes before "/docs/{id}"); a request
 // no rule names is refused before any handler runs, so a route added
-// without a rule is closed, not open.
+// without a rule is closed, not open. A route whose handler checks or
+// hashes passwords names what a request costs, so that the App runs it on
+// the password pool.
 #include <optional>
 
 #include "web/api/common.h"
@@ -35,8 +37,9 @@ const RouteRule kRoutes[] = {
     {"GET", "/healthz", kAnyone, Svc<api::Health>, nullptr, kDocApi, kAnyMethod},
     {"GET", "/static/*", kAnyone, app::Asset, nullptr, false, kAnyMethod},
     {"GET", "/login", kAnyone, app::LoginPage, nullptr, false, kAnyMethod},
-    {"POST", "/login", kAnyone, app::LoginPage, nullptr, false, kAnyMethod},
-    {"POST", "/api/v1/login", kAnyone, app::ApiLogin, nullptr, false, kAnyMethod},
+    {"POST", "/login", kAnyone, app::LoginPage, nullptr, false, kAnyMethod, app::LoginPagePassword},
+    {"POST", "/api/v1/login", kAnyone, app::ApiLogin, nullptr, false, kAnyMethod,
+     app::ApiLoginPassword},
     {"GET", "/api/v1/openapi.json", kAnyone, app::OpenApi},
     // Pages.
     {"POST", "/logout", kC, app::Logout},
@@ -65,15 +68,16 @@ const RouteRule kRoutes[] = {
     {"POST", "/docs/{id}/proposals/{p}/decline", kE, pages::DeclineProposal},
     {"GET", "/conflicts", kE, pages::Conflicts},
     {"GET", "/settings", kC, pages::Settings},
-    {"POST", "/settings", kC, pages::Settings},
+    {"POST", "/settings", kC, pages::Settings, nullptr, false, false, pages::SettingsPassword},
     {"GET", "/sync", kA, pages::Sync},
     {"GET", "/admin/users", kA, pages::Users},
-    {"POST", "/admin/users", kA, pages::AddUser},
-    {"POST", "/admin/users/{name}", kA, pages::ChangeUser},
+    {"POST", "/admin/users", kA, pages::AddUser, nullptr, false, false, pages::UsersPassword},
+    {"POST", "/admin/users/{name}", kA, pages::ChangeUser, nullptr, false, false,
+     pages::UsersPassword},
     // JSON API.
     {"POST", "/api/v1/logout", kC, app::ApiLogout},
     {"GET", "/api/v1/me", kC, api::Me},
-    {"PUT", "/api/v1/me", kC, api::Me},
+    {"PUT", "/api/v1/me", kC, api::Me, nullptr, false, false, api::MePassword},
     {"GET", "/api/v1/search", kC, api::Search},
     {"GET", "/api/v1/facets/{facet}", kC, api::Facet},
     {"GET", "/api/v1/digest", kC, Svc<api::Digest>, nullptr, kDocApi},
@@ -109,9 +113,9 @@ const RouteRule kRoutes[] = {
     {"POST", "/api/v1/referrals/{id}/status", kC, api::SetReferralStatus},
     {"POST", "/api/v1/referrals/{id}/erase", kC, api::EraseReferral},
     {"GET", "/api/v1/users", kA, api::ListUsers},
-    {"POST", "/api/v1/users", kA, api::AddUser},
+    {"POST", "/api/v1/users", kA, api::AddUser, nullptr, false, false, api::UserPassword},
     {"GET", "/api/v1/users/{name}", kA, api::GetUser},
-    {"PUT", "/api/v1/users/{name}", kA, api::ChangeUser},
+    {"PUT", "/api/v1/users/{name}", kA, api::ChangeUser, nullptr, false, false, api::UserPassword},
     {"DELETE", "/api/v1/users/{name}", kA, api::RemoveUser},
     {"GET", "/api/v1/users/{name}/tokens", kA, api::ListTokens},
     {"POST", "/api/v1/users/{name}/tokens", kA, api::CreateToken},

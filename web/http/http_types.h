@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cctype>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -58,6 +59,11 @@ struct HttpResponse {
     return nullptr;
   }
 };
+
+// Hands over the response to one request: callable from any thread, once
+// (later calls are ignored). A handler that answers later, from another
+// thread, keeps it until then.
+using Respond = std::function<void(HttpResponse)>;
 
 // The security and caching headers every response carries (nosniff, no-store,
 // a CSP that forbids everything, no referrer). Adds those not already set.

@@ -34,15 +34,14 @@ using Clock = std::chrono::steady_clock;
 
 // How long requests in progress may run on after shutdown begins.
 constexpr auto kShutdownGrace = std::chrono::seconds(5);
-// Open connections beyond this are closed at once: a centre has a handful of
-// browsers (~6 connections each), and each connection holds a descriptor
-// that RocksDB competes for under the usual limit of 1024.
-constexpr std::size_t kMaxConnections = 256;
+// Refused connections are logged at most this often: a client may be
+// refused hundreds of times a second.
+constexpr auto kRefusalLogInterval = std::chrono::seconds(10);
 
 }  // namespace
 
 struct Server::Impl {
-  Impl(const ServerOptions& options, Handler handler)
+  Impl(const ServerOptions& options, AsyncHandler handler)
       : ioc(static_cast<int>(options.threads)),
         strand(net::make_strand(ioc)),
         acceptor(strand),
@@ -50,6 +49,7 @@ struct Server::Impl {
         timer(strand) {
     shared.options = options;
     shared.handler = std::move(handler);
+    shared.budget = ConnectionBudget(options.max_connections, options.max_connections_per_address);
   }
 
   void DoAccept() {
@@ -67,14 +67,21 @@ struct Server::Impl {
       });
       return;
     }
-    if (shared.Count() >= kMaxConnections) {
-      log::Warn("http", "refusing a connection: " + std::to_string(kMaxConnections) +
-                            " connections are open");
-      socket.close(ec);
-    } else {
-      detail::StartSession(std::move(socket), &shared);
-    }
+    if (!detail::StartSession(std::move(socket), &shared)) LogRefusal();
     DoAccept();
+  }
+
+  // On the strand.
+  void LogRefusal() {
+    ++refused;
+    if (Clock::now() < next_refusal_log) return;
+    log::Warn("http", "refused " + std::to_string(refused) +
+                          " connection(s): the connection budget is full (" +
+                          std::to_string(shared.options.max_connections) + " in all, " +
+                          std::to_string(shared.options.max_connections_per_address) +
+                          " per client address; limits.http_connections*)");
+    refused = 0;
+    next_refusal_log = Clock::now() + kRefusalLogInterval;
   }
 
   // On the strand.
@@ -132,6 +139,8 @@ struct Server::Impl {
   tcp::endpoint endpoint;
   Clock::time_point give_up_at;
   std::atomic<bool> ran{false};
+  std::size_t refused = 0;  // connections refused since the last log line
+  Clock::time_point next_refusal_log;
 };
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -152,7 +161,17 @@ Status BindError(const std::string& where, const beast::error_code& ec) {
 
 Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options, Handler handler) {
   if (!handler) return Status::InvalidArgument("HTTP server: no request handler");
+  return CreateAsync(options, [handler = std::move(handler)](HttpRequest request, Respond respond) {
+    respond(handler(request));
+  });
+}
+
+Result<std::unique_ptr<Server>> Server::CreateAsync(const ServerOptions& options,
+                                                    AsyncHandler handler) {
+  if (!handler) return Status::InvalidArgument("HTTP server: no request handler");
   if (options.threads == 0) return Status::InvalidArgument("HTTP server: threads must be >= 1");
+  if (options.max_connections == 0 || options.max_connections_per_address == 0)
+    return Status::InvalidArgument("HTTP server: connection budgets must be >= 1");
   auto hp = config::ParseHostPort(options.listen, /*allow_port_zero=*/true);
   if (!hp.ok()) return hp.status().Annotate("HTTP listen address");
   const std::string refused = "refusing to listen on '" + options.listen +
@@ -219,6 +238,10 @@ Status Server::Run() {
   }
   s.RunLoop();
   for (auto& t : threads) t.join();
+  {
+    std::lock_guard lock(s.shared.gate->mu);
+    s.shared.gate->open = false;  // answers from other threads are dropped from now on
+  }
   // Sessions abandoned by a stop after the grace period: close their sockets
   // now; the objects go with the io_context.
   for (auto& session : s.shared.Live()) detail::ForceCloseSession(session);

@@ -15,7 +15,13 @@
 // is not a loopback address gets 421 (a DNS-rebinding page in a browser).
 // These errors are JSON like Api's: {"error":{"code":"BAD_REQUEST",...}},
 // codes BAD_REQUEST, PAYLOAD_TOO_LARGE, HEADERS_TOO_LARGE, MISDIRECTED_REQUEST.
-// At most 256 connections are open at once; more are closed on accept.
+// At most `max_connections` are open at once, and `max_connections_per_address`
+// from one client address; past those, idle connections make room or a new
+// connection is closed at once (web/http/connection_budget.h).
+//
+// A handler may answer later, from another thread (CreateAsync): the
+// connection waits without holding an HTTP thread, as a login waits for
+// its password check.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +39,8 @@ struct ServerOptions {
   std::uint64_t body_limit = 1 << 20;     // bytes of request body; larger gets 413
   std::uint32_t timeout_seconds = 30;     // per read/write, and idle keep-alive
   std::uint32_t threads = 2;              // threads running connections (>= 1)
+  std::uint32_t max_connections = 256;    // open at once, from all clients
+  std::uint32_t max_connections_per_address = 64;  // open at once from one client address
 };
 
 // Maps a request to a response. Called on the connection's thread, one
@@ -40,6 +48,10 @@ struct ServerOptions {
 // it must be thread-safe. It should not throw; if it does, the client gets a
 // 500.
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
+// The same, answering through `respond`, at once or later from any thread.
+// The connection waits for the answer, whatever the time it takes; if
+// every copy of `respond` is dropped unanswered, the client gets a 500.
+using AsyncHandler = std::function<void(HttpRequest request, Respond respond)>;
 
 class Server {
  public:
@@ -47,6 +59,8 @@ class Server {
   // InvalidArgument for a malformed one, Unavailable when the address is in
   // use, IOError for other socket failures.
   static Result<std::unique_ptr<Server>> Create(const ServerOptions& options, Handler handler);
+  static Result<std::unique_ptr<Server>> CreateAsync(const ServerOptions& options,
+                                                     AsyncHandler handler);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -148,7 +148,32 @@ http::message_generator MakeResponse(HttpResponse r, unsigned version, bool keep
   return http::message_generator(std::move(res));
 }
 
+std::uint64_t NowMillis() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+          .count());
+}
+
 }  // namespace
+
+// One request's way back to its session, from whichever thread answers it.
+// Sent once; dropped unsent, it answers 500.
+class Reply {
+ public:
+  Reply(std::weak_ptr<Session> session, std::shared_ptr<ReplyGate> gate)
+      : session_(std::move(session)), gate_(std::move(gate)) {}
+  ~Reply();
+  Reply(const Reply&) = delete;
+  Reply& operator=(const Reply&) = delete;
+  void Send(HttpResponse response);
+
+ private:
+  // Not the session's executor: a copy of a strand's executor must not
+  // outlive its io_context, and a Reply may outlive the server.
+  std::weak_ptr<Session> session_;
+  std::shared_ptr<ReplyGate> gate_;
+  std::atomic<bool> sent_{false};
+};
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -156,12 +181,14 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     peer_ = ec ? "?" : EndpointString(ep);
+    address_ = ec ? "?" : ep.address().to_string();
   }
   ~Session() { shared_->Unregister(this); }
 
+  const std::string& address() const { return address_; }
+
   // Called on the server's strand, which serialises it with shutdown.
   void Start() {
-    shared_->Register(this, weak_from_this());
     net::dispatch(stream_.get_executor(),
                   beast::bind_front_handler(&Session::DoReadHeader, shared_from_this()));
   }
@@ -169,13 +196,35 @@ class Session : public std::enable_shared_from_this<Session> {
   void Shutdown() {
     net::post(stream_.get_executor(), [self = shared_from_this()] { self->OnShutdown(); });
   }
+  // Any thread: the connection no longer counts (it makes room for another);
+  // close it if idle, even part way through a request's header.
+  void Evict() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] { self->OnEvict(); });
+  }
   // Only once no thread runs the io_context.
   void ForceClose() {
     beast::error_code ec;
     stream_.socket().close(ec);
+    waiting_.reset();
+  }
+  // Any thread while the server runs: the answer to the request being
+  // handled.
+  void PostResponse(HttpResponse response) {
+    net::post(stream_.get_executor(),
+              [self = shared_from_this(), r = std::move(response)]() mutable {
+                self->OnResponse(std::move(r));
+              });
   }
 
  private:
+  void OnResponse(HttpResponse response) {
+    auto self = std::move(waiting_);
+    if (!self) return;
+    LogRequest(request_method_, request_target_, response.status, response.body.size());
+    bool keep_alive = keep_alive_ && !shared_->stopping && !evicted_;
+    Write(MakeResponse(std::move(response), version_, keep_alive, head_), /*linger=*/false);
+  }
+
   enum class State { kIdle, kReading, kHandling, kClosing };
 
   std::chrono::seconds timeout() const {
@@ -184,6 +233,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void DoReadHeader() {
     state_ = State::kIdle;
+    shared_->SetIdle(this, true);
+    // What the last request took is given back: an idle connection keeps
+    // no more than the bytes of a pipelined request already read.
+    buffer_.shrink_to_fit();
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(shared_->options.body_limit);
@@ -193,6 +246,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnReadHeader(beast::error_code ec, std::size_t) {
+    shared_->SetIdle(this, false);
     if (ec) return OnReadError(ec);
     state_ = State::kReading;
     started_ = Clock::now();
@@ -252,27 +306,32 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
+  // The handler answers through a Reply, at once or later from another
+  // thread; meanwhile the session keeps itself alive (`waiting_`) without
+  // a pending operation, and holds no HTTP thread.
   void OnRead(beast::error_code ec, std::size_t) {
     if (ec) return OnReadError(ec);
     state_ = State::kHandling;
     http::request<http::string_body> req = parser_->release();
-    unsigned version = req.version();
-    bool keep_alive = req.keep_alive() && !shared_->stopping;
-    bool head = req.method() == http::verb::head;
+    version_ = req.version();
+    keep_alive_ = req.keep_alive();
+    head_ = req.method() == http::verb::head;
     HttpRequest request = ToHttpRequest(std::move(req));
     request.remote = peer_;
-    HttpResponse response;
+    request_method_ = request.method.substr(0, 20);
+    request_target_ = request.target.substr(0, 200);
+    waiting_ = shared_from_this();
+    auto reply = std::make_shared<Reply>(weak_from_this(), shared_->gate);
+    Respond respond = [reply](HttpResponse r) { reply->Send(std::move(r)); };
     try {
-      response = shared_->handler(request);
+      shared_->handler(std::move(request), respond);
     } catch (const std::exception& e) {
-      log::Error("http", request.method + " " + request.target + ": handler threw: " + e.what());
-      response = ErrorResponse(500, "INTERNAL", std::string("internal error: ") + e.what());
+      log::Error("http", request_method_ + " " + request_target_ + ": handler threw: " + e.what());
+      respond(ErrorResponse(500, "INTERNAL", std::string("internal error: ") + e.what()));
     } catch (...) {
-      log::Error("http", request.method + " " + request.target + ": handler threw");
-      response = ErrorResponse(500, "INTERNAL", "internal error");
+      log::Error("http", request_method_ + " " + request_target_ + ": handler threw");
+      respond(ErrorResponse(500, "INTERNAL", "internal error"));
     }
-    LogRequest(request.method, request.target, response.status, response.body.size());
-    Write(MakeResponse(std::move(response), version, keep_alive, head), /*linger=*/false);
   }
 
   // An error response ends the connection: after a framing or size error the
@@ -297,7 +356,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnWrite(bool keep_alive, bool linger, beast::error_code ec, std::size_t) {
     if (ec) return;
     if (linger) return DoLinger();
-    if (!keep_alive || shared_->stopping) return DoClose();
+    if (!keep_alive || shared_->stopping || evicted_) return DoClose();
     DoReadHeader();
   }
 
@@ -334,6 +393,16 @@ class Session : public std::enable_shared_from_this<Session> {
     // Otherwise the current request completes and OnWrite closes.
   }
 
+  void OnEvict() {
+    evicted_ = true;
+    if (state_ == State::kIdle) {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+      stream_.close();
+    }
+    // Otherwise the current request completes and OnWrite closes.
+  }
+
   void LogRequest(const std::string& method, const std::string& target, int status,
                   std::size_t bytes) {
     if (log::GetLevel() > log::Level::kDebug) return;
@@ -348,17 +417,59 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_{kReadBufferLimit};
   std::optional<http::request_parser<http::string_body>> parser_;
   Shared* shared_;
-  std::string peer_;
+  std::string peer_;     // "127.0.0.1:53412"
+  std::string address_;  // "127.0.0.1": whose connection budget it counts in
   State state_ = State::kIdle;
+  bool evicted_ = false;  // it made room for another: close after this request
   Clock::time_point started_ = Clock::now();
+  // The request being handled, until its response is written.
+  std::shared_ptr<Session> waiting_;
+  unsigned version_ = 11;
+  bool keep_alive_ = false;
+  bool head_ = false;
+  std::string request_method_, request_target_;
 };
+
+Reply::~Reply() {
+  Send(ErrorResponse(500, "INTERNAL", "the request was dropped without an answer"));
+}
+
+void Reply::Send(HttpResponse response) {
+  if (sent_.exchange(true)) return;
+  // While the gate is open the server runs, so the session, if it is still
+  // there, may be released here, even as its last owner.
+  std::lock_guard lock(gate_->mu);
+  if (!gate_->open) return;
+  if (auto session = session_.lock()) session->PostResponse(std::move(response));
+}
+
+bool Shared::Admit(Session* s, std::weak_ptr<Session> w, const std::string& address,
+                   std::shared_ptr<Session>* make_room) {
+  std::lock_guard lock(mu);
+  ConnectionBudget::Admission a = budget.Admit(s, address, NowMillis());
+  if (!a.admitted) return false;
+  sessions.emplace(s, std::move(w));
+  auto room = sessions.find(static_cast<Session*>(const_cast<void*>(a.make_room)));
+  if (room != sessions.end()) *make_room = room->second.lock();
+  return true;
+}
+
+void Shared::SetIdle(Session* s, bool idle) {
+  std::lock_guard lock(mu);
+  budget.SetIdle(s, idle, NowMillis());
+}
 
 std::string EndpointString(const tcp::endpoint& endpoint) {
   return config::HostPort{endpoint.address().to_string(), endpoint.port()}.ToString();
 }
 
-void StartSession(tcp::socket socket, Shared* shared) {
-  std::make_shared<Session>(std::move(socket), shared)->Start();
+bool StartSession(tcp::socket socket, Shared* shared) {
+  auto session = std::make_shared<Session>(std::move(socket), shared);
+  std::shared_ptr<Session> make_room;
+  if (!shared->Admit(session.get(), session, session->address(), &make_room)) return false;
+  if (make_room) make_room->Evict();
+  session->Start();
+  return true;
 }
 
 void ShutdownSession(const std::shared_ptr<Session>& session) { session->Shutdown(); }

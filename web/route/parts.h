@@ -17,6 +17,7 @@ class ReferralService;
 
 namespace mrc::web {
 
+class PasswordPool;
 class SearchIndex;
 class Users;
 
@@ -27,6 +28,9 @@ struct AppParts {
   sync::ReferralService* referrals = nullptr;
   SearchIndex* search = nullptr;
   Users* users = nullptr;
+  // Where Argon2id work runs (web/users/password_pool.h); nullptr: the App
+  // makes a pool of its own (1 thread, 16 queued).
+  PasswordPool* passwords = nullptr;
   // What GET /api/v1/status answers, and what the sync page shows.
   std::function<Result<std::string>()> status;
   std::string node_name;  // this centre's name, for page titles

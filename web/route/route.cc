@@ -1,6 +1,13 @@
 #include "web/route/route.h"
 
+#include <algorithm>
+
 namespace mrc::web {
+
+std::string LoginRetryAfter(Users& users, std::string_view account, const HttpRequest& request) {
+  return std::to_string(
+      std::max<std::uint32_t>(users.LoginWait(account, request.ClientAddress()), 1));
+}
 
 bool MatchPattern(std::string_view pattern, std::string_view path,
                   std::vector<std::string_view>* args) {

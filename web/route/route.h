@@ -29,6 +29,9 @@ struct PageRequest {
   Params form;                     // a page's POST fields
   const Principal* who = nullptr;  // null on open routes
   std::string lang;                // interface language
+  // The handler runs on the password pool, where a password may be checked
+  // or hashed (Argon2id). Elsewhere Users refuses a check as too early.
+  bool may_hash = false;
 };
 
 // What the App keeps between requests for its handlers.
@@ -55,6 +58,19 @@ struct Call {
 
 using RouteHandler = HttpResponse (*)(Call& call);
 
+// The Argon2id work a request will make its handler do, read from the
+// request before the handler runs (route rules name the function).
+struct PasswordWork {
+  bool argon2 = false;  // it checks or hashes a password: it runs on the password pool
+  std::string account;  // whose password it checks, if it does: tried too early, it runs at once
+};
+using PasswordWorkOf = PasswordWork (*)(const Call& call);
+
+// The Retry-After of a refused password try (ResourceExhausted from
+// Users): the seconds before `account`'s password may be tried again from
+// the request's address, at least 1.
+std::string LoginRetryAfter(Users& users, std::string_view account, const HttpRequest& request);
+
 // One route, with the least role it needs (nullopt: open to anyone).
 struct RouteRule {
   const char* method;   // "GET", "POST", ...
@@ -70,6 +86,8 @@ struct RouteRule {
   bool doc_api = false;
   // An open route that answers every method itself (with its own 405).
   bool any_method = false;
+  // For a route that checks or hashes passwords: what a request will cost.
+  PasswordWorkOf password = nullptr;
 };
 
 // Whether `path` matches `pattern`; on a match, the variables' values are

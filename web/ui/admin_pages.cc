@@ -198,7 +198,7 @@ HttpResponse UsersPost(Page& p, const AppParts& parts, const std::string& name_i
 
 HttpResponse SettingsPage(Page& p, const AppParts& parts) {
   const PageRequest& r = p.req();
-  std::string notice;
+  std::string notice, retry_after;
   int status = 200;
   if (r.http->method == "POST") {
     Status s;
@@ -208,14 +208,14 @@ HttpResponse SettingsPage(Page& p, const AppParts& parts) {
       s = parts.users->SetLanguage(r.who->user, Param(r.form, "language"));
       if (s.ok()) return Redirect("/settings");
     } else if (Param(r.form, "op") == "password") {
-      auto check =
-          parts.users->Login(r.who->user, Param(r.form, "current"), r.http->ClientAddress());
-      s = check.status();
-      if (check.ok()) {
-        (void)parts.users->Logout(check->token);
+      s = parts.users->CheckCurrentPassword(r.who->user, Param(r.form, "current"),
+                                            r.http->ClientAddress(), r.may_hash);
+      if (s.ok()) {
         s = parts.users->SetPassword(r.who->user, Param(r.form, "password"));
         if (s.ok()) return Redirect("/login");
       }
+      if (s.code() == Status::Code::kResourceExhausted)
+        retry_after = LoginRetryAfter(*parts.users, r.who->user, *r.http);
     }
     if (!s.ok()) {
       notice = s.message();
@@ -242,7 +242,9 @@ HttpResponse SettingsPage(Page& p, const AppParts& parts) {
        "</label><input id=\"new\" type=\"password\" name=\"password\" minlength=\"8\" required "
        "autocomplete=\"new-password\"></div><button type=\"submit\">" +
        p.H("settings.change_password") + "</button></form>";
-  return p.Render(status, p.T("settings.title"), b, "/settings");
+  HttpResponse res = p.Render(status, p.T("settings.title"), b, "/settings");
+  if (!retry_after.empty()) res.headers.emplace_back("Retry-After", retry_after);
+  return res;
 }
 
 }  // namespace mrc::web::pages_impl

@@ -70,10 +70,12 @@ HttpResponse Ui::ErrorPage(const PageRequest& r, int status, std::string_view me
 }
 
 HttpResponse Ui::LoginPage(const PageRequest& r, int status, std::string_view error_id,
-                           std::string_view next) {
+                           std::string_view next,
+                           const std::map<std::string, std::string>& error_args) {
   Page p(r, parts_);
   std::string b = "<div class=\"login\"><h1>" + p.H("login.title") + "</h1>";
-  if (!error_id.empty()) b += "<p class=\"error\" role=\"alert\">" + p.H(error_id) + "</p>";
+  if (!error_id.empty())
+    b += "<p class=\"error\" role=\"alert\">" + p.H(error_id, error_args) + "</p>";
   b += "<form method=\"post\" action=\"/login?next=" + Esc(PercentEncode(next)) + "\">";
   b += "<div class=\"field\"><label for=\"name\">" + p.H("login.name") +
        "</label><input id=\"name\" name=\"name\" required autocomplete=\"username\" "
@@ -162,6 +164,15 @@ HttpResponse AddUser(Call& c) {
 HttpResponse ChangeUser(Call& c) {
   Page p(c.req, c.parts);
   return UsersPost(p, c.parts, c.Arg(0));
+}
+PasswordWork SettingsPassword(const Call& c) {
+  if (c.method() != "POST" || c.req.who == nullptr || c.req.who->local ||
+      Param(c.req.form, "op") != "password")
+    return {};
+  return {true, c.req.who->user};
+}
+PasswordWork UsersPassword(const Call& c) {
+  return {c.method() == "POST" && !Param(c.req.form, "password").empty(), ""};
 }
 HttpResponse BulletinFeed(Call& c) {
   const std::string* host = c.http().Header("host");

@@ -3,6 +3,7 @@
 // usable without JavaScript: every task is a link or a form.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -19,9 +20,11 @@ class Ui {
  public:
   explicit Ui(const AppParts& parts) : parts_(parts) {}
 
-  // The login form, with an optional error message id and the page to go to.
+  // The login form, with an optional error message id (and its
+  // placeholders' values) and the page to go to.
   HttpResponse LoginPage(const PageRequest& r, int status, std::string_view error_id,
-                         std::string_view next);
+                         std::string_view next,
+                         const std::map<std::string, std::string>& error_args = {});
   // An error page in the interface's language.
   HttpResponse ErrorPage(const PageRequest& r, int status, std::string_view message);
 
@@ -68,6 +71,11 @@ HttpResponse EraseReferral(Call& c);     // POST /referrals/{id}/erase
 // The bulletins as an Atom feed (newest effective date first), with links
 // to their pages on the Host the request named.
 HttpResponse BulletinFeed(Call& c);  // GET /api/v1/bulletins/feed.atom
+
+// What the account pages cost in Argon2id: changing one's password checks
+// the current one; adding a user or setting a password hashes it.
+PasswordWork SettingsPassword(const Call& c);  // POST /settings
+PasswordWork UsersPassword(const Call& c);     // POST /admin/users, /admin/users/{name}
 }  // namespace pages
 
 }  // namespace mrc::web

@@ -12,11 +12,6 @@
 namespace mrc::web {
 namespace {
 
-// 127.0.0.0/8 and ::1, as ClientAddress() gives them (no port).
-bool IsLoopbackClient(std::string_view client) {
-  return client.rfind("127.", 0) == 0 || client == "::1" || client.rfind("::ffff:127.", 0) == 0;
-}
-
 using nlohmann::json;
 using storage::Column;
 
@@ -79,7 +74,55 @@ Status CheckLanguage(std::string_view tag) {
 
 const Status kBadLogin = Status::Unauthenticated("wrong user name or password");
 
+// What the login delays key on: a name or an address longer than this is
+// not a real one.
+std::string Trimmed(std::string_view s) { return std::string(s.substr(0, 64)); }
+
+std::uint32_t Seconds(std::uint64_t millis) {
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>((millis + 999) / 1000, UINT32_MAX));
+}
+
+Status TooEarly(std::uint64_t wait_ms) {
+  return Status::ResourceExhausted("too many wrong passwords; try again in " +
+                                   std::to_string(std::max<std::uint32_t>(Seconds(wait_ms), 1)) +
+                                   " s");
+}
+
+// A hash of a password nobody types, checked in place of an unknown
+// user's: so that timing does not tell which names exist.
+const std::string& DummyHash() {
+  static const std::string dummy = [] {
+    char h[crypto_pwhash_STRBYTES] = {0};
+    if (crypto_pwhash_str_alg(h, "x", 1, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
+      return std::string();
+    }
+    return std::string(h);
+  }();
+  return dummy;
+}
+
+// Holds one of the Users' Argon2id slots.
+class Argon2Slot {
+ public:
+  explicit Argon2Slot(std::counting_semaphore<Users::kMaxArgon2AtOnce>& slots) : slots_(slots) {
+    slots_.acquire();
+  }
+  ~Argon2Slot() { slots_.release(); }
+  Argon2Slot(const Argon2Slot&) = delete;
+  Argon2Slot& operator=(const Argon2Slot&) = delete;
+
+ private:
+  std::counting_semaphore<Users::kMaxArgon2AtOnce>& slots_;
+};
+
 }  // namespace
+
+Users::Users(storage::Store* store, LoginLimits limits, std::uint32_t argon2_at_once)
+    : store_(store),
+      argon2_slots_(std::clamp<std::ptrdiff_t>(argon2_at_once, 1, kMaxArgon2AtOnce)),
+      throttle_(limits) {}
 
 std::string_view RoleName(Role r) {
   switch (r) {
@@ -104,7 +147,8 @@ std::uint64_t Users::Now() const { return now_ ? now_() : WallMillis(); }
 
 Result<std::string> Users::HashPassword(std::string_view password) {
   char hash[crypto_pwhash_STRBYTES];
-  std::lock_guard lock(hash_mu_);
+  Argon2Slot slot(argon2_slots_);
+  ++argon2_runs_;
   if (crypto_pwhash_str_alg(hash, password.data(), password.size(),
                             crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
                             crypto_pwhash_ALG_ARGON2ID13) != 0) {
@@ -232,74 +276,52 @@ Result<std::size_t> Users::Count() {
   return all.size();
 }
 
-Status Users::CheckLocked(const std::string& name, const std::string& client) {
-  std::lock_guard lock(fail_mu_);
-  std::uint64_t now = Now();
-  auto recent = [&](const std::string& key) {
-    auto it = failures_.find(key);
-    if (it == failures_.end()) return 0;
-    std::erase_if(it->second, [&](std::uint64_t t) { return t + kFailureWindowMillis <= now; });
-    int n = static_cast<int>(it->second.size());
-    if (n == 0) failures_.erase(it);
-    return n;
-  };
-  if (recent("n:" + name) >= kMaxFailuresPerName ||
-      (!IsLoopbackClient(client) && recent("c:" + client) >= kMaxFailuresPerClient)) {
-    return Status::ResourceExhausted("too many failed logins; try again in 15 minutes");
-  }
-  // Forget everything old now and then, so that the map stays small.
-  if (failures_.size() > 10000) failures_.clear();
-  return Status::Ok();
+bool Users::MatchesHash(const std::string& hash, std::string_view password) {
+  Argon2Slot slot(argon2_slots_);
+  ++argon2_runs_;
+  const std::string& h = hash.empty() ? DummyHash() : hash;
+  bool match =
+      !h.empty() && crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
+  return match && !hash.empty();  // the dummy matched by chance: still no such user
 }
 
-void Users::RecordFailure(const std::string& name, const std::string& client) {
-  std::lock_guard lock(fail_mu_);
-  std::uint64_t now = Now();
-  failures_["n:" + name].push_back(now);
-  if (!IsLoopbackClient(client)) failures_["c:" + client].push_back(now);
+Result<User> Users::Verify(std::string_view name_in, std::string_view password,
+                           std::string_view client_in, bool may_hash) {
+  std::string name = Trimmed(name_in), client = Trimmed(client_in);
+  if (!may_hash) return TooEarly(throttle_.Wait(name, client, Now()));
+  if (std::uint64_t wait = throttle_.Begin(name, client, Now()); wait > 0) return TooEarly(wait);
+  auto loaded = Load(name);
+  bool good = MatchesHash(loaded.ok() ? loaded->second : std::string(), password);
+  if (!loaded.ok() && !loaded.status().IsNotFound()) {
+    throttle_.End(name, client, LoginThrottle::Outcome::kUnchecked, Now());
+    return loaded.status();
+  }
+  throttle_.End(name, client,
+                good ? LoginThrottle::Outcome::kRight : LoginThrottle::Outcome::kWrong, Now());
+  if (!good) return kBadLogin;
+  return loaded->first;
+}
+
+Status Users::CheckCurrentPassword(std::string_view name, std::string_view password,
+                                   std::string_view client, bool may_hash) {
+  return Verify(name, password, client, may_hash).status();
+}
+
+std::uint32_t Users::LoginWait(std::string_view name, std::string_view client) {
+  return Seconds(throttle_.Wait(Trimmed(name), Trimmed(client), Now()));
 }
 
 Result<NewSession> Users::Login(std::string_view name_in, std::string_view password,
-                                std::string_view client_in) {
-  std::string name(name_in.substr(0, 64)), client(client_in.substr(0, 64));
-  MRC_RETURN_IF_ERROR(CheckLocked(name, client));
-  auto loaded = Load(name);
-  bool good = false;
-  {
-    std::lock_guard lock(hash_mu_);
-    if (loaded.ok()) {
-      good =
-          crypto_pwhash_str_verify(loaded->second.c_str(), password.data(), password.size()) == 0;
-    } else {
-      // Take as long for an unknown name as for a wrong password, so that
-      // timing does not tell which names exist.
-      static const std::string dummy = [] {
-        char h[crypto_pwhash_STRBYTES] = {0};
-        if (crypto_pwhash_str_alg(h, "x", 1, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                  crypto_pwhash_MEMLIMIT_INTERACTIVE,
-                                  crypto_pwhash_ALG_ARGON2ID13) != 0) {
-          return std::string();
-        }
-        return std::string(h);
-      }();
-      if (!dummy.empty() &&
-          crypto_pwhash_str_verify(dummy.c_str(), password.data(), password.size()) == 0) {
-        good = false;  // the dummy matched by chance: still no such user
-      }
-    }
-  }
-  if (!loaded.ok() && !loaded.status().IsNotFound()) return loaded.status();
-  if (!good) {
-    RecordFailure(name, client);
-    return kBadLogin;
-  }
+                                std::string_view client, bool may_hash) {
+  MRC_ASSIGN_OR_RETURN(User checked, Verify(name_in, password, client, may_hash));
+  const std::string& name = checked.name;
   // The session is written for the user as checked: not for one removed
   // (and perhaps added again) or given a new password meanwhile.
   std::lock_guard change(change_mu_);
   auto still = Load(name);
   if (!still.ok() && !still.status().IsNotFound()) return still.status();
-  if (!still.ok() || still->first.generation != loaded->first.generation ||
-      still->first.created_ms != loaded->first.created_ms)
+  if (!still.ok() || still->first.generation != checked.generation ||
+      still->first.created_ms != checked.created_ms)
     return kBadLogin;
   NewSession s;
   s.token = RandomHex(32);
@@ -310,12 +332,11 @@ Result<NewSession> Users::Login(std::string_view name_in, std::string_view passw
             {"csrf", s.csrf},
             {"created", now},
             {"expires", s.expires_ms},
-            {"generation", loaded->first.generation}};
+            {"generation", checked.generation}};
   storage::WriteBatch batch;
   batch.Put(Column::kLocal, std::string(kSessionPrefix) + HashHex(s.token), j.dump());
   MRC_RETURN_IF_ERROR(Write(&batch));
-  const User& u = loaded->first;
-  s.principal = Principal{u.name, u.role, u.language, s.csrf, false, false};
+  s.principal = Principal{checked.name, checked.role, checked.language, s.csrf, false, false};
   return s;
 }
 

@@ -6,10 +6,11 @@
 // content; an admin also manages users and peers.
 //
 // Passwords are hashed with Argon2id (libsodium crypto_pwhash_str, its
-// "interactive" limits: 64 MiB, ~0.1 s); one hash is computed at a time, so
-// concurrent logins cannot exhaust memory. After 5 failed logins for a name,
-// or 20 from one client address, within 15 minutes, further attempts are
-// refused (ResourceExhausted) until the window passes.
+// "interactive" limits: 64 MiB, ~0.1 s); at most `argon2_at_once` hashes
+// are computed at a time, so concurrent logins cannot exhaust memory. Wrong
+// passwords slow further tries down (LoginThrottle, login_throttle.h): a
+// try that comes too early is refused (ResourceExhausted) without checking
+// the password, and an account is never locked.
 //
 // A session is a random 256-bit token (the cookie); only its BLAKE2b hash is
 // stored, with the user, a CSRF token and an absolute expiry (12 hours). It
@@ -21,15 +22,16 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "config/foundation/status.h"
+#include "web/users/login_throttle.h"
 
 namespace mrc::storage {
 class Store;
@@ -79,14 +81,11 @@ struct TokenInfo {
 class Users {
  public:
   static constexpr std::uint64_t kSessionMillis = 12ull * 3600 * 1000;
-  static constexpr int kMaxFailuresPerName = 5;
-  // Not counted for loopback clients: every local user shares 127.0.0.1,
-  // so one of them could otherwise lock all the others out.
-  static constexpr int kMaxFailuresPerClient = 20;
-  static constexpr std::uint64_t kFailureWindowMillis = 15ull * 60 * 1000;
+  static constexpr std::uint32_t kMaxArgon2AtOnce = 16;
 
-  // `store` is not owned and must outlive this.
-  explicit Users(storage::Store* store) : store_(store) {}
+  // `store` is not owned and must outlive this. `argon2_at_once`: 1 ..
+  // kMaxArgon2AtOnce.
+  explicit Users(storage::Store* store, LoginLimits limits = {}, std::uint32_t argon2_at_once = 1);
 
   // Names: 1-32 of a-z, 0-9, '.', '_', '-'. Passwords: 8 to 1024 bytes.
   // Conflict when the name is taken.
@@ -102,11 +101,21 @@ class Users {
   Result<std::size_t> Count();
 
   // Checks the password and opens a session. `client` is the client's
-  // address, for rate limiting. Unauthenticated for a wrong name or
-  // password (the same message for both), ResourceExhausted when too many
-  // attempts failed recently.
+  // address, for the login delays. Unauthenticated for a wrong name or
+  // password (the same message for both), ResourceExhausted for a try that
+  // must wait (LoginWait says how long). With `may_hash` false a try that
+  // would need Argon2id is refused as too early all the same: the caller
+  // runs where no password may be checked (an HTTP thread).
   Result<NewSession> Login(std::string_view name, std::string_view password,
-                           std::string_view client);
+                           std::string_view client, bool may_hash = true);
+  // Checks `name`'s password as Login does (the same delays), without a
+  // session: for changing one's own password.
+  Status CheckCurrentPassword(std::string_view name, std::string_view password,
+                              std::string_view client, bool may_hash = true);
+  // Seconds before `client` may try `name`'s password; 0 = now.
+  std::uint32_t LoginWait(std::string_view name, std::string_view client);
+  // Argon2id computations so far (checks and hashes).
+  std::uint64_t argon2_runs() const { return argon2_runs_; }
   // The session's principal; Unauthenticated when unknown, expired, or no
   // longer valid for its user.
   Result<Principal> Session(std::string_view token);
@@ -124,13 +133,16 @@ class Users {
 
  private:
   std::uint64_t Now() const;
-  // Argon2id, one at a time (hash_mu_).
+  // Argon2id, at most `argon2_at_once` at a time.
   Result<std::string> HashPassword(std::string_view password);
+  // Whether `password` matches `hash`; an empty `hash` (no such user) takes
+  // as long as a wrong password.
+  bool MatchesHash(const std::string& hash, std::string_view password);
+  // The user whose password this is, through the login delays.
+  Result<User> Verify(std::string_view name, std::string_view password, std::string_view client,
+                      bool may_hash);
   Status Put(const User& u, std::string_view hash);
   Result<std::pair<User, std::string>> Load(std::string_view name);  // user and hash
-  // Records a failure; ResourceExhausted when the name or client is locked.
-  Status CheckLocked(const std::string& name, const std::string& client);
-  void RecordFailure(const std::string& name, const std::string& client);
   Status DeleteWithPrefix(std::string_view prefix, std::string_view user);
   // Every change to users, sessions and tokens is written through this: it
   // moves `writes_` on once the change is in the store.
@@ -139,7 +151,9 @@ class Users {
   storage::Store* store_;
   std::uint64_t (*now_)() = nullptr;
 
-  std::mutex hash_mu_;  // one Argon2id computation at a time
+  std::counting_semaphore<kMaxArgon2AtOnce> argon2_slots_;
+  std::atomic<std::uint64_t> argon2_runs_{0};
+  LoginThrottle throttle_;
   // One change to users and their tokens at a time, each from its check
   // to its write: a token made, or a session opened, while its user was
   // removed or given a new password would otherwise outlive the change
@@ -159,9 +173,6 @@ class Users {
   static constexpr std::size_t kKnownTokens = 1024;
   std::mutex tokens_mu_;
   std::unordered_map<std::string, KnownToken> known_tokens_;  // by token
-
-  std::mutex fail_mu_;
-  std::map<std::string, std::vector<std::uint64_t>> failures_;  // "n:" name / "c:" client
 };
 
 }  // namespace mrc::web

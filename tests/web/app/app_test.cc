@@ -223,28 +223,6 @@ TEST_F(AppTest, LoginSetsAnHttpOnlySameSiteCookieThatIsNewEachTimeAndEndsAtLogou
   EXPECT_EQ(200, Do("GET", "/", &other).status);
 }
 
-TEST_F(AppTest, WrongPasswordsAreRefusedThenRateLimited) {
-  HttpRequest r;
-  r.method = "POST";
-  r.target = "/login";
-  r.headers["content-type"] = "application/x-www-form-urlencoded";
-  r.remote = "127.0.0.1:4000";
-  r.body = "name=counsellor&password=wrong-password";
-  for (int i = 0; i < Users::kMaxFailuresPerName; ++i) {
-    HttpResponse res = app_->Handle(r);
-    EXPECT_EQ(401, res.status);
-    EXPECT_NE(std::string::npos, res.body.find("Wrong user name or password")) << res.body;
-    EXPECT_EQ(nullptr, res.Header("Set-Cookie"));
-  }
-  r.body = "name=counsellor&password=counsellor-password";
-  HttpResponse locked = app_->Handle(r);
-  EXPECT_EQ(429, locked.status);
-  EXPECT_NE(nullptr, locked.Header("Retry-After"));
-  // An unknown name gets the same answer as a wrong password.
-  r.body = "name=nobody&password=whatever-pass";
-  EXPECT_EQ(401, app_->Handle(r).status);
-}
-
 TEST_F(AppTest, WithoutASessionPagesRedirectToLoginAndTheApiAnswers401) {
   HttpResponse page = Do("GET", "/guides/DE", nullptr);
   EXPECT_EQ(303, page.status);

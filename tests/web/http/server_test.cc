@@ -12,7 +12,9 @@
 #include <chrono>
 #include <csignal>
 #include <future>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "config/foundation/log.h"
 #include "web/http/client.h"
@@ -463,6 +465,71 @@ TEST(ServerCreateTest, StopBeforeRunMakesRunReturn) {
   ASSERT_EQ(std::future_status::ready, run.wait_for(5s));
   EXPECT_TRUE(run.get().ok());
   EXPECT_EQ("INVALID_ARGUMENT", std::string((*s)->Run().CodeName()));
+}
+
+// A handler that answers later from its own thread: the connection waits
+// without an HTTP thread, so that other requests go on; an answer dropped
+// unsent is a 500; an answer after the server has gone touches nothing.
+TEST(ServerAsyncTest, AnswersFromAnotherThreadLetOtherRequestsGoOn) {
+  std::mutex mu;
+  std::vector<std::pair<std::string, Respond>> held;  // "/later" requests
+  ServerOptions o;
+  o.listen = "127.0.0.1:0";
+  o.threads = 1;
+  auto s = Server::CreateAsync(o, [&](HttpRequest r, Respond respond) {
+    if (r.target == "/drop") return;  // `respond` goes unanswered
+    if (r.target.rfind("/later", 0) == 0) {
+      std::lock_guard lock(mu);
+      held.emplace_back(r.target, std::move(respond));
+      return;
+    }
+    HttpResponse res;
+    res.body = "now";
+    respond(std::move(res));
+  });
+  ASSERT_TRUE(s.ok());
+  auto run = std::async(std::launch::async, [&] { return (*s)->Run(); });
+  std::string addr = (*s)->address();
+  auto later =
+      std::async(std::launch::async, [&] { return HttpCall(addr, "GET", "/later", "", 5); });
+  auto held_count = [&] {
+    std::lock_guard lock(mu);
+    return held.size();
+  };
+  for (int i = 0; i < 250 && held_count() == 0; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(1u, held_count());
+  // The one HTTP thread is free while /later waits.
+  auto now = HttpCall(addr, "GET", "/now", "", 5);
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ("now", now->body);
+  auto dropped = HttpCall(addr, "GET", "/drop", "", 5);
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_EQ(500, dropped->status);
+  std::thread([&] {
+    HttpResponse res;
+    res.body = "later";
+    std::lock_guard lock(mu);
+    held[0].second(std::move(res));
+    held[0].second(HttpResponse{});  // a second answer is ignored
+  }).join();
+  auto r = later.get();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ("later", r->body);
+
+  // A request still waiting when the server stops: closed after the grace
+  // period; its answer, later, goes nowhere.
+  auto stuck =
+      std::async(std::launch::async, [&] { return HttpCall(addr, "GET", "/later2", "", 10); });
+  for (int i = 0; i < 250 && held_count() < 2; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(2u, held_count());
+  (*s)->Stop();
+  ASSERT_EQ(std::future_status::ready, run.wait_for(10s));
+  EXPECT_TRUE(run.get().ok());
+  EXPECT_FALSE(stuck.get().ok());
+  s->reset();
+  std::lock_guard lock(mu);
+  held[1].second(HttpResponse{});
+  held.clear();
 }
 
 TEST(HttpCallTest, ErrorsNameTheAddress) {

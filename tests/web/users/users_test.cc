@@ -1,5 +1,6 @@
 // Users over a real store: validation, Argon2id hashes, session expiry,
-// removal, per-client rate limits.
+// removal, and the delays after wrong passwords (their schedule on a fake
+// clock, who they delay and who they do not, what an early try costs).
 #include "web/users/users.h"
 
 #include <gtest/gtest.h>
@@ -30,6 +31,17 @@ class UsersTest : public ::testing::Test {
     store_ = std::move(store).value();
     users_ = std::make_unique<Users>(store_.get());
     users_->SetClockForTest(&FakeNow);
+  }
+  // Users with other login limits, on the same store and fake clock.
+  void UseLimits(LoginLimits limits) {
+    users_ = std::make_unique<Users>(store_.get(), limits);
+    users_->SetClockForTest(&FakeNow);
+  }
+  // A wrong password for `name` from `client`, which must be checked.
+  void Fail(const std::string& name, const std::string& client) {
+    EXPECT_EQ(Status::Code::kUnauthenticated,
+              users_->Login(name, "wrong password", client).status().code())
+        << name << " from " << client;
   }
   void TearDown() override {
     users_.reset();
@@ -84,14 +96,6 @@ TEST_F(UsersTest, RemovingAUserEndsItsSessionsAndTokens) {
   EXPECT_FALSE(users_->Token(*t).ok());
 }
 
-TEST_F(UsersTest, LoopbackClientsShareNoLimitSoNoneCanLockTheOthersOut) {
-  ASSERT_TRUE(users_->Add("ana", Role::kCounsellor, "long enough").ok());
-  for (int i = 0; i < Users::kMaxFailuresPerClient + 2; ++i)
-    EXPECT_FALSE(users_->Login("guess" + std::to_string(i % 30), "whatever1", "127.0.0.1").ok());
-  EXPECT_TRUE(users_->Login("ana", "long enough", "127.0.0.1").ok());
-  EXPECT_TRUE(users_->Login("ana", "long enough", "::1").ok());
-}
-
 TEST_F(UsersTest, ANewPasswordRevokesTheUsersApiTokens) {
   ASSERT_TRUE(users_->Add("ana", Role::kCounsellor, "long enough").ok());
   ASSERT_TRUE(users_->Add("bob", Role::kCounsellor, "long enough").ok());
@@ -126,18 +130,115 @@ TEST_F(UsersTest, AKnownTokenFollowsEveryChangeToItsUser) {
   EXPECT_EQ(Status::Code::kUnauthenticated, users_->Token(*again).status().code());
 }
 
-TEST_F(UsersTest, OneClientGuessingManyNamesIsStopped) {
-  ASSERT_TRUE(users_->Add("ana", Role::kAdmin, "long enough").ok());
-  for (int i = 0; i < Users::kMaxFailuresPerClient; ++i) {
-    auto r = users_->Login("guess" + std::to_string(i), "whatever1", "10.0.0.9");
-    EXPECT_EQ(Status::Code::kUnauthenticated, r.status().code());
+// After N wrong passwords for a name from an address, each further try
+// waits 1 s, 2 s, 4 s ... after the last failure, up to the longest delay;
+// a try that comes too early is refused before its password is checked.
+TEST_F(UsersTest, WrongPasswordsDelayTheNextTryExponentially) {
+  UseLimits({.delay_after_failures = 3, .max_delay_seconds = 8});
+  ASSERT_TRUE(users_->Add("ana", Role::kCounsellor, "long enough").ok());
+  const std::string attacker = "10.0.0.9";
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(0u, users_->LoginWait("ana", attacker));
+    Fail("ana", attacker);
   }
+  for (std::uint32_t wait : {1u, 2u, 4u, 8u, 8u}) {
+    EXPECT_EQ(wait, users_->LoginWait("ana", attacker));
+    std::uint64_t runs = users_->argon2_runs();
+    auto early = users_->Login("ana", "long enough", attacker);
+    EXPECT_EQ(Status::Code::kResourceExhausted, early.status().code());
+    EXPECT_NE(std::string::npos,
+              early.status().message().find("try again in " + std::to_string(wait) + " s"))
+        << early.status().message();
+    EXPECT_EQ(runs, users_->argon2_runs()) << "an early try costs no Argon2id";
+    fake_now += 1000ull * wait - 1;
+    EXPECT_EQ(1u, users_->LoginWait("ana", attacker));
+    fake_now += 1;
+    EXPECT_EQ(0u, users_->LoginWait("ana", attacker));
+    Fail("ana", attacker);
+  }
+  // The right password, on time, gets in and forgets this address's
+  // failures for the name.
+  fake_now += 8000;
+  ASSERT_TRUE(users_->Login("ana", "long enough", attacker).ok());
+  EXPECT_EQ(0u, users_->LoginWait("ana", attacker));
+  Fail("ana", attacker);
+  EXPECT_EQ(0u, users_->LoginWait("ana", attacker));
+  // Failures are forgotten after 15 minutes without one.
+  Fail("ana", attacker);
+  Fail("ana", attacker);
+  EXPECT_EQ(1u, users_->LoginWait("ana", attacker));
+  fake_now += 15 * 60 * 1000;
+  EXPECT_EQ(0u, users_->LoginWait("ana", attacker));
+}
+
+// Someone hammering ana's name from elsewhere neither locks ana out nor
+// slows her down: the delays of the name as a whole apply only to the
+// addresses that got it wrong themselves.
+TEST_F(UsersTest, TheRealUserStillGetsInWhileOthersHammerHerName) {
+  UseLimits({.delay_after_failures = 2,
+             .address_delay_after_failures = 100,
+             .name_delay_after_failures = 4,
+             .max_delay_seconds = 60});
+  ASSERT_TRUE(users_->Add("ana", Role::kAdmin, "long enough").ok());
+  // Two addresses share out the guesses: four failures of the name.
+  for (const char* a : {"10.0.0.7", "10.0.0.8"}) {
+    Fail("ana", a);
+    Fail("ana", a);
+    EXPECT_EQ(1u, users_->LoginWait("ana", a));
+  }
+  fake_now += 10000;
+  // A third that has got it wrong once is delayed by the name's count
+  // (5 failures: 2^(5-4) s), before its password is checked.
+  Fail("ana", "10.0.0.9");
+  EXPECT_EQ(2u, users_->LoginWait("ana", "10.0.0.9"));
+  std::uint64_t runs = users_->argon2_runs();
   EXPECT_EQ(Status::Code::kResourceExhausted,
             users_->Login("ana", "long enough", "10.0.0.9").status().code());
-  // Another client is not affected, and the lock passes with time.
+  EXPECT_EQ(runs, users_->argon2_runs());
+  // Ana, from an address that has not failed, gets in at once.
+  EXPECT_EQ(0u, users_->LoginWait("ana", "10.0.0.20"));
+  EXPECT_TRUE(users_->Login("ana", "long enough", "10.0.0.20").ok());
+  // The same for checking her current password to change it.
+  EXPECT_EQ(Status::Code::kResourceExhausted,
+            users_->CheckCurrentPassword("ana", "long enough", "10.0.0.9").code());
+  EXPECT_TRUE(users_->CheckCurrentPassword("ana", "long enough", "10.0.0.22").ok());
+}
+
+// One address trying many names is delayed whatever the name, and the
+// right password of anyone from it too; other addresses are not. Loopback
+// clients (every local user, one address) are not counted so.
+TEST_F(UsersTest, OneAddressGuessingManyNamesIsDelayed) {
+  UseLimits({.delay_after_failures = 5, .address_delay_after_failures = 3});
+  ASSERT_TRUE(users_->Add("ana", Role::kAdmin, "long enough").ok());
+  for (int i = 0; i < 3; ++i) Fail("guess" + std::to_string(i), "10.0.0.9");
+  EXPECT_EQ(1u, users_->LoginWait("ana", "10.0.0.9"));
+  EXPECT_EQ(Status::Code::kResourceExhausted,
+            users_->Login("ana", "long enough", "10.0.0.9").status().code());
   EXPECT_TRUE(users_->Login("ana", "long enough", "10.0.0.10").ok());
-  fake_now += Users::kFailureWindowMillis;
+  fake_now += 1000;
   EXPECT_TRUE(users_->Login("ana", "long enough", "10.0.0.9").ok());
+
+  for (int i = 0; i < 4; ++i) Fail("guess" + std::to_string(i), "127.0.0.1");
+  EXPECT_EQ(0u, users_->LoginWait("ana", "127.0.0.1"));
+  EXPECT_TRUE(users_->Login("ana", "long enough", "127.0.0.1").ok());
+  EXPECT_TRUE(users_->Login("ana", "long enough", "::1").ok());
+}
+
+// A try in progress counts as a failure until it ends, so that tries made
+// in parallel cannot all slip under the threshold.
+TEST(LoginThrottleTest, TriesInProgressCountAsFailures) {
+  LoginThrottle t({.delay_after_failures = 2, .max_delay_seconds = 60});
+  EXPECT_EQ(0u, t.Begin("ana", "10.0.0.9", 1000));
+  EXPECT_EQ(0u, t.Begin("ana", "10.0.0.9", 1000));
+  EXPECT_EQ(1000u, t.Begin("ana", "10.0.0.9", 1000));  // two in progress
+  t.End("ana", "10.0.0.9", LoginThrottle::Outcome::kUnchecked, 1001);
+  EXPECT_EQ(0u, t.Wait("ana", "10.0.0.9", 1001));
+  t.End("ana", "10.0.0.9", LoginThrottle::Outcome::kWrong, 1002);
+  EXPECT_EQ(0u, t.Begin("ana", "10.0.0.9", 1002));
+  t.End("ana", "10.0.0.9", LoginThrottle::Outcome::kWrong, 1003);
+  EXPECT_EQ(1000u, t.Wait("ana", "10.0.0.9", 1003));
+  // Another address is not concerned.
+  EXPECT_EQ(0u, t.Wait("ana", "10.0.0.10", 1003));
 }
 
 }  // namespace
