@@ -99,6 +99,9 @@ const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& K
         "peer_handshake_seconds", "peer_handshakes", "peer_links_per_address", "peer_links_per_key",
         "peer_unapproved_links", "peer_unapproved_link_seconds", "peer_read_memory_mb",
         "peer_min_bytes_per_second",
+        // Entries of unapproved keys; bundles.
+        "unapproved_entries_per_key", "unapproved_mb_per_key", "unapproved_total_mb",
+        "bundle_import_memory_mb",
         // HTTP connections and logins.
         "http_connections", "http_connections_per_address", "login_delay_after_failures",
         "login_address_delay_after_failures", "login_name_delay_after_failures",
@@ -184,6 +187,14 @@ Status ReadPeerLimits(Reader& r, Config* c) {
       r.Int("limits", "peer_read_memory_mb", 16, 65536, &c->limits_peer_read_memory_mb));
   MRC_RETURN_IF_ERROR(r.Int("limits", "peer_min_bytes_per_second", 1, 1 << 20,
                             &c->limits_peer_min_bytes_per_second));
+  MRC_RETURN_IF_ERROR(r.Int("limits", "unapproved_entries_per_key", 1, 10000000,
+                            &c->limits_unapproved_entries_per_key));
+  MRC_RETURN_IF_ERROR(
+      r.Int("limits", "unapproved_mb_per_key", 1, 65536, &c->limits_unapproved_mb_per_key));
+  MRC_RETURN_IF_ERROR(
+      r.Int("limits", "unapproved_total_mb", 1, 1 << 20, &c->limits_unapproved_total_mb));
+  MRC_RETURN_IF_ERROR(
+      r.Int("limits", "bundle_import_memory_mb", 2, 65536, &c->limits_bundle_import_memory_mb));
   return Status::Ok();
 }
 
@@ -229,7 +240,26 @@ void RenderPeerLimits(const Config& c, std::ostream& o) {
        "# than [sync] idle_timeout_seconds; a slower link is closed\n"
        "# (1 .. 1048576). Default: 256.\n"
        "peer_min_bytes_per_second = "
-    << c.limits_peer_min_bytes_per_second << "\n";
+    << c.limits_peer_min_bytes_per_second
+    << "\n"
+       "# Entries kept of one key headquarters has not approved (they wait for\n"
+       "# the approval), and their size in MiB; past either, its further entries\n"
+       "# are refused until the approval arrives (1 .. 10000000; 1 .. 65536).\n"
+       "# Defaults: 1000, 16.\n"
+       "unapproved_entries_per_key = "
+    << c.limits_unapproved_entries_per_key
+    << "\n"
+       "unapproved_mb_per_key = "
+    << c.limits_unapproved_mb_per_key
+    << "\n"
+       "# The same in MiB for every such key together (1 .. 1048576). Default: 256.\n"
+       "unapproved_total_mb = "
+    << c.limits_unapproved_total_mb
+    << "\n"
+       "# Memory an import holds of a bundle at once, in MiB, whatever the size\n"
+       "# of its entries (2 .. 65536). Default: 32.\n"
+       "bundle_import_memory_mb = "
+    << c.limits_bundle_import_memory_mb << "\n";
 }
 
 // [limits]: HTTP connections and logins.

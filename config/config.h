@@ -88,6 +88,13 @@ struct Config {
   // A frame being read must average this many bytes a second once it is
   // older than sync.idle_timeout_seconds; 1 .. 1048576.
   std::uint32_t limits_peer_min_bytes_per_second = 256;
+  // Entries held of keys headquarters has not approved (they wait for the
+  // approval): per key (1 .. 10000000 entries, 1 .. 65536 MiB), and of
+  // every such key together (1 .. 1048576 MiB).
+  std::uint32_t limits_unapproved_entries_per_key = 1000;
+  std::uint32_t limits_unapproved_mb_per_key = 16;
+  std::uint32_t limits_unapproved_total_mb = 256;
+  std::uint32_t limits_bundle_import_memory_mb = 32;  // held of a bundle at once; 2 .. 65536
 };
 
 // Parses TOML text. `source` names the file in messages ("/data/config.toml").

@@ -281,6 +281,7 @@ int CmdRun(const std::string& data_dir) {
   parts.passwords = &passwords;
   parts.status = StatusSource(c, peers->get(), search->get());
   parts.node_name = c.config.node_name;
+  parts.bundle_import_bytes = std::size_t{c.config.limits_bundle_import_memory_mb} << 20;
   web::App app(parts);
   std::string token_path = c.Path("api-token");
   auto token = NewLocalToken(token_path);
@@ -582,7 +583,9 @@ int CmdBundleImport(const std::string& data_dir, const std::string& file) {
   sync::BundleImport r;
   auto ctx = OpenContext(data_dir);
   if (ctx.ok()) {
-    auto read = sync::ImportBundle((*ctx)->log.get(), file);
+    sync::ImportOptions options;
+    options.memory_bytes = std::size_t{(*ctx)->config.limits_bundle_import_memory_mb} << 20;
+    auto read = sync::ImportBundle((*ctx)->log.get(), file, options);
     if (!read.ok()) return Fail(read.status());
     r = *read;
   } else {

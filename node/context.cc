@@ -180,6 +180,10 @@ Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
   MRC_RETURN_IF_ERROR(ApplyClockOffset(ctx.get()));
   sync::LogOptions lo;
   lo.clock = ctx->clock;
+  const config::Config& cf = ctx->config;
+  lo.unapproved.entries_per_author = cf.limits_unapproved_entries_per_key;
+  lo.unapproved.bytes_per_author = std::uint64_t{cf.limits_unapproved_mb_per_key} << 20;
+  lo.unapproved.total_bytes = std::uint64_t{cf.limits_unapproved_total_mb} << 20;
   MRC_ASSIGN_OR_RETURN(ctx->log,
                        sync::OpenLog(ctx->store.get(), ctx->identity, ctx->genesis.network_id(),
                                      ctx->genesis.root_key, lo));

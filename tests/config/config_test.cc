@@ -118,6 +118,27 @@ TEST(ConfigTest, HttpAndLoginLimits) {
             Error("[limits]\nlogin_lockout = 1\n"));
 }
 
+TEST(ConfigTest, UnapprovedAndBundleLimitsRoundTrip) {
+  Config d;
+  EXPECT_EQ(1000u, d.limits_unapproved_entries_per_key);
+  EXPECT_EQ(16u, d.limits_unapproved_mb_per_key);
+  EXPECT_EQ(256u, d.limits_unapproved_total_mb);
+  EXPECT_EQ(32u, d.limits_bundle_import_memory_mb);
+  Config c;
+  c.limits_unapproved_entries_per_key = 7;
+  c.limits_unapproved_mb_per_key = 2;
+  c.limits_unapproved_total_mb = 3;
+  c.limits_bundle_import_memory_mb = 4;
+  auto back = Parse(Render(c), "x");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(7u, back->limits_unapproved_entries_per_key);
+  EXPECT_EQ(2u, back->limits_unapproved_mb_per_key);
+  EXPECT_EQ(3u, back->limits_unapproved_total_mb);
+  EXPECT_EQ(4u, back->limits_bundle_import_memory_mb);
+  EXPECT_EQ("config.toml: limits.bundle_import_memory_mb: must be between 2 and 65536, got 1",
+            Error("[limits]\nbundle_import_memory_mb = 1\n"));
+}
+
 TEST(ConfigTest, ErrorsNameTheKey) {
   EXPECT_EQ("config.toml: unknown key 'http.lisen'", Error("[http]\nlisen = \"127.0.0.1:1\"\n"));
   EXPECT_EQ("config.toml: unknown section [peers]", Error("[peers]\n"));

@@ -39,7 +39,9 @@ HttpResponse Bundle(Call& c, bool write) {
     if (!stats.ok()) return JsonError(stats.status());
     return Json(200, {{"path", path}, {"entries", stats->entries}, {"bytes", stats->bytes}});
   }
-  auto report = sync::ImportBundle(c.parts.log, path);
+  sync::ImportOptions options;
+  options.memory_bytes = c.parts.bundle_import_bytes;
+  auto report = sync::ImportBundle(c.parts.log, path, options);
   if (!report.ok()) return JsonError(report.status());
   return Json(200, {{"path", path},
                     {"entries", report->entries},

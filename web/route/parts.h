@@ -34,6 +34,8 @@ struct AppParts {
   // What GET /api/v1/status answers, and what the sync page shows.
   std::function<Result<std::string>()> status;
   std::string node_name;  // this centre's name, for page titles
+  // What a bundle import may hold at once (sync::ImportOptions).
+  std::size_t bundle_import_bytes = 32 << 20;
 };
 
 }  // namespace mrc::web
