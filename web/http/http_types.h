@@ -21,11 +21,15 @@ struct HttpRequest {
   // Header names in lowercase; a header sent several times is joined with ", ".
   std::map<std::string, std::string> headers;
   std::string body;
-  std::string remote;  // the client's address ("127.0.0.1:53412"), set by the server
+  std::string remote;  // the client's address ("127.0.0.1:53412", "[::1]:53412"), set by the server
 
-  // The client's address without its port ("127.0.0.1"), for per-client
-  // limits.
+  // The client's address without its port ("127.0.0.1", "::1"), for
+  // per-client limits.
   std::string ClientAddress() const {
+    if (!remote.empty() && remote.front() == '[') {
+      auto close = remote.find(']');
+      return close == std::string::npos ? remote : remote.substr(1, close - 1);
+    }
     auto colon = remote.rfind(':');
     return colon == std::string::npos ? remote : remote.substr(0, colon);
   }

@@ -532,6 +532,18 @@ TEST(ServerAsyncTest, AnswersFromAnotherThreadLetOtherRequestsGoOn) {
   held.clear();
 }
 
+// The address per-client limits key on: without the port, and an IPv6
+// address without its brackets (so that ::1 is known as loopback).
+TEST(HttpRequestTest, ClientAddressDropsThePortAndBrackets) {
+  HttpRequest r;
+  r.remote = "127.0.0.1:53412";
+  EXPECT_EQ("127.0.0.1", r.ClientAddress());
+  r.remote = "[::1]:53412";
+  EXPECT_EQ("::1", r.ClientAddress());
+  r.remote = "[fe80::1]:8080";
+  EXPECT_EQ("fe80::1", r.ClientAddress());
+}
+
 TEST(HttpCallTest, ErrorsNameTheAddress) {
   // A port that was just free: bind to port 0, note it, close.
   std::uint16_t port;
