@@ -463,8 +463,10 @@ Result<Config> LoadFile(const std::string& path) {
   return Parse(ss.str(), path);
 }
 
-std::string Render(const Config& c) {
-  std::ostringstream o;
+namespace {
+
+// The header and the [node] and [http] sections.
+void RenderNodeAndHttp(const Config& c, std::ostream& o) {
   o << "# mrcnode configuration.\n"
        "# Every setting has a working default; delete a line to go back to it.\n"
        "# A setting mrcnode does not know, or a bad value, stops start-up with a\n"
@@ -492,9 +494,15 @@ std::string Render(const Config& c) {
     << "\n"
        "# Threads serving HTTP (1 .. 64). Default: 2.\n"
        "threads = "
-    << c.http_threads
-    << "\n\n"
-       "[storage]\n"
+    << c.http_threads << "\n\n";
+}
+
+}  // namespace
+
+std::string Render(const Config& c) {
+  std::ostringstream o;
+  RenderNodeAndHttp(c, o);
+  o << "[storage]\n"
        "# Flush every write to disk before acknowledging it. Turning this off\n"
        "# risks losing the latest changes in a power cut. Default: true.\n"
        "sync = "
