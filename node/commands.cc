@@ -28,6 +28,7 @@
 #include "sync/peer/peer_service.h"
 #include "sync/referrals/referral_service.h"
 #include "sync/trust/trust_service.h"
+#include "web/api/status_json.h"
 #include "web/app/app.h"
 #include "web/http/client.h"
 #include "web/http/server.h"
@@ -180,19 +181,12 @@ web::LoginLimits LoginLimitsOf(const config::Config& config) {
 
 // What GET /api/v1/status answers: the node's counts and peers, and how far
 // the search index has followed the log.
-std::function<Result<std::string>()> StatusSource(Context& c, sync::PeerService* peers,
-                                                  web::SearchIndex* index) {
-  return [&c, peers, index]() -> Result<std::string> {
-    MRC_ASSIGN_OR_RETURN(std::string text, NodeStatusJson(c, peers->StatusJson()));
-    json status = json::parse(text);
-    if (auto p = index->Progress(); p.ok()) {
-      status["search"] = {{"documents", p->documents},
-                          {"indexed_through", p->indexed_through},
-                          {"log_change", p->log_change},
-                          {"rebuilding", p->rebuilding},
-                          {"complete", p->indexed_through >= p->log_change && !p->rebuilding}};
-    }
-    return status.dump();
+std::function<Result<web::NodeStatus>()> StatusSource(Context& c, sync::PeerService* peers,
+                                                      web::SearchIndex* index) {
+  return [&c, peers, index]() -> Result<web::NodeStatus> {
+    MRC_ASSIGN_OR_RETURN(web::NodeStatus status, ReadNodeStatus(c, peers->Links()));
+    if (auto p = index->Progress(); p.ok()) status.search = *p;
+    return status;
   };
 }
 
@@ -315,11 +309,16 @@ int CmdStatus(const std::string& data_dir) {
   auto ctx = OpenContext(data_dir);
   if (ctx.ok()) {
     // Not running: the configured peers, none connected.
-    json peers = json::array();
-    for (const auto& p : (*ctx)->config.sync_peers) {
-      peers.push_back({{"address", p}, {"direction", "out"}, {"connected", false}});
+    std::vector<sync::PeerLinkStatus> peers;
+    for (const auto& address : (*ctx)->config.sync_peers) {
+      sync::PeerLinkStatus link;
+      link.address = address;
+      link.direction = "out";
+      peers.push_back(std::move(link));
     }
-    return Print(NodeStatusJson(**ctx, peers.dump()));
+    auto status = ReadNodeStatus(**ctx, std::move(peers));
+    if (!status.ok()) return Fail(status.status());
+    return Print(web::api::NodeStatusJson(*status));
   }
   if (ctx.status().code() != Status::Code::kUnavailable) return Fail(ctx.status());
   auto running = FindRunningNode(data_dir);

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -200,80 +201,49 @@ std::vector<sync::BoxKeyPair> Context::EncryptionKeys() const {
 
 namespace {
 
+web::SelfStanding StandingOf(const sync::trust::MemberInfo& m) {
+  using Role = web::SelfStanding::Role;
+  if (m.revoked_from) return {Role::kRevoked, m.revoked_from, m.revoke_reason};
+  return {m.root ? Role::kRoot : m.hq ? Role::kHqMember : Role::kCentreMember, 0, {}};
+}
+
 // What an administrator must see of the trust rules: this node's own
-// standing, forked feeds, keys awaiting approval and rejected entries.
-Result<nlohmann::json> TrustStatusJson(sync::Log& log) {
-  using nlohmann::json;
+// standing, forked feeds, keys revoked and rejected entries.
+Result<web::TrustStatus> ReadTrustStatus(sync::Log& log) {
   MRC_ASSIGN_OR_RETURN(auto members, sync::trust::Members(log));
-  auto name_of = [&](const Hash32& key) {
-    for (const auto& m : members) {
-      if (m.key == key) return m.name;
-    }
-    return std::string();
-  };
-  json self = "awaiting approval by headquarters (mrcnode member request)";
+  web::TrustStatus t;
+  std::map<Hash32, std::string> names;
   for (const auto& m : members) {
-    if (m.key != log.self()) continue;
-    if (m.revoked_from)
-      self = "revoked from seq " + std::to_string(m.revoked_from) + ": " + m.revoke_reason;
-    else
-      self = m.root ? "root (headquarters)" : m.hq ? "member (hq)" : "member (centre)";
+    names[m.key] = m.name;
+    if (m.key == log.self()) t.self = StandingOf(m);
+    if (m.member && !m.revoked_from) t.members++;
+    if (m.revoked_from) t.revoked.push_back({m.key, m.name, m.revoked_from});
   }
-  json forked = json::array();
   MRC_ASSIGN_OR_RETURN(auto feeds, log.Feeds());
   for (const auto& f : feeds) {
-    if (!f.forked) continue;
-    forked.push_back({{"author", ToHex(f.author)},
-                      {"name", name_of(f.author)},
-                      {"fork_seq", f.fork_seq},
-                      {"advice",
-                       "the key signed two histories: revoke it (mrcnode member revoke) and "
-                       "re-admit the centre with a new key"}});
-  }
-  std::size_t member_count = 0;
-  json revoked = json::array();
-  for (const auto& m : members) {
-    if (m.member && !m.revoked_from) member_count++;
-    if (m.revoked_from)
-      revoked.push_back({{"key", ToHex(m.key)}, {"name", m.name}, {"from_seq", m.revoked_from}});
+    if (f.forked) t.forked_feeds.push_back({f.author, names[f.author], f.fork_seq});
   }
   MRC_ASSIGN_OR_RETURN(auto rejections, log.Rejections(20));
-  json rejected = json::array();
-  for (const auto& r : rejections.second)
-    rejected.push_back({{"entry", ToHex(r.id)}, {"reason", r.reason}});
-  return json{{"self", self},           {"members", member_count},      {"revoked", revoked},
-              {"forked_feeds", forked}, {"rejected", rejections.first}, {"rejections", rejected}};
+  t.rejected = rejections.first;
+  t.rejections = std::move(rejections.second);
+  return t;
 }
 
 }  // namespace
 
-Result<std::string> NodeStatusJson(Context& ctx, const std::string& peers_json) {
-  MRC_ASSIGN_OR_RETURN(sync::DigestInfo d, ctx.log->Digest());
-  MRC_ASSIGN_OR_RETURN(nlohmann::json trust, TrustStatusJson(*ctx.log));
+Result<web::NodeStatus> ReadNodeStatus(Context& ctx, std::vector<sync::PeerLinkStatus> peers) {
+  web::NodeStatus s;
+  MRC_ASSIGN_OR_RETURN(s.digest, ctx.log->Digest());
+  MRC_ASSIGN_OR_RETURN(s.trust, ReadTrustStatus(*ctx.log));
   storage::Store::MemoryUse mem = ctx.store->Memory();
-  nlohmann::json memory{{"rocksdb_memtables_bytes", mem.memtables},
-                        {"rocksdb_block_cache_bytes", mem.block_cache},
-                        {"rocksdb_table_readers_bytes", mem.table_readers}};
-  auto peers = nlohmann::json::parse(peers_json, nullptr, false);
-  if (peers.is_object() && peers.contains("peers")) peers = peers["peers"];
-  if (!peers.is_array()) peers = nlohmann::json::array();
-  return nlohmann::json{{"node", ToHex(ctx.identity.public_key)},
-                        {"encryption_key", ToHex(ctx.encryption.public_key)},
-                        {"name", ctx.config.node_name},
-                        {"network", ctx.genesis.network_name},
-                        {"network_id", ToHex(ctx.genesis.network_id())},
-                        {"documents", d.documents},
-                        {"entries", d.entries},
-                        {"authors", d.authors},
-                        {"pending", d.pending},
-                        {"awaiting_upgrade", d.awaiting_upgrade},
-                        {"unapproved_refused", d.unapproved_refused},
-                        {"forks", d.forks},
-                        {"digest", ToHex(d.digest)},
-                        {"peers", peers},
-                        {"trust", trust},
-                        {"memory", memory}}
-      .dump();
+  s.memory = {mem.memtables, mem.block_cache, mem.table_readers};
+  s.node = ctx.identity.public_key;
+  s.encryption_key = ctx.encryption.public_key;
+  s.name = ctx.config.node_name;
+  s.network = ctx.genesis.network_name;
+  s.network_id = ctx.genesis.network_id();
+  s.peers = std::move(peers);
+  return s;
 }
 
 Result<RunningNode> FindRunningNode(const std::string& data_dir) {

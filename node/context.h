@@ -21,6 +21,7 @@
 #include "sync/crypto/identity.h"
 #include "sync/log/log.h"
 #include "sync/trust/trust_service.h"
+#include "web/route/node_status.h"
 
 namespace mrc::node {
 
@@ -74,9 +75,10 @@ Result<std::string> ReadTextFile(const std::string& path);
 // the store.
 Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir);
 
-// This node's status as JSON: identity, network, counts, digest, and the
-// peer links (`peers_json`, a JSON array; "[]" when not running).
-Result<std::string> NodeStatusJson(Context& ctx, const std::string& peers_json);
+// This node's status: identity, network, counts, digest, trust and memory,
+// with the peer links given (none connected when the node is not running).
+// The search index's progress is the caller's to add.
+Result<web::NodeStatus> ReadNodeStatus(Context& ctx, std::vector<sync::PeerLinkStatus> peers);
 
 // The node running on this data directory: its HTTP address (node.json)
 // and the admin token it wrote for its own command line (api-token, readable

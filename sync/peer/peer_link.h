@@ -37,19 +37,7 @@ using asio::awaitable;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-// What the status page shows of one configured peer or accepted link.
-struct LinkStatus {
-  std::string address;
-  std::string direction;  // "out" (we dial) or "in"
-  Hash32 peer{};
-  bool member = false;  // its key was approved when last linked
-  bool connected = false;
-  std::uint64_t last_contact_ms = 0;
-  PeerStats stats;
-  std::uint64_t bytes_sent = 0;  // on the wire, this link's lifetime
-  std::uint64_t bytes_received = 0;
-  std::string last_error;
-};
+using LinkStatus = PeerLinkStatus;
 
 class Link;
 

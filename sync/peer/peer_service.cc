@@ -17,7 +17,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <nlohmann/json.hpp>
 #include <random>
 
 #include "config/foundation/log.h"
@@ -313,26 +312,12 @@ std::string PeerService::listen_address() const {
   return host + ":" + std::to_string(ep.port());
 }
 
-std::string PeerService::StatusJson() const {
-  nlohmann::json peers = nlohmann::json::array();
+std::vector<PeerLinkStatus> PeerService::Links() const {
+  std::vector<PeerLinkStatus> links;
   std::lock_guard lock(impl_->status_mu);
-  for (const auto& st : impl_->statuses) {
-    peers.push_back(
-        {{"address", st->address},
-         {"direction", st->direction},
-         {"peer", IsZero(st->peer) ? nlohmann::json(nullptr) : nlohmann::json(ToHex(st->peer))},
-         {"connected", st->connected},
-         {"last_contact", st->last_contact_ms ? nlohmann::json(FormatTime(st->last_contact_ms))
-                                              : nlohmann::json(nullptr)},
-         {"entries_sent", st->stats.entries_sent},
-         {"entries_received", st->stats.entries_received},
-         {"peer_lacks", st->stats.peer_lacks},
-         {"we_lack", st->stats.we_lack},
-         {"bytes_sent", st->bytes_sent},
-         {"bytes_received", st->bytes_received},
-         {"last_error", st->last_error}});
-  }
-  return nlohmann::json{{"peers", peers}}.dump();
+  links.reserve(impl_->statuses.size());
+  for (const auto& st : impl_->statuses) links.push_back(*st);
+  return links;
 }
 
 }  // namespace mrc::sync

@@ -29,6 +29,29 @@ struct PeerOptions {
   PeerLimits limits;  // what links may cost this node (config [limits])
 };
 
+struct PeerStats {
+  std::uint64_t entries_sent = 0;
+  std::uint64_t entries_received = 0;
+  std::uint64_t batches_in_flight = 0;
+  std::uint64_t peer_lacks = 0;  // entries we hold that the peer does not (as far as we know)
+  std::uint64_t we_lack = 0;     // entries the peer holds that we do not
+  bool reconciled = false;       // both sides know what the other lacks
+};
+
+// What the status page and API show of one configured peer or accepted link.
+struct PeerLinkStatus {
+  std::string address;
+  std::string direction;  // "out" (we dial) or "in"
+  Hash32 peer{};          // zero until the handshake names it
+  bool member = false;    // its key was approved when last linked
+  bool connected = false;
+  std::uint64_t last_contact_ms = 0;  // 0: never
+  PeerStats stats;
+  std::uint64_t bytes_sent = 0;  // on the wire, this link's lifetime
+  std::uint64_t bytes_received = 0;
+  std::string last_error;
+};
+
 class PeerService {
  public:
   ~PeerService();
@@ -43,10 +66,8 @@ class PeerService {
   void Stop();
   // "127.0.0.1:7400" (the bound address), or "" when not listening.
   std::string listen_address() const;
-  // {"peers": [{"address", "peer", "connected", "direction", "last_contact",
-  //  "entries_sent", "entries_received", "peer_lacks", "we_lack",
-  //  "bytes_sent", "bytes_received", "last_error"}]}
-  std::string StatusJson() const;
+  // Every configured peer and accepted link, in the order they were made.
+  std::vector<PeerLinkStatus> Links() const;
 
   struct Impl;
 

@@ -22,19 +22,11 @@
 
 #include "config/foundation/status.h"
 #include "sync/log/log.h"
+#include "sync/peer/peer_service.h"
 #include "sync/peer/reconcile.h"
 #include "sync/peer/wire.h"
 
 namespace mrc::sync {
-
-struct PeerStats {
-  std::uint64_t entries_sent = 0;
-  std::uint64_t entries_received = 0;
-  std::uint64_t batches_in_flight = 0;
-  std::uint64_t peer_lacks = 0;  // entries we hold that the peer does not (as far as we know)
-  std::uint64_t we_lack = 0;     // entries the peer holds that we do not
-  bool reconciled = false;       // both sides know what the other lacks
-};
 
 class PeerSession {
  public:

@@ -64,7 +64,11 @@ struct NodeParts {
     parts.referrals = n->referrals.get();
     parts.search = n->search.get();
     parts.users = n->users.get();
-    parts.status = [] { return Result<std::string>(std::string(R"({"peers":[],"trust":{}})")); };
+    parts.status = [log = n->log.get()]() -> Result<web::NodeStatus> {
+      web::NodeStatus status;
+      MRC_ASSIGN_OR_RETURN(status.digest, log->Digest());
+      return status;
+    };
     parts.node_name = "Test centre";
     n->app = std::make_unique<web::App>(parts);
     return n;

@@ -6,6 +6,7 @@
 #include "web/api/common.h"
 #include "web/api/doc_json.h"
 #include "web/api/handlers.h"
+#include "web/api/status_json.h"
 #include "web/http/forms.h"
 
 namespace mrc::web::api {
@@ -89,9 +90,9 @@ HttpResponse Health(Call&) { return JsonText(200, R"({"status":"ok"})"); }
 
 HttpResponse Digest(Call& c) { return Answer(c.parts.docs->Digest(), DigestJson); }
 
-HttpResponse NodeStatus(Call& c) {
+HttpResponse GetStatus(Call& c) {
   if (!c.parts.status) return ErrorResponse(503, "UNAVAILABLE", "status is not available");
-  return FromResult(c.parts.status());
+  return Answer(c.parts.status(), NodeStatusJson);
 }
 
 HttpResponse ListDocs(Call& c) {

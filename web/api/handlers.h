@@ -17,7 +17,7 @@ namespace mrc::web::api {
 // Status code name from DocService.
 HttpResponse Health(Call& c);
 HttpResponse Digest(Call& c);
-HttpResponse NodeStatus(Call& c);
+HttpResponse GetStatus(Call& c);
 HttpResponse ListDocs(Call& c);
 HttpResponse CreateDoc(Call& c);
 HttpResponse GetDoc(Call& c);

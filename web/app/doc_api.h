@@ -3,7 +3,7 @@
 // receipts and acknowledgements) without login, roles or CSRF: for tests
 // and for tools that hold a DocService themselves. The App serves the same
 // routes, with their handlers, behind its checks. See web/api/handlers.h and
-// web/api/handlers.h for the routes.
+// web/app/routes.cc for the routes.
 //
 // A request goes through four checks before DocService sees it, each with
 // its own status so a client can tell its mistakes apart: path (404, a
@@ -32,8 +32,8 @@ class Api {
   // Thread-safe (DocService is); never throws.
   HttpResponse Handle(const HttpRequest& request);
 
-  // What GET /api/v1/status answers (a JSON object); set before serving.
-  void SetStatusSource(std::function<Result<std::string>()> source) {
+  // What GET /api/v1/status answers; set before serving.
+  void SetStatusSource(std::function<Result<NodeStatus>()> source) {
     parts_.status = std::move(source);
   }
   // Membership and receipts (not owned); set before serving.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "config/foundation/status.h"
+#include "web/route/node_status.h"
 
 namespace mrc::sync {
 class Log;
@@ -32,7 +33,7 @@ struct AppParts {
   // makes a pool of its own (1 thread, 16 queued).
   PasswordPool* passwords = nullptr;
   // What GET /api/v1/status answers, and what the sync page shows.
-  std::function<Result<std::string>()> status;
+  std::function<Result<NodeStatus>()> status;
   std::string node_name;  // this centre's name, for page titles
   // What a bundle import may hold at once (sync::ImportOptions).
   std::size_t bundle_import_bytes = 32 << 20;

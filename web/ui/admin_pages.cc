@@ -32,79 +32,89 @@ namespace mrc::web::pages_impl {
 // ---------------------------------------------------------------------------
 // Administration
 
-HttpResponse SyncPage(Page& p, const AppParts& parts) {
-  if (!parts.status) return ErrorHtml(p, 503, "status is not available");
-  auto st = parts.status();
-  if (!st.ok()) return FromStatus(p, st.status());
-  json s = json::parse(*st);
-  std::string b = "<h1>" + p.H("sync.title") + "</h1>";
-  b += "<dl class=\"meta\"><dt>" + p.H("sync.documents") + "</dt><dd>" +
-       std::to_string(s.value("documents", 0)) + "</dd><dt>" + p.H("sync.entries") + "</dt><dd>" +
-       std::to_string(s.value("entries", 0)) + "</dd><dt>" + p.H("sync.pending") + "</dt><dd>" +
-       std::to_string(s.value("pending", 0)) + "</dd>";
+namespace {
+
+std::string Row(Page& p, const std::string& label, const std::string& value) {
+  return "<dt>" + p.H(label) + "</dt><dd>" + value + "</dd>";
+}
+
+// The log's counts and digest, and the documents in conflict.
+std::string SyncCounts(Page& p, const AppParts& parts, const sync::DigestInfo& d) {
+  std::string b = "<dl class=\"meta\">" + Row(p, "sync.documents", std::to_string(d.documents)) +
+                  Row(p, "sync.entries", std::to_string(d.entries)) +
+                  Row(p, "sync.pending", std::to_string(d.pending));
   // Entries of kinds a newer version has rules for: held and relayed here,
   // applied once this node is upgraded.
-  if (std::uint64_t later = s.value("awaiting_upgrade", std::uint64_t{0}); later > 0) {
-    b += "<dt>" + p.H("sync.awaiting_upgrade") + "</dt><dd>" + std::to_string(later) + "</dd>";
-  }
+  if (d.awaiting_upgrade > 0)
+    b += Row(p, "sync.awaiting_upgrade", std::to_string(d.awaiting_upgrade));
   // Keys not yet approved whose entries this node stopped holding.
-  if (std::uint64_t refused = s.value("unapproved_refused", std::uint64_t{0}); refused > 0) {
-    b += "<dt>" + p.H("sync.unapproved_refused") + "</dt><dd>" + std::to_string(refused) + "</dd>";
-  }
-  b += "<dt>" + p.H("sync.digest") + "</dt><dd><code>" +
-       Esc(JsonString(s, "digest").substr(0, 16)) + "</code></dd>";
+  if (d.unapproved_refused > 0)
+    b += Row(p, "sync.unapproved_refused", std::to_string(d.unapproved_refused));
+  b += Row(p, "sync.digest", "<code>" + ToHex(d.digest).substr(0, 16) + "</code>");
   // Documents edited at two centres before either saw the other's version.
   sync::ListQuery conflicts;
   conflicts.conflicts_only = true;
   conflicts.limit = 1000;
   if (auto list = parts.docs->List(conflicts); list.ok()) {
-    b += "<dt>" + p.H("sync.conflicts") + "</dt><dd><a href=\"/conflicts\">" +
-         std::to_string(list->docs.size()) + "</a></dd>";
+    b += Row(p, "sync.conflicts",
+             "<a href=\"/conflicts\">" + std::to_string(list->docs.size()) + "</a>");
   }
-  b += "</dl>";
-  if (s.contains("search") && s["search"].is_object()) {
-    const json& idx = s["search"];
-    bool complete = idx.value("complete", false);
-    std::uint64_t last = idx.value("log_change", std::uint64_t{0});
-    std::uint64_t through = std::min(last, idx.value("indexed_through", std::uint64_t{0}));
-    b += "<p class=\"" + std::string(complete ? "note" : "warning") + "\">" +
+  return b + "</dl>";
+}
+
+std::string SearchLine(Page& p, const SearchProgress& idx) {
+  bool complete = NodeStatus::SearchComplete(idx);
+  std::uint64_t through = std::min(idx.log_change, idx.indexed_through);
+  return "<p class=\"" + std::string(complete ? "note" : "warning") + "\">" +
          p.H(complete ? "sync.search_complete" : "sync.search_behind",
-             {{"documents", std::to_string(idx.value("documents", 0))},
-              {"behind", std::to_string(last - through)}}) +
+             {{"documents", std::to_string(idx.documents)},
+              {"behind", std::to_string(idx.log_change - through)}}) +
          "</p>";
-  }
-  b += "<h2>" + p.H("sync.peers") + "</h2><table><thead><tr><th scope=\"col\">" +
-       p.H("sync.address") + "</th><th scope=\"col\">" + p.H("sync.state") +
-       "</th><th scope=\"col\">" + p.H("sync.last_contact") + "</th><th scope=\"col\">" +
-       p.H("sync.behind") + "</th><th scope=\"col\">" + p.H("sync.error") +
-       "</th></tr></thead><tbody>";
-  for (const auto& peer : s.value("peers", json::array())) {
-    bool connected = peer.value("connected", false);
+}
+
+std::string PeersTable(Page& p, const std::vector<sync::PeerLinkStatus>& peers) {
+  std::string b = "<h2>" + p.H("sync.peers") + "</h2><table><thead><tr>";
+  for (const char* head :
+       {"sync.address", "sync.state", "sync.last_contact", "sync.behind", "sync.error"})
+    b += "<th scope=\"col\">" + p.H(head) + "</th>";
+  b += "</tr></thead><tbody>";
+  for (const auto& peer : peers) {
     // The centre's name when its key is known; the address as it dialled.
-    std::string key = JsonString(peer, "peer");
-    std::string who = key.empty() ? std::string() : p.AuthorName(key) + " · ";
-    b += "<tr><td>" + Esc(who) + Esc(JsonString(peer, "address")) + " (" +
-         Esc(JsonString(peer, "direction")) + ")</td><td class=\"" + (connected ? "ok" : "off") +
-         "\">" + p.H(connected ? "sync.connected" : "sync.disconnected") + "</td><td>" +
-         Esc(ShortTime(JsonString(peer, "last_contact"))) + "</td><td>" +
-         std::to_string(peer.value("we_lack", 0)) + " / " +
-         std::to_string(peer.value("peer_lacks", 0)) + "</td><td>" +
-         Esc(JsonString(peer, "last_error")) + "</td></tr>";
+    std::string who = IsZero(peer.peer) ? std::string() : p.AuthorName(ToHex(peer.peer)) + " · ";
+    std::string contact = peer.last_contact_ms ? sync::FormatTime(peer.last_contact_ms) : "";
+    b += "<tr><td>" + Esc(who) + Esc(peer.address) + " (" + Esc(peer.direction) +
+         ")</td><td class=\"" + (peer.connected ? "ok" : "off") + "\">" +
+         p.H(peer.connected ? "sync.connected" : "sync.disconnected") + "</td><td>" +
+         Esc(ShortTime(contact)) + "</td><td>" + std::to_string(peer.stats.we_lack) + " / " +
+         std::to_string(peer.stats.peer_lacks) + "</td><td>" + Esc(peer.last_error) + "</td></tr>";
   }
-  b += "</tbody></table><p class=\"hint\">" + p.H("sync.behind_help") + "</p>";
-  json trust = s.value("trust", json::object());
-  b += "<h2>" + p.H("sync.forks") + "</h2>";
-  if (trust.value("forked_feeds", json::array()).empty())
-    b += "<p>" + p.H("sync.no_forks") + "</p>";
-  for (const auto& f : trust.value("forked_feeds", json::array()))
-    b += "<p class=\"warning\">" + Esc(JsonString(f, "name")) + " (" +
-         Esc(JsonString(f, "author").substr(0, 12)) + "): " + Esc(JsonString(f, "advice")) + "</p>";
-  b += "<h2>" + p.H("sync.rejected", {{"count", std::to_string(trust.value("rejected", 0))}}) +
+  return b + "</tbody></table><p class=\"hint\">" + p.H("sync.behind_help") + "</p>";
+}
+
+// Forked feeds, with what to do about them, and the entries the rules
+// rejected.
+std::string TrustSections(Page& p, const TrustStatus& trust) {
+  std::string b = "<h2>" + p.H("sync.forks") + "</h2>";
+  if (trust.forked_feeds.empty()) b += "<p>" + p.H("sync.no_forks") + "</p>";
+  for (const auto& f : trust.forked_feeds)
+    b += "<p class=\"warning\">" + Esc(f.name) + " (" + ToHex(f.author).substr(0, 12) +
+         "): " + Esc(TrustStatus::kForkAdvice) + "</p>";
+  b += "<h2>" + p.H("sync.rejected", {{"count", std::to_string(trust.rejected)}}) +
        "</h2><ul class=\"list\">";
-  for (const auto& r : trust.value("rejections", json::array()))
-    b += "<li><code>" + Esc(JsonString(r, "entry").substr(0, 12)) + "</code> " +
-         Esc(JsonString(r, "reason")) + "</li>";
-  b += "</ul>";
+  for (const auto& r : trust.rejections)
+    b += "<li><code>" + ToHex(r.id).substr(0, 12) + "</code> " + Esc(r.reason) + "</li>";
+  return b + "</ul>";
+}
+
+}  // namespace
+
+HttpResponse SyncPage(Page& p, const AppParts& parts) {
+  if (!parts.status) return ErrorHtml(p, 503, "status is not available");
+  auto st = parts.status();
+  if (!st.ok()) return FromStatus(p, st.status());
+  std::string b = "<h1>" + p.H("sync.title") + "</h1>" + SyncCounts(p, parts, st->digest);
+  if (st->search) b += SearchLine(p, *st->search);
+  b += PeersTable(p, st->peers) + TrustSections(p, st->trust);
   return p.Render(200, p.T("sync.title"), b, "/sync");
 }
 

@@ -676,12 +676,14 @@ TEST_F(AppTest, TheSyncPageShowsEntriesForANewerVersionAndAPeersVersionError) {
       "peer (mrcnode 9.0.0) speaks peer protocol 2; this node (mrcnode 0.1.0) speaks 1: upgrade "
       "the older of the two";
   parts.status = [&] {
-    return Result<std::string>(
-        json(
-            {{"awaiting_upgrade", 3},
-             {"peers", {{{"address", "10.0.0.2:7400"}, {"direction", "out"}, {"last_error", why}}}},
-             {"trust", json::object()}})
-            .dump());
+    NodeStatus status;
+    status.digest.awaiting_upgrade = 3;
+    sync::PeerLinkStatus link;
+    link.address = "10.0.0.2:7400";
+    link.direction = "out";
+    link.last_error = why;
+    status.peers.push_back(link);
+    return Result<NodeStatus>(status);
   };
   App app(parts);
   Session admin = LoginAt(&app, "admin");

@@ -188,7 +188,7 @@ TEST_F(LoginTest, PasswordChecksRunOnThePoolAndAFullQueueAnswers503) {
   parts.search = node_->search.get();
   parts.users = users_;
   parts.passwords = &pool;
-  parts.status = [] { return Result<std::string>(std::string("{}")); };
+  parts.status = [] { return Result<NodeStatus>(NodeStatus{}); };
   App app(parts);
 
   std::latch started(1), release(1);
