@@ -17,7 +17,6 @@
 #include "sync/content/doc_service.h"
 #include "sync/log/log.h"
 #include "sync/trust/trust_records.h"
-#include "sync/trust/trust_service.h"
 #include "web/search/index.h"
 #include "web/text/body_cache.h"
 #include "web/text/diff.h"

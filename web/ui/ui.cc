@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 
@@ -20,12 +19,10 @@
 #include "sync/content/doc_service.h"
 #include "sync/log/log.h"
 #include "sync/trust/trust_records.h"
-#include "sync/trust/trust_service.h"
 #include "web/search/index.h"
 #include "web/text/body_cache.h"
 #include "web/text/diff.h"
 #include "web/text/html.h"
-#include "web/text/json_fields.h"
 #include "web/text/markdown.h"
 #include "web/ui/embedded.h"
 #include "web/ui/page.h"
