@@ -327,7 +327,9 @@ Status Log::ApplyAll(std::vector<Authenticated>& items, IngestReport* report,
     }
     for (const auto& k : *local_deletes) txn.Delete(Column::kLocal, k);
   }
-  return CommitTxn(txn);
+  MRC_RETURN_IF_ERROR(CommitTxn(txn));
+  added_ += report->accepted;
+  return Status::Ok();
 }
 
 Status Log::CheckKindShape(const Entry& e) const {

@@ -132,6 +132,8 @@ struct DigestInfo {
   // Entries of keys not yet approved that this node refused since it
   // started, their budget (UnapprovedLimits) being spent.
   std::uint64_t unapproved_refused = 0;
+  // Entries added to the log (received or written here) since it opened.
+  std::uint64_t added = 0;
 };
 
 struct FeedHead {
@@ -308,6 +310,7 @@ class Log {
   const KindRegistry& kinds_;
   UnapprovedLimits unapproved_limits_;
   std::atomic<std::uint64_t> unapproved_refused_{0};  // since the log was opened
+  std::atomic<std::uint64_t> added_{0};               // since the log was opened
   std::mutex write_mu_;
   HybridClock clock_;             // guarded by write_mu_
   std::uint64_t doc_change_ = 0;  // the last change number; guarded by write_mu_

@@ -303,6 +303,7 @@ Result<DigestInfo> Log::Digest() {
   MRC_ASSIGN_OR_RETURN(DigestInfo info, CachedAt<DigestInfo>(store_, &digest_mu_, &digest_cache_,
                                                              [&] { return ComputeDigest(); }));
   info.unapproved_refused = unapproved_refused_;
+  info.added = added_;
   return info;
 }
 

@@ -97,4 +97,9 @@ HttpResponse ImportBundle(Call& c);
 HttpResponse Search(Call& c);
 HttpResponse Facet(Call& c);
 
+// ---- metrics (metrics.cc)
+// The node's figures for a Prometheus scraper (web/api/metrics_text.h); 503
+// outside an App that counts requests.
+HttpResponse GetMetrics(Call& c);
+
 }  // namespace mrc::web::api

@@ -3,6 +3,7 @@
 #include "web/app/app.h"
 
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <mutex>
 
@@ -46,6 +47,24 @@ struct App::Impl {
   explicit Impl(AppParts p) : parts(std::move(p)), ui(parts) {
     if (parts.passwords == nullptr) own_pool = std::make_unique<PasswordPool>(1, 16);
     pool = parts.passwords ? parts.passwords : own_pool.get();
+    std::vector<RequestMetrics::Route> routes;
+    for (const RouteRule& r : Routes()) routes.push_back({r.method, r.pattern});
+    state.requests = std::make_unique<RequestMetrics>(std::move(routes));
+  }
+
+  // `respond`, counting the answer in the request metrics under the route
+  // the request matched.
+  Respond Timed(const HttpRequest& request, Respond respond) {
+    const RouteRule* rule = FindRoute(request.method, TargetPath(request.target));
+    std::size_t route =
+        rule ? static_cast<std::size_t>(rule - Routes().data()) : state.requests->unmatched();
+    auto start = std::chrono::steady_clock::now();
+    return [metrics = state.requests.get(), route, start,
+            respond = std::move(respond)](HttpResponse r) {
+      std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+      metrics->Observe(route, r.status, took.count());
+      respond(std::move(r));
+    };
   }
 };
 
@@ -68,6 +87,7 @@ void App::HandleAsync(HttpRequest request, Respond respond) {
     request.method = "GET";
     request.body.clear();
   }
+  respond = impl_->Timed(request, std::move(respond));
   bool to_pool = false;
   HttpResponse now = Guarded([&] { return HandleRequest(request, Mode::kHere, &to_pool); });
   if (!to_pool) return respond(std::move(now));
@@ -150,7 +170,8 @@ std::optional<Principal> App::Authenticate(const HttpRequest& r, Status* why) {
 HttpResponse App::HandleRequest(const HttpRequest& request, Mode mode, bool* to_pool) {
   Impl& s = *impl_;
   std::string_view path = TargetPath(request.target);
-  bool api = path.substr(0, 5) == "/api/";  // answered in JSON, not with pages
+  // Answered in JSON, not with pages (a scraper of /metrics included).
+  bool api = path.substr(0, 5) == "/api/" || path == "/metrics";
   PageRequest page;
   page.http = &request;
   page.path = std::string(path);

@@ -82,6 +82,7 @@ const RouteRule kRoutes[] = {
     {"GET", "/api/v1/facets/{facet}", kC, api::Facet},
     {"GET", "/api/v1/digest", kC, Svc<api::Digest>, nullptr, kDocApi},
     {"GET", "/api/v1/status", kA, Svc<api::GetStatus>, nullptr, kDocApi},
+    {"GET", "/metrics", kA, api::GetMetrics},
     {"GET", "/api/v1/summary", kA, api::Summary},
     {"POST", "/api/v1/bundles/export", kA, api::ExportBundle},
     {"POST", "/api/v1/bundles/import", kA, api::ImportBundle},

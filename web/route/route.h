@@ -7,6 +7,7 @@
 // calls the rule's handler with a Call; nothing else matches paths.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "web/http/forms.h"
 #include "web/http/http_types.h"
 #include "web/route/parts.h"
+#include "web/route/request_metrics.h"
 #include "web/text/body_cache.h"
 #include "web/users/users.h"
 
@@ -37,6 +39,8 @@ struct PageRequest {
 // What the App keeps between requests for its handlers.
 struct AppState {
   BodyCache search_answers;  // GET /api/v1/search answers
+  // Requests answered, by route (GET /metrics); none outside an App.
+  std::unique_ptr<RequestMetrics> requests;
 };
 
 struct RouteRule;

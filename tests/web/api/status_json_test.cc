@@ -22,7 +22,7 @@ TEST(StatusJsonTest, ANodeWithAPeerAForkAndARejectionIsWrittenInTheApiShape) {
   s.name = "MRC Tirana";
   s.network = "WB";
   s.network_id = Filled(0x03);
-  s.digest = {Filled(0x04), 5, 6, 2, 1, 0, 3, 4};
+  s.digest = {Filled(0x04), 5, 6, 2, 1, 0, 3, 4, 0};
   sync::PeerLinkStatus peer;
   peer.address = "127.0.0.1:7401";
   peer.direction = "out";
