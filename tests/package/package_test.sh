@@ -5,11 +5,12 @@
 # root is this machine's own system under a copy-on-write overlay, in a
 # mount namespace of the test's own: dpkg, the maintainer scripts and the
 # node change only the overlay, which goes away with the namespace. There it
-# is installed, initialised and run as the service would run it (as the user
-# mrcnode, on loopback), upgraded to a newer version, removed, installed
-# again and purged; the node's data must survive all of it. Without a
-# systemd running as PID 1 here, the service itself is not started: the
-# maintainer scripts skip systemctl as they do in any chroot.
+# is installed, initialised and run as the unit runs it (as the user
+# mrcnode, on loopback); then systemd boots in a container of that root and
+# starts the service with its sandbox, an upgrade to a newer version
+# restarts it and removal stops it; it is installed again and purged. The
+# node's data must survive all of it. Where systemd cannot boot (no
+# writable cgroup2), the test says so and upgrades and removes in the chroot.
 #   tests/package/package_test.sh   (MRCNODE=path/to/mrcnode)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
