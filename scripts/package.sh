@@ -7,7 +7,7 @@
 # (0.1.0+git367): each commit's package upgrades the one before it.
 # The package: /usr/bin/mrcnode (stripped), the systemd unit mrcnode.service,
 # /etc/mrcnode/config.toml (a conffile: the settings `mrcnode init` writes),
-# and the maintainer scripts of packaging/debian/ (docs/operations.md,
+# a manual page, and the maintainer scripts of packaging/debian/ (docs/operations.md,
 # "Install and first start"). dpkg-deb rather than CPack: the maintainer
 # scripts and the unit are plain files one can read, and dpkg-shlibdeps
 # computes the dependencies either way.
@@ -67,6 +67,22 @@ install -m 0644 "$src/mrcnode.service" "$root/lib/systemd/system/"
 "$root/usr/bin/mrcnode" init --data "$stage/init" --hq >/dev/null
 install -m 0644 "$stage/init/config.toml" "$root/etc/mrcnode/config.toml"
 
+# The manual page: the program's own --help, and where the package keeps
+# things.
+install -d -m 0755 "$root/usr/share/man/man1"
+{
+  printf '.TH MRCNODE 1 "" "mrcnode %s" "User Commands"\n' "$version"
+  printf '.SH NAME\nmrcnode \\- network node for Migrant Resource Centres\n'
+  printf '.SH SYNOPSIS\n.B mrcnode\n.I command\n.RB [ \\-\\-data\n.IR DIR ]\n'
+  printf '.RI [ options ]\n.SH DESCRIPTION\n.nf\n'
+  "$root/usr/bin/mrcnode" --help | sed -e 's/\\/\\e/g' -e 's/^[.'"'"']/\\\&&/' \
+    -e 's|^Usage: .*|Usage: mrcnode [OPTIONS] SUBCOMMAND|'
+  printf '.fi\n.PP\nEach command has its own \\-\\-help.\n.SH FILES\n'
+  printf '.TP\n.I /etc/mrcnode/config.toml\nsettings\n'
+  printf '.TP\n.I /var/lib/mrcnode\nthe data directory: keys, store, search index\n'
+  printf '.SH SEE ALSO\n/usr/share/doc/mrcnode/operations.md\n'
+} | gzip -9n >"$root/usr/share/man/man1/mrcnode.1.gz"
+chmod 0644 "$root/usr/share/man/man1/mrcnode.1.gz"
 install -m 0644 "$src/copyright" "$doc/copyright"
 install -m 0644 "$repo/docs/operations.md" "$doc/operations.md"
 date=$(git -C "$repo" log -1 --format=%cD 2>/dev/null || date -R)

@@ -35,7 +35,7 @@ dpkg-deb --root-owner-group -Zgzip --build "$work/v2" "$deb2" >/dev/null
 echo "== the package's contents"
 contents=$(dpkg-deb -c "$deb1")
 for path in ./usr/bin/mrcnode ./lib/systemd/system/mrcnode.service ./etc/mrcnode/config.toml \
-  ./usr/share/doc/mrcnode/copyright; do
+  ./usr/share/doc/mrcnode/copyright ./usr/share/man/man1/mrcnode.1.gz; do
   grep -q " $path\$" <<<"$contents" || fail "$path is not in the package"
 done
 [[ "$(dpkg-deb -f "$deb1" Depends)" == *libsodium* ]] || fail "Depends lacks the shared libraries"
