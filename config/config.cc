@@ -3,6 +3,7 @@
 #include "config/config.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <toml++/toml.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -558,15 +560,32 @@ std::string Render(const Config& c) {
 }
 
 Status WriteFile(const std::string& path, const Config& config) {
-  std::string tmp = path + ".tmp";
+  // A config.toml that is a link (the Debian package links DATA/config.toml
+  // to /etc/mrcnode/config.toml) is rewritten at its target, keeping the
+  // link; and the rewritten file keeps the owner, group and mode the old one
+  // had (root:mrcnode 0640 there), so that an edit made as root leaves the
+  // file readable by the node.
+  std::error_code ec;
+  std::string target = path;
+  if (std::filesystem::is_symlink(path, ec)) {
+    target = std::filesystem::weakly_canonical(path, ec).string();
+    if (ec) return Status::IOError("cannot resolve the link " + path + ": " + ec.message());
+  }
+  struct stat old {};
+  bool existed = ::stat(target.c_str(), &old) == 0;
+  std::string tmp = target + ".tmp";
   std::string text = Render(config);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IOError("cannot write " + tmp + ": " + std::strerror(errno));
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            (!existed || (::fchown(fd, old.st_uid, old.st_gid) == 0 &&
+                          ::fchmod(fd, old.st_mode & 07777) == 0)) &&
             ::fsync(fd) == 0;
   ok = (::close(fd) == 0) && ok;
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Status::IOError("cannot write " + path + ": " + std::strerror(errno));
+  if (!ok || ::rename(tmp.c_str(), target.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return Status::IOError("cannot write " + target + ": " + std::strerror(err));
   }
   return Status::Ok();
 }

@@ -1,5 +1,6 @@
 #include "node/context.h"
 
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -59,6 +60,33 @@ Status WriteText(const std::string& path, const std::string& text) {
   return Status::Ok();
 }
 
+// Files root writes into another user's data directory (RocksDB's log and
+// tables, keys) would be unreadable by that user, and the node running as
+// it (the Debian package's `mrcnode` service user) would then fail to start.
+Status CheckNotRootInOthersDir(const std::string& data_dir) {
+  struct stat st {};
+  if (::geteuid() != 0 || ::stat(data_dir.c_str(), &st) != 0 || st.st_uid == 0) {
+    return Status::Ok();
+  }
+  const passwd* pw = ::getpwuid(st.st_uid);
+  std::string owner = pw ? pw->pw_name : std::to_string(st.st_uid);
+  return Status::PermissionDenied(
+      data_dir + " belongs to user " + owner + ": run this as that user (sudo -u " + owner +
+      " mrcnode ...), so that what it writes stays readable by " + "the node");
+}
+
+// The config.toml `init` keeps: one already in the data directory (the
+// Debian package's link to /etc/mrcnode/config.toml), whose settings the
+// command line must then not try to set.
+Result<config::Config> ExistingConfig(const InitOptions& o) {
+  std::string path = o.data_dir + "/config.toml";
+  if (!o.http_listen.empty() || !o.sync_listen.empty() || !o.node_name.empty()) {
+    return Status::InvalidArgument(path + " exists: set http.listen, sync.listen and node.name " +
+                                   "in it rather than with --http, --listen and --name");
+  }
+  return config::LoadFile(path);
+}
+
 }  // namespace
 
 Result<std::string> InitDataDir(const InitOptions& o) {
@@ -66,6 +94,10 @@ Result<std::string> InitDataDir(const InitOptions& o) {
   if (std::error_code ec; fs::exists(o.data_dir + "/identity.key", ec)) {
     return Status::InvalidArgument(o.data_dir + " is already initialised (identity.key exists)");
   }
+  MRC_RETURN_IF_ERROR(CheckNotRootInOthersDir(o.data_dir));
+  std::error_code config_ec;
+  const bool keep_config = fs::is_symlink(o.data_dir + "/config.toml", config_ec) ||
+                           fs::exists(o.data_dir + "/config.toml", config_ec);
   if (o.hq == !o.genesis.empty()) {
     return Status::InvalidArgument(
         "give either --hq (start a new network with this node as headquarters) or --genesis "
@@ -73,14 +105,18 @@ Result<std::string> InitDataDir(const InitOptions& o) {
   }
   MRC_RETURN_IF_ERROR(sync::InitCrypto());
   config::Config cfg;
-  cfg.node_name = o.node_name;
-  if (!o.http_listen.empty()) cfg.http_listen = o.http_listen;
-  if (o.sync_listen == "none")
-    cfg.sync_listen.clear();
-  else if (!o.sync_listen.empty())
-    cfg.sync_listen = o.sync_listen;
-  // Validate the settings before touching the disk.
-  MRC_RETURN_IF_ERROR(config::Parse(config::Render(cfg), "--http/--listen").status());
+  if (keep_config) {
+    MRC_ASSIGN_OR_RETURN(cfg, ExistingConfig(o));
+  } else {
+    cfg.node_name = o.node_name;
+    if (!o.http_listen.empty()) cfg.http_listen = o.http_listen;
+    if (o.sync_listen == "none")
+      cfg.sync_listen.clear();
+    else if (!o.sync_listen.empty())
+      cfg.sync_listen = o.sync_listen;
+    // Validate the settings before touching the disk.
+    MRC_RETURN_IF_ERROR(config::Parse(config::Render(cfg), "--http/--listen").status());
+  }
 
   sync::KeyPair key = sync::GenerateKeyPair();
   sync::Genesis genesis;
@@ -112,7 +148,7 @@ Result<std::string> InitDataDir(const InitOptions& o) {
   MRC_RETURN_IF_ERROR(sync::LoadOrCreateEncryptionKey(o.data_dir + "/encryption.key").status());
   MRC_RETURN_IF_ERROR(WriteText(o.data_dir + "/identity.pub", ToHex(key.public_key) + "\n"));
   MRC_RETURN_IF_ERROR(WriteText(o.data_dir + "/genesis.txt", genesis.ToText() + "\n"));
-  MRC_RETURN_IF_ERROR(config::WriteFile(o.data_dir + "/config.toml", cfg));
+  if (!keep_config) MRC_RETURN_IF_ERROR(config::WriteFile(o.data_dir + "/config.toml", cfg));
   MRC_ASSIGN_OR_RETURN(auto store, storage::Store::Open(o.data_dir + "/db", storage::Options{}));
 
   std::string summary = "initialised " + o.data_dir + "\n";
@@ -121,6 +157,7 @@ Result<std::string> InitDataDir(const InitOptions& o) {
   summary +=
       o.hq ? "  role:       headquarters (genesis written to " + o.data_dir + "/genesis.txt)\n"
            : "  role:       centre\n";
+  if (keep_config) summary += "  config:     " + o.data_dir + "/config.toml (kept as it was)\n";
   summary += "  http:       " + cfg.http_listen + "\n";
   summary += "  peers on:   " +
              (cfg.sync_listen.empty() ? std::string("(not listening)") : cfg.sync_listen) + "\n";
@@ -151,6 +188,7 @@ Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
                             " is not an mrcnode data directory (run `mrcnode init --data " +
                             data_dir + "` first)");
   }
+  MRC_RETURN_IF_ERROR(CheckNotRootInOthersDir(data_dir));
   auto ctx = std::make_unique<Context>();
   ctx->data_dir = data_dir;
   MRC_ASSIGN_OR_RETURN(ctx->config, config::LoadFile(ctx->Path("config.toml")));

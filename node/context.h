@@ -36,6 +36,10 @@ struct InitOptions {
 };
 
 // Creates the data directory; InvalidArgument if it is already initialised.
+// A config.toml already there (the Debian package's link to
+// /etc/mrcnode/config.toml) is kept, and then http_listen, sync_listen and
+// node_name must be empty. PermissionDenied for root in a directory another
+// user owns.
 // Returns a one-paragraph summary for the user.
 Result<std::string> InitDataDir(const InitOptions& options);
 

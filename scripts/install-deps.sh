@@ -4,15 +4,19 @@
 #   scripts/install-deps.sh           build + test dependencies
 #   scripts/install-deps.sh --browser also Chromium and playwright-core (UI tests)
 #   scripts/install-deps.sh --fuzz    also clang and libFuzzer (bench/fuzz.sh)
+#   scripts/install-deps.sh --package also what scripts/package.sh and its test
+#                                     use (dpkg-dev, lintian, systemd)
 set -euo pipefail
 
 browser=0
 fuzz=0
+package=0
 for arg in "$@"; do
   case "$arg" in
     --browser) browser=1 ;;
     --fuzz) fuzz=1 ;;
-    *) echo "install-deps.sh: unknown argument: $arg (--browser, --fuzz)" >&2; exit 2 ;;
+    --package) package=1 ;;
+    *) echo "install-deps.sh: unknown argument: $arg (--browser, --fuzz, --package)" >&2; exit 2 ;;
   esac
 done
 if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
@@ -36,6 +40,14 @@ fi
 # --fuzz: clang and its runtime libraries (libFuzzer and the sanitizers).
 if ((fuzz)); then
   packages+=(clang libclang-rt-14-dev)
+fi
+
+# --package: building the .deb (dpkg-deb, dpkg-shlibdeps, strip), checking
+# it (lintian, systemd-analyze verify) and installing it into a scratch root
+# made of this system (adduser and deb-systemd-helper for its maintainer
+# scripts, unshare from util-linux for the scratch root's mounts).
+if ((package)); then
+  packages+=(dpkg-dev binutils lintian systemd init-system-helpers adduser util-linux)
 fi
 
 missing=()

@@ -2,12 +2,13 @@
 # Installs what is missing, builds, and runs every test: the normal build,
 # then the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 # The normal build's tests include BrowserUi (tests/browser: the web UI in
-# headless Chromium), so Chromium and playwright-core are installed too.
+# headless Chromium), so Chromium and playwright-core are installed too, and
+# Package (tests/package: the Debian package), so lintian and dpkg-dev.
 #   scripts/test.sh            both builds
 #   MRC_SKIP_SANITIZE=1 scripts/test.sh   the normal build only
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh --browser
+scripts/install-deps.sh --browser --package
 
 # The browser test (tests/browser) must run, never be left out quietly.
 chromium_bin="${CHROMIUM:-/usr/bin/chromium}"
@@ -32,6 +33,10 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C build -j"$jobs"
 if [[ "$(ctest --test-dir build -N -R '^BrowserUi$')" != *"Total Tests: 1"* ]]; then
   echo "test.sh: the BrowserUi test is not registered (see tests/CMakeLists.txt)" >&2
+  exit 1
+fi
+if [[ "$(ctest --test-dir build -N -R '^Package$')" != *"Total Tests: 1"* ]]; then
+  echo "test.sh: the Package test is not registered (see tests/CMakeLists.txt)" >&2
   exit 1
 fi
 echo "== tests"

@@ -1,6 +1,10 @@
 #include "config/config.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 namespace mrc::config {
 namespace {
@@ -170,6 +174,41 @@ TEST(ConfigTest, MissingFileGivesDefaults) {
   auto c = LoadFile("/nonexistent/dir/config.toml");
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(2u, c->http_threads);
+}
+
+// The Debian package links DATA/config.toml to /etc/mrcnode/config.toml
+// (root:mrcnode 0640): `mrcnode peer add` rewrites the file there, and the
+// node can still read it.
+TEST(ConfigTest, WriteFileKeepsALinkAndTheFilesOwnerAndMode) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("config_test_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "etc");
+  fs::create_directories(dir / "data");
+  std::string etc = (dir / "etc" / "config.toml").string();
+  ASSERT_TRUE(WriteFile(etc, Config{}).ok());
+  ASSERT_EQ(0, ::chmod(etc.c_str(), 0640));
+  const gid_t gid = 4242;  // another group than the writer's, as root only
+  if (::geteuid() == 0) {
+    ASSERT_EQ(0, ::chown(etc.c_str(), 0, gid));
+  }
+  fs::create_symlink(etc, dir / "data" / "config.toml");
+
+  Config c;
+  c.sync_peers = {"hq.example.org:7400"};
+  ASSERT_TRUE(WriteFile((dir / "data" / "config.toml").string(), c).ok());
+  EXPECT_TRUE(fs::is_symlink(dir / "data" / "config.toml"));
+  auto back = LoadFile((dir / "data" / "config.toml").string());
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(c.sync_peers, back->sync_peers);
+  struct stat st {};
+  ASSERT_EQ(0, ::stat(etc.c_str(), &st));
+  EXPECT_EQ(0640u, st.st_mode & 07777);
+  if (::geteuid() == 0) {
+    EXPECT_EQ(gid, st.st_gid);
+  }
+  EXPECT_FALSE(fs::exists(etc + ".tmp"));
+  fs::remove_all(dir);
 }
 
 TEST(ConfigTest, HostPort) {

@@ -2,6 +2,7 @@
 // directory, the JSON API over TCP on 127.0.0.1.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -106,6 +107,43 @@ TEST_F(MrcnodeTest, BadConfigAndOpenKeyStopStartUp) {
   o = Mrc({"run", "--data", hq});
   EXPECT_EQ(1, o.status);
   EXPECT_NE(std::string::npos, o.err.find("chmod 600")) << o.err;
+}
+
+// The Debian package links DATA/config.toml to /etc/mrcnode/config.toml
+// before `init` runs: init keeps the link, the node reads its settings
+// there, and `peer add` writes them there.
+TEST_F(MrcnodeTest, InitKeepsAConfigAlreadyThere) {
+  std::string etc = Dir("etc-config.toml"), data = Dir("data");
+  std::ofstream(etc) << "[node]\nname = \"Centre from etc\"\n[http]\nlisten = \"127.0.0.1:0\"\n";
+  fs::create_directories(data);
+  fs::create_symlink(etc, data + "/config.toml");
+  Output o = Mrc({"init", "--data", data, "--hq", "--name", "Other"});
+  EXPECT_EQ(1, o.status);
+  EXPECT_NE(std::string::npos, o.err.find("config.toml exists: set http.listen")) << o.err;
+  EXPECT_FALSE(fs::exists(data + "/identity.key"));
+
+  o = Mrc({"init", "--data", data, "--hq"});
+  ASSERT_EQ(0, o.status) << o.err;
+  EXPECT_NE(std::string::npos, o.out.find("(kept as it was)")) << o.out;
+  EXPECT_TRUE(fs::is_symlink(data + "/config.toml"));
+  o = Mrc({"status", "--data", data});
+  ASSERT_EQ(0, o.status) << o.err;
+  EXPECT_EQ("Centre from etc", json::parse(o.out)["name"]);
+  ASSERT_EQ(0, Mrc({"peer", "add", "--data", data, "127.0.0.1:7999"}).status);
+  EXPECT_TRUE(fs::is_symlink(data + "/config.toml"));
+  std::ifstream in(etc);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(std::string::npos, text.find("127.0.0.1:7999")) << text;
+
+  // root, in a data directory another user owns, would leave files that
+  // user cannot read: refused.
+  if (::geteuid() == 0) {
+    ASSERT_EQ(0, ::chown(data.c_str(), 4242, 4242));
+    o = Mrc({"status", "--data", data});
+    EXPECT_EQ(1, o.status);
+    EXPECT_NE(std::string::npos, o.err.find("belongs to user 4242: run this as that user"))
+        << o.err;
+  }
 }
 
 // Every directory under `dir` is 0700 and every file 0600.
