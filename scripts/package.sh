@@ -7,7 +7,7 @@
 # (0.1.0+git367): each commit's package upgrades the one before it.
 # The package: /usr/bin/mrcnode (stripped), the systemd unit mrcnode.service,
 # /etc/mrcnode/config.toml (a conffile: the settings `mrcnode init` writes),
-# a manual page, and the maintainer scripts of packaging/debian/ (docs/operations.md,
+# a manual page, and the maintainer scripts of scripts/debian/ (docs/operations.md,
 # "Install and first start"). dpkg-deb rather than CPack: the maintainer
 # scripts and the unit are plain files one can read, and dpkg-shlibdeps
 # computes the dependencies either way.
@@ -53,7 +53,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 root="$stage/root"
 doc="$root/usr/share/doc/mrcnode"
-src="$repo/packaging/debian"
+src="$repo/scripts/debian"
 
 install -d -m 0755 "$root/usr/bin" "$root/lib/systemd/system" "$root/etc/mrcnode" "$doc" \
   "$root/DEBIAN"
