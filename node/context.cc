@@ -269,6 +269,7 @@ Result<std::string> NodeStatusJson(Context& ctx, const std::string& peers_json) 
                         {"awaiting_upgrade", d.awaiting_upgrade},
                         {"unapproved_refused", d.unapproved_refused},
                         {"forks", d.forks},
+                        {"own_feed_held", ctx.log->own_feed_held()},
                         {"digest", ToHex(d.digest)},
                         {"peers", peers},
                         {"trust", trust},
