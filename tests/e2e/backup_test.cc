@@ -149,8 +149,30 @@ TEST_F(BackupTest, RestoreRefusesAnotherNodeAndAnAlteredBackup) {
   std::ofstream(backup + "/backup.json") << m.dump();
   o = Mrc({"restore", "--data", Dir("a"), backup, "--no-hold"});
   ASSERT_EQ(0, o.status) << o.err;
+  o = Mrc({"restore", "--data", Dir("b"), backup, "--as-new-node"});
+  ASSERT_EQ(0, o.status) << o.err;
+  EXPECT_EQ(0, Mrc({"verify", "--data", Dir("b")}).status);
+
+  // An admin's own API token may not make the node write files.
+  o = Mrc({"user", "add", "--data", Dir("a"), "root", "--role", "admin", "--password-stdin"},
+          "correct horse\n");
+  ASSERT_EQ(0, o.status) << o.err;
+  o = Mrc({"user", "token", "--data", Dir("a"), "root", "--label", "test"});
+  ASSERT_EQ(0, o.status) << o.err;
+  std::string admin_token = json::parse(o.out)["token"];
   Start("a");
   EXPECT_EQ(201, PostStatus("a", "Signed at once"));
+  auto r = web::HttpCallWithToken(http_["a"], admin_token, "POST", "/api/v1/backup",
+                                  json{{"path", Dir("by-admin")}}.dump());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(403, r->status) << r->body;
+  EXPECT_FALSE(fs::exists(Dir("by-admin")));
+  r = Call("a", "POST", "/api/v1/backup", json{{"path", "relative"}}.dump());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(400, r->status) << r->body;
+  r = Call("a", "POST", "/api/v1/backup", json{{"path", backup}}.dump());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(400, r->status) << r->body;  // exists
 }
 
 // The schedule writes a backup when the newest is due and keeps `keep`.
