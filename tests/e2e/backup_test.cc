@@ -51,16 +51,20 @@ class BackupTest : public Cluster {
   json Status(const std::string& name) { return Get(name, "/api/v1/status"); }
 };
 
-// `mrcnode backup` against a running node under writes and sync; the
+// `mrcnode backup` against a running node under writes and sync (a,
+// headquarters; b, a centre linked to it; c, a centre linked to b); the
 // backup restores into a fresh directory; the restored node, whose peer
 // holds newer entries of its own feed, signs nothing until it has them,
 // then writes without forking its feed, and all converge.
 TEST_F(BackupTest, OnlineBackupRestoresAndCatchesUpWithoutForking) {
   Init("a");
   Init("b", "a");
+  Init("c", "a");
   Start("a");
   AddPeer("b", PeerAddress("a"));
   Start("b");
+  AddPeer("c", PeerAddress("b"));
+  Start("c");
   for (int i = 0; i < 20; ++i) Post("a", Faq("Before " + std::to_string(i)));
 
   std::string backup = Dir("backup-1");
@@ -84,7 +88,7 @@ TEST_F(BackupTest, OnlineBackupRestoresAndCatchesUpWithoutForking) {
 
   // Newer entries of a's own feed reach b after the backup.
   for (int i = 0; i < 5; ++i) Post("a", Faq("After " + std::to_string(i)));
-  ASSERT_TRUE(Converge({"a", "b"}));
+  ASSERT_TRUE(Converge({"a", "b", "c"}));
   std::string digest = Digest("a");
   // A node runs on a: restore refuses to touch it.
   o = Mrc({"restore", "--data", Dir("a"), backup});
@@ -110,9 +114,9 @@ TEST_F(BackupTest, OnlineBackupRestoresAndCatchesUpWithoutForking) {
   Start("a2");
   ASSERT_TRUE(Eventually([&] { return PostStatus("a2", "After restore") == 201; }))
       << nodes_["a2"]->Stderr();
-  ASSERT_TRUE(Converge({"a2", "b"}));
+  ASSERT_TRUE(Converge({"a2", "b", "c"}));
   EXPECT_NE(digest, Digest("a2"));
-  for (const std::string n : {"a2", "b"}) {
+  for (const std::string n : {"a2", "b", "c"}) {
     json s = Status(n);
     EXPECT_EQ(0, s.value("forks", -1)) << n << " " << s.dump();
     EXPECT_FALSE(s.value("own_feed_held", true)) << n;
