@@ -1,12 +1,18 @@
 #include "node/backup.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <stop_token>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "config/foundation/bytes.h"
@@ -279,25 +285,48 @@ Status CheckCopy(const std::string& staging, const Identity& id, const BackupMan
   return Status::Ok();
 }
 
-// Moves `staging` to DATA/db, the old store aside. The old store is
-// closed first (RocksDB names the files it removes by path), so a node
-// could start between the close and the rename: the old store is opened
-// again under its new name to find out, and put back if one did.
-Result<std::string> Install(std::unique_ptr<storage::Store> held, const std::string& staging,
-                            const std::string& data_dir) {
+// The lock RocksDB takes on a store (an fcntl write lock on DB/LOCK, which
+// the kernel drops with its holder, so a crashed node leaves none), taken
+// without opening the store: a damaged store, the one a restore is for,
+// still tells whether a node runs on it. Unavailable while one does.
+class StoreLock {
+ public:
+  static Result<StoreLock> Take(const std::string& db) {
+    StoreLock lock;
+    std::error_code ec;
+    if (!fs::exists(db, ec)) return lock;  // nothing can run on it
+    lock.fd_ = ::open((db + "/LOCK").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock.fd_ < 0)
+      return Status::IOError("cannot open " + db + "/LOCK: " + std::strerror(errno));
+    struct flock f {};
+    f.l_type = F_WRLCK;
+    f.l_whence = SEEK_SET;
+    if (::fcntl(lock.fd_, F_SETLK, &f) != 0) return Status::Unavailable(db + " is locked");
+    return lock;
+  }
+  StoreLock() = default;
+  StoreLock(StoreLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  StoreLock& operator=(StoreLock&&) = delete;
+  ~StoreLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// Moves the store aside and `staging` in its place. The lock moves with the
+// old store's files, so no node can open it meanwhile; between the two
+// renames there is no DATA/db, which a node refuses to start without.
+Result<std::string> Install(const std::string& staging, const std::string& data_dir) {
   std::string db = data_dir + "/db";
   std::string aside = db + ".before-restore-" + UtcStamp(WallMillis());
-  held.reset();
   std::error_code ec;
-  fs::rename(db, aside, ec);
-  if (ec) return Status::IOError("cannot move " + db + " aside: " + ec.message());
-  storage::Options so;
-  so.create_if_missing = false;
-  if (storage::Store::Open(aside, so).status().code() == Status::Code::kUnavailable) {
-    fs::rename(aside, db, ec);
-    return Status::Unavailable("a node started on " + data_dir +
-                               " during the restore; stop it and "
-                               "run `mrcnode restore` again");
+  if (fs::exists(db, ec)) {
+    fs::rename(db, aside, ec);
+    if (ec) return Status::IOError("cannot move " + db + " aside: " + ec.message());
+  } else {
+    aside.clear();
   }
   fs::rename(staging, db, ec);
   if (ec) return Status::IOError("cannot move " + staging + " to " + db + ": " + ec.message());
@@ -314,15 +343,12 @@ Result<std::string> Restore(const std::string& backup, const std::string& data_d
   MRC_ASSIGN_OR_RETURN(BackupManifest m, ReadManifest(backup));
   MRC_ASSIGN_OR_RETURN(Identity id, LoadIdentity(data_dir));
   MRC_RETURN_IF_ERROR(CheckManifest(m, id, backup, options));
-  // The store's lock (RocksDB's LOCK file, an fcntl lock the kernel drops
-  // with its holder) tells whether a node runs on the data directory;
-  // held until the new store is in place.
-  storage::Options so;
-  auto held = storage::Store::Open(data_dir + "/db", so);
-  if (held.status().code() == Status::Code::kUnavailable) {
+  // Held until the new store is in place.
+  auto lock = StoreLock::Take(data_dir + "/db");
+  if (lock.status().code() == Status::Code::kUnavailable) {
     return Status::Unavailable("the node is running on " + data_dir + "; stop it before `restore`");
   }
-  if (!held.ok()) return held.status();
+  if (!lock.ok()) return lock.status();
   std::string staging = data_dir + "/db.restoring";
   std::error_code ec;
   fs::remove_all(staging, ec);
@@ -337,12 +363,12 @@ Result<std::string> Restore(const std::string& backup, const std::string& data_d
     fs::remove_all(staging, ec);
     return checked;
   }
-  MRC_ASSIGN_OR_RETURN(std::string aside, Install(std::move(held).value(), staging, data_dir));
+  MRC_ASSIGN_OR_RETURN(std::string aside, Install(staging, data_dir));
   std::string summary = "restore: " + backup + " (" + std::to_string(m.entries) + " entries, " +
                         std::to_string(m.documents) + " documents, taken " +
-                        UtcStamp(m.created_ms) + ") checked and installed in " + data_dir +
-                        "/db\n  the replaced store is kept as " + aside +
-                        " (remove it once the node runs)\n";
+                        UtcStamp(m.created_ms) + ") checked and installed in " + data_dir + "/db\n";
+  if (!aside.empty())
+    summary += "  the replaced store is kept as " + aside + " (remove it once the node runs)\n";
   summary += options.no_hold ? "  the node signs at once when started (--no-hold)\n"
                              : "  the node signs nothing of its own until a peer has sent it its "
                                "newer entries: start it with its peers reachable\n";

@@ -151,6 +151,9 @@ TEST_F(BackupTest, RestoreRefusesAnotherNodeAndAnAlteredBackup) {
 
   m["digest"] = real;
   std::ofstream(backup + "/backup.json") << m.dump();
+  // A store too damaged to open is what a restore is for.
+  fs::remove(Dir("a") + "/db/CURRENT");
+  EXPECT_NE(0, Mrc({"verify", "--data", Dir("a")}).status);
   o = Mrc({"restore", "--data", Dir("a"), backup, "--no-hold"});
   ASSERT_EQ(0, o.status) << o.err;
   o = Mrc({"restore", "--data", Dir("b"), backup, "--as-new-node"});
