@@ -96,6 +96,7 @@ const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& K
       {"storage", {"sync", "cache_mb"}},
       {"sync", {"listen", "peers", "keepalive_seconds", "idle_timeout_seconds"}},
       {"referrals", {"retention_days"}},
+      {"backup", {"dir", "every_hours", "keep"}},
       {"limits",
        {// Peer links.
         "peer_handshake_seconds", "peer_handshakes", "peer_links_per_address", "peer_links_per_key",
@@ -172,6 +173,24 @@ std::string QuoteList(const std::vector<std::string>& items) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + Quote(items[i]);
   return out;
+}
+
+Status ReadBackup(Reader& r, std::string_view source, Config* c) {
+  MRC_RETURN_IF_ERROR(r.String("backup", "dir", &c->backup_dir));
+  MRC_RETURN_IF_ERROR(r.Int("backup", "every_hours", 1, 8760, &c->backup_every_hours));
+  MRC_RETURN_IF_ERROR(r.Int("backup", "keep", 1, 1000, &c->backup_keep));
+  if (c->backup_dir.empty()) return Status::Ok();
+  // Inside the data directory: not the directory itself, nor the store's
+  // folder, which would mix backups with the files they copy.
+  std::filesystem::path dir = std::filesystem::path(c->backup_dir).lexically_normal();
+  std::string first = dir.empty() ? "." : dir.begin()->string();
+  if (dir.is_relative() && (first == "." || first == ".." || first == "db")) {
+    return Bad(source, "backup.dir",
+               "\"" + c->backup_dir +
+                   "\" is not a place for backups: give an absolute path (another disk is "
+                   "best) or a folder inside the data directory such as \"backups\"");
+  }
+  return Status::Ok();
 }
 
 Status ReadPeerLimits(Reader& r, Config* c) {
@@ -418,6 +437,7 @@ Result<Config> Parse(std::string_view toml_text, std::string_view source) {
   MRC_RETURN_IF_ERROR(
       r.Int("sync", "idle_timeout_seconds", 2, 86400, &c.sync_idle_timeout_seconds));
   MRC_RETURN_IF_ERROR(r.Int("referrals", "retention_days", 0, 36500, &c.referrals_retention_days));
+  MRC_RETURN_IF_ERROR(ReadBackup(r, source, &c));
   MRC_RETURN_IF_ERROR(ReadHttpLimits(r, source, &c));
   MRC_RETURN_IF_ERROR(r.String("log", "level", &c.log_level));
   MRC_RETURN_IF_ERROR(ReadPeerLimits(r, &c));
@@ -545,6 +565,24 @@ std::string Render(const Config& c) {
        "# Default: 365.\n"
        "retention_days = "
     << c.referrals_retention_days
+    << "\n\n"
+       "[backup]\n"
+       "# A folder the node writes a backup into on its own, every every_hours,\n"
+       "# keeping the newest `keep` (docs/operations.md, \"Checking and backing\n"
+       "# up\"): an absolute path (best on another disk: a backup in the data\n"
+       "# directory's folder shares its disk, and its files share the store's by\n"
+       "# hard links), or a folder inside the data directory. A backup holds no\n"
+       "# key. \"\" writes none. Default: \"\".\n"
+       "dir = "
+    << Quote(c.backup_dir)
+    << "\n"
+       "# Hours between two backups (1 .. 8760). Default: 24.\n"
+       "every_hours = "
+    << c.backup_every_hours
+    << "\n"
+       "# How many backups to keep; older ones are removed (1 .. 1000). Default: 7.\n"
+       "keep = "
+    << c.backup_keep
     << "\n\n"
        "[log]\n"
        "# How much to log: debug, info, warn or error. Default: \"info\".\n"

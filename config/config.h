@@ -55,6 +55,14 @@ struct Config {
   // days after closing; 0 = only by hand.
   std::uint32_t referrals_retention_days = 365;  // 0 .. 36500
 
+  // [backup]
+  // Where the node writes backups on its own (docs/operations.md,
+  // "Checking and backing up"): an absolute path, or one relative to the
+  // data directory; "" = none.
+  std::string backup_dir = "";
+  std::uint32_t backup_every_hours = 24;  // 1 .. 8760
+  std::uint32_t backup_keep = 7;          // the newest kept; 1 .. 1000
+
   // [limits]
   // HTTP connections and logins (docs/operations.md, "Limits").
   // Open at once, from all clients; 4 .. 65536.

@@ -70,10 +70,6 @@ Status WritePrivateFile(const std::string& path, const std::string& text) {
   return Status::Ok();
 }
 
-namespace {
-
-// Gives `dir` and everything under it to the owner alone: directories
-// 0700, files 0600.
 Status RestrictToOwner(const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -89,8 +85,6 @@ Status RestrictToOwner(const std::string& dir) {
   if (ec) return Status::IOError("cannot restrict " + dir + " to its owner: " + ec.message());
   return Status::Ok();
 }
-
-}  // namespace
 
 int Fail(const Status& s) {
   std::fprintf(stderr, "mrcnode: error: %s\n", s.message().c_str());
@@ -257,8 +251,12 @@ int CmdRun(const std::string& data_dir) {
   // Referrals: this centre's encryption key is published once (other
   // centres seal referrals to it), and the log signs "received" for those
   // addressed here as they arrive.
-  if (auto published = c.trust->PublishEncryptionKey(c.encryption.public_key); !published.ok())
-    return Fail(published.status());
+  if (auto published = c.trust->PublishEncryptionKey(c.encryption.public_key); !published.ok()) {
+    // A node restored from a backup signs nothing until its peers have
+    // sent its newer entries; the key is published at a later start.
+    if (!c.log->own_feed_held()) return Fail(published.status());
+    log::Warn("referrals", "encryption key not published yet: " + published.status().message());
+  }
   // A "received" that cannot be signed now is retried after the next
   // commit; it must not keep the node from serving.
   if (Status s = c.log->SetReferralKeys(c.EncryptionKeys()); !s.ok())
@@ -274,6 +272,16 @@ int CmdRun(const std::string& data_dir) {
   parts.users = &users;
   parts.passwords = &passwords;
   parts.status = StatusSource(c, peers->get(), search->get());
+  // Backups on request (`mrcnode backup` while the node runs) and on the
+  // configured schedule, one at a time.
+  Backups backups(&c);
+  parts.backup = [&backups](const std::string& dest) -> Result<std::string> {
+    MRC_ASSIGN_OR_RETURN(BackupManifest m, backups.Write(dest));
+    return ManifestToJson(m);
+  };
+  std::string backup_dir = c.config.backup_dir;
+  if (!backup_dir.empty() && backup_dir[0] != '/') backup_dir = c.Path(backup_dir);
+  BackupSchedule schedule(&backups, backup_dir, c.config.backup_every_hours, c.config.backup_keep);
   parts.node_name = c.config.node_name;
   parts.bundle_import_bytes = std::size_t{c.config.limits_bundle_import_memory_mb} << 20;
   web::App app(parts);
@@ -518,6 +526,16 @@ Result<RunningNode> RunningInstead(const std::string& data_dir, const Status& op
 // A bundle can take minutes to write or read on a slow stick.
 constexpr std::uint32_t kBundleCallSeconds = 3600;
 
+// A call to the running node naming a file on this machine: `req` with
+// the file's absolute "path" added.
+Result<std::string> PathCall(const RunningNode& node, const std::string& target,
+                             const std::string& path, json req = json::object()) {
+  std::error_code ec;
+  req["path"] = std::filesystem::absolute(path, ec).string();
+  if (ec) return Status::InvalidArgument("bad path " + path + ": " + ec.message());
+  return ApiCall(node, "POST", target, req.dump(), kBundleCallSeconds);
+}
+
 }  // namespace
 
 int CmdSummary(const std::string& data_dir, const std::string& out) {
@@ -563,11 +581,9 @@ int CmdBundleExport(const std::string& data_dir, const std::string& out,
   } else {
     auto running = RunningInstead(data_dir, ctx.status());
     if (!running.ok()) return Fail(running.status());
-    std::error_code ec;
-    json req = {{"path", std::filesystem::absolute(out, ec).string()}};
-    if (ec) return Fail(Status::InvalidArgument("bad path " + out + ": " + ec.message()));
+    json req = json::object();
     if (peer) req["summary"] = json::parse(summary_text);
-    auto got = ApiCall(*running, "POST", "/api/v1/bundles/export", req.dump(), kBundleCallSeconds);
+    auto got = PathCall(*running, "/api/v1/bundles/export", out, req);
     if (!got.ok()) return Fail(got.status());
     json j = json::parse(*got);
     stats.entries = j.value("entries", std::uint64_t{0});
@@ -590,10 +606,7 @@ int CmdBundleImport(const std::string& data_dir, const std::string& file) {
   } else {
     auto running = RunningInstead(data_dir, ctx.status());
     if (!running.ok()) return Fail(running.status());
-    std::error_code ec;
-    json req = {{"path", std::filesystem::absolute(file, ec).string()}};
-    if (ec) return Fail(Status::InvalidArgument("bad path " + file + ": " + ec.message()));
-    auto got = ApiCall(*running, "POST", "/api/v1/bundles/import", req.dump(), kBundleCallSeconds);
+    auto got = PathCall(*running, "/api/v1/bundles/import", file);
     if (!got.ok()) return Fail(got.status());
     json j = json::parse(*got);
     r.entries = j.value("entries", std::uint64_t{0});
@@ -614,18 +627,32 @@ int CmdBundleImport(const std::string& data_dir, const std::string& file) {
 }
 
 int CmdBackup(const std::string& data_dir, const std::string& dest) {
-  if (std::error_code ec; std::filesystem::exists(dest, ec) || ec)
-    return Fail(Status::InvalidArgument(dest + " already exists or cannot be checked"));
-  auto ctx = OpenExclusive(data_dir, "backup");
-  if (!ctx.ok()) return Fail(ctx.status());
-  Status s = (*ctx)->store->Checkpoint(dest);
-  if (!s.ok()) return Fail(s);
-  // Files the checkpoint hard-links share the store's inodes, which an older
-  // version may have created under a looser umask.
-  if (Status tight = RestrictToOwner(dest); !tight.ok()) return Fail(tight);
-  std::cout << "backup: consistent copy of the store written to " << dest
-            << " (restore: copy it to DATA/db with identity.key, encryption.key, genesis.txt, "
-               "config.toml; the backup holds no key)\n";
+  BackupManifest m;
+  auto ctx = OpenContext(data_dir);
+  if (ctx.ok()) {
+    auto written = Backups(ctx->get()).Write(dest);
+    if (!written.ok()) return Fail(written.status());
+    m = *written;
+  } else {
+    auto running = RunningInstead(data_dir, ctx.status());
+    if (!running.ok()) return Fail(running.status());
+    auto got = PathCall(*running, "/api/v1/backup", dest);
+    if (!got.ok()) return Fail(got.status());
+    auto read = ReadManifest(dest);
+    if (!read.ok()) return Fail(read.status());
+    m = *read;
+  }
+  std::cout << "backup: " << m.entries << " entries, " << m.documents << " documents, digest "
+            << m.digest.substr(0, 16) << "..., written to " << dest
+            << " (the backup holds no key: keep identity.key and encryption.key apart)\n";
+  return 0;
+}
+
+int CmdRestore(const std::string& data_dir, const std::string& backup,
+               const RestoreOptions& options) {
+  auto r = Restore(backup, data_dir, options);
+  if (!r.ok()) return Fail(r.status());
+  std::cout << *r;
   return 0;
 }
 

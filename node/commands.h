@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "node/backup.h"
 #include "node/context.h"
 #include "sync/content/doc_service.h"
 
@@ -17,6 +18,9 @@ int Fail(const Status& s);
 // Writes `text` to `path` readable and writable by the owner only,
 // replacing it atomically.
 Status WritePrivateFile(const std::string& path, const std::string& text);
+// Gives `dir` and everything under it to the owner alone: directories
+// 0700, files 0600.
+Status RestrictToOwner(const std::string& dir);
 // Opens the data directory for a command that needs the store to itself
 // (Unavailable, saying to stop the node, while one runs on it).
 Result<std::unique_ptr<Context>> OpenExclusive(const std::string& data_dir,
@@ -46,7 +50,10 @@ int CmdDocDecline(const std::string& data_dir, const std::string& id, const std:
 int CmdImport(const std::string& data_dir, const std::string& dir);
 int CmdVerify(const std::string& data_dir);
 int CmdDigest(const std::string& data_dir);
+// Through the running node when one holds the store (node/backup.h).
 int CmdBackup(const std::string& data_dir, const std::string& dest);
+int CmdRestore(const std::string& data_dir, const std::string& backup,
+               const RestoreOptions& options);
 int CmdStatus(const std::string& data_dir);
 int CmdPeerAdd(const std::string& data_dir, const std::string& address);
 int CmdSummary(const std::string& data_dir, const std::string& out);

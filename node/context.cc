@@ -281,6 +281,7 @@ Result<web::NodeStatus> ReadNodeStatus(Context& ctx, std::vector<sync::PeerLinkS
   s.network = ctx.genesis.network_name;
   s.network_id = ctx.genesis.network_id();
   s.peers = std::move(peers);
+  s.own_feed_held = ctx.log->own_feed_held();
   return s;
 }
 

@@ -36,6 +36,7 @@ struct Args {
   std::uint64_t from_seq = 0;
   std::string user_name, user_role, token_label;
   bool password_stdin = false;
+  mrc::node::RestoreOptions restore;
 };
 
 // Every command takes the data directory.
@@ -135,7 +136,7 @@ void AddDocumentCommands(CLI::App& app, Args& a) {
 });
 }  // namespace
 
-// verify, digest, backup, status
+// verify, digest, backup, restore, status
 void AddStoreCommands(CLI::App& app, Args& a) {
   auto* verify = app.add_subcommand(
       "verify", "re-check every signature, chain and payload (exit 3 on problems)");
@@ -147,10 +148,22 @@ void AddStoreCommands(CLI::App& app, Args& a) {
   AddData(digest, a);
   digest->callback([&] { a.status = mrc::node::CmdDigest(a.data); });
 
-  auto* backup = app.add_subcommand("backup", "write a consistent copy of the store to DEST");
+  auto* backup = app.add_subcommand(
+      "backup", "write a backup of the store to DEST (through the running node, if one runs)");
   AddData(backup, a);
   backup->add_option("dest", a.dest, "destination directory (must not exist)")->required();
   backup->callback([&] { a.status = mrc::node::CmdBackup(a.data, a.dest); });
+
+  auto* restore = app.add_subcommand(
+      "restore", "check a backup and install it as the store (the node must be stopped)");
+  AddData(restore, a);
+  restore->add_option("backup", a.dir, "backup directory written by `mrcnode backup`")->required();
+  restore->add_flag("--as-new-node", a.restore.as_new_node,
+                    "install a backup of another node under this data directory's key");
+  restore->add_flag("--no-hold", a.restore.no_hold,
+                    "sign at once at start, without first fetching this node's newer entries "
+                    "from its peers (only when no other node can hold any)");
+  restore->callback([&] { a.status = mrc::node::CmdRestore(a.data, a.dir, a.restore); });
 
   auto* status_cmd =
       app.add_subcommand("status", "this node's counts, digest and peer links (JSON)");
@@ -346,7 +359,7 @@ int main(int argc, char** argv) {
   Args args;
   AddSetupCommands(app, args);     // init, run
   AddDocumentCommands(app, args);  // doc ..., import
-  AddStoreCommands(app, args);     // verify, digest, backup, status
+  AddStoreCommands(app, args);     // verify, digest, backup, restore, status
   AddCarryCommands(app, args);     // peer add, summary, bundle export|import
   AddMemberCommands(app, args);    // member ..., key ...
   AddBulletinCommands(app, args);  // bulletin receipts|ack

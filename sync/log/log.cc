@@ -135,6 +135,9 @@ Result<std::unique_ptr<Log>> Log::Open(storage::Store* store, const KeyPair& ide
   MRC_RETURN_IF_ERROR(InitCrypto());
   std::unique_ptr<Log> log(new Log(store, identity, network_id, root, kinds, options));
   MRC_RETURN_IF_ERROR(log->CheckStoreFormat());
+  auto hold = store->Get(storage::Column::kMeta, records::kOwnFeedHoldKey);
+  if (!hold.ok() && !hold.status().IsNotFound()) return hold.status();
+  log->own_feed_held_ = hold.ok();
   MRC_RETURN_IF_ERROR(log->LoadClock());
   MRC_RETURN_IF_ERROR(log->LoadDocChange());
   MRC_RETURN_IF_ERROR(log->EnsureRecordSum());
@@ -468,7 +471,38 @@ void Log::AfterCommit() {
   NotifyListeners();
 }
 
+Status Log::HoldOwnFeed(storage::Store* store) {
+  storage::WriteBatch batch;
+  batch.Put(storage::Column::kMeta, records::kOwnFeedHoldKey, "");
+  return store->Write(&batch);
+}
+
+Status Log::ReleaseOwnFeedHold(const std::string& why) {
+  {
+    std::lock_guard lock(write_mu_);
+    if (!own_feed_held_) return Status::Ok();
+    storage::WriteBatch batch;
+    batch.Delete(storage::Column::kMeta, records::kOwnFeedHoldKey);
+    MRC_RETURN_IF_ERROR(store_->Write(&batch));
+    own_feed_held_ = false;
+  }
+  log::Info("log", "this node signs its own entries again: " + why);
+  AfterCommit();
+  return Status::Ok();
+}
+
+Result<std::uint64_t> Log::OwnSeq() {
+  auto raw = store_->Get(Column::kFeeds, AsView(self()));
+  if (raw.status().IsNotFound()) return std::uint64_t{0};
+  if (!raw.ok()) return raw.status();
+  auto f = rec::DecodeFeed(*raw);
+  if (!f) return Status::Corruption("unreadable feed record for this node");
+  return f->seq;
+}
+
 Status Log::AppendOwedEntries() {
+  // Owed entries are signed once the hold ends (ReleaseOwnFeedHold).
+  if (own_feed_held_) return Status::Ok();
   std::lock_guard due(due_mu_);
   Status first;
   for (const EntryRules* rules : kinds_.all()) {
@@ -565,6 +599,12 @@ Result<std::vector<Hash32>> Log::AppendLocked(const std::vector<Draft>& drafts,
     return raw.status();
   }
   if (feed.forked) return Status::PermissionDenied("this node's own feed is frozen by a fork");
+  if (own_feed_held_) {
+    return Status::Unavailable(
+        "this node was restored from a backup and signs nothing until a peer has sent it the "
+        "newer entries of its own feed it may hold: connect it to its peers (docs/operations.md, "
+        "\"Restoring\")");
+  }
   // Every node rejects an entry that is not later than its author's
   // previous one. That entry may be far ahead of the wall clock (an edit of
   // a document from a node whose clock runs ahead), and then the clock

@@ -265,6 +265,21 @@ class Log {
                                          const std::vector<std::string>& due_keys);
   std::vector<BoxKeyPair> referral_keys() const;
 
+  // A store copied from a backup may hold an older copy of this node's own
+  // feed than its peers do: signing the next seq then would sign a second
+  // entry at a seq already used, a fork that freezes the feed everywhere.
+  // While the hold is set (in the store, so it survives restarts) the log
+  // signs nothing of its own (Unavailable; owed entries wait); a peer
+  // link releases it once the peer has sent every entry of this node's
+  // feed it holds (sync/peer/peer_session.h). HoldOwnFeed sets it on a
+  // store no Log has open; ReleaseOwnFeedHold clears it and signs what is
+  // owed.
+  static Status HoldOwnFeed(storage::Store* store);
+  bool own_feed_held() const { return own_feed_held_.load(); }
+  Status ReleaseOwnFeedHold(const std::string& why);
+  // The latest seq of this node's own feed (0 before its first entry).
+  Result<std::uint64_t> OwnSeq();
+
   const Hash32& self() const { return identity_.public_key; }
   const Hash32& network_id() const { return network_id_; }
   const Hash32& root() const { return root_; }
@@ -311,6 +326,7 @@ class Log {
   UnapprovedLimits unapproved_limits_;
   std::atomic<std::uint64_t> unapproved_refused_{0};  // since the log was opened
   std::atomic<std::uint64_t> added_{0};               // since the log was opened
+  std::atomic<bool> own_feed_held_{false};
   std::mutex write_mu_;
   HybridClock clock_;             // guarded by write_mu_
   std::uint64_t doc_change_ = 0;  // the last change number; guarded by write_mu_

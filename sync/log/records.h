@@ -16,6 +16,9 @@ namespace mrc::sync::records {
 // the layout was recorded, in the layout of format 1.
 inline constexpr std::uint32_t kStoreFormat = 1;
 inline constexpr std::string_view kStoreFormatKey = "store-format";
+// kMeta: present (value "") while this node's own feed is held
+// (Log::own_feed_held).
+inline constexpr std::string_view kOwnFeedHoldKey = "own-feed-hold";
 
 // kEntries and kPending values: u16 signed length, signed form, payload.
 Bytes EncodeStored(std::string_view signed_form, std::string_view payload);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "config/foundation/log.h"
 #include "sync/log/entry.h"
 
 namespace mrc::sync {
@@ -104,6 +105,7 @@ Status PeerSession::OnRanges(const wire::ReconcileMsg& m, std::vector<wire::Mess
   if (!open_.empty()) return Status::Ok();
   reconciled_ = true;
   snapshot_.reset();
+  MRC_RETURN_IF_ERROR(ReleaseOwnFeedHold());
   return Pump(out);
 }
 
@@ -189,6 +191,25 @@ Status PeerSession::OnRange(const wire::RangeItem& item, std::vector<wire::Range
   return NoteHeads(item.heads);
 }
 
+// After reconciliation the peer's head of our own feed is known (equal
+// fingerprints: ours; listed or answered: theirs; absent: it holds none),
+// and every entry it holds beyond ours is on its way: once they are here,
+// signing the next seq cannot fork the feed.
+Status PeerSession::ReleaseOwnFeedHold() {
+  if (!reconciled_ || !log_->own_feed_held()) return Status::Ok();
+  auto it = peer_has_.find(log_->self());
+  std::uint64_t theirs = it == peer_has_.end() ? 0 : it->second;
+  MRC_ASSIGN_OR_RETURN(std::uint64_t ours, log_->OwnSeq());
+  if (ours < theirs) return Status::Ok();
+  // A store that cannot be written fails the next write anyway; the link
+  // itself did nothing wrong.
+  Status s = log_->ReleaseOwnFeedHold("peer " + ToHex(peer_).substr(0, 16) + " holds seq " +
+                                      std::to_string(theirs) + " of our feed, we hold " +
+                                      std::to_string(ours));
+  if (!s.ok()) log::Warn("peer", "own feed still held: " + s.message());
+  return Status::Ok();
+}
+
 void PeerSession::NoteHeld(const Hash32& author, std::uint64_t seq) {
   auto& has = peer_has_[author];
   has = std::max(has, seq);
@@ -241,6 +262,7 @@ Status PeerSession::Committed(std::uint64_t batch, std::size_t count, const Inge
     return Status::Corruption("peer sent an invalid entry: " + refusal.reason.message());
   }
   entries_received_ += count;
+  MRC_RETURN_IF_ERROR(ReleaseOwnFeedHold());
   out->emplace_back(std::in_place_type<wire::AckMsg>, wire::AckMsg{batch});
   return Pump(out);
 }

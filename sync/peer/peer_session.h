@@ -104,6 +104,9 @@ class PeerSession {
   // What the peer holds, as it said: the heads it listed or answered with.
   Status NoteHeads(const std::vector<reconcile::Head>& heads);
   void NoteHeld(const Hash32& author, std::uint64_t seq);
+  // Ends the log's own-feed hold (Log::own_feed_held) once this peer can
+  // hold no entry of our feed newer than ours.
+  Status ReleaseOwnFeedHold();
 
   Status OnVersion(const wire::VersionMsg& m);
 

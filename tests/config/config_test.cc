@@ -143,6 +143,35 @@ TEST(ConfigTest, UnapprovedAndBundleLimitsRoundTrip) {
             Error("[limits]\nbundle_import_memory_mb = 1\n"));
 }
 
+TEST(ConfigTest, BackupScheduleRoundTripsAndRefusesBadPlaces) {
+  Config d;
+  EXPECT_EQ("", d.backup_dir);
+  EXPECT_EQ(24u, d.backup_every_hours);
+  EXPECT_EQ(7u, d.backup_keep);
+  Config c;
+  c.backup_dir = "/srv/backups/mrc";
+  c.backup_every_hours = 6;
+  c.backup_keep = 28;
+  auto back = Parse(Render(c), "x");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ("/srv/backups/mrc", back->backup_dir);
+  EXPECT_EQ(6u, back->backup_every_hours);
+  EXPECT_EQ(28u, back->backup_keep);
+  EXPECT_NE(std::string::npos, Render(c).find("# How many backups to keep"));
+  EXPECT_EQ("ok", Error("[backup]\ndir = \"backups\"\n"));
+  EXPECT_EQ("ok", Error("[backup]\ndir = \"./backups/daily\"\n"));
+  for (const char* bad : {".", "./", "db", "db/backups", "../elsewhere", "backups/../db"}) {
+    EXPECT_NE(std::string::npos,
+              Error("[backup]\ndir = \"" + std::string(bad) + "\"\n")
+                  .find("backup.dir: \"" + std::string(bad) + "\" is not a place for backups"))
+        << bad;
+  }
+  EXPECT_EQ("config.toml: backup.every_hours: must be between 1 and 8760, got 0",
+            Error("[backup]\nevery_hours = 0\n"));
+  EXPECT_EQ("config.toml: backup.keep: must be between 1 and 1000, got 0",
+            Error("[backup]\nkeep = 0\n"));
+}
+
 TEST(ConfigTest, ErrorsNameTheKey) {
   EXPECT_EQ("config.toml: unknown key 'http.lisen'", Error("[http]\nlisen = \"127.0.0.1:1\"\n"));
   EXPECT_EQ("config.toml: unknown section [peers]", Error("[peers]\n"));

@@ -173,7 +173,8 @@ TEST_F(MrcnodeTest, ImportSampleContentVerifyAndBackup) {
       json::parse(Mrc({"doc", "list", "--data", hq, "--kind", "guide", "--limit", "1000"}).out);
   EXPECT_GE(guides["docs"].size(), 120u);
   ASSERT_EQ(0, Mrc({"backup", "--data", hq, Dir("backup")}).status);
-  EXPECT_TRUE(fs::exists(Dir("backup") + "/CURRENT"));
+  EXPECT_TRUE(fs::exists(Dir("backup") + "/db/CURRENT"));
+  EXPECT_TRUE(fs::exists(Dir("backup") + "/backup.json"));
   ExpectOwnerOnly(Dir("backup"));
   // A broken directory imports nothing.
   fs::create_directories(Dir("bad"));

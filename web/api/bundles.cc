@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <variant>
 
 #include "sync/bundle/bundle.h"
 #include "web/api/common.h"
@@ -8,19 +9,20 @@
 namespace mrc::web::api {
 namespace {
 
-// A bundle (USB stick) written or read by the running node, so that a
-// centre need not stop its node, and its UI, to carry entries on a stick.
-// The request names a file on this machine, so only the node's own command
-// line (its local token) may make it: `mrcnode bundle export|import`.
-HttpResponse Bundle(Call& c, bool write) {
-  const HttpRequest& r = c.http();
-  const Principal& who = *c.req.who;
-  if (!who.local) {
-    return ErrorResponse(403, "PERMISSION_DENIED",
-                         "bundles name files on the node's machine: use `mrcnode bundle "
-                         "export` or `mrcnode bundle import` there");
+// A request that names a file on this machine: only the node's own
+// command line (its local token) may make one. The body, and its "path",
+// or the answer refusing it.
+struct LocalFileRequest {
+  nlohmann::json body;
+  std::string path;
+};
+std::variant<LocalFileRequest, HttpResponse> LocalFile(Call& c, const char* commands) {
+  if (!c.req.who->local) {
+    return ErrorResponse(
+        403, "PERMISSION_DENIED",
+        std::string("this names files on the node's machine: use ") + commands + " there");
   }
-  auto body = ParseBody(r);
+  auto body = ParseBody(c.http());
   if (!body.ok()) return JsonError(body.status());
   auto file = body->find("path");
   if (file == body->end() || !file->is_string() || file->get<std::string>().empty() ||
@@ -28,6 +30,16 @@ HttpResponse Bundle(Call& c, bool write) {
     return JsonError(Status::InvalidArgument("\"path\" must be an absolute file path"));
   }
   std::string path = file->get<std::string>();
+  return LocalFileRequest{std::move(body).value(), std::move(path)};
+}
+
+// A bundle (USB stick) written or read by the running node, so that a
+// centre need not stop its node, and its UI, to carry entries on a stick.
+HttpResponse Bundle(Call& c, bool write) {
+  auto asked = LocalFile(c, "`mrcnode bundle export` or `mrcnode bundle import`");
+  if (auto* refused = std::get_if<HttpResponse>(&asked)) return std::move(*refused);
+  auto& [body_json, path] = std::get<LocalFileRequest>(asked);
+  auto* body = &body_json;
   if (write) {
     std::optional<sync::Summary> peer;
     if (auto it = body->find("summary"); it != body->end()) {
@@ -61,6 +73,17 @@ HttpResponse Summary(Call& c) {
 }
 
 HttpResponse ExportBundle(Call& c) { return Bundle(c, true); }
+
+// A backup written by the running node (`mrcnode backup` while it runs):
+// a checkpoint of its store, consistent and mostly hard links.
+HttpResponse Backup(Call& c) {
+  auto asked = LocalFile(c, "`mrcnode backup`");
+  if (auto* refused = std::get_if<HttpResponse>(&asked)) return std::move(*refused);
+  if (!c.parts.backup) return JsonError(Status::Unavailable("this node writes no backups"));
+  auto manifest = c.parts.backup(std::get<LocalFileRequest>(asked).path);
+  if (!manifest.ok()) return JsonError(manifest.status());
+  return JsonText(200, *manifest);
+}
 HttpResponse ImportBundle(Call& c) { return Bundle(c, false); }
 
 }  // namespace mrc::web::api

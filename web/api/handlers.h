@@ -84,12 +84,15 @@ HttpResponse RevokeToken(Call& c);
 PasswordWork MePassword(const Call& c);
 PasswordWork UserPassword(const Call& c);
 
-// ---- bundles (bundles.cc)
+// ---- bundles and backups (bundles.cc)
 // What this node holds (for a bundle made elsewhere); a bundle written to
 // or read from a path on this machine ({path, summary?}, {path}).
 HttpResponse Summary(Call& c);
 HttpResponse ExportBundle(Call& c);
 HttpResponse ImportBundle(Call& c);
+// A backup of the store written to a directory on this machine ({path});
+// answers its manifest (node/backup.h). 503 while another is written.
+HttpResponse Backup(Call& c);
 
 // ---- search (search.cc)
 // Over web::SearchIndex: a query with its filters and page, and a facet's

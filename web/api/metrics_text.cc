@@ -86,6 +86,9 @@ void LogFigures(Exposition& e, const NodeStatus& s) {
         d.unapproved_refused);
   e.One("mrcnode_entries_rejected", "gauge", "Entries the trust rules rejected, in all.",
         s.trust.rejected);
+  e.One("mrcnode_own_feed_held", "gauge",
+        "1 while a node restored from a backup waits for its own newer entries.",
+        s.own_feed_held);
 }
 
 // One series per link: an outgoing link by the address it dials (stable),

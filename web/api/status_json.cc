@@ -83,6 +83,7 @@ Result<std::string> NodeStatusJson(const NodeStatus& s) {
          {"awaiting_upgrade", d.awaiting_upgrade},
          {"unapproved_refused", d.unapproved_refused},
          {"forks", d.forks},
+         {"own_feed_held", s.own_feed_held},
          {"digest", ToHex(d.digest)},
          {"peers", PeersJson(s.peers)},
          {"trust", TrustJson(s.trust)},

@@ -2,7 +2,7 @@
 // NodeStatus (web/route/node_status.h). Clients parse it; keep its shape:
 //   {"node", "encryption_key", "name", "network", "network_id",
 //    "documents", "entries", "authors", "pending", "awaiting_upgrade",
-//    "unapproved_refused", "forks", "digest",
+//    "unapproved_refused", "forks", "digest", "own_feed_held",
 //    "peers": [{"address", "direction": "out"|"in", "peer": key|null,
 //               "connected", "last_contact": time|null, "entries_sent",
 //               "entries_received", "peer_lacks", "we_lack", "bytes_sent",

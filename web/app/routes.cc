@@ -86,6 +86,7 @@ const RouteRule kRoutes[] = {
     {"GET", "/api/v1/summary", kA, api::Summary},
     {"POST", "/api/v1/bundles/export", kA, api::ExportBundle},
     {"POST", "/api/v1/bundles/import", kA, api::ImportBundle},
+    {"POST", "/api/v1/backup", kA, api::Backup},
     {"GET", "/api/v1/docs", kC, Svc<api::ListDocs, true>, nullptr, kDocApi},
     {"POST", "/api/v1/docs", kE, Svc<api::CreateDoc>, nullptr, kDocApi},
     {"GET", "/api/v1/docs/{id}", kC, Svc<api::GetDoc>, kDocIds, kDocApi},

@@ -61,6 +61,9 @@ struct NodeStatus {
   std::string network;
   Hash32 network_id{};
   sync::DigestInfo digest;
+  // Restored from a backup: this node signs nothing of its own until a
+  // peer has brought its feed's newer entries (docs/operations.md).
+  bool own_feed_held = false;
   std::vector<sync::PeerLinkStatus> peers;
   TrustStatus trust;
   MemoryStatus memory;

@@ -34,6 +34,9 @@ struct AppParts {
   PasswordPool* passwords = nullptr;
   // What GET /api/v1/status answers, and what the sync page shows.
   std::function<Result<NodeStatus>()> status;
+  // Writes a backup of the store into a directory that must not exist
+  // (node/backup.h) and returns its manifest as JSON; unset: 503.
+  std::function<Result<std::string>(const std::string& dest)> backup;
   std::string node_name;  // this centre's name, for page titles
   // What a bundle import may hold at once (sync::ImportOptions).
   std::size_t bundle_import_bytes = 32 << 20;

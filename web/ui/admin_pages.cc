@@ -109,7 +109,10 @@ HttpResponse SyncPage(Page& p, const AppParts& parts) {
   if (!parts.status) return ErrorHtml(p, 503, "status is not available");
   auto st = parts.status();
   if (!st.ok()) return FromStatus(p, st.status());
-  std::string b = "<h1>" + p.H("sync.title") + "</h1>" + SyncCounts(p, parts, st->digest);
+  std::string b = "<h1>" + p.H("sync.title") + "</h1>";
+  if (st->own_feed_held)
+    b += "<p class=\"warning\" role=\"status\">" + p.H("sync.own_feed_held") + "</p>";
+  b += SyncCounts(p, parts, st->digest);
   if (st->search) b += SearchLine(p, *st->search);
   b += PeersTable(p, st->peers) + TrustSections(p, st->trust);
   return p.Render(200, p.T("sync.title"), b, "/sync");

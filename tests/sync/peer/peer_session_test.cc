@@ -500,5 +500,43 @@ TEST_F(PeerSessionTest, APeerOfAnotherProtocolVersionIsRefusedWithTheReason) {
   EXPECT_TRUE(first(wire::VersionMsg{0, v, ""}).ok()) << "a range that includes ours";
 }
 
+// A node restored from a backup holds an older copy of its own feed than
+// its peer: it signs nothing until the link has brought the newer entries
+// (the hold survives a restart), then signs after them, and no fork is
+// recorded anywhere.
+TEST_F(PeerSessionTest, ARestoredNodeSignsOnlyAfterItsNewerOwnEntriesArrive) {
+  Node a(tmp_.Sub("a")), b(tmp_.Sub("b"));
+  a.log->Append({NewFaq("kept")}).value();
+  std::string backup = tmp_.Sub("backup");
+  ASSERT_TRUE(a.store->Checkpoint(backup).ok());
+  a.log->Append({NewFaq("after the backup 1"), NewFaq("after the backup 2")}).value();
+  {
+    Link ab(a, b);
+    ASSERT_TRUE(ab.Settle());
+  }
+  Node restored(backup, a.key, testing::TestNetwork(), Node::Mode::kObserve);
+  restored.log.reset();
+  ASSERT_TRUE(Log::HoldOwnFeed(restored.store.get()).ok());
+  restored.Restart();
+  EXPECT_TRUE(restored.log->own_feed_held());
+  EXPECT_EQ(Status::Code::kUnavailable,
+            restored.log->Append({NewFaq("too early")}).status().code());
+  restored.Restart();
+  EXPECT_TRUE(restored.log->own_feed_held());
+
+  Link link(restored, b);
+  ASSERT_TRUE(link.Settle());
+  EXPECT_FALSE(restored.log->own_feed_held());
+  EXPECT_EQ(3u, restored.log->OwnSeq().value());
+  restored.log->Append({NewFaq("after the restore")}).value();
+  link.PumpA();
+  ASSERT_TRUE(link.Settle());
+  EXPECT_EQ(restored.DigestHex(), b.DigestHex());
+  EXPECT_EQ(0u, b.log->Digest().value().forks);
+  EXPECT_EQ(0u, restored.log->Digest().value().forks);
+  restored.Restart();
+  EXPECT_FALSE(restored.log->own_feed_held());
+}
+
 }  // namespace
 }  // namespace mrc::sync

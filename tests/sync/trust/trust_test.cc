@@ -379,6 +379,27 @@ TEST_F(TrustTest, ARotatedKeyKeepsTheDocumentsAndTheOldKeyStops) {
                     .revoked_from);  // after the rotate statement
 }
 
+// A centre restored from a backup signs nothing while held (its peers may
+// hold newer entries of its feed): the receipt a bulletin owes waits, and
+// is signed when the hold ends.
+TEST_F(TrustTest, AHeldCentreSignsTheReceiptsItOwesOnceReleased) {
+  Node hq(tmp_.Sub("hq"));
+  auto c1 = Node::Centre(tmp_.Sub("c1"));
+  c1->log.reset();
+  ASSERT_TRUE(Log::HoldOwnFeed(c1->store.get()).ok());
+  c1->Restart();
+  std::uint64_t before = c1->log->OwnSeq().value();
+  Hash32 bulletin =
+      hq.log->Append({Draft{Kind::kBulletin, Op::kPut, {}, {}, Bulletin()}}).value().front();
+  c1->log->Ingest(hq.AllEntries()).value();
+  EXPECT_EQ(before, c1->log->OwnSeq().value());
+  ASSERT_TRUE(c1->log->ReleaseOwnFeedHold("test").ok());
+  EXPECT_EQ(before + 1, c1->log->OwnSeq().value());
+  hq.log->Ingest(c1->AllEntries()).value();
+  TrustService trust(hq.log.get(), hq.key);
+  EXPECT_TRUE(trust.Receipts(ToHex(bulletin)).value().not_received.empty());
+}
+
 TEST_F(TrustTest, CentresReceiptAndAcknowledgeBulletins) {
   Node hq(tmp_.Sub("hq"));
   auto c1 = Node::Centre(tmp_.Sub("c1"));

@@ -58,7 +58,7 @@ TEST(StatusJsonTest, ANodeWithAPeerAForkAndARejectionIsWrittenInTheApiShape) {
       R"j("encryption_key":"@2","entries":6,"forks":0,)j"
       R"j("memory":{"rocksdb_block_cache_bytes":20,"rocksdb_memtables_bytes":10,)j"
       R"j("rocksdb_table_readers_bytes":30},"name":"MRC Tirana","network":"WB",)j"
-      R"j("network_id":"@3","node":"@1",)j"
+      R"j("network_id":"@3","node":"@1","own_feed_held":false,)j"
       R"j("peers":[{"address":"127.0.0.1:7401","bytes_received":1000,"bytes_sent":900,)j"
       R"j("connected":true,"direction":"out","entries_received":8,"entries_sent":7,)j"
       R"j("last_contact":"2023-11-14T22:13:20.000Z","last_error":"","peer":"@5","peer_lacks":1,)j"
