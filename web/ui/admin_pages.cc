@@ -53,6 +53,11 @@ HttpResponse SyncPage(Page& p, const AppParts& parts) {
   }
   b += "<dt>" + p.H("sync.digest") + "</dt><dd><code>" +
        Esc(JsonString(s, "digest").substr(0, 16)) + "</code></dd>";
+  if (!parts.tls_fingerprint.empty()) {
+    b += "<dt>" + p.H("sync.certificate") + "</dt><dd><code class=\"fingerprint\">" +
+         Esc(parts.tls_fingerprint) + "</code><br><span class=\"hint\">" +
+         p.H("sync.certificate_help") + "</span></dd>";
+  }
   // Documents edited at two centres before either saw the other's version.
   sync::ListQuery conflicts;
   conflicts.conflicts_only = true;

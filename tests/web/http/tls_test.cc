@@ -104,7 +104,7 @@ class TlsServerTest : public ::testing::Test {
     auto s = Server::Create(o, [](const HttpRequest& r) {
       HttpResponse res;
       res.content_type = "text/plain";
-      res.body = r.method + " " + r.target + (r.tls ? " tls" : " plain");
+      res.body = r.method + " " + r.target + (r.tls ? " tls " : " plain ") + r.ClientAddress();
       res.headers.emplace_back("Set-Cookie", "c=1; Path=/; HttpOnly");
       return res;
     });
@@ -133,7 +133,7 @@ TEST_F(TlsServerTest, ServesOverTlsWithSecureCookiesAndHsts) {
   auto r = Get("/x");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(200, r->status);
-  EXPECT_EQ("GET /x tls", r->body);
+  EXPECT_EQ("GET /x tls 127.0.0.1", r->body);  // the peer's own address, for per-client limits
   ASSERT_NE(nullptr, r->Header("Set-Cookie"));
   EXPECT_EQ("c=1; Path=/; HttpOnly; Secure", *r->Header("Set-Cookie"));
   ASSERT_NE(nullptr, r->Header("Strict-Transport-Security"));
