@@ -194,6 +194,11 @@ Result<web::CertificateInfo> UseUiCertificate(const std::string& data_dir,
     log::Info("http", note + " (" + files.cert_file + ")");
     std::cout << "mrcnode: " << note << "\n" << DescribeCertificate(files, info);
   }
+  if (std::string missing = NamesNotCovered(info, config); files.node_made && !missing.empty()) {
+    log::Warn("http", "the certificate is not made for " + missing +
+                          ", so browsers opening the node by it warn and get 421: run `mrcnode "
+                          "tls renew` and restart");
+  }
   auto now = static_cast<std::int64_t>(std::time(nullptr));
   if (info.not_after < now) {
     log::Warn("http", "the certificate " + files.cert_file + " has expired: browsers refuse it");

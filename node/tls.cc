@@ -72,6 +72,24 @@ Status MakeNodeCertificate(const UiCertificate& files, const config::Config& con
   return web::MakeCertificate(req, files.cert_file, files.key_file);
 }
 
+// The configured names the node's own certificate must hold, since the
+// server answers no other Host (the listen address when it is one address,
+// and http.tls_names); "" when it holds them all. The machine's addresses
+// on a wildcard listen are not among them: a DHCP lease that changes
+// would replace the certificate, and make staff check a new one, each time.
+std::string MissingName(const web::CertificateInfo& info, const config::Config& config) {
+  std::vector<std::string> wanted = config.http_tls_names;
+  if (auto listen = config::ParseHostPort(config.http_listen); listen.ok()) {
+    if (listen->host != "0.0.0.0" && listen->host != "::" && listen->host != "localhost") {
+      wanted.push_back(listen->host);
+    }
+  }
+  for (const auto& name : wanted) {
+    if (!web::HostMatchesNames(name, info.names)) return name;
+  }
+  return {};
+}
+
 Result<config::Config> LoadConfig(const std::string& data_dir) {
   if (std::error_code ec; !std::filesystem::exists(data_dir + "/identity.key", ec)) {
     return Status::NotFound(data_dir +
@@ -133,11 +151,22 @@ Result<web::CertificateInfo> PrepareUiCertificate(const std::string& data_dir,
   } else if (info->not_after - kRenewBeforeSeconds <
              static_cast<std::int64_t>(std::time(nullptr))) {
     *note = "renewed the web UI's certificate, which expires " + Utc(info->not_after);
+  } else if (std::string missing = MissingName(*info, config); !missing.empty()) {
+    *note = "made a new certificate for the web UI: the old one was not made for " + missing +
+            " (http.listen, http.tls_names)";
   } else {
     return info;
   }
   MRC_RETURN_IF_ERROR(MakeNodeCertificate(files, config));
   return web::ReadCertificate(files.cert_file);
+}
+
+std::string NamesNotCovered(const web::CertificateInfo& info, const config::Config& config) {
+  std::string out;
+  for (const auto& name : NodeCertificateNames(config)) {
+    if (!web::HostMatchesNames(name, info.names)) out += (out.empty() ? "" : ", ") + name;
+  }
+  return out;
 }
 
 std::string DescribeCertificate(const UiCertificate& files, const web::CertificateInfo& info) {

@@ -27,10 +27,16 @@ UiCertificate UiCertificateOf(const std::string& data_dir, const config::Config&
 std::vector<std::string> NodeCertificateNames(const config::Config& config);
 
 // The UI's certificate, ready to serve: the node's own is made when it is
-// missing, when its key does not match, or when it expires within 30 days
-// (`note` then says so, for the user); the centre's own is only read.
+// missing, when its key does not match, when it expires within 30 days, or
+// when it lacks the listen address or a name of http.tls_names (`note`
+// then says so, for the user); the centre's own is only read.
 Result<web::CertificateInfo> PrepareUiCertificate(const std::string& data_dir,
                                                   const config::Config& config, std::string* note);
+
+// The names and addresses NodeCertificateNames gives now that the node's
+// own certificate lacks (the machine's addresses change with a DHCP lease
+// or a new network), joined by ", "; "" when it holds them all.
+std::string NamesNotCovered(const web::CertificateInfo& info, const config::Config& config);
 
 // "  certificate: FILE\n  fingerprint: SHA-256 AB:CD:...\n  names: ...\n  valid until: ..."
 std::string DescribeCertificate(const UiCertificate& files, const web::CertificateInfo& info);

@@ -135,6 +135,18 @@ TEST_F(TlsTest, RenewReplacesTheNodesOwnCertificate) {
   ASSERT_FALSE(Start("hq").empty());
   EXPECT_EQ(after->fingerprint,
             nodes_["hq"]->WaitForField("tls_fingerprint", std::chrono::seconds(5)));
+  ASSERT_EQ(0, nodes_["hq"]->Stop());
+
+  // A name added to http.tls_names that the certificate lacks: the node
+  // makes a new one for it at start, since it answers no Host it lacks.
+  EditConfig("hq", {{"tls_names = []", "tls_names = [\"mrc.centre.lan\"]"}});
+  ASSERT_FALSE(Start("hq").empty());
+  auto renamed = web::ReadCertificate(Dir("hq") + "/tls/cert.pem");
+  ASSERT_TRUE(renamed.ok());
+  EXPECT_NE(after->fingerprint, renamed->fingerprint);
+  EXPECT_TRUE(web::HostMatchesNames("mrc.centre.lan", renamed->names));
+  EXPECT_EQ(renamed->fingerprint,
+            nodes_["hq"]->WaitForField("tls_fingerprint", std::chrono::seconds(5)));
 }
 
 TEST_F(TlsTest, TheCentresOwnCertificateIsServedAndNotRenewed) {

@@ -150,6 +150,21 @@ TEST_F(TlsServerTest, AnotherCertificateIsRefusedByThePinningClient) {
   EXPECT_NE(std::string::npos, wrong.status().message().find("TLS handshake"));
 }
 
+// The error path closes after draining what the client still sends, as
+// over plain HTTP, so the client reads the 413 instead of a reset.
+TEST_F(TlsServerTest, BodyOverTheLimitIs413) {
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/big";
+  r.body = std::string((1 << 20) + 1, 'x');
+  auto res = HttpsCall(server_->address(), fingerprint_, r, 10);
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(413, res->status);
+  auto after = Get("/after");  // the server carries on
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(200, after->status);
+}
+
 TEST_F(TlsServerTest, HostMustBeLoopbackOrACertificateName) {
   auto code = [&](const std::string& host) {
     auto r = Get("/", host);
