@@ -3,7 +3,9 @@
 // Chromium (playwright-core) logs in and opens pages through it, accepting
 // the certificate by its public key's fingerprint only
 // (--ignore-certificate-errors-spki-list), as a browser whose user checked
-// the fingerprint would.
+// the fingerprint would. Then, without the browser: 421 for a foreign Host,
+// no answer to plain HTTP, and wrong logins from the browser's address
+// delayed as a real client address's are (loopback is not counted).
 //
 // The network is two namespaces the test makes and always removes: the
 // node's and the browser's, joined by a veth pair (10.213.0.1 browser,
@@ -158,6 +160,26 @@ function statusWithHost(ns, url, host) {
   return run(cmd, args).trim();
 }
 
+// Wrong logins at `count` different names from `ns`, one after another:
+// their statuses. Only the count per client address can delay them (429),
+// and it is kept for real addresses only (loopback is not counted).
+function wrongLogins(ns, base, count) {
+  const script = `
+    const https = require('node:https');
+    const one = (i) => new Promise((resolve) => {
+      const body = JSON.stringify({ name: 'guess' + i, password: 'wrong' });
+      const req = https.request(process.argv[1] + '/api/v1/login', { method: 'POST', rejectUnauthorized: false,
+        timeout: 10000, headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } },
+        (res) => { res.resume(); resolve(res.statusCode); });
+      req.on('error', (e) => resolve('error ' + e.code));
+      req.end(body);
+    });
+    (async () => { const out = []; for (let i = 0; i < Number(process.argv[2]); i++) out.push(await one(i));
+      console.log(JSON.stringify(out)); })();`;
+  const [cmd, args] = inNs(ns, process.execPath, ['-e', script, base, String(count)]);
+  return JSON.parse(run(cmd, args));
+}
+
 // ---------------------------------------------------------------------------
 // The flow
 
@@ -243,6 +265,15 @@ async function flow({ ns, browserNs, listenHost, port, tmp }) {
   // DNS rebinding: a Host the certificate does not hold gets 421.
   assert.equal(statusWithHost(browserNs, `${base}/login`, 'evil.example'), '421');
   assert.equal(statusWithHost(browserNs, `${base}/login`, `${listenHost}:${port}`), '200');
+  // The browser's address is a real one: after 20 wrong passwords from it
+  // (limits.login_address_delay_after_failures), whatever the names, the
+  // next try waits (429).
+  if (ns) {
+    const statuses = wrongLogins(browserNs, base, 24);
+    const first429 = statuses.indexOf(429);
+    assert.ok(first429 >= 20, `statuses of 24 wrong logins from ${BROWSER_ADDR}: ${statuses}`);
+    assert.deepEqual(statuses.slice(0, 20), Array(20).fill(401), `${statuses}`);
+  }
   // Plain HTTP on the port gets no HTTP answer.
   const plain = statusWithHost(browserNs, `${base}/login`.replace('https:', 'http:'), listenHost)
     .replace(/^\d+$/, 'answered');
