@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "config/config.h"
 #include "tests/e2e/cluster.h"
 #include "web/http/client.h"
 
@@ -39,9 +40,10 @@ class TlsTest : public Cluster {
   }
 
   // POST /api/v1/login as ana, over HTTPS pinned to `fingerprint`, or plain
-  // HTTP when it is "".
-  Result<web::HttpResponse> Login(const std::string& fingerprint) {
+  // HTTP when it is "", with the Host header `host` if given.
+  Result<web::HttpResponse> Login(const std::string& fingerprint, const std::string& host = "") {
     web::HttpRequest r;
+    if (!host.empty()) r.headers["host"] = host;
     r.method = "POST";
     r.target = "/api/v1/login";
     r.headers["content-type"] = "application/json";
@@ -94,13 +96,24 @@ TEST_F(TlsTest, ServesHttpsWithSecureCookiesAndHsts) {
   printed << out.rdbuf();
   EXPECT_NE(std::string::npos, printed.str().find("fingerprint " + fingerprint)) << printed.str();
 
-  auto login = Login(fingerprint);
+  // Opened by a name of the certificate (the machine's host name), as from
+  // a staff PC: Secure cookie and HSTS.
+  std::string name = info->names.front();
+  ASSERT_FALSE(config::IsLoopback(name)) << name;
+  auto login = Login(fingerprint, name + addr_.substr(addr_.rfind(':')));
   ASSERT_TRUE(login.ok()) << login.status().ToString();
   ASSERT_EQ(200, login->status) << login->body;
   ASSERT_NE(nullptr, login->Header("set-cookie"));
   EXPECT_NE(std::string::npos, login->Header("set-cookie")->find("; Secure"));
   ASSERT_NE(nullptr, login->Header("strict-transport-security"));
   EXPECT_NE(nullptr, login->Header("content-security-policy"));
+  // By loopback: Secure, but no HSTS (it would hold for every service on
+  // that name in the browser).
+  auto local = Login(fingerprint);
+  ASSERT_TRUE(local.ok()) << local.status().ToString();
+  ASSERT_EQ(200, local->status) << local->body;
+  EXPECT_NE(std::string::npos, local->Header("set-cookie")->find("; Secure"));
+  EXPECT_EQ(nullptr, local->Header("strict-transport-security"));
   EXPECT_FALSE(Login("").ok());  // no plain HTTP on the TLS port
 
   // The node's own command line reaches it through node.json's fingerprint.

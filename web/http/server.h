@@ -17,6 +17,8 @@
 // server speaks HTTPS only, TLS 1.2+, and may bind to any address; a client
 // must finish its TLS handshake within `timeout_seconds`, and a connection
 // still in its handshake counts in the connection budget like an idle one.
+// Over TLS every cookie a handler sets is made Secure, and the answer to a
+// request by a non-loopback Host carries HSTS (Strict-Transport-Security).
 //
 // DNS rebinding: a page on evil.example may make a browser send requests here
 // by resolving evil.example to this node's address, but its Host header

@@ -84,9 +84,11 @@ std::string FramingProblem(const http::request<http::string_body>& req) {
 // certificate holds (`tls_names`): a browser reaches the node by no other
 // name without a certificate warning.
 // A missing or repeated Host is malformed (400); a foreign one is 421.
+// `loopback` tells whether the Host is a loopback name or address.
 std::string HostProblem(const http::request<http::string_body>& req, const Shared& shared,
-                        int* status) {
+                        int* status, bool* loopback) {
   *status = 400;
+  *loopback = false;
   auto hosts = req.equal_range(http::field::host);
   auto count = std::distance(hosts.first, hosts.second);
   if (count == 0) return req.version() < 11 ? "" : "an HTTP/1.1 request needs a Host header";
@@ -99,7 +101,8 @@ std::string HostProblem(const http::request<http::string_body>& req, const Share
   } else {
     host = host.substr(0, host.rfind(':'));
   }
-  if (config::IsLoopback(host)) return {};
+  *loopback = config::IsLoopback(host);
+  if (*loopback) return {};
   const std::string shown(hosts.first->value().substr(0, 100));
   if (!shared.tls) {
     return "Host '" + shown +
@@ -142,17 +145,17 @@ bool HandlerMaySet(std::string_view name, std::string_view value) {
 }
 
 // Over TLS: every cookie is Secure (a browser then never sends it over
-// plain HTTP, where anyone on the network could read it), and HSTS tells the
-// browser to use nothing but HTTPS for this host for a year (on every port:
-// docs/operations.md).
-void AddTlsHeaders(HttpResponse* r) {
+// plain HTTP, where anyone on the network could read it), and with `hsts`
+// HSTS tells the browser to use nothing but HTTPS for this host for a year
+// (on every port: docs/operations.md).
+void AddTlsHeaders(HttpResponse* r, bool hsts) {
   for (auto& [name, value] : r->headers) {
     if (!beast::iequals(name, "set-cookie")) continue;
     std::string lower = value;
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (lower.find("; secure") == std::string::npos) value += "; Secure";
   }
-  if (r->Header("Strict-Transport-Security") == nullptr) {
+  if (hsts && r->Header("Strict-Transport-Security") == nullptr) {
     r->headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
   }
 }
@@ -160,12 +163,12 @@ void AddTlsHeaders(HttpResponse* r) {
 // A response to HEAD keeps its Content-Length but sends no body; a body would
 // be read as the start of the next response.
 http::message_generator MakeResponse(HttpResponse r, unsigned version, bool keep_alive, bool tls,
-                                     bool head = false) {
+                                     bool hsts, bool head = false) {
   if (r.status < 100 || r.status > 599) {
     r = ErrorResponse(500, "INTERNAL", "handler returned HTTP status " + std::to_string(r.status));
   }
   AddStandardHeaders(&r);
-  if (tls) AddTlsHeaders(&r);
+  if (tls) AddTlsHeaders(&r, hsts);
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
   res.set(http::field::content_type, r.content_type);
   for (const auto& [name, value] : r.headers) {
@@ -320,7 +323,8 @@ class Connection final : public Session {
     if (!self) return;
     LogRequest(request_method_, request_target_, response.status, response.body.size());
     bool keep_alive = keep_alive_ && !shared_->stopping && !evicted_;
-    Write(MakeResponse(std::move(response), version_, keep_alive, kTls, head_), /*linger=*/false);
+    Write(MakeResponse(std::move(response), version_, keep_alive, kTls, hsts_, head_),
+          /*linger=*/false);
   }
 
   enum class State { kHandshake, kIdle, kReading, kHandling, kClosing };
@@ -348,11 +352,18 @@ class Connection final : public Session {
     if (ec) return OnReadError(ec);
     state_ = State::kReading;
     started_ = Clock::now();
+    hsts_ = false;
     if (std::string why = FramingProblem(parser_->get()); !why.empty()) {
       return SendError(400, "BAD_REQUEST", why);
     }
     int status = 0;
-    if (std::string why = HostProblem(parser_->get(), *shared_, &status); !why.empty()) {
+    bool loopback = false;
+    std::string why = HostProblem(parser_->get(), *shared_, &status, &loopback);
+    // Not for a loopback Host: HSTS for "localhost" would take plain HTTP
+    // away from every other local service in that browser for a year (and
+    // browsers ignore it for IP addresses).
+    hsts_ = kTls && !loopback && why.empty();
+    if (!why.empty()) {
       return SendError(status, status == 421 ? "MISDIRECTED_REQUEST" : "BAD_REQUEST", why);
     }
     if (parser_->is_done()) return OnRead({}, 0);
@@ -441,7 +452,7 @@ class Connection final : public Session {
     log::Debug("http", peer_ + ": " + message);
     state_ = State::kHandling;
     unsigned version = req.version() == 10 ? 10 : 11;
-    Write(MakeResponse(ErrorResponse(status, code, message), version, false, kTls),
+    Write(MakeResponse(ErrorResponse(status, code, message), version, false, kTls, hsts_),
           /*linger=*/true);
   }
 
@@ -540,6 +551,7 @@ class Connection final : public Session {
   unsigned version_ = 11;
   bool keep_alive_ = false;
   bool head_ = false;
+  bool hsts_ = false;  // HSTS with the current response
   std::string request_method_, request_target_;
 };
 

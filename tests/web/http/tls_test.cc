@@ -130,7 +130,7 @@ class TlsServerTest : public ::testing::Test {
 
 TEST_F(TlsServerTest, ServesOverTlsWithSecureCookiesAndHsts) {
   EXPECT_TRUE(server_->tls());
-  auto r = Get("/x");
+  auto r = Get("/x", "mrc.centre.lan:8443");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(200, r->status);
   EXPECT_EQ("GET /x tls 127.0.0.1", r->body);  // the peer's own address, for per-client limits
@@ -139,6 +139,15 @@ TEST_F(TlsServerTest, ServesOverTlsWithSecureCookiesAndHsts) {
   ASSERT_NE(nullptr, r->Header("Strict-Transport-Security"));
   EXPECT_EQ("max-age=31536000", *r->Header("Strict-Transport-Security"));
   ASSERT_NE(nullptr, r->Header("Content-Security-Policy"));  // the standard headers stay
+
+  // Opened by a loopback name: Secure cookies, but no HSTS, which would
+  // hold for every other service on "localhost" in that browser.
+  for (std::string host : {"localhost:8443", "127.0.0.1"}) {
+    auto local = Get("/x", host);
+    ASSERT_TRUE(local.ok()) << local.status().ToString();
+    EXPECT_EQ("c=1; Path=/; HttpOnly; Secure", *local->Header("Set-Cookie"));
+    EXPECT_EQ(nullptr, local->Header("Strict-Transport-Security")) << host;
+  }
 }
 
 TEST_F(TlsServerTest, AnotherCertificateIsRefusedByThePinningClient) {
