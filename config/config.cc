@@ -92,7 +92,9 @@ class Reader {
 const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& Known() {
   static const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> kKnown = {
       {"node", {"name"}},
-      {"http", {"listen", "body_limit", "timeout_seconds", "threads"}},
+      {"http",
+       {"listen", "tls", "tls_cert", "tls_key", "tls_names", "body_limit", "timeout_seconds",
+        "threads"}},
       {"storage", {"sync", "cache_mb"}},
       {"sync", {"listen", "peers", "keepalive_seconds", "idle_timeout_seconds"}},
       {"referrals", {"retention_days"}},
@@ -354,7 +356,46 @@ void RenderHttpLimits(const Config& c, std::ostream& o) {
     << c.password_checks_queued << "\n";
 }
 
+// http.listen, http.tls and its files and names, together.
+Status CheckHttpTls(const Config& c, std::string_view source) {
+  auto listen = ParseHostPort(c.http_listen);
+  if (!listen.ok()) return Bad(source, "http.listen", listen.status().message());
+  if (c.http_tls != "auto" && c.http_tls != "on" && c.http_tls != "off") {
+    return Bad(source, "http.tls", "must be auto, on or off, got '" + c.http_tls + "'");
+  }
+  if (c.http_tls == "off" && !IsLoopback(listen->host)) {
+    return Bad(source, "http.tls",
+               "'off' (plain HTTP) is refused on '" + c.http_listen +
+                   "', which is not a loopback address: passwords and session cookies must not "
+                   "cross a network in the clear; use 'auto' or 'on'");
+  }
+  if (c.http_tls_cert.empty() != c.http_tls_key.empty()) {
+    return Bad(source, c.http_tls_cert.empty() ? "http.tls_cert" : "http.tls_key",
+               "http.tls_cert and http.tls_key go together: give both (the centre's own "
+               "certificate) or neither (the node makes its own)");
+  }
+  for (const auto& name : c.http_tls_names) {
+    bool ok = !name.empty() && name.size() <= 253;
+    for (char ch : name) {
+      ok = ok &&
+           (std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == ':');
+    }
+    if (!ok) {
+      return Bad(source, "http.tls_names",
+                 "'" + name + "' is neither a host name nor an IP address");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+bool HttpUsesTls(const Config& config) {
+  if (config.http_tls == "on") return true;
+  if (config.http_tls == "off") return false;
+  auto listen = ParseHostPort(config.http_listen);
+  return !listen.ok() || !IsLoopback(listen->host);
+}
 
 std::string HostPort::ToString() const {
   if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
@@ -426,6 +467,10 @@ Result<Config> Parse(std::string_view toml_text, std::string_view source) {
   Reader r(root, source);
   MRC_RETURN_IF_ERROR(r.String("node", "name", &c.node_name));
   MRC_RETURN_IF_ERROR(r.String("http", "listen", &c.http_listen));
+  MRC_RETURN_IF_ERROR(r.String("http", "tls", &c.http_tls));
+  MRC_RETURN_IF_ERROR(r.String("http", "tls_cert", &c.http_tls_cert));
+  MRC_RETURN_IF_ERROR(r.String("http", "tls_key", &c.http_tls_key));
+  MRC_RETURN_IF_ERROR(r.StringList("http", "tls_names", &c.http_tls_names));
   MRC_RETURN_IF_ERROR(r.Int("http", "body_limit", 1024, 64LL << 20, &c.http_body_limit));
   MRC_RETURN_IF_ERROR(r.Int("http", "timeout_seconds", 1, 3600, &c.http_timeout_seconds));
   MRC_RETURN_IF_ERROR(r.Int("http", "threads", 1, 64, &c.http_threads));
@@ -457,15 +502,7 @@ Result<Config> Parse(std::string_view toml_text, std::string_view source) {
                    ": a quiet link whose ping is late would be closed");
   }
 
-  auto listen = ParseHostPort(c.http_listen);
-  if (!listen.ok()) return Bad(source, "http.listen", listen.status().message());
-  if (!IsLoopback(listen->host)) {
-    return Bad(source, "http.listen",
-               "'" + c.http_listen +
-                   "' is not a loopback address; the HTTP server has no TLS, "
-                   "so it binds to loopback only (127.0.0.1 or [::1]), where passwords and session "
-                   "cookies never cross a network");
-  }
+  MRC_RETURN_IF_ERROR(CheckHttpTls(c, source));
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
       c.log_level != "error") {
     return Bad(source, "log.level",
@@ -499,12 +536,35 @@ void RenderNodeAndHttp(const Config& c, std::ostream& o) {
     << Quote(c.node_name)
     << "\n\n"
        "[http]\n"
-       "# Address of the web UI and JSON API. Loopback only: there is no TLS, and\n"
-       "# passwords and session cookies must not cross a network in the clear.\n"
+       "# Address of the web UI and JSON API. On loopback (127.0.0.1, [::1]) only\n"
+       "# this machine reaches it; on a network address (\"0.0.0.0:8443\" for\n"
+       "# all, or one of the machine's) the centre's computers do, over HTTPS.\n"
        "# Port 0 picks a free port. Default: \"127.0.0.1:8080\".\n"
        "listen = "
     << Quote(c.http_listen)
     << "\n"
+       "# HTTPS: \"auto\" on a non-loopback address and plain HTTP on loopback;\n"
+       "# \"on\" on any address; \"off\" never (allowed on loopback only).\n"
+       "# Default: \"auto\".\n"
+       "tls = "
+    << Quote(c.http_tls)
+    << "\n"
+       "# A certificate (PEM, with its chain) and key the centre already has,\n"
+       "# e.g. from its own CA; both or neither. Neither: the node makes its own\n"
+       "# self-signed one in DATA/tls/ (`mrcnode tls show`, `mrcnode tls renew`).\n"
+       "# Default: \"\".\n"
+       "tls_cert = "
+    << Quote(c.http_tls_cert)
+    << "\n"
+       "tls_key = "
+    << Quote(c.http_tls_key)
+    << "\n"
+       "# Names and addresses the node's own certificate is made for, besides the\n"
+       "# host name, localhost, loopback and the machine's addresses, e.g.\n"
+       "# [\"mrc.centre.lan\"]; browsers accept no other. Default: [].\n"
+       "tls_names = ["
+    << QuoteList(c.http_tls_names)
+    << "]\n"
        "# Largest request body accepted, in bytes (1024 .. 67108864). Default: 1048576.\n"
        "body_limit = "
     << c.http_body_limit

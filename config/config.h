@@ -3,8 +3,8 @@
 //
 // Every setting has a working default, so a missing file or a missing key is
 // fine. An unknown key, a value of the wrong type, or a value out of range
-// stops start-up with a message that names the key ("config.toml: http.listen:
-// '0.0.0.0:80' is not a loopback address ...").
+// stops start-up with a message that names the key ("config.toml: http.tls:
+// must be auto, on or off, got 'yes'").
 #pragma once
 
 #include <cstdint>
@@ -33,10 +33,20 @@ struct Config {
   std::string node_name = "";  // display name of this centre; "" = unnamed
 
   // [http]
-  std::string http_listen = "127.0.0.1:8080";  // loopback only: there is no TLS
-  std::uint64_t http_body_limit = 1 << 20;     // bytes; 1 KiB .. 64 MiB
-  std::uint32_t http_timeout_seconds = 30;     // read/write timeout; 1 .. 3600
-  std::uint32_t http_threads = 2;              // 1 .. 64
+  std::string http_listen = "127.0.0.1:8080";  // any address; non-loopback means HTTPS
+  // "auto": HTTPS on a non-loopback address, plain HTTP on loopback; "on":
+  // HTTPS on any address; "off": plain HTTP, which only loopback may use.
+  std::string http_tls = "auto";
+  // PEM files of a certificate (chain) and key the centre already has; both
+  // or neither. Neither: the node makes its own (DATA/tls/, HttpUsesTls).
+  std::string http_tls_cert = "";
+  std::string http_tls_key = "";
+  // Names and addresses the node's own certificate is made for besides its
+  // host name, "localhost", loopback and the machine's addresses.
+  std::vector<std::string> http_tls_names;
+  std::uint64_t http_body_limit = 1 << 20;  // bytes; 1 KiB .. 64 MiB
+  std::uint32_t http_timeout_seconds = 30;  // read/write timeout; 1 .. 3600
+  std::uint32_t http_threads = 2;           // 1 .. 64
 
   // [storage]
   bool storage_sync = true;             // fsync every write batch (crash safety)
@@ -104,6 +114,9 @@ struct Config {
   std::uint32_t limits_unapproved_total_mb = 256;
   std::uint32_t limits_bundle_import_memory_mb = 32;  // held of a bundle at once; 2 .. 65536
 };
+
+// Whether the web UI speaks HTTPS under `config` (http.tls and http.listen).
+bool HttpUsesTls(const Config& config);
 
 // Parses TOML text. `source` names the file in messages ("/data/config.toml").
 Result<Config> Parse(std::string_view toml_text, std::string_view source);

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -23,6 +24,7 @@
 #include "config/foundation/log.h"
 #include "node/doc_client.h"
 #include "node/import.h"
+#include "node/tls.h"
 #include "sync/bundle/bundle.h"
 #include "sync/crypto/crypto.h"
 #include "sync/peer/peer_service.h"
@@ -102,6 +104,17 @@ int CmdInit(const InitOptions& options) {
   auto r = InitDataDir(options);
   if (!r.ok()) return Fail(r.status());
   std::cout << *r;
+  // The web UI's certificate, made now so that its fingerprint can be
+  // noted before anyone's browser first asks about it.
+  auto config = config::LoadFile(options.data_dir + "/config.toml");
+  if (!config.ok()) return Fail(config.status());
+  std::string note;
+  auto cert = PrepareUiCertificate(options.data_dir, *config, &note);
+  if (!cert.ok()) return Fail(cert.status());
+  std::cout << "  web UI:     "
+            << (config::HttpUsesTls(*config) ? "HTTPS" : "plain HTTP (loopback)")
+            << "; its certificate, for when it serves HTTPS:\n"
+            << DescribeCertificate(UiCertificateOf(options.data_dir, *config), *cert);
   return 0;
 }
 
@@ -164,6 +177,45 @@ web::ServerOptions ServerOptionsOf(const config::Config& config) {
   return so;
 }
 
+// The UI's certificate for `options`: the node's own made or renewed when
+// it must, a warning when the centre's own is about to expire.
+Result<web::CertificateInfo> UseUiCertificate(const std::string& data_dir,
+                                              const config::Config& config,
+                                              web::ServerOptions* options) {
+  std::string note;
+  MRC_ASSIGN_OR_RETURN(auto info, PrepareUiCertificate(data_dir, config, &note));
+  UiCertificate files = UiCertificateOf(data_dir, config);
+  if (!note.empty()) {
+    log::Info("http", note + " (" + files.cert_file + ")");
+    std::cout << "mrcnode: " << note << "\n" << DescribeCertificate(files, info);
+  }
+  if (std::string missing = NamesNotCovered(info, config); files.node_made && !missing.empty()) {
+    log::Warn("http", "the certificate is not made for " + missing +
+                          ", so browsers opening the node by it warn and get 421: run `mrcnode "
+                          "tls renew` and restart");
+  }
+  auto now = static_cast<std::int64_t>(std::time(nullptr));
+  if (info.not_after < now) {
+    log::Warn("http", "the certificate " + files.cert_file + " has expired: browsers refuse it");
+  } else if (info.not_after - now < 30 * 86400) {
+    log::Warn("http", "the certificate " + files.cert_file + " expires in " +
+                          std::to_string((info.not_after - now) / 86400) + " days");
+  }
+  options->tls_cert_file = files.cert_file;
+  options->tls_key_file = files.key_file;
+  return info;
+}
+
+// Where this machine's own command line reaches the node: a wildcard
+// listen address ("0.0.0.0:8443") through loopback, which it includes.
+std::string LocalAddress(const std::string& address) {
+  auto hp = config::ParseHostPort(address);
+  if (!hp.ok()) return address;
+  if (hp->host == "0.0.0.0") hp->host = "127.0.0.1";
+  if (hp->host == "::") hp->host = "::1";
+  return hp->ToString();
+}
+
 web::LoginLimits LoginLimitsOf(const config::Config& config) {
   web::LoginLimits limits;
   limits.delay_after_failures = config.login_delay_after_failures;
@@ -208,15 +260,21 @@ Status ReplaceFile(const std::string& path, const std::string& text) {
   return Status::Ok();
 }
 
-// Where the node serves, in its log and on standard output, and what to do
-// first when it has no accounts yet.
+// Where the node serves, in its log and on standard output (with the
+// certificate's fingerprint over HTTPS, for staff to check against what
+// their browser shows), and what to do first when it has no accounts yet.
 void Announce(const Context& c, const std::string& data_dir, const std::string& address,
-              const std::string& peer_address, web::Users& users) {
+              const std::string& fingerprint, const std::string& peer_address, web::Users& users) {
   log::Info("node", "serving " + c.genesis.network_name + " as " +
                         ToHex(c.identity.public_key).substr(0, 16) + " from " + data_dir);
-  std::cout << "mrcnode: serving http://" << address << "/ (data " << data_dir << ")";
+  std::cout << "mrcnode: serving " << (fingerprint.empty() ? "http://" : "https://") << address
+            << "/ (data " << data_dir << ")";
   if (!peer_address.empty()) std::cout << ", peers on " << peer_address;
   std::cout << std::endl;
+  if (!fingerprint.empty()) {
+    log::Info("http", "certificate SHA-256 fingerprint " + fingerprint);
+    std::cout << "mrcnode: certificate SHA-256 fingerprint " << fingerprint << std::endl;
+  }
   auto user_count = users.Count();
   if (user_count.ok() && *user_count == 0) {
     std::cout
@@ -284,23 +342,31 @@ int CmdRun(const std::string& data_dir) {
   BackupSchedule schedule(&backups, backup_dir, c.config.backup_every_hours, c.config.backup_keep);
   parts.node_name = c.config.node_name;
   parts.bundle_import_bytes = std::size_t{c.config.limits_bundle_import_memory_mb} << 20;
+  web::ServerOptions server_options = ServerOptionsOf(c.config);
+  if (config::HttpUsesTls(c.config)) {
+    auto cert = UseUiCertificate(data_dir, c.config, &server_options);
+    if (!cert.ok()) return Fail(cert.status());
+    parts.tls_fingerprint = cert->fingerprint;
+  }
   web::App app(parts);
   std::string token_path = c.Path("api-token");
   auto token = NewLocalToken(token_path);
   if (!token.ok()) return Fail(token.status());
   app.SetLocalToken(*token);
-  auto server = web::Server::CreateAsync(ServerOptionsOf(c.config),
-                                         [&app](web::HttpRequest r, web::Respond respond) {
-                                           app.HandleAsync(std::move(r), std::move(respond));
-                                         });
+  auto server =
+      web::Server::CreateAsync(server_options, [&app](web::HttpRequest r, web::Respond respond) {
+        app.HandleAsync(std::move(r), std::move(respond));
+      });
   if (!server.ok()) return Fail(server.status());
   std::string address = (*server)->address();
   (*peers)->Start();
   // Tell `mrcnode doc ...` (and scripts) where this node answers.
   std::string info_path = c.Path("node.json");
-  json info{{"pid", ::getpid()}, {"http", address}, {"peer", (*peers)->listen_address()}};
+  json info{
+      {"pid", ::getpid()}, {"http", LocalAddress(address)}, {"peer", (*peers)->listen_address()}};
+  if (!parts.tls_fingerprint.empty()) info["tls_fingerprint"] = parts.tls_fingerprint;
   if (Status s = ReplaceFile(info_path, info.dump() + "\n"); !s.ok()) return Fail(s);
-  Announce(c, data_dir, address, (*peers)->listen_address(), users);
+  Announce(c, data_dir, address, parts.tls_fingerprint, (*peers)->listen_address(), users);
   Status s = (*server)->Run();
   (*peers)->Stop();
   (*search)->Stop();

@@ -294,6 +294,8 @@ Result<RunningNode> FindRunningNode(const std::string& data_dir) {
   }
   RunningNode node;
   node.address = j["http"].get<std::string>();
+  if (j.contains("tls_fingerprint") && j["tls_fingerprint"].is_string())
+    node.tls_fingerprint = j["tls_fingerprint"].get<std::string>();
   auto token = ReadText(data_dir + "/api-token");
   if (!token.ok()) {
     return Status::PermissionDenied("cannot read " + data_dir +

@@ -7,7 +7,10 @@
 //   identity.pub     its public key, hex
 //   genesis.txt      the network genesis, text form (sync/crypto/identity.h)
 //   db/              the RocksDB store
-//   node.json        present while `mrcnode run` serves: {"pid", "http"}
+//   tls/             the web UI's certificate and key (mode 0600), made by the
+//                    node unless the config names the centre's own (node/tls.h)
+//   node.json        present while `mrcnode run` serves: {"pid", "http",
+//                    "tls_fingerprint" when it serves HTTPS}
 #pragma once
 
 #include <memory>
@@ -90,6 +93,7 @@ Result<web::NodeStatus> ReadNodeStatus(Context& ctx, std::vector<sync::PeerLinkS
 struct RunningNode {
   std::string address;
   std::string token;
+  std::string tls_fingerprint;  // of its certificate when it serves HTTPS, else ""
 };
 Result<RunningNode> FindRunningNode(const std::string& data_dir);
 

@@ -144,7 +144,10 @@ Result<std::string> ApiCall(const RunningNode& node, const std::string& method,
   if (!body.empty() || method == "POST" || method == "PUT")
     req.headers["content-type"] = "application/json";
   req.headers["authorization"] = "Bearer " + node.token;
-  MRC_ASSIGN_OR_RETURN(web::HttpResponse r, web::HttpCall(node.address, req, timeout_seconds));
+  MRC_ASSIGN_OR_RETURN(web::HttpResponse r, node.tls_fingerprint.empty()
+                                                ? web::HttpCall(node.address, req, timeout_seconds)
+                                                : web::HttpsCall(node.address, node.tls_fingerprint,
+                                                                 req, timeout_seconds));
   if (r.status < 300) return r.body;
   auto j = nlohmann::json::parse(r.body, nullptr, false);
   std::string msg =

@@ -12,6 +12,7 @@
 #include <cstdlib>
 
 #include "node/commands.h"
+#include "node/tls.h"
 
 namespace {
 
@@ -306,6 +307,19 @@ void AddUserCommands(CLI::App& app, Args& a) {
   utoken->callback([&] { a.status = mrc::node::CmdUserToken(a.data, a.user_name, a.token_label); });
 }
 
+// tls show|renew: the web UI's certificate (node/tls.h).
+void AddTlsCommands(CLI::App& app, Args& a) {
+  auto* tls = app.add_subcommand("tls", "the web UI's HTTPS certificate");
+  tls->require_subcommand(1);
+  auto* show = tls->add_subcommand("show", "its fingerprint, names and validity");
+  AddData(show, a);
+  show->callback([&] { a.status = mrc::node::CmdTlsShow(a.data); });
+  auto* renew = tls->add_subcommand(
+      "renew", "replace the node's own certificate (served from the node's next start)");
+  AddData(renew, a);
+  renew->callback([&] { a.status = mrc::node::CmdTlsRenew(a.data); });
+}
+
 // The command line's one-line errors (exit 2), CLI11's help and version.
 int Parse(CLI::App& app, int argc, char** argv, const Args& a) {
   if (argc > 1 && argv[1][0] != '-') {
@@ -364,5 +378,6 @@ int main(int argc, char** argv) {
   AddMemberCommands(app, args);    // member ..., key ...
   AddBulletinCommands(app, args);  // bulletin receipts|ack
   AddUserCommands(app, args);      // user ...
+  AddTlsCommands(app, args);       // tls show|renew
   return Parse(app, argc, argv, args);
 }

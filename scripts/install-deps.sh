@@ -26,7 +26,7 @@ packages=(
   libboost1.81-dev librocksdb-dev libsodium-dev nlohmann-json3-dev
   libtomlplusplus-dev libcli11-dev libgtest-dev libgmock-dev
   libxapian-dev libicu-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
-  libtcmalloc-minimal4 curl python3 python3-prometheus-client procps
+  libtcmalloc-minimal4 libssl-dev curl python3 python3-prometheus-client procps iproute2
 )
 # --browser: Debian's Chromium (/usr/bin/chromium; the tests never download a
 # browser of their own) and a font with Arabic glyphs for the screenshots.

@@ -70,7 +70,7 @@ TEST_F(MrcnodeTest, BadInputGivesOneClearLine) {
   Output o = Mrc({"init", "--data", hq});
   EXPECT_EQ(1, o.status);
   EXPECT_NE(std::string::npos, o.err.find("give either --hq"));
-  o = Mrc({"init", "--data", hq, "--hq", "--http", "0.0.0.0:8080"});
+  o = Mrc({"init", "--data", hq, "--hq", "--http", "0.0.0.0"});
   EXPECT_EQ(1, o.status);
   EXPECT_NE(std::string::npos, o.err.find("http.listen")) << o.err;
   o = Mrc({"init", "--data", hq, "--genesis", "mrc-genesis-1.00"});

@@ -13,6 +13,7 @@ HttpResponse GetMetrics(Call& c) {
   r.status = 200;
   r.content_type = kMetricsContentType;
   r.body = MetricsText(*status, c.state.requests->Snapshot(), ReadProcessFigures());
+  AddStandardHeaders(&r);
   return r;
 }
 

@@ -29,8 +29,16 @@ Result<HttpResponse> HttpCallWithToken(const std::string& host_port, const std::
                                        const std::string& body, std::uint32_t timeout_seconds = 30);
 
 // The same with full control of the request: `request.headers` are sent as
-// given (Host, Content-Length and Connection are set by the call).
+// given (Content-Length and Connection are set by the call, and Host
+// unless given).
 Result<HttpResponse> HttpCall(const std::string& host_port, const HttpRequest& request,
                               std::uint32_t timeout_seconds = 30);
+
+// The same over HTTPS (TLS 1.2+), trusting only the certificate whose
+// SHA-256 fingerprint is `fingerprint` ("3A:7F:...", CertificateInfo): the
+// node's own self-signed one, or a centre's, with no system trust store. A
+// certificate that does not match fails the handshake (IOError).
+Result<HttpResponse> HttpsCall(const std::string& host_port, const std::string& fingerprint,
+                               const HttpRequest& request, std::uint32_t timeout_seconds = 30);
 
 }  // namespace mrc::web

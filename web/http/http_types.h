@@ -22,6 +22,7 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;
   std::string body;
   std::string remote;  // the client's address ("127.0.0.1:53412", "[::1]:53412"), set by the server
+  bool tls = false;    // whether it came over HTTPS, set by the server
 
   // The client's address without its port ("127.0.0.1", "::1"), for
   // per-client limits.

@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -23,6 +24,7 @@
 #include "config/config.h"
 #include "config/foundation/log.h"
 #include "web/http/session.h"
+#include "web/http/tls.h"
 
 namespace mrc::web {
 namespace {
@@ -174,11 +176,12 @@ Result<std::unique_ptr<Server>> Server::CreateAsync(const ServerOptions& options
     return Status::InvalidArgument("HTTP server: connection budgets must be >= 1");
   auto hp = config::ParseHostPort(options.listen, /*allow_port_zero=*/true);
   if (!hp.ok()) return hp.status().Annotate("HTTP listen address");
-  const std::string refused = "refusing to listen on '" + options.listen +
-                              "': not a loopback address; the HTTP server has no TLS, so it "
-                              "binds to 127.0.0.1 or [::1] only, where passwords and session "
-                              "cookies never cross a network";
-  if (!config::IsLoopback(hp->host)) return Status::PermissionDenied(refused);
+  const bool tls = !options.tls_cert_file.empty();
+  const std::string refused = "refusing to serve plain HTTP on '" + options.listen +
+                              "': not a loopback address; passwords and session cookies must "
+                              "not cross a network in the clear, so there the node serves "
+                              "HTTPS only (http.tls, docs/operations.md)";
+  if (!tls && !config::IsLoopback(hp->host)) return Status::PermissionDenied(refused);
   beast::error_code ec;
   net::ip::address address = hp->host == "localhost" ? net::ip::make_address("127.0.0.1")
                                                      : net::ip::make_address(hp->host, ec);
@@ -186,9 +189,19 @@ Result<std::unique_ptr<Server>> Server::CreateAsync(const ServerOptions& options
     return Status::InvalidArgument("HTTP listen address '" + options.listen + "': '" + hp->host +
                                    "' is not an IP address");
   }
-  if (!address.is_loopback()) return Status::PermissionDenied(refused);
+  if (!tls && !address.is_loopback()) return Status::PermissionDenied(refused);
+  std::shared_ptr<net::ssl::context> context;
+  std::vector<std::string> names;
+  if (tls) {
+    MRC_ASSIGN_OR_RETURN(context,
+                         detail::MakeServerTlsContext(options.tls_cert_file, options.tls_key_file));
+    MRC_ASSIGN_OR_RETURN(CertificateInfo info, ReadCertificate(options.tls_cert_file));
+    names = std::move(info.names);
+  }
   try {
     auto impl = std::make_unique<Impl>(options, std::move(handler));
+    impl->shared.tls = std::move(context);
+    impl->shared.tls_names = std::move(names);
     tcp::endpoint ep(address, hp->port);
     const std::string where = detail::EndpointString(ep);
     auto& acc = impl->acceptor;
@@ -208,6 +221,8 @@ std::uint16_t Server::port() const { return impl_->endpoint.port(); }
 
 std::string Server::address() const { return detail::EndpointString(impl_->endpoint); }
 
+bool Server::tls() const { return impl_->shared.tls != nullptr; }
+
 Status Server::Run() {
   Impl& s = *impl_;
   if (s.ran.exchange(true)) return Status::InvalidArgument("HTTP server: Run() called twice");
@@ -223,8 +238,8 @@ Status Server::Run() {
   // Stop() may have run before Run(): its BeginShutdown is queued and closes
   // the acceptor before this accept can complete.
   s.DoAccept();
-  log::Info("http", "listening on " + address() + " (" + std::to_string(s.shared.options.threads) +
-                        " threads)");
+  log::Info("http", std::string(tls() ? "listening (HTTPS) on " : "listening on ") + address() +
+                        " (" + std::to_string(s.shared.options.threads) + " threads)");
 
   std::vector<std::thread> threads;
   Status status;

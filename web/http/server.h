@@ -11,8 +11,20 @@
 // each request read and response write and for an idle keep-alive connection.
 // A request that is malformed, or smuggles a body (Transfer-Encoding other
 // than exactly "chunked", or Transfer-Encoding with Content-Length), gets a
-// 400 and its connection is closed; the server carries on. A Host header that
-// is not a loopback address gets 421 (a DNS-rebinding page in a browser).
+// 400 and its connection is closed; the server carries on.
+//
+// Plain HTTP binds to loopback only. With a certificate (tls_cert_file) the
+// server speaks HTTPS only, TLS 1.2+, and may bind to any address; a client
+// must finish its TLS handshake within `timeout_seconds`, and a connection
+// still in its handshake counts in the connection budget like an idle one.
+// Over TLS every cookie a handler sets is made Secure, and the answer to a
+// request by a non-loopback Host carries HSTS (Strict-Transport-Security).
+//
+// DNS rebinding: a page on evil.example may make a browser send requests here
+// by resolving evil.example to this node's address, but its Host header
+// still says evil.example. So a Host must be a loopback address, or, over
+// TLS, a name or address the certificate holds (the only names a browser
+// reaches the node by without a certificate warning); any other gets 421.
 // These errors are JSON like Api's: {"error":{"code":"BAD_REQUEST",...}},
 // codes BAD_REQUEST, PAYLOAD_TOO_LARGE, HEADERS_TOO_LARGE, MISDIRECTED_REQUEST.
 // At most `max_connections` are open at once, and `max_connections_per_address`
@@ -35,11 +47,15 @@
 namespace mrc::web {
 
 struct ServerOptions {
-  std::string listen = "127.0.0.1:8080";  // HOST:PORT, loopback only; port 0 = any free port
-  std::uint64_t body_limit = 1 << 20;     // bytes of request body; larger gets 413
-  std::uint32_t timeout_seconds = 30;     // per read/write, and idle keep-alive
-  std::uint32_t threads = 2;              // threads running connections (>= 1)
-  std::uint32_t max_connections = 256;    // open at once, from all clients
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 = any free port
+  // PEM files of the certificate (chain) and its key. Empty: plain HTTP,
+  // which only a loopback `listen` may use. Set: HTTPS only.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::uint64_t body_limit = 1 << 20;              // bytes of request body; larger gets 413
+  std::uint32_t timeout_seconds = 30;              // per read/write, and idle keep-alive
+  std::uint32_t threads = 2;                       // threads running connections (>= 1)
+  std::uint32_t max_connections = 256;             // open at once, from all clients
   std::uint32_t max_connections_per_address = 64;  // open at once from one client address
 };
 
@@ -55,9 +71,10 @@ using AsyncHandler = std::function<void(HttpRequest request, Respond respond)>;
 
 class Server {
  public:
-  // Binds and listens. PermissionDenied for a non-loopback address,
-  // InvalidArgument for a malformed one, Unavailable when the address is in
-  // use, IOError for other socket failures.
+  // Binds and listens. PermissionDenied for a non-loopback address without
+  // TLS, InvalidArgument for a malformed one or an unusable certificate or
+  // key, Unavailable when the address is in use, IOError for other socket
+  // failures.
   static Result<std::unique_ptr<Server>> Create(const ServerOptions& options, Handler handler);
   static Result<std::unique_ptr<Server>> CreateAsync(const ServerOptions& options,
                                                      AsyncHandler handler);
@@ -67,6 +84,7 @@ class Server {
 
   std::uint16_t port() const;   // the bound port (useful with port 0)
   std::string address() const;  // "127.0.0.1:8080", "[::1]:8080"
+  bool tls() const;             // whether it speaks HTTPS
 
   // Serves on `threads` threads (the caller's among them) until SIGINT or
   // SIGTERM arrives or Stop() is called; then stops accepting, lets requests

@@ -27,12 +27,15 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
 #include <cstdio>
 #include <optional>
+#include <type_traits>
 
 #include "config/config.h"
 #include "config/foundation/log.h"
+#include "web/http/tls.h"
 
 namespace mrc::web::detail {
 namespace {
@@ -41,6 +44,7 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
+namespace ssl = net::ssl;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::uint32_t kHeaderLimit = 8 * 1024;
@@ -72,13 +76,19 @@ std::string FramingProblem(const http::request<http::string_body>& req) {
   return {};
 }
 
-// Empty when the Host header names a loopback address, otherwise why not. A
-// web page on another site can make the browser send requests here through
-// DNS rebinding (evil.example resolving to 127.0.0.1); its Host header still
-// says evil.example, and that is the only sign.
+// Empty when the Host header is acceptable, otherwise why not. A web page on
+// another site can make the browser send requests here through DNS
+// rebinding (evil.example resolving to 127.0.0.1 or to this node's LAN
+// address); its Host header still says evil.example, and that is the only
+// sign. So a Host must be a loopback address or, over TLS, a name the
+// certificate holds (`tls_names`): a browser reaches the node by no other
+// name without a certificate warning.
 // A missing or repeated Host is malformed (400); a foreign one is 421.
-std::string HostProblem(const http::request<http::string_body>& req, int* status) {
+// `loopback` tells whether the Host is a loopback name or address.
+std::string HostProblem(const http::request<http::string_body>& req, const Shared& shared,
+                        int* status, bool* loopback) {
   *status = 400;
+  *loopback = false;
   auto hosts = req.equal_range(http::field::host);
   auto count = std::distance(hosts.first, hosts.second);
   if (count == 0) return req.version() < 11 ? "" : "an HTTP/1.1 request needs a Host header";
@@ -91,11 +101,17 @@ std::string HostProblem(const http::request<http::string_body>& req, int* status
   } else {
     host = host.substr(0, host.rfind(':'));
   }
-  if (!config::IsLoopback(host)) {
-    return "Host '" + std::string(hosts.first->value().substr(0, 100)) +
+  *loopback = config::IsLoopback(host);
+  if (*loopback) return {};
+  const std::string shown(hosts.first->value().substr(0, 100));
+  if (!shared.tls) {
+    return "Host '" + shown +
            "' is not a loopback address; open the node as http://127.0.0.1:PORT/";
   }
-  return {};
+  if (HostMatchesNames(host, shared.tls_names)) return {};
+  return "Host '" + shown +
+         "' is neither a loopback address nor a name in the node's certificate; open the node "
+         "by a name `mrcnode tls show` lists";
 }
 
 HttpRequest ToHttpRequest(http::request<http::string_body>&& req) {
@@ -128,14 +144,31 @@ bool HandlerMaySet(std::string_view name, std::string_view value) {
   return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 
+// Over TLS: every cookie is Secure (a browser then never sends it over
+// plain HTTP, where anyone on the network could read it), and with `hsts`
+// HSTS tells the browser to use nothing but HTTPS for this host for a year
+// (on every port: docs/operations.md).
+void AddTlsHeaders(HttpResponse* r, bool hsts) {
+  for (auto& [name, value] : r->headers) {
+    if (!beast::iequals(name, "set-cookie")) continue;
+    std::string lower = value;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.find("; secure") == std::string::npos) value += "; Secure";
+  }
+  if (hsts && r->Header("Strict-Transport-Security") == nullptr) {
+    r->headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
+  }
+}
+
 // A response to HEAD keeps its Content-Length but sends no body; a body would
 // be read as the start of the next response.
-http::message_generator MakeResponse(HttpResponse r, unsigned version, bool keep_alive,
-                                     bool head = false) {
+http::message_generator MakeResponse(HttpResponse r, unsigned version, bool keep_alive, bool tls,
+                                     bool hsts, bool head = false) {
   if (r.status < 100 || r.status > 599) {
     r = ErrorResponse(500, "INTERNAL", "handler returned HTTP status " + std::to_string(r.status));
   }
   AddStandardHeaders(&r);
+  if (tls) AddTlsHeaders(&r, hsts);
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
   res.set(http::field::content_type, r.content_type);
   for (const auto& [name, value] : r.headers) {
@@ -175,57 +208,126 @@ class Reply {
   std::atomic<bool> sent_{false};
 };
 
+// What the server and a Reply see of a connection, whichever its stream.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, Shared* shared) : stream_(std::move(socket)), shared_(shared) {
-    beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
-    peer_ = ec ? "?" : EndpointString(ep);
-    address_ = ec ? "?" : ep.address().to_string();
-  }
-  ~Session() { shared_->Unregister(this); }
+  explicit Session(Shared* shared) : shared_(shared) {}
+  virtual ~Session() { shared_->Unregister(this); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   const std::string& address() const { return address_; }
 
   // Called on the server's strand, which serialises it with shutdown.
-  void Start() {
-    net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&Session::DoReadHeader, shared_from_this()));
-  }
+  virtual void Start() = 0;
   // Any thread: close if idle, else finish the current request and close.
-  void Shutdown() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] { self->OnShutdown(); });
-  }
+  virtual void Shutdown() = 0;
   // Any thread: the connection no longer counts (it makes room for another);
-  // close it if idle, even part way through a request's header.
-  void Evict() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] { self->OnEvict(); });
-  }
+  // close it if idle, even part way through a request's header or its TLS
+  // handshake.
+  virtual void Evict() = 0;
   // Only once no thread runs the io_context.
-  void ForceClose() {
-    beast::error_code ec;
-    stream_.socket().close(ec);
-    waiting_.reset();
-  }
+  virtual void ForceClose() = 0;
   // Any thread while the server runs: the answer to the request being
   // handled.
-  void PostResponse(HttpResponse response) {
-    net::post(stream_.get_executor(),
-              [self = shared_from_this(), r = std::move(response)]() mutable {
-                self->OnResponse(std::move(r));
-              });
+  virtual void PostResponse(HttpResponse response) = 0;
+
+ protected:
+  Shared* shared_;
+  std::string peer_;     // "127.0.0.1:53412"
+  std::string address_;  // "127.0.0.1": whose connection budget it counts in
+};
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// One connection over `Stream`: PlainStream, or TlsStream whose handshake
+// comes first.
+template <class Stream>
+class Connection final : public Session {
+ public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  Connection(tcp::socket&& socket, Shared* shared)
+      : Session(shared), stream_(MakeStream(std::move(socket), shared)) {
+    beast::error_code ec;
+    auto ep = Lowest().socket().remote_endpoint(ec);
+    peer_ = ec ? "?" : EndpointString(ep);
+    address_ = ec ? "?" : ep.address().to_string();
+  }
+
+  void Start() override {
+    net::dispatch(stream_.get_executor(), [self = Self()] {
+      if constexpr (kTls) {
+        self->DoHandshake();
+      } else {
+        self->DoReadHeader();
+      }
+    });
+  }
+  void Shutdown() override {
+    net::post(stream_.get_executor(), [self = Self()] { self->OnShutdown(); });
+  }
+  void Evict() override {
+    net::post(stream_.get_executor(), [self = Self()] { self->OnEvict(); });
+  }
+  void ForceClose() override {
+    beast::error_code ec;
+    Lowest().socket().close(ec);
+    waiting_.reset();
+  }
+  void PostResponse(HttpResponse response) override {
+    net::post(stream_.get_executor(), [self = Self(), r = std::move(response)]() mutable {
+      self->OnResponse(std::move(r));
+    });
   }
 
  private:
+  static Stream MakeStream(tcp::socket&& socket, Shared* shared) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *shared->tls);
+    } else {
+      (void)shared;
+      return Stream(std::move(socket));
+    }
+  }
+
+  std::shared_ptr<Connection> Self() {
+    return std::static_pointer_cast<Connection>(shared_from_this());
+  }
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
+  // A stranger may open TCP and never finish the handshake: it waits as an
+  // idle connection does, counted in the budget, evictable, and bounded by
+  // the same timeout.
+  void DoHandshake() {
+    state_ = State::kHandshake;
+    shared_->SetIdle(this, true);
+    Lowest().expires_after(timeout());
+    stream_.async_handshake(ssl::stream_base::server,
+                            beast::bind_front_handler(&Connection::OnHandshake, Self()));
+  }
+
+  void OnHandshake(beast::error_code ec) {
+    if (ec) {
+      if (ec != net::error::operation_aborted) {
+        log::Debug("http", peer_ + ": TLS handshake failed: " + ec.message());
+      }
+      return;
+    }
+    DoReadHeader();
+  }
+
   void OnResponse(HttpResponse response) {
     auto self = std::move(waiting_);
     if (!self) return;
     LogRequest(request_method_, request_target_, response.status, response.body.size());
     bool keep_alive = keep_alive_ && !shared_->stopping && !evicted_;
-    Write(MakeResponse(std::move(response), version_, keep_alive, head_), /*linger=*/false);
+    Write(MakeResponse(std::move(response), version_, keep_alive, kTls, hsts_, head_),
+          /*linger=*/false);
   }
 
-  enum class State { kIdle, kReading, kHandling, kClosing };
+  enum class State { kHandshake, kIdle, kReading, kHandling, kClosing };
 
   std::chrono::seconds timeout() const {
     return std::chrono::seconds(shared_->options.timeout_seconds);
@@ -240,9 +342,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(shared_->options.body_limit);
-    stream_.expires_after(timeout());
+    Lowest().expires_after(timeout());
     http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&Session::OnReadHeader, shared_from_this()));
+                            beast::bind_front_handler(&Connection::OnReadHeader, Self()));
   }
 
   void OnReadHeader(beast::error_code ec, std::size_t) {
@@ -250,21 +352,28 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return OnReadError(ec);
     state_ = State::kReading;
     started_ = Clock::now();
+    hsts_ = false;
     if (std::string why = FramingProblem(parser_->get()); !why.empty()) {
       return SendError(400, "BAD_REQUEST", why);
     }
     int status = 0;
-    if (std::string why = HostProblem(parser_->get(), &status); !why.empty()) {
+    bool loopback = false;
+    std::string why = HostProblem(parser_->get(), *shared_, &status, &loopback);
+    // Not for a loopback Host: HSTS for "localhost" would take plain HTTP
+    // away from every other local service in that browser for a year (and
+    // browsers ignore it for IP addresses).
+    hsts_ = kTls && !loopback && why.empty();
+    if (!why.empty()) {
       return SendError(status, status == 421 ? "MISDIRECTED_REQUEST" : "BAD_REQUEST", why);
     }
     if (parser_->is_done()) return OnRead({}, 0);
-    stream_.expires_after(timeout());
+    Lowest().expires_after(timeout());
     if (parser_->get().version() >= 11 &&
         beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
       // curl and others wait up to 1 s for this before sending a body.
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       return net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
-                              beast::bind_front_handler(&Session::OnContinue, shared_from_this()));
+                              beast::bind_front_handler(&Connection::OnContinue, Self()));
     }
     DoReadBody();
   }
@@ -276,7 +385,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void DoReadBody() {
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+                     beast::bind_front_handler(&Connection::OnRead, Self()));
   }
 
   void OnReadError(beast::error_code ec) {
@@ -318,9 +427,10 @@ class Session : public std::enable_shared_from_this<Session> {
     head_ = req.method() == http::verb::head;
     HttpRequest request = ToHttpRequest(std::move(req));
     request.remote = peer_;
+    request.tls = kTls;
     request_method_ = request.method.substr(0, 20);
     request_target_ = request.target.substr(0, 200);
-    waiting_ = shared_from_this();
+    waiting_ = Self();
     auto reply = std::make_shared<Reply>(weak_from_this(), shared_->gate);
     Respond respond = [reply](HttpResponse r) { reply->Send(std::move(r)); };
     try {
@@ -342,15 +452,15 @@ class Session : public std::enable_shared_from_this<Session> {
     log::Debug("http", peer_ + ": " + message);
     state_ = State::kHandling;
     unsigned version = req.version() == 10 ? 10 : 11;
-    Write(MakeResponse(ErrorResponse(status, code, message), version, false), /*linger=*/true);
+    Write(MakeResponse(ErrorResponse(status, code, message), version, false, kTls, hsts_),
+          /*linger=*/true);
   }
 
   void Write(http::message_generator msg, bool linger) {
     bool keep_alive = msg.keep_alive();
-    stream_.expires_after(timeout());
-    beast::async_write(
-        stream_, std::move(msg),
-        beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive, linger));
+    Lowest().expires_after(timeout());
+    beast::async_write(stream_, std::move(msg),
+                       beast::bind_front_handler(&Connection::OnWrite, Self(), keep_alive, linger));
   }
 
   void OnWrite(bool keep_alive, bool linger, beast::error_code ec, std::size_t) {
@@ -360,23 +470,39 @@ class Session : public std::enable_shared_from_this<Session> {
     DoReadHeader();
   }
 
-  // Sends FIN; the socket closes when the last handler releases the session.
+  // Sends FIN (over TLS, close_notify first); the socket closes when the
+  // last handler releases the session.
   void DoClose() {
     state_ = State::kClosing;
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if constexpr (kTls) {
+      // Waits for the client's close_notify, which many never send: bounded.
+      Lowest().expires_after(kLingerTime);
+      stream_.async_shutdown([self = Self()](beast::error_code) {
+        beast::error_code ec;
+        self->Lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+      });
+    } else {
+      beast::error_code ec;
+      Lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
   }
 
+  // Over TLS the drain reads and discards records, and close_notify is not
+  // sent first; the socket closes when the drain ends.
   void DoLinger() {
-    DoClose();
-    stream_.expires_after(kLingerTime);  // one deadline for all the reads below
+    if constexpr (kTls) {
+      state_ = State::kClosing;
+    } else {
+      DoClose();
+    }
+    Lowest().expires_after(kLingerTime);  // one deadline for all the reads below
     buffer_.clear();
     DoDrain();
   }
 
   void DoDrain() {
     stream_.async_read_some(buffer_.prepare(kDrainChunk),
-                            beast::bind_front_handler(&Session::OnDrain, shared_from_this()));
+                            beast::bind_front_handler(&Connection::OnDrain, Self()));
   }
 
   void OnDrain(beast::error_code ec, std::size_t) {
@@ -385,20 +511,21 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnShutdown() {
-    if ((state_ == State::kIdle && buffer_.size() == 0) || state_ == State::kClosing) {
+    if ((state_ == State::kIdle && buffer_.size() == 0) || state_ == State::kClosing ||
+        state_ == State::kHandshake) {
       beast::error_code ec;
-      stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-      stream_.close();  // cancels the pending read; its handler releases us
+      Lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+      Lowest().close();  // cancels the pending read; its handler releases us
     }
     // Otherwise the current request completes and OnWrite closes.
   }
 
   void OnEvict() {
     evicted_ = true;
-    if (state_ == State::kIdle) {
+    if (state_ == State::kIdle || state_ == State::kHandshake) {
       beast::error_code ec;
-      stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-      stream_.close();
+      Lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+      Lowest().close();
     }
     // Otherwise the current request completes and OnWrite closes.
   }
@@ -413,12 +540,9 @@ class Session : public std::enable_shared_from_this<Session> {
                            std::to_string(status) + " " + std::to_string(bytes) + " B " + ms);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_{kReadBufferLimit};
   std::optional<http::request_parser<http::string_body>> parser_;
-  Shared* shared_;
-  std::string peer_;     // "127.0.0.1:53412"
-  std::string address_;  // "127.0.0.1": whose connection budget it counts in
   State state_ = State::kIdle;
   bool evicted_ = false;  // it made room for another: close after this request
   Clock::time_point started_ = Clock::now();
@@ -427,6 +551,7 @@ class Session : public std::enable_shared_from_this<Session> {
   unsigned version_ = 11;
   bool keep_alive_ = false;
   bool head_ = false;
+  bool hsts_ = false;  // HSTS with the current response
   std::string request_method_, request_target_;
 };
 
@@ -464,7 +589,12 @@ std::string EndpointString(const tcp::endpoint& endpoint) {
 }
 
 bool StartSession(tcp::socket socket, Shared* shared) {
-  auto session = std::make_shared<Session>(std::move(socket), shared);
+  std::shared_ptr<Session> session;
+  if (shared->tls) {
+    session = std::make_shared<Connection<TlsStream>>(std::move(socket), shared);
+  } else {
+    session = std::make_shared<Connection<PlainStream>>(std::move(socket), shared);
+  }
   std::shared_ptr<Session> make_room;
   if (!shared->Admit(session.get(), session, session->address(), &make_room)) return false;
   if (make_room) make_room->Evict();

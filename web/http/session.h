@@ -14,6 +14,10 @@
 #include "web/http/connection_budget.h"
 #include "web/http/server.h"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace mrc::web::detail {
 
 class Session;
@@ -32,6 +36,10 @@ struct Shared {
   AsyncHandler handler;
   std::atomic<bool> stopping{false};  // set once, when shutdown begins
   std::shared_ptr<ReplyGate> gate = std::make_shared<ReplyGate>();
+  // Set when the server speaks TLS (options.tls_cert_file); then also the
+  // names its certificate holds, which Host headers may name.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  std::vector<std::string> tls_names;
 
   std::mutex mu;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;  // guarded by mu
@@ -73,6 +81,12 @@ void ShutdownSession(const std::shared_ptr<Session>& session);
 // Closes the socket and lets go of a request still waiting for its
 // response. Only when no thread runs the io_context.
 void ForceCloseSession(const std::shared_ptr<Session>& session);
+
+// A server context for `cert_file` (PEM, the chain) and `key_file` (PEM):
+// TLS 1.2+, ECDHE with AEAD ciphers only (web/http/tls.cc).
+// InvalidArgument when a file is unreadable or the key does not match.
+Result<std::shared_ptr<boost::asio::ssl::context>> MakeServerTlsContext(
+    const std::string& cert_file, const std::string& key_file);
 
 // "127.0.0.1:8080", "[::1]:8080".
 std::string EndpointString(const boost::asio::ip::tcp::endpoint& endpoint);

@@ -38,6 +38,9 @@ struct AppParts {
   // (node/backup.h) and returns its manifest as JSON; unset: 503.
   std::function<Result<std::string>(const std::string& dest)> backup;
   std::string node_name;  // this centre's name, for page titles
+  // The SHA-256 fingerprint of the UI's certificate ("3A:7F:..."), which
+  // the sync page shows for staff to check; "" when it serves plain HTTP.
+  std::string tls_fingerprint;
   // What a bundle import may hold at once (sync::ImportOptions).
   std::size_t bundle_import_bytes = 32 << 20;
 };

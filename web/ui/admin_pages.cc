@@ -48,6 +48,12 @@ std::string SyncCounts(Page& p, const AppParts& parts, const sync::DigestInfo& d
   if (d.unapproved_refused > 0)
     b += Row(p, "sync.unapproved_refused", std::to_string(d.unapproved_refused));
   b += Row(p, "sync.digest", "<code>" + ToHex(d.digest).substr(0, 16) + "</code>");
+  // What staff compare with what their browser shows when it first asks.
+  if (!parts.tls_fingerprint.empty()) {
+    b += Row(p, "sync.certificate",
+             "<code class=\"fingerprint\">" + Esc(parts.tls_fingerprint) +
+                 "</code><br><span class=\"hint\">" + p.H("sync.certificate_help") + "</span>");
+  }
   // Documents edited at two centres before either saw the other's version.
   sync::ListQuery conflicts;
   conflicts.conflicts_only = true;

@@ -173,7 +173,8 @@ PasswordWork UsersPassword(const Call& c) {
 }
 HttpResponse BulletinFeed(Call& c) {
   const std::string* host = c.http().Header("host");
-  return AtomFeed(c.parts, "http://" + (host ? *host : std::string("localhost")));
+  return AtomFeed(c.parts, std::string(c.http().tls ? "https://" : "http://") +
+                               (host ? *host : std::string("localhost")));
 }
 
 }  // namespace pages
