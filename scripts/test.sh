@@ -31,10 +31,12 @@ export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 echo "== build (RelWithDebInfo)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C build -j"$jobs"
-if [[ "$(ctest --test-dir build -N -R '^BrowserUi$')" != *"Total Tests: 1"* ]]; then
-  echo "test.sh: the BrowserUi test is not registered (see tests/CMakeLists.txt)" >&2
-  exit 1
-fi
+for t in BrowserUi BrowserLan; do
+  if [[ "$(ctest --test-dir build -N -R "^$t\$")" != *"Total Tests: 1"* ]]; then
+    echo "test.sh: the $t test is not registered (see tests/CMakeLists.txt)" >&2
+    exit 1
+  fi
+done
 if [[ "$(ctest --test-dir build -N -R '^Package$')" != *"Total Tests: 1"* ]]; then
   echo "test.sh: the Package test is not registered (see tests/CMakeLists.txt)" >&2
   exit 1
