@@ -14,32 +14,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 docs=${1:-20000}
 secs=${2:-10}
-scripts/install-deps.sh
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || need+=(nginx-light)
-if ((${#need[@]})); then
-  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DMRC_BUILD_TESTS=OFF >/dev/null
-ninja -C build-release mrcnode >/dev/null
-bin=$PWD/build-release/node/mrcnode
-
-work=$(mktemp -d /tmp/mrc-tls-bench-XXXXXX)
-pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-port=$((20000 + RANDOM % 20000))
-nginx_port=$((port + 1))
-
-"$bin" init --data "$work/node" --hq --network "tls bench" --name "Bench centre" \
-  --http "127.0.0.1:$port" --listen none >/dev/null
+source bench/web_common.sh
+web_setup tls-bench
 # HTTPS on loopback too (by default loopback is plain HTTP).
 sed -i 's/^tls = "auto"/tls = "on"/' "$work/node/config.toml"
 grep -q '^tls = "on"' "$work/node/config.toml"
-echo "bench-password" | "$bin" user add bench --role counsellor --password-stdin --data "$work/node" >/dev/null
-token=$("$bin" user token bench --data "$work/node" | sed -n 's/.*"token": "\(mrc_[0-9a-f]*\)".*/\1/p')
 python3 bench/content.py "$work/content" "$docs"
 "$bin" import --data "$work/node" "$work/content" >/dev/null 2>&1
 
@@ -88,41 +67,8 @@ nginx -c "$work/nginx.conf" -p "$work" & pids+=($!)
 sleep 0.5
 curl -sk -o /dev/null "https://127.0.0.1:$nginx_port/guide.html"
 
-cat >"$work/new.lua" <<'EOF'
-local common = {"visa", "permit", "residence", "family", "work", "study"}
-local threads = 0
-function setup(thread)
-  thread:set("first", threads * 12000)
-  threads = threads + 1
-end
-local i = 0
-request = function()
-  i = i + 1
-  local n = (first or 0) + i
-  local rare = 1000 + (math.floor(n / #common) * 7919) % 4000
-  local q = common[(n % #common) + 1] .. "+w" .. string.format("%05d", rare)
-  return wrk.format("GET", "/api/v1/search?q=" .. q)
-end
-EOF
+write_new_queries_lua "$work/new.lua"
 
-run() {  # run KEY LABEL URL [LUA|close]
-  local args=(-t2 -c32 -d"${secs}s" --latency -H "Authorization: Bearer $token")
-  if [[ "${4:-}" == close ]]; then
-    args+=(-H "Connection: close")
-  elif [[ -n "${4:-}" ]]; then
-    args+=(-s "$4")
-  fi
-  wrk "${args[@]}" "$3" >"$work/$1.txt" 2>&1
-  local rps p50 p99 errors
-  rps=$(sed -n 's/^Requests\/sec:[[:space:]]*\([0-9.]*\).*/\1/p' "$work/$1.txt")
-  p50=$(awk '$1=="50%"{print $2}' "$work/$1.txt")
-  p99=$(awk '$1=="99%"{print $2}' "$work/$1.txt")
-  errors=$(grep -c "Non-2xx\|Socket errors" "$work/$1.txt" || true)
-  printf "| %-40s | %10s | %8s | %8s | %s |\n" "$2" "$rps" "$p50" "$p99" \
-    "$([[ $errors == 0 ]] && echo none || grep "Non-2xx\|Socket errors" "$work/$1.txt" | tr -s ' ')"
-  echo "$rps" >"$work/$1.rps"
-}
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 
 echo
 echo "tls bench: $docs documents, 32 connections, 2 wrk threads, ${secs} s per run ($(nproc) cores)"
@@ -131,9 +77,9 @@ printf "| %-40s | %10s | %8s | %8s | %s |\n" "what (HTTPS)" "requests/s" "p50" "
 printf "|%s|%s|%s|%s|%s|\n" "------------------------------------------" "------------" "----------" "----------" "------"
 run guide "node: guide page, keep-alive" "https://127.0.0.1:$port/guides/DE"
 run nginx "nginx: same bytes, keep-alive" "https://127.0.0.1:$nginx_port/guide.html"
-run new "node: search API, every query new" "https://127.0.0.1:$port" "$work/new.lua"
-run hs "node: /healthz, a new connection each" "https://127.0.0.1:$port/healthz" close
-run nginx_hs "nginx: same bytes, a new connection each" "https://127.0.0.1:$nginx_port/healthz.json" close
+run new "node: search API, every query new" "https://127.0.0.1:$port" -s "$work/new.lua"
+run hs "node: /healthz, a new connection each" "https://127.0.0.1:$port/healthz" -H "Connection: close"
+run nginx_hs "nginx: same bytes, a new connection each" "https://127.0.0.1:$nginx_port/healthz.json" -H "Connection: close"
 echo
 echo "guide page ($(wc -c <"$work/www/guide.html") bytes): the node serves" \
   "$(calc %.0f "100 * $(cat "$work/guide.rps") / $(cat "$work/nginx.rps")")% of nginx's requests/s;" \

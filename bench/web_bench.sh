@@ -24,29 +24,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 docs=${1:-100000}
 secs=${2:-10}
-scripts/install-deps.sh
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || need+=(nginx-light)
-if ((${#need[@]})); then
-  if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DMRC_BUILD_TESTS=OFF >/dev/null
-ninja -C build-release mrcnode >/dev/null
-bin=$PWD/build-release/node/mrcnode
-
-work=$(mktemp -d /tmp/mrc-web-bench-XXXXXX)
-pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-port=$((20000 + RANDOM % 20000))
-nginx_port=$((port + 1))
-
-"$bin" init --data "$work/node" --hq --network "web bench" --name "Bench centre" \
-  --http "127.0.0.1:$port" --listen none >/dev/null
-echo "bench-password" | "$bin" user add bench --role counsellor --password-stdin --data "$work/node" >/dev/null
-token=$("$bin" user token bench --data "$work/node" | sed -n 's/.*"token": "\(mrc_[0-9a-f]*\)".*/\1/p')
+source bench/web_common.sh
+web_setup web-bench
 
 # Content shaped like a real network's: FAQ entries in four languages, each
 # in its own words (the common ones translated, the rare ones of the
@@ -87,42 +66,7 @@ lua() {  # lua FILE PATH_PREFIX
 }
 lua "$work/api.lua" "/api/v1/search?q="
 lua "$work/page.lua" "/?q="
-# Every request a new query (a common word and a rare one), so that no
-# result can come from the node's cache of recent results.
-# The sequence runs through all 24,000 pairs of a common word and a rare one
-# (w01000..w04999) before it repeats; each wrk thread starts halfway from
-# the other, so that the threads do not ask each other's queries.
-cat >"$work/new.lua" <<'EOF'
-local common = {"visa", "permit", "residence", "family", "work", "study"}
-local threads = 0
-function setup(thread)
-  thread:set("first", threads * 12000)
-  threads = threads + 1
-end
-local i = 0
-request = function()
-  i = i + 1
-  local n = (first or 0) + i
-  local rare = 1000 + (math.floor(n / #common) * 7919) % 4000
-  local q = common[(n % #common) + 1] .. "+w" .. string.format("%05d", rare)
-  return wrk.format("GET", "/api/v1/search?q=" .. q)
-end
-EOF
-
-run() {  # run KEY LABEL URL [LUA]
-  local args=(-t2 -c32 -d"${secs}s" --latency -H "Authorization: Bearer $token")
-  [[ -n "${4:-}" ]] && args+=(-s "$4")
-  wrk "${args[@]}" "$3" >"$work/$1.txt"
-  local rps p50 p99 errors
-  rps=$(sed -n 's/^Requests\/sec:[[:space:]]*\([0-9.]*\).*/\1/p' "$work/$1.txt")
-  p50=$(awk '$1=="50%"{print $2}' "$work/$1.txt")
-  p99=$(awk '$1=="99%"{print $2}' "$work/$1.txt")
-  errors=$(grep -c "Non-2xx\|Socket errors" "$work/$1.txt" || true)
-  printf "| %-32s | %10s | %8s | %8s | %s |\n" "$2" "$rps" "$p50" "$p99" \
-    "$([[ $errors == 0 ]] && echo none || grep "Non-2xx\|Socket errors" "$work/$1.txt" | tr -s ' ')"
-  echo "$rps" >"$work/$1.rps"
-}
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+write_new_queries_lua "$work/new.lua"
 
 # The guide page's bytes, served by nginx as a file (its workers run as
 # an unprivileged user: the files must be readable to them).
@@ -154,11 +98,11 @@ echo "web bench: $docs documents, 32 connections, 2 wrk threads, ${secs} s per r
 echo "import $(calc %.1f "$t1 - $t0") s; start-up to HTTP $(calc %.2f "$up - $start") s;" \
   "search index caught up $(calc %.1f "$indexed - $start") s after start"
 echo
-printf "| %-32s | %10s | %8s | %8s | %s |\n" "what" "requests/s" "p50" "p99" "errors"
-printf "|%s|%s|%s|%s|%s|\n" "----------------------------------" "------------" "----------" "----------" "------"
-run new "search API, every query new" "http://127.0.0.1:$port" "$work/new.lua"
-run api "search API, 15 queries repeating" "http://127.0.0.1:$port" "$work/api.lua"
-run page "search page (HTML)" "http://127.0.0.1:$port" "$work/page.lua"
+printf "| %-40s | %10s | %8s | %8s | %s |\n" "what" "requests/s" "p50" "p99" "errors"
+printf "|%s|%s|%s|%s|%s|\n" "------------------------------------------" "------------" "----------" "----------" "------"
+run new "search API, every query new" "http://127.0.0.1:$port" -s "$work/new.lua"
+run api "search API, 15 queries repeating" "http://127.0.0.1:$port" -s "$work/api.lua"
+run page "search page (HTML)" "http://127.0.0.1:$port" -s "$work/page.lua"
 run guide "guide page /guides/DE" "http://127.0.0.1:$port/guides/DE"
 run nginx "nginx, same bytes as a file" "http://127.0.0.1:$nginx_port/guide.html"
 echo
@@ -176,8 +120,8 @@ if [[ -n "${MRC_BENCH_AGAINST:-}" ]]; then
   echo
   echo "new queries, this build (A) and $other (B) alternating on the same data:"
   echo
-  printf "| %-32s | %10s | %8s | %8s | %s |\n" "what" "requests/s" "p50" "p99" "errors"
-  printf "|%s|%s|%s|%s|%s|\n" "----------------------------------" "------------" "----------" "----------" "------"
+  printf "| %-40s | %10s | %8s | %8s | %s |\n" "what" "requests/s" "p50" "p99" "errors"
+  printf "|%s|%s|%s|%s|%s|\n" "------------------------------------------" "------------" "----------" "----------" "------"
   for round in 1 2 3; do
     for which in A B; do
       kill "$node" 2>/dev/null || true
@@ -191,7 +135,7 @@ if [[ -n "${MRC_BENCH_AGAINST:-}" ]]; then
         api "/api/v1/search?q=visa&limit=1" | grep -q '"complete":true' && break
         sleep 0.2
       done
-      run "ab-$round-$which" "$which, round $round" "http://127.0.0.1:$port" "$work/new.lua"
+      run "ab-$round-$which" "$which, round $round" "http://127.0.0.1:$port" -s "$work/new.lua"
       rss[$which]=$(( $(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$node/status") / 1024 ))
       peak[$which]=$(( rss[$which] > ${peak[$which]:-0} ? rss[$which] : ${peak[$which]:-0} ))
     done
