@@ -8,6 +8,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -284,7 +285,7 @@ bool CheckRunning(const std::string& data_dir, Findings* out) {
   auto running = FindRunningNode(data_dir);
   if (!running.ok()) {
     if (running.status().code() == Status::Code::kNotFound) return false;
-    out->Problem("node: " + running.status().message(),
+    out->Warning("node: " + running.status().message(),
                  "run doctor as the user that runs the node");
     return true;
   }
@@ -350,7 +351,10 @@ void CheckClock(Context& ctx, Findings* out) {
 void CheckStore(const std::string& data_dir, Findings* out) {
   auto ctx = OpenContext(data_dir);
   if (!ctx.ok()) {
-    if (ctx.status().code() == Status::Code::kUnavailable) {
+    if (ctx.status().code() == Status::Code::kPermissionDenied) {
+      out->Warning("store: not opened: " + ctx.status().message(),
+                   "run doctor as the user that runs the node");
+    } else if (ctx.status().code() == Status::Code::kUnavailable) {
       out->Warning(
           "store: held by another process, though no node answers: " + ctx.status().message(),
           "stop that process, or wait for the command that holds it");
