@@ -180,10 +180,11 @@ std::string Octal(mode_t mode) {
 
 // A secret file: the data directory's owner's, readable by no one else.
 // Missing files are not reported (encryption.key comes at the first start).
-void CheckSecretFile(const std::string& path, uid_t owner, Findings* out) {
+void CheckSecretFile(const std::string& data_dir, const std::string& name, uid_t owner,
+                     Findings* out) {
+  std::string path = data_dir + "/" + name;
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) return;
-  std::string name = fs::path(path).filename().string();
   if (st.st_uid != owner) {
     out->Problem(
         path + ": owned by " + UserName(st.st_uid) + ", the data directory by " + UserName(owner),
@@ -211,7 +212,7 @@ void CheckModes(const std::string& data_dir, const config::Config* c, Findings* 
     std::string name = f.path().filename().string();
     if (name.rfind("encryption.key.retired-", 0) == 0) secrets.push_back(name);
   }
-  for (const auto& name : secrets) CheckSecretFile(data_dir + "/" + name, st.st_uid, out);
+  for (const auto& name : secrets) CheckSecretFile(data_dir, name, st.st_uid, out);
   // The centre's own key may be shared with its group (root:mrcnode 0640).
   if (c && !c->http_tls_key.empty() && ::stat(c->http_tls_key.c_str(), &st) == 0 &&
       (st.st_mode & 007) != 0) {
@@ -352,8 +353,9 @@ void CheckStore(const std::string& data_dir, Findings* out) {
   auto ctx = OpenContext(data_dir);
   if (!ctx.ok()) {
     if (ctx.status().code() == Status::Code::kPermissionDenied) {
-      out->Warning("store: not opened: " + ctx.status().message(),
-                   "run doctor as the user that runs the node");
+      // Its message says what to do (a key file's mode, root in another
+      // user's directory).
+      out->Warning("store: not opened: " + ctx.status().message(), "");
     } else if (ctx.status().code() == Status::Code::kUnavailable) {
       out->Warning(
           "store: held by another process, though no node answers: " + ctx.status().message(),
