@@ -132,6 +132,27 @@ TEST_F(DoctorTest, AStaleBackupIsReported) {
   EXPECT_TRUE(Has(o, "more than twice backup.every_hours (2)")) << o.out;
 }
 
+// Headquarters' clock a day ahead (the test setting MRC_CLOCK_OFFSET_MS):
+// to the centre that received its entries, the centre's clock looks
+// behind; to headquarters run with the right time, its clock went back.
+TEST_F(DoctorTest, AClockBehindTheNetworksEntriesIsReported) {
+  Init("a");
+  Init("b", "a");
+  Start("a", {"MRC_CLOCK_OFFSET_MS=" + std::to_string(24LL * 3600 * 1000)});
+  Post("a", Faq("Written a day ahead"));
+  AddPeer("b", PeerAddress("a"));
+  Start("b");
+  ASSERT_TRUE(Converge({"a", "b"}));
+  ASSERT_EQ(0, nodes_["b"]->Stop());
+  ASSERT_EQ(0, nodes_["a"]->Stop());
+  Output o = Doctor("b");
+  EXPECT_EQ(3, o.status) << o.out << o.err;
+  EXPECT_TRUE(Has(o, "this clock is probably behind; fix: set the clock")) << o.out;
+  o = Doctor("a");
+  EXPECT_EQ(3, o.status) << o.out << o.err;
+  EXPECT_TRUE(Has(o, "later: the clock went back")) << o.out;
+}
+
 TEST_F(DoctorTest, ARunningNodeIsCheckedThroughItsApi) {
   Init("a");
   std::string address = Start("a");
