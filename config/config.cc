@@ -15,6 +15,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/check.h"
+
 namespace mrc::config {
 namespace {
 
@@ -26,12 +28,34 @@ Status Bad(std::string_view source, std::string_view key, std::string_view why) 
 // Reads one typed key of a section, leaving the default when absent.
 class Reader {
  public:
-  Reader(const toml::table& root, std::string_view source) : root_(root), source_(source) {}
+  // With `all`, each problem is added there and reading goes on (Check);
+  // without, the first problem is returned (Parse).
+  Reader(const toml::table& root, std::string_view source, std::vector<std::string>* all = nullptr)
+      : root_(root), source_(source), all_(all) {}
+
+  // `s`, or Ok once it is recorded when collecting every problem.
+  // Recorded messages name the key's line when the file has the key:
+  // "config.toml: http.tls: ..." becomes "config.toml:7: http.tls: ...".
+  Status Note(Status s) {
+    if (s.ok() || !all_) return s;
+    std::string m = s.message();
+    std::string head = std::string(source_) + ": ";
+    auto key_end = m.find(": ", head.size());
+    auto dot = m.find('.', head.size());
+    if (m.rfind(head, 0) == 0 && key_end != std::string::npos && dot < key_end) {
+      const toml::node* n = Find(std::string_view(m).substr(head.size(), dot - head.size()),
+                                 std::string_view(m).substr(dot + 1, key_end - dot - 1));
+      if (n && n->source().begin.line > 0)
+        m.insert(source_.size(), ":" + std::to_string(n->source().begin.line));
+    }
+    all_->push_back(std::move(m));
+    return Status::Ok();
+  }
 
   Status String(std::string_view section, std::string_view key, std::string* out) {
     const toml::node* n = Find(section, key);
     if (!n) return Status::Ok();
-    if (!n->is_string()) return Bad(source_, Dotted(section, key), "must be a string");
+    if (!n->is_string()) return Note(Bad(source_, Dotted(section, key), "must be a string"));
     *out = n->as_string()->get();
     return Status::Ok();
   }
@@ -39,7 +63,7 @@ class Reader {
   Status Bool(std::string_view section, std::string_view key, bool* out) {
     const toml::node* n = Find(section, key);
     if (!n) return Status::Ok();
-    if (!n->is_boolean()) return Bad(source_, Dotted(section, key), "must be true or false");
+    if (!n->is_boolean()) return Note(Bad(source_, Dotted(section, key), "must be true or false"));
     *out = n->as_boolean()->get();
     return Status::Ok();
   }
@@ -49,11 +73,12 @@ class Reader {
     if (!n) return Status::Ok();
     const toml::array* a = n->as_array();
     if (!a)
-      return Bad(source_, Dotted(section, key), "must be a list of strings, e.g. [\"a\", \"b\"]");
+      return Note(
+          Bad(source_, Dotted(section, key), "must be a list of strings, e.g. [\"a\", \"b\"]"));
     out->clear();
     for (const auto& item : *a) {
       if (!item.is_string())
-        return Bad(source_, Dotted(section, key), "every item must be a string");
+        return Note(Bad(source_, Dotted(section, key), "every item must be a string"));
       out->push_back(item.as_string()->get());
     }
     return Status::Ok();
@@ -64,12 +89,12 @@ class Reader {
              T* out) {
     const toml::node* n = Find(section, key);
     if (!n) return Status::Ok();
-    if (!n->is_integer()) return Bad(source_, Dotted(section, key), "must be a whole number");
+    if (!n->is_integer()) return Note(Bad(source_, Dotted(section, key), "must be a whole number"));
     std::int64_t v = n->as_integer()->get();
     if (v < lo || v > hi) {
-      return Bad(source_, Dotted(section, key),
-                 "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " +
-                     std::to_string(v));
+      return Note(Bad(source_, Dotted(section, key),
+                      "must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                          ", got " + std::to_string(v)));
     }
     *out = static_cast<T>(v);
     return Status::Ok();
@@ -86,6 +111,7 @@ class Reader {
 
   const toml::table& root_;
   std::string_view source_;
+  std::vector<std::string>* all_;
 };
 
 // Every section and key this version understands.
@@ -115,25 +141,32 @@ const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& K
   return kKnown;
 }
 
-Status CheckKnownKeys(const toml::table& root, std::string_view source) {
+// With `all`, every unknown section and key is added there (with its line).
+Status CheckKnownKeys(const toml::table& root, std::string_view source,
+                      std::vector<std::string>* all) {
+  auto problem = [&](const toml::node& where, std::string why) {
+    std::string at = std::string(source);
+    if (all && where.source().begin.line > 0) at += ":" + std::to_string(where.source().begin.line);
+    Status s = Status::InvalidArgument(at + ": " + why);
+    if (all) all->push_back(s.message());
+    return all ? Status::Ok() : s;
+  };
   for (const auto& [section, node] : root) {
-    std::string_view name = section.str();
+    std::string name(section.str());
     auto it = std::find_if(Known().begin(), Known().end(),
-                           [name](const auto& k) { return k.first == name; });
+                           [&name](const auto& k) { return k.first == name; });
     if (it == Known().end()) {
-      return Status::InvalidArgument(std::string(source) + ": unknown section [" +
-                                     std::string(section.str()) + "]");
+      MRC_RETURN_IF_ERROR(problem(node, "unknown section [" + name + "]"));
+      continue;
     }
     if (!node.is_table()) {
-      return Status::InvalidArgument(std::string(source) + ": " + std::string(section.str()) +
-                                     " must be a section ([" + std::string(section.str()) + "])");
+      MRC_RETURN_IF_ERROR(problem(node, name + " must be a section ([" + name + "])"));
+      continue;
     }
     for (const auto& [key, value] : *node.as_table()) {
-      if (std::find(it->second.begin(), it->second.end(), key.str()) == it->second.end()) {
-        return Status::InvalidArgument(std::string(source) + ": unknown key '" +
-                                       std::string(section.str()) + "." + std::string(key.str()) +
-                                       "'");
-      }
+      if (std::find(it->second.begin(), it->second.end(), key.str()) == it->second.end())
+        MRC_RETURN_IF_ERROR(
+            problem(value, "unknown key '" + name + "." + std::string(key.str()) + "'"));
     }
   }
   return Status::Ok();
@@ -187,10 +220,10 @@ Status ReadBackup(Reader& r, std::string_view source, Config* c) {
   std::filesystem::path dir = std::filesystem::path(c->backup_dir).lexically_normal();
   std::string first = dir.empty() ? "." : dir.begin()->string();
   if (dir.is_relative() && (first == "." || first == ".." || first == "db")) {
-    return Bad(source, "backup.dir",
-               "\"" + c->backup_dir +
-                   "\" is not a place for backups: give an absolute path (another disk is "
-                   "best) or a folder inside the data directory such as \"backups\"");
+    return r.Note(Bad(source, "backup.dir",
+                      "\"" + c->backup_dir +
+                          "\" is not a place for backups: give an absolute path (another disk is "
+                          "best) or a folder inside the data directory such as \"backups\""));
   }
   return Status::Ok();
 }
@@ -302,9 +335,10 @@ Status ReadHttpLimits(Reader& r, std::string_view source, Config* c) {
   MRC_RETURN_IF_ERROR(
       r.Int("limits", "password_checks_queued", 1, 4096, &c->password_checks_queued));
   if (c->http_connections_per_address > c->http_connections) {
-    return Bad(source, "limits.http_connections_per_address",
-               "must be at most limits.http_connections (" + std::to_string(c->http_connections) +
-                   "), got " + std::to_string(c->http_connections_per_address));
+    return r.Note(Bad(source, "limits.http_connections_per_address",
+                      "must be at most limits.http_connections (" +
+                          std::to_string(c->http_connections) + "), got " +
+                          std::to_string(c->http_connections_per_address)));
   }
   return Status::Ok();
 }
@@ -452,19 +486,26 @@ Result<HostPort> ParseHostPort(std::string_view text, bool allow_port_zero) {
   return hp;
 }
 
-Result<Config> Parse(std::string_view toml_text, std::string_view source) {
+namespace {
+
+// Parse, or with `all` every problem added there (a TOML syntax error is
+// the only one then: nothing after it can be read).
+Result<Config> ParseInto(std::string_view toml_text, std::string_view source,
+                         std::vector<std::string>* all) {
   toml::table root;
   try {
     root = toml::parse(toml_text, source);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
-    return Status::InvalidArgument(std::string(source) + ":" + std::to_string(where.line) + ":" +
-                                   std::to_string(where.column) + ": " +
-                                   std::string(e.description()));
+    Status s =
+        Status::InvalidArgument(std::string(source) + ":" + std::to_string(where.line) + ":" +
+                                std::to_string(where.column) + ": " + std::string(e.description()));
+    if (all) all->push_back(s.message());
+    return s;
   }
-  MRC_RETURN_IF_ERROR(CheckKnownKeys(root, source));
+  MRC_RETURN_IF_ERROR(CheckKnownKeys(root, source, all));
   Config c;
-  Reader r(root, source);
+  Reader r(root, source, all);
   MRC_RETURN_IF_ERROR(r.String("node", "name", &c.node_name));
   MRC_RETURN_IF_ERROR(r.String("http", "listen", &c.http_listen));
   MRC_RETURN_IF_ERROR(r.String("http", "tls", &c.http_tls));
@@ -488,27 +529,40 @@ Result<Config> Parse(std::string_view toml_text, std::string_view source) {
   MRC_RETURN_IF_ERROR(ReadPeerLimits(r, &c));
   if (!c.sync_listen.empty()) {
     auto hp = ParseHostPort(c.sync_listen);
-    if (!hp.ok()) return Bad(source, "sync.listen", hp.status().message());
+    if (!hp.ok()) MRC_RETURN_IF_ERROR(r.Note(Bad(source, "sync.listen", hp.status().message())));
   }
   for (const auto& peer : c.sync_peers) {
     auto hp = ParseHostPort(peer, /*allow_port_zero=*/false);
-    if (!hp.ok()) return Bad(source, "sync.peers", hp.status().message());
+    if (!hp.ok()) MRC_RETURN_IF_ERROR(r.Note(Bad(source, "sync.peers", hp.status().message())));
   }
   if (c.sync_idle_timeout_seconds < 2 * c.sync_keepalive_seconds) {
-    return Bad(source, "sync.idle_timeout_seconds",
-               "must be at least twice sync.keepalive_seconds (" +
-                   std::to_string(c.sync_keepalive_seconds) + "), got " +
-                   std::to_string(c.sync_idle_timeout_seconds) +
-                   ": a quiet link whose ping is late would be closed");
+    MRC_RETURN_IF_ERROR(r.Note(Bad(source, "sync.idle_timeout_seconds",
+                                   "must be at least twice sync.keepalive_seconds (" +
+                                       std::to_string(c.sync_keepalive_seconds) + "), got " +
+                                       std::to_string(c.sync_idle_timeout_seconds) +
+                                       ": a quiet link whose ping is late would be closed")));
   }
 
-  MRC_RETURN_IF_ERROR(CheckHttpTls(c, source));
+  MRC_RETURN_IF_ERROR(r.Note(CheckHttpTls(c, source)));
   if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
       c.log_level != "error") {
-    return Bad(source, "log.level",
-               "must be debug, info, warn or error, got '" + c.log_level + "'");
+    MRC_RETURN_IF_ERROR(r.Note(
+        Bad(source, "log.level", "must be debug, info, warn or error, got '" + c.log_level + "'")));
   }
   return c;
+}
+
+}  // namespace
+
+Result<Config> Parse(std::string_view toml_text, std::string_view source) {
+  return ParseInto(toml_text, source, nullptr);
+}
+
+std::vector<std::string> Check(std::string_view toml_text, std::string_view source) {
+  std::vector<std::string> all;
+  auto parsed = ParseInto(toml_text, source, &all);
+  if (!parsed.ok() && all.empty()) all.push_back(parsed.status().message());
+  return all;
 }
 
 Result<Config> LoadFile(const std::string& path) {

@@ -167,22 +167,23 @@ Result<BackupManifest> Backups::Write(const std::string& dest) {
 // ---- the schedule
 
 namespace {
-
 constexpr std::string_view kScheduledPrefix = "mrcnode-backup-";
+}  // namespace
 
-// The complete backups the schedule wrote in `dir`, oldest first (their
-// names sort by time).
-std::vector<fs::path> ScheduledBackups(const std::string& dir) {
-  std::vector<fs::path> found;
+std::vector<std::string> ScheduledBackups(const std::string& dir) {
+  std::vector<std::string> found;
   std::error_code ec;
   for (const auto& f : fs::directory_iterator(dir, ec)) {
     std::string name = f.path().filename().string();
     if (name.rfind(kScheduledPrefix, 0) != 0 || name.ends_with(".partial")) continue;
-    if (fs::exists(f.path() / "backup.json", ec)) found.push_back(f.path());
+    if (fs::exists(f.path() / "backup.json", ec)) found.push_back(f.path().string());
   }
+  // Their names sort by time.
   std::sort(found.begin(), found.end());
   return found;
 }
+
+namespace {
 
 // Writes one backup when the newest is `every` old; returns when the next
 // is due.
@@ -192,7 +193,7 @@ std::chrono::milliseconds RunOnce(Backups* backups, const std::string& dir,
   std::uint64_t now = WallMillis();
   std::uint64_t due = 0;
   if (!existing.empty()) {
-    auto m = ReadManifest(existing.back().string());
+    auto m = ReadManifest(existing.back());
     if (m.ok()) due = m->created_ms + static_cast<std::uint64_t>(every.count());
   }
   // A newest backup from the future (the clock was set back) does not
@@ -211,7 +212,7 @@ std::chrono::milliseconds RunOnce(Backups* backups, const std::string& dir,
   for (std::size_t i = 0; i + keep < existing.size(); ++i) {
     std::error_code ec;
     fs::remove_all(existing[i], ec);
-    if (ec) log::Warn("backup", "cannot remove " + existing[i].string() + ": " + ec.message());
+    if (ec) log::Warn("backup", "cannot remove " + existing[i] + ": " + ec.message());
   }
   return every;
 }

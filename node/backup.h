@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "config/foundation/status.h"
 
@@ -67,6 +68,9 @@ class BackupSchedule {
   struct Rep;
   std::unique_ptr<Rep> rep_;
 };
+
+// The complete backups a BackupSchedule wrote in `dir`, oldest first.
+std::vector<std::string> ScheduledBackups(const std::string& dir);
 
 struct RestoreOptions {
   // Install a backup of another node's identity under this data

@@ -12,6 +12,7 @@
 #include <cstdlib>
 
 #include "node/commands.h"
+#include "node/doctor.h"
 #include "node/tls.h"
 
 namespace {
@@ -320,6 +321,21 @@ void AddTlsCommands(CLI::App& app, Args& a) {
   renew->callback([&] { a.status = mrc::node::CmdTlsRenew(a.data); });
 }
 
+// config check; doctor (node/doctor.h).
+void AddCheckCommands(CLI::App& app, Args& a) {
+  auto* config = app.add_subcommand("config", "the configuration file");
+  config->require_subcommand(1);
+  auto* check = config->add_subcommand(
+      "check", "validate config.toml (or FILE) without starting: exit 1 on problems");
+  AddData(check, a);
+  check->add_option("file", a.file, "a config file (default: DATA/config.toml)");
+  check->callback([&] { a.status = mrc::node::CmdConfigCheck(a.data, a.file); });
+  auto* doctor = app.add_subcommand(
+      "doctor", "check the data directory and say what to fix (exit 0 ok, 1 warnings, 3 problems)");
+  AddData(doctor, a);
+  doctor->callback([&] { a.status = mrc::node::CmdDoctor(a.data); });
+}
+
 // The command line's one-line errors (exit 2), CLI11's help and version.
 int Parse(CLI::App& app, int argc, char** argv, const Args& a) {
   if (argc > 1 && argv[1][0] != '-') {
@@ -379,5 +395,6 @@ int main(int argc, char** argv) {
   AddBulletinCommands(app, args);  // bulletin receipts|ack
   AddUserCommands(app, args);      // user ...
   AddTlsCommands(app, args);       // tls show|renew
+  AddCheckCommands(app, args);     // config check, doctor
   return Parse(app, argc, argv, args);
 }

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 
+#include "config/check.h"
+
 namespace mrc::config {
 namespace {
 
@@ -273,6 +275,38 @@ TEST(ConfigTest, WriteFileKeepsALinkAndTheFilesOwnerAndMode) {
   }
   EXPECT_FALSE(fs::exists(etc + ".tmp"));
   fs::remove_all(dir);
+}
+
+// Check reports every problem, each with its key and line, where Parse
+// stops at the first.
+TEST(ConfigTest, CheckReportsEveryProblemWithItsKeyAndLine) {
+  EXPECT_TRUE(Check(Render(Config{}), "config.toml").empty());
+  std::string text =
+      "[http]\n"
+      "tls = \"yes\"\n"
+      "threads = 0\n"
+      "[sync]\n"
+      "peers = [\"nowhere\"]\n"
+      "colour = 3\n"
+      "[log]\n"
+      "level = \"loud\"\n";
+  auto problems = Check(text, "config.toml");
+  ASSERT_EQ(5u, problems.size()) << ::testing::PrintToString(problems);
+  EXPECT_EQ("config.toml:6: unknown key 'sync.colour'", problems[0]);
+  EXPECT_EQ("config.toml:3: http.threads: must be between 1 and 64, got 0", problems[1]);
+  EXPECT_EQ(0u, problems[2].rfind("config.toml:5: sync.peers: 'nowhere' is not HOST:PORT", 0))
+      << problems[2];
+  EXPECT_EQ("config.toml:2: http.tls: must be auto, on or off, got 'yes'", problems[3]);
+  EXPECT_EQ("config.toml:8: log.level: must be debug, info, warn or error, got 'loud'",
+            problems[4]);
+  // Parse still stops at the first, without a line.
+  EXPECT_EQ("config.toml: unknown key 'sync.colour'", Error(text));
+}
+
+TEST(ConfigTest, CheckReportsASyntaxErrorAlone) {
+  auto problems = Check("[http]\nlisten = \n", "config.toml");
+  ASSERT_EQ(1u, problems.size());
+  EXPECT_EQ(0u, problems[0].rfind("config.toml:2:", 0)) << problems[0];
 }
 
 TEST(ConfigTest, HostPort) {
