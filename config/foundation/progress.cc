@@ -34,7 +34,13 @@ std::string ShortCount(double n) {
 }
 
 void RateMeter::Sample(std::uint64_t now_millis, std::uint64_t count) {
-  samples_.emplace_back(now_millis, count);
+  // Samples closer together than a fiftieth of the window replace each
+  // other, so that a caller sampling at every event holds few of them.
+  if (samples_.size() >= 2 &&
+      now_millis < samples_[samples_.size() - 2].first + window_millis_ / 50)
+    samples_.back() = {now_millis, count};
+  else
+    samples_.emplace_back(now_millis, count);
   // Keep the newest sample at or before the window's start, so the rate
   // spans the whole window rather than part of it.
   while (samples_.size() > 2 && samples_[1].first + window_millis_ <= now_millis)

@@ -27,6 +27,7 @@ class RateMeter {
  public:
   explicit RateMeter(std::uint64_t window_millis = 5000) : window_millis_(window_millis) {}
   // `count` is the running total at `now_millis`; times must not go back.
+  // Cheap enough to call at every event.
   void Sample(std::uint64_t now_millis, std::uint64_t count);
   // Per second over the samples in the window (0 with fewer than two, or
   // when no time has passed between them).
