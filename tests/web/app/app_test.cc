@@ -696,6 +696,40 @@ TEST_F(AppTest, TheSyncPageShowsEntriesForANewerVersionAndAPeersVersionError) {
   EXPECT_NE(std::string::npos, page.body.find("speaks peer protocol 2")) << page.body;
 }
 
+// Long work in progress: a catch-up from a peer and a search index rebuild.
+TEST_F(AppTest, TheSyncPageShowsACatchUpsPositionAndRateAndARebuildsPercent) {
+  AppParts parts;
+  parts.log = log_;
+  parts.docs = docs_;
+  parts.trust = trust_;
+  parts.referrals = referrals_;
+  parts.search = search_;
+  parts.users = users_;
+  parts.status = [&] {
+    NodeStatus status;
+    sync::PeerLinkStatus link;
+    link.address = "10.0.0.2:7400";
+    link.direction = "out";
+    link.connected = true;
+    link.stats.entries_received = 2500;
+    link.stats.we_lack = 7500;
+    link.stats.entries_per_second = 812.4;
+    status.peers.push_back(link);
+    status.search = SearchProgress{3, 9, 100, true, 400, 1600};
+    return Result<NodeStatus>(status);
+  };
+  App app(parts);
+  Session admin = LoginAt(&app, "admin");
+  HttpResponse page = DoAt(&app, "GET", "/sync", &admin);
+  ASSERT_EQ(200, page.status);
+  EXPECT_NE(std::string::npos,
+            page.body.find("Catching up: 2500 of 10000 entries (25%), 812 a second"))
+      << page.body;
+  EXPECT_NE(std::string::npos,
+            page.body.find("Search index: rebuilding, 25% (400 of 1600 documents)"))
+      << page.body;
+}
+
 TEST_F(AppTest, TheEditFormFollowsTheContentRulesNestedFieldsIncluded) {
   Session editor = Login("editor");
   // The form lists every field of the kind, nested ones spread out.
