@@ -71,6 +71,17 @@ class AppTest : public ::testing::Test {
   };
   // Logs in through the JSON API (one Argon2id check).
   Session Login(const std::string& user) { return LoginAt(app_, user); }
+  // This fixture's parts, for an app with parts of a test's own added.
+  AppParts PartsOfTheFixture() {
+    AppParts parts;
+    parts.log = log_;
+    parts.docs = docs_;
+    parts.trust = trust_;
+    parts.referrals = referrals_;
+    parts.search = search_;
+    parts.users = users_;
+    return parts;
+  }
   Session LoginAt(App* app, const std::string& user) {
     HttpRequest r;
     r.method = "POST";
@@ -665,13 +676,7 @@ TEST_F(AppTest, TheSyncPageCountsDocumentsInConflict) {
 // Nodes of mixed versions: the sync page counts what this node holds for a
 // newer version, and shows why a peer of another protocol version was cut.
 TEST_F(AppTest, TheSyncPageShowsEntriesForANewerVersionAndAPeersVersionError) {
-  AppParts parts;
-  parts.log = log_;
-  parts.docs = docs_;
-  parts.trust = trust_;
-  parts.referrals = referrals_;
-  parts.search = search_;
-  parts.users = users_;
+  AppParts parts = PartsOfTheFixture();
   const std::string why =
       "peer (mrcnode 9.0.0) speaks peer protocol 2; this node (mrcnode 0.1.0) speaks 1: upgrade "
       "the older of the two";
@@ -698,13 +703,7 @@ TEST_F(AppTest, TheSyncPageShowsEntriesForANewerVersionAndAPeersVersionError) {
 
 // Long work in progress: a catch-up from a peer and a search index rebuild.
 TEST_F(AppTest, TheSyncPageShowsACatchUpsPositionAndRateAndARebuildsPercent) {
-  AppParts parts;
-  parts.log = log_;
-  parts.docs = docs_;
-  parts.trust = trust_;
-  parts.referrals = referrals_;
-  parts.search = search_;
-  parts.users = users_;
+  AppParts parts = PartsOfTheFixture();
   parts.status = [&] {
     NodeStatus status;
     sync::PeerLinkStatus link;
