@@ -3,6 +3,7 @@
 // the log are in follower.cc.
 #include "web/search/index.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "sync/log/log.h"
