@@ -24,7 +24,8 @@ json PeersJson(const std::vector<sync::PeerLinkStatus>& links) {
           st.last_contact_ms ? json(sync::FormatTime(st.last_contact_ms)) : json(nullptr)},
          {"entries_sent", st.stats.entries_sent},
          {"entries_received", st.stats.entries_received},
-         {"entries_per_second", std::llround(st.stats.entries_per_second)},
+         // A closed link's last rate is not a rate.
+         {"entries_per_second", st.connected ? std::llround(st.stats.entries_per_second) : 0},
          {"peer_lacks", st.stats.peer_lacks},
          {"we_lack", st.stats.we_lack},
          {"bytes_sent", st.bytes_sent},
