@@ -22,6 +22,7 @@
 #include "config/foundation/bytes.h"
 #include "config/foundation/clock.h"
 #include "config/foundation/log.h"
+#include "config/foundation/progress.h"
 #include "node/doc_client.h"
 #include "node/import.h"
 #include "node/tls.h"
@@ -506,6 +507,7 @@ int CmdImport(const std::string& data_dir, const std::string& dir) {
   std::unique_ptr<Context> ctx;
   auto client = Connect(data_dir, &ctx);
   if (!client.ok()) return Fail(client.status());
+  Progress progress("import", items->size());
   if (ctx) {
     // Local: one signed batch per 1000 documents.
     for (std::size_t i = 0; i < items->size(); i += 1000) {
@@ -514,6 +516,7 @@ int CmdImport(const std::string& data_dir, const std::string& dir) {
         drafts.push_back((*items)[k].draft);
       auto ids = ctx->log->Append(drafts);
       if (!ids.ok()) return Fail(ids.status());
+      progress.Add(drafts.size());
     }
   } else {
     for (const auto& item : *items) {
@@ -521,8 +524,10 @@ int CmdImport(const std::string& data_dir, const std::string& dir) {
                {"content", json::parse(item.draft.payload)}};
       auto r = (*client)->Create(req.dump());
       if (!r.ok()) return Fail(r.status().Annotate(item.source));
+      progress.Add();
     }
   }
+  progress.Done();
   std::cout << "imported " << items->size() << " documents from " << dir << " into "
             << (*client)->Describe() << "\n";
   return 0;
@@ -531,9 +536,14 @@ int CmdImport(const std::string& data_dir, const std::string& dir) {
 int CmdVerify(const std::string& data_dir) {
   auto ctx = OpenContext(data_dir);
   if (!ctx.ok()) return Fail(ctx.status());
+  // The total is for the progress only: a damaged store that cannot say it
+  // still gets its problems listed.
+  auto held = (*ctx)->log->Digest();
+  Progress progress("verify", held.ok() ? held->entries : 0);
   auto found = (*ctx)->log->Verify(
-      [](const Status& s) { std::fprintf(stderr, "mrcnode: %s\n", s.message().c_str()); });
+      [&](const Status& s) { progress.Print("mrcnode: " + s.message()); }, &progress);
   if (!found.ok()) return Fail(found.status());
+  progress.Done();
   auto info = (*ctx)->log->Digest();
   if (!info.ok()) return Fail(info.status());
   if (*found > 0) {
@@ -589,6 +599,13 @@ Result<RunningNode> RunningInstead(const std::string& data_dir, const Status& op
   return running;
 }
 
+// The running node does the work of `what` and shows no progress over the
+// call; say so before a wait that can be long.
+void ThroughNode(const RunningNode& node, const char* what) {
+  std::fprintf(stderr, "%s: the running node at %s does it; the counts follow when it ends\n", what,
+               node.address.c_str());
+}
+
 // A bundle can take minutes to write or read on a slow stick.
 constexpr std::uint32_t kBundleCallSeconds = 3600;
 
@@ -641,14 +658,17 @@ int CmdBundleExport(const std::string& data_dir, const std::string& out,
   sync::BundleStats stats;
   auto ctx = OpenContext(data_dir);
   if (ctx.ok()) {
-    auto written = sync::ExportBundle((*ctx)->log.get(), peer ? &*peer : nullptr, out);
+    Progress progress("bundle export", 0);
+    auto written = sync::ExportBundle((*ctx)->log.get(), peer ? &*peer : nullptr, out, &progress);
     if (!written.ok()) return Fail(written.status());
+    progress.Done();
     stats = *written;
   } else {
     auto running = RunningInstead(data_dir, ctx.status());
     if (!running.ok()) return Fail(running.status());
     json req = json::object();
     if (peer) req["summary"] = json::parse(summary_text);
+    ThroughNode(*running, "bundle export");
     auto got = PathCall(*running, "/api/v1/bundles/export", out, req);
     if (!got.ok()) return Fail(got.status());
     json j = json::parse(*got);
@@ -666,12 +686,16 @@ int CmdBundleImport(const std::string& data_dir, const std::string& file) {
   if (ctx.ok()) {
     sync::ImportOptions options;
     options.memory_bytes = std::size_t{(*ctx)->config.limits_bundle_import_memory_mb} << 20;
+    Progress progress("bundle import", 0);
+    options.progress = &progress;
     auto read = sync::ImportBundle((*ctx)->log.get(), file, options);
     if (!read.ok()) return Fail(read.status());
+    progress.Done();
     r = *read;
   } else {
     auto running = RunningInstead(data_dir, ctx.status());
     if (!running.ok()) return Fail(running.status());
+    ThroughNode(*running, "bundle import");
     auto got = PathCall(*running, "/api/v1/bundles/import", file);
     if (!got.ok()) return Fail(got.status());
     json j = json::parse(*got);

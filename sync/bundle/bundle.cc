@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/foundation/bytes.h"
+#include "config/foundation/progress.h"
 #include "sync/crypto/crypto.h"
 #include "sync/log/entry.h"
 #include "sync/log/log.h"
@@ -143,7 +144,27 @@ Result<Summary> SummaryFromJson(std::string_view text) {
   return s;
 }
 
-Result<BundleStats> ExportBundle(Log* log, const Summary* peer, const std::string& path) {
+namespace {
+
+// About how many entries an export writes, for its progress: a forked
+// feed's evidence and a fork point moved back by one are left out.
+std::uint64_t ExpectedEntries(const std::vector<FeedHead>& feeds, const Summary* peer) {
+  std::uint64_t n = 0;
+  for (const auto& f : feeds) {
+    std::uint64_t held = 0;
+    if (peer && !f.forked) {
+      auto it = peer->feeds.find(f.author);
+      if (it != peer->feeds.end()) held = std::min(it->second, f.seq);
+    }
+    n += f.seq - held;
+  }
+  return n;
+}
+
+}  // namespace
+
+Result<BundleStats> ExportBundle(Log* log, const Summary* peer, const std::string& path,
+                                 Progress* progress) {
   if (peer && peer->network != log->network_id()) {
     return Status::InvalidArgument("the summary is from another network (" +
                                    ToHex(peer->network).substr(0, 16) + "…), not this node's");
@@ -159,6 +180,7 @@ Result<BundleStats> ExportBundle(Log* log, const Summary* peer, const std::strin
   // The root key's feed first (the approvals), as over a link.
   std::stable_partition(feeds.begin(), feeds.end(),
                         [&](const FeedHead& f) { return f.author == log->root(); });
+  if (progress) progress->SetTotal(ExpectedEntries(feeds, peer));
   auto write = [&](const std::vector<Incoming>& entries) -> Status {
     for (const auto& e : entries) {
       Bytes rec(1, 'E');
@@ -169,6 +191,7 @@ Result<BundleStats> ExportBundle(Log* log, const Summary* peer, const std::strin
       MRC_RETURN_IF_ERROR(w.Write(rec));
       stats.entries++;
       stats.bytes += rec.size();
+      if (progress) progress->Add();
     }
     return Status::Ok();
   };
@@ -331,9 +354,11 @@ Result<BundleImport> ImportBundle(Log* log, const std::string& path, const Impor
   BundleReader reader(path);
   BundleImport result;
   MRC_RETURN_IF_ERROR(reader.Check(log->network_id(), &result.entries));
+  if (options.progress) options.progress->SetTotal(result.entries);
   std::size_t max_bytes = std::max<std::size_t>(options.memory_bytes / 2, 1);
   MRC_RETURN_IF_ERROR(reader.ForEachBatch(max_bytes, [&](std::vector<Incoming>& batch) -> Status {
     MRC_ASSIGN_OR_RETURN(IngestReport r, log->Ingest(batch));
+    if (options.progress) options.progress->Add(batch.size());
     result.accepted += r.accepted;
     result.duplicates += r.duplicates;
     result.pending += r.pending;

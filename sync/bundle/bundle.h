@@ -20,6 +20,10 @@
 #include "config/foundation/bytes.h"
 #include "config/foundation/status.h"
 
+namespace mrc {
+class Progress;
+}
+
 namespace mrc::sync {
 
 class Log;
@@ -41,7 +45,9 @@ struct BundleStats {
 
 // Writes every entry `log` holds that `peer` lacks (all when peer is null)
 // to `path` (atomically: a temporary file, fsync, rename).
-Result<BundleStats> ExportBundle(Log* log, const Summary* peer, const std::string& path);
+// Counts each entry written on `progress` when given (and sets its total).
+Result<BundleStats> ExportBundle(Log* log, const Summary* peer, const std::string& path,
+                                 Progress* progress = nullptr);
 
 struct BundleImport {
   std::uint64_t entries = 0;     // in the bundle
@@ -56,6 +62,9 @@ struct ImportOptions {
   // About what an import holds of the bundle at once: half of it for the
   // batch read from the file, half for the log's checks of that batch.
   std::size_t memory_bytes = 32 << 20;
+  // When given: its total set once the file is checked, then each entry
+  // applied counted.
+  Progress* progress = nullptr;
 };
 
 // Checks the whole file first (network, structure, hash); InvalidArgument

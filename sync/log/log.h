@@ -35,6 +35,10 @@
 #include "sync/log/entry.h"
 #include "sync/log/kind_rules.h"
 
+namespace mrc {
+class Progress;
+}
+
 namespace mrc::storage {
 class Store;
 }
@@ -226,7 +230,9 @@ class Log {
   Result<std::vector<Incoming>> ForkEvidence(const Hash32& author);
   // Re-checks every stored entry: signatures, chains, seq gaps, payloads,
   // index consistency. Calls problem() for each finding; returns the count.
-  Result<std::uint64_t> Verify(const std::function<void(const Status&)>& problem);
+  // Counts each entry checked on `progress` when given.
+  Result<std::uint64_t> Verify(const std::function<void(const Status&)>& problem,
+                               Progress* progress = nullptr);
 
   // The documents whose state changed, in commit order: every commit that
   // changes documents records their ids under the next change number, so a

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "config/foundation/progress.h"
 #include "storage/store.h"
 #include "sync/log/log.h"
 #include "sync/log/log_txn.h"
@@ -360,11 +361,13 @@ Result<DigestInfo> Log::ComputeDigest() {
   return info;
 }
 
-Result<std::uint64_t> Log::Verify(const std::function<void(const Status&)>& problem) {
+Result<std::uint64_t> Log::Verify(const std::function<void(const Status&)>& problem,
+                                  Progress* progress) {
   Findings findings(problem);
   ChainWalk chain(network_id_, &findings);
   auto it = store_->NewIterator(Column::kEntries);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (progress) progress->Add();
     std::string_view key = it->key();
     Hash32 author;
     std::uint64_t seq = 0;

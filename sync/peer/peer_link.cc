@@ -104,6 +104,12 @@ void Link::Touch(bool changed) {
     s.bytes_sent = bytes_sent_;
     s.bytes_received = bytes_received_;
     if (session_ && changed) s.stats = session_->Stats();
+    receive_rate_.Sample(
+        static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+                .count()),
+        s.stats.entries_received);
+    s.stats.entries_per_second = receive_rate_.PerSecond();
   });
 }
 

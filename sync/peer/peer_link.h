@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "config/foundation/progress.h"
 #include "sync/log/log.h"
 #include "sync/peer/handshake.h"
 #include "sync/peer/line_rate.h"
@@ -167,6 +168,7 @@ class Link : public std::enable_shared_from_this<Link> {
   static constexpr std::size_t kMaxOutboxBytes = 64 << 20;
   std::uint64_t bytes_sent_ = 0;
   std::uint64_t bytes_received_ = 0;
+  RateMeter receive_rate_;   // entries received per second, for the status
   bool registered_ = false;  // admitted as the link with its peer
 
   // What the link holds of the limits (sync/peer/link_budget.h).

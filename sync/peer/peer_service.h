@@ -33,9 +33,10 @@ struct PeerStats {
   std::uint64_t entries_sent = 0;
   std::uint64_t entries_received = 0;
   std::uint64_t batches_in_flight = 0;
-  std::uint64_t peer_lacks = 0;  // entries we hold that the peer does not (as far as we know)
-  std::uint64_t we_lack = 0;     // entries the peer holds that we do not
-  bool reconciled = false;       // both sides know what the other lacks
+  std::uint64_t peer_lacks = 0;   // entries we hold that the peer does not (as far as we know)
+  std::uint64_t we_lack = 0;      // entries the peer holds that we do not
+  bool reconciled = false;        // both sides know what the other lacks
+  double entries_per_second = 0;  // received, over the last few seconds
 };
 
 // What the status page and API show of one configured peer or accepted link.

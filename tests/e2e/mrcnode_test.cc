@@ -166,9 +166,20 @@ TEST_F(MrcnodeTest, ImportSampleContentVerifyAndBackup) {
   InitHq(hq);
   Output o = Mrc({"import", "--data", hq, kSample});
   ASSERT_EQ(0, o.status) << o.err;
+  // Not on a terminal: plain lines, no carriage returns.
+  EXPECT_NE(std::string::npos, o.err.find("import: done, ")) << o.err;
+  EXPECT_EQ(std::string::npos, o.err.find('\r')) << o.err;
   o = Mrc({"verify", "--data", hq});
   EXPECT_EQ(0, o.status) << o.err;
   EXPECT_NE(std::string::npos, o.out.find("verify: ok"));
+  EXPECT_NE(std::string::npos, o.err.find("(10%), ")) << o.err;  // a line per tenth
+  EXPECT_NE(std::string::npos, o.err.find("verify: done, ")) << o.err;
+  EXPECT_EQ(std::string::npos, o.err.find('\r')) << o.err;
+  // On a terminal (script(1) gives it one): the line is redrawn in place.
+  o = e2e::Run({"/usr/bin/script", "-qec", kBin + " verify --data " + hq, "/dev/null"});
+  EXPECT_EQ(0, o.status) << o.out;
+  EXPECT_NE(std::string::npos, o.out.find("\rverify: done, ")) << o.out;
+  EXPECT_EQ(std::string::npos, o.out.find("(10%), ")) << o.out;
   json guides =
       json::parse(Mrc({"doc", "list", "--data", hq, "--kind", "guide", "--limit", "1000"}).out);
   EXPECT_GE(guides["docs"].size(), 120u);

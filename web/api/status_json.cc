@@ -1,5 +1,6 @@
 #include "web/api/status_json.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "sync/log/entry.h"
@@ -23,6 +24,8 @@ json PeersJson(const std::vector<sync::PeerLinkStatus>& links) {
           st.last_contact_ms ? json(sync::FormatTime(st.last_contact_ms)) : json(nullptr)},
          {"entries_sent", st.stats.entries_sent},
          {"entries_received", st.stats.entries_received},
+         // A closed link's last rate is not a rate.
+         {"entries_per_second", st.connected ? std::llround(st.stats.entries_per_second) : 0},
          {"peer_lacks", st.stats.peer_lacks},
          {"we_lack", st.stats.we_lack},
          {"bytes_sent", st.bytes_sent},
@@ -97,6 +100,8 @@ Result<std::string> NodeStatusJson(const NodeStatus& s) {
                    {"indexed_through", p.indexed_through},
                    {"log_change", p.log_change},
                    {"rebuilding", p.rebuilding},
+                   {"rebuilt", p.rebuilt},
+                   {"rebuild_total", p.rebuild_total},
                    {"complete", NodeStatus::SearchComplete(p)}};
   }
   return DumpResponse(j);

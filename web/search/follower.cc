@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "config/foundation/log.h"
+#include "config/foundation/progress.h"
 #include "sync/log/log.h"
 #include "web/search/document.h"
 #include "web/search/folding.h"
@@ -163,6 +164,16 @@ Status SearchIndex::Impl::Rebuild() {
   } done{&rebuilding};
   MRC_ASSIGN_OR_RETURN(std::uint64_t last, log->LastDocChange());
   auto started = std::chrono::steady_clock::now();
+  auto held = log->Digest();
+  rebuild_total = held.ok() ? held->documents : 0;
+  rebuilt = 0;
+  // The node's log says how far a long rebuild has come; its end is the
+  // "index rebuilt" line below.
+  mrc::Progress progress("index rebuild", rebuild_total, /*terminal=*/false,
+                         [](std::string_view line) {
+                           if (line.ends_with('\n')) line.remove_suffix(1);
+                           log::Info("search", line);
+                         });
   bool empty = writer->get_doccount() == 0;
   std::set<std::string> seen;
   std::vector<Hash32> batch;
@@ -172,6 +183,8 @@ Status SearchIndex::Impl::Rebuild() {
       MRC_RETURN_IF_ERROR(IndexDoc(id, empty));
       if (!empty) seen.insert(IdTerm(id));
     }
+    rebuilt += batch.size();
+    progress.Add(batch.size());
     batch.clear();
     writer->commit();
     ++revision;

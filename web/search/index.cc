@@ -3,6 +3,7 @@
 // the log are in follower.cc.
 #include "web/search/index.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "sync/log/log.h"
@@ -109,6 +110,10 @@ Result<SearchProgress> SearchIndex::Progress() {
   p.indexed_through = impl_->through;
   MRC_ASSIGN_OR_RETURN(p.log_change, impl_->log->LastDocChange());
   p.rebuilding = impl_->rebuilding;
+  if (p.rebuilding) {
+    p.rebuilt = impl_->rebuilt;
+    p.rebuild_total = std::max(impl_->rebuild_total.load(), p.rebuilt);
+  }
   try {
     auto reader = impl_->readers.Take();
     p.documents = reader.db->get_doccount();

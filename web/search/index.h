@@ -75,6 +75,9 @@ struct SearchProgress {
   std::uint64_t log_change = 0;       // the log's newest
   std::uint64_t documents = 0;        // in the index
   bool rebuilding = false;
+  // While rebuilding: documents indexed again so far, of about how many.
+  std::uint64_t rebuilt = 0;
+  std::uint64_t rebuild_total = 0;
 };
 
 class SearchIndex {

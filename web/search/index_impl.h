@@ -45,6 +45,7 @@ struct SearchIndex::Impl {
   std::atomic<bool> use_word_hashes{true};
   bool fresh = false;  // no marker yet: index every document first
   std::atomic<bool> rebuilding{false};
+  std::atomic<std::uint64_t> rebuilt{0}, rebuild_total{0};  // for SearchProgress
   // Set by Stop(): a catch-up or rebuild in progress ends at its next
   // commit (the next start goes on from the index's marker), so that a
   // node with a large backlog still stops promptly.

@@ -4,6 +4,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -66,6 +67,14 @@ std::string SyncCounts(Page& p, const AppParts& parts, const sync::DigestInfo& d
 }
 
 std::string SearchLine(Page& p, const SearchProgress& idx) {
+  if (idx.rebuilding && idx.rebuild_total > 0) {
+    return "<p class=\"warning\" role=\"status\">" +
+           p.H("sync.search_rebuilding",
+               {{"percent", std::to_string(idx.rebuilt * 100 / idx.rebuild_total)},
+                {"rebuilt", std::to_string(idx.rebuilt)},
+                {"total", std::to_string(idx.rebuild_total)}}) +
+           "</p>";
+  }
   bool complete = NodeStatus::SearchComplete(idx);
   std::uint64_t through = std::min(idx.log_change, idx.indexed_through);
   return "<p class=\"" + std::string(complete ? "note" : "warning") + "\">" +
@@ -73,6 +82,21 @@ std::string SearchLine(Page& p, const SearchProgress& idx) {
              {{"documents", std::to_string(idx.documents)},
               {"behind", std::to_string(idx.log_change - through)}}) +
          "</p>";
+}
+
+// How far a catch-up from this peer has come: entries received over this
+// link, of those plus the ones the peer still holds that we lack.
+std::string CatchUp(Page& p, const sync::PeerLinkStatus& peer) {
+  const sync::PeerStats& s = peer.stats;
+  if (!peer.connected || (s.we_lack == 0 && s.entries_per_second < 0.5)) return "";
+  std::uint64_t total = s.entries_received + s.we_lack;
+  return "<br><small>" +
+         p.H("sync.catching_up",
+             {{"received", std::to_string(s.entries_received)},
+              {"total", std::to_string(total)},
+              {"percent", std::to_string(total ? s.entries_received * 100 / total : 100)},
+              {"rate", std::to_string(std::llround(s.entries_per_second))}}) +
+         "</small>";
 }
 
 std::string PeersTable(Page& p, const std::vector<sync::PeerLinkStatus>& peers) {
@@ -89,7 +113,8 @@ std::string PeersTable(Page& p, const std::vector<sync::PeerLinkStatus>& peers) 
          ")</td><td class=\"" + (peer.connected ? "ok" : "off") + "\">" +
          p.H(peer.connected ? "sync.connected" : "sync.disconnected") + "</td><td>" +
          Esc(ShortTime(contact)) + "</td><td>" + std::to_string(peer.stats.we_lack) + " / " +
-         std::to_string(peer.stats.peer_lacks) + "</td><td>" + Esc(peer.last_error) + "</td></tr>";
+         std::to_string(peer.stats.peer_lacks) + CatchUp(p, peer) + "</td><td>" +
+         Esc(peer.last_error) + "</td></tr>";
   }
   return b + "</tbody></table><p class=\"hint\">" + p.H("sync.behind_help") + "</p>";
 }

@@ -33,6 +33,7 @@ TEST(StatusJsonTest, ANodeWithAPeerAForkAndARejectionIsWrittenInTheApiShape) {
   peer.stats.entries_received = 8;
   peer.stats.peer_lacks = 1;
   peer.stats.we_lack = 2;
+  peer.stats.entries_per_second = 12.6;
   peer.bytes_sent = 900;
   peer.bytes_received = 1000;
   s.peers.push_back(peer);
@@ -48,7 +49,7 @@ TEST(StatusJsonTest, ANodeWithAPeerAForkAndARejectionIsWrittenInTheApiShape) {
   s.trust.rejected = 9;
   s.trust.rejections.push_back({Filled(0x08), "not a member"});
   s.memory = {10, 20, 30};
-  s.search = SearchProgress{40, 41, 5, false};
+  s.search = SearchProgress{40, 41, 5, true, 3, 6};
 
   auto text = NodeStatusJson(s);
   ASSERT_TRUE(text.ok()) << text.status().ToString();
@@ -60,15 +61,17 @@ TEST(StatusJsonTest, ANodeWithAPeerAForkAndARejectionIsWrittenInTheApiShape) {
       R"j("rocksdb_table_readers_bytes":30},"name":"MRC Tirana","network":"WB",)j"
       R"j("network_id":"@3","node":"@1","own_feed_held":false,)j"
       R"j("peers":[{"address":"127.0.0.1:7401","bytes_received":1000,"bytes_sent":900,)j"
-      R"j("connected":true,"direction":"out","entries_received":8,"entries_sent":7,)j"
+      R"j("connected":true,"direction":"out","entries_per_second":13,"entries_received":8,)j"
+      R"j("entries_sent":7,)j"
       R"j("last_contact":"2023-11-14T22:13:20.000Z","last_error":"","peer":"@5","peer_lacks":1,)j"
       R"j("we_lack":2},)j"
       R"j({"address":"10.0.0.9:7400","bytes_received":0,"bytes_sent":0,"connected":false,)j"
-      R"j("direction":"out","entries_received":0,"entries_sent":0,"last_contact":null,)j"
+      R"j("direction":"out","entries_per_second":0,"entries_received":0,"entries_sent":0,)j"
+      R"j("last_contact":null,)j"
       R"j("last_error":"connect: refused","peer":null,"peer_lacks":0,"we_lack":0}],)j"
       R"j("pending":1,)j"
       R"j("search":{"complete":false,"documents":5,"indexed_through":40,"log_change":41,)j"
-      R"j("rebuilding":false},)j"
+      R"j("rebuild_total":6,"rebuilding":true,"rebuilt":3},)j"
       R"j("trust":{"forked_feeds":[{"advice":"the key signed two histories: revoke it )j"
       R"j((mrcnode member revoke) and re-admit the centre with a new key","author":"@7",)j"
       R"j("fork_seq":4,"name":"MRC Fork"}],"members":3,"rejected":9,)j"

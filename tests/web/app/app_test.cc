@@ -71,6 +71,17 @@ class AppTest : public ::testing::Test {
   };
   // Logs in through the JSON API (one Argon2id check).
   Session Login(const std::string& user) { return LoginAt(app_, user); }
+  // This fixture's parts, for an app with parts of a test's own added.
+  AppParts PartsOfTheFixture() {
+    AppParts parts;
+    parts.log = log_;
+    parts.docs = docs_;
+    parts.trust = trust_;
+    parts.referrals = referrals_;
+    parts.search = search_;
+    parts.users = users_;
+    return parts;
+  }
   Session LoginAt(App* app, const std::string& user) {
     HttpRequest r;
     r.method = "POST";
@@ -665,13 +676,7 @@ TEST_F(AppTest, TheSyncPageCountsDocumentsInConflict) {
 // Nodes of mixed versions: the sync page counts what this node holds for a
 // newer version, and shows why a peer of another protocol version was cut.
 TEST_F(AppTest, TheSyncPageShowsEntriesForANewerVersionAndAPeersVersionError) {
-  AppParts parts;
-  parts.log = log_;
-  parts.docs = docs_;
-  parts.trust = trust_;
-  parts.referrals = referrals_;
-  parts.search = search_;
-  parts.users = users_;
+  AppParts parts = PartsOfTheFixture();
   const std::string why =
       "peer (mrcnode 9.0.0) speaks peer protocol 2; this node (mrcnode 0.1.0) speaks 1: upgrade "
       "the older of the two";
@@ -694,6 +699,34 @@ TEST_F(AppTest, TheSyncPageShowsEntriesForANewerVersionAndAPeersVersionError) {
       page.body.find("<dt>Entries for a newer version (applied after upgrading)</dt><dd>3</dd>"))
       << page.body;
   EXPECT_NE(std::string::npos, page.body.find("speaks peer protocol 2")) << page.body;
+}
+
+// Long work in progress: a catch-up from a peer and a search index rebuild.
+TEST_F(AppTest, TheSyncPageShowsACatchUpsPositionAndRateAndARebuildsPercent) {
+  AppParts parts = PartsOfTheFixture();
+  parts.status = [&] {
+    NodeStatus status;
+    sync::PeerLinkStatus link;
+    link.address = "10.0.0.2:7400";
+    link.direction = "out";
+    link.connected = true;
+    link.stats.entries_received = 2500;
+    link.stats.we_lack = 7500;
+    link.stats.entries_per_second = 812.4;
+    status.peers.push_back(link);
+    status.search = SearchProgress{3, 9, 100, true, 400, 1600};
+    return Result<NodeStatus>(status);
+  };
+  App app(parts);
+  Session admin = LoginAt(&app, "admin");
+  HttpResponse page = DoAt(&app, "GET", "/sync", &admin);
+  ASSERT_EQ(200, page.status);
+  EXPECT_NE(std::string::npos,
+            page.body.find("Catching up: 2500 of 10000 entries (25%), 812 a second"))
+      << page.body;
+  EXPECT_NE(std::string::npos,
+            page.body.find("Search index: rebuilding, 25% (400 of 1600 documents)"))
+      << page.body;
 }
 
 TEST_F(AppTest, TheEditFormFollowsTheContentRulesNestedFieldsIncluded) {
