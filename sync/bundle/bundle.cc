@@ -8,11 +8,13 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <vector>
 
 #include "config/foundation/bytes.h"
 #include "sync/crypto/crypto.h"
 #include "sync/log/entry.h"
+#include "sync/log/hq_news.h"
 #include "sync/log/log.h"
 
 namespace mrc::sync {
@@ -332,8 +334,15 @@ Result<BundleImport> ImportBundle(Log* log, const std::string& path, const Impor
   BundleImport result;
   MRC_RETURN_IF_ERROR(reader.Check(log->network_id(), &result.entries));
   std::size_t max_bytes = std::max<std::size_t>(options.memory_bytes / 2, 1);
+  std::set<Hash32> authors;  // of the entries not refused: whose feeds the bundle carried
   MRC_RETURN_IF_ERROR(reader.ForEachBatch(max_bytes, [&](std::vector<Incoming>& batch) -> Status {
     MRC_ASSIGN_OR_RETURN(IngestReport r, log->Ingest(batch));
+    std::vector<bool> refused(batch.size());
+    for (const auto& x : r.refused) refused[x.index] = true;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (refused[i]) continue;
+      if (auto d = DecodeEntry(batch[i].signed_form); d.ok()) authors.insert(d->entry.author);
+    }
     result.accepted += r.accepted;
     result.duplicates += r.duplicates;
     result.pending += r.pending;
@@ -342,6 +351,7 @@ Result<BundleImport> ImportBundle(Log* log, const std::string& path, const Impor
       result.first_refusal = r.refused.front().reason.message();
     return Status::Ok();
   }));
+  MRC_RETURN_IF_ERROR(NoteBundleFeeds(log, authors, options.clock->NowMillis()));
   return result;
 }
 

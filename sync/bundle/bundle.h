@@ -18,6 +18,7 @@
 #include <string>
 
 #include "config/foundation/bytes.h"
+#include "config/foundation/clock.h"
 #include "config/foundation/status.h"
 
 namespace mrc::sync {
@@ -56,6 +57,9 @@ struct ImportOptions {
   // About what an import holds of the bundle at once: half of it for the
   // batch read from the file, half for the log's checks of that batch.
   std::size_t memory_bytes = 32 << 20;
+  // When the import happened, as this node records it (the feeds it
+  // carried and news from headquarters, sync/log/hq_news.h).
+  const mrc::Clock* clock = SystemClock();
 };
 
 // Checks the whole file first (network, structure, hash); InvalidArgument
