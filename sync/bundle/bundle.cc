@@ -329,6 +329,11 @@ class BundleReader {
 
 }  // namespace
 
+// Of the authors a bundle carried, how many an import notes (hq_news.h):
+// a bundle may hold entries of thousands of keys never approved, and what
+// it leaves in the store must stay bounded.
+constexpr std::size_t kMaxNotedAuthors = 4096;
+
 Result<BundleImport> ImportBundle(Log* log, const std::string& path, const ImportOptions& options) {
   BundleReader reader(path);
   BundleImport result;
@@ -340,7 +345,7 @@ Result<BundleImport> ImportBundle(Log* log, const std::string& path, const Impor
     std::vector<bool> refused(batch.size());
     for (const auto& x : r.refused) refused[x.index] = true;
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (refused[i]) continue;
+      if (refused[i] || authors.size() >= kMaxNotedAuthors) continue;
       if (auto d = DecodeEntry(batch[i].signed_form); d.ok()) authors.insert(d->entry.author);
     }
     result.accepted += r.accepted;

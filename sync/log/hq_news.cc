@@ -67,11 +67,15 @@ Result<std::uint64_t> LastHqNews(Log* log) { return ReadTime(log->store(), kHqNe
 Status NoteBundleFeeds(Log* log, const std::set<Hash32>& authors, std::uint64_t now_ms) {
   bool from_hq = false;
   storage::WriteBatch batch;
+  bool any = false;
   for (const Hash32& a : authors) {
+    auto standing = log->StandingOf(a);
+    if (!standing.ok() || !standing->member) continue;  // keys never approved leave nothing
     PutTime(&batch, FeedKey(a), now_ms);
+    any = true;
     from_hq = from_hq || IsHeadquarters(log, a);
   }
-  if (!authors.empty()) MRC_RETURN_IF_ERROR(log->store()->Write(&batch));
+  if (any) MRC_RETURN_IF_ERROR(log->store()->Write(&batch));
   return from_hq ? NoteHqNews(log, now_ms) : Status::Ok();
 }
 

@@ -33,8 +33,9 @@ bool IsHeadquarters(Log* log, const Hash32& key);
 Status NoteHqNews(Log* log, std::uint64_t now_ms);
 // The latest time noted; 0 when never.
 Result<std::uint64_t> LastHqNews(Log* log);
-// Notes that a bundle imported at `now_ms` carried these authors' entries,
-// and news from headquarters when one of them is headquarters'.
+// Notes that a bundle imported at `now_ms` carried these authors' entries
+// (members' only: keys never approved leave nothing), and news from
+// headquarters when one of them is headquarters'.
 Status NoteBundleFeeds(Log* log, const std::set<Hash32>& authors, std::uint64_t now_ms);
 // Author -> the time of the last bundle that carried its entries.
 Result<std::map<Hash32, std::uint64_t>> BundleFeeds(Log* log);

@@ -142,9 +142,10 @@ TEST_F(SyncHealthTest, TheNewsRecordKeepsTheLatestTimeAndBundlesFromHeadquarters
   EXPECT_EQ(kNow, sync::LastHqNews(log).value());
   ASSERT_TRUE(sync::NoteBundleFeeds(log, {log->self(), other}, kNow + 2 * kDay).ok());
   EXPECT_EQ(kNow + 2 * kDay, sync::LastHqNews(log).value());
+  // Only members' feeds are kept: `other` was never approved.
   auto feeds = sync::BundleFeeds(log).value();
-  ASSERT_EQ(2u, feeds.size());
-  EXPECT_EQ(kNow + 2 * kDay, feeds[other]);
+  ASSERT_EQ(1u, feeds.size());
+  EXPECT_EQ(kNow + 2 * kDay, feeds[log->self()]);
 }
 
 }  // namespace
