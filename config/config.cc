@@ -122,7 +122,8 @@ const std::vector<std::pair<std::string_view, std::vector<std::string_view>>>& K
        {"listen", "tls", "tls_cert", "tls_key", "tls_names", "body_limit", "timeout_seconds",
         "threads"}},
       {"storage", {"sync", "cache_mb"}},
-      {"sync", {"listen", "peers", "keepalive_seconds", "idle_timeout_seconds"}},
+      {"sync",
+       {"listen", "peers", "keepalive_seconds", "idle_timeout_seconds", "hq_silence_warning_days"}},
       {"referrals", {"retention_days"}},
       {"backup", {"dir", "every_hours", "keep"}},
       {"limits",
@@ -522,6 +523,8 @@ Result<Config> ParseInto(std::string_view toml_text, std::string_view source,
   MRC_RETURN_IF_ERROR(r.Int("sync", "keepalive_seconds", 1, 3600, &c.sync_keepalive_seconds));
   MRC_RETURN_IF_ERROR(
       r.Int("sync", "idle_timeout_seconds", 2, 86400, &c.sync_idle_timeout_seconds));
+  MRC_RETURN_IF_ERROR(
+      r.Int("sync", "hq_silence_warning_days", 0, 3650, &c.sync_hq_silence_warning_days));
   MRC_RETURN_IF_ERROR(r.Int("referrals", "retention_days", 0, 36500, &c.referrals_retention_days));
   MRC_RETURN_IF_ERROR(ReadBackup(r, source, &c));
   MRC_RETURN_IF_ERROR(ReadHttpLimits(r, source, &c));
@@ -671,6 +674,12 @@ std::string Render(const Config& c) {
        "# Default: 60.\n"
        "idle_timeout_seconds = "
     << c.sync_idle_timeout_seconds
+    << "\n"
+       "# Days without news from headquarters (a link to it, or a bundle\n"
+       "# carrying its entries) after which every page warns that bulletins\n"
+       "# may be out of date; 0 never warns (0 .. 3650). Default: 7.\n"
+       "hq_silence_warning_days = "
+    << c.sync_hq_silence_warning_days
     << "\n\n"
        "[referrals]\n"
        "# Days after which a referral this centre is party to, once completed,\n"

@@ -59,6 +59,10 @@ struct Config {
   // Close a link on which no byte arrived for this long; 2 .. 86400, at
   // least twice the keepalive.
   std::uint32_t sync_idle_timeout_seconds = 60;
+  // Every page warns when this node has heard nothing from headquarters
+  // for this many days (docs/operations.md, "Last news from
+  // headquarters"); 0 = never warn. 0 .. 3650.
+  std::uint32_t sync_hq_silence_warning_days = 7;
 
   // [referrals]
   // Closed referrals (completed, declined, withdrawn) are erased this many

@@ -295,8 +295,10 @@ int CmdRun(const std::string& data_dir) {
     return Fail(ctx.status());
   }
   Context& c = **ctx;
-  auto peers = sync::PeerService::Create(c.log.get(), c.identity, c.genesis.network_id(),
-                                         PeerOptionsOf(c.config));
+  sync::PeerOptions peer_options = PeerOptionsOf(c.config);
+  peer_options.clock = c.clock;
+  auto peers =
+      sync::PeerService::Create(c.log.get(), c.identity, c.genesis.network_id(), peer_options);
   if (!peers.ok()) return Fail(peers.status());
   // The search index is derived from the log: rebuilt if missing, then kept
   // in step on its own thread.
@@ -331,6 +333,9 @@ int CmdRun(const std::string& data_dir) {
   parts.users = &users;
   parts.passwords = &passwords;
   parts.status = StatusSource(c, peers->get(), search->get());
+  parts.hq_news = [&c] { return ReadHqNews(c); };
+  parts.hq_silence_warning_ms = std::uint64_t{c.config.sync_hq_silence_warning_days} * 86400000;
+  parts.clock = c.clock;
   // Backups on request (`mrcnode backup` while the node runs) and on the
   // configured schedule, one at a time.
   Backups backups(&c);
@@ -688,6 +693,7 @@ int CmdBundleImport(const std::string& data_dir, const std::string& file) {
     options.memory_bytes = std::size_t{(*ctx)->config.limits_bundle_import_memory_mb} << 20;
     Progress progress("bundle import", 0);
     options.progress = &progress;
+    options.clock = (*ctx)->clock;
     auto read = sync::ImportBundle((*ctx)->log.get(), file, options);
     if (!read.ok()) return Fail(read.status());
     progress.Done();

@@ -16,6 +16,7 @@
 
 #include "config/foundation/log.h"
 #include "sync/kinds.h"
+#include "sync/log/hq_news.h"
 #include "sync/trust/trust_records.h"
 
 namespace mrc::node {
@@ -267,7 +268,31 @@ Result<web::TrustStatus> ReadTrustStatus(sync::Log& log) {
   return t;
 }
 
+// The authors of feeds this node has from bundles and from no link it
+// knows of, with the time of the last bundle that carried each.
+Result<std::vector<web::BundleCentre>> ReadBundleCentres(
+    sync::Log& log, const std::vector<sync::PeerLinkStatus>& peers) {
+  MRC_ASSIGN_OR_RETURN(auto feeds, sync::BundleFeeds(&log));
+  std::vector<web::BundleCentre> out;
+  if (feeds.empty()) return out;
+  feeds.erase(log.self());
+  for (const auto& p : peers) feeds.erase(p.peer);
+  MRC_ASSIGN_OR_RETURN(auto members, sync::trust::Members(log));
+  std::map<Hash32, std::string> names;
+  for (const auto& m : members) names[m.key] = m.name;
+  for (const auto& [key, ms] : feeds) out.push_back({key, names[key], ms});
+  return out;
+}
+
 }  // namespace
+
+web::HqNews ReadHqNews(Context& ctx) {
+  web::HqNews n;
+  n.headquarters = sync::IsHeadquarters(ctx.log.get(), ctx.identity.public_key);
+  if (auto last = sync::LastHqNews(ctx.log.get()); last.ok()) n.last_ms = *last;
+  n.now_ms = ctx.clock->NowMillis();
+  return n;
+}
 
 Result<web::NodeStatus> ReadNodeStatus(Context& ctx, std::vector<sync::PeerLinkStatus> peers) {
   web::NodeStatus s;
@@ -280,8 +305,10 @@ Result<web::NodeStatus> ReadNodeStatus(Context& ctx, std::vector<sync::PeerLinkS
   s.name = ctx.config.node_name;
   s.network = ctx.genesis.network_name;
   s.network_id = ctx.genesis.network_id();
+  MRC_ASSIGN_OR_RETURN(s.bundle_centres, ReadBundleCentres(*ctx.log, peers));
   s.peers = std::move(peers);
   s.own_feed_held = ctx.log->own_feed_held();
+  s.hq_news = ReadHqNews(ctx);
   return s;
 }
 

@@ -86,6 +86,9 @@ Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir);
 // with the peer links given (none connected when the node is not running).
 // The search index's progress is the caller's to add.
 Result<web::NodeStatus> ReadNodeStatus(Context& ctx, std::vector<sync::PeerLinkStatus> peers);
+// When this node last heard from headquarters, read at its clock (cheap:
+// every page asks, for its banner).
+web::HqNews ReadHqNews(Context& ctx);
 
 // The node running on this data directory: its HTTP address (node.json)
 // and the admin token it wrote for its own command line (api-token, readable

@@ -8,12 +8,14 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <vector>
 
 #include "config/foundation/bytes.h"
 #include "config/foundation/progress.h"
 #include "sync/crypto/crypto.h"
 #include "sync/log/entry.h"
+#include "sync/log/hq_news.h"
 #include "sync/log/log.h"
 
 namespace mrc::sync {
@@ -350,15 +352,27 @@ class BundleReader {
 
 }  // namespace
 
+// Of the authors a bundle carried, how many an import notes (hq_news.h):
+// a bundle may hold entries of thousands of keys never approved, and what
+// it leaves in the store must stay bounded.
+constexpr std::size_t kMaxNotedAuthors = 4096;
+
 Result<BundleImport> ImportBundle(Log* log, const std::string& path, const ImportOptions& options) {
   BundleReader reader(path);
   BundleImport result;
   MRC_RETURN_IF_ERROR(reader.Check(log->network_id(), &result.entries));
   if (options.progress) options.progress->SetTotal(result.entries);
   std::size_t max_bytes = std::max<std::size_t>(options.memory_bytes / 2, 1);
+  std::set<Hash32> authors;  // of the entries not refused: whose feeds the bundle carried
   MRC_RETURN_IF_ERROR(reader.ForEachBatch(max_bytes, [&](std::vector<Incoming>& batch) -> Status {
     MRC_ASSIGN_OR_RETURN(IngestReport r, log->Ingest(batch));
     if (options.progress) options.progress->Add(batch.size());
+    std::vector<bool> refused(batch.size());
+    for (const auto& x : r.refused) refused[x.index] = true;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (refused[i] || authors.size() >= kMaxNotedAuthors) continue;
+      if (auto d = DecodeEntry(batch[i].signed_form); d.ok()) authors.insert(d->entry.author);
+    }
     result.accepted += r.accepted;
     result.duplicates += r.duplicates;
     result.pending += r.pending;
@@ -367,6 +381,7 @@ Result<BundleImport> ImportBundle(Log* log, const std::string& path, const Impor
       result.first_refusal = r.refused.front().reason.message();
     return Status::Ok();
   }));
+  MRC_RETURN_IF_ERROR(NoteBundleFeeds(log, authors, options.clock->NowMillis()));
   return result;
 }
 

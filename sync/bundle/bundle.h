@@ -18,6 +18,7 @@
 #include <string>
 
 #include "config/foundation/bytes.h"
+#include "config/foundation/clock.h"
 #include "config/foundation/status.h"
 
 namespace mrc {
@@ -65,6 +66,9 @@ struct ImportOptions {
   // When given: its total set once the file is checked, then each entry
   // applied counted.
   Progress* progress = nullptr;
+  // When the import happened, as this node records it (the feeds it
+  // carried and news from headquarters, sync/log/hq_news.h).
+  const mrc::Clock* clock = SystemClock();
 };
 
 // Checks the whole file first (network, structure, hash); InvalidArgument

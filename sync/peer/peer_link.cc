@@ -17,6 +17,7 @@
 
 #include "config/foundation/log.h"
 #include "config/foundation/time.h"
+#include "sync/log/hq_news.h"
 
 namespace mrc::sync {
 
@@ -110,7 +111,23 @@ void Link::Touch(bool changed) {
                 .count()),
         s.stats.entries_received);
     s.stats.entries_per_second = receive_rate_.PerSecond();
+    if (session_) {
+      s.protocol = session_->protocol();
+      s.software = session_->software();
+    }
   });
+  NoteHqNews();
+}
+
+// A reconciled link to headquarters is news from it: noted at once, then
+// at most once a minute while the link stays up (sync/log/hq_news.h).
+void Link::NoteHqNews() {
+  if (!hq_peer_ || !session_ || !session_->reconciled()) return;
+  auto now = Clock::now();
+  if (hq_noted_ != Clock::time_point::min() && now - hq_noted_ < std::chrono::minutes(1)) return;
+  hq_noted_ = now;
+  Status s = sync::NoteHqNews(svc_->log, svc_->options.clock->NowMillis());
+  if (!s.ok()) log::Warn("peer", "cannot note news from headquarters: " + s.message());
 }
 
 void Link::NoteAck(std::uint64_t batch) {
@@ -288,6 +305,7 @@ bool Link::Admit() {
     return false;
   }
   approved_ = m.ok() && m->member;
+  hq_peer_ = approved_ && (m->root || m->hq);
   auto key = svc_->budget->AdmitKey(peer_);
   if (!key.ok()) {
     Fail("refused " + Short(peer_) + ": " + key.status().message());

@@ -144,6 +144,7 @@ class Link : public std::enable_shared_from_this<Link> {
   // `changed`: the message may have changed what the session reports
   // (worked out from every feed held, so not for a ping).
   void Touch(bool changed = true);
+  void NoteHqNews();
   // Sizes the session's batches to the line's measured speed.
   void NoteAck(std::uint64_t batch);
 
@@ -179,6 +180,8 @@ class Link : public std::enable_shared_from_this<Link> {
   LinkBudget::Place unapproved_place_;  // an accepted link of a key not approved
   Clock::time_point unapproved_until_ = Clock::time_point::max();
   bool approved_ = false;  // the peer's key is a member's
+  bool hq_peer_ = false;   // the peer's key is headquarters' (sync/log/hq_news.h)
+  Clock::time_point hq_noted_ = Clock::time_point::min();  // news from it last noted
   // The frame being read, for the rate rule: when its first byte came,
   // bytes so far, and whether it waits for read memory (not its fault).
   struct Frame {

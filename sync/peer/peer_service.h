@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "config/foundation/clock.h"
 #include "config/foundation/status.h"
 #include "sync/crypto/crypto.h"
 #include "sync/peer/link_budget.h"
@@ -27,6 +28,9 @@ struct PeerOptions {
   std::uint32_t idle_timeout_seconds = 60;  // close a link silent this long
   std::uint32_t max_backoff_seconds = 30;
   PeerLimits limits;  // what links may cost this node (config [limits])
+  // Times this node records (when it last heard from headquarters,
+  // sync/log/hq_news.h); must outlive the service.
+  const mrc::Clock* clock = SystemClock();
 };
 
 struct PeerStats {
@@ -47,6 +51,8 @@ struct PeerLinkStatus {
   bool member = false;    // its key was approved when last linked
   bool connected = false;
   std::uint64_t last_contact_ms = 0;  // 0: never
+  std::uint16_t protocol = 0;         // the peer protocol version the link speaks; 0: not yet
+  std::string software;               // what the peer says it runs ("mrcnode 0.1.0")
   PeerStats stats;
   std::uint64_t bytes_sent = 0;  // on the wire, this link's lifetime
   std::uint64_t bytes_received = 0;

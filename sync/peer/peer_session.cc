@@ -51,6 +51,7 @@ Status PeerSession::OnVersion(const wire::VersionMsg& m) {
         range(kOldestProtocolVersion, kProtocolVersion) + ": upgrade the older of the two");
   }
   protocol_ = std::min(m.highest, kProtocolVersion);
+  software_ = Printable(m.software);
   return Status::Ok();
 }
 

@@ -18,6 +18,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "config/foundation/status.h"
@@ -84,6 +85,9 @@ class PeerSession {
   const Hash32& peer() const { return peer_; }
   // The version both sides speak; 0 until the peer's version message came.
   std::uint16_t protocol() const { return protocol_; }
+  // What the peer says it runs ("mrcnode 0.1.0"), printable; "" until then.
+  const std::string& software() const { return software_; }
+  bool reconciled() const { return reconciled_; }
 
  private:
   // A range whose reconciliation waits for the peer.
@@ -113,6 +117,7 @@ class PeerSession {
   Log* log_;
   Hash32 peer_;
   std::uint16_t protocol_ = 0;
+  std::string software_;
   std::optional<reconcile::Snapshot> snapshot_;  // while reconciling
   std::map<reconcile::Range, OpenRange> open_;
   std::vector<Unlisted> unlisted_;

@@ -454,6 +454,7 @@ async function main() {
       assert.match(await text(editor.locator('.who')), /editor/);
       assert.equal(await editor.locator('nav a[href="/conflicts"]').count(), 1, 'an editor sees Conflicts');
       assert.equal(await editor.locator('nav a[href="/sync"]').count(), 0, 'an editor does not see Sync');
+      assert.equal(await editor.locator('.hq-silent').count(), 0, 'headquarters never warns of its own silence');
       editorIn = true;
     });
     const needEditor = () => assert.ok(editorIn, 'the editor is not logged in (step a failed)');

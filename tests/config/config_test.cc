@@ -37,6 +37,7 @@ TEST(ConfigTest, RenderRoundTrips) {
   c.referrals_retention_days = 90;
   c.sync_keepalive_seconds = 5;
   c.sync_idle_timeout_seconds = 300;
+  c.sync_hq_silence_warning_days = 0;
   auto back = Parse(Render(c), "x");
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(c.node_name, back->node_name);
@@ -49,6 +50,9 @@ TEST(ConfigTest, RenderRoundTrips) {
   EXPECT_EQ(90u, back->referrals_retention_days);
   EXPECT_EQ(5u, back->sync_keepalive_seconds);
   EXPECT_EQ(300u, back->sync_idle_timeout_seconds);
+  EXPECT_EQ(0u, back->sync_hq_silence_warning_days);
+  EXPECT_EQ(7u, Config().sync_hq_silence_warning_days);
+  EXPECT_FALSE(Parse("[sync]\nhq_silence_warning_days = 3651\n", "x").ok());
   EXPECT_FALSE(Parse("[referrals]\nretention_days = -1\n", "x").ok());
   EXPECT_NE(std::string::npos, Render(c).find("# Threads serving HTTP"));
 }

@@ -55,6 +55,11 @@ TEST_F(MetricsTest, AScrapeParsesAndCountsTheLogThePeersAndTheRequests) {
     return Value(m, "mrcnode_peers_connected", "mrcnode_peers_connected") == 1 &&
            Value(m, "mrcnode_peer_entries_behind", "mrcnode_peer_entries_behind") == 0;
   })) << m.dump();
+  // Linked to headquarters and reconciled: news from it, as Unix time.
+  EXPECT_TRUE(Eventually([&] {
+    return Value(Scrape("c1"), "mrcnode_hq_last_news_seconds", "mrcnode_hq_last_news_seconds") >
+           1.7e9;
+  }));
   EXPECT_EQ("gauge", m["mrcnode_entries"]["type"]);
   EXPECT_GE(Value(m, "mrcnode_entries", "mrcnode_entries"), 3);
   EXPECT_EQ(3, Value(m, "mrcnode_documents", "mrcnode_documents"));

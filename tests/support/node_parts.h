@@ -57,21 +57,27 @@ struct NodeParts {
         n->log.get(), n->store.get(), n->identity, std::vector<sync::BoxKeyPair>{n->box});
     MRC_ASSIGN_OR_RETURN(n->search, web::SearchIndex::Open(dir + "/search", n->log.get()));
     n->users = std::make_unique<web::Users>(n->store.get());
+    n->app = std::make_unique<web::App>(n->Parts());
+    return n;
+  }
+
+  // What the App reaches these parts through; a test may change any of it
+  // for an App of its own.
+  web::AppParts Parts() const {
     web::AppParts parts;
-    parts.log = n->log.get();
-    parts.docs = n->docs.get();
-    parts.trust = n->trust.get();
-    parts.referrals = n->referrals.get();
-    parts.search = n->search.get();
-    parts.users = n->users.get();
-    parts.status = [log = n->log.get()]() -> Result<web::NodeStatus> {
+    parts.log = log.get();
+    parts.docs = docs.get();
+    parts.trust = trust.get();
+    parts.referrals = referrals.get();
+    parts.search = search.get();
+    parts.users = users.get();
+    parts.status = [log = log.get()]() -> Result<web::NodeStatus> {
       web::NodeStatus status;
       MRC_ASSIGN_OR_RETURN(status.digest, log->Digest());
       return status;
     };
     parts.node_name = "Test centre";
-    n->app = std::make_unique<web::App>(parts);
-    return n;
+    return parts;
   }
 
   // Closes the parts in the reverse order of their dependencies.

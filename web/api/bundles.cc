@@ -53,6 +53,7 @@ HttpResponse Bundle(Call& c, bool write) {
   }
   sync::ImportOptions options;
   options.memory_bytes = c.parts.bundle_import_bytes;
+  options.clock = c.parts.clock;
   auto report = sync::ImportBundle(c.parts.log, path, options);
   if (!report.ok()) return JsonError(report.status());
   return Json(200, {{"path", path},

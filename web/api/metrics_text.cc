@@ -87,8 +87,10 @@ void LogFigures(Exposition& e, const NodeStatus& s) {
   e.One("mrcnode_entries_rejected", "gauge", "Entries the trust rules rejected, in all.",
         s.trust.rejected);
   e.One("mrcnode_own_feed_held", "gauge",
-        "1 while a node restored from a backup waits for its own newer entries.",
-        s.own_feed_held);
+        "1 while a node restored from a backup waits for its own newer entries.", s.own_feed_held);
+  e.One("mrcnode_hq_last_news_seconds", "gauge",
+        "When this node last heard from headquarters (Unix time; 0: never).",
+        s.hq_news.last_ms / 1000);
 }
 
 // One series per link: an outgoing link by the address it dials (stable),

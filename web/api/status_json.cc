@@ -22,6 +22,8 @@ json PeersJson(const std::vector<sync::PeerLinkStatus>& links) {
          {"connected", st.connected},
          {"last_contact",
           st.last_contact_ms ? json(sync::FormatTime(st.last_contact_ms)) : json(nullptr)},
+         {"protocol", st.protocol ? json(st.protocol) : json(nullptr)},
+         {"software", st.software},
          {"entries_sent", st.stats.entries_sent},
          {"entries_received", st.stats.entries_received},
          // A closed link's last rate is not a rate.
@@ -33,6 +35,16 @@ json PeersJson(const std::vector<sync::PeerLinkStatus>& links) {
          {"last_error", st.last_error}});
   }
   return peers;
+}
+
+json BundleCentresJson(const std::vector<BundleCentre>& centres) {
+  json out = json::array();
+  for (const auto& c : centres) {
+    out.push_back({{"key", ToHex(c.key)},
+                   {"name", c.name},
+                   {"last_bundle", sync::FormatTime(c.last_bundle_ms)}});
+  }
+  return out;
 }
 
 json TrustJson(const TrustStatus& t) {
@@ -93,7 +105,11 @@ Result<std::string> NodeStatusJson(const NodeStatus& s) {
          {"memory",
           {{"rocksdb_memtables_bytes", s.memory.rocksdb_memtables},
            {"rocksdb_block_cache_bytes", s.memory.rocksdb_block_cache},
-           {"rocksdb_table_readers_bytes", s.memory.rocksdb_table_readers}}}};
+           {"rocksdb_table_readers_bytes", s.memory.rocksdb_table_readers}}},
+         {"hq_last_news",
+          s.hq_news.last_ms ? json(sync::FormatTime(s.hq_news.last_ms)) : json(nullptr)},
+         {"headquarters", s.hq_news.headquarters},
+         {"bundle_centres", BundleCentresJson(s.bundle_centres)}};
   if (s.search) {
     const SearchProgress& p = *s.search;
     j["search"] = {{"documents", p.documents},

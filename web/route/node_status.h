@@ -54,6 +54,26 @@ struct MemoryStatus {
   std::uint64_t rocksdb_table_readers = 0;
 };
 
+// When this node last heard from headquarters (sync/log/hq_news.h): what
+// every page's banner and the status API need, cheap enough to read per page.
+struct HqNews {
+  bool headquarters = false;  // this node is headquarters (root or hq member): never silent
+  std::uint64_t last_ms = 0;  // Unix ms; 0: never
+  std::uint64_t now_ms = 0;   // this node's clock when read
+  // Headquarters silent for longer than `warn_after_ms` (0: never warn).
+  bool Silent(std::uint64_t warn_after_ms) const {
+    return !headquarters && warn_after_ms != 0 && now_ms > last_ms &&
+           now_ms - last_ms > warn_after_ms;
+  }
+};
+
+// A centre this node knows only from bundles: no link to it was made.
+struct BundleCentre {
+  Hash32 key{};
+  std::string name;
+  std::uint64_t last_bundle_ms = 0;  // the last import that carried its feed
+};
+
 struct NodeStatus {
   Hash32 node{};            // the identity key
   Hash32 encryption_key{};  // X25519, for referrals
@@ -68,6 +88,8 @@ struct NodeStatus {
   TrustStatus trust;
   MemoryStatus memory;
   std::optional<SearchProgress> search;  // none when the node is not running
+  HqNews hq_news;
+  std::vector<BundleCentre> bundle_centres;
 
   // The search index has followed the log to its newest change.
   static bool SearchComplete(const SearchProgress& p) {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "config/foundation/clock.h"
 #include "config/foundation/status.h"
 #include "web/route/node_status.h"
 
@@ -34,6 +35,14 @@ struct AppParts {
   PasswordPool* passwords = nullptr;
   // What GET /api/v1/status answers, and what the sync page shows.
   std::function<Result<NodeStatus>()> status;
+  // When this node last heard from headquarters, for every page's banner;
+  // unset: no banner.
+  std::function<HqNews()> hq_news;
+  // The banner shows past this much silence (config
+  // sync.hq_silence_warning_days); 0: never.
+  std::uint64_t hq_silence_warning_ms = 7ull * 24 * 3600 * 1000;
+  // The node's wall clock (bundle imports record their time by it).
+  const mrc::Clock* clock = SystemClock();
   // Writes a backup of the store into a directory that must not exist
   // (node/backup.h) and returns its manifest as JSON; unset: 503.
   std::function<Result<std::string>(const std::string& dest)> backup;

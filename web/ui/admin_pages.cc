@@ -99,10 +99,19 @@ std::string CatchUp(Page& p, const sync::PeerLinkStatus& peer) {
          "</small>";
 }
 
+// "1 (mrcnode 0.1.0)": the peer protocol version the link speaks and the
+// software the peer runs; empty until its version message came.
+std::string ProtocolText(const sync::PeerLinkStatus& peer) {
+  if (peer.protocol == 0) return "";
+  std::string t = std::to_string(peer.protocol);
+  if (!peer.software.empty()) t += " (" + peer.software + ")";
+  return Esc(t);
+}
+
 std::string PeersTable(Page& p, const std::vector<sync::PeerLinkStatus>& peers) {
   std::string b = "<h2>" + p.H("sync.peers") + "</h2><table><thead><tr>";
-  for (const char* head :
-       {"sync.address", "sync.state", "sync.last_contact", "sync.behind", "sync.error"})
+  for (const char* head : {"sync.address", "sync.state", "sync.last_contact", "sync.behind",
+                           "sync.protocol", "sync.error"})
     b += "<th scope=\"col\">" + p.H(head) + "</th>";
   b += "</tr></thead><tbody>";
   for (const auto& peer : peers) {
@@ -114,9 +123,33 @@ std::string PeersTable(Page& p, const std::vector<sync::PeerLinkStatus>& peers) 
          p.H(peer.connected ? "sync.connected" : "sync.disconnected") + "</td><td>" +
          Esc(ShortTime(contact)) + "</td><td>" + std::to_string(peer.stats.we_lack) + " / " +
          std::to_string(peer.stats.peer_lacks) + CatchUp(p, peer) + "</td><td>" +
-         Esc(peer.last_error) + "</td></tr>";
+         ProtocolText(peer) + "</td><td>" + Esc(peer.last_error) + "</td></tr>";
   }
   return b + "</tbody></table><p class=\"hint\">" + p.H("sync.behind_help") + "</p>";
+}
+
+// When headquarters was last heard from, and the centres this node knows
+// only from bundles (staff carry a stick there; no link shows their state).
+std::string NewsSections(Page& p, const NodeStatus& st) {
+  std::string b;
+  if (!st.hq_news.headquarters) {
+    b += "<p class=\"note\" id=\"hq-news\">" +
+         (st.hq_news.last_ms ? p.H("sync.hq_last_news",
+                                   {{"time", ShortTime(sync::FormatTime(st.hq_news.last_ms))}})
+                             : p.H("sync.hq_never")) +
+         "</p>";
+  }
+  if (st.bundle_centres.empty()) return b;
+  b += "<h2>" + p.H("sync.bundle_centres") + "</h2><table id=\"bundle-centres\"><thead><tr>";
+  for (const char* head : {"sync.centre", "sync.last_bundle"})
+    b += "<th scope=\"col\">" + p.H(head) + "</th>";
+  b += "</tr></thead><tbody>";
+  for (const auto& c : st.bundle_centres) {
+    std::string name = c.name.empty() ? ToHex(c.key).substr(0, 12) : c.name;
+    b += "<tr><td>" + Esc(name) + "</td><td>" + Esc(ShortTime(sync::FormatTime(c.last_bundle_ms))) +
+         "</td></tr>";
+  }
+  return b + "</tbody></table>";
 }
 
 // Forked feeds, with what to do about them, and the entries the rules
@@ -145,7 +178,7 @@ HttpResponse SyncPage(Page& p, const AppParts& parts) {
     b += "<p class=\"warning\" role=\"status\">" + p.H("sync.own_feed_held") + "</p>";
   b += SyncCounts(p, parts, st->digest);
   if (st->search) b += SearchLine(p, *st->search);
-  b += PeersTable(p, st->peers) + TrustSections(p, st->trust);
+  b += NewsSections(p, *st) + PeersTable(p, st->peers) + TrustSections(p, st->trust);
   return p.Render(200, p.T("sync.title"), b, "/sync");
 }
 

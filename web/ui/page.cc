@@ -134,10 +134,26 @@ HttpResponse Page::Render(int status, std::string_view title, std::string_view b
     h += "<form method=\"post\" action=\"/logout\" class=\"inline\">" + CsrfField() +
          "<button type=\"submit\">" + H("nav.logout") + "</button></form></div>";
   }
-  h += "</header><main id=\"main\">";
+  h += "</header>";
+  if (r_.who) h += HqSilenceBanner();
+  h += "<main id=\"main\">";
   h += body;
   h += "</main><footer><p>" + H("footer.text") + "</p></footer></body></html>\n";
   return HtmlResponse(status, std::move(h));
+}
+
+// Staff must know when the bulletins they read may be stale: a node cut off
+// from headquarters (or held back by someone who controls its links) looks
+// current otherwise (docs/operations.md, "Last news from headquarters").
+std::string Page::HqSilenceBanner() const {
+  if (!parts_.hq_news) return "";
+  HqNews news = parts_.hq_news();
+  if (!news.Silent(parts_.hq_silence_warning_ms)) return "";
+  std::string text =
+      news.last_ms == 0
+          ? H("hq.never")
+          : H("hq.silent", {{"days", std::to_string((news.now_ms - news.last_ms) / 86400000)}});
+  return "<p class=\"warning hq-silent\" role=\"status\">" + text + "</p>";
 }
 
 std::string Options(const std::vector<std::pair<std::string, std::string>>& values,

@@ -81,6 +81,8 @@ class Page {
                       std::string_view active) const;
 
  private:
+  // The warning every page shows when headquarters has been silent too long.
+  std::string HqSilenceBanner() const;
   const PageRequest& r_;
   const AppParts& parts_;
   std::map<std::string, std::string> authors_;

@@ -36,6 +36,8 @@ TEST(StatusJsonTest, ANodeWithAPeerAForkAndARejectionIsWrittenInTheApiShape) {
   peer.stats.entries_per_second = 12.6;
   peer.bytes_sent = 900;
   peer.bytes_received = 1000;
+  peer.protocol = 1;
+  peer.software = "mrcnode 0.1.0";
   s.peers.push_back(peer);
   sync::PeerLinkStatus never;
   never.address = "10.0.0.9:7400";
@@ -50,13 +52,18 @@ TEST(StatusJsonTest, ANodeWithAPeerAForkAndARejectionIsWrittenInTheApiShape) {
   s.trust.rejections.push_back({Filled(0x08), "not a member"});
   s.memory = {10, 20, 30};
   s.search = SearchProgress{40, 41, 5, true, 3, 6};
+  s.hq_news.last_ms = 1'700'000'000'000;
+  s.bundle_centres.push_back({Filled(0x09), "MRC Shkoder", 1'700'000'000'000});
 
   auto text = NodeStatusJson(s);
   ASSERT_TRUE(text.ok()) << text.status().ToString();
   // Keys in order; "@N" stands for 64 hex digits of the byte 0N.
   std::string expected =
-      R"j({"authors":2,"awaiting_upgrade":3,"digest":"@4","documents":5,)j"
-      R"j("encryption_key":"@2","entries":6,"forks":0,)j"
+      R"j({"authors":2,"awaiting_upgrade":3,)j"
+      R"j("bundle_centres":[{"key":"@9","last_bundle":"2023-11-14T22:13:20.000Z",)j"
+      R"j("name":"MRC Shkoder"}],"digest":"@4","documents":5,)j"
+      R"j("encryption_key":"@2","entries":6,"forks":0,"headquarters":false,)j"
+      R"j("hq_last_news":"2023-11-14T22:13:20.000Z",)j"
       R"j("memory":{"rocksdb_block_cache_bytes":20,"rocksdb_memtables_bytes":10,)j"
       R"j("rocksdb_table_readers_bytes":30},"name":"MRC Tirana","network":"WB",)j"
       R"j("network_id":"@3","node":"@1","own_feed_held":false,)j"
@@ -64,11 +71,12 @@ TEST(StatusJsonTest, ANodeWithAPeerAForkAndARejectionIsWrittenInTheApiShape) {
       R"j("connected":true,"direction":"out","entries_per_second":13,"entries_received":8,)j"
       R"j("entries_sent":7,)j"
       R"j("last_contact":"2023-11-14T22:13:20.000Z","last_error":"","peer":"@5","peer_lacks":1,)j"
-      R"j("we_lack":2},)j"
+      R"j("protocol":1,"software":"mrcnode 0.1.0","we_lack":2},)j"
       R"j({"address":"10.0.0.9:7400","bytes_received":0,"bytes_sent":0,"connected":false,)j"
       R"j("direction":"out","entries_per_second":0,"entries_received":0,"entries_sent":0,)j"
       R"j("last_contact":null,)j"
-      R"j("last_error":"connect: refused","peer":null,"peer_lacks":0,"we_lack":0}],)j"
+      R"j("last_error":"connect: refused","peer":null,"peer_lacks":0,"protocol":null,)j"
+      R"j("software":"","we_lack":0}],)j"
       R"j("pending":1,)j"
       R"j("search":{"complete":false,"documents":5,"indexed_through":40,"log_change":41,)j"
       R"j("rebuild_total":6,"rebuilding":true,"rebuilt":3},)j"
@@ -78,7 +86,7 @@ TEST(StatusJsonTest, ANodeWithAPeerAForkAndARejectionIsWrittenInTheApiShape) {
       R"j("rejections":[{"entry":"@8","reason":"not a member"}],)j"
       R"j("revoked":[{"from_seq":12,"key":"@6","name":"MRC Old"}],"self":"member (centre)"},)j"
       R"j("unapproved_refused":4})j";
-  for (char n = '1'; n <= '8'; n++) {
+  for (char n = '1'; n <= '9'; n++) {
     std::string mark = std::string("@") + n;
     std::string digits;
     for (int i = 0; i < 32; i++) digits += std::string("0") + n;
