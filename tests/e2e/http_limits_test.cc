@@ -36,6 +36,12 @@ class HttpLimitsTest : public Cluster {
     std::string addr = Start("hq");
     ASSERT_FALSE(addr.empty());
     port_ = static_cast<std::uint16_t>(std::stoi(addr.substr(addr.rfind(':') + 1)));
+    // The index is rebuilt from the log at start: searches find the entry
+    // once it has caught up (bounded wait, not a timed assertion).
+    ASSERT_TRUE(Eventually([&] {
+      json r = Get("hq", "/api/v1/search?q=visa");
+      return r.is_object() && r.value("complete", false);
+    }));
   }
 
   RawResponse Login(const std::string& from, const std::string& name, const std::string& password,
