@@ -22,12 +22,15 @@ const std::vector<ContentField>& ContentFields(Kind kind) {
   static const std::vector<ContentField> kFaq = {
       {"question", FieldShape::kText, true},     {"answer", FieldShape::kMarkdown, true},
       {"language", FieldShape::kLanguage, true}, {"categories", FieldShape::kSlugList, false},
-      {"tags", FieldShape::kTextList, false},    {"translation_group", FieldShape::kSlug, false}};
+      {"tags", FieldShape::kTextList, false},    {"translation_group", FieldShape::kSlug, false},
+      {"verified_on", FieldShape::kDate, false}, {"verified_by", FieldShape::kText, false},
+      {"review_due", FieldShape::kDate, false}};
   static const std::vector<ContentField> kGuide = {
       {"country", FieldShape::kCountry, true},    {"topic", FieldShape::kTopic, false},
       {"section", FieldShape::kText, false},      {"language", FieldShape::kLanguage, true},
       {"body", FieldShape::kMarkdown, true},      {"sources", FieldShape::kTextList, false},
-      {"verified_on", FieldShape::kDate, false},  {"translation_group", FieldShape::kSlug, false},
+      {"verified_on", FieldShape::kDate, false},  {"verified_by", FieldShape::kText, false},
+      {"review_due", FieldShape::kDate, false},   {"translation_group", FieldShape::kSlug, false},
       {"authoritative", FieldShape::kBool, false}};
   static const std::vector<ContentField> kBulletin = {
       {"title", FieldShape::kText, true},         {"summary", FieldShape::kMarkdown, false},
@@ -38,7 +41,9 @@ const std::vector<ContentField>& ContentFields(Kind kind) {
   static const std::vector<ContentField> kCentre = {
       {"name", FieldShape::kText, true},          {"location", FieldShape::kLocation, true},
       {"contact", FieldShape::kContact, false},   {"languages", FieldShape::kTextList, false},
-      {"services", FieldShape::kTextList, false}, {"hours", FieldShape::kText, false}};
+      {"services", FieldShape::kTextList, false}, {"hours", FieldShape::kText, false},
+      {"verified_on", FieldShape::kDate, false},  {"verified_by", FieldShape::kText, false},
+      {"review_due", FieldShape::kDate, false}};
   switch (kind) {
     case Kind::kFaq:
       return kFaq;
