@@ -69,6 +69,11 @@ struct Server::Impl {
       });
       return;
     }
+    // A TLS response leaves as several records, one write each: with
+    // Nagle's algorithm on, a record waits for the client's delayed ACK
+    // of the previous one (tens of milliseconds per response).
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
     if (!detail::StartSession(std::move(socket), &shared)) LogRefusal();
     DoAccept();
   }
