@@ -33,7 +33,8 @@ for _ in $(seq 1 1800); do
   sleep 0.2
 done
 
-# nginx with the node's certificate and key, TLS 1.2 and 1.3, the same
+# nginx with the node's certificate and key, two workers as the node has two
+# HTTP threads (http.threads), TLS 1.2 and 1.3, the same
 # ECDHE + AEAD suites; its workers run unprivileged, so the files are
 # copied where they may read them.
 mkdir -p "$work/www"
@@ -43,7 +44,7 @@ curl -sk "https://127.0.0.1:$port/healthz" >"$work/www/healthz.json"
 cp "$work/node/tls/cert.pem" "$work/node/tls/key.pem" "$work/"
 chmod 644 "$work/www/"* "$work/cert.pem" "$work/key.pem"
 cat >"$work/nginx.conf" <<EOF
-worker_processes 1;
+worker_processes 2;
 daemon off;
 pid $work/nginx.pid;
 error_log $work/nginx-error.log;
