@@ -24,14 +24,8 @@ python3 bench/content.py "$work/content" "$docs"
 
 "$bin" run --data "$work/node" 2>"$work/node.log" >/dev/null & pids+=($!)
 api() { curl -sk -H "Authorization: Bearer $token" "https://127.0.0.1:$port$1"; }
-for _ in $(seq 1 400); do
-  [[ "$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/healthz")" == 200 ]] && break
-  sleep 0.05
-done
-for _ in $(seq 1 1800); do
-  api "/api/v1/search?q=visa&limit=1" | grep -q '"complete":true' && break
-  sleep 0.2
-done
+wait_up "https://127.0.0.1:$port/healthz"
+wait_indexed "https://127.0.0.1:$port"
 
 # nginx with the node's certificate and key, two workers as the node has two
 # HTTP threads (http.threads), TLS 1.2 and 1.3, the same

@@ -43,15 +43,9 @@ t1=$(date +%s.%N)
 api() { curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port$1"; }
 start=$(date +%s.%N)
 "$bin" run --data "$work/node" 2>"$work/node.log" >/dev/null & pids+=($!)
-for _ in $(seq 1 400); do
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")" == 200 ]] && break
-  sleep 0.01
-done
+wait_up "http://127.0.0.1:$port/healthz"
 up=$(date +%s.%N)
-for _ in $(seq 1 1800); do
-  api "/api/v1/search?q=visa&limit=1" | grep -q '"complete":true' && break
-  sleep 0.2
-done
+wait_indexed "http://127.0.0.1:$port"
 indexed=$(date +%s.%N)
 
 # wrk rotates over these queries (a Lua script per run).
@@ -131,10 +125,7 @@ if [[ -n "${MRC_BENCH_AGAINST:-}" ]]; then
       "$b" run --data "$data" 2>>"$work/node.log" >/dev/null &
       node=$!
       pids+=("$node")
-      for _ in $(seq 1 1800); do
-        api "/api/v1/search?q=visa&limit=1" | grep -q '"complete":true' && break
-        sleep 0.2
-      done
+      wait_indexed "http://127.0.0.1:$port"
       run "ab-$round-$which" "$which, round $round" "http://127.0.0.1:$port" -s "$work/new.lua"
       rss[$which]=$(( $(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$node/status") / 1024 ))
       peak[$which]=$(( rss[$which] > ${peak[$which]:-0} ? rss[$which] : ${peak[$which]:-0} ))

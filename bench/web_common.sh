@@ -7,6 +7,9 @@
 #   write_new_queries_lua FILE
 #   run KEY LABEL URL [WRK_ARGS...]    prints a row; KEY.rps holds requests/s
 #   calc FORMAT EXPRESSION
+#   wait_up URL          until URL answers 200 (20 s at most)
+#   wait_indexed BASE    until a search at BASE says its index is complete
+#                        (6 minutes at most)
 
 web_setup() {
   scripts/install-deps.sh
@@ -76,3 +79,20 @@ run() {
 }
 
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+wait_up() {
+  for _ in $(seq 1 2000); do
+    [[ "$(curl -sk -o /dev/null -w '%{http_code}' "$1")" == 200 ]] && return 0
+    sleep 0.01
+  done
+  return 1
+}
+
+wait_indexed() {
+  for _ in $(seq 1 1800); do
+    curl -sk -H "Authorization: Bearer $token" "$1/api/v1/search?q=visa&limit=1" |
+      grep -q '"complete":true' && return 0
+    sleep 0.2
+  done
+  return 1
+}
