@@ -259,6 +259,10 @@ async function flow({ ns, browserNs, listenHost, port, tmp }) {
     const fpText = await page.locator('code.fingerprint').textContent();
     assert.equal(fpText, fingerprint);
     await page.screenshot({ path: path.join(ARTIFACTS, 'lan-sync.png'), fullPage: true, timeout: T.action });
+    // Whoever types http:// for the address is told to use https://.
+    const plainRes = await page.goto(`${base.replace('https:', 'http:')}/login`, { waitUntil: 'load' });
+    assert.equal(plainRes.status(), 400);
+    assert.match(await page.locator('body').textContent(), /serves HTTPS only/);
     assert.deepEqual(problems, []);
   } finally {
     await Promise.race([browser.close().catch(() => {}), after(10_000)]);
@@ -276,10 +280,8 @@ async function flow({ ns, browserNs, listenHost, port, tmp }) {
     assert.ok(first429 >= 20, `statuses of 24 wrong logins from ${BROWSER_ADDR}: ${statuses}`);
     assert.deepEqual(statuses.slice(0, 20), Array(20).fill(401), `${statuses}`);
   }
-  // Plain HTTP on the port gets no HTTP answer.
-  const plain = statusWithHost(browserNs, `${base}/login`.replace('https:', 'http:'), listenHost)
-    .replace(/^\d+$/, 'answered');
-  assert.notEqual(plain, 'answered');
+  // Plain HTTP on the port is answered 400, in plain text.
+  assert.equal(statusWithHost(browserNs, `${base}/login`.replace('https:', 'http:'), listenHost), '400');
   await stopNode();
 }
 

@@ -114,7 +114,12 @@ TEST_F(TlsTest, ServesHttpsWithSecureCookiesAndHsts) {
   ASSERT_EQ(200, local->status) << local->body;
   EXPECT_NE(std::string::npos, local->Header("set-cookie")->find("; Secure"));
   EXPECT_EQ(nullptr, local->Header("strict-transport-security"));
-  EXPECT_FALSE(Login("").ok());  // no plain HTTP on the TLS port
+  // Plain HTTP on the TLS port is told to use HTTPS, and logs no one in.
+  auto plain = Login("");
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(400, plain->status);
+  EXPECT_NE(std::string::npos, plain->body.find("serves HTTPS only")) << plain->body;
+  EXPECT_EQ(nullptr, plain->Header("set-cookie"));
 
   // The node's own command line reaches it through node.json's fingerprint.
   Output o = Mrc({"status", "--data", Dir("hq")});

@@ -17,6 +17,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/buffers_generator.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
@@ -300,22 +301,50 @@ class Connection final : public Session {
   // A stranger may open TCP and never finish the handshake: it waits as an
   // idle connection does, counted in the budget, evictable, and bounded by
   // the same timeout.
+  // The first bytes say whether the client speaks TLS at all: someone who
+  // typed http:// for this address gets a plain answer saying so, rather
+  // than a connection that closes without a word.
   void DoHandshake() {
     state_ = State::kHandshake;
     shared_->SetIdle(this, true);
     Lowest().expires_after(timeout());
-    stream_.async_handshake(ssl::stream_base::server,
+    beast::async_detect_ssl(Lowest(), buffer_,
+                            beast::bind_front_handler(&Connection::OnDetect, Self()));
+  }
+
+  void OnDetect(beast::error_code ec, bool tls) {
+    if (ec) return;  // closed, timed out or evicted before a byte came
+    if (!tls) return RefusePlainHttp();
+    stream_.async_handshake(ssl::stream_base::server, buffer_.data(),
                             beast::bind_front_handler(&Connection::OnHandshake, Self()));
   }
 
-  void OnHandshake(beast::error_code ec) {
+  void OnHandshake(beast::error_code ec, std::size_t used) {
     if (ec) {
       if (ec != net::error::operation_aborted) {
         log::Debug("http", peer_ + ": TLS handshake failed: " + ec.message());
       }
       return;
     }
+    buffer_.consume(used);
     DoReadHeader();
+  }
+
+  void RefusePlainHttp() {
+    static constexpr std::string_view kAnswer =
+        "HTTP/1.1 400 Bad Request\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "Content-Length: 63\r\n"
+        "Connection: close\r\n\r\n"
+        "This address serves HTTPS only: open it with https:// instead.\n";
+    log::Debug("http", peer_ + ": plain HTTP on the HTTPS port");
+    state_ = State::kClosing;
+    net::async_write(Lowest(), net::buffer(kAnswer.data(), kAnswer.size()),
+                     [self = Self()](beast::error_code, std::size_t) {
+                       beast::error_code ignored;
+                       self->Lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+                       self->Lowest().close();
+                     });
   }
 
   void OnResponse(HttpResponse response) {

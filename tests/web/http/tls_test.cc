@@ -203,16 +203,25 @@ TEST_F(TlsServerTest, OldProtocolsAndWeakCiphersAreRefused) {
   EXPECT_EQ("OK", Handshake(server_->port(), TLS1_2_VERSION, "ECDHE-ECDSA-CHACHA20-POLY1305"));
 }
 
-TEST_F(TlsServerTest, PlainHttpOnTheTlsPortGetsNoResponse) {
+TEST_F(TlsServerTest, PlainHttpOnTheTlsPortIsToldToUseHttps) {
   int fd = Connect(server_->port());
   ASSERT_GE(fd, 0);
   std::string req = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   ASSERT_EQ(static_cast<ssize_t>(req.size()), ::send(fd, req.data(), req.size(), MSG_NOSIGNAL));
+  std::string got;
   char buf[512];
-  ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-  std::string got = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
-  EXPECT_EQ(std::string::npos, got.find("HTTP/"));
+  for (int i = 0; i < 16; ++i) {  // until the server closes
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
   ::close(fd);
+  EXPECT_EQ(0u, got.find("HTTP/1.1 400 Bad Request\r\n")) << got;
+  EXPECT_NE(std::string::npos, got.find("\r\n\r\nThis address serves HTTPS only")) << got;
+  // The same port still speaks TLS to the next client.
+  auto r = Get("/after");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(200, r->status);
 }
 
 // A stranger who opens TCP and never starts the handshake holds a slot of
