@@ -24,20 +24,23 @@ const std::vector<ContentField>& ContentFields(Kind kind) {
       {"language", FieldShape::kLanguage, true}, {"categories", FieldShape::kSlugList, false},
       {"tags", FieldShape::kTextList, false},    {"translation_group", FieldShape::kSlug, false},
       {"verified_on", FieldShape::kDate, false}, {"verified_by", FieldShape::kText, false},
-      {"review_due", FieldShape::kDate, false}};
+      {"review_due", FieldShape::kDate, false},  {"translation_of", FieldShape::kId, false},
+      {"source_version", FieldShape::kId, false}};
   static const std::vector<ContentField> kGuide = {
-      {"country", FieldShape::kCountry, true},    {"topic", FieldShape::kTopic, false},
-      {"section", FieldShape::kText, false},      {"language", FieldShape::kLanguage, true},
-      {"body", FieldShape::kMarkdown, true},      {"sources", FieldShape::kTextList, false},
-      {"verified_on", FieldShape::kDate, false},  {"verified_by", FieldShape::kText, false},
-      {"review_due", FieldShape::kDate, false},   {"translation_group", FieldShape::kSlug, false},
-      {"authoritative", FieldShape::kBool, false}};
+      {"country", FieldShape::kCountry, true},     {"topic", FieldShape::kTopic, false},
+      {"section", FieldShape::kText, false},       {"language", FieldShape::kLanguage, true},
+      {"body", FieldShape::kMarkdown, true},       {"sources", FieldShape::kTextList, false},
+      {"verified_on", FieldShape::kDate, false},   {"verified_by", FieldShape::kText, false},
+      {"review_due", FieldShape::kDate, false},    {"translation_group", FieldShape::kSlug, false},
+      {"authoritative", FieldShape::kBool, false}, {"translation_of", FieldShape::kId, false},
+      {"source_version", FieldShape::kId, false}};
   static const std::vector<ContentField> kBulletin = {
       {"title", FieldShape::kText, true},         {"summary", FieldShape::kMarkdown, false},
       {"body", FieldShape::kMarkdown, true},      {"countries", FieldShape::kCountryList, false},
       {"topics", FieldShape::kTopicList, false},  {"effective_date", FieldShape::kDate, true},
       {"urgency", FieldShape::kUrgency, true},    {"language", FieldShape::kLanguage, true},
-      {"supersedes", FieldShape::kIdList, false}, {"guide_sections", FieldShape::kIdList, false}};
+      {"supersedes", FieldShape::kIdList, false}, {"guide_sections", FieldShape::kIdList, false},
+      {"translation_of", FieldShape::kId, false}, {"source_version", FieldShape::kId, false}};
   static const std::vector<ContentField> kCentre = {
       {"name", FieldShape::kText, true},          {"location", FieldShape::kLocation, true},
       {"contact", FieldShape::kContact, false},   {"languages", FieldShape::kTextList, false},
@@ -250,6 +253,10 @@ Status CheckField(const ContentField& f, const json& v) {
     }
     case FieldShape::kIdList:
       return CheckList(f.name, v, IsDocId, "a document id (64 lowercase hex characters)");
+    case FieldShape::kId:
+      if (!v.is_string() || !IsDocId(v.get_ref<const std::string&>()))
+        return Bad(f.name, "must be an id (64 lowercase hex characters)");
+      return Status::Ok();
     case FieldShape::kBool:
       if (!v.is_boolean()) return Bad(f.name, "must be true or false");
       return Status::Ok();
@@ -319,15 +326,13 @@ class QuickScan {
     for (std::size_t i = 0; i < fields.size(); ++i) {
       if (fields[i].required && (seen & (1u << i)) == 0) return false;
     }
-    if (kind == Kind::kGuide) {
-      auto has = [&](std::string_view name) {
-        for (std::size_t i = 0; i < fields.size(); ++i)
-          if (name == fields[i].name) return (seen & (1u << i)) != 0;
-        return false;
-      };
-      if (has("topic") == has("section")) return false;
-    }
-    return true;
+    auto has = [&](std::string_view name) {
+      for (std::size_t i = 0; i < fields.size(); ++i)
+        if (name == fields[i].name) return (seen & (1u << i)) != 0;
+      return false;
+    };
+    if (kind == Kind::kGuide && has("topic") == has("section")) return false;
+    return has("translation_of") == has("source_version");
   }
 
  private:
@@ -363,6 +368,8 @@ class QuickScan {
         return List(IsTopic);
       case FieldShape::kIdList:
         return List(IsDocId);
+      case FieldShape::kId:
+        return String(&value_) && IsDocId(value_);
       case FieldShape::kSlug:
         return String(&value_) && IsSlug(value_);
       case FieldShape::kLanguage:
@@ -588,6 +595,11 @@ Status ValidateContent(Kind kind, const json& content) {
     return Bad("topic",
                "a guide section needs exactly one of 'topic' (a fixed topic) or "
                "'section' (a free section title)");
+  }
+  if (content.contains("translation_of") != content.contains("source_version")) {
+    return Bad(content.contains("translation_of") ? "source_version" : "translation_of",
+               "a translation names both its source document (translation_of) and the "
+               "version of it it translates (source_version)");
   }
   return Status::Ok();
 }

@@ -34,6 +34,7 @@ enum class FieldShape {
   kContact,   // an object: ObjectFields(kContact)
   kBool,
   kIdList,     // list of document ids (64 lowercase hex)
+  kId,         // one document or version id (64 lowercase hex)
   kLatitude,   // a number within +-90
   kLongitude,  // a number within +-180
 };
