@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -92,5 +93,34 @@ struct NodeParts {
     store.reset();
   }
 };
+
+// GET `target` from `app` as `user` (logged in through the JSON API with
+// `password`) with a browser asking for `language`; an empty response
+// with status 0 when the login fails.
+inline web::HttpResponse GetAs(web::App& app, const std::string& user, const std::string& password,
+                               const std::string& target, const std::string& language = "en") {
+  web::HttpRequest login;
+  login.method = "POST";
+  login.target = "/api/v1/login";
+  login.headers["content-type"] = "application/json";
+  login.body = nlohmann::json({{"name", user}, {"password", password}}).dump();
+  login.remote = "127.0.0.1:5000";
+  web::HttpResponse res = app.Handle(login);
+  const std::string* set = res.Header("Set-Cookie");
+  if (res.status != 200 || set == nullptr) {
+    web::HttpResponse failed;
+    failed.status = 0;
+    failed.body = "login failed: " + res.body;
+    return failed;
+  }
+  web::HttpRequest r;
+  r.method = "GET";
+  r.target = target;
+  r.remote = "127.0.0.1:5000";
+  r.headers["host"] = "127.0.0.1:8080";
+  r.headers["cookie"] = set->substr(0, set->find(';'));
+  r.headers["accept-language"] = language;
+  return app.Handle(r);
+}
 
 }  // namespace mrc::testing

@@ -67,6 +67,7 @@ const RouteRule kRoutes[] = {
     {"POST", "/docs/{id}/proposals/{p}/accept", kE, pages::AcceptProposal},
     {"POST", "/docs/{id}/proposals/{p}/decline", kE, pages::DeclineProposal},
     {"GET", "/conflicts", kE, pages::Conflicts},
+    {"GET", "/translations", kE, pages::Translations},
     {"GET", "/settings", kC, pages::Settings},
     {"POST", "/settings", kC, pages::Settings, nullptr, false, false, pages::SettingsPassword},
     {"GET", "/sync", kA, pages::Sync},

@@ -475,8 +475,11 @@ std::string ProposalDiff(const std::string& kind, const sync::ProposalView& prop
   if (prop.status != "open" && !prop.base.empty()) {
     if (auto it = versions.find(prop.base[0]); it != versions.end()) base = &it->second;
   }
-  auto before = ContentLines(kind, *base);
-  auto after = ContentLines(kind, ContentOf(prop.content));
+  return DiffHtml(ContentLines(kind, *base), ContentLines(kind, ContentOf(prop.content)));
+}
+
+std::string DiffHtml(const std::vector<std::string>& before,
+                     const std::vector<std::string>& after) {
   std::string b = "<pre class=\"diff\">";
   for (const auto& d : DiffLines(before, after)) {
     std::string tag = d.op == DiffOp::kDelete ? "del" : d.op == DiffOp::kInsert ? "ins" : "span";

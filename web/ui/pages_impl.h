@@ -98,6 +98,18 @@ std::string ProposalDiff(const std::string& kind, const sync::ProposalView& prop
 
 std::string DecideForms(Page& p, const std::string& id, const std::string& pid);
 
+// Lines removed and added, as a <pre class="diff">.
+std::string DiffHtml(const std::vector<std::string>& before, const std::vector<std::string>& after);
+
+// GET /translations: documents x languages, missing, current and stale.
+HttpResponse TranslationsPage(Page& p, const AppParts& parts);
+
+// On a translation's page: current, or stale with the source's changes
+// since the version it translates; "" for a document that translates
+// nothing.
+std::string TranslationNotice(Page& p, const AppParts& parts, const std::string& kind,
+                              const json& content);
+
 HttpResponse ProposalsPage(Page& p, const AppParts& parts, const std::string& id);
 
 HttpResponse DecideProposal(Page& p, const AppParts& parts, const std::string& id,

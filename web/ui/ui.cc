@@ -148,6 +148,7 @@ HttpResponse Proposals(Call& c) { return WithDocId(c, ProposalsPage); }
 HttpResponse AcceptProposal(Call& c) { return Decide(c, true); }
 HttpResponse DeclineProposal(Call& c) { return Decide(c, false); }
 HttpResponse Conflicts(Call& c) { return Whole(c, ConflictsPage); }
+HttpResponse Translations(Call& c) { return Whole(c, TranslationsPage); }
 HttpResponse Settings(Call& c) { return Whole(c, SettingsPage); }
 HttpResponse Sync(Call& c) { return Whole(c, SyncPage); }
 HttpResponse Users(Call& c) {

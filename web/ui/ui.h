@@ -57,6 +57,7 @@ HttpResponse Proposals(Call& c);         // GET /docs/{id}/proposals
 HttpResponse AcceptProposal(Call& c);    // POST /docs/{id}/proposals/{p}/accept
 HttpResponse DeclineProposal(Call& c);   // POST /docs/{id}/proposals/{p}/decline
 HttpResponse Conflicts(Call& c);         // GET /conflicts
+HttpResponse Translations(Call& c);      // GET /translations
 HttpResponse Settings(Call& c);          // GET, POST /settings
 HttpResponse Sync(Call& c);              // GET /sync
 HttpResponse Users(Call& c);             // GET /admin/users

@@ -68,24 +68,7 @@ class SyncHealthTest : public ::testing::Test {
   // in the browser's `language`.
   std::string Get(const std::string& user, const std::string& target,
                   const std::string& language = "en") {
-    HttpRequest login;
-    login.method = "POST";
-    login.target = "/api/v1/login";
-    login.headers["content-type"] = "application/json";
-    login.body = json({{"name", user}, {"password", user + "-password"}}).dump();
-    login.remote = "127.0.0.1:5000";
-    HttpResponse res = app_->Handle(login);
-    EXPECT_EQ(200, res.status) << res.body;
-    const std::string* set = res.Header("Set-Cookie");
-    std::string cookie = set ? set->substr(0, set->find(';')) : "";
-    HttpRequest r;
-    r.method = "GET";
-    r.target = target;
-    r.remote = "127.0.0.1:5000";
-    r.headers["host"] = "127.0.0.1:8080";
-    r.headers["cookie"] = cookie;
-    r.headers["accept-language"] = language;
-    HttpResponse page = app_->Handle(r);
+    HttpResponse page = mrc::testing::GetAs(*app_, user, user + "-password", target, language);
     EXPECT_EQ(200, page.status) << target;
     return page.body;
   }

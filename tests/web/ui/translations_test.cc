@@ -1,0 +1,98 @@
+// Translations as editors and readers see them: the grid of documents by
+// language (GET /translations) and the notice on a translation whose
+// source moved on, over a real store.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "sync/content/translation.h"
+#include "tests/support/node_parts.h"
+
+namespace mrc::web {
+namespace {
+
+using json = nlohmann::json;
+
+class TranslationsPageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "mrc-tr-XXXXXX").string();
+    dir_ = ::mkdtemp(tmpl.data());
+    Hash32 network;
+    network.fill(9);
+    sync::KeyPair key = sync::GenerateKeyPair();
+    auto node = mrc::testing::NodeParts::Open(dir_, key, network, key.public_key);
+    ASSERT_TRUE(node.ok()) << node.status().ToString();
+    node_ = std::move(node).value();
+    ASSERT_TRUE(node_->users->Add("editor", Role::kEditor, "editor-password").ok());
+    ASSERT_TRUE(node_->users->Add("counsellor", Role::kCounsellor, "counsellor-password").ok());
+  }
+  void TearDown() override {
+    node_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  static json Faq(const std::string& question, const std::string& answer, const std::string& lang) {
+    return {{"question", question}, {"answer", answer}, {"language", lang}};
+  }
+  std::string Create(json content) {
+    EXPECT_TRUE(sync::CompleteTranslation(*node_->log, sync::Kind::kFaq, nullptr, &content).ok());
+    auto saved = node_->docs->Create({"faq", content.dump()});
+    EXPECT_TRUE(saved.ok()) << saved.status().ToString();
+    return saved.ok() ? saved->id : "";
+  }
+  HttpResponse Get(const std::string& user, const std::string& target) {
+    return mrc::testing::GetAs(*node_->app, user, user + "-password", target);
+  }
+
+  std::string dir_;
+  std::unique_ptr<mrc::testing::NodeParts> node_;
+};
+
+TEST_F(TranslationsPageTest, TheGridShowsCurrentStaleAndMissing) {
+  std::string source = Create(Faq("How do I renew my permit?", "At the office.", "en"));
+  json fr = Faq("Comment renouveler mon titre ?", "Au bureau.", "fr");
+  fr["translation_of"] = source;
+  Create(fr);
+  json ar = Faq("كيف أجدد تصريحي؟", "في المكتب.", "ar");
+  ar["translation_of"] = source;
+  Create(ar);
+  Create(Faq("Où est le centre ?", "Rue de la Paix.", "fr"));  // a source of its own
+
+  HttpResponse page = Get("editor", "/translations");
+  ASSERT_EQ(200, page.status) << page.body;
+  EXPECT_NE(std::string::npos, page.body.find("2 documents; 0 translations out of date, 2 missing"))
+      << page.body;
+  EXPECT_EQ(2u, [&] {
+    std::size_t n = 0;
+    for (auto at = page.body.find("tr-current"); at != std::string::npos;
+         at = page.body.find("tr-current", at + 1))
+      ++n;
+    return n;
+  }());
+
+  // The source changes: both translations are out of date.
+  ASSERT_TRUE(
+      node_->docs
+          ->Update(source,
+                   {Faq("How do I renew my permit?", "Online now.", "en").dump(), {}, {}, {}})
+          .ok());
+  page = Get("editor", "/translations?kind=faq");
+  EXPECT_NE(std::string::npos, page.body.find("2 documents; 2 translations out of date, 2 missing"))
+      << page.body;
+  EXPECT_NE(std::string::npos, page.body.find("tr-stale"));
+}
+
+TEST_F(TranslationsPageTest, EditorsOnlyAndKnownKindsOnly) {
+  EXPECT_EQ(403, Get("counsellor", "/translations").status);
+  EXPECT_EQ(400, Get("editor", "/translations?kind=centre").status);
+  HttpResponse guides = Get("editor", "/translations?kind=guide&country=DE");
+  EXPECT_EQ(200, guides.status);
+  EXPECT_NE(std::string::npos, guides.body.find("No documents of this kind yet."));
+}
+
+}  // namespace
+}  // namespace mrc::web
