@@ -4,6 +4,9 @@
 // For tests and fuzz targets that drive the App or the services directly.
 #pragma once
 
+#include <stdlib.h>
+
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -62,6 +65,27 @@ struct NodeParts {
     return n;
   }
 
+  // The same in a new temporary directory, removed with the parts: a
+  // network of its own whose root is this node's new key.
+  static Result<std::unique_ptr<NodeParts>> OpenScratch(const std::string& name) {
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / ("mrc-" + name + "-XXXXXX")).string();
+    if (::mkdtemp(tmpl.data()) == nullptr) return Status::IOError("cannot make " + tmpl);
+    MRC_RETURN_IF_ERROR(sync::InitCrypto());
+    Hash32 network;
+    sync::RandomBytes(network.data(), network.size());
+    sync::KeyPair key = sync::GenerateKeyPair();
+    auto n = Open(tmpl, key, network, key.public_key);
+    if (!n.ok()) {
+      std::filesystem::remove_all(tmpl);
+      return n.status();
+    }
+    (*n)->scratch_dir = tmpl;
+    return n;
+  }
+
+  std::string scratch_dir;  // removed at the end, when OpenScratch made it
+
   // What the App reaches these parts through; a test may change any of it
   // for an App of its own.
   web::AppParts Parts() const {
@@ -91,6 +115,10 @@ struct NodeParts {
     docs.reset();
     log.reset();
     store.reset();
+    if (!scratch_dir.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(scratch_dir, ignored);
+    }
   }
 };
 

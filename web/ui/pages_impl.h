@@ -101,6 +101,11 @@ std::string DecideForms(Page& p, const std::string& id, const std::string& pid);
 // Lines removed and added, as a <pre class="diff">.
 std::string DiffHtml(const std::vector<std::string>& before, const std::vector<std::string>& after);
 
+// Handouts to print for a client: GET /docs/{id}/handout and
+// GET /guides/{country}/handout (topics chosen with topic.<name>=on).
+HttpResponse DocHandout(Page& p, const AppParts& parts, const std::string& id);
+HttpResponse GuideHandout(Page& p, const AppParts& parts, std::string country);
+
 // GET /translations: documents x languages, missing, current and stale.
 HttpResponse TranslationsPage(Page& p, const AppParts& parts);
 

@@ -129,6 +129,10 @@ HttpResponse Guide(Call& c) {
   Page p(c.req, c.parts);
   return GuidePage(p, c.parts, c.Arg(0));
 }
+HttpResponse GuideHandout(Call& c) {
+  Page p(c.req, c.parts);
+  return pages_impl::GuideHandout(p, c.parts, c.Arg(0));
+}
 HttpResponse Bulletins(Call& c) { return Whole(c, BulletinsPage); }
 HttpResponse MarkBulletinRead(Call& c) {
   Page p(c.req, c.parts);
@@ -143,6 +147,7 @@ HttpResponse NewDoc(Call& c) {
 }
 HttpResponse Doc(Call& c) { return WithDocId(c, DocPage); }
 HttpResponse DocHistory(Call& c) { return WithDocId(c, HistoryPage); }
+HttpResponse DocHandout(Call& c) { return WithDocId(c, pages_impl::DocHandout); }
 HttpResponse EditDoc(Call& c) { return WithDocId(c, EditPage); }
 HttpResponse Proposals(Call& c) { return WithDocId(c, ProposalsPage); }
 HttpResponse AcceptProposal(Call& c) { return Decide(c, true); }

@@ -46,12 +46,14 @@ HttpResponse Search(Call& c);            // GET /
 HttpResponse Faq(Call& c);               // GET /faq
 HttpResponse Guides(Call& c);            // GET /guides
 HttpResponse Guide(Call& c);             // GET /guides/{country}
+HttpResponse GuideHandout(Call& c);      // GET /guides/{country}/handout
 HttpResponse Bulletins(Call& c);         // GET /bulletins
 HttpResponse MarkBulletinRead(Call& c);  // POST /bulletins/{id}/read
 HttpResponse Centres(Call& c);           // GET /centres
 HttpResponse NewDoc(Call& c);            // GET, POST /docs/new
 HttpResponse Doc(Call& c);               // GET /docs/{id}
 HttpResponse DocHistory(Call& c);        // GET /docs/{id}/history
+HttpResponse DocHandout(Call& c);        // GET /docs/{id}/handout
 HttpResponse EditDoc(Call& c);           // GET, POST /docs/{id}/edit
 HttpResponse Proposals(Call& c);         // GET /docs/{id}/proposals
 HttpResponse AcceptProposal(Call& c);    // POST /docs/{id}/proposals/{p}/accept

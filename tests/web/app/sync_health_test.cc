@@ -4,7 +4,6 @@
 // (sync/log/hq_news.h) over a real store.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -25,12 +24,7 @@ constexpr const char* kBanner =
 class SyncHealthTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "mrc-health-XXXXXX").string();
-    dir_ = ::mkdtemp(tmpl.data());
-    Hash32 network;
-    network.fill(7);
-    sync::KeyPair key = sync::GenerateKeyPair();
-    auto node = mrc::testing::NodeParts::Open(dir_, key, network, key.public_key);
+    auto node = mrc::testing::NodeParts::OpenScratch("health");
     ASSERT_TRUE(node.ok()) << node.status().ToString();
     node_ = std::move(node).value();
     ASSERT_TRUE(node_->users->Add("counsellor", Role::kCounsellor, "counsellor-password").ok());
@@ -39,7 +33,6 @@ class SyncHealthTest : public ::testing::Test {
   void TearDown() override {
     app_.reset();
     node_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   // An App whose node last heard from headquarters at `last_ms` (0: never).
@@ -73,7 +66,6 @@ class SyncHealthTest : public ::testing::Test {
     return page.body;
   }
 
-  std::string dir_;
   std::unique_ptr<mrc::testing::NodeParts> node_;
   std::unique_ptr<App> app_;
   HqNews news_;

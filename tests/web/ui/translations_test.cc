@@ -3,7 +3,6 @@
 // source moved on, over a real store.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -19,20 +18,11 @@ using json = nlohmann::json;
 class TranslationsPageTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "mrc-tr-XXXXXX").string();
-    dir_ = ::mkdtemp(tmpl.data());
-    Hash32 network;
-    network.fill(9);
-    sync::KeyPair key = sync::GenerateKeyPair();
-    auto node = mrc::testing::NodeParts::Open(dir_, key, network, key.public_key);
+    auto node = mrc::testing::NodeParts::OpenScratch("tr");
     ASSERT_TRUE(node.ok()) << node.status().ToString();
     node_ = std::move(node).value();
     ASSERT_TRUE(node_->users->Add("editor", Role::kEditor, "editor-password").ok());
     ASSERT_TRUE(node_->users->Add("counsellor", Role::kCounsellor, "counsellor-password").ok());
-  }
-  void TearDown() override {
-    node_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   static json Faq(const std::string& question, const std::string& answer, const std::string& lang) {
@@ -48,7 +38,6 @@ class TranslationsPageTest : public ::testing::Test {
     return mrc::testing::GetAs(*node_->app, user, user + "-password", target);
   }
 
-  std::string dir_;
   std::unique_ptr<mrc::testing::NodeParts> node_;
 };
 

@@ -1,7 +1,8 @@
 // Comfort only: every page works without this script.
 // - search as you type on the search page (after a pause);
 // - a live Markdown preview under editing forms (through the node's own
-//   preview, so that what is shown is what will be rendered).
+//   preview, so that what is shown is what will be rendered);
+// - a Print button on handouts (the browser's own print works as well).
 (function () {
   "use strict";
   var q = document.querySelector("input[data-live-search]");
@@ -27,4 +28,7 @@
       });
     });
   }
+  document.querySelectorAll("button[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
 })();
