@@ -59,6 +59,7 @@ const std::vector<ContentField>& ContentFields(Kind kind) {
     case Kind::kMember:
     case Kind::kReceipt:
     case Kind::kReferral:
+    case Kind::kSetting:
       break;
   }
   static const std::vector<ContentField> kNone;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sync/content/bulletin_flags.h"
 #include "sync/content/content.h"
 #include "sync/content/receipt_rules.h"
 #include "sync/log/log.h"
@@ -25,7 +26,8 @@ class DocumentRulesImpl : public EntryRules {
   Status Validate(const Entry& e, std::string_view payload) const override;
   Result<Decision> Apply(ApplyContext& ctx, const Entry& e, const Hash32& id,
                          std::string_view payload, const Standing& author) const override;
-  // A bulletin of another centre applied here: a receipt is owed.
+  // A bulletin of another centre applied here: a receipt is owed; the
+  // guide sections a bulletin names are indexed (bulletin_flags.h).
   Status Recorded(ApplyContext& ctx, const Entry& e, const Hash32& id, std::string_view payload,
                   const Decision& d) const override;
 };
@@ -220,7 +222,11 @@ Result<Decision> DocumentRulesImpl::Apply(ApplyContext& ctx, const Entry& e, con
 }
 
 Status DocumentRulesImpl::Recorded(ApplyContext& ctx, const Entry& e, const Hash32& id,
-                                   std::string_view, const Decision& d) const {
+                                   std::string_view payload, const Decision& d) const {
+  if (d.effect == Effect::kApplied && e.kind == Kind::kBulletin && e.op == Op::kPut) {
+    // The guide sections it names are to be reviewed (bulletin_flags.h).
+    MRC_RETURN_IF_ERROR(IndexBulletinSections(ctx.txn(), e.DocId(id), e.hlc, payload));
+  }
   if (d.effect == Effect::kApplied && e.kind == Kind::kBulletin && e.author != ctx.self() &&
       !ctx.rebuilding()) {
     // This node owes headquarters a receipt (ReceiptRules::AfterCommit).

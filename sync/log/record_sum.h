@@ -1,7 +1,7 @@
 // The digest's summary of the derived state, kept as the state changes.
 //
 // Nodes holding the same entries hold the same documents, trust, receipt,
-// proposal and referral records. The digest summarises them as a sum of one
+// proposal, referral and setting records. The digest summarises them as a sum of one
 // hash per record, modulo 2^256 (an additive multiset hash): the sum does
 // not depend on the order records were written in, and a write changes it
 // by removing the old record's hash and adding the new one's. So each
@@ -25,8 +25,8 @@ inline constexpr std::string_view kRecordSumKey = "record-sum";
 
 // The columns whose records the digest covers.
 inline constexpr storage::Column kSummedColumns[] = {
-    storage::Column::kDocs, storage::Column::kTrust, storage::Column::kReceipts,
-    storage::Column::kProposals, storage::Column::kReferrals};
+    storage::Column::kDocs,      storage::Column::kTrust,     storage::Column::kReceipts,
+    storage::Column::kProposals, storage::Column::kReferrals, storage::Column::kSettings};
 
 class RecordSum {
  public:

@@ -65,6 +65,14 @@ HttpResponse GetReferral(Call& c);
 HttpResponse SetReferralStatus(Call& c);
 HttpResponse EraseReferral(Call& c);
 
+// ---- settings (settings.cc)
+// The review intervals in force in the network (docs/settings.md): GET
+// answers them (headquarters' setting, or the defaults) with their history;
+// PUT (a JSON object, the new value) signs a new setting: 400
+// INVALID_ARGUMENT naming what the value cannot hold, 403
+// PERMISSION_DENIED with the reason on a node that is not headquarters.
+HttpResponse ReviewIntervals(Call& c);
+
 // ---- users (users.cc)
 // Over web::Users: one's own account (language, password with the
 // current one), the users (list, add, role, password, language, removal)

@@ -120,6 +120,7 @@ HttpResponse Page::Render(int status, std::string_view title, std::string_view b
         {"/referrals", "nav.referrals", Role::kCounsellor},
         {"/conflicts", "nav.conflicts", Role::kEditor},
         {"/translations", "nav.translations", Role::kEditor},
+        {"/admin/review-intervals", "nav.review_intervals", Role::kEditor},
         {"/sync", "nav.sync", Role::kAdmin},
         {"/admin/users", "nav.users", Role::kAdmin},
     };

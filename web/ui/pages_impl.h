@@ -47,6 +47,12 @@ std::string ReceiptsHtml(Page& p, const AppParts& parts, const std::string& id);
 
 HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id);
 
+// A guide section's warning that bulletins published since it was last
+// verified (`c`'s verified_on, else the version's `updated_at`) name it;
+// "" when none do (review_flags.cc).
+std::string BulletinFlagsHtml(Page& p, const AppParts& parts, const std::string& id, const json& c,
+                              const std::string& updated_at);
+
 HttpResponse FaqPage(Page& p, const AppParts& parts);
 
 HttpResponse GuidesPage(Page& p, const AppParts& parts);

@@ -169,6 +169,7 @@ HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id) {
       b += "<p class=\"warning\" role=\"alert\">" + p.H("doc.in_conflict") + " <a href=\"/docs/" +
            Esc(id) + "/edit\">" + p.H("doc.resolve") + "</a></p>";
     }
+    if (kind == "guide") b += BulletinFlagsHtml(p, parts, id, c, d.updated_at);
     b += ContentHtml(p, kind, c) + "</article>";
     if (kind == "bulletin") b += ReceiptsHtml(p, parts, id);
     std::string group = JsonString(c, "translation_group");

@@ -71,6 +71,7 @@ HttpResponse ReferralAudit(Call& c);     // GET /referrals/audit
 HttpResponse Referral(Call& c);          // GET /referrals/{id}
 HttpResponse ReferralStatus(Call& c);    // POST /referrals/{id}/status
 HttpResponse EraseReferral(Call& c);     // POST /referrals/{id}/erase
+HttpResponse ReviewIntervals(Call& c);   // GET, POST /admin/review-intervals
 // The bulletins as an Atom feed (newest effective date first), with links
 // to their pages on the Host the request named.
 HttpResponse BulletinFeed(Call& c);  // GET /api/v1/bulletins/feed.atom

@@ -80,7 +80,7 @@ TEST(EntryTest, StrictDecoding) {
   EXPECT_EQ("unknown-kind", DecodeProblem(bad_kind));
   // A later version's kind, with an op of its own, is an entry all the same.
   Bytes later_kind = good;
-  later_kind[1] = 9;
+  later_kind[1] = 10;
   later_kind[2] = 7;
   EXPECT_EQ("ok", DecodeProblem(later_kind));
   Bytes bad_op = good;
