@@ -9,6 +9,7 @@
 
 #include "config/foundation/time.h"
 #include "sync/content/review.h"
+#include "sync/settings/settings_service.h"
 #include "web/text/html.h"
 #include "web/text/json_fields.h"
 #include "web/text/markdown.h"
@@ -90,9 +91,10 @@ std::string VerifiedHtml(const Page& hp, const json& c) {
 std::string CheckAfter(const AppParts& parts, const std::vector<std::pair<sync::Kind, json>>& texts,
                        const std::vector<std::string>& version_dates) {
   std::string today = Today(parts), earliest;
+  auto network = sync::NetworkReviewIntervals(*parts.log);
+  const sync::ReviewIntervals& intervals = network.ok() ? *network : sync::DefaultReviewIntervals();
   for (std::size_t i = 0; i < texts.size(); ++i) {
-    auto r = sync::ReviewOf(texts[i].first, texts[i].second, version_dates[i], today,
-                            sync::DefaultReviewIntervals());
+    auto r = sync::ReviewOf(texts[i].first, texts[i].second, version_dates[i], today, intervals);
     if (!r.due.empty() && r.due >= today && (earliest.empty() || r.due < earliest))
       earliest = r.due;
   }
