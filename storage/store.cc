@@ -19,8 +19,8 @@ namespace mrc::storage {
 
 const char* ColumnName(Column c) {
   static constexpr const char* kNames[kColumnCount] = {
-      "default", "entries", "ids",   "feeds", "docs",     "pending",   "waits",
-      "forks",   "rejects", "local", "trust", "receipts", "proposals", "referrals"};
+      "default", "entries", "ids",   "feeds",    "docs",      "pending",   "waits",  "forks",
+      "rejects", "local",   "trust", "receipts", "proposals", "referrals", "reports"};
   return kNames[static_cast<int>(c)];
 }
 

@@ -56,6 +56,7 @@ const std::vector<ContentField>& ContentFields(Kind kind) {
     case Kind::kMember:
     case Kind::kReceipt:
     case Kind::kReferral:
+    case Kind::kReport:
       break;
   }
   static const std::vector<ContentField> kNone;

@@ -32,10 +32,11 @@
 
 namespace mrc::sync {
 
-// Kinds 1-4 are documents (versioned, with heads and a winner). Kinds 5 to 7
+// Kinds 1-4 are documents (versioned, with heads and a winner). Kinds 5 to 8
 // are statements that never form documents: trust statements (membership,
-// revocation, key rotation; sync/trust/trust.h), bulletin receipts, and referrals
-// with their statuses (sync/referrals/referral.h).
+// revocation, key rotation; sync/trust/trust.h), bulletin receipts, referrals
+// with their statuses (sync/referrals/referral.h), and problem reports on
+// documents with their replies (sync/reports/report.h).
 enum class Kind : std::uint8_t {
   kFaq = 1,
   kGuide = 2,
@@ -44,8 +45,9 @@ enum class Kind : std::uint8_t {
   kMember = 5,    // doc zero; parents are dependencies (a rotation approval names the rotation)
   kReceipt = 6,   // doc = the bulletin, one parent = the bulletin version received
   kReferral = 7,  // doc zero: sent; else doc = the referral, one parent = its previous status
+  kReport = 8,    // doc = the document, one parent = the version seen, or the report replied to
 };
-inline constexpr std::uint8_t kMaxKind = 7;
+inline constexpr std::uint8_t kMaxKind = 8;
 // Kinds above kMaxKind belong to later versions: this version verifies,
 // stores and relays their entries, and leaves them waiting for rules it
 // does not have (docs/protocol.md, "Nodes of mixed versions"). Kind 0 is
@@ -68,7 +70,8 @@ inline constexpr std::size_t kFixedBodyBytes = 3 + 32 + 8 + 32 + 8 + 32 + 2 + 32
 inline constexpr std::size_t kMaxEntryBytes = kFixedBodyBytes + 32 * kMaxParents + 64;
 inline constexpr std::uint32_t kMaxPayloadBytes = 1 << 20;
 
-// "faq", "guide", "bulletin", "centre", "member", "receipt", "referral";
+// "faq", "guide", "bulletin", "centre", "member", "receipt", "referral",
+// "report";
 // "unknown" for a kind of a later version.
 std::string_view KindName(Kind k);
 // Parses the name of a document kind (faq, guide, bulletin, centre) only.
