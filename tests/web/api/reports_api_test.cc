@@ -194,5 +194,57 @@ TEST_F(ReportsApiTest, BadRequestsGetA4xxWithTheReason) {
          "close: must be true or false");
 }
 
+// The pages: the form on a document page (no JavaScript, CSRF as the
+// other forms), the problems page with its counts, a reply that closes.
+TEST_F(ReportsApiTest, ThePagesReportListAndClose) {
+  Session counsellor = Login(*centre_, "counsellor");
+  HttpResponse page = Do(*centre_, "GET", "/docs/" + doc_, counsellor);
+  ASSERT_EQ(200, page.status);
+  EXPECT_NE(std::string::npos, page.body.find("Report a problem"));
+  EXPECT_NE(std::string::npos, page.body.find("action=\"/docs/" + doc_ + "/report\""));
+  EXPECT_NE(std::string::npos,
+            page.body.find("<option value=\"broken-link\">Broken link</option>"));
+  EXPECT_EQ(std::string::npos, page.body.find("href=\"/problems\"")) << "not for counsellors";
+  EXPECT_EQ(403, Do(*centre_, "GET", "/problems", counsellor).status);
+
+  HttpResponse bad =
+      Do(*centre_, "POST", "/docs/" + doc_ + "/report", counsellor, "category=rude&note=x", kForm);
+  EXPECT_EQ(400, bad.status);
+  EXPECT_NE(std::string::npos, bad.body.find("category: must be")) << bad.body;
+  HttpResponse sent = Do(*centre_, "POST", "/docs/" + doc_ + "/report", counsellor,
+                         "category=broken-link&note=The+form+link+is+dead", kForm);
+  ASSERT_EQ(200, sent.status) << sent.body;
+  EXPECT_NE(std::string::npos, sent.body.find("The report was sent"));
+  HttpResponse again = Do(*centre_, "GET", "/docs/" + doc_, counsellor);
+  EXPECT_NE(std::string::npos, again.body.find("Open problem reports on this document: 1"));
+  Exchange();
+
+  Session editor = Login(*hq_, "editor");
+  HttpResponse problems = Do(*hq_, "GET", "/problems", editor);
+  ASSERT_EQ(200, problems.status);
+  EXPECT_NE(std::string::npos, problems.body.find("href=\"/problems\"")) << "in the nav";
+  EXPECT_NE(std::string::npos, problems.body.find("Open (1)"));
+  EXPECT_NE(std::string::npos, problems.body.find("<li>Broken link: 1</li>"));
+  EXPECT_NE(std::string::npos, problems.body.find("counsellor, Tirana centre"));
+  EXPECT_NE(std::string::npos, problems.body.find("The form link is dead"));
+  std::string id = json::parse(Do(*hq_, "GET", "/api/v1/reports", editor).body)["reports"][0]["id"];
+  HttpResponse replied =
+      Do(*hq_, "POST", "/problems/" + id + "/reply", editor, "reply=Link+fixed&close=yes", kForm);
+  EXPECT_EQ(303, replied.status) << replied.body;
+  HttpResponse closed = Do(*hq_, "GET", "/problems?status=closed", editor);
+  EXPECT_NE(std::string::npos, closed.body.find("Closed (1)"));
+  EXPECT_NE(std::string::npos, closed.body.find("Link fixed"));
+  // Without the CSRF token, refused.
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/docs/" + doc_ + "/report";
+  r.remote = "127.0.0.1:5000";
+  r.headers["host"] = "127.0.0.1:8080";
+  r.headers["cookie"] = counsellor.cookie;
+  r.headers["content-type"] = kForm;
+  r.body = "category=wrong";
+  EXPECT_EQ(403, centre_->app->Handle(r).status);
+}
+
 }  // namespace
 }  // namespace mrc::web
