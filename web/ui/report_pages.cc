@@ -8,7 +8,7 @@
 #include "web/ui/page.h"
 #include "web/ui/pages_impl.h"
 
-namespace mrc::web::page {
+namespace mrc::web::pages_impl {
 namespace {
 
 constexpr const char* kCategories[] = {"outdated", "wrong", "unclear", "broken-link"};
@@ -27,6 +27,27 @@ std::string CategoryText(const Page& p, const std::string& category) {
   return p.H(id);
 }
 
+// A document's title in the reader's language, read once a page.
+class Titles {
+ public:
+  explicit Titles(const AppParts& parts) : parts_(parts) {}
+  const std::string& Of(const Page& p, const std::string& doc, const std::string& kind) {
+    auto it = titles_.find(doc);
+    if (it != titles_.end()) return it->second;
+    std::string title;
+    if (auto d = parts_.docs->Get(doc); d.ok()) {
+      json c = ContentOf(d->content);
+      if (c.is_object()) title = DocTitle(p, kind, c);
+    }
+    if (title.empty()) title = p.T("kind." + kind) + " " + doc.substr(0, 12);
+    return titles_.emplace(doc, std::move(title)).first->second;
+  }
+
+ private:
+  const AppParts& parts_;
+  std::map<std::string, std::string> titles_;
+};
+
 std::string ReplyForm(Page& p, const sync::ReportView& r) {
   return "<form method=\"post\" action=\"/problems/" + Esc(r.id) + "/reply\">" + p.CsrfField() +
          "<p><label for=\"reply-" + Esc(r.id) + "\">" + p.H("report.reply") +
@@ -37,10 +58,15 @@ std::string ReplyForm(Page& p, const sync::ReportView& r) {
          "</button></p></form>";
 }
 
-std::string ReportItem(Page& p, const sync::ReportView& r, bool with_form) {
+// One report; `titles` names its document (nullptr: on the document's own page).
+std::string ReportItem(Page& p, const sync::ReportView& r, Titles* titles) {
+  std::string doc;
+  if (titles) {
+    doc =
+        " · <a href=\"/docs/" + Esc(r.doc) + "\">" + Esc(titles->Of(p, r.doc, r.doc_kind)) + "</a>";
+  }
   std::string h = "<li class=\"report report-" + Esc(r.status) + "\"><p><strong>" +
-                  CategoryText(p, r.category) + "</strong> · <a href=\"/docs/" + Esc(r.doc) +
-                  "\">" + p.H("kind." + r.doc_kind) + " " + Esc(r.doc.substr(0, 12)) + "</a> · " +
+                  CategoryText(p, r.category) + "</strong>" + doc + " · " +
                   Esc(ByLine(r.by, r.centre)) + " · " + Esc(ShortTime(r.at)) + " · " +
                   p.H("report.status." + r.status) + "</p>";
   if (!r.note.empty()) h += "<blockquote>" + Esc(r.note) + "</blockquote>";
@@ -50,7 +76,7 @@ std::string ReportItem(Page& p, const sync::ReportView& r, bool with_form) {
          Esc(ShortTime(reply.at)) + (reply.close ? " · " + p.H("report.closed") : "") + "<br>" +
          Esc(reply.text) + "</p>";
   }
-  if (with_form && r.can_reply && r.status == "open") h += ReplyForm(p, r);
+  if (titles && r.can_reply && r.status == "open") h += ReplyForm(p, r);
   return h + "</li>";
 }
 
@@ -64,6 +90,7 @@ HttpResponse ProblemsPage(Page& p, const AppParts& parts) {
   q.limit = 200;
   auto list = parts.reports->ListForOwner(q);
   if (!list.ok()) return FromStatus(p, list.status());
+  Titles titles(parts);
   std::string h = "<h1>" + p.H("report.problems") + "</h1>";
   if (std::string notice = Param(p.req().query, "error"); !notice.empty())
     h += "<p class=\"error\" role=\"alert\">" + Esc(notice) + "</p>";
@@ -86,14 +113,14 @@ HttpResponse ProblemsPage(Page& p, const AppParts& parts) {
        p.H("report.document") + "</th><th scope=\"col\">" + p.H("report.open") +
        "</th><th scope=\"col\">" + p.H("report.closed") + "</th></tr></thead><tbody>";
   for (const auto& d : list->documents) {
-    h += "<tr><th scope=\"row\"><a href=\"/docs/" + Esc(d.doc) + "\">" + p.H("kind." + d.doc_kind) +
-         " " + Esc(d.doc.substr(0, 12)) + "</a></th><td>" + std::to_string(d.open) + "</td><td>" +
-         std::to_string(d.closed) + "</td></tr>";
+    h += "<tr><th scope=\"row\"><a href=\"/docs/" + Esc(d.doc) + "\">" +
+         Esc(titles.Of(p, d.doc, d.doc_kind)) + "</a></th><td>" + std::to_string(d.open) +
+         "</td><td>" + std::to_string(d.closed) + "</td></tr>";
   }
   h += "</tbody></table></section><section><h2>" + p.H("report.list") + "</h2>";
   if (list->reports.empty()) h += "<p>" + p.H("report.none") + "</p>";
   h += "<ul class=\"reports\">";
-  for (const auto& r : list->reports) h += ReportItem(p, r, true);
+  for (const auto& r : list->reports) h += ReportItem(p, r, &titles);
   h += "</ul></section>";
   return p.Render(200, p.T("report.problems"), h, "/problems");
 }
@@ -131,17 +158,11 @@ HttpResponse WithId(Call& c, HttpResponse (*render)(Page&, const AppParts&, cons
 }
 
 }  // namespace
-}  // namespace mrc::web::page
-
-namespace mrc::web::pages_impl {
 
 std::string ReportFormHtml(Page& p, const AppParts& parts, const std::string& id,
                            const std::string& version) {
   if (parts.reports == nullptr) return "";
   std::string options;
-  using page::CategoryText;
-  using page::kCategories;
-  using page::ReportItem;
   for (const char* c : kCategories)
     options += "<option value=\"" + std::string(c) + "\">" + CategoryText(p, c) + "</option>";
   std::string h =
@@ -150,7 +171,7 @@ std::string ReportFormHtml(Page& p, const AppParts& parts, const std::string& id
   q.limit = 20;
   if (auto open = parts.reports->ListForDocument(id, q); open.ok() && open->total > 0) {
     h += "<p>" + p.H("report.open_count", {{"count", std::to_string(open->total)}}) + "</p><ul>";
-    for (const auto& r : open->reports) h += ReportItem(p, r, false);
+    for (const auto& r : open->reports) h += ReportItem(p, r, nullptr);
     h += "</ul>";
   }
   return h + "<form method=\"post\" action=\"/docs/" + Esc(id) + "/report\">" + p.CsrfField() +
@@ -169,9 +190,9 @@ namespace mrc::web::pages {
 
 HttpResponse Problems(Call& c) {
   page::Page p(c.req, c.parts);
-  return page::ProblemsPage(p, c.parts);
+  return pages_impl::ProblemsPage(p, c.parts);
 }
-HttpResponse ReplyProblem(Call& c) { return page::WithId(c, page::ReplyPost); }
-HttpResponse ReportProblem(Call& c) { return page::WithId(c, page::ReportPost); }
+HttpResponse ReplyProblem(Call& c) { return pages_impl::WithId(c, pages_impl::ReplyPost); }
+HttpResponse ReportProblem(Call& c) { return pages_impl::WithId(c, pages_impl::ReportPost); }
 
 }  // namespace mrc::web::pages

@@ -227,6 +227,7 @@ TEST_F(ReportsApiTest, ThePagesReportListAndClose) {
   EXPECT_NE(std::string::npos, problems.body.find("<li>Broken link: 1</li>"));
   EXPECT_NE(std::string::npos, problems.body.find("counsellor, Tirana centre"));
   EXPECT_NE(std::string::npos, problems.body.find("The form link is dead"));
+  EXPECT_NE(std::string::npos, problems.body.find(">Visa fees?</a>")) << "the document's title";
   std::string id = json::parse(Do(*hq_, "GET", "/api/v1/reports", editor).body)["reports"][0]["id"];
   HttpResponse replied =
       Do(*hq_, "POST", "/problems/" + id + "/reply", editor, "reply=Link+fixed&close=yes", kForm);
