@@ -60,12 +60,14 @@ bool DecodeReply(const Hash32& id, std::string_view v, ReplyRecord* r) {
 Status ReadReplies(storage::Store* store, ReportRecord* r) {
   Bytes prefix = Key(kReplyTag, r->id);
   auto it = store->NewPrefixIterator(Column::kReports, prefix);
-  for (it->Seek(prefix); it->Valid() && r->replies.size() < kMaxRepliesRead; it->Next()) {
+  std::size_t read = 0, kept = 0;
+  for (it->Seek(prefix); it->Valid() && read < kMaxRepliesRead; it->Next(), ++read) {
     std::string_view k = it->key();
     if (k.size() != 65) return Status::Corruption("unreadable report reply key");
     ReplyRecord reply;
     if (!DecodeReply(Hash32FromView(k.substr(33)), it->value(), &reply))
       return Status::Corruption("unreadable report reply");
+    if (!reply.close && kept++ >= kMaxRepliesKept) continue;
     r->replies.push_back(std::move(reply));
   }
   MRC_RETURN_IF_ERROR(it->status());
@@ -120,13 +122,16 @@ Result<std::optional<ReportRecord>> ReadReport(storage::Store* store, const Hash
   return std::optional<ReportRecord>(std::move(r));
 }
 
-Result<std::vector<ReportRecord>> ReadAll(storage::Store* store, std::size_t max, bool* more) {
+Result<std::vector<ReportRecord>> ReadAll(
+    storage::Store* store, std::size_t max, bool* more,
+    const std::function<Result<bool>(const Hash32&)>& wanted) {
   std::vector<ReportRecord> out;
   *more = false;
   Bytes prefix(1, kReportTag);
   auto it = store->NewPrefixIterator(Column::kReports, prefix);
+  std::size_t scanned = 0;
   for (it->Seek(prefix); it->Valid(); it->Next()) {
-    if (out.size() == max) {
+    if (out.size() == max || scanned++ == kMaxReportsScanned) {
       *more = true;
       break;
     }
@@ -135,7 +140,8 @@ Result<std::vector<ReportRecord>> ReadAll(storage::Store* store, std::size_t max
     ReportRecord r;
     if (!DecodeReport(Hash32FromView(k.substr(1)), it->value(), &r))
       return Status::Corruption("unreadable report record");
-    out.push_back(std::move(r));
+    MRC_ASSIGN_OR_RETURN(bool keep, wanted(r.doc));
+    if (keep) out.push_back(std::move(r));
   }
   MRC_RETURN_IF_ERROR(it->status());
   for (auto& r : out) MRC_RETURN_IF_ERROR(ReadReplies(store, &r));

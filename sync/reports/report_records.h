@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,13 +46,19 @@ void PutReply(Txn& txn, const Hash32& report, const ReplyRecord& r);
 // nullopt when the report is not applied here (replies not read).
 Result<std::optional<ReportRecord>> GetReport(Txn& txn, const Hash32& report);
 
-// Readers for the service, straight from the store. Each reads at most
-// `max_replies` replies a report.
-inline constexpr std::size_t kMaxRepliesRead = 200;
+// Readers for the service, straight from the store. Of a report's
+// replies, each keeps those that close it and at most kMaxRepliesKept
+// others, and looks at no more than kMaxRepliesRead: a list of thousands
+// of reports stays within tens of megabytes whatever their owners wrote.
+inline constexpr std::size_t kMaxRepliesKept = 50;
+inline constexpr std::size_t kMaxRepliesRead = 1000;
 Result<std::optional<ReportRecord>> ReadReport(storage::Store* store, const Hash32& report);
-// Every report here, at most `max` of them (by id): *more is set when
+// The reports here on documents `wanted` accepts, at most `max` of them
+// (by id), looking at no more than kMaxReportsScanned: *more is set when
 // there were others.
-Result<std::vector<ReportRecord>> ReadAll(storage::Store* store, std::size_t max, bool* more);
+inline constexpr std::size_t kMaxReportsScanned = 100000;
+Result<std::vector<ReportRecord>> ReadAll(storage::Store* store, std::size_t max, bool* more,
+                                          const std::function<Result<bool>(const Hash32&)>& wanted);
 // The reports of one document, at most `max`.
 Result<std::vector<ReportRecord>> ReadOfDoc(storage::Store* store, const Hash32& doc,
                                             std::size_t max, bool* more);

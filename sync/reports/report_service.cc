@@ -211,16 +211,18 @@ Result<ReportView> ReportService::Get(std::string_view report_hex) {
 
 Result<ReportList> ReportService::ListForOwner(const ReportQuery& query) {
   MRC_RETURN_IF_ERROR(CheckQuery(query));
-  bool more = false;
-  MRC_ASSIGN_OR_RETURN(auto records, reports::ReadAll(log_->store(), kMaxScanned, &more));
   View view(log_);
   MRC_RETURN_IF_ERROR(view.Init());
+  bool more = false;
+  MRC_ASSIGN_OR_RETURN(auto records, reports::ReadAll(log_->store(), kMaxScanned, &more,
+                                                      [&](const Hash32& doc_id) -> Result<bool> {
+                                                        MRC_ASSIGN_OR_RETURN(const DocState* doc,
+                                                                             view.Doc(doc_id));
+                                                        if (!doc) return false;
+                                                        return view.Owns(*doc);
+                                                      }));
   std::vector<ReportView> views;
   for (const auto& r : records) {
-    MRC_ASSIGN_OR_RETURN(const DocState* doc, view.Doc(r.doc));
-    if (!doc) continue;
-    MRC_ASSIGN_OR_RETURN(bool owns, view.Owns(*doc));
-    if (!owns) continue;
     MRC_ASSIGN_OR_RETURN(ReportView v, view.Make(r));
     views.push_back(std::move(v));
   }

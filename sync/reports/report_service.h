@@ -83,7 +83,7 @@ struct ReportQuery {
 class ReportService {
  public:
   // A list reads at most this many reports.
-  static constexpr std::size_t kMaxScanned = 10000;
+  static constexpr std::size_t kMaxScanned = 2000;
 
   // `log` is not owned.
   explicit ReportService(Log* log) : log_(log) {}
