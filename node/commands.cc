@@ -30,6 +30,7 @@
 #include "sync/crypto/crypto.h"
 #include "sync/peer/peer_service.h"
 #include "sync/referrals/referral_service.h"
+#include "sync/reports/report_service.h"
 #include "sync/trust/trust_service.h"
 #include "web/api/status_json.h"
 #include "web/app/app.h"
@@ -324,11 +325,13 @@ int CmdRun(const std::string& data_dir) {
     log::Warn("referrals", "received statuses not signed yet: " + s.message());
   sync::ReferralService referrals(c.log.get(), c.store.get(), c.identity, c.EncryptionKeys());
   RetentionTimer retention(&referrals, c.config.referrals_retention_days, c.clock);
+  sync::ReportService reports(c.log.get());
   web::AppParts parts;
   parts.log = c.log.get();
   parts.docs = c.docs.get();
   parts.trust = c.trust.get();
   parts.referrals = &referrals;
+  parts.reports = &reports;
   parts.search = search->get();
   parts.users = &users;
   parts.passwords = &passwords;

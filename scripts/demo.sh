@@ -109,6 +109,24 @@ print("  centre A (relay): %s, readable: %s" % (r["status"], "yes" if r["readabl
 else
   echo "  the referral could not be made; see $dir/*.log" >&2
 fi
+echo "Centre B reports a problem with a headquarters FAQ entry; it reaches headquarters through centre A..."
+faq=$(api hq "/api/v1/docs?kind=faq&limit=1" | sed -n 's/.*"id":"\([0-9a-f]\{64\}\)".*/\1/p')
+if [[ -n "$faq" ]]; then
+  for _ in $(seq 1 50); do
+    [[ "$(api centre-b "/api/v1/docs/$faq/reports" -o /dev/null -w '%{http_code}')" == 200 ]] && break
+    sleep 0.2
+  done
+  api centre-b "/api/v1/docs/$faq/reports" -X POST -H 'Content-Type: application/json' \
+    -d '{"category":"outdated","note":"The fee changed last month (demo)."}' >/dev/null
+  for _ in $(seq 1 50); do
+    [[ "$(api hq /api/v1/reports)" == *'"total":1'* ]] && break
+    sleep 0.2
+  done
+  api hq /api/v1/reports | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print("  headquarters: %d open problem report(s) on its documents (see /problems)" % r["open"])'
+fi
 echo
 echo "Demo network (sample content). Open the UI in a browser:"
 echo "  headquarters  http://127.0.0.1:$port/"

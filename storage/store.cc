@@ -20,7 +20,7 @@ namespace mrc::storage {
 const char* ColumnName(Column c) {
   static constexpr const char* kNames[kColumnCount] = {
       "default", "entries", "ids",   "feeds",    "docs",      "pending",   "waits",   "forks",
-      "rejects", "local",   "trust", "receipts", "proposals", "referrals", "settings"};
+      "rejects", "local",   "trust", "receipts", "proposals", "referrals", "reports", "settings"};
   return kNames[static_cast<int>(c)];
 }
 

@@ -32,9 +32,10 @@ enum class Column : int {
   kReceipts,   // bulletin doc(32) author(32) type(1) version(32) -> hlc
   kProposals,  // doc(32) proposal(32) [decision(32)] -> proposal or decision
   kReferrals,  // referral(32) [step(32)] -> referral or status record
+  kReports,    // problem reports and replies (sync/reports/report_records.h)
   kSettings,   // network settings in force, and their history (sync/settings/)
 };
-inline constexpr int kColumnCount = 15;
+inline constexpr int kColumnCount = 16;
 const char* ColumnName(Column c);
 
 struct Options {

@@ -3,6 +3,7 @@
 #include "sync/content/document_rules.h"
 #include "sync/content/receipt_rules.h"
 #include "sync/referrals/referral_rules.h"
+#include "sync/reports/report_rules.h"
 #include "sync/settings/setting_rules.h"
 #include "sync/trust/trust_rules.h"
 
@@ -14,6 +15,7 @@ const KindRegistry& StandardKinds() {
                                                                    &DocumentRules(),
                                                                    &ReceiptRules(),
                                                                    &referrals::ReferralRules(),
+                                                                   &reports::ReportRules(),
                                                                    &settings::SettingRules(),
                                                                });
   return registry;

@@ -59,6 +59,7 @@ const std::vector<ContentField>& ContentFields(Kind kind) {
     case Kind::kMember:
     case Kind::kReceipt:
     case Kind::kReferral:
+    case Kind::kReport:
     case Kind::kSetting:
       break;
   }

@@ -38,6 +38,8 @@ std::string_view KindName(Kind k) {
       return "receipt";
     case Kind::kReferral:
       return "referral";
+    case Kind::kReport:
+      return "report";
     case Kind::kSetting:
       return "setting";
   }

@@ -32,12 +32,12 @@
 
 namespace mrc::sync {
 
-// Kinds 1-4 are documents (versioned, with heads and a winner). Kinds 5 to 7
+// Kinds 1-4 are documents (versioned, with heads and a winner). Kinds 5 to 8
 // are statements that never form documents: trust statements (membership,
-// revocation, key rotation; sync/trust/trust.h), bulletin receipts, and referrals
-// with their statuses (sync/referrals/referral.h). Kind 9 is a network
-// setting headquarters signs (sync/settings/setting.h); 8 is kept for
-// another kind.
+// revocation, key rotation; sync/trust/trust.h), bulletin receipts, referrals
+// with their statuses (sync/referrals/referral.h), problem reports on
+// documents with their replies (sync/reports/report.h), and network
+// settings headquarters signs (sync/settings/setting.h).
 enum class Kind : std::uint8_t {
   kFaq = 1,
   kGuide = 2,
@@ -46,6 +46,7 @@ enum class Kind : std::uint8_t {
   kMember = 5,    // doc zero; parents are dependencies (a rotation approval names the rotation)
   kReceipt = 6,   // doc = the bulletin, one parent = the bulletin version received
   kReferral = 7,  // doc zero: sent; else doc = the referral, one parent = its previous status
+  kReport = 8,    // doc = the document, one parent = the version seen, or the report replied to
   kSetting = 9,   // doc zero, no parents
 };
 inline constexpr std::uint8_t kMaxKind = 9;
@@ -72,7 +73,7 @@ inline constexpr std::size_t kMaxEntryBytes = kFixedBodyBytes + 32 * kMaxParents
 inline constexpr std::uint32_t kMaxPayloadBytes = 1 << 20;
 
 // "faq", "guide", "bulletin", "centre", "member", "receipt", "referral",
-// "setting";
+// "report", "setting";
 // "unknown" for a kind of a later version.
 std::string_view KindName(Kind k);
 // Parses the name of a document kind (faq, guide, bulletin, centre) only.

@@ -26,7 +26,8 @@ inline constexpr std::string_view kRecordSumKey = "record-sum";
 // The columns whose records the digest covers.
 inline constexpr storage::Column kSummedColumns[] = {
     storage::Column::kDocs,      storage::Column::kTrust,     storage::Column::kReceipts,
-    storage::Column::kProposals, storage::Column::kReferrals, storage::Column::kSettings};
+    storage::Column::kProposals, storage::Column::kReferrals, storage::Column::kReports,
+    storage::Column::kSettings};
 
 class RecordSum {
  public:

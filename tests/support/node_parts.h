@@ -1,5 +1,5 @@
 // A node's parts without its process, over a real RocksDB in a directory:
-// the store, the log, the document, trust and referral services, the
+// the store, the log, the document, trust, referral and report services, the
 // search index, the staff accounts and the App that serves HTTP requests.
 // For tests and fuzz targets that drive the App or the services directly.
 #pragma once
@@ -20,6 +20,7 @@
 #include "sync/kinds.h"
 #include "sync/log/log.h"
 #include "sync/referrals/referral_service.h"
+#include "sync/reports/report_service.h"
 #include "sync/trust/trust_service.h"
 #include "web/app/app.h"
 #include "web/search/index.h"
@@ -35,6 +36,7 @@ struct NodeParts {
   std::unique_ptr<sync::DocService> docs;
   std::unique_ptr<sync::TrustService> trust;
   std::unique_ptr<sync::ReferralService> referrals;
+  std::unique_ptr<sync::ReportService> reports;
   std::unique_ptr<web::SearchIndex> search;
   std::unique_ptr<web::Users> users;
   std::unique_ptr<web::App> app;
@@ -59,6 +61,7 @@ struct NodeParts {
     MRC_RETURN_IF_ERROR(n->trust->PublishEncryptionKey(n->box.public_key).status());
     n->referrals = std::make_unique<sync::ReferralService>(
         n->log.get(), n->store.get(), n->identity, std::vector<sync::BoxKeyPair>{n->box});
+    n->reports = std::make_unique<sync::ReportService>(n->log.get());
     MRC_ASSIGN_OR_RETURN(n->search, web::SearchIndex::Open(dir + "/search", n->log.get()));
     n->users = std::make_unique<web::Users>(n->store.get());
     n->app = std::make_unique<web::App>(n->Parts());
@@ -94,6 +97,7 @@ struct NodeParts {
     parts.docs = docs.get();
     parts.trust = trust.get();
     parts.referrals = referrals.get();
+    parts.reports = reports.get();
     parts.search = search.get();
     parts.users = users.get();
     parts.status = [log = log.get()]() -> Result<web::NodeStatus> {
@@ -110,6 +114,7 @@ struct NodeParts {
     app.reset();
     search.reset();
     users.reset();
+    reports.reset();
     referrals.reset();
     trust.reset();
     docs.reset();

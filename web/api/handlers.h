@@ -65,6 +65,18 @@ HttpResponse GetReferral(Call& c);
 HttpResponse SetReferralStatus(Call& c);
 HttpResponse EraseReferral(Call& c);
 
+// ---- problem reports (reports.cc)
+// Over sync::ReportService (503 UNAVAILABLE on a node without it): report
+// a problem with a document, a document's reports, the reports on this
+// centre's documents (?status=open|closed|all&offset&limit), a reply
+// (which may close the report). 404 for a path id that is not 64 lowercase
+// hex characters or unknown, 415 for a POST not declared JSON, 400 for a
+// bad query or body, 403 for a reply by a centre that does not own the
+// document. The reporter's and replier's name is the logged-in user's.
+HttpResponse ReportDoc(Call& c);
+HttpResponse DocReports(Call& c);
+HttpResponse OwnerReports(Call& c);
+HttpResponse ReplyReport(Call& c);
 // ---- settings (settings.cc)
 // The review intervals in force in the network (docs/settings.md): GET
 // answers them (headquarters' setting, or the defaults) with their history;

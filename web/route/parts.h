@@ -15,6 +15,7 @@ class Log;
 class DocService;
 class TrustService;
 class ReferralService;
+class ReportService;
 }  // namespace mrc::sync
 
 namespace mrc::web {
@@ -28,6 +29,7 @@ struct AppParts {
   sync::DocService* docs = nullptr;
   sync::TrustService* trust = nullptr;
   sync::ReferralService* referrals = nullptr;
+  sync::ReportService* reports = nullptr;
   SearchIndex* search = nullptr;
   Users* users = nullptr;
   // Where Argon2id work runs (web/users/password_pool.h); nullptr: the App

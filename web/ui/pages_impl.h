@@ -69,6 +69,11 @@ HttpResponse MarkRead(Page& p, const AppParts& parts, const std::string& id);
 
 HttpResponse CentresPage(Page& p, const AppParts& parts);
 
+// report_pages.cc: a document's open problem reports and the form to report
+// one on `version` (its current version); "" on a node without reports.
+std::string ReportFormHtml(Page& p, const AppParts& parts, const std::string& id,
+                           const std::string& version);
+
 // A form field: a content field (sync/content/content.h, the list
 // validation uses), or one inside an object-shaped field ("location.city").
 struct FormField {

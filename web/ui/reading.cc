@@ -210,6 +210,7 @@ HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id) {
   if (p.Can(Role::kEditor) && !d.deleted)
     b += " <a class=\"button\" href=\"/docs/" + Esc(id) + "/edit\">" + p.H("doc.edit") + "</a>";
   b += "</p>";
+  if (!d.deleted) b += ReportFormHtml(p, parts, id, d.version);
   std::string title = c.is_object() ? DocTitle(p, kind, c) : p.T("doc.deleted");
   return p.Render(200, title, b, "");
 }

@@ -71,6 +71,9 @@ HttpResponse ReferralAudit(Call& c);     // GET /referrals/audit
 HttpResponse Referral(Call& c);          // GET /referrals/{id}
 HttpResponse ReferralStatus(Call& c);    // POST /referrals/{id}/status
 HttpResponse EraseReferral(Call& c);     // POST /referrals/{id}/erase
+HttpResponse ReportProblem(Call& c);     // POST /docs/{id}/report
+HttpResponse Problems(Call& c);          // GET /problems
+HttpResponse ReplyProblem(Call& c);      // POST /problems/{id}/reply
 HttpResponse ReviewIntervals(Call& c);   // GET, POST /admin/review-intervals
 // The bulletins as an Atom feed (newest effective date first), with links
 // to their pages on the Host the request named.
