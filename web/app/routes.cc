@@ -66,7 +66,9 @@ const RouteRule kRoutes[] = {
     {"GET", "/docs/{id}/proposals", kC, pages::Proposals},
     {"POST", "/docs/{id}/proposals/{p}/accept", kE, pages::AcceptProposal},
     {"POST", "/docs/{id}/proposals/{p}/decline", kE, pages::DeclineProposal},
+    {"POST", "/docs/{id}/reviewed", kE, pages::MarkReviewed},
     {"GET", "/conflicts", kE, pages::Conflicts},
+    {"GET", "/review", kE, pages::Review},
     {"GET", "/settings", kC, pages::Settings},
     {"POST", "/settings", kC, pages::Settings, nullptr, false, false, pages::SettingsPassword},
     {"GET", "/sync", kA, pages::Sync},
@@ -99,6 +101,7 @@ const RouteRule kRoutes[] = {
      kDocApi},
     {"POST", "/api/v1/docs/{id}/proposals/{p}/decline", kE, Svc<api::DeclineProposal>, kDocIds,
      kDocApi},
+    {"POST", "/api/v1/docs/{id}/reviewed", kE, Svc<api::MarkReviewed>, kDocIds, kDocApi},
     {"GET", "/api/v1/bulletins/feed.atom", kC, pages::BulletinFeed},
     {"GET", "/api/v1/bulletins/{id}/receipts", kC, Svc<api::Receipts>, kBulletinId, kDocApi},
     // Runs api::Service itself, after checking who the acknowledgement names.

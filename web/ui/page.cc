@@ -119,6 +119,7 @@ HttpResponse Page::Render(int status, std::string_view title, std::string_view b
         {"/centres", "nav.centres", Role::kCounsellor},
         {"/referrals", "nav.referrals", Role::kCounsellor},
         {"/conflicts", "nav.conflicts", Role::kEditor},
+        {"/review", "nav.review", Role::kEditor},
         {"/sync", "nav.sync", Role::kAdmin},
         {"/admin/users", "nav.users", Role::kAdmin},
     };

@@ -170,6 +170,7 @@ HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id) {
            Esc(id) + "/edit\">" + p.H("doc.resolve") + "</a></p>";
     }
     b += ContentHtml(p, kind, c) + "</article>";
+    if (d.review) b += ReviewHtml(p, id, *d.review, d.deleted);
     if (kind == "bulletin") b += ReceiptsHtml(p, parts, id);
     std::string group = JsonString(c, "translation_group");
     if (!group.empty()) {
@@ -191,7 +192,7 @@ HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id) {
   }
   b += "<dl class=\"meta\"><dt>" + p.H("doc.kind") + "</dt><dd>" + p.H("kind." + kind) + "</dd>";
   b += "<dt>" + p.H("doc.updated") + "</dt><dd>" + Esc(ShortTime(d.updated_at)) + " · " +
-       Esc(p.AuthorName(d.updated_by)) + "</dd>";
+       Esc(SignedBy(p, d.updated_by, c)) + "</dd>";
   b += "<dt>" + p.H("doc.created") + "</dt><dd>" + Esc(ShortTime(d.created_at)) + " · " +
        Esc(p.AuthorName(d.created_by)) + "</dd>";
   b += "<dt>" + p.H("doc.versions") + "</dt><dd>" + std::to_string(d.versions) + "</dd></dl>";

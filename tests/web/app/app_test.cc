@@ -518,8 +518,11 @@ TEST_F(AppTest, SearchAnswersHoldEveryFieldOfAHit) {
   std::set<std::string> keys;
   for (const auto& [k, v] : hit.items()) keys.insert(k);
   EXPECT_EQ(std::set<std::string>({"categories", "country", "id", "kind", "language", "percent",
-                                   "snippet", "title", "topic"}),
+                                   "review", "snippet", "title", "topic"}),
             keys);
+  // A new FAQ entry is due a year after its version, and not overdue yet.
+  EXPECT_EQ(10u, hit["review"]["due"].get<std::string>().size());
+  EXPECT_EQ(false, hit["review"]["overdue"]);
   EXPECT_EQ("faq", hit["kind"]);
   EXPECT_EQ("Where to renew a \"zanzibarite\" permit?", hit["title"]);
   EXPECT_EQ("en", hit["language"]);
