@@ -280,7 +280,9 @@ HttpResponse GuidePage(Page& p, const AppParts& parts, std::string country) {
   std::string name = CountryName(country, p.lang());
   std::string title = p.T("guides.guide_for", {{"country", name}});
   auto generation = parts.log->LastDocChange();
-  std::string key = country + "|" + p.lang() + "|" + Param(p.req().query, "language");
+  // (and the day: a section's overdue mark changes at midnight)
+  std::string today = Today(parts);
+  std::string key = today + "|" + country + "|" + p.lang() + "|" + Param(p.req().query, "language");
   if (generation.ok()) {
     if (auto body = GuideCache().Get(key, *generation))
       return p.Render(200, title, *body, "/guides");
@@ -313,7 +315,7 @@ HttpResponse GuidePage(Page& p, const AppParts& parts, std::string country) {
            Esc(LanguageName(JsonString(c, "language"), p.lang())) + "</span></p>";
     s += ContentHtml(p, "guide", c);
     s += "<p class=\"actions\"><a href=\"/docs/" + Esc(h.id) + "\">" + p.H("guides.open_section") +
-         "</a></p></section>";
+         "</a>" + OverdueMark(p, h, today) + "</p></section>";
     return s;
   };
   for (auto t : sync::GuideTopics()) {
@@ -414,7 +416,7 @@ HttpResponse BulletinsPage(Page& p, const AppParts& parts) {
 
 HttpResponse MarkRead(Page& p, const AppParts& parts, const std::string& id) {
   if (!parts.trust) return ErrorHtml(p, 503, "receipts are not available");
-  auto r = parts.trust->Acknowledge(id, {.by = p.req().who->user});
+  auto r = parts.trust->Acknowledge(id, {.by = p.req().signer()});
   if (!r.ok()) return FromStatus(p, r.status());
   return Redirect("/bulletins");
 }

@@ -218,6 +218,9 @@ TEST_F(ReviewTest, TheReviewPageListsOverdueAndSoonDueOldestFirst) {
   ASSERT_NE(std::string::npos, soon);
   EXPECT_LT(oldest, guide);
   EXPECT_LT(guide, soon);
+  // The guide's page marks the overdue section too.
+  HttpResponse guide_page = Do("GET", "/guides/DE", editor);
+  EXPECT_NE(std::string::npos, guide_page.body.find("badge overdue")) << guide_page.body;
   // Narrowed to a country.
   HttpResponse germany = Do("GET", "/review?country=DE", editor);
   EXPECT_NE(std::string::npos, germany.body.find("1 overdue, 0 due by"));
