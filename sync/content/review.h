@@ -37,6 +37,9 @@ class Log;
 // The intervals this network uses: the one place every reader of review
 // dates (DocService, the search index, the review page) gets them from.
 // DefaultReviewIntervals() until headquarters' network setting holds them.
+// The search index keeps each document's due date worked out with these:
+// when they change, the index must be rebuilt (or the documents reindexed)
+// for search ranking and the review page to follow.
 ReviewIntervals NetworkReviewIntervals(Log& log);
 
 // The date (YYYY-MM-DD, UTC) of a time in Unix milliseconds.

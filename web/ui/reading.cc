@@ -65,9 +65,11 @@ std::string ContentHtml(Page& p, const std::string& kind, const json& c) {
       for (const auto& s : sources) b += "<li>" + Esc(s) + "</li>";
       b += "</ul></dd>";
     }
-    std::string verified = JsonString(c, "verified_on");
+    std::string verified = JsonString(c, "verified_on"), by = JsonString(c, "verified_by");
     b += "<dt>" + p.H("doc.verified_on") + "</dt><dd>" +
-         (verified.empty() ? p.H("doc.not_verified") : Esc(verified)) + "</dd>";
+         (verified.empty() ? p.H("doc.not_verified")
+                           : Esc(verified) + (by.empty() ? "" : " · " + Esc(by))) +
+         "</dd>";
     b += "<dt>" + p.H("doc.authority") + "</dt><dd>" +
          p.H(c.value("authoritative", false) ? "doc.authority_hq" : "doc.authority_centre") +
          "</dd></dl>";
