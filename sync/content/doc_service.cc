@@ -177,8 +177,10 @@ Result<DocView> DocService::Get(std::string_view doc_id) {
     out.content = std::move(v.payload);
     if (HasReview(doc.kind)) {
       json content = json::parse(*out.content, nullptr, /*allow_exceptions=*/false);
-      out.review = ReviewOf(doc.kind, content, DateOfMillis(HlcMillis(doc.winner.hlc)),
-                            DateOfMillis(clock_->NowMillis()), NetworkReviewIntervals(*log_));
+      out.review =
+          ReviewOf(doc.kind, content, DateOfMillis(HlcMillis(doc.winner.hlc)),
+                   DateOfMillis(clock_->NowMillis()),
+                   review_intervals_ ? review_intervals_() : ReviewIntervalsInForce(*log_));
     }
   }
   return out;

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -147,6 +148,12 @@ class DocService {
   // Where "today" comes from for review dates (not owned; outlives this).
   // The system clock unless set; set before use.
   void SetClock(const Clock* clock) { clock_ = clock; }
+  // Where the review intervals come from (headquarters' network setting,
+  // which this module cannot read itself); ReviewIntervalsInForce(log)
+  // unless set. Set before use; called on any thread.
+  void SetReviewIntervals(std::function<ReviewIntervals()> source) {
+    review_intervals_ = std::move(source);
+  }
 
   Result<SavedDoc> Create(const CreateDocRequest& request);
   Result<SavedDoc> Update(std::string_view doc_id, const UpdateDocRequest& request);
@@ -190,6 +197,7 @@ class DocService {
 
   Log* log_;
   const Clock* clock_;
+  std::function<ReviewIntervals()> review_intervals_;
   // Held from the check that a proposal is undecided to the entry that
   // decides it, so that two at once (a double click) write one decision.
   std::mutex decide_mu_;

@@ -18,7 +18,7 @@ const ReviewIntervals& DefaultReviewIntervals() {
   return kDefaults;
 }
 
-ReviewIntervals NetworkReviewIntervals(Log& /*log*/) { return DefaultReviewIntervals(); }
+ReviewIntervals ReviewIntervalsInForce(Log& /*log*/) { return DefaultReviewIntervals(); }
 
 std::string DateOfMillis(std::uint64_t unix_millis) {
   return FormatTime(unix_millis).substr(0, 10);

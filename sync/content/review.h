@@ -34,13 +34,16 @@ struct ReviewIntervals {
 const ReviewIntervals& DefaultReviewIntervals();
 
 class Log;
-// The intervals this network uses: the one place every reader of review
-// dates (DocService, the search index, the review page) gets them from.
-// DefaultReviewIntervals() until headquarters' network setting holds them.
+// The intervals in force: the one place the readers of review dates that
+// hold only a log (the search index; DocService by default, see
+// DocService::SetReviewIntervals) get them from. DefaultReviewIntervals()
+// for now; to be replaced by headquarters' network setting once that is
+// readable here (sync/settings reads it, and depends on this module, so
+// DocService takes it as a source set at start-up instead).
 // The search index keeps each document's due date worked out with these:
 // when they change, the index must be rebuilt (or the documents reindexed)
 // for search ranking and the review page to follow.
-ReviewIntervals NetworkReviewIntervals(Log& log);
+ReviewIntervals ReviewIntervalsInForce(Log& log);
 
 // The date (YYYY-MM-DD, UTC) of a time in Unix milliseconds.
 std::string DateOfMillis(std::uint64_t unix_millis);

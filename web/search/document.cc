@@ -219,7 +219,7 @@ Result<std::optional<Fields>> ReadFields(sync::Log* log, const Hash32& id) {
   // query runs, by that day's date.
   sync::ReviewState review =
       sync::ReviewOf(doc->kind, content, sync::DateOfMillis(sync::HlcMillis(doc->winner.hlc)), "",
-                     sync::NetworkReviewIntervals(*log));
+                     sync::ReviewIntervalsInForce(*log));
   f->review_due = review.due;
   f->verified_on = review.verified_on;
   f->verified_by = review.verified_by;

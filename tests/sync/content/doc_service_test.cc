@@ -226,4 +226,21 @@ TEST_F(DocServiceTest, MarkReviewedRefusesWhatItCannotRecord) {
   EXPECT_EQ(before + 2, Entries());  // the bulletin and the deletion
 }
 
+// The intervals come from the source the node sets (headquarters' setting).
+TEST_F(DocServiceTest, ReviewDatesFollowTheIntervalsSource) {
+  ManualClock clock(1803902400000);  // 2027-03-01T12:00:00Z
+  service_->SetClock(&clock);
+  service_->SetReviewIntervals([] {
+    ReviewIntervals r;
+    r.faq = 1;
+    return r;
+  });
+  DocView doc = *Ok(service_->Create({"faq", R"({"question":"Q?","answer":"A.","language":"en",)"
+                                             R"("verified_on":"2027-01-15"})"}))
+                     .doc;
+  ASSERT_TRUE(doc.review.has_value());
+  EXPECT_EQ("2027-02-15", doc.review->due);
+  EXPECT_TRUE(doc.review->overdue);
+}
+
 }  // namespace mrc::sync
