@@ -228,6 +228,7 @@ Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
                        sync::OpenLog(ctx->store.get(), ctx->identity, ctx->genesis.network_id(),
                                      ctx->genesis.root_key, lo));
   ctx->docs = std::make_unique<sync::DocService>(ctx->log.get());
+  ctx->docs->SetClock(ctx->clock);  // "today" for review dates, as the log stamps entries
   ctx->trust = std::make_unique<sync::TrustService>(ctx->log.get(), ctx->identity);
   return ctx;
 }
