@@ -80,8 +80,9 @@ int CmdKeyRotate(const std::string& data_dir, const std::string& out);
 int CmdEncryptionKeyRotate(const std::string& data_dir);
 int CmdBulletinReceipts(const std::string& data_dir, const std::string& id);
 // Local accounts (node/user_commands.cc).
+// `display_name`: the name others see on what the user signs ("" = the login name).
 int CmdUserAdd(const std::string& data_dir, const std::string& name, const std::string& role,
-               bool password_stdin);
+               bool password_stdin, const std::string& display_name = "");
 int CmdUserList(const std::string& data_dir);
 int CmdUserRemove(const std::string& data_dir, const std::string& name);
 int CmdUserPassword(const std::string& data_dir, const std::string& name, bool password_stdin);

@@ -17,6 +17,7 @@
 #include "config/foundation/log.h"
 #include "sync/kinds.h"
 #include "sync/log/hq_news.h"
+#include "sync/settings/settings_service.h"
 #include "sync/trust/trust_records.h"
 
 namespace mrc::node {
@@ -228,6 +229,9 @@ Result<std::unique_ptr<Context>> OpenContext(const std::string& data_dir) {
                        sync::OpenLog(ctx->store.get(), ctx->identity, ctx->genesis.network_id(),
                                      ctx->genesis.root_key, lo));
   ctx->docs = std::make_unique<sync::DocService>(ctx->log.get());
+  ctx->docs->SetClock(ctx->clock);  // "today" for review dates, as the log stamps entries
+  ctx->docs->SetReviewIntervals(
+      [log = ctx->log.get()] { return sync::ReviewIntervalsInForce(*log); });
   ctx->trust = std::make_unique<sync::TrustService>(ctx->log.get(), ctx->identity);
   return ctx;
 }

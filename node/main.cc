@@ -36,7 +36,7 @@ struct Args {
   std::string request, replaces, key, reason, by;
   std::vector<std::string> roles;
   std::uint64_t from_seq = 0;
-  std::string user_name, user_role, token_label;
+  std::string user_name, user_role, token_label, display_name;
   bool password_stdin = false;
   mrc::node::RestoreOptions restore;
 };
@@ -280,8 +280,11 @@ void AddUserCommands(CLI::App& app, Args& a) {
   uadd->add_option("name", a.user_name, "1-32 of a-z, 0-9, '.', '_', '-'")->required();
   uadd->add_option("--role", a.user_role, "counsellor, editor or admin")->required();
   uadd->add_flag("--password-stdin", a.password_stdin, "read the password from standard input");
+  uadd->add_option("--display-name", a.display_name,
+                   "the name others see on what the user signs (default: the login name)");
   uadd->callback([&] {
-    a.status = mrc::node::CmdUserAdd(a.data, a.user_name, a.user_role, a.password_stdin);
+    a.status =
+        mrc::node::CmdUserAdd(a.data, a.user_name, a.user_role, a.password_stdin, a.display_name);
   });
   auto* ulist = user->add_subcommand("list", "the accounts and their roles (JSON)");
   AddData(ulist, a);

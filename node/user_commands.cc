@@ -19,7 +19,10 @@ namespace {
 using nlohmann::json;
 
 json UserJson(const web::User& u) {
-  return {{"name", u.name}, {"role", web::RoleName(u.role)}, {"language", u.language}};
+  return {{"name", u.name},
+          {"role", web::RoleName(u.role)},
+          {"language", u.language},
+          {"display_name", web::SigningName(u)}};
 }
 
 // Runs `local` on the data directory's store, or `method target body` on
@@ -73,19 +76,20 @@ std::string UserPath(const std::string& name) {
 }  // namespace
 
 int CmdUserAdd(const std::string& data_dir, const std::string& name, const std::string& role,
-               bool password_stdin) {
+               bool password_stdin, const std::string& display_name) {
   auto r = web::ParseRole(role);
   if (!r) return Fail(Status::InvalidArgument("role must be counsellor, editor or admin"));
   auto password = ReadPassword(password_stdin);
   if (!password.ok()) return Fail(password.status());
-  return WithUsers(data_dir,
-                   [&](web::Users& users) -> Result<std::string> {
-                     MRC_RETURN_IF_ERROR(users.Add(name, *r, *password));
-                     MRC_ASSIGN_OR_RETURN(auto u, users.Get(name));
-                     return UserJson(u).dump();
-                   },
-                   "POST", "/api/v1/users",
-                   {{"name", name}, {"role", role}, {"password", *password}});
+  return WithUsers(
+      data_dir,
+      [&](web::Users& users) -> Result<std::string> {
+        MRC_RETURN_IF_ERROR(users.Add(name, *r, *password, display_name));
+        MRC_ASSIGN_OR_RETURN(auto u, users.Get(name));
+        return UserJson(u).dump();
+      },
+      "POST", "/api/v1/users",
+      {{"name", name}, {"role", role}, {"password", *password}, {"display_name", display_name}});
 }
 
 int CmdUserList(const std::string& data_dir) {

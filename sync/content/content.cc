@@ -20,33 +20,34 @@ using nlohmann::json;
 
 const std::vector<ContentField>& ContentFields(Kind kind) {
   static const std::vector<ContentField> kFaq = {
-      {"question", FieldShape::kText, true},     {"answer", FieldShape::kMarkdown, true},
-      {"language", FieldShape::kLanguage, true}, {"categories", FieldShape::kSlugList, false},
-      {"tags", FieldShape::kTextList, false},    {"translation_group", FieldShape::kSlug, false},
-      {"verified_on", FieldShape::kDate, false}, {"verified_by", FieldShape::kText, false},
-      {"review_due", FieldShape::kDate, false},  {"translation_of", FieldShape::kId, false},
-      {"source_version", FieldShape::kId, false}};
+      {"question", FieldShape::kText, true},      {"answer", FieldShape::kMarkdown, true},
+      {"language", FieldShape::kLanguage, true},  {"categories", FieldShape::kSlugList, false},
+      {"tags", FieldShape::kTextList, false},     {"translation_group", FieldShape::kSlug, false},
+      {"verified_on", FieldShape::kDate, false},  {"verified_by", FieldShape::kText, false},
+      {"review_due", FieldShape::kDate, false},   {"edited_by", FieldShape::kText, false},
+      {"translation_of", FieldShape::kId, false}, {"source_version", FieldShape::kId, false}};
   static const std::vector<ContentField> kGuide = {
       {"country", FieldShape::kCountry, true},     {"topic", FieldShape::kTopic, false},
       {"section", FieldShape::kText, false},       {"language", FieldShape::kLanguage, true},
       {"body", FieldShape::kMarkdown, true},       {"sources", FieldShape::kTextList, false},
       {"verified_on", FieldShape::kDate, false},   {"verified_by", FieldShape::kText, false},
       {"review_due", FieldShape::kDate, false},    {"translation_group", FieldShape::kSlug, false},
-      {"authoritative", FieldShape::kBool, false}, {"translation_of", FieldShape::kId, false},
-      {"source_version", FieldShape::kId, false}};
+      {"authoritative", FieldShape::kBool, false}, {"edited_by", FieldShape::kText, false},
+      {"translation_of", FieldShape::kId, false},  {"source_version", FieldShape::kId, false}};
   static const std::vector<ContentField> kBulletin = {
       {"title", FieldShape::kText, true},         {"summary", FieldShape::kMarkdown, false},
       {"body", FieldShape::kMarkdown, true},      {"countries", FieldShape::kCountryList, false},
       {"topics", FieldShape::kTopicList, false},  {"effective_date", FieldShape::kDate, true},
       {"urgency", FieldShape::kUrgency, true},    {"language", FieldShape::kLanguage, true},
       {"supersedes", FieldShape::kIdList, false}, {"guide_sections", FieldShape::kIdList, false},
-      {"translation_of", FieldShape::kId, false}, {"source_version", FieldShape::kId, false}};
+      {"edited_by", FieldShape::kText, false},    {"translation_of", FieldShape::kId, false},
+      {"source_version", FieldShape::kId, false}};
   static const std::vector<ContentField> kCentre = {
       {"name", FieldShape::kText, true},          {"location", FieldShape::kLocation, true},
       {"contact", FieldShape::kContact, false},   {"languages", FieldShape::kTextList, false},
       {"services", FieldShape::kTextList, false}, {"hours", FieldShape::kText, false},
       {"verified_on", FieldShape::kDate, false},  {"verified_by", FieldShape::kText, false},
-      {"review_due", FieldShape::kDate, false}};
+      {"review_due", FieldShape::kDate, false},   {"edited_by", FieldShape::kText, false}};
   switch (kind) {
     case Kind::kFaq:
       return kFaq;

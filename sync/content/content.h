@@ -47,11 +47,16 @@ struct ContentField {
 
 // The fields a document of this kind may have, in the order a form shows
 // them (none for the statement kinds). Forms and validation both read this
-// one list.
+// one list. Every document kind has `edited_by`: the name of the staff
+// member who signed the version, set by the node that signs it (DocService),
+// never by a form.
 const std::vector<ContentField>& ContentFields(Kind kind);
 // The fields inside an object-shaped field (kLocation, kContact); none for
 // other shapes.
 const std::vector<ContentField>& ObjectFields(FieldShape shape);
+
+// The content field that names who signed a version (see ContentFields).
+inline constexpr const char* kEditedByField = "edited_by";
 
 // The fixed topics every destination guide covers, in reading order.
 const std::vector<std::string_view>& GuideTopics();

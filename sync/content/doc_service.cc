@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "config/foundation/clock.h"
 #include "sync/content/content.h"
 #include "sync/log/log.h"
 #include "sync/trust/document_records.h"
@@ -34,14 +35,24 @@ DocSummary Summarize(const DocState& d) {
   return s;
 }
 
+// Who signs a version is the server's to say: whatever `edited_by` the
+// content came with gives way to the name of the logged-in staff member.
+void StampEditor(json* content, const std::string& edited_by) {
+  if (!content->is_object()) return;
+  content->erase(kEditedByField);
+  if (!edited_by.empty()) (*content)[kEditedByField] = edited_by;
+}
+
 // The canonical payload of content that arrives as JSON text (already
-// bounded in size and nesting where it was read).
-Result<std::string> CanonicalText(Kind kind, const std::string& text) {
+// bounded in size and nesting where it was read), signed by `edited_by`.
+Result<std::string> CanonicalText(Kind kind, const std::string& text,
+                                  const std::string& edited_by) {
   if (!JsonNestsAtMost(text, kMaxJsonNesting))
     return Status::InvalidArgument("\"content\" nests deeper than " +
                                    std::to_string(kMaxJsonNesting) + " levels");
   json content = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (content.is_discarded()) return Status::InvalidArgument("\"content\" is not valid JSON");
+  StampEditor(&content, edited_by);
   return CanonicalContent(kind, content);
 }
 
@@ -60,6 +71,8 @@ const char* OpName(Op op) {
 }
 
 }  // namespace
+
+DocService::DocService(Log* log) : log_(log), clock_(SystemClock()) {}
 
 // The versions an edit replaces: the ones named, which must be the current
 // heads (anything else is a stale edit), or by default the single head.
@@ -99,7 +112,7 @@ Result<SavedDoc> DocService::Create(const CreateDocRequest& req) {
                                    "': expected faq, guide, bulletin or centre");
   }
   if (!req.content) return Status::InvalidArgument("\"content\" is required");
-  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalText(kind, *req.content));
+  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalText(kind, *req.content, req.edited_by));
   Draft draft{kind, Op::kPut, Hash32{}, {}, std::move(payload)};
   MRC_ASSIGN_OR_RETURN(auto ids, log_->Append({draft}));
   SavedDoc saved{Hex(ids.front()), Hex(ids.front()), std::nullopt, std::nullopt};
@@ -130,11 +143,16 @@ Result<SavedDoc> DocService::Update(std::string_view doc_id, const UpdateDocRequ
     return Status::InvalidArgument("\"id\" in the body does not match the URL");
   }
   if (!req.content) return Status::InvalidArgument("\"content\" is required");
-  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalText(doc.kind, *req.content));
+  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalText(doc.kind, *req.content, req.edited_by));
   MRC_ASSIGN_OR_RETURN(auto parents, ResolveBase(doc, req.base));
-  MRC_ASSIGN_OR_RETURN(auto ids,
-                       log_->Append({Draft{doc.kind, Op::kPut, id, parents, std::move(payload)}}));
-  SavedDoc saved{Hex(id), Hex(ids.front()), std::nullopt, std::nullopt};
+  return PutVersion(doc, parents, std::move(payload));
+}
+
+Result<SavedDoc> DocService::PutVersion(const DocState& doc, const std::vector<Hash32>& parents,
+                                        std::string payload) {
+  MRC_ASSIGN_OR_RETURN(
+      auto ids, log_->Append({Draft{doc.kind, Op::kPut, doc.id, parents, std::move(payload)}}));
+  SavedDoc saved{Hex(doc.id), Hex(ids.front()), std::nullopt, std::nullopt};
   MRC_ASSIGN_OR_RETURN(saved.doc, Get(saved.id));
   MRC_ASSIGN_OR_RETURN(saved.waiting, WaitingNote(ids.front()));
   return saved;
@@ -153,10 +171,16 @@ Result<DocView> DocService::Delete(std::string_view doc_id, const std::vector<st
 Result<DocView> DocService::Get(std::string_view doc_id) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
-  DocView out{Summarize(doc), std::nullopt};
+  DocView out{Summarize(doc), std::nullopt, std::nullopt};
   if (!doc.deleted()) {
     MRC_ASSIGN_OR_RETURN(Version v, log_->GetVersion(doc.winner.id));
     out.content = std::move(v.payload);
+    if (HasReview(doc.kind)) {
+      json content = json::parse(*out.content, nullptr, /*allow_exceptions=*/false);
+      out.review = ReviewOf(doc.kind, content, DateOfMillis(HlcMillis(doc.winner.hlc)),
+                            DateOfMillis(clock_->NowMillis()),
+                            review_intervals_ ? review_intervals_() : DefaultReviewIntervals());
+    }
   }
   return out;
 }
@@ -213,11 +237,12 @@ Result<HistoryView> DocService::History(std::string_view doc_id) {
 }
 
 Result<ProposedChange> DocService::Propose(std::string_view doc_id,
-                                           const std::optional<std::string>& content) {
+                                           const std::optional<std::string>& content,
+                                           const std::string& edited_by) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   if (!content) return Status::InvalidArgument("\"content\" is required: the proposed content");
-  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalText(doc.kind, *content));
+  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalText(doc.kind, *content, edited_by));
   std::vector<Hash32> base;
   for (const auto& h : doc.heads) base.push_back(h.id);
   MRC_ASSIGN_OR_RETURN(auto ids,
@@ -282,7 +307,8 @@ static Status Undecided(Log* log, const Hash32& doc, const Version& proposal) {
 }
 
 Result<DocView> DocService::Accept(std::string_view doc_id, std::string_view proposal_id,
-                                   const std::optional<std::string>& amended_content) {
+                                   const std::optional<std::string>& amended_content,
+                                   const std::string& edited_by) {
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   MRC_ASSIGN_OR_RETURN(Version proposal, ProposalOf(log_, id, proposal_id));
@@ -291,7 +317,9 @@ Result<DocView> DocService::Accept(std::string_view doc_id, std::string_view pro
   // The accepter signs the content: the proposal's, or its own amendment.
   std::string payload = proposal.payload;
   if (amended_content) {
-    MRC_ASSIGN_OR_RETURN(payload, CanonicalText(doc.kind, *amended_content));
+    MRC_ASSIGN_OR_RETURN(payload, CanonicalText(doc.kind, *amended_content, edited_by));
+  } else if (!edited_by.empty()) {
+    MRC_ASSIGN_OR_RETURN(payload, CanonicalText(doc.kind, payload, edited_by));
   }
   std::vector<Hash32> parents{proposal.id};
   for (const auto& h : doc.heads) parents.push_back(h.id);
@@ -319,5 +347,33 @@ Result<ProposalList> DocService::Decline(std::string_view doc_id, std::string_vi
 }
 
 Result<DigestInfo> DocService::Digest() { return log_->Digest(); }
+
+Result<SavedDoc> DocService::MarkReviewed(std::string_view doc_id, const std::string& reviewer) {
+  MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
+  MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
+  if (!HasReview(doc.kind)) {
+    return Status::InvalidArgument(std::string(KindName(doc.kind)) +
+                                   " documents have no review dates");
+  }
+  if (reviewer.empty()) return Status::InvalidArgument("a review names who made it");
+  if (doc.deleted() && !doc.conflict())
+    return Status::NotFound("document " + Hex(id) + " is deleted");
+  MRC_ASSIGN_OR_RETURN(auto parents, ResolveBase(doc, {}));
+  MRC_ASSIGN_OR_RETURN(Version v, log_->GetVersion(doc.winner.id));
+  json content = json::parse(v.payload, nullptr, /*allow_exceptions=*/false);
+  if (!content.is_object()) return Status::Corruption("document " + Hex(id) + " is unreadable");
+  std::string today = DateOfMillis(clock_->NowMillis());
+  content["verified_on"] = today;
+  content["verified_by"] = reviewer;
+  // A date of its own that has come is what this review answers; one still
+  // ahead stays (someone set it for a reason).
+  if (auto due = content.find("review_due");
+      due != content.end() && due->is_string() && due->get<std::string>() <= today) {
+    content.erase(due);
+  }
+  StampEditor(&content, reviewer);
+  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalContent(doc.kind, content));
+  return PutVersion(doc, parents, std::move(payload));
+}
 
 }  // namespace mrc::sync

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,7 +28,12 @@
 
 #include "config/foundation/bytes.h"
 #include "config/foundation/status.h"
+#include "sync/content/review.h"
 #include "sync/log/log.h"
+
+namespace mrc {
+class Clock;
+}
 
 namespace mrc::sync {
 
@@ -55,6 +61,9 @@ struct DocSummary {
 struct DocView : DocSummary {
   // The canonical content text; nullopt once deleted.
   std::optional<std::string> content;
+  // When it is due for review, today; nullopt for a kind without review
+  // dates (bulletins) and once deleted.
+  std::optional<ReviewState> review = {};
 };
 
 // What a save answers: the document, or, while this centre is not yet
@@ -114,6 +123,11 @@ struct ProposedChange {
 struct CreateDocRequest {
   std::optional<std::string> kind;
   std::optional<std::string> content;  // JSON text of the content object
+  // The staff member making the change (a display name), recorded as the
+  // content's `edited_by`: set by the server from the login, never from
+  // what a client sent ("" records no one; any `edited_by` in `content`
+  // is dropped either way).
+  std::string edited_by = {};
 };
 
 struct UpdateDocRequest {
@@ -124,11 +138,23 @@ struct UpdateDocRequest {
   // Echoes a client may send back; each must match the document. A value
   // that is not a string is carried as its JSON text (which never matches).
   std::optional<std::string> kind, id;
+  std::string edited_by = {};  // as CreateDocRequest's
 };
 
 class DocService {
  public:
-  explicit DocService(Log* log) : log_(log) {}
+  explicit DocService(Log* log);
+
+  // Where "today" comes from for review dates (not owned; outlives this).
+  // The system clock unless set; set before use.
+  void SetClock(const Clock* clock) { clock_ = clock; }
+  // Where the review intervals come from (headquarters' network setting,
+  // sync::NetworkReviewIntervals, which this module cannot read itself);
+  // DefaultReviewIntervals() unless set. Set before use; called on any
+  // thread.
+  void SetReviewIntervals(std::function<ReviewIntervals()> source) {
+    review_intervals_ = std::move(source);
+  }
 
   Result<SavedDoc> Create(const CreateDocRequest& request);
   Result<SavedDoc> Update(std::string_view doc_id, const UpdateDocRequest& request);
@@ -139,23 +165,40 @@ class DocService {
   Result<HistoryView> History(std::string_view doc_id);
   Result<DigestInfo> Digest();
 
+  // "Reviewed, still correct": a new version of the document's current
+  // content, signed like any edit, with verified_on today and verified_by
+  // `reviewer` (a display name, required), and without its own review_due
+  // once that date has come. InvalidArgument for a kind without review
+  // dates or no reviewer; NotFound once deleted; Conflict while in
+  // conflict; PermissionDenied when this centre may not edit it (propose
+  // a change instead).
+  Result<SavedDoc> MarkReviewed(std::string_view doc_id, const std::string& reviewer);
+
   // Proposals: anyone proposes a change to a document it may not edit; the
   // owner (or headquarters) accepts it, signing the change itself (with the
   // proposed content, or its own amendment), or declines it with a reason.
   // Propose's content is required (nullopt: InvalidArgument). Accept answers
   // the document; Decline answers the proposals.
-  Result<ProposedChange> Propose(std::string_view doc_id,
-                                 const std::optional<std::string>& content);
+  // `edited_by` is as CreateDocRequest's: the proposer, or the accepter
+  // (accepting without a name keeps the proposer's).
+  Result<ProposedChange> Propose(std::string_view doc_id, const std::optional<std::string>& content,
+                                 const std::string& edited_by = "");
   Result<ProposalList> Proposals(std::string_view doc_id);
   Result<DocView> Accept(std::string_view doc_id, std::string_view proposal_id,
-                         const std::optional<std::string>& amended_content);
+                         const std::optional<std::string>& amended_content,
+                         const std::string& edited_by = "");
   Result<ProposalList> Decline(std::string_view doc_id, std::string_view proposal_id,
                                const std::string& reason);
 
  private:
   Result<std::optional<std::string>> WaitingNote(const Hash32& version);
+  // Signs `payload` as the document's next version after `parents`.
+  Result<SavedDoc> PutVersion(const DocState& doc, const std::vector<Hash32>& parents,
+                              std::string payload);
 
   Log* log_;
+  const Clock* clock_;
+  std::function<ReviewIntervals()> review_intervals_;
   // Held from the check that a proposal is undecided to the entry that
   // decides it, so that two at once (a double click) write one decision.
   std::mutex decide_mu_;

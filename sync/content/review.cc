@@ -18,6 +18,10 @@ const ReviewIntervals& DefaultReviewIntervals() {
   return kDefaults;
 }
 
+std::string DateOfMillis(std::uint64_t unix_millis) {
+  return FormatTime(unix_millis).substr(0, 10);
+}
+
 bool HasReview(Kind kind) {
   return kind == Kind::kFaq || kind == Kind::kGuide || kind == Kind::kCentre;
 }

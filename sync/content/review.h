@@ -33,6 +33,11 @@ struct ReviewIntervals {
 // What a network uses until headquarters says otherwise.
 const ReviewIntervals& DefaultReviewIntervals();
 
+class Log;
+
+// The date (YYYY-MM-DD, UTC) of a time in Unix milliseconds.
+std::string DateOfMillis(std::uint64_t unix_millis);
+
 // The months for a document of this kind (and guide topic; "" for none).
 std::uint32_t IntervalFor(const ReviewIntervals& intervals, Kind kind, std::string_view topic);
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/foundation/bytes.h"
+#include "config/foundation/log.h"
 #include "sync/log/log.h"
 #include "sync/settings/setting.h"
 #include "sync/settings/setting_records.h"
@@ -71,6 +72,14 @@ Result<ReviewIntervals> NetworkReviewIntervals(Log& log) {
     return Status::Corruption("review intervals in force unreadable: " +
                               intervals.status().message());
   return intervals;
+}
+
+ReviewIntervals ReviewIntervalsInForce(Log& log) {
+  auto network = NetworkReviewIntervals(log);
+  if (network.ok()) return *network;
+  mrc::log::Warn("settings",
+                 "review intervals: " + network.status().message() + "; using the defaults");
+  return DefaultReviewIntervals();
 }
 
 }  // namespace mrc::sync

@@ -44,5 +44,9 @@ Result<SettingView> SetSetting(Log& log, std::string_view name, std::string_view
 // The review intervals in force in the network: headquarters' setting, or
 // DefaultReviewIntervals() when it set none.
 Result<ReviewIntervals> NetworkReviewIntervals(Log& log);
+// The same for readers that show dates rather than fail (pages, the
+// search index, DocService's source): the defaults when the setting
+// cannot be read, with a warning in the log.
+ReviewIntervals ReviewIntervalsInForce(Log& log);
 
 }  // namespace mrc::sync

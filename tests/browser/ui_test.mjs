@@ -760,7 +760,7 @@ async function main() {
       await login(page, hq.base, 'admin', PW.admin);
       await go(page, `${hq.base}/?q=visa`);
       const doc = await page.locator('ol.results li a').first().getAttribute('href');
-      for (const p of ['/?q=visa', '/', '/faq', '/guides', '/guides/DE', '/bulletins', '/centres', '/conflicts',
+      for (const p of ['/?q=visa', '/', '/faq', '/guides', '/guides/DE', '/bulletins', '/centres', '/conflicts', '/review',
                        '/sync', '/admin/users', '/settings', doc, `${doc}/history`, `${doc}/edit`,
                        `${doc}/proposals`, '/docs/new?kind=guide', '/referrals', '/referrals/new',
                        '/referrals/audit', ...(ctx.referralPath ? [ctx.referralPath] : [])]) {

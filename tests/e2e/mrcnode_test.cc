@@ -203,9 +203,11 @@ TEST_F(MrcnodeTest, JsonApiAgainstARunningNode) {
   std::string hq = Dir("hq");
   InitHq(hq);
   // An editor's API token, made before the node starts (on the store).
-  Output o = Mrc({"user", "add", "--data", hq, "ed", "--role", "editor", "--password-stdin"},
+  Output o = Mrc({"user", "add", "--data", hq, "ed", "--role", "editor", "--password-stdin",
+                  "--display-name", "Edona Berisha"},
                  "correct horse\n");
   ASSERT_EQ(0, o.status) << o.err;
+  EXPECT_EQ("Edona Berisha", json::parse(o.out)["display_name"]);
   o = Mrc({"user", "token", "--data", hq, "ed", "--label", "test"});
   ASSERT_EQ(0, o.status) << o.err;
   token_ = json::parse(o.out)["token"];
@@ -228,6 +230,9 @@ TEST_F(MrcnodeTest, JsonApiAgainstARunningNode) {
   ASSERT_EQ(201, created_code) << created.dump();
   std::string id = created["id"];
   EXPECT_EQ("It depends.", Call(addr, "GET", "/api/v1/docs/" + id).second["content"]["answer"]);
+  // The token's user signs what it writes, by display name.
+  EXPECT_EQ("Edona Berisha", created["content"]["edited_by"]);
+  EXPECT_EQ(false, created["review"]["overdue"]);
 
   json edit{{"content",
              {{"question", "Do I need a visa?"}, {"answer", "Yes, usually."}, {"language", "en"}}},

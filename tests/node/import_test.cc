@@ -109,7 +109,7 @@ TEST(ImportTest, SampleContentDigestIsPinned) {
     }
     auto digest = log->Digest().value();
     EXPECT_EQ(items->size(), digest.documents);
-    EXPECT_EQ("471712d8a41cc649881aa171c44fef9409e82b1cada52df6479bcd7c1693d722",
+    EXPECT_EQ("a173a1f90b96b1a918331d8f2af4f3014c100027fdf84ddc874cca20c59e4bf5",
               ToHex(digest.digest));
   }
   std::filesystem::remove_all(dir);

@@ -21,6 +21,7 @@
 #include "sync/log/log.h"
 #include "sync/referrals/referral_service.h"
 #include "sync/reports/report_service.h"
+#include "sync/settings/settings_service.h"
 #include "sync/trust/trust_service.h"
 #include "web/app/app.h"
 #include "web/search/index.h"
@@ -56,6 +57,8 @@ struct NodeParts {
     MRC_ASSIGN_OR_RETURN(n->store, storage::Store::Open(dir + "/db", options));
     MRC_ASSIGN_OR_RETURN(n->log, sync::OpenLog(n->store.get(), identity, network, root));
     n->docs = std::make_unique<sync::DocService>(n->log.get());
+    n->docs->SetReviewIntervals(
+        [log = n->log.get()] { return sync::ReviewIntervalsInForce(*log); });
     n->trust = std::make_unique<sync::TrustService>(n->log.get(), n->identity);
     n->box = sync::GenerateBoxKeyPair();
     MRC_RETURN_IF_ERROR(n->trust->PublishEncryptionKey(n->box.public_key).status());

@@ -35,6 +35,12 @@ json SummaryJson(const sync::DocSummary& d) {
 json ViewJson(const sync::DocView& d) {
   json out = SummaryJson(d);
   out["content"] = ContentValue(d.content);
+  if (d.review) {
+    out["review"] = {{"verified_on", d.review->verified_on},
+                     {"verified_by", d.review->verified_by},
+                     {"due", d.review->due},
+                     {"overdue", d.review->overdue}};
+  }
   return out;
 }
 
@@ -168,6 +174,11 @@ Result<std::string> ReadDecline(std::string_view body) {
     return Status::InvalidArgument("\"reason\" is required: why the proposal is declined");
   }
   return req["reason"].get<std::string>();
+}
+
+Status ReadReviewed(std::string_view body) {
+  MRC_ASSIGN_OR_RETURN(json req, ParseOptionalRequestObject(body));
+  return OnlyKeys(req, {});
 }
 
 }  // namespace mrc::web::api

@@ -3,7 +3,11 @@
 // are the API's shapes; keep them byte for byte, clients parse them:
 //   document: {"id", "kind", "version", "heads": [..], "conflict": bool,
 //              "deleted": bool, "created_by", "created_at", "updated_by",
-//              "updated_at", "versions": n, "content": {..} | null}
+//              "updated_at", "versions": n, "content": {..} | null,
+//              "review"?: {"verified_on", "verified_by", "due", "overdue"}}
+//              ("review" for FAQ entries, guide sections and centres; a
+//              date is "" when there is none; content.edited_by names who
+//              signed the version)
 //   Create request:  {"kind": "faq"|"guide"|"bulletin"|"centre", "content": {..}}
 //   Create result:   the document; or, while this centre is not yet approved
 //                    by headquarters, {"id", "version", "waiting": why}
@@ -20,6 +24,7 @@
 //              "content", "status": "open"|"accepted"|"declined",
 //              "decided_by"?, "decided_at"?, "decision"?, "reason"?}]}
 //   Accept request (optional): {"content"?}; Decline request: {"reason"}
+//   Reviewed request (optional): {}  -> the document, as Update answers
 // Readers answer InvalidArgument with a message fit to show a user; writers
 // answer InvalidArgument only if the text cannot be encoded.
 #pragma once
@@ -50,5 +55,7 @@ Result<std::optional<std::string>> ReadProposal(std::string_view body);
 Result<std::optional<std::string>> ReadAcceptance(std::string_view body);
 // Decline's reason.
 Result<std::string> ReadDecline(std::string_view body);
+// The body of "reviewed, still correct": empty or {}.
+Status ReadReviewed(std::string_view body);
 
 }  // namespace mrc::web::api

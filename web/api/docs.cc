@@ -105,6 +105,7 @@ HttpResponse ListDocs(Call& c) {
 HttpResponse CreateDoc(Call& c) {
   auto req = ReadCreateDoc(c.http().body);
   if (!req.ok()) return JsonError(req.status());
+  req->edited_by = c.req.signer();
   auto saved = c.parts.docs->Create(*req);
   HttpResponse res = Answer(saved, SavedDocJson, 201);
   if (res.status == 201) res.headers.emplace_back("Location", std::string(kDocs) + "/" + saved->id);
@@ -116,6 +117,7 @@ HttpResponse GetDoc(Call& c) { return Answer(c.parts.docs->Get(c.args[0]), DocJs
 HttpResponse UpdateDoc(Call& c) {
   auto req = ReadUpdateDoc(c.http().body);
   if (!req.ok()) return JsonError(req.status());
+  req->edited_by = c.req.signer();
   return Answer(c.parts.docs->Update(c.args[0], *req), SavedDocJson);
 }
 
@@ -134,19 +136,24 @@ HttpResponse DocProposals(Call& c) {
 HttpResponse Propose(Call& c) {
   auto content = ReadProposal(c.http().body);
   if (!content.ok()) return JsonError(content.status());
-  return Answer(c.parts.docs->Propose(c.args[0], *content), ProposedJson, 201);
+  return Answer(c.parts.docs->Propose(c.args[0], *content, c.req.signer()), ProposedJson, 201);
 }
 
 HttpResponse AcceptProposal(Call& c) {
   auto content = ReadAcceptance(c.http().body);
   if (!content.ok()) return JsonError(content.status());
-  return Answer(c.parts.docs->Accept(c.args[0], c.args[1], *content), DocJson);
+  return Answer(c.parts.docs->Accept(c.args[0], c.args[1], *content, c.req.signer()), DocJson);
 }
 
 HttpResponse DeclineProposal(Call& c) {
   auto reason = ReadDecline(c.http().body);
   if (!reason.ok()) return JsonError(reason.status());
   return Answer(c.parts.docs->Decline(c.args[0], c.args[1], *reason), ProposalsJson);
+}
+
+HttpResponse MarkReviewed(Call& c) {
+  if (Status s = ReadReviewed(c.http().body); !s.ok()) return JsonError(s);
+  return Answer(c.parts.docs->MarkReviewed(c.args[0], c.req.signer()), SavedDocJson);
 }
 
 }  // namespace mrc::web::api

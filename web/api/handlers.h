@@ -28,6 +28,11 @@ HttpResponse DocProposals(Call& c);
 HttpResponse Propose(Call& c);
 HttpResponse AcceptProposal(Call& c);
 HttpResponse DeclineProposal(Call& c);
+// "Reviewed, still correct" (DocService::MarkReviewed), signed by the
+// logged-in user; the body is empty or {}. 403 when this centre may not
+// edit the document (propose a change instead), 400 for a bulletin or a
+// request without a user (the local token).
+HttpResponse MarkReviewed(Call& c);
 
 // The path's document id ({id}) and proposal id ({p}), when it has them.
 Status CheckDocIds(const Call& c);

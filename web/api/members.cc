@@ -67,13 +67,14 @@ HttpResponse AcknowledgeBulletin(Call& c) {
   const HttpRequest& r = c.http();
   auto body = r.body.empty() ? Result<json>(json::object()) : ParseBody(r);
   if (!body.ok()) return JsonError(body.status());
-  if (body->contains("by") && (*body)["by"] != who->user) {
-    return ErrorResponse(
-        403, "PERMISSION_DENIED",
-        "an acknowledgement names the user who makes it (\"by\" may only be " + who->user + ")");
+  // The account stays here: the name that travels is its display name.
+  if (body->contains("by") && (*body)["by"] != who->user && (*body)["by"] != who->display_name) {
+    return ErrorResponse(403, "PERMISSION_DENIED",
+                         "an acknowledgement names the user who makes it (\"by\" may only be " +
+                             who->display_name + ")");
   }
   HttpRequest named = r;
-  (*body)["by"] = who->user;
+  (*body)["by"] = who->display_name;
   named.body = body->dump();
   PageRequest req = c.req;
   req.http = &named;

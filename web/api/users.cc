@@ -16,6 +16,7 @@ json UserJson(const User& u) {
   return {{"name", u.name},
           {"role", RoleName(u.role)},
           {"language", u.language},
+          {"display_name", SigningName(u)},
           {"created_ms", u.created_ms}};
 }
 
@@ -80,6 +81,7 @@ HttpResponse Me(Call& c) {
     return Json(200, {{"user", who.user},
                       {"role", RoleName(who.role)},
                       {"language", who.language},
+                      {"display_name", who.display_name},
                       {"api_token", who.api_token}});
   }
   return ChangeMe(c, who);
@@ -102,8 +104,11 @@ HttpResponse AddUser(Call& c) {
     return JsonError(Status::InvalidArgument("name, role and password (strings) are required"));
   auto role = ParseRole(b["role"].get<std::string>());
   if (!role) return JsonError(Status::InvalidArgument("role must be counsellor, editor or admin"));
+  if (b.contains("display_name") && !b["display_name"].is_string())
+    return JsonError(Status::InvalidArgument("display_name must be a string"));
   std::string name = b["name"].get<std::string>();
-  if (Status s = users.Add(name, *role, b["password"].get<std::string>()); !s.ok())
+  std::string display = b.value("display_name", "");
+  if (Status s = users.Add(name, *role, b["password"].get<std::string>(), display); !s.ok())
     return JsonError(s);
   auto u = users.Get(name);
   if (!u.ok()) return JsonError(u.status());
@@ -131,6 +136,8 @@ HttpResponse ChangeUser(Call& c) {
       s = users.SetPassword(name, v.get<std::string>());
     } else if (k == "language") {
       s = users.SetLanguage(name, v.get<std::string>());
+    } else if (k == "display_name") {
+      s = users.SetDisplayName(name, v.get<std::string>());
     } else {
       s = Status::InvalidArgument("unknown field '" + k + "'");
     }

@@ -34,6 +34,11 @@ struct PageRequest {
   // The handler runs on the password pool, where a password may be checked
   // or hashed (Argon2id). Elsewhere Users refuses a check as too early.
   bool may_hash = false;
+
+  // The name the staff member signs a change with (content's `edited_by`):
+  // the logged-in user's display name; "" on open routes and for the
+  // node's local token.
+  std::string signer() const { return who ? who->display_name : std::string(); }
 };
 
 // What the App keeps between requests for its handlers.

@@ -17,7 +17,9 @@
 #include <nlohmann/json.hpp>
 
 #include "sync/content/content.h"
+#include "sync/content/review.h"
 #include "sync/log/log.h"
+#include "sync/settings/settings_service.h"
 #include "web/search/folding.h"
 #include "web/search/index.h"
 #include "web/search/ranking.h"
@@ -44,8 +46,7 @@ std::string JoinStrings(const json& list, std::string_view sep) {
   return out;
 }
 
-std::optional<Fields> Extract(sync::Kind kind, std::string_view payload) {
-  json c = json::parse(payload, nullptr, false);
+std::optional<Fields> Extract(sync::Kind kind, const json& c) {
   if (!c.is_object()) return std::nullopt;
   Fields f;
   f.kind = std::string(sync::KindName(kind));
@@ -109,8 +110,9 @@ Bytes EncodeStoredHit(const StoredHit& h) {
   Bytes out;
   out.reserve(64 + h.title.size() + h.text.size());
   PutHash(&out, h.id);
-  for (const std::string* f : {&h.kind, &h.title, &h.language, &h.country, &h.topic,
-                               &h.translation_group, &h.text, &h.word_hashes, &h.word_spans})
+  for (const std::string* f :
+       {&h.kind, &h.title, &h.language, &h.country, &h.topic, &h.translation_group, &h.text,
+        &h.word_hashes, &h.word_spans, &h.review_due, &h.verified_on, &h.verified_by, &h.owner})
     PutField(&out, *f);
   PutU32(&out, static_cast<std::uint32_t>(h.categories.size()));
   for (const auto& c : h.categories) PutField(&out, c);
@@ -120,7 +122,8 @@ Bytes EncodeStoredHit(const StoredHit& h) {
 bool DecodeStoredHit(std::string_view in, StoredHit* h) {
   if (!GetHash(&in, &h->id)) return false;
   for (std::string* f : {&h->kind, &h->title, &h->language, &h->country, &h->topic,
-                         &h->translation_group, &h->text, &h->word_hashes, &h->word_spans}) {
+                         &h->translation_group, &h->text, &h->word_hashes, &h->word_spans,
+                         &h->review_due, &h->verified_on, &h->verified_by, &h->owner}) {
     if (!GetField(&in, f)) return false;
   }
   std::uint32_t n = 0;
@@ -178,6 +181,7 @@ void AddFilters(Xapian::Document& doc, const Hash32& id, const Fields& f, const 
   char order[3] = {static_cast<char>('0' + place / 10), static_cast<char>('0' + place % 10), 0};
   doc.add_value(kTopicOrderSlot, f.kind == "guide" ? std::string(order) : std::string("99"));
   doc.add_value(kTitleSlot, Xapian::Unicode::tolower(FoldForSearch(f.title)).substr(0, 200));
+  if (!f.review_due.empty()) doc.add_value(kReviewDueSlot, f.review_due);
 }
 
 // Each word's stem in the text's language (the word itself where Xapian
@@ -209,7 +213,21 @@ Result<std::optional<Fields>> ReadFields(sync::Log* log, const Hash32& id) {
   if (!doc.ok()) return doc.status();
   if (doc->deleted()) return std::optional<Fields>();
   MRC_ASSIGN_OR_RETURN(auto version, log->GetVersion(doc->winner.id));
-  return Extract(doc->kind, version.payload);
+  json content = json::parse(version.payload, nullptr, false);
+  std::optional<Fields> f = Extract(doc->kind, content);
+  if (!f) return f;
+  // The due date is indexed; whether it has passed is decided when a
+  // query runs, by that day's date. When headquarters changes the
+  // intervals, the dates indexed before keep the old ones until the
+  // document changes or the index is rebuilt.
+  sync::ReviewState review =
+      sync::ReviewOf(doc->kind, content, sync::DateOfMillis(sync::HlcMillis(doc->winner.hlc)), "",
+                     sync::ReviewIntervalsInForce(*log));
+  f->review_due = review.due;
+  f->verified_on = review.verified_on;
+  f->verified_by = review.verified_by;
+  f->owner = ToHex(doc->creator);
+  return f;
 }
 
 Xapian::Document MakeDocument(const Hash32& id, const Fields& f, const std::string& lang) {
@@ -230,6 +248,10 @@ Xapian::Document MakeDocument(const Hash32& id, const Fields& f, const std::stri
                    .text = std::move(text),
                    .word_hashes = std::move(word_hashes),
                    .word_spans = EncodeWordSpans(spans),
+                   .review_due = f.review_due,
+                   .verified_on = f.verified_on,
+                   .verified_by = f.verified_by,
+                   .owner = f.owner,
                    .categories = f.categories};
   doc.set_data(PackStoredHit(stored));
   return doc;

@@ -23,6 +23,7 @@ namespace mrc::web::search {
 struct Fields {
   std::string kind, title, body, language, country, topic, translation_group;
   std::vector<std::string> categories, countries, topics;
+  std::string review_due = {}, verified_on = {}, verified_by = {}, owner = {};  // as SearchHit's
 };
 
 // The current text of a document, or nullopt when it is deleted, gone, or
@@ -44,6 +45,7 @@ struct StoredHit {
   std::string kind, title, language, country, topic, translation_group, text;
   std::string word_hashes;  // see WordHashes()
   std::string word_spans;   // see EncodeWordSpans()
+  std::string review_due = {}, verified_on = {}, verified_by = {}, owner = {};
   std::vector<std::string> categories;
 };
 

@@ -47,6 +47,12 @@ struct SearchQuery {
   std::uint32_t limit = 20;  // 1 .. 1000
   // Without words, hits come in reading order: a guide's fixed topics in
   // their order, then by title.
+  // Today (YYYY-MM-DD): with words, a document overdue for review by then
+  // ranks a little lower. "": none is.
+  std::string today;
+  // Only documents due for review on or before this date (YYYY-MM-DD),
+  // the longest overdue first (without words). "": any.
+  std::string due_by;
 };
 
 struct SearchHit {
@@ -54,6 +60,10 @@ struct SearchHit {
   std::string kind, title, language, country, topic;
   std::vector<std::string> categories;
   std::string translation_group;
+  // Review dates (sync/content/review.h) as indexed: when it is due ("" for
+  // never), when and by whom it was last verified; and the centre that
+  // created it (its owner), a member key in hex.
+  std::string review_due = {}, verified_on = {}, verified_by = {}, owner = {};
   int percent = 0;  // relevance, 0..100
   // The passage that best matches, cut into pieces; `hit` marks the words
   // that matched (to be highlighted). Plain text, not HTML.

@@ -195,7 +195,29 @@ std::vector<Xapian::Query> Filters(const SearchQuery& q) {
   filter(kTopicPrefix, q.topic);
   filter(kTranslationPrefix, q.translation_group);
   if (!q.language.empty()) filters.emplace_back(Term(kLanguagePrefix, PrimaryLanguage(q.language)));
+  if (!q.due_by.empty()) filters.emplace_back(Xapian::Query::OP_VALUE_LE, kReviewDueSlot, q.due_by);
   return filters;
+}
+
+// The greatest text that sorts before `date`: value ranges are inclusive,
+// and "due before today" is "due on or before this".
+std::string JustBefore(std::string date) {
+  if (date.empty()) return date;
+  date.back() = static_cast<char>(date.back() - 1);
+  return date + '\xff';
+}
+
+// `query` with a small weight added to the documents not overdue for
+// review on `today`: an overdue one ranks a little lower, below one that
+// matches as well, never far (an eighth of the most a match weighs).
+Xapian::Query FavourReviewed(const Xapian::Query& query, const std::string& today,
+                             double greatest_match_idf) {
+  if (today.empty() || greatest_match_idf <= 0) return query;
+  Xapian::Query overdue(Xapian::Query::OP_VALUE_LE, kReviewDueSlot, JustBefore(today));
+  Xapian::Query current(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, overdue);
+  return Xapian::Query(
+      Xapian::Query::OP_AND_MAYBE, query,
+      ranking::WithWeightAdded(current, ranking::kImpactOfOneWord * greatest_match_idf / 8));
 }
 
 // The parses joined, the reader's boosted, and filtered; every document
@@ -219,6 +241,7 @@ Xapian::Query Combine(const Parses& p, bool words, const std::vector<Xapian::Que
   }
   Xapian::Query query = words ? Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end())
                               : Xapian::Query::MatchAll;
+  if (words) query = FavourReviewed(query, q.today, p.greatest_match_idf);
   if (!filters.empty()) {
     query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                           Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
@@ -256,6 +279,10 @@ void ReadHits(const Xapian::Database& db, const Xapian::MSet& mset, QueryWordMat
     hit.topic = std::move(stored.topic);
     hit.categories = std::move(stored.categories);
     hit.translation_group = std::move(stored.translation_group);
+    hit.review_due = std::move(stored.review_due);
+    hit.verified_on = std::move(stored.verified_on);
+    hit.verified_by = std::move(stored.verified_by);
+    hit.owner = std::move(stored.owner);
     hit.percent = m.get_percent();
     result->hits.push_back(std::move(hit));
   }
@@ -283,7 +310,12 @@ Result<SearchResult> RunQuery(Reader& reader, const SearchQuery& q,
   Xapian::MultiValueKeyMaker reading_order;
   reading_order.add_value(kTopicOrderSlot);
   reading_order.add_value(kTitleSlot);
-  if (!words) enquire.set_sort_by_key(&reading_order, false);
+  // The review page's list: the longest overdue first.
+  if (!words && !q.due_by.empty()) {
+    enquire.set_sort_by_value(kReviewDueSlot, false);
+  } else if (!words) {
+    enquire.set_sort_by_key(&reading_order, false);
+  }
   enquire.set_query(Combine(parses, words, filters, q));
   Xapian::MSet mset = enquire.get_mset(q.offset, q.limit);
   if (mset.empty() && words && mset.get_matches_upper_bound() == 0) {

@@ -6,7 +6,7 @@ std::string ResultCache::Key(const SearchQuery& query) {
   std::string key;
   for (const std::string* part :
        {&query.text, &query.kind, &query.category, &query.country, &query.topic, &query.language,
-        &query.translation_group, &query.reader_language}) {
+        &query.translation_group, &query.reader_language, &query.today, &query.due_by}) {
     key += *part;
     key += '\x1f';
   }

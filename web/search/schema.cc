@@ -8,7 +8,7 @@ namespace mrc::web::search {
 namespace {
 
 // Moves on whenever what a document's terms, values or data are changes.
-constexpr const char* kFormat = "14";
+constexpr const char* kFormat = "15";
 
 }  // namespace
 

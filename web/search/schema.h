@@ -58,5 +58,6 @@ std::string IdTerm(const Hash32& id);
 // Value slots, for reading order when a query has no words.
 inline constexpr Xapian::valueno kTopicOrderSlot = 0;  // a guide topic's place, "00".."99"
 inline constexpr Xapian::valueno kTitleSlot = 1;       // the folded, lowercased title
+inline constexpr Xapian::valueno kReviewDueSlot = 2;   // YYYY-MM-DD; absent when never due
 
 }  // namespace mrc::web::search

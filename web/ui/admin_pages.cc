@@ -204,6 +204,12 @@ HttpResponse UsersPage(Page& p, const AppParts& parts, std::string notice, int s
          Options(roles, std::string(RoleName(u.role))) + "</select><button type=\"submit\">" +
          p.H("users.set_role") + "</button></form></td><td>";
     b += "<form method=\"post\" action=\"" + Esc(action) + "\" class=\"inline\">" + p.CsrfField() +
+         "<input type=\"hidden\" name=\"op\" value=\"display_name\"><input name=\"display_name\" "
+         "maxlength=\"100\" value=\"" +
+         Esc(u.display_name) + "\" placeholder=\"" + Esc(u.name) + "\" aria-label=\"" +
+         p.H("users.display_name") + " " + Esc(u.name) + "\"><button type=\"submit\">" +
+         p.H("users.set_display_name") + "</button></form> ";
+    b += "<form method=\"post\" action=\"" + Esc(action) + "\" class=\"inline\">" + p.CsrfField() +
          "<input type=\"hidden\" name=\"op\" value=\"password\"><input type=\"password\" "
          "name=\"password\" autocomplete=\"new-password\" aria-label=\"" +
          p.H("users.new_password") + " " + Esc(u.name) +
@@ -230,6 +236,10 @@ HttpResponse UsersPage(Page& p, const AppParts& parts, std::string notice, int s
        "</label><input id=\"nu-name\" name=\"name\" required pattern=\"[a-z0-9._-]{1,32}\" "
        "autocomplete=\"off\" value=\"" +
        Esc(refused_add ? Param(typed, "name") : "") + "\"></div>";
+  b += "<div class=\"field\"><label for=\"nu-display\">" + p.H("users.display_name") +
+       "</label><input id=\"nu-display\" name=\"display_name\" maxlength=\"100\" value=\"" +
+       Esc(refused_add ? Param(typed, "display_name") : "") + "\"><p class=\"hint\">" +
+       p.H("users.display_name_hint") + "</p></div>";
   b += "<div class=\"field\"><label for=\"nu-role\">" + p.H("users.role") +
        "</label><select id=\"nu-role\" name=\"role\">" +
        Options(roles, typed_role.empty() ? "counsellor" : typed_role) + "</select></div>";
@@ -246,7 +256,8 @@ HttpResponse UsersPost(Page& p, const AppParts& parts, const std::string& name_i
   std::string done;
   if (name_in.empty()) {
     auto role = ParseRole(Param(f, "role"));
-    s = role ? parts.users->Add(Param(f, "name"), *role, Param(f, "password"))
+    s = role ? parts.users->Add(Param(f, "name"), *role, Param(f, "password"),
+                                Param(f, "display_name"))
              : Status::InvalidArgument("unknown role");
     done = p.T("users.added", {{"name", Param(f, "name")}});
   } else {
@@ -258,6 +269,8 @@ HttpResponse UsersPost(Page& p, const AppParts& parts, const std::string& name_i
       s = role ? parts.users->SetRole(*name, *role) : Status::InvalidArgument("unknown role");
     } else if (op == "password") {
       s = parts.users->SetPassword(*name, Param(f, "password"));
+    } else if (op == "display_name") {
+      s = parts.users->SetDisplayName(*name, Param(f, "display_name"));
     } else if (op == "remove") {
       s = *name == p.req().who->user ? Status::InvalidArgument(p.T("users.not_yourself"))
                                      : parts.users->Remove(*name);

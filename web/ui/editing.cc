@@ -67,6 +67,8 @@ std::vector<FormField> FieldsOf(const std::string& kind_name) {
   sync::Kind kind;
   if (!sync::ParseKind(kind_name, &kind)) return out;
   for (const auto& f : sync::ContentFields(kind)) {
+    // Who signed a version is the server's to record, never a form's.
+    if (std::string_view(f.name) == sync::kEditedByField) continue;
     const auto& inner = sync::ObjectFields(f.shape);
     if (inner.empty()) {
       out.push_back({f.name, FormTypeOf(f.shape), f.required});
@@ -213,6 +215,7 @@ std::string VersionHtml(Page& p, const std::string& kind, const json& c) {
   b += "<ul class=\"fields\">";
   for (const auto& [k, v] : c.items()) {
     if (v.is_string() && IsMarkdownField(kind, k)) continue;  // rendered above
+    if (k == sync::kEditedByField) continue;                  // in the version's heading
     std::string value = v.is_string() ? v.get<std::string>()
                                       : v.dump(-1, ' ', false, json::error_handler_t::replace);
     b += "<li>" + Esc(k + ": " + value) + "</li>";
@@ -268,8 +271,9 @@ std::optional<HttpResponse> SubmitEdit(const AppParts& parts, Page& p, const Edi
   std::string action = Param(p.req().form, "action");
   if (action == "save") {
     Result<sync::SavedDoc> saved =
-        t.is_new() ? parts.docs->Create({t.kind, content.dump()})
-                   : parts.docs->Update(t.id, {content.dump(), SplitList(*base), {}, {}});
+        t.is_new() ? parts.docs->Create({t.kind, content.dump(), p.req().signer()})
+                   : parts.docs->Update(
+                         t.id, {content.dump(), SplitList(*base), {}, {}, p.req().signer()});
     if (saved.ok()) return Redirect("/docs/" + saved->id);
     if (saved.status().code() == Status::Code::kConflict && !t.is_new()) {
       // Someone else's version arrived meanwhile: it is shown beside the
@@ -286,7 +290,7 @@ std::optional<HttpResponse> SubmitEdit(const AppParts& parts, Page& p, const Edi
     }
   }
   if (action == "propose" && !t.is_new()) {
-    auto proposed = parts.docs->Propose(t.id, content.dump());
+    auto proposed = parts.docs->Propose(t.id, content.dump(), p.req().signer());
     if (proposed.ok()) return Redirect("/docs/" + t.id + "/proposals");
     out->error = proposed.status().message();
   }
@@ -305,7 +309,8 @@ std::string ConflictHtml(Page& p, const AppParts& parts, const EditTarget& t,
       for (const auto& v : hist->versions) {
         if (!v.head) continue;
         b += "<div class=\"version\"><h3>" +
-             p.H("edit.version_by", {{"author", p.AuthorName(v.author)}, {"at", ShortTime(v.at)}}) +
+             p.H("edit.version_by", {{"author", SignedBy(p, v.author, ContentOf(v.content))},
+                                     {"at", ShortTime(v.at)}}) +
              "</h3>";
         b += VersionHtml(p, t.kind, ContentOf(v.content)) + "</div>";
       }
@@ -374,6 +379,9 @@ std::vector<std::string> ContentLines(const std::string& kind, const json& c) {
   std::vector<std::string> lines;
   if (!c.is_object()) return lines;
   for (const auto& [k, v] : c.items()) {
+    // Who signed each version heads the diff: as a line it would differ
+    // between any two people's versions, a change to no one's text.
+    if (k == sync::kEditedByField) continue;
     if (v.is_string() && IsMarkdownField(kind, k)) {
       lines.push_back(k + ":");
       for (const auto& l : SplitList(v.get<std::string>(), '\n')) lines.push_back("  " + l);
@@ -408,11 +416,13 @@ HttpResponse HistoryPage(Page& p, const AppParts& parts, const std::string& id) 
     if (v.version == bb) vb = &v;
   }
   if (va && vb) {
-    auto lines_a = ContentLines(kind, ContentOf(va->content));
-    auto lines_b = ContentLines(kind, ContentOf(vb->content));
+    json content_a = ContentOf(va->content), content_b = ContentOf(vb->content);
+    auto lines_a = ContentLines(kind, content_a);
+    auto lines_b = ContentLines(kind, content_b);
     b += "<section aria-labelledby=\"diff-h\"><h2 id=\"diff-h\">" +
-         p.H("history.diff", {{"a", ShortTime(va->at) + " · " + p.AuthorName(va->author)},
-                              {"b", ShortTime(vb->at) + " · " + p.AuthorName(vb->author)}}) +
+         p.H("history.diff",
+             {{"a", ShortTime(va->at) + " · " + SignedBy(p, va->author, content_a)},
+              {"b", ShortTime(vb->at) + " · " + SignedBy(p, vb->author, content_b)}}) +
          "</h2><pre class=\"diff\">";
     for (const auto& d : DiffLines(lines_a, lines_b)) {
       const char* cls = d.op == DiffOp::kDelete ? "del" : d.op == DiffOp::kInsert ? "ins" : "same";
@@ -435,7 +445,8 @@ HttpResponse HistoryPage(Page& p, const AppParts& parts, const std::string& id) 
          (ver == a ? " checked" : "") + " aria-label=\"" + p.H("history.from") + " " + Esc(label) +
          "\"></td><td><input type=\"radio\" name=\"b\" value=\"" + Esc(ver) + "\"" +
          (ver == bb ? " checked" : "") + " aria-label=\"" + p.H("history.to") + " " + Esc(label) +
-         "\"></td><td>" + Esc(label) + "</td><td>" + Esc(p.AuthorName(v.author)) + "</td><td>" +
+         "\"></td><td>" + Esc(label) + "</td><td>" +
+         Esc(SignedBy(p, v.author, ContentOf(v.content))) + "</td><td>" +
          p.H("history.op_" + v.op) + (v.head ? " · " + p.H("history.head") : "") + "</td></tr>";
   }
   b += "</tbody></table><button type=\"submit\">" + p.H("history.compare") + "</button></form>";
@@ -528,7 +539,8 @@ HttpResponse ProposalsPage(Page& p, const AppParts& parts, const std::string& id
   }
   for (const auto& prop : proposals) {
     b += "<section class=\"proposal\"><h2>" +
-         p.H("proposals.by", {{"author", p.AuthorName(prop.author)}, {"at", ShortTime(prop.at)}}) +
+         p.H("proposals.by", {{"author", SignedBy(p, prop.author, ContentOf(prop.content))},
+                              {"at", ShortTime(prop.at)}}) +
          " <span class=\"badge\">" + p.H("proposals.status_" + prop.status) + "</span></h2>";
     bool has_content = ContentOf(prop.content).is_object();
     bool diff = has_content && diffs_left > 0 && (prop.status == "open" || decided_diffs > 0);
@@ -549,7 +561,7 @@ HttpResponse ProposalsPage(Page& p, const AppParts& parts, const std::string& id
 
 HttpResponse DecideProposal(Page& p, const AppParts& parts, const std::string& id,
                             const std::string& proposal, bool accept) {
-  Status s = accept ? parts.docs->Accept(id, proposal, std::nullopt).status()
+  Status s = accept ? parts.docs->Accept(id, proposal, std::nullopt, p.req().signer()).status()
                     : parts.docs->Decline(id, proposal, Param(p.req().form, "reason")).status();
   if (!s.ok()) return FromStatus(p, s);
   return Redirect("/docs/" + id + "/proposals");

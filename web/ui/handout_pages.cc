@@ -91,8 +91,7 @@ std::string VerifiedHtml(const Page& hp, const json& c) {
 std::string CheckAfter(const AppParts& parts, const std::vector<std::pair<sync::Kind, json>>& texts,
                        const std::vector<std::string>& version_dates) {
   std::string today = Today(parts), earliest;
-  auto network = sync::NetworkReviewIntervals(*parts.log);
-  const sync::ReviewIntervals& intervals = network.ok() ? *network : sync::DefaultReviewIntervals();
+  sync::ReviewIntervals intervals = sync::ReviewIntervalsInForce(*parts.log);
   for (std::size_t i = 0; i < texts.size(); ++i) {
     auto r = sync::ReviewOf(texts[i].first, texts[i].second, version_dates[i], today, intervals);
     if (!r.due.empty() && r.due >= today && (earliest.empty() || r.due < earliest))

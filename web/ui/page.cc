@@ -119,6 +119,7 @@ HttpResponse Page::Render(int status, std::string_view title, std::string_view b
         {"/centres", "nav.centres", Role::kCounsellor},
         {"/referrals", "nav.referrals", Role::kCounsellor},
         {"/conflicts", "nav.conflicts", Role::kEditor},
+        {"/review", "nav.review", Role::kEditor},
         {"/problems", "nav.problems", Role::kEditor},
         {"/translations", "nav.translations", Role::kEditor},
         {"/admin/review-intervals", "nav.review_intervals", Role::kEditor},

@@ -31,6 +31,10 @@ std::string LangAttrs(std::string_view lang);
 
 std::string DocTitle(const Page& p, const std::string& kind, const json& c);
 
+// ASCII case (country codes, which the index keeps in lower case).
+std::string Upper(std::string s);
+std::string Lower(std::string s);
+
 HttpResponse SearchPage(Page& p, const AppParts& parts);
 
 json ContentOf(const std::optional<std::string>& text);
@@ -103,6 +107,20 @@ std::vector<std::string> ContentLines(const std::string& kind, const json& c);
 HttpResponse HistoryPage(Page& p, const AppParts& parts, const std::string& id);
 
 HttpResponse ConflictsPage(Page& p, const AppParts& parts);
+
+// Review dates (review_pages.cc): a document's review state with the
+// "reviewed, still correct" form; that form's POST; the editors' page of
+// overdue and soon-due content; a search hit's mark.
+std::string ReviewHtml(Page& p, const std::string& id, const sync::ReviewState& review,
+                       bool deleted);
+HttpResponse MarkReviewedPost(Page& p, const AppParts& parts, const std::string& id);
+HttpResponse ReviewPage(Page& p, const AppParts& parts);
+std::string OverdueMark(Page& p, const SearchHit& hit, const std::string& today);
+// Today (YYYY-MM-DD, UTC) by the node's clock.
+std::string Today(const AppParts& parts);
+// Who signed a version: "Name, Centre" when its content names the person
+// (edited_by), else the centre.
+std::string SignedBy(Page& p, const std::string& author_hex, const json& content);
 
 std::string ProposalDiff(const std::string& kind, const sync::ProposalView& prop,
                          const json& current, const std::map<std::string, json>& versions);

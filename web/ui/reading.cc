@@ -65,9 +65,11 @@ std::string ContentHtml(Page& p, const std::string& kind, const json& c) {
       for (const auto& s : sources) b += "<li>" + Esc(s) + "</li>";
       b += "</ul></dd>";
     }
-    std::string verified = JsonString(c, "verified_on");
+    std::string verified = JsonString(c, "verified_on"), by = JsonString(c, "verified_by");
     b += "<dt>" + p.H("doc.verified_on") + "</dt><dd>" +
-         (verified.empty() ? p.H("doc.not_verified") : Esc(verified)) + "</dd>";
+         (verified.empty() ? p.H("doc.not_verified")
+                           : Esc(verified) + (by.empty() ? "" : " · " + Esc(by))) +
+         "</dd>";
     b += "<dt>" + p.H("doc.authority") + "</dt><dd>" +
          p.H(c.value("authoritative", false) ? "doc.authority_hq" : "doc.authority_centre") +
          "</dd></dl>";
@@ -171,6 +173,7 @@ HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id) {
     }
     if (kind == "guide") b += BulletinFlagsHtml(p, parts, id, c, d.updated_at);
     b += ContentHtml(p, kind, c) + "</article>";
+    if (d.review) b += ReviewHtml(p, id, *d.review, d.deleted);
     if (kind == "bulletin") b += ReceiptsHtml(p, parts, id);
     std::string group = JsonString(c, "translation_group");
     if (!group.empty()) {
@@ -192,7 +195,7 @@ HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id) {
   }
   b += "<dl class=\"meta\"><dt>" + p.H("doc.kind") + "</dt><dd>" + p.H("kind." + kind) + "</dd>";
   b += "<dt>" + p.H("doc.updated") + "</dt><dd>" + Esc(ShortTime(d.updated_at)) + " · " +
-       Esc(p.AuthorName(d.updated_by)) + "</dd>";
+       Esc(SignedBy(p, d.updated_by, c)) + "</dd>";
   b += "<dt>" + p.H("doc.created") + "</dt><dd>" + Esc(ShortTime(d.created_at)) + " · " +
        Esc(p.AuthorName(d.created_by)) + "</dd>";
   b += "<dt>" + p.H("doc.versions") + "</dt><dd>" + std::to_string(d.versions) + "</dd></dl>";
@@ -281,7 +284,9 @@ HttpResponse GuidePage(Page& p, const AppParts& parts, std::string country) {
   std::string name = CountryName(country, p.lang());
   std::string title = p.T("guides.guide_for", {{"country", name}});
   auto generation = parts.log->LastDocChange();
-  std::string key = country + "|" + p.lang() + "|" + Param(p.req().query, "language");
+  // (and the day: a section's overdue mark changes at midnight)
+  std::string today = Today(parts);
+  std::string key = today + "|" + country + "|" + p.lang() + "|" + Param(p.req().query, "language");
   if (generation.ok()) {
     if (auto body = GuideCache().Get(key, *generation))
       return p.Render(200, title, *body, "/guides");
@@ -314,7 +319,7 @@ HttpResponse GuidePage(Page& p, const AppParts& parts, std::string country) {
            Esc(LanguageName(JsonString(c, "language"), p.lang())) + "</span></p>";
     s += ContentHtml(p, "guide", c);
     s += "<p class=\"actions\"><a href=\"/docs/" + Esc(h.id) + "\">" + p.H("guides.open_section") +
-         "</a></p></section>";
+         "</a>" + OverdueMark(p, h, today) + "</p></section>";
     return s;
   };
   for (auto t : sync::GuideTopics()) {
@@ -415,7 +420,7 @@ HttpResponse BulletinsPage(Page& p, const AppParts& parts) {
 
 HttpResponse MarkRead(Page& p, const AppParts& parts, const std::string& id) {
   if (!parts.trust) return ErrorHtml(p, 503, "receipts are not available");
-  auto r = parts.trust->Acknowledge(id, {.by = p.req().who->user});
+  auto r = parts.trust->Acknowledge(id, {.by = p.req().signer()});
   if (!r.ok()) return FromStatus(p, r.status());
   return Redirect("/bulletins");
 }

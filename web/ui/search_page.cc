@@ -65,8 +65,6 @@ std::string DocTitle(const Page& p, const std::string& kind, const json& c) {
 // ---------------------------------------------------------------------------
 // Search (the first screen)
 
-namespace {
-
 std::string Upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
@@ -76,6 +74,8 @@ std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
+
+namespace {
 
 // The query the page's parameters ask for, in the reader's language.
 SearchQuery QueryOf(const Page& p) {
@@ -143,7 +143,7 @@ std::string SearchForm(Page& p, const AppParts& parts, const SearchQuery& sq, bo
 
 // One result: its title (a guide's as country and topic), kind, language
 // when it is not the reader's, and snippet.
-std::string HitHtml(Page& p, const SearchHit& h) {
+std::string HitHtml(Page& p, const SearchHit& h, const std::string& today) {
   std::string title = h.title;
   if (h.kind == "guide") {
     title = CountryName(Upper(h.country), p.lang()) + " — " +
@@ -152,6 +152,7 @@ std::string HitHtml(Page& p, const SearchHit& h) {
   std::string b = "<li><a href=\"/docs/" + Esc(h.id) + "\"" + LangAttrs(h.language) + ">" +
                   Esc(title) + "</a> ";
   b += "<span class=\"badge\">" + p.H("kind." + h.kind) + "</span>";
+  b += OverdueMark(p, h, today);
   std::string primary = h.language.substr(0, h.language.find('-'));
   if (!h.language.empty() && primary != p.lang()) {
     b += " <span class=\"badge lang\" title=\"" + p.H("search.other_language") + "\">" +
@@ -172,7 +173,7 @@ std::string ResultsHtml(Page& p, const AppParts& parts, const SearchQuery& sq, b
   if (!res->complete) b += "<p class=\"note\">" + p.H("search.indexing") + "</p>";
   if (res->hits.empty()) b += "<p>" + p.H("search.none") + "</p>";
   b += "<ol class=\"results\" start=\"" + std::to_string(sq.offset + 1) + "\">";
-  for (const auto& h : res->hits) b += HitHtml(p, h);
+  for (const auto& h : res->hits) b += HitHtml(p, h, sq.today);
   b += "</ol>";
   const Params& q = p.req().query;
   std::string base =
@@ -203,13 +204,16 @@ std::string BrowseHtml(Page& p) {
 
 HttpResponse SearchPage(Page& p, const AppParts& parts) {
   SearchQuery sq = QueryOf(p);
+  sq.today = Today(parts);
   bool searching = !sq.text.empty() || !sq.kind.empty() || !sq.category.empty() ||
                    !sq.country.empty() || !sq.topic.empty() || !sq.language.empty();
   // The page's body (form, facets, results) is the same for every reader
   // of one language: kept until a document changes, once the index has
   // caught up.
   static BodyCache cache;
-  std::string key = p.lang() + "|" + std::string(TargetQuery(p.req().http->target));
+  // (and the day: what is overdue changes at midnight)
+  std::string key =
+      sq.today + "|" + p.lang() + "|" + std::string(TargetQuery(p.req().http->target));
   auto generation = parts.log->LastDocChange();
   if (generation.ok()) {
     if (auto body = cache.Get(key, *generation))

@@ -152,8 +152,10 @@ HttpResponse EditDoc(Call& c) { return WithDocId(c, EditPage); }
 HttpResponse Proposals(Call& c) { return WithDocId(c, ProposalsPage); }
 HttpResponse AcceptProposal(Call& c) { return Decide(c, true); }
 HttpResponse DeclineProposal(Call& c) { return Decide(c, false); }
+HttpResponse MarkReviewed(Call& c) { return WithDocId(c, MarkReviewedPost); }
 HttpResponse Conflicts(Call& c) { return Whole(c, ConflictsPage); }
 HttpResponse Translations(Call& c) { return Whole(c, TranslationsPage); }
+HttpResponse Review(Call& c) { return Whole(c, ReviewPage); }
 HttpResponse Settings(Call& c) { return Whole(c, SettingsPage); }
 HttpResponse Sync(Call& c) { return Whole(c, SyncPage); }
 HttpResponse Users(Call& c) {

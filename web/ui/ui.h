@@ -58,8 +58,10 @@ HttpResponse EditDoc(Call& c);           // GET, POST /docs/{id}/edit
 HttpResponse Proposals(Call& c);         // GET /docs/{id}/proposals
 HttpResponse AcceptProposal(Call& c);    // POST /docs/{id}/proposals/{p}/accept
 HttpResponse DeclineProposal(Call& c);   // POST /docs/{id}/proposals/{p}/decline
+HttpResponse MarkReviewed(Call& c);      // POST /docs/{id}/reviewed
 HttpResponse Conflicts(Call& c);         // GET /conflicts
 HttpResponse Translations(Call& c);      // GET /translations
+HttpResponse Review(Call& c);            // GET /review
 HttpResponse Settings(Call& c);          // GET, POST /settings
 HttpResponse Sync(Call& c);              // GET /sync
 HttpResponse Users(Call& c);             // GET /admin/users

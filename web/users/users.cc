@@ -44,6 +44,16 @@ Status CheckName(std::string_view name) {
   return Status::Ok();
 }
 
+Status CheckDisplayName(std::string_view display_name) {
+  if (display_name.size() > 100 || !IsValidUtf8(display_name) || ControlCharProblem(display_name) ||
+      display_name.find('\n') != std::string_view::npos ||
+      display_name.find('\t') != std::string_view::npos) {
+    return Status::InvalidArgument(
+        "a display name is at most 100 bytes of UTF-8, on one line, without control characters");
+  }
+  return Status::Ok();
+}
+
 Status CheckPassword(std::string_view password) {
   if (password.size() < 8)
     return Status::InvalidArgument("the password must have at least 8 characters");
@@ -158,9 +168,10 @@ Result<std::string> Users::HashPassword(std::string_view password) {
 }
 
 Status Users::Put(const User& u, std::string_view hash) {
-  json j = {{"role", RoleName(u.role)}, {"hash", hash},
-            {"language", u.language},   {"created", u.created_ms},
-            {"changed", u.changed_ms},  {"generation", u.generation}};
+  json j = {{"role", RoleName(u.role)},  {"hash", hash},
+            {"language", u.language},    {"display_name", u.display_name},
+            {"created", u.created_ms},   {"changed", u.changed_ms},
+            {"generation", u.generation}};
   storage::WriteBatch batch;
   batch.Put(Column::kLocal, std::string(kUserPrefix) + u.name, j.dump());
   return Write(&batch);
@@ -181,14 +192,19 @@ Result<std::pair<User, std::string>> Users::Load(std::string_view name) {
   u.name = std::string(name);
   u.role = *role;
   u.language = j.value("language", "");
+  u.display_name = j.value("display_name", "");
   u.created_ms = j.value("created", std::uint64_t{0});
   u.changed_ms = j.value("changed", std::uint64_t{0});
   u.generation = j.value("generation", std::uint64_t{0});
   return std::make_pair(u, j["hash"].get<std::string>());
 }
 
-Status Users::Add(std::string_view name, Role role, std::string_view password) {
+std::string SigningName(const User& u) { return u.display_name.empty() ? u.name : u.display_name; }
+
+Status Users::Add(std::string_view name, Role role, std::string_view password,
+                  std::string_view display_name) {
   MRC_RETURN_IF_ERROR(CheckName(name));
+  MRC_RETURN_IF_ERROR(CheckDisplayName(display_name));
   MRC_RETURN_IF_ERROR(CheckPassword(password));
   std::lock_guard change(change_mu_);
   auto existing = Load(name);
@@ -198,6 +214,7 @@ Status Users::Add(std::string_view name, Role role, std::string_view password) {
   User u;
   u.name = std::string(name);
   u.role = role;
+  u.display_name = std::string(display_name);
   u.created_ms = u.changed_ms = Now();
   return Put(u, hash);
 }
@@ -227,9 +244,18 @@ Status Users::SetRole(std::string_view name, Role role) {
 
 Status Users::SetLanguage(std::string_view name, std::string_view language) {
   MRC_RETURN_IF_ERROR(CheckLanguage(language));
+  return SetText(name, &User::language, language);
+}
+
+Status Users::SetDisplayName(std::string_view name, std::string_view display_name) {
+  MRC_RETURN_IF_ERROR(CheckDisplayName(display_name));
+  return SetText(name, &User::display_name, display_name);
+}
+
+Status Users::SetText(std::string_view name, std::string User::*field, std::string_view value) {
   std::lock_guard change(change_mu_);
   MRC_ASSIGN_OR_RETURN(auto loaded, Load(name));
-  loaded.first.language = std::string(language);
+  loaded.first.*field = std::string(value);
   return Put(loaded.first, loaded.second);
 }
 
@@ -336,7 +362,8 @@ Result<NewSession> Users::Login(std::string_view name_in, std::string_view passw
   storage::WriteBatch batch;
   batch.Put(Column::kLocal, std::string(kSessionPrefix) + HashHex(s.token), j.dump());
   MRC_RETURN_IF_ERROR(Write(&batch));
-  s.principal = Principal{checked.name, checked.role, checked.language, s.csrf, false, false};
+  s.principal = Principal{checked.name, checked.role, checked.language,    s.csrf,
+                          false,        false,        SigningName(checked)};
   return s;
 }
 
@@ -362,7 +389,7 @@ Result<Principal> Users::Session(std::string_view token) {
     return bad;
   }
   const User& u = loaded->first;
-  return Principal{u.name, u.role, u.language, j.value("csrf", ""), false, false};
+  return Principal{u.name, u.role, u.language, j.value("csrf", ""), false, false, SigningName(u)};
 }
 
 Status Users::Logout(std::string_view token) {
@@ -442,7 +469,7 @@ Result<Principal> Users::Token(std::string_view token) {
   if (loaded.status().IsNotFound()) return bad;
   if (!loaded.ok()) return loaded.status();
   const User& u = loaded->first;
-  Principal p{u.name, u.role, u.language, "", true, false};
+  Principal p{u.name, u.role, u.language, "", true, false, SigningName(u)};
   std::lock_guard lock(tokens_mu_);
   if (known_tokens_.size() >= kKnownTokens) known_tokens_.clear();
   known_tokens_[std::string(token)] = KnownToken{p, writes};

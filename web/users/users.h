@@ -48,6 +48,10 @@ struct User {
   std::string name;
   Role role = Role::kCounsellor;
   std::string language;  // interface language chosen by the user ("" = browser's)
+  // The name other centres see on what this person signs (content's
+  // `edited_by`, verified_by); "" = the login name. Only the name travels,
+  // the account stays on this node.
+  std::string display_name = {};
   std::uint64_t created_ms = 0;
   std::uint64_t changed_ms = 0;  // password or role last changed
   // Counts password and role changes; a session opened under an older
@@ -63,7 +67,13 @@ struct Principal {
   std::string csrf;  // the session's CSRF token; empty for an API token
   bool api_token = false;
   bool local = false;  // the node's own command line (its local token)
+  // The user's display name (the login name when none is set); "" for the
+  // local token, which is no person.
+  std::string display_name = {};
 };
+
+// The name a user signs with: the display name, else the login name.
+std::string SigningName(const User& u);
 
 struct NewSession {
   std::string token;  // the cookie value (64 hex characters)
@@ -89,11 +99,16 @@ class Users {
 
   // Names: 1-32 of a-z, 0-9, '.', '_', '-'. Passwords: 8 to 1024 bytes.
   // Conflict when the name is taken.
-  Status Add(std::string_view name, Role role, std::string_view password);
+  // `display_name` as SetDisplayName's.
+  Status Add(std::string_view name, Role role, std::string_view password,
+             std::string_view display_name = "");
   Status SetPassword(std::string_view name, std::string_view password);
   Status SetRole(std::string_view name, Role role);
   // "" or a language tag of 2-3 letters with an optional region ("pt-BR").
   Status SetLanguage(std::string_view name, std::string_view language);
+  // 1-100 bytes of UTF-8 without control characters; "" goes back to the
+  // login name.
+  Status SetDisplayName(std::string_view name, std::string_view display_name);
   // Removes the user with their sessions and tokens.
   Status Remove(std::string_view name);
   Result<User> Get(std::string_view name);
@@ -142,6 +157,8 @@ class Users {
   Result<User> Verify(std::string_view name, std::string_view password, std::string_view client,
                       bool may_hash);
   Status Put(const User& u, std::string_view hash);
+  // Sets a checked setting of `name` that ends no session.
+  Status SetText(std::string_view name, std::string User::*field, std::string_view value);
   Result<std::pair<User, std::string>> Load(std::string_view name);  // user and hash
   Status DeleteWithPrefix(std::string_view prefix, std::string_view user);
   // Every change to users, sessions and tokens is written through this: it

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/foundation/clock.h"
 #include "tests/sync/test_util.h"
 
 namespace mrc::sync {
@@ -142,4 +143,104 @@ TEST_F(DocServiceTest, ListPagesAndFilters) {
 }
 
 }  // namespace
+// Who signed a version is the server's to say: a client's edited_by gives
+// way to the name the request was made under, or to none.
+TEST_F(DocServiceTest, EditedByIsSetByTheServerNeverByTheClient) {
+  CreateDocRequest create{
+      "faq", R"({"question":"Q?","answer":"A.","language":"en","edited_by":"Mallory"})",
+      "Amina Haddad"};
+  DocView doc = *Ok(service_->Create(create)).doc;
+  EXPECT_EQ("Amina Haddad", Content(doc)["edited_by"]);
+  UpdateDocRequest anonymous =
+      Edit(R"({"question":"Q?","answer":"B.","language":"en","edited_by":"Mallory"})");
+  DocView updated = *Ok(service_->Update(doc.id, anonymous)).doc;
+  EXPECT_FALSE(Content(updated).contains("edited_by"));
+  UpdateDocRequest named = Edit(R"({"question":"Q?","answer":"C.","language":"en"})");
+  named.edited_by = "Oleg";
+  EXPECT_EQ("Oleg", Content(*Ok(service_->Update(doc.id, named)).doc)["edited_by"]);
+
+  // A proposal records its proposer; accepting records the accepter.
+  ProposedChange proposed =
+      Ok(service_->Propose(doc.id, R"({"question":"Q?","answer":"D.","language":"en"})", "Fatima"));
+  ProposalList proposals = Ok(service_->Proposals(doc.id));
+  ASSERT_EQ(1u, proposals.proposals.size());
+  EXPECT_EQ("Fatima", json::parse(proposals.proposals[0].content)["edited_by"]);
+  DocView accepted = Ok(service_->Accept(doc.id, proposed.proposal, std::nullopt, "Oleg"));
+  EXPECT_EQ("D.", Content(accepted)["answer"]);
+  EXPECT_EQ("Oleg", Content(accepted)["edited_by"]);
+
+  // The field is checked as any text is.
+  EXPECT_EQ("INVALID_ARGUMENT",
+            Code(service_->Create({"faq", kFaqContent, std::string(501, 'x')})));
+}
+
+// "Reviewed, still correct" on 2027-03-01: today and the reviewer are
+// recorded, and an own review date that has come is cleared.
+TEST_F(DocServiceTest, MarkReviewedSignsTodayAndTheReviewer) {
+  ManualClock clock(1803902400000);  // 2027-03-01T12:00:00Z
+  service_->SetClock(&clock);
+  DocView doc =
+      *Ok(service_->Create({"faq", R"({"question":"Q?","answer":"A.","language":"en",)"
+                                   R"("verified_on":"2025-01-01","review_due":"2027-02-01"})"}))
+           .doc;
+  ASSERT_TRUE(doc.review.has_value());
+  EXPECT_TRUE(doc.review->overdue);
+  EXPECT_EQ("2027-02-01", doc.review->due);
+  EXPECT_TRUE(doc.review->own_due);
+
+  SavedDoc saved = Ok(service_->MarkReviewed(doc.id, "Amina Haddad"));
+  ASSERT_TRUE(saved.doc.has_value());
+  json c = Content(*saved.doc);
+  EXPECT_EQ("2027-03-01", c["verified_on"]);
+  EXPECT_EQ("Amina Haddad", c["verified_by"]);
+  EXPECT_EQ("Amina Haddad", c["edited_by"]);
+  EXPECT_FALSE(c.contains("review_due"));
+  EXPECT_EQ("A.", c["answer"]);
+  EXPECT_EQ(2u, saved.doc->versions);
+  ASSERT_TRUE(saved.doc->review.has_value());
+  EXPECT_EQ("2028-03-01", saved.doc->review->due);  // a year, the FAQ interval
+  EXPECT_FALSE(saved.doc->review->overdue);
+
+  // A date of its own still ahead stays.
+  DocView later = *Ok(service_->Create({"faq", R"({"question":"R?","answer":"A.","language":"en",)"
+                                               R"("review_due":"2027-06-01"})"}))
+                       .doc;
+  json kept = Content(*Ok(service_->MarkReviewed(later.id, "Oleg")).doc);
+  EXPECT_EQ("2027-06-01", kept["review_due"]);
+}
+
+TEST_F(DocServiceTest, MarkReviewedRefusesWhatItCannotRecord) {
+  DocView doc = *Ok(service_->Create(Faq())).doc;
+  std::uint64_t before = Entries();
+  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->MarkReviewed(doc.id, "")));
+  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->MarkReviewed("nothex", "Oleg")));
+  EXPECT_EQ("NOT_FOUND", Code(service_->MarkReviewed(std::string(64, 'a'), "Oleg")));
+  DocView bulletin =
+      *Ok(service_->Create({"bulletin", R"({"title":"T","body":"B","effective_date":"2027-01-01",)"
+                                        R"("urgency":"normal","language":"en"})"}))
+           .doc;
+  EXPECT_EQ("INVALID_ARGUMENT", Code(service_->MarkReviewed(bulletin.id, "Oleg")));
+  EXPECT_FALSE(bulletin.review.has_value());
+  ASSERT_TRUE(service_->Delete(doc.id, {}).ok());
+  EXPECT_EQ("NOT_FOUND", Code(service_->MarkReviewed(doc.id, "Oleg")));
+  EXPECT_EQ(before + 2, Entries());  // the bulletin and the deletion
+}
+
+// The intervals come from the source the node sets (headquarters' setting).
+TEST_F(DocServiceTest, ReviewDatesFollowTheIntervalsSource) {
+  ManualClock clock(1803902400000);  // 2027-03-01T12:00:00Z
+  service_->SetClock(&clock);
+  service_->SetReviewIntervals([] {
+    ReviewIntervals r;
+    r.faq = 1;
+    return r;
+  });
+  DocView doc = *Ok(service_->Create({"faq", R"({"question":"Q?","answer":"A.","language":"en",)"
+                                             R"("verified_on":"2027-01-15"})"}))
+                     .doc;
+  ASSERT_TRUE(doc.review.has_value());
+  EXPECT_EQ("2027-02-15", doc.review->due);
+  EXPECT_TRUE(doc.review->overdue);
+}
+
 }  // namespace mrc::sync

@@ -21,6 +21,7 @@
 #include "sync/trust/document_records.h"
 #include "sync/trust/trust_service.h"
 #include "tests/support/node_parts.h"
+#include "tests/web/app/login_calls.h"
 #include "tests/web/doc_calls.h"
 #include "web/search/index.h"
 #include "web/users/users.h"
@@ -65,10 +66,7 @@ class AppTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  struct Session {
-    std::string cookie;  // "mrc_session=..."
-    std::string csrf;
-  };
+  using Session = login_calls::Session;
   // Logs in through the JSON API (one Argon2id check).
   Session Login(const std::string& user) { return LoginAt(app_, user); }
   // This fixture's parts, for an app with parts of a test's own added.
@@ -82,17 +80,7 @@ class AppTest : public ::testing::Test {
     parts.users = users_;
     return parts;
   }
-  Session LoginAt(App* app, const std::string& user) {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = "/api/v1/login";
-    r.headers["content-type"] = "application/json";
-    r.body = json({{"name", user}, {"password", user + "-password"}}).dump();
-    r.remote = "127.0.0.1:5000";
-    HttpResponse res = app->Handle(r);
-    EXPECT_EQ(200, res.status) << res.body;
-    return {CookieOf(res), json::parse(res.body)["csrf"]};
-  }
+  Session LoginAt(App* app, const std::string& user) { return login_calls::ApiLogin(app, user); }
 
   HttpResponse Do(const std::string& method, const std::string& target, const Session* s,
                   std::string body = "", bool with_csrf = true, bool form = false) {
@@ -518,8 +506,11 @@ TEST_F(AppTest, SearchAnswersHoldEveryFieldOfAHit) {
   std::set<std::string> keys;
   for (const auto& [k, v] : hit.items()) keys.insert(k);
   EXPECT_EQ(std::set<std::string>({"categories", "country", "id", "kind", "language", "percent",
-                                   "snippet", "title", "topic"}),
+                                   "review", "snippet", "title", "topic"}),
             keys);
+  // A new FAQ entry is due a year after its version, and not overdue yet.
+  EXPECT_EQ(10u, hit["review"]["due"].get<std::string>().size());
+  EXPECT_EQ(false, hit["review"]["overdue"]);
   EXPECT_EQ("faq", hit["kind"]);
   EXPECT_EQ("Where to renew a \"zanzibarite\" permit?", hit["title"]);
   EXPECT_EQ("en", hit["language"]);

@@ -130,6 +130,33 @@ TEST_F(UsersTest, AKnownTokenFollowsEveryChangeToItsUser) {
   EXPECT_EQ(Status::Code::kUnauthenticated, users_->Token(*again).status().code());
 }
 
+// A user signs with a display name, the login name until one is set; the
+// session's and the token's principal carry it, and follow a change.
+TEST_F(UsersTest, ADisplayNameIsWhatAUserSignsWith) {
+  ASSERT_TRUE(users_->Add("ana", Role::kEditor, "long enough").ok());
+  auto t = users_->CreateToken("ana", "script");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ("ana", users_->Token(*t)->display_name);
+  ASSERT_TRUE(users_->SetDisplayName("ana", "Ana Kovačević").ok());
+  EXPECT_EQ("Ana Kovačević", users_->Token(*t)->display_name);
+  EXPECT_EQ("Ana Kovačević", users_->Get("ana")->display_name);
+  auto session = users_->Login("ana", "long enough", "10.0.0.1");
+  ASSERT_TRUE(session.ok());
+  EXPECT_EQ("Ana Kovačević", session->principal.display_name);
+  EXPECT_EQ("Ana Kovačević", users_->Session(session->token)->display_name);
+  ASSERT_TRUE(users_->SetDisplayName("ana", "").ok());
+  EXPECT_EQ("ana", users_->Token(*t)->display_name) << "back to the login name";
+  for (std::string bad : {std::string(101, 'x'), std::string("two\nlines"), std::string("a\tb"),
+                          std::string("bell\x07"), std::string("\xff\xfe")}) {
+    EXPECT_EQ(Status::Code::kInvalidArgument, users_->SetDisplayName("ana", bad).code()) << bad;
+  }
+  EXPECT_EQ(Status::Code::kInvalidArgument,
+            users_->Add("bo", Role::kEditor, "long enough", "x\ny").code());
+  ASSERT_TRUE(users_->Add("bo", Role::kEditor, "long enough", "Bo Li").ok());
+  EXPECT_EQ("Bo Li", users_->Get("bo")->display_name);
+  EXPECT_EQ(Status::Code::kNotFound, users_->SetDisplayName("nobody", "N").code());
+}
+
 // After N wrong passwords for a name from an address, each further try
 // waits 1 s, 2 s, 4 s ... after the last failure, up to the longest delay;
 // a try that comes too early is refused before its password is checked.
