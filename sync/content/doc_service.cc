@@ -6,6 +6,7 @@
 
 #include "config/foundation/clock.h"
 #include "sync/content/content.h"
+#include "sync/content/translation.h"
 #include "sync/log/log.h"
 #include "sync/trust/document_records.h"
 #include "sync/trust/trust.h"
@@ -44,8 +45,10 @@ void StampEditor(json* content, const std::string& edited_by) {
 }
 
 // The canonical payload of content that arrives as JSON text (already
-// bounded in size and nesting where it was read), signed by `edited_by`.
-Result<std::string> CanonicalText(Kind kind, const std::string& text,
+// bounded in size and nesting where it was read), signed by `edited_by`;
+// a translation gets its source's current version unless it names one
+// (`self`: the document's id, when it exists already).
+Result<std::string> CanonicalText(Log& log, Kind kind, const Hash32* self, const std::string& text,
                                   const std::string& edited_by) {
   if (!JsonNestsAtMost(text, kMaxJsonNesting))
     return Status::InvalidArgument("\"content\" nests deeper than " +
@@ -53,6 +56,7 @@ Result<std::string> CanonicalText(Kind kind, const std::string& text,
   json content = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (content.is_discarded()) return Status::InvalidArgument("\"content\" is not valid JSON");
   StampEditor(&content, edited_by);
+  MRC_RETURN_IF_ERROR(CompleteTranslation(log, kind, self, &content));
   return CanonicalContent(kind, content);
 }
 
@@ -112,7 +116,8 @@ Result<SavedDoc> DocService::Create(const CreateDocRequest& req) {
                                    "': expected faq, guide, bulletin or centre");
   }
   if (!req.content) return Status::InvalidArgument("\"content\" is required");
-  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalText(kind, *req.content, req.edited_by));
+  MRC_ASSIGN_OR_RETURN(std::string payload,
+                       CanonicalText(*log_, kind, nullptr, *req.content, req.edited_by));
   Draft draft{kind, Op::kPut, Hash32{}, {}, std::move(payload)};
   MRC_ASSIGN_OR_RETURN(auto ids, log_->Append({draft}));
   SavedDoc saved{Hex(ids.front()), Hex(ids.front()), std::nullopt, std::nullopt};
@@ -143,7 +148,8 @@ Result<SavedDoc> DocService::Update(std::string_view doc_id, const UpdateDocRequ
     return Status::InvalidArgument("\"id\" in the body does not match the URL");
   }
   if (!req.content) return Status::InvalidArgument("\"content\" is required");
-  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalText(doc.kind, *req.content, req.edited_by));
+  MRC_ASSIGN_OR_RETURN(std::string payload,
+                       CanonicalText(*log_, doc.kind, &id, *req.content, req.edited_by));
   MRC_ASSIGN_OR_RETURN(auto parents, ResolveBase(doc, req.base));
   return PutVersion(doc, parents, std::move(payload));
 }
@@ -175,8 +181,12 @@ Result<DocView> DocService::Get(std::string_view doc_id) {
   if (!doc.deleted()) {
     MRC_ASSIGN_OR_RETURN(Version v, log_->GetVersion(doc.winner.id));
     out.content = std::move(v.payload);
+    json content = json::parse(*out.content, nullptr, /*allow_exceptions=*/false);
+    if (content.contains("translation_of")) {
+      MRC_ASSIGN_OR_RETURN(out.translation,
+                           TranslationOf(*log_, doc.kind, content, /*with_contents=*/false));
+    }
     if (HasReview(doc.kind)) {
-      json content = json::parse(*out.content, nullptr, /*allow_exceptions=*/false);
       out.review = ReviewOf(doc.kind, content, DateOfMillis(HlcMillis(doc.winner.hlc)),
                             DateOfMillis(clock_->NowMillis()),
                             review_intervals_ ? review_intervals_() : DefaultReviewIntervals());
@@ -242,7 +252,8 @@ Result<ProposedChange> DocService::Propose(std::string_view doc_id,
   MRC_ASSIGN_OR_RETURN(Hash32 id, ParseHexId(doc_id, "document id"));
   MRC_ASSIGN_OR_RETURN(DocState doc, log_->GetDoc(id));
   if (!content) return Status::InvalidArgument("\"content\" is required: the proposed content");
-  MRC_ASSIGN_OR_RETURN(std::string payload, CanonicalText(doc.kind, *content, edited_by));
+  MRC_ASSIGN_OR_RETURN(std::string payload,
+                       CanonicalText(*log_, doc.kind, &id, *content, edited_by));
   std::vector<Hash32> base;
   for (const auto& h : doc.heads) base.push_back(h.id);
   MRC_ASSIGN_OR_RETURN(auto ids,
@@ -317,9 +328,9 @@ Result<DocView> DocService::Accept(std::string_view doc_id, std::string_view pro
   // The accepter signs the content: the proposal's, or its own amendment.
   std::string payload = proposal.payload;
   if (amended_content) {
-    MRC_ASSIGN_OR_RETURN(payload, CanonicalText(doc.kind, *amended_content, edited_by));
+    MRC_ASSIGN_OR_RETURN(payload, CanonicalText(*log_, doc.kind, &id, *amended_content, edited_by));
   } else if (!edited_by.empty()) {
-    MRC_ASSIGN_OR_RETURN(payload, CanonicalText(doc.kind, payload, edited_by));
+    MRC_ASSIGN_OR_RETURN(payload, CanonicalText(*log_, doc.kind, &id, payload, edited_by));
   }
   std::vector<Hash32> parents{proposal.id};
   for (const auto& h : doc.heads) parents.push_back(h.id);

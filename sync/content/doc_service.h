@@ -29,6 +29,7 @@
 #include "config/foundation/bytes.h"
 #include "config/foundation/status.h"
 #include "sync/content/review.h"
+#include "sync/content/translation.h"
 #include "sync/log/log.h"
 
 namespace mrc {
@@ -64,6 +65,9 @@ struct DocView : DocSummary {
   // When it is due for review, today; nullopt for a kind without review
   // dates (bulletins) and once deleted.
   std::optional<ReviewState> review = {};
+  // For a translation: its source and whether it is current (without the
+  // source's contents); nullopt for a document that translates nothing.
+  std::optional<TranslationState> translation = {};
 };
 
 // What a save answers: the document, or, while this centre is not yet

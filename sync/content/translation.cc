@@ -47,7 +47,8 @@ Result<std::optional<std::string>> ContentAt(Log& log, const Hash32& doc, const 
 
 }  // namespace
 
-Result<std::optional<TranslationState>> TranslationOf(Log& log, Kind kind, const json& content) {
+Result<std::optional<TranslationState>> TranslationOf(Log& log, Kind kind, const json& content,
+                                                      bool with_contents) {
   if (!content.is_object() || !content.contains("translation_of"))
     return std::optional<TranslationState>();
   TranslationState t;
@@ -69,13 +70,16 @@ Result<std::optional<TranslationState>> TranslationOf(Log& log, Kind kind, const
   if (!t.source_deleted) t.source_current = ToHex(source->winner.id);
   t.stale =
       t.source_deleted || source->heads.size() != 1 || source->heads.front().id != *version_id;
-  MRC_ASSIGN_OR_RETURN(t.source_then, ContentAt(log, *source_id, *version_id));
   if (!t.source_deleted) {
-    MRC_ASSIGN_OR_RETURN(t.source_now, ContentAt(log, *source_id, source->winner.id));
-    if (t.source_now) {
-      json now = json::parse(*t.source_now, nullptr, /*allow_exceptions=*/false);
-      if (now.is_object()) t.source_language = Field(now, "language");
+    MRC_ASSIGN_OR_RETURN(auto now, ContentAt(log, *source_id, source->winner.id));
+    if (now) {
+      json parsed = json::parse(*now, nullptr, /*allow_exceptions=*/false);
+      if (parsed.is_object()) t.source_language = Field(parsed, "language");
     }
+    if (with_contents) t.source_now = std::move(now);
+  }
+  if (with_contents) {
+    MRC_ASSIGN_OR_RETURN(t.source_then, ContentAt(log, *source_id, *version_id));
   }
   return std::optional<TranslationState>(std::move(t));
 }

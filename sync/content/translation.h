@@ -35,9 +35,11 @@ struct TranslationState {
 };
 
 // nullopt when `content` is not a translation (no translation_of). Reads
-// the source's state through `log`.
+// the source's state through `log`; the source's contents then and now
+// only `with_contents`.
 Result<std::optional<TranslationState>> TranslationOf(Log& log, Kind kind,
-                                                      const nlohmann::json& content);
+                                                      const nlohmann::json& content,
+                                                      bool with_contents = true);
 
 // Before a translation is written: a `translation_of` without a
 // `source_version` gets the source's current version (the translation is

@@ -41,6 +41,17 @@ json ViewJson(const sync::DocView& d) {
                      {"due", d.review->due},
                      {"overdue", d.review->overdue}};
   }
+  if (d.translation) {
+    const sync::TranslationState& t = *d.translation;
+    out["translation"] = {{"of", t.source},
+                          {"source_version", t.source_version},
+                          {"source_current", t.source_current},
+                          {"source_language", t.source_language},
+                          {"stale", t.stale},
+                          {"source_missing", t.source_missing},
+                          {"source_deleted", t.source_deleted},
+                          {"source_conflict", t.source_conflict}};
+  }
   return out;
 }
 

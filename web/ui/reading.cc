@@ -172,6 +172,7 @@ HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id) {
            Esc(id) + "/edit\">" + p.H("doc.resolve") + "</a></p>";
     }
     if (kind == "guide") b += BulletinFlagsHtml(p, parts, id, c, d.updated_at);
+    if (d.translation) b += TranslationNotice(p, parts, kind, c);
     b += ContentHtml(p, kind, c) + "</article>";
     if (d.review) b += ReviewHtml(p, id, *d.review, d.deleted);
     if (kind == "bulletin") b += ReceiptsHtml(p, parts, id);
@@ -210,6 +211,9 @@ HttpResponse DocPage(Page& p, const AppParts& parts, const std::string& id) {
        (open_proposals ? p.H("doc.proposals_open", {{"count", std::to_string(open_proposals)}})
                        : p.H("doc.proposals")) +
        "</a>";
+  if (!d.deleted && kind != "centre") {
+    b += " <a href=\"/docs/" + Esc(id) + "/handout\">" + p.H("doc.handout") + "</a>";
+  }
   if (p.Can(Role::kEditor) && !d.deleted)
     b += " <a class=\"button\" href=\"/docs/" + Esc(id) + "/edit\">" + p.H("doc.edit") + "</a>";
   b += "</p>";
@@ -298,7 +302,8 @@ HttpResponse GuidePage(Page& p, const AppParts& parts, std::string country) {
   q.language = Param(p.req().query, "language");
   auto res = parts.search->Search(q);
   if (!res.ok()) return FromStatus(p, res.status());
-  std::string b = "<h1>" + Esc(title) + "</h1>";
+  std::string b = "<h1>" + Esc(title) + "</h1><p class=\"actions\"><a href=\"/guides/" +
+                  Esc(country) + "/handout\">" + p.H("guides.handout") + "</a></p>";
   // The fixed topics in order; each lists its sections (any language), and
   // free sections come last.
   std::map<std::string, std::vector<const SearchHit*>> by_topic;

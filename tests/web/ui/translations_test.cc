@@ -75,6 +75,37 @@ TEST_F(TranslationsPageTest, TheGridShowsCurrentStaleAndMissing) {
   EXPECT_NE(std::string::npos, page.body.find("tr-stale"));
 }
 
+TEST_F(TranslationsPageTest, ATranslationsPageSaysWhenItsSourceMovedOnAndWhatChanged) {
+  std::string source = Create(Faq("How do I renew my permit?", "At the office.", "en"));
+  json fr = Faq("Comment renouveler mon titre ?", "Au bureau.", "fr");
+  fr["translation_of"] = source;
+  std::string fr_id = Create(fr);
+  HttpResponse page = Get("counsellor", "/docs/" + fr_id);
+  ASSERT_EQ(200, page.status);
+  EXPECT_NE(std::string::npos, page.body.find("translation current")) << page.body;
+  EXPECT_NE(std::string::npos, page.body.find("/docs/" + fr_id + "/handout"));
+
+  ASSERT_TRUE(
+      node_->docs
+          ->Update(source,
+                   {Faq("How do I renew my permit?", "Online now.", "en").dump(), {}, {}, {}})
+          .ok());
+  page = Get("counsellor", "/docs/" + fr_id);
+  EXPECT_NE(std::string::npos, page.body.find("translation stale")) << page.body;
+  EXPECT_NE(std::string::npos, page.body.find("<del>- ")) << page.body;
+  EXPECT_NE(std::string::npos, page.body.find("Online now.")) << page.body;
+
+  HttpResponse api = Get("counsellor", "/api/v1/docs/" + fr_id);
+  ASSERT_EQ(200, api.status) << api.body;
+  json t = json::parse(api.body)["translation"];
+  EXPECT_EQ(source, t["of"]);
+  EXPECT_EQ(source, t["source_version"]);
+  EXPECT_TRUE(t["stale"].get<bool>());
+  EXPECT_EQ("en", t["source_language"]);
+  EXPECT_FALSE(
+      json::parse(Get("counsellor", "/api/v1/docs/" + source).body).contains("translation"));
+}
+
 TEST_F(TranslationsPageTest, EditorsOnlyAndKnownKindsOnly) {
   EXPECT_EQ(403, Get("counsellor", "/translations").status);
   EXPECT_EQ(400, Get("editor", "/translations?kind=centre").status);
