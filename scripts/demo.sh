@@ -127,6 +127,39 @@ import json, sys
 r = json.load(sys.stdin)
 print("  headquarters: %d open problem report(s) on its documents (see /problems)" % r["open"])'
 fi
+echo "Centre A translates a headquarters FAQ entry into French; headquarters then edits the English..."
+source_faq=""
+for id in $(api hq "/api/v1/docs?kind=faq&limit=100" |
+  python3 -c 'import json, sys; print(" ".join(d["id"] for d in json.load(sys.stdin)["docs"]))'); do
+  if api hq "/api/v1/docs/$id" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+sys.exit(0 if d["content"]["language"] == "en" and "translation_of" not in d["content"] else 1)'; then
+    source_faq=$id
+    break
+  fi
+done
+if [[ -n "$source_faq" ]]; then
+  french=$(api centre-a /api/v1/docs -X POST -H 'Content-Type: application/json' \
+    -d '{"kind":"faq","content":{"question":"Traduction de démonstration","answer":"_Exemple._ Texte traduit.","language":"fr","translation_of":"'"$source_faq"'"}}' |
+    sed -n 's/.*"id":"\([0-9a-f]\{64\}\)".*/\1/p' | head -1)
+  wait_same
+  api hq "/api/v1/docs/$source_faq" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+c = d["content"]
+c.pop("edited_by", None)
+c["answer"] += "\n\n_Updated at headquarters (demo)._"
+print(json.dumps({"content": c}))' >"$dir/source-edit.json"
+  api hq "/api/v1/docs/$source_faq" -X PUT -H 'Content-Type: application/json' -d @"$dir/source-edit.json" >/dev/null
+  wait_same
+  if [[ -n "$french" ]]; then
+    api centre-b "/api/v1/docs/$french" | python3 -c '
+import json, sys
+t = json.load(sys.stdin).get("translation", {})
+print("  centre B: the French translation is %s (see /translations)" % ("out of date" if t.get("stale") else "current"))'
+  fi
+fi
 echo
 echo "Demo network (sample content). Open the UI in a browser:"
 echo "  headquarters  http://127.0.0.1:$port/"
