@@ -157,6 +157,20 @@ ReportList Page(std::vector<ReportView> all, const ReportQuery& q) {
   return out;
 }
 
+// The page of `records` asked for; `truncated` when reading them stopped
+// at the bound.
+Result<ReportList> Listed(View& view, const std::vector<ReportRecord>& records, bool truncated,
+                          const ReportQuery& q) {
+  std::vector<ReportView> views;
+  for (const auto& r : records) {
+    MRC_ASSIGN_OR_RETURN(ReportView v, view.Make(r));
+    views.push_back(std::move(v));
+  }
+  ReportList out = Page(std::move(views), q);
+  out.truncated = truncated;
+  return out;
+}
+
 }  // namespace
 
 Result<ReportView> ReportService::Report(std::string_view doc_hex, std::string_view version_hex,
@@ -221,14 +235,7 @@ Result<ReportList> ReportService::ListForOwner(const ReportQuery& query) {
                                                         if (!doc) return false;
                                                         return view.Owns(*doc);
                                                       }));
-  std::vector<ReportView> views;
-  for (const auto& r : records) {
-    MRC_ASSIGN_OR_RETURN(ReportView v, view.Make(r));
-    views.push_back(std::move(v));
-  }
-  ReportList out = Page(std::move(views), query);
-  out.truncated = more;
-  return out;
+  return Listed(view, records, more, query);
 }
 
 Result<ReportList> ReportService::ListForDocument(std::string_view doc_hex,
@@ -240,14 +247,7 @@ Result<ReportList> ReportService::ListForDocument(std::string_view doc_hex,
   MRC_ASSIGN_OR_RETURN(auto records, reports::ReadOfDoc(log_->store(), doc_id, kMaxScanned, &more));
   View view(log_);
   MRC_RETURN_IF_ERROR(view.Init());
-  std::vector<ReportView> views;
-  for (const auto& r : records) {
-    MRC_ASSIGN_OR_RETURN(ReportView v, view.Make(r));
-    views.push_back(std::move(v));
-  }
-  ReportList out = Page(std::move(views), query);
-  out.truncated = more;
-  return out;
+  return Listed(view, records, more, query);
 }
 
 }  // namespace mrc::sync

@@ -11,6 +11,7 @@
 #include "sync/crypto/crypto.h"
 #include "tests/support/node_parts.h"
 #include "tests/support/temp_dir.h"
+#include "tests/web/app/login_calls.h"
 #include "tests/web/doc_calls.h"
 #include "web/users/users.h"
 
@@ -23,9 +24,7 @@ using nlohmann::json;
 
 constexpr const char* kForm = "application/x-www-form-urlencoded";
 
-struct Session {
-  std::string cookie, csrf;
-};
+using login_calls::Session;
 
 class ReportsApiTest : public ::testing::Test {
  protected:
@@ -62,18 +61,7 @@ class ReportsApiTest : public ::testing::Test {
   }
 
   static Session Login(NodeParts& n, const std::string& user) {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = "/api/v1/login";
-    r.headers["content-type"] = "application/json";
-    r.body = json({{"name", user}, {"password", user + "-password"}}).dump();
-    r.remote = "127.0.0.1:5000";
-    HttpResponse res = n.app->Handle(r);
-    EXPECT_EQ(200, res.status) << res.body;
-    std::string cookie;
-    for (const auto& [k, v] : res.headers)
-      if (k == "Set-Cookie") cookie = v.substr(0, v.find(';'));
-    return {cookie, json::parse(res.body)["csrf"]};
+    return login_calls::ApiLogin(n.app.get(), user);
   }
 
   static HttpResponse Do(NodeParts& n, const std::string& method, const std::string& target,

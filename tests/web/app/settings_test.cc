@@ -13,6 +13,7 @@
 #include "sync/trust/trust_service.h"
 #include "tests/support/node_parts.h"
 #include "tests/support/temp_dir.h"
+#include "tests/web/app/login_calls.h"
 #include "web/app/app.h"
 #include "web/users/users.h"
 
@@ -58,16 +59,8 @@ class SettingsApiTest : public ::testing::Test {
   }
 
   Session Login(NodeParts& n, const std::string& user) {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = "/api/v1/login";
-    r.headers["content-type"] = "application/json";
-    r.body = json({{"name", user}, {"password", user + "-password"}}).dump();
-    r.remote = "127.0.0.1:5000";
-    HttpResponse res = n.app->Handle(r);
-    EXPECT_EQ(200, res.status) << res.body;
-    std::string cookie = *res.Header("Set-Cookie");
-    return {n.app.get(), cookie.substr(0, cookie.find(';')), json::parse(res.body)["csrf"]};
+    login_calls::Session in = login_calls::ApiLogin(n.app.get(), user);
+    return {n.app.get(), in.cookie, in.csrf};
   }
   // A request as a browser (a form) or an API client (JSON) sends it.
   HttpResponse Do(const Session& s, const std::string& method, const std::string& target,
